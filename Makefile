@@ -1,0 +1,56 @@
+# tcpcraft — the two commands a newcomer needs are `make demo` and `make test`.
+# Every target installs what it is missing first (`make setup`), so a fresh machine needs nothing else.
+
+SHELL := /bin/bash
+NODE_BIN := node_modules/.bin
+# Debian packages tcpcraft and its tests use: libpcap for the sniffer (and to build `cap`),
+# nftables for the kernel-RST guard, iproute2 + ethtool for the lab, netcat-openbsd as the real
+# server, tshark as the independent checksum and pcap oracle, tcpdump for capturing fixtures.
+APT_PKGS := libpcap-dev netcat-openbsd nftables iproute2 ethtool tshark tcpdump
+SRC := $(shell find src -name '*.ts' 2>/dev/null)
+
+.PHONY: all setup deps build test test-unit demo lab-up lab-down clean help
+
+all: build
+
+help:
+	@echo "make demo   - set up, build, replay the netcat seed against a real nc in a two-namespace lab"
+	@echo "make test   - set up, build, run every test (unit and live; live tests need root)"
+	@echo "make setup  - install missing Debian packages and npm dependencies (safe to run twice)"
+	@echo "make build  - compile TypeScript to dist/"
+	@echo "make clean  - remove build output and any lab left behind"
+
+setup: deps node_modules/.installed
+
+# Install only the Debian packages that are missing; needs root the first time.
+deps:
+	@missing=""; for p in $(APT_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "make setup: missing Debian packages:$$missing; run 'sudo make setup'" >&2; exit 2; fi; \
+	  echo "installing:$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 2; \
+	fi
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+dist/.built: node_modules/.installed tsconfig.json $(SRC)
+	$(NODE_BIN)/tsc -p tsconfig.json
+	@touch $@
+
+build: setup dist/.built
+
+test: build
+	$(NODE_BIN)/tsc -p test/tsconfig.json
+	$(NODE_BIN)/mocha
+
+test-unit: build
+	$(NODE_BIN)/mocha --grep '@live' --invert
+
+clean:
+	-@node bin/tcpcraft.js cleanup 2>/dev/null || true
+	rm -rf dist
