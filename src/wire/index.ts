@@ -1,0 +1,9 @@
+/** The wire codec: bytes <-> values for IPv4, TCP, TCP options, checksums, sequence numbers and pcap. */
+export * from './errors.js';
+export * from './seq.js';
+export * from './checksum.js';
+export * from './options.js';
+export * from './tcp.js';
+export * from './ipv4.js';
+export * from './packet.js';
+export * from './pcap.js';

@@ -1,0 +1,145 @@
+/**
+ * Whole packets: an IPv4 header, a TCP header and a payload, built into bytes or decoded from
+ * bytes (optionally behind a link-layer header). Building computes every derived field the caller
+ * left `'auto'` and writes both checksums last, once; it never mutates its input.
+ */
+import { ipv4HeaderChecksum, tcpChecksum, verifyIpv4Checksum, verifyTcpChecksum, type ChecksumStatus } from './checksum.js';
+import { invalid, ok, shift, truncated, type Parsed } from './errors.js';
+import { emitIpv4Header, Ipv4Field, ipv4HeaderLength, parseIpv4Header, PROTO_TCP, type Ipv4Header, type Ipv4Spec } from './ipv4.js';
+import { emitTcpHeader, parseTcpHeader, TcpField, tcpHeaderLength, type TcpHeader, type TcpSpec } from './tcp.js';
+
+/** Everything needed to build one IPv4/TCP packet. */
+export interface PacketSpec {
+  readonly ip: Ipv4Spec;
+  readonly tcp: TcpSpec;
+  /** Default empty. */
+  readonly payload?: Uint8Array;
+}
+
+/** A decoded IPv4/TCP packet. */
+export interface Packet {
+  readonly ip: Ipv4Header;
+  readonly tcp: TcpHeader;
+  readonly payload: Uint8Array;
+  /** The IPv4 packet's bytes, trimmed to its total length (link padding removed). */
+  readonly bytes: Uint8Array;
+}
+
+/** Builds the bytes of an IPv4/TCP packet. Checksums marked `'auto'` are computed after every other byte. */
+export function buildPacket(spec: PacketSpec): Uint8Array {
+  const payload = spec.payload ?? new Uint8Array(0);
+  const ipLength = ipv4HeaderLength(spec.ip);
+  const tcpLength = tcpHeaderLength(spec.tcp);
+  const buf = new Uint8Array(ipLength + tcpLength + payload.length);
+  emitIpv4Header(spec.ip, tcpLength + payload.length, buf, 0);
+  emitTcpHeader(spec.tcp, buf, ipLength);
+  buf.set(payload, ipLength + tcpLength);
+  const view = new DataView(buf.buffer);
+  if (spec.tcp.checksum === undefined || spec.tcp.checksum === 'auto') {
+    view.setUint16(ipLength + TcpField.CHECKSUM, tcpChecksum(buf, ipLength));
+  }
+  if (spec.ip.checksum === undefined || spec.ip.checksum === 'auto') {
+    view.setUint16(Ipv4Field.CHECKSUM, ipv4HeaderChecksum(buf, ipLength));
+  }
+  return buf;
+}
+
+/**
+ * Decodes an IPv4/TCP packet. Bytes past the IPv4 total length (link padding) are ignored;
+ * fewer bytes than the total length is `truncated`. Non-TCP and non-first fragments are
+ * `unsupported`. Checksums are not checked here: see {@link verifyChecksums}.
+ */
+export function parsePacket(bytes: Uint8Array): Parsed<Packet> {
+  const ipr = parseIpv4Header(bytes);
+  if (!ipr.ok) return ipr;
+  const ip = ipr.value;
+  if (ip.totalLength > bytes.length) return truncated('ipv4', 'totalLength', Ipv4Field.TOTAL_LENGTH, ip.totalLength, bytes.length);
+  if (ip.protocol !== PROTO_TCP) return invalid('unsupported', 'ipv4', 'protocol', Ipv4Field.PROTOCOL, `IP protocol ${ip.protocol} is not TCP (6)`);
+  if (ip.fragmentOffset !== 0) {
+    return invalid('unsupported', 'ipv4', 'fragmentOffset', Ipv4Field.FLAGS_FRAGMENT, `IPv4 fragment at offset ${ip.fragmentOffset * 8} carries no TCP header`);
+  }
+  const packetBytes = bytes.subarray(0, ip.totalLength);
+  const start = ip.ihl * 4;
+  const tcpr = shift(parseTcpHeader(packetBytes.subarray(start)), start);
+  if (!tcpr.ok) return tcpr;
+  const tcp = tcpr.value;
+  return ok({ ip, tcp, payload: packetBytes.slice(start + tcp.dataOffset * 4), bytes: packetBytes });
+}
+
+/** Checksum verdicts for one packet. */
+export interface ChecksumReport {
+  readonly ip: ChecksumStatus;
+  readonly tcp: ChecksumStatus;
+}
+
+/** Verifies both checksums of a decoded packet (a query only: nothing is dropped for a bad sum). */
+export function verifyChecksums(packet: Packet): ChecksumReport {
+  return { ip: verifyIpv4Checksum(packet.bytes), tcp: verifyTcpChecksum(packet.bytes, packet.ip.ihl * 4) };
+}
+
+/** pcap link types (tcpdump.org "LINK-LAYER HEADER TYPES") that tcpcraft reads and writes. */
+export const LinkType = {
+  NULL: 0,
+  ETHERNET: 1,
+  RAW: 101,
+  LINUX_SLL: 113,
+  LINUX_SLL2: 276,
+} as const;
+
+/** A decoded frame: where the IPv4 packet starts and the packet itself. */
+export interface Frame {
+  readonly linkType: number;
+  /** Length of the link-layer header that was skipped. */
+  readonly linkHeaderLength: number;
+  readonly packet: Packet;
+}
+
+const ETHERTYPE_IPV4 = 0x0800;
+const ETHERTYPE_VLAN = 0x8100;
+
+/** Finds the IPv4 packet inside a captured frame of `linkType`, or says why there is none. */
+export function ipOffset(frame: Uint8Array, linkType: number): Parsed<number> {
+  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+  switch (linkType) {
+    case LinkType.RAW:
+    case 12: // DLT_RAW as some platforms number it in live captures
+      return ok(0);
+    case LinkType.NULL: {
+      if (frame.length < 4) return truncated('link', 'family', 0, 4, frame.length);
+      const family = view.getUint32(0, true) === 2 || view.getUint32(0, false) === 2;
+      return family ? ok(4) : invalid('unsupported', 'link', 'family', 0, 'loopback frame is not AF_INET');
+    }
+    case LinkType.ETHERNET: {
+      if (frame.length < 14) return truncated('link', 'ethertype', 12, 14, frame.length);
+      let type = view.getUint16(12);
+      let at = 14;
+      if (type === ETHERTYPE_VLAN) {
+        if (frame.length < 18) return truncated('link', 'vlan', 14, 18, frame.length);
+        type = view.getUint16(16);
+        at = 18;
+      }
+      return type === ETHERTYPE_IPV4 ? ok(at) : invalid('unsupported', 'link', 'ethertype', at - 2, `ethertype 0x${type.toString(16).padStart(4, '0')} is not IPv4`);
+    }
+    case LinkType.LINUX_SLL: {
+      if (frame.length < 16) return truncated('link', 'protocol', 14, 16, frame.length);
+      const type = view.getUint16(14);
+      return type === ETHERTYPE_IPV4 ? ok(16) : invalid('unsupported', 'link', 'protocol', 14, `SLL protocol 0x${type.toString(16)} is not IPv4`);
+    }
+    case LinkType.LINUX_SLL2: {
+      if (frame.length < 20) return truncated('link', 'protocol', 0, 20, frame.length);
+      const type = view.getUint16(0);
+      return type === ETHERTYPE_IPV4 ? ok(20) : invalid('unsupported', 'link', 'protocol', 0, `SLL2 protocol 0x${type.toString(16)} is not IPv4`);
+    }
+    default:
+      return invalid('unsupported', 'link', 'linkType', 0, `link type ${linkType} is not supported`);
+  }
+}
+
+/** Decodes a captured frame of `linkType` down to its IPv4/TCP packet. Never throws. */
+export function parseFrame(frame: Uint8Array, linkType: number): Parsed<Frame> {
+  const at = ipOffset(frame, linkType);
+  if (!at.ok) return at;
+  const pr = shift(parsePacket(frame.subarray(at.value)), at.value);
+  if (!pr.ok) return pr;
+  return ok({ linkType, linkHeaderLength: at.value, packet: pr.value });
+}
