@@ -1,0 +1,166 @@
+/**
+ * The kernel-RST guard.
+ *
+ * tcpcraft sends a SYN from a raw socket, so the local TCP stack has no socket for the flow; when
+ * the peer's SYN/ACK arrives the local stack would answer it with a RST and kill the replay. The
+ * guard drops the PEER's packets of this exact 4-tuple in nftables before the local stack sees
+ * them. libpcap still captures them: the packet taps run in __netif_receive_skb, before the
+ * netfilter prerouting hook (verified by test/io/guard.test.ts). One nft table per guard:
+ *
+ *   table ip tcpcraft_<pid>_<n> {
+ *     chain peer_in {
+ *       type filter hook prerouting priority raw; policy accept;
+ *       ip saddr PEER ip daddr LOCAL tcp sport PEERPORT tcp dport LOCALPORT counter drop
+ *     }
+ *   }
+ *
+ * Why prerouting at priority raw (-300): it is the earliest IPv4 hook, before conntrack (-200)
+ * and before any filter/input chain of the host, so no other rule can accept the packet first
+ * and conntrack never creates state for a flow the stack does not own. It matches only inbound
+ * packets of the flow, so RSTs that tcpcraft sends on purpose (output path) are never blocked.
+ */
+import { randomInt } from 'node:crypto';
+import { isIPv4 } from 'node:net';
+import { EnvError, messageOf } from './errors.js';
+import { run } from './exec.js';
+
+/** The 4-tuple to protect, seen from the local (tcpcraft) side. */
+export interface GuardFlow {
+  readonly localIp: string;
+  readonly localPort: number;
+  readonly peerIp: string;
+  readonly peerPort: number;
+}
+
+/** An installed guard. */
+export interface Guard {
+  /** Name of the nft table (family ip) holding the rule, e.g. `tcpcraft_4242_17`. */
+  readonly table: string;
+  /** Delete the table. Idempotent: a table already gone is not an error. */
+  remove(): Promise<void>;
+}
+
+/** Where the nft commands run. */
+export interface GuardOptions {
+  /** Run nft inside this network namespace (`ip netns exec NS nft ...`); default: current one. */
+  readonly netns?: string;
+}
+
+const TABLE_RE = /^tcpcraft_(\d+)_(\d+)$/;
+
+function nftCommand(opts: GuardOptions): [string, string[]] {
+  return opts.netns ? ['ip', ['netns', 'exec', opts.netns, 'nft']] : ['nft', []];
+}
+
+async function nft(args: readonly string[], opts: GuardOptions, input?: string) {
+  const [cmd, prefix] = nftCommand(opts);
+  const r = await run(cmd, [...prefix, ...args], { pkg: 'nftables', ...(input !== undefined ? { input } : {}) });
+  if (opts.netns && r.code !== 0 && /exec.*nft.*No such file|execvp/i.test(r.stderr)) {
+    throw new EnvError("command 'nft' was not found: install nftables (run 'make setup').");
+  }
+  return r;
+}
+
+/** Check that nft exists and we may use it, changing nothing. */
+async function preflight(opts: GuardOptions): Promise<void> {
+  const v = await nft(['--version'], opts);
+  if (v.code !== 0) throw new EnvError(`nft does not run (${v.stderr.trim() || `exit ${v.code}`}): install nftables (run 'make setup').`);
+  const l = await nft(['list', 'tables'], opts);
+  if (l.code !== 0) {
+    if (/not permitted|permission denied/i.test(l.stderr)) {
+      throw new EnvError('tcpcraft needs root or CAP_NET_ADMIN to install its nftables guard: run it with sudo.');
+    }
+    throw new EnvError(`nft cannot list tables (${l.stderr.trim()}): check that the nf_tables kernel module is available.`);
+  }
+}
+
+function checkFlow(flow: GuardFlow): void {
+  for (const [k, v] of [['localIp', flow.localIp], ['peerIp', flow.peerIp]] as const) {
+    if (!isIPv4(v)) throw new RangeError(`guard ${k} '${v}' is not an IPv4 address.`);
+  }
+  for (const [k, v] of [['localPort', flow.localPort], ['peerPort', flow.peerPort]] as const) {
+    if (!Number.isInteger(v) || v < 1 || v > 65535) throw new RangeError(`guard ${k} ${v} is not a TCP port (1..65535).`);
+  }
+}
+
+/** The nft script that creates the guard table for `flow` (exported for documentation and tests). */
+export function guardRuleset(table: string, flow: GuardFlow): string {
+  return [
+    `create table ip ${table}`,
+    `add chain ip ${table} peer_in { type filter hook prerouting priority raw; policy accept; }`,
+    `add rule ip ${table} peer_in ip saddr ${flow.peerIp} ip daddr ${flow.localIp} tcp sport ${flow.peerPort} tcp dport ${flow.localPort} counter drop`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * Install a guard that drops the peer's packets of `flow` before the local stack sees them.
+ * Atomic (one nft transaction). Throws an {@link EnvError}, having changed nothing, when nft is
+ * missing or not permitted.
+ */
+export async function installGuard(flow: GuardFlow, opts: GuardOptions = {}): Promise<Guard> {
+  checkFlow(flow);
+  await preflight(opts);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const table = `tcpcraft_${process.pid}_${randomInt(1, 2 ** 31)}`;
+    const r = await nft(['-f', '-'], opts, guardRuleset(table, flow));
+    if (r.code === 0) return makeGuard(table, opts);
+    if (!/exists/i.test(r.stderr)) {
+      throw new Error(`installing the nftables guard ${table} failed: ${r.stderr.trim()}`);
+    }
+  }
+  throw new Error('could not find a free nft table name for the guard after 5 attempts.');
+}
+
+function makeGuard(table: string, opts: GuardOptions): Guard {
+  let removed: Promise<void> | undefined;
+  return {
+    table,
+    remove() {
+      removed ??= removeTable(table, opts);
+      return removed;
+    },
+  };
+}
+
+async function removeTable(table: string, opts: GuardOptions): Promise<void> {
+  const r = await nft(['delete', 'table', 'ip', table], opts);
+  if (r.code !== 0 && !/No such file or directory|does not exist/i.test(r.stderr)) {
+    throw new Error(`removing the nftables guard ${table} failed: ${r.stderr.trim()}`);
+  }
+}
+
+/** Names of all tcpcraft guard tables (family ip) present now. */
+export async function listGuards(opts: GuardOptions = {}): Promise<string[]> {
+  await preflight(opts);
+  const r = await nft(['-j', 'list', 'tables', 'ip'], opts);
+  if (r.code !== 0) throw new Error(`nft -j list tables failed: ${r.stderr.trim()}`);
+  let parsed: { nftables?: Array<{ table?: { name?: string } }> };
+  try {
+    parsed = JSON.parse(r.stdout) as typeof parsed;
+  } catch (err) {
+    throw new Error(`could not parse 'nft -j list tables': ${messageOf(err)}`);
+  }
+  return (parsed.nftables ?? []).flatMap((e) => (e.table?.name && TABLE_RE.test(e.table.name) ? [e.table.name] : []));
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as { code?: string }).code === 'EPERM';
+  }
+}
+
+/** Remove every `tcpcraft_<pid>_*` table whose pid is not a live process; returns the names removed. */
+export async function sweepGuards(opts: GuardOptions = {}): Promise<string[]> {
+  const removed: string[] = [];
+  for (const table of await listGuards(opts)) {
+    const pid = Number(TABLE_RE.exec(table)?.[1]);
+    if (pid === process.pid || pidAlive(pid)) continue;
+    await removeTable(table, opts);
+    removed.push(table);
+  }
+  return removed;
+}

@@ -1,0 +1,340 @@
+/**
+ * The two-namespace lab: `${name}-client` and `${name}-server`, joined by a veth pair created
+ * directly inside the two namespaces (nothing appears in the root namespace), no default route,
+ * offloads off, and real servers in the server namespace:
+ * - TCP 5000: `nc -lk -d -n SERVER 5000` (netcat-openbsd), received bytes appended to a file;
+ *   it accepts connection after connection and closes right after the client's FIN, so the
+ *   server's ACK of that FIN is merged into its FIN/ACK.
+ * - TCP 13: lab/daytime.mjs, 22 bytes of UTC time of day per connection, then close.
+ * State (server records, nc output, logs) lives in `/run/tcpcraft/<name>/`.
+ */
+import { spawn } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdirSync, openSync, closeSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { isIPv4 } from 'node:net';
+import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EnvError } from './errors.js';
+import { run, runOk } from './exec.js';
+
+/** Lab settings; see {@link labConfig} for the defaults. */
+export interface LabConfig {
+  /** Lab name, prefix of the namespaces (default 'tcpcraft'); [a-z0-9_], at most 13 characters. */
+  readonly name: string;
+  /** Client address (default 10.77.0.1). */
+  readonly clientAddr: string;
+  /** Server address (default 10.77.0.2). */
+  readonly serverAddr: string;
+  /** Prefix length of the lab subnet (default 24). */
+  readonly prefix: number;
+}
+
+/** Which namespace of the lab. */
+export type LabSide = 'client' | 'server';
+
+/** A server process started in the lab's server namespace. */
+export interface ServerHandle {
+  /** Name under which it is recorded in the state dir. */
+  readonly name: string;
+  /** PID of the process (leader of its own process group). */
+  readonly pid: number;
+  /** Stop it (SIGTERM to its process group, SIGKILL after 2 s) and forget it. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** What {@link labStatus} reports. */
+export interface LabStatus {
+  readonly name: string;
+  readonly namespaces: Readonly<Record<LabSide, boolean>>;
+  /** IPv4 addresses (CIDR) of the veth end in each namespace. */
+  readonly addresses: Readonly<Record<LabSide, readonly string[]>>;
+  readonly servers: ReadonlyArray<{ readonly name: string; readonly pid: number; readonly alive: boolean }>;
+  readonly up: boolean;
+}
+
+interface ServerRecord {
+  readonly name: string;
+  readonly pid: number;
+  /** Field 22 of /proc/PID/stat, so a recycled PID is never killed. */
+  readonly startTime: string;
+  readonly argv: readonly string[];
+}
+
+/** Default lab settings. */
+export const DEFAULT_LAB: LabConfig = Object.freeze({ name: 'tcpcraft', clientAddr: '10.77.0.1', serverAddr: '10.77.0.2', prefix: 24 });
+
+/** TCP port of the lab's nc server. */
+export const LAB_NC_PORT = 5000;
+/** TCP port of the lab's daytime server. */
+export const LAB_DAYTIME_PORT = 13;
+/** Lifetime bound of the lab's servers, in seconds (12 h); `lab down` normally stops them first. */
+export const LAB_SERVER_LIFETIME_S = 43200;
+
+const STATE_ROOT = '/run/tcpcraft';
+const LAB_DIR = fileURLToPath(new URL('../../lab/', import.meta.url));
+
+/** Complete a partial config with {@link DEFAULT_LAB} and validate it. */
+export function labConfig(partial: Readonly<Partial<LabConfig>> = {}): LabConfig {
+  const cfg: LabConfig = Object.freeze({ ...DEFAULT_LAB, ...Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) });
+  if (!/^[a-z0-9_]{1,13}$/.test(cfg.name)) {
+    throw new RangeError(`lab name '${cfg.name}' is invalid: use 1 to 13 characters among a-z, 0-9 and _ (interface names are limited to 15).`);
+  }
+  for (const [k, v] of [['client address', cfg.clientAddr], ['server address', cfg.serverAddr]] as const) {
+    if (!isIPv4(v)) throw new RangeError(`lab ${k} '${v}' is not an IPv4 address.`);
+  }
+  if (!Number.isInteger(cfg.prefix) || cfg.prefix < 8 || cfg.prefix > 30) throw new RangeError(`lab prefix /${cfg.prefix} is invalid: use 8 to 30.`);
+  if (cfg.clientAddr === cfg.serverAddr) throw new RangeError(`lab client and server addresses are both ${cfg.clientAddr}: use two addresses.`);
+  return cfg;
+}
+
+/** Network namespace names of the lab. */
+export function labNamespaces(cfg: LabConfig): Readonly<Record<LabSide, string>> {
+  return { client: `${cfg.name}-client`, server: `${cfg.name}-server` };
+}
+
+/** Veth interface names (<= 15 characters) inside the client and server namespaces. */
+export function labIfaces(cfg: LabConfig): Readonly<Record<LabSide, string>> {
+  return { client: `${cfg.name}-c`, server: `${cfg.name}-s` };
+}
+
+/** State directory of the lab (server records, nc output, logs). */
+export function labStateDir(cfg: LabConfig): string {
+  return join(STATE_ROOT, cfg.name);
+}
+
+/** argv that runs `argv` inside one side of the lab: `ip netns exec NS ...argv`. */
+export function labExecArgv(cfg: LabConfig, side: LabSide, argv: readonly string[]): string[] {
+  return ['ip', 'netns', 'exec', labNamespaces(cfg)[side], ...argv];
+}
+
+/** Every byte the lab's nc on port 5000 has received since `lab up` (all connections, in order). */
+export function labNcOutput(cfg: LabConfig): Buffer {
+  const f = join(labStateDir(cfg), 'nc.out');
+  return existsSync(f) ? readFileSync(f) : Buffer.alloc(0);
+}
+
+function onPath(cmd: string): boolean {
+  for (const dir of (process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(delimiter)) {
+    try {
+      accessSync(join(dir, cmd), constants.X_OK);
+      return true;
+    } catch {
+      // keep looking
+    }
+  }
+  return false;
+}
+
+/** Check privileges and tools before touching anything. */
+function preflight(cmds: ReadonlyArray<readonly [string, string]>): void {
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) {
+    throw new EnvError('the lab needs root to create network namespaces: run it with sudo.');
+  }
+  for (const [cmd, pkg] of cmds) {
+    if (!onPath(cmd)) throw new EnvError(`command '${cmd}' was not found: install ${pkg} (run 'make setup').`);
+  }
+}
+
+async function namespaceExists(ns: string): Promise<boolean> {
+  const r = await run('ip', ['-j', 'netns', 'list'], { pkg: 'iproute2' });
+  if (r.code !== 0) return false;
+  try {
+    const list = JSON.parse(r.stdout || '[]') as Array<{ name?: string }>;
+    return list.some((e) => e.name === ns);
+  } catch {
+    return false;
+  }
+}
+
+async function inNs(ns: string, argv: readonly string[]) {
+  return runOk('ip', ['netns', 'exec', ns, ...argv]);
+}
+
+function procStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // comm (field 2) may contain spaces and parentheses: split after the last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+function recordAlive(rec: ServerRecord): boolean {
+  return procStartTime(rec.pid) === rec.startTime;
+}
+
+function readRecords(cfg: LabConfig): ServerRecord[] {
+  const dir = labStateDir(cfg);
+  if (!existsSync(dir)) return [];
+  const out: ServerRecord[] = [];
+  for (const f of readdirSync(dir)) {
+    if (!f.endsWith('.server.json')) continue;
+    try {
+      out.push(JSON.parse(readFileSync(join(dir, f), 'utf8')) as ServerRecord);
+    } catch {
+      // a torn record: ignore, the namespace deletion still stops the lab
+    }
+  }
+  return out;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+async function killRecord(cfg: LabConfig, rec: ServerRecord): Promise<void> {
+  const file = join(labStateDir(cfg), `${rec.name}.server.json`);
+  if (recordAlive(rec)) {
+    try {
+      process.kill(-rec.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    for (let i = 0; i < 40 && recordAlive(rec); i++) await sleep(50);
+    if (recordAlive(rec)) {
+      try {
+        process.kill(-rec.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      for (let i = 0; i < 40 && recordAlive(rec); i++) await sleep(50);
+    }
+  }
+  rmSync(file, { force: true });
+}
+
+/** Options of {@link startServer}. */
+export interface StartServerOptions {
+  /** Append the server's stdout to this file (default: `<state dir>/<name>.out`). */
+  readonly stdoutFile?: string;
+  /** Wait until something listens on this TCP port in the server namespace (bounded, 5 s). */
+  readonly waitPort?: number;
+}
+
+/**
+ * Start `argv` as a daemon in the lab's server namespace, in its own process group, recorded in
+ * the state dir so {@link labDown} stops it. Replaces a live server recorded under the same name.
+ */
+export async function startServer(cfg: LabConfig, name: string, argv: readonly string[], opts: StartServerOptions = {}): Promise<ServerHandle> {
+  if (!/^[a-z0-9_-]{1,32}$/.test(name)) throw new RangeError(`server name '${name}' is invalid: use 1 to 32 characters among a-z, 0-9, _ and -.`);
+  if (argv.length === 0) throw new RangeError(`server '${name}' has an empty command line.`);
+  const ns = labNamespaces(cfg).server;
+  if (!(await namespaceExists(ns))) throw new EnvError(`lab '${cfg.name}' is not up (namespace ${ns} is missing): run 'tcpcraft lab up --name ${cfg.name}' first.`);
+  const dir = labStateDir(cfg);
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  for (const old of readRecords(cfg)) if (old.name === name) await killRecord(cfg, old);
+  const outFd = openSync(opts.stdoutFile ?? join(dir, `${name}.out`), 'a');
+  const errFd = openSync(join(dir, `${name}.log`), 'a');
+  const full = labExecArgv(cfg, 'server', argv);
+  let pid: number | undefined;
+  try {
+    const child = spawn(full[0] as string, full.slice(1), { detached: true, stdio: ['ignore', outFd, errFd] });
+    pid = child.pid;
+    child.on('error', () => undefined);
+    child.unref();
+  } finally {
+    closeSync(outFd);
+    closeSync(errFd);
+  }
+  if (pid === undefined) throw new Error(`could not start server '${name}': ${full.join(' ')}`);
+  const startTime = procStartTime(pid);
+  if (startTime === undefined) {
+    throw new Error(`server '${name}' exited at once: see ${join(dir, `${name}.log`)}`);
+  }
+  const rec: ServerRecord = { name, pid, startTime, argv: full };
+  writeFileSync(join(dir, `${name}.server.json`), JSON.stringify(rec));
+  if (opts.waitPort !== undefined) {
+    let listening = false;
+    for (let i = 0; i < 100 && !listening && recordAlive(rec); i++) {
+      const r = await run('ip', ['netns', 'exec', ns, 'ss', '-Hltn', `sport = :${opts.waitPort}`]);
+      listening = r.code === 0 && r.stdout.trim() !== '';
+      if (!listening) await sleep(50);
+    }
+    if (!listening) {
+      await killRecord(cfg, rec);
+      let log = '';
+      try {
+        log = readFileSync(join(dir, `${name}.log`), 'utf8').trim().split('\n').slice(-3).join(' | ');
+      } catch {
+        // no log
+      }
+      throw new Error(`server '${name}' did not listen on port ${opts.waitPort} within 5 s${log ? `: ${log}` : ''}`);
+    }
+  }
+  let stopped: Promise<void> | undefined;
+  return { name, pid, stop: () => (stopped ??= killRecord(cfg, rec)) };
+}
+
+/**
+ * Bring the lab up: namespaces, veth pair, addresses, lo up, offloads off, nc and daytime
+ * servers. Idempotent: what already exists is kept, dead servers are restarted.
+ */
+export async function labUp(cfg: LabConfig): Promise<LabStatus> {
+  preflight([['ip', 'iproute2'], ['ethtool', 'ethtool'], ['nc', 'netcat-openbsd'], ['timeout', 'coreutils'], ['ss', 'iproute2']]);
+  const ns = labNamespaces(cfg);
+  const ifs = labIfaces(cfg);
+  for (const side of ['client', 'server'] as const) {
+    if (!(await namespaceExists(ns[side]))) await runOk('ip', ['netns', 'add', ns[side]]);
+  }
+  const hasVeth = (await run('ip', ['-n', ns.client, 'link', 'show', 'dev', ifs.client])).code === 0;
+  if (!hasVeth) {
+    // Created directly inside the namespaces: the pair never appears in the root namespace.
+    await runOk('ip', ['link', 'add', ifs.client, 'netns', ns.client, 'type', 'veth', 'peer', 'name', ifs.server, 'netns', ns.server]);
+  }
+  for (const side of ['client', 'server'] as const) {
+    const addr = side === 'client' ? cfg.clientAddr : cfg.serverAddr;
+    await runOk('ip', ['-n', ns[side], 'link', 'set', 'lo', 'up']);
+    await runOk('ip', ['-n', ns[side], 'addr', 'replace', `${addr}/${cfg.prefix}`, 'dev', ifs[side]]);
+    await runOk('ip', ['-n', ns[side], 'link', 'set', ifs[side], 'up']);
+    await inNs(ns[side], ['ethtool', '-K', ifs[side], 'tx', 'off', 'rx', 'off', 'tso', 'off', 'gso', 'off', 'gro', 'off']);
+  }
+  const live = new Set(readRecords(cfg).filter(recordAlive).map((r) => r.name));
+  mkdirSync(labStateDir(cfg), { recursive: true, mode: 0o755 });
+  if (!live.has('nc')) {
+    await startServer(cfg, 'nc', ['timeout', '-k', '5', String(LAB_SERVER_LIFETIME_S), 'nc', '-lk', '-d', '-n', cfg.serverAddr, String(LAB_NC_PORT)], {
+      stdoutFile: join(labStateDir(cfg), 'nc.out'),
+      waitPort: LAB_NC_PORT,
+    });
+  }
+  if (!live.has('daytime')) {
+    await startServer(cfg, 'daytime', [process.execPath, join(LAB_DIR, 'daytime.mjs'), cfg.serverAddr, String(LAB_DAYTIME_PORT), String(LAB_SERVER_LIFETIME_S)], {
+      waitPort: LAB_DAYTIME_PORT,
+    });
+  }
+  return labStatus(cfg);
+}
+
+/** Tear the lab down: stop the recorded servers (only those PIDs), delete namespaces and state. Harmless if absent. */
+export async function labDown(cfg: LabConfig): Promise<void> {
+  preflight([['ip', 'iproute2']]);
+  for (const rec of readRecords(cfg)) await killRecord(cfg, rec);
+  const ns = labNamespaces(cfg);
+  for (const side of ['client', 'server'] as const) {
+    if (await namespaceExists(ns[side])) await runOk('ip', ['netns', 'del', ns[side]]);
+  }
+  rmSync(labStateDir(cfg), { recursive: true, force: true });
+}
+
+/** Report namespaces, addresses and servers of the lab; changes nothing. */
+export async function labStatus(cfg: LabConfig): Promise<LabStatus> {
+  const ns = labNamespaces(cfg);
+  const ifs = labIfaces(cfg);
+  const namespaces = { client: await namespaceExists(ns.client), server: await namespaceExists(ns.server) };
+  const addresses: Record<LabSide, string[]> = { client: [], server: [] };
+  for (const side of ['client', 'server'] as const) {
+    if (!namespaces[side]) continue;
+    const r = await run('ip', ['-n', ns[side], '-j', 'addr', 'show', 'dev', ifs[side]]);
+    if (r.code !== 0) continue;
+    try {
+      const list = JSON.parse(r.stdout) as Array<{ addr_info?: Array<{ family?: string; local?: string; prefixlen?: number }> }>;
+      addresses[side] = list.flatMap((l) => (l.addr_info ?? []).filter((a) => a.family === 'inet').map((a) => `${a.local}/${a.prefixlen}`));
+    } catch {
+      // leave empty
+    }
+  }
+  const servers = readRecords(cfg).map((r) => ({ name: r.name, pid: r.pid, alive: recordAlive(r) }));
+  const want = (n: string) => servers.some((s) => s.name === n && s.alive);
+  const up =
+    namespaces.client && namespaces.server &&
+    addresses.client.includes(`${cfg.clientAddr}/${cfg.prefix}`) && addresses.server.includes(`${cfg.serverAddr}/${cfg.prefix}`) &&
+    want('nc') && want('daytime');
+  return { name: cfg.name, namespaces, addresses, servers, up };
+}

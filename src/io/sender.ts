@@ -1,0 +1,97 @@
+/**
+ * Raw IPv4 sender over the npm `raw-socket` addon (a CommonJS module, loaded with createRequire).
+ */
+import { createRequire } from 'node:module';
+import { isIPv4 } from 'node:net';
+import { EnvError, messageOf } from './errors.js';
+
+/** Sends complete IPv4 packets (header included) on a raw socket. */
+export interface Sender {
+  /** Send `ipPacket` (IPv4 header + TCP segment) towards `dst`; resolves once the kernel took it. */
+  send(ipPacket: Uint8Array, dst: string): Promise<void>;
+  /** Close the socket; later sends reject. Idempotent. */
+  close(): void;
+}
+
+interface RawSocket {
+  send(buf: Buffer, offset: number, length: number, address: string, cb: (err: Error | null, bytes: number) => void): void;
+  setOption(level: number, option: number, value: number): void;
+  pauseRecv(): void;
+  close(): void;
+  on(ev: 'error', cb: (err: Error) => void): void;
+}
+interface RawSocketModule {
+  createSocket(opts: { protocol: number; addressFamily?: number; bufferSize?: number }): RawSocket;
+  Protocol: { TCP: number };
+  AddressFamily: { IPv4: number };
+  SocketLevel: { IPPROTO_IP: number };
+  SocketOption: { IP_HDRINCL: number };
+}
+
+function loadRawSocket(): RawSocketModule {
+  try {
+    return createRequire(import.meta.url)('raw-socket') as RawSocketModule;
+  } catch (err) {
+    throw new EnvError(`the raw-socket native module could not be loaded (${messageOf(err)}): run 'make setup' to rebuild the npm dependencies.`, { cause: err });
+  }
+}
+
+/**
+ * Open a raw IPv4 socket (protocol TCP, IP_HDRINCL on) for sending crafted packets.
+ *
+ * Receiving is paused so the socket never reads copies of incoming TCP (capture is the sniffer's
+ * job). On this path (Linux raw(7), IP_HDRINCL) the kernel ALWAYS rewrites the IPv4 header
+ * checksum and total length, and fills in the IP id and the source address when they are zero;
+ * every other byte, including the TCP checksum, goes out exactly as given.
+ * Throws an {@link EnvError} without root / CAP_NET_RAW.
+ */
+export function openSender(): Sender {
+  const raw = loadRawSocket();
+  let sock: RawSocket;
+  try {
+    sock = raw.createSocket({ protocol: raw.Protocol.TCP, addressFamily: raw.AddressFamily.IPv4, bufferSize: 256 });
+  } catch (err) {
+    const msg = messageOf(err);
+    if (/not permitted|EPERM|EACCES|permission denied/i.test(msg)) {
+      throw new EnvError('tcpcraft needs root or CAP_NET_RAW to send raw packets: run it with sudo.', { cause: err });
+    }
+    throw new EnvError(`could not open a raw socket (${msg}): check that this kernel supports raw IPv4 sockets.`, { cause: err });
+  }
+  let closed = false;
+  let failure: Error | undefined;
+  sock.on('error', (err) => {
+    failure = err;
+    closed = true;
+  });
+  try {
+    sock.setOption(raw.SocketLevel.IPPROTO_IP, raw.SocketOption.IP_HDRINCL, 1);
+    sock.pauseRecv();
+  } catch (err) {
+    sock.close();
+    throw new Error(`could not configure the raw socket (IP_HDRINCL): ${messageOf(err)}`, { cause: err });
+  }
+  return {
+    send(ipPacket: Uint8Array, dst: string): Promise<void> {
+      if (closed) {
+        return Promise.reject(new Error(`cannot send to ${dst}: the raw socket is closed${failure ? ` after an error (${failure.message})` : ''}.`));
+      }
+      if (!isIPv4(dst)) return Promise.reject(new Error(`cannot send to '${dst}': it is not an IPv4 address.`));
+      if (ipPacket.length < 20) {
+        return Promise.reject(new Error(`cannot send a ${ipPacket.length}-byte packet: an IPv4 header needs at least 20 bytes.`));
+      }
+      const buf = Buffer.from(ipPacket.buffer, ipPacket.byteOffset, ipPacket.byteLength);
+      return new Promise((resolve, reject) => {
+        sock.send(buf, 0, buf.length, dst, (err, bytes) => {
+          if (err) reject(new Error(`sending ${buf.length} bytes to ${dst} failed: ${err.message}`, { cause: err }));
+          else if (bytes !== buf.length) reject(new Error(`sending to ${dst}: the kernel took ${bytes} of ${buf.length} bytes.`));
+          else resolve();
+        });
+      });
+    },
+    close(): void {
+      if (closed) return;
+      closed = true;
+      sock.close();
+    },
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * libpcap capture over the npm `cap` addon (CommonJS, loaded with createRequire).
+ *
+ * Facts about `cap` 0.2.x this module relies on (see node_modules/cap/src/binding.cc):
+ * - Immediate mode is not an option of `Cap#open`, but on Linux the addon always calls
+ *   `pcap_set_immediate_mode(1)`, found with `dlopen("libpcap.so")`. That unversioned name only
+ *   exists when libpcap-dev is installed; without it immediate mode is silently off and frames
+ *   can arrive up to the 1000 ms read timeout late (TPACKET_V3 blocks). {@link openSniffer}
+ *   therefore refuses to start when libpcap.so is missing.
+ * - The kernel snaplen is fixed at 65535; `snaplen` here is the size of the shared copy buffer,
+ *   so longer frames are cut to `snaplen` bytes (like a pcap snaplen).
+ * - The 'packet' event carries only (length, truncated): no pcap timestamp. See {@link Sniffer}.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { EnvError, messageOf } from './errors.js';
+
+/** A running capture on one interface. */
+export interface Sniffer {
+  /** LINKTYPE_ value of the frames: 1 ethernet, 101 raw IP, 113 Linux SLL, 0 null/loopback. */
+  readonly linkType: number;
+  /**
+   * Register `cb` for every captured frame. `frame` is a private copy (safe to keep).
+   * `timestampUs` is microseconds since the Unix epoch taken when the frame reached JavaScript:
+   * wall clock read once at open, advanced by the monotonic clock (process.hrtime), so it never
+   * jumps backwards; it is delivery time, not kernel capture time.
+   */
+  onFrame(cb: (frame: Uint8Array, timestampUs: bigint) => void): void;
+  /** Stop capturing and release libpcap. Idempotent. */
+  close(): void;
+}
+
+/** Options of {@link openSniffer}. */
+export interface SnifferOptions {
+  /** Interface to capture on (e.g. 'tcpcraft-c' inside the lab, 'lo'). */
+  readonly iface: string;
+  /** BPF filter compiled by libpcap (e.g. 'tcp and host 10.77.0.2'); '' captures everything. */
+  readonly filter: string;
+  /** Longest frame kept, in bytes; longer frames are truncated (default 65535). */
+  readonly snaplen?: number;
+  /** Kernel capture buffer size in bytes (default 4 MiB). */
+  readonly bufferSize?: number;
+}
+
+interface CapInstance {
+  open(device: string, filter: string, bufSize: number, buffer: Buffer): string;
+  on(ev: 'packet', cb: (nbytes: number, truncated: boolean) => void): void;
+  close(): void;
+}
+interface CapModule {
+  Cap: new () => CapInstance;
+}
+
+const LINK_TYPES: Readonly<Record<string, number>> = {
+  NULL: 0,
+  ETHERNET: 1,
+  RAW: 101,
+  LINKTYPE_LINUX_SLL: 113,
+};
+
+const LIBPCAP_SO = ['/usr/lib/x86_64-linux-gnu/libpcap.so', '/usr/lib/aarch64-linux-gnu/libpcap.so', '/usr/lib/libpcap.so', '/usr/lib64/libpcap.so', '/usr/local/lib/libpcap.so'];
+
+function loadCap(): CapModule {
+  if (process.platform === 'linux' && !LIBPCAP_SO.some((p) => existsSync(p))) {
+    throw new EnvError("libpcap.so (package libpcap-dev) is missing, so captures would not be in immediate mode: run 'make setup'.");
+  }
+  try {
+    return createRequire(import.meta.url)('cap') as CapModule;
+  } catch (err) {
+    throw new EnvError(`the cap module (libpcap binding) could not be loaded (${messageOf(err)}): install libpcap-dev and run 'make setup'.`, { cause: err });
+  }
+}
+
+/**
+ * Start a libpcap capture on `opts.iface` with the BPF `opts.filter`, in immediate mode.
+ * Throws an {@link EnvError} when libpcap/cap is unavailable, without privileges, or when the
+ * interface does not exist; a plain Error when the filter does not compile.
+ */
+export function openSniffer(opts: SnifferOptions): Sniffer {
+  const snaplen = opts.snaplen ?? 65535;
+  const bufferSize = opts.bufferSize ?? 4 * 1024 * 1024;
+  if (!Number.isInteger(snaplen) || snaplen < 64 || snaplen > 262144) {
+    throw new RangeError(`snaplen ${snaplen} is out of range: use an integer between 64 and 262144.`);
+  }
+  if (!Number.isInteger(bufferSize) || bufferSize < 65536 || bufferSize > 2 ** 30) {
+    throw new RangeError(`bufferSize ${bufferSize} is out of range: use an integer between 65536 and 1 GiB.`);
+  }
+  const { Cap } = loadCap();
+  const cap = new Cap();
+  const shared = Buffer.alloc(snaplen);
+  let linkName: string;
+  try {
+    linkName = cap.open(opts.iface, opts.filter, bufferSize, shared);
+  } catch (err) {
+    const msg = messageOf(err);
+    if (/not permitted|permission|EPERM/i.test(msg)) {
+      throw new EnvError(`capturing on ${opts.iface} needs root or CAP_NET_RAW (${msg}): run tcpcraft with sudo.`, { cause: err });
+    }
+    if (/no such device|doesn't exist|does not exist/i.test(msg)) {
+      throw new EnvError(`interface ${opts.iface} does not exist (${msg}): check 'ip link', or run inside the lab with 'tcpcraft lab exec client -- ...'.`, { cause: err });
+    }
+    throw new Error(`could not start capturing on ${opts.iface} with filter '${opts.filter}': ${msg}`, { cause: err });
+  }
+  const linkType = LINK_TYPES[linkName];
+  if (linkType === undefined) {
+    cap.close();
+    throw new Error(`interface ${opts.iface} has link type '${linkName}', which tcpcraft cannot decode: capture on an ethernet, raw or loopback interface.`);
+  }
+  const wallUs0 = BigInt(Date.now()) * 1000n;
+  const mono0 = process.hrtime.bigint();
+  const callbacks: Array<(frame: Uint8Array, timestampUs: bigint) => void> = [];
+  let closed = false;
+  cap.on('packet', (nbytes: number) => {
+    if (closed || callbacks.length === 0) return;
+    const timestampUs = wallUs0 + (process.hrtime.bigint() - mono0) / 1000n;
+    const n = Math.max(0, Math.min(nbytes, shared.length));
+    for (const cb of callbacks) {
+      // Each callback gets its own copy: cap reuses `shared` for the next frame.
+      cb(Uint8Array.prototype.slice.call(shared, 0, n), timestampUs);
+    }
+  });
+  return {
+    linkType,
+    onFrame(cb) {
+      callbacks.push(cb);
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      cap.close();
+    },
+  };
+}
