@@ -1,0 +1,149 @@
+/** `tcpcraft lab up|down|status|exec` and `tcpcraft cleanup`. */
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { Command, Option } from 'commander';
+import { EnvError } from '../io/errors.js';
+import { sweepGuards } from '../io/guard.js';
+import { DEFAULT_LAB, labConfig, labDown, labExecArgv, labIfaces, labNamespaces, labStatus, labUp, type LabConfig, type LabSide, type LabStatus } from '../io/lab.js';
+
+interface LabOpts {
+  name?: string;
+  clientAddr?: string;
+  serverAddr?: string;
+  prefix?: string;
+}
+
+/** Run an action; an EnvError becomes one line on stderr and exit 2, a bad option value (RangeError) exit 1. */
+async function envGuarded(body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (err) {
+    if (err instanceof EnvError) {
+      process.stderr.write(`tcpcraft: ${err.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    if (err instanceof RangeError) {
+      process.stderr.write(`tcpcraft: ${err.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    throw err;
+  }
+}
+
+function withLabOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--name <name>', 'lab name: namespaces are NAME-client and NAME-server').default(DEFAULT_LAB.name))
+    .addOption(new Option('--client-addr <ip>', 'IPv4 address of the client end').default(DEFAULT_LAB.clientAddr))
+    .addOption(new Option('--server-addr <ip>', 'IPv4 address of the server end').default(DEFAULT_LAB.serverAddr))
+    .addOption(new Option('--prefix <len>', 'prefix length of the lab subnet').default(String(DEFAULT_LAB.prefix)));
+}
+
+function cfgOf(o: LabOpts): LabConfig {
+  return labConfig({ name: o.name, clientAddr: o.clientAddr, serverAddr: o.serverAddr, prefix: o.prefix === undefined ? undefined : Number(o.prefix) });
+}
+
+function formatStatus(cfg: LabConfig, s: LabStatus): string {
+  const ns = labNamespaces(cfg);
+  const ifs = labIfaces(cfg);
+  const lines = [`lab ${s.name}: ${s.up ? 'up' : 'not (fully) up'}`];
+  for (const side of ['client', 'server'] as const) {
+    lines.push(`  ${side}: namespace ${ns[side]} ${s.namespaces[side] ? 'present' : 'absent'}, ${ifs[side]} ${s.addresses[side].join(', ') || '(no address)'}`);
+  }
+  for (const srv of s.servers) lines.push(`  server ${srv.name}: pid ${srv.pid} ${srv.alive ? 'alive' : 'dead'}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Add `lab up|down|status|exec` and `cleanup` to `program`. */
+export function registerLabCommands(program: Command): void {
+  const lab = program
+    .command('lab')
+    .description('manage the two-namespace lab (NAME-client <-> NAME-server over a veth pair, no default route)')
+    .addHelpText('after', `
+The lab runs real servers in the server namespace: netcat-openbsd on TCP 5000 (bytes saved in
+/run/tcpcraft/NAME/nc.out) and a daytime service on TCP 13 (22 bytes, then close).
+Offloads are off on both veth ends so captures show real checksums. Needs root.
+
+Examples:
+  sudo tcpcraft lab up
+  sudo tcpcraft lab exec client -- nc 10.77.0.2 13
+  sudo tcpcraft lab down`);
+
+  withLabOptions(lab.command('up'))
+    .description('create the lab and start its servers (harmless if already up)')
+    .action((o: LabOpts) =>
+      envGuarded(async () => {
+        const cfg = cfgOf(o);
+        process.stdout.write(formatStatus(cfg, await labUp(cfg)));
+      }),
+    );
+
+  withLabOptions(lab.command('down'))
+    .description('stop the servers the lab started, delete its namespaces and state (harmless if absent)')
+    .action((o: LabOpts) =>
+      envGuarded(async () => {
+        const cfg = cfgOf(o);
+        await labDown(cfg);
+        process.stdout.write(`lab ${cfg.name}: down\n`);
+      }),
+    );
+
+  withLabOptions(lab.command('status'))
+    .description('show namespaces, addresses and servers of the lab (exit 1 when not fully up)')
+    .option('--json', 'print the status as JSON')
+    .action((o: LabOpts & { json?: boolean }) =>
+      envGuarded(async () => {
+        const cfg = cfgOf(o);
+        const s = await labStatus(cfg);
+        process.stdout.write(o.json ? `${JSON.stringify(s)}\n` : formatStatus(cfg, s));
+        if (!s.up) process.exitCode = 1;
+      }),
+    );
+
+  lab
+    .command('exec')
+    .description('run a command inside the client or server namespace; exits with its exit code')
+    .option('--name <name>', 'lab name', DEFAULT_LAB.name)
+    .argument('<side>', "'client' or 'server'")
+    .argument('<cmd...>', 'command and arguments; put them after -- so their options are not read as ours')
+    .addHelpText('after', '\nExample:\n  sudo tcpcraft lab exec client -- tcpdump -ni tcpcraft-c tcp')
+    .action((side: string, cmd: string[], o: { name?: string }) =>
+      envGuarded(async () => {
+        if (side !== 'client' && side !== 'server') throw new EnvError(`unknown lab side '${side}': use 'client' or 'server'.`);
+        const cfg = labConfig({ name: o.name });
+        const ns = labNamespaces(cfg)[side as LabSide];
+        if (!(await labStatus(cfg)).namespaces[side as LabSide]) {
+          throw new EnvError(`namespace ${ns} does not exist: run 'tcpcraft lab up --name ${cfg.name}' first.`);
+        }
+        const argv = labExecArgv(cfg, side as LabSide, cmd);
+        process.exitCode = await new Promise<number>((resolve, reject) => {
+          const child = spawn(argv[0] as string, argv.slice(1), { stdio: 'inherit' });
+          child.on('error', reject);
+          child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 + constants.signals[signal] : 1)));
+        });
+      }),
+    );
+
+  program
+    .command('cleanup')
+    .description('remove nftables guard tables left by dead tcpcraft processes; with --lab also tear that lab down')
+    .option('--lab <name>', 'also sweep guards inside lab NAME and tear the lab down')
+    .addHelpText('after', '\nGuard tables are named tcpcraft_<pid>_<n>; only those whose pid is no longer running are removed.')
+    .action((o: { lab?: string }) =>
+      envGuarded(async () => {
+        const removed = await sweepGuards();
+        if (o.lab !== undefined) {
+          const cfg = labConfig({ name: o.lab });
+          const status = await labStatus(cfg);
+          for (const side of ['client', 'server'] as const) {
+            if (status.namespaces[side]) removed.push(...(await sweepGuards({ netns: labNamespaces(cfg)[side] })));
+          }
+          await labDown(cfg);
+          process.stdout.write(`lab ${cfg.name}: down\n`);
+        }
+        process.stdout.write(removed.length ? `removed ${removed.join(', ')}\n` : 'no stale guard tables\n');
+      }),
+    );
+}
+
