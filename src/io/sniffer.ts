@@ -85,7 +85,13 @@ export function openSniffer(opts: SnifferOptions): Sniffer {
   if (!Number.isInteger(bufferSize) || bufferSize < 65536 || bufferSize > 2 ** 30) {
     throw new RangeError(`bufferSize ${bufferSize} is out of range: use an integer between 65536 and 1 GiB.`);
   }
+  if (!/^[^/\s]{1,15}$/.test(opts.iface) || opts.iface === '.' || opts.iface === '..') {
+    throw new RangeError(`'${opts.iface}' is not a valid interface name: use 1 to 15 characters without '/' or spaces.`);
+  }
   const { Cap } = loadCap();
+  if (opts.iface !== 'any' && !existsSync(`/sys/class/net/${opts.iface}`)) {
+    throw new EnvError(`interface ${opts.iface} does not exist: check 'ip link', or run inside the lab with 'tcpcraft lab exec client -- ...'.`);
+  }
   const cap = new Cap();
   const shared = Buffer.alloc(snaplen);
   let linkName: string;
