@@ -22,7 +22,7 @@ export interface Finished {
 /** Run argv to completion, killing it (by its pid) after `timeoutMs`; optional stdin text. */
 export function runBounded(argv: readonly string[], timeoutMs: number, input?: string | Buffer): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn(argv[0] as string, argv.slice(1), { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(argv[0] as string, argv.slice(1), { cwd: ROOT, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     let err = '';
     child.stdout.on('data', (d: Buffer) => out.push(d));
@@ -36,7 +36,10 @@ export function runBounded(argv: readonly string[], timeoutMs: number, input?: s
       clearTimeout(timer);
       resolve({ code, signal, stdout: Buffer.concat(out), stderr: err });
     });
-    child.stdin.end(input ?? '');
+    if (child.stdin) {
+      child.stdin.on('error', () => undefined); // the child may exit without reading its input
+      child.stdin.end(input);
+    }
   });
 }
 
@@ -55,7 +58,7 @@ export interface Capture {
  * (bounded 5 s). stop() sends SIGINT to that pid (SIGKILL after 3 s) and decodes with `tcpdump -r`.
  */
 export async function startTcpdump(prefix: readonly string[], iface: string, filter: string, file: string): Promise<Capture> {
-  const child: ChildProcess = spawn(prefix[0] as string, [...prefix.slice(1), 'tcpdump', '-i', iface, '-U', '-n', '-c', '200', '-w', file, filter], {
+  const child: ChildProcess = spawn(prefix[0] as string, [...prefix.slice(1), 'tcpdump', '--immediate-mode', '-i', iface, '-U', '-n', '-c', '200', '-w', file, filter], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const exited = new Promise<void>((r) => child.on('close', () => r()));

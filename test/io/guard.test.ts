@@ -1,0 +1,158 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run, runOk } from '../../src/io/exec.js';
+import { guardRuleset, installGuard, listGuards, sweepGuards } from '../../src/io/guard.js';
+import { labConfig, labDown, labExecArgv, labIfaces, labNamespaces, labUp, type LabConfig } from '../../src/io/lab.js';
+import { runBounded, startTcpdump, tsNode, uniqueLabName } from './helpers/proc.js';
+
+const FLOW = { localIp: '10.77.0.1', localPort: 40000, peerIp: '10.77.0.2', peerPort: 5000 };
+
+interface SeenFrame {
+  src: string;
+  dst: string;
+  sport: number;
+  dport: number;
+  flags: number;
+  seq: number;
+  ts: string;
+}
+
+/** One tcpdump -tt line per packet: [time, text]. */
+function rstLines(text: string, from: string): string[] {
+  return text.split('\n').filter((l) => l.includes(`IP ${from}.`) && /Flags \[R/.test(l));
+}
+
+describe('io/guard ruleset (unit)', () => {
+  it('drops only the peer→local packets of the exact 4-tuple, early in prerouting', () => {
+    const text = guardRuleset('tcpcraft_1_2', FLOW);
+    expect(text).to.contain('create table ip tcpcraft_1_2');
+    expect(text).to.contain('type filter hook prerouting priority raw; policy accept;');
+    expect(text).to.contain('ip saddr 10.77.0.2 ip daddr 10.77.0.1 tcp sport 5000 tcp dport 40000 counter drop');
+    expect(text).not.to.match(/output|rst/i);
+  });
+  it('rejects bad flows before touching anything', async () => {
+    let err: unknown;
+    try {
+      await installGuard({ ...FLOW, localPort: 70000 });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).to.be.instanceOf(RangeError);
+  });
+});
+
+describe('io/guard @live', function () {
+  this.timeout(60_000);
+  let cfg: LabConfig;
+  let ns: string;
+  let tmp: string;
+
+  before(async () => {
+    cfg = labConfig({ name: uniqueLabName() });
+    ns = labNamespaces(cfg).client;
+    tmp = mkdtempSync(join(tmpdir(), 'tcpcraft-guard-'));
+    await labUp(cfg);
+  });
+  after(async () => {
+    await labDown(cfg);
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('creates one table while installed and removes it (remove twice is harmless)', async () => {
+    const g = await installGuard(FLOW, { netns: ns });
+    expect(g.table).to.match(new RegExp(`^tcpcraft_${process.pid}_\\d+$`));
+    expect(await listGuards({ netns: ns })).to.deep.equal([g.table]);
+    const listed = await runOk('ip', ['netns', 'exec', ns, 'nft', 'list', 'table', 'ip', g.table]);
+    expect(listed.stdout).to.match(/hook prerouting priority raw/);
+    expect(listed.stdout).to.match(/ip saddr 10\.77\.0\.2 ip daddr 10\.77\.0\.1 tcp sport 5000 tcp dport 40000 counter packets 0 bytes 0 drop/);
+    await g.remove();
+    await g.remove();
+    expect(await listGuards({ netns: ns })).to.deep.equal([]);
+  });
+
+  it('sweep removes a table named after a dead pid and keeps a live one', async () => {
+    const dead = spawnSync('true').pid;
+    const stale = `tcpcraft_${dead}_7`;
+    await runOk('ip', ['netns', 'exec', ns, 'nft', 'add', 'table', 'ip', stale]);
+    const live = await installGuard(FLOW, { netns: ns });
+    try {
+      expect(await sweepGuards({ netns: ns })).to.deep.equal([stale]);
+      expect(await listGuards({ netns: ns })).to.deep.equal([live.table]);
+    } finally {
+      await live.remove();
+      await run('ip', ['netns', 'exec', ns, 'nft', 'delete', 'table', 'ip', stale]);
+    }
+  });
+
+  it('the CLI cleanup --lab sweeps stale guards inside the lab and tears it down', async () => {
+    const other = labConfig({ name: uniqueLabName() });
+    try {
+      await labUp(other);
+      const stale = `tcpcraft_${spawnSync('true').pid}_9`;
+      await runOk('ip', ['netns', 'exec', labNamespaces(other).client, 'nft', 'add', 'table', 'ip', stale]);
+      const r = await runBounded(tsNode('test/io/helpers/labcli.ts', 'cleanup', '--lab', other.name), 20000);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stdout.toString()).to.contain(stale);
+      expect((await run('ip', ['netns', 'list'])).stdout).not.to.contain(labNamespaces(other).client);
+    } finally {
+      await labDown(other);
+    }
+  });
+
+  /** Run the raw SYN helper in the client namespace while tcpdump watches both ends. */
+  async function rawFlow(port: number, guard: boolean, rst: boolean) {
+    const ifs = labIfaces(cfg);
+    const cli = await startTcpdump(labExecArgv(cfg, 'client', []), ifs.client, `tcp port ${port}`, join(tmp, `c${port}.pcap`));
+    const srv = await startTcpdump(labExecArgv(cfg, 'server', []), ifs.server, `tcp port ${port}`, join(tmp, `s${port}.pcap`));
+    let helper;
+    try {
+      helper = await runBounded(
+        labExecArgv(cfg, 'client', tsNode('test/io/helpers/rawflow.ts', ifs.client, cfg.clientAddr, String(port), cfg.serverAddr, '5000', guard ? 'guard' : 'noguard', rst ? 'rst' : 'norst')),
+        20000,
+      );
+    } finally {
+      await new Promise((r) => setTimeout(r, 100));
+      var clientText = await cli.stop();
+      var serverText = await srv.stop();
+    }
+    expect(helper.code, helper.stderr).to.equal(0);
+    const seen = JSON.parse(helper.stdout.toString()) as { guardTable: string; linkType: number; frames: SeenFrame[] };
+    return { seen, clientText, serverText };
+  }
+
+  it('without the guard the local kernel answers the SYN/ACK with a RST (the problem exists)', async () => {
+    const { seen, clientText } = await rawFlow(40101, false, false);
+    expect(seen.frames.some((f) => f.src === cfg.serverAddr && f.flags === 0x12)).to.equal(true);
+    expect(clientText).to.match(/Flags \[S\.\]/);
+    expect(rstLines(clientText, cfg.clientAddr), clientText).to.have.length.greaterThanOrEqual(1);
+  });
+
+  it('with the guard no RST leaves the client, yet the sniffer still captures the SYN/ACK', async () => {
+    const { seen, clientText } = await rawFlow(40102, true, false);
+    expect(seen.guardTable).to.match(/^tcpcraft_\d+_\d+$/);
+    expect(seen.linkType).to.equal(1);
+    const synack = seen.frames.find((f) => f.src === cfg.serverAddr && f.flags === 0x12);
+    expect(synack, JSON.stringify(seen.frames)).to.not.equal(undefined);
+    expect(clientText).to.match(/Flags \[S\.\]/);
+    expect(rstLines(clientText, cfg.clientAddr), clientText).to.deep.equal([]);
+    expect(seen.frames.filter((f) => (f.flags & 0x04) !== 0)).to.deep.equal([]);
+    expect(await listGuards({ netns: ns })).to.deep.equal([]);
+  });
+
+  it('with the guard a RST we send ourselves still reaches the server', async () => {
+    const { seen, clientText, serverText } = await rawFlow(40103, true, true);
+    expect(seen.frames.some((f) => f.src === cfg.serverAddr && f.flags === 0x12)).to.equal(true);
+    const sent = rstLines(clientText, cfg.clientAddr);
+    expect(sent, clientText).to.have.length(1);
+    const arrived = rstLines(serverText, cfg.clientAddr);
+    expect(arrived, serverText).to.have.length(1);
+    expect(arrived[0]).to.match(/seq 1001,/);
+    // ours, not the kernel's: it left >= 250 ms after the SYN/ACK, not microseconds after
+    const synackTs = Number(clientText.split('\n').find((l) => /Flags \[S\.\]/.test(l))?.split(' ')[0]);
+    const rstTs = Number(sent[0]?.split(' ')[0]);
+    expect(rstTs - synackTs).to.be.greaterThan(0.25);
+  });
+});
