@@ -107,7 +107,9 @@ describe('io/guard @live', function () {
     const ifs = labIfaces(cfg);
     const cli = await startTcpdump(labExecArgv(cfg, 'client', []), ifs.client, `tcp port ${port}`, join(tmp, `c${port}.pcap`));
     const srv = await startTcpdump(labExecArgv(cfg, 'server', []), ifs.server, `tcp port ${port}`, join(tmp, `s${port}.pcap`));
-    let helper;
+    let helper: Awaited<ReturnType<typeof runBounded>> | undefined;
+    let clientText = '';
+    let serverText = '';
     try {
       helper = await runBounded(
         labExecArgv(cfg, 'client', tsNode('test/io/helpers/rawflow.ts', ifs.client, cfg.clientAddr, String(port), cfg.serverAddr, '5000', guard ? 'guard' : 'noguard', rst ? 'rst' : 'norst')),
@@ -115,9 +117,10 @@ describe('io/guard @live', function () {
       );
     } finally {
       await new Promise((r) => setTimeout(r, 100));
-      var clientText = await cli.stop();
-      var serverText = await srv.stop();
+      clientText = await cli.stop();
+      serverText = await srv.stop();
     }
+    if (!helper) throw new Error('the raw flow helper did not run');
     expect(helper.code, helper.stderr).to.equal(0);
     const seen = JSON.parse(helper.stdout.toString()) as { guardTable: string; linkType: number; frames: SeenFrame[] };
     return { seen, clientText, serverText };
