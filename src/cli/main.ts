@@ -1,0 +1,184 @@
+/** The `tcpcraft` command line: build, run, lab, cleanup. */
+import { Command, CommanderError } from 'commander';
+import { ScenarioError } from '../scenario/errors.js';
+import type { Scenario } from '../scenario/types.js';
+import { bpfFilter, type Flow } from '../engine/flow.js';
+import { plan } from '../engine/plan.js';
+import { FrameQueue } from '../engine/queue.js';
+import { runScenario } from '../engine/run.js';
+import type { RunReport } from '../engine/report.js';
+import { Cleanups } from '../io/cleanup.js';
+import { randomIsn, randomPort, systemClock } from '../io/clock.js';
+import { EnvError } from '../io/errors.js';
+import { installGuard, sweepGuards } from '../io/guard.js';
+import { loadScenario } from '../io/load.js';
+import { interfaceExists, routeTo } from '../io/route.js';
+import { openSender } from '../io/sender.js';
+import { openSniffer } from '../io/sniffer.js';
+import { registerLabCommands } from './lab.js';
+import { intOption, ipOption, isnOption, portOption } from './options.js';
+import { verdict, writeReport } from './output.js';
+
+/** Exit codes. */
+export const Exit = { PASS: 0, FAIL: 1, USAGE: 2 } as const;
+
+const out = (s: string): void => void process.stdout.write(s);
+const err = (s: string): void => void process.stderr.write(s);
+
+interface FlowOptions {
+  src?: string;
+  dst?: string;
+  sport?: number;
+  dport?: number;
+  isn?: number;
+  pcap?: string;
+  json?: string;
+  ladder?: boolean;
+}
+
+interface BuildOptions extends FlowOptions {
+  peerIsn?: number;
+}
+
+interface RunOptions extends FlowOptions {
+  iface?: string;
+  timeout?: number;
+  trace?: boolean;
+}
+
+function flowOptions(cmd: Command): Command {
+  return cmd
+    .option('--src <ip>', "our IPv4 address (default: the scenario's local.host, else the route's source)", ipOption)
+    .option('--dst <ip>', "the peer's IPv4 address (default: the scenario's peer.host)", ipOption)
+    .option('--sport <port>', "our TCP port (default: the scenario's local.port, else a random ephemeral port)", portOption)
+    .option('--dport <port>', "the peer's TCP port (default: the scenario's peer.port)", portOption)
+    .option('--isn <n>', 'our initial sequence number (default: random)', isnOption)
+    .option('--pcap <file>', 'write every segment sent and received to a pcap file')
+    .option('--json <file>', 'write a machine-readable report of every step')
+    .option('--no-ladder', 'do not print the ladder diagram');
+}
+
+/** `tcpcraft build`: the scenario against a model peer, offline. */
+async function buildCommand(file: string, o: BuildOptions): Promise<number> {
+  const sc = await loadScenario(file);
+  const flow: Flow = {
+    localIp: o.src ?? sc.local?.host ?? '10.77.0.1',
+    localPort: o.sport ?? sc.local?.port ?? randomPort(),
+    peerIp: o.dst ?? sc.peer.host,
+    peerPort: o.dport ?? sc.peer.port,
+  };
+  const report = plan(sc, { file, flow, localIsn: o.isn ?? randomIsn(), peerIsn: o.peerIsn ?? randomIsn(), startUs: systemClock.wallUs() });
+  writeReport(report, { ...(o.pcap ? { pcap: o.pcap } : {}), ...(o.json ? { json: o.json } : {}), ladder: o.ladder !== false }, out);
+  if (o.pcap) out(`wrote ${report.events.length} packets to ${o.pcap}\n`);
+  return Exit.PASS;
+}
+
+async function resolveFlow(sc: Scenario, o: RunOptions): Promise<{ flow: Flow; iface: string }> {
+  const peerIp = o.dst ?? sc.peer.host;
+  if (o.iface && !(await interfaceExists(o.iface))) throw new EnvError(`interface '${o.iface}' does not exist here: see 'ip link', or run inside the lab with 'tcpcraft lab exec client -- ...'.`);
+  const src = o.src ?? sc.local?.host;
+  const route = o.iface && src ? { iface: o.iface, src } : await routeTo(peerIp);
+  return {
+    iface: o.iface ?? route.iface,
+    flow: { localIp: src ?? route.src, localPort: o.sport ?? sc.local?.port ?? randomPort(), peerIp, peerPort: o.dport ?? sc.peer.port },
+  };
+}
+
+/** `tcpcraft run`: the scenario against a live peer. */
+async function runCommand(file: string, o: RunOptions): Promise<number> {
+  const sc = await loadScenario(file);
+  const localIsn = o.isn ?? randomIsn();
+  // Numbering problems are found before the machine is touched.
+  plan(sc, { file, flow: { localIp: '0.0.0.0', localPort: 1, peerIp: sc.peer.host, peerPort: sc.peer.port }, localIsn, peerIsn: 0 });
+  const { flow, iface } = await resolveFlow(sc, o);
+  const cleanups = new Cleanups();
+  let report: RunReport | undefined;
+  await cleanups.guarded(async () => {
+    // Opening the sender and the sniffer changes nothing, and fails early without privileges.
+    const sender = openSender();
+    cleanups.add('close the raw socket', () => sender.close());
+    const sniffer = openSniffer({ iface, filter: bpfFilter(flow) });
+    cleanups.add('close the sniffer', () => sniffer.close());
+    const frames = new FrameQueue();
+    sniffer.onFrame((data, timestampUs) => frames.push({ data, linkType: sniffer.linkType, timestampUs }));
+    await sweepGuards();
+    const guard = await installGuard(flow);
+    cleanups.add('remove the kernel-RST guard', () => guard.remove());
+    const abort = new AbortController();
+    const running = runScenario(sc, { file, flow, localIsn, ...(o.timeout ? { timeoutMs: o.timeout } : {}) }, { link: { send: (b) => sender.send(b, flow.peerIp) }, frames, clock: systemClock, signal: abort.signal });
+    // On Ctrl-C this runs first: the run stops and resets the peer before the guard goes.
+    cleanups.add('stop the run', async () => {
+      abort.abort();
+      await running.catch(() => undefined);
+    });
+    report = await running;
+  });
+  if (!report) return Exit.USAGE;
+  writeReport(report, { ...(o.pcap ? { pcap: o.pcap } : {}), ...(o.json ? { json: o.json } : {}), ladder: o.ladder !== false, trace: o.trace !== false }, out);
+  out(verdict(report));
+  return report.passed ? Exit.PASS : Exit.FAIL;
+}
+
+/** The program, with every command. */
+export function program(): Command {
+  const p = new Command('tcpcraft')
+    .description('Craft, send and check TCP segments from scenarios written in TypeScript.')
+    .version('0.1.0')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', `
+Scenarios are .ts files whose default export is scenario({ peer, steps: [send(...), expect(...)] });
+seq and ack are relative to each side's ISN, as Wireshark shows them. See README.md.
+
+Exit status: 0 passed, 1 a segment did not match or did not come, 2 usage or environment error.`);
+
+  flowOptions(p.command('build <scenario>'))
+    .description('offline, no root: play the scenario against a model peer, print each segment with relative and raw numbers')
+    .option('--peer-isn <n>', "the model peer's initial sequence number (default: random)", isnOption)
+    .addHelpText('after', `
+Example (the netcat seed's own numbers):
+  tcpcraft build scenarios/netcat-5000.ts --isn 4126488336 --peer-isn 547479085 --sport 24491`)
+    .action(async (file: string, o: BuildOptions) => {
+      process.exitCode = await buildCommand(file, o);
+    });
+
+  flowOptions(p.command('run <scenario>'))
+    .description('send the scenario on a real interface (root), match every answer, explain any difference')
+    .option('--iface <name>', 'interface to capture on (default: the one routing to the peer)')
+    .option('--timeout <ms>', 'how long to wait for each expected segment (default: scenario timeout, else 3000)', intOption('--timeout', 1, 600000))
+    .option('--no-trace', 'do not print the trace table')
+    .addHelpText('after', `
+The kernel would answer the peer's SYN/ACK with a RST (it never made this connection): for the
+duration of the run, tcpcraft drops the peer's packets of this one 4-tuple in nftables before the
+local stack sees them (libpcap still does). The rule goes when the run ends, fails or is
+interrupted; 'tcpcraft cleanup' sweeps what a killed run left.
+
+Example, in the lab:
+  sudo tcpcraft lab up
+  sudo tcpcraft lab exec client -- tcpcraft run scenarios/netcat-5000.ts --pcap out.pcap`)
+    .action(async (file: string, o: RunOptions) => {
+      process.exitCode = await runCommand(file, o);
+    });
+
+  registerLabCommands(p);
+  return p;
+}
+
+/** Runs the CLI with `argv` (as process.argv) and sets the exit code. */
+export async function main(argv: string[]): Promise<void> {
+  const p = program();
+  try {
+    await p.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode === 0 ? 0 : Exit.USAGE;
+      return;
+    }
+    if (e instanceof ScenarioError || e instanceof EnvError) {
+      err(`tcpcraft: ${e.message}\n`);
+      process.exitCode = Exit.USAGE;
+      return;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,22 @@
+/** Parsers for command-line values: each throws InvalidArgumentError with a sentence. */
+import { InvalidArgumentError } from 'commander';
+import { parseIpv4Address } from '../wire/ipv4.js';
+
+/** An integer in [min, max]. */
+export function intOption(name: string, min: number, max: number): (v: string) => number {
+  return (v) => {
+    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new InvalidArgumentError(`${name} must be an integer in ${min}..${max}, got '${v}'.`);
+    return Number(v);
+  };
+}
+
+/** A dotted-quad IPv4 address. */
+export function ipOption(v: string): string {
+  if (!parseIpv4Address(v)) throw new InvalidArgumentError(`'${v}' is not an IPv4 address.`);
+  return v;
+}
+
+/** Sequence numbers: any u32. */
+export const isnOption = intOption('an ISN', 0, 0xffff_ffff);
+/** TCP ports. */
+export const portOption = intOption('a port', 1, 65535);

@@ -1,0 +1,27 @@
+/** Writing a report out: trace and ladder to stdout, pcap and JSON files on request. */
+import { writeFileSync } from 'node:fs';
+import type { RunReport } from '../engine/report.js';
+import { formatFailure, formatLadder, formatTrace, reportJson, reportPcap } from '../report/index.js';
+
+/** What to write where. */
+export interface OutputOptions {
+  readonly pcap?: string;
+  readonly json?: string;
+  readonly ladder?: boolean;
+  readonly trace?: boolean;
+}
+
+/** Prints the trace, the ladder and any failure, and writes the requested files. */
+export function writeReport(report: RunReport, o: OutputOptions, out: (s: string) => void): void {
+  if (o.trace !== false) out(`${formatTrace(report)}\n\n`);
+  if (o.ladder !== false) out(`${formatLadder(report)}\n\n`);
+  if (o.pcap) writeFileSync(o.pcap, reportPcap(report));
+  if (o.json) writeFileSync(o.json, `${JSON.stringify(reportJson(report), null, 2)}\n`);
+}
+
+/** The closing lines: the failure explanation, or a pass line. */
+export function verdict(report: RunReport): string {
+  const f = formatFailure(report);
+  const left = report.leftovers.length ? ` (${report.leftovers.length} further segment(s) from the peer arrived after the last step)` : '';
+  return f ? `FAIL ${report.scenario}\n${f}\n` : `PASS ${report.scenario}: ${report.events.length} segments, ${report.durationMs.toFixed(0)} ms${left}\n`;
+}

@@ -1,0 +1,11 @@
+/**
+ * tcpcraft's public API: what scenario files import (`import { scenario, send, expect } from
+ * 'tcpcraft'`), plus the codec, engine and reports for programs that embed tcpcraft.
+ */
+export { scenario, send, expect, pause, mss, wscale, sackOk, sack, timestamp, nop, eol, option } from './scenario/dsl.js';
+export type * from './scenario/types.js';
+export { ScenarioError } from './scenario/errors.js';
+export { validateScenario } from './scenario/validate.js';
+export * as wire from './wire/index.js';
+export * as engine from './engine/index.js';
+export * as report from './report/index.js';

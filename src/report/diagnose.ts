@@ -1,0 +1,48 @@
+/**
+ * Diagnostics that teach: where the scenario and the live stack parted ways, every differing field
+ * with expected and actual values (relative and raw), both segments in scenario notation, and the
+ * other segments seen on the flow.
+ */
+import { resolve } from 'node:path';
+import { stepLabel } from '../scenario/errors.js';
+import type { Step } from '../scenario/types.js';
+import type { FieldDiff } from '../engine/match.js';
+import type { RunReport } from '../engine/report.js';
+import { stepNotation, viewNotation } from './notation.js';
+
+function where(file: string, step: Step): string {
+  if (!step.site) return file;
+  return `${resolve(file) === step.site.file ? file : step.site.file}:${step.site.line}`;
+}
+
+function value(v: string, raw: number | undefined): string {
+  return raw === undefined ? v : `${v} (raw ${raw})`;
+}
+
+/** `ack: expected 36 (raw 4126488372) vs actual 35 (raw 4126488371)` */
+export function formatDiff(d: FieldDiff): string {
+  return `${d.field}: expected ${value(d.expected, d.expectedRaw)} vs actual ${value(d.actual, d.actualRaw)}`;
+}
+
+/** The failure explanation, or undefined when the run passed. */
+export function formatFailure(report: RunReport): string | undefined {
+  const f = report.failure;
+  if (!f) return undefined;
+  if (f.kind === 'error') return `${report.file}: ${f.stepIndex !== undefined ? `step ${f.stepIndex + 1}: ` : ''}${f.message}`;
+  const lines: string[] = [];
+  const head = `${where(report.file, f.step)}: ${stepLabel(f.stepIndex, f.step)}`;
+  if (f.kind === 'mismatch') {
+    lines.push(`${head}: the live segment differs in ${f.diffs.length} field${f.diffs.length === 1 ? '' : 's'}:`);
+    for (const d of f.diffs) lines.push(`  ${formatDiff(d)}`);
+    lines.push(`  expected: ${stepNotation(f.step)}`);
+    lines.push(`  actual:   ${viewNotation(f.actual, 'expect')}`);
+  } else {
+    lines.push(`${head}: nothing arrived from the peer within ${f.waitedMs} ms`);
+    lines.push(`  expected: ${stepNotation(f.step)}`);
+  }
+  const others = report.events.filter((e) => e.kind === 'unmatched' && e.view !== (f.kind === 'mismatch' ? f.actual : undefined));
+  const seen = [...others.map((e) => e.view), ...report.leftovers];
+  lines.push(seen.length ? '  other segments from the peer on this flow:' : '  no other segment from the peer arrived on this flow');
+  for (const v of seen) lines.push(`    ${viewNotation(v, 'expect')}`);
+  return lines.join('\n');
+}

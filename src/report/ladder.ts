@@ -1,0 +1,44 @@
+/**
+ * An ASCII ladder diagram, like the whiteboard in the daytime video: the client on the left,
+ * the server on the right, one arrow per segment labelled with flags and relative numbers.
+ */
+import type { RunReport, TraceEvent } from '../engine/report.js';
+import { flagNames } from '../wire/tcp.js';
+
+/** Width of the space between the two lifelines. */
+const GAP = 44;
+
+function label(ev: TraceEvent): string {
+  const v = ev.view;
+  const parts = [flagNames(v.packet.tcp.flags)];
+  parts.push(`seq=${v.rel.seqRelative ? v.rel.seq : `raw ${v.packet.tcp.seq}`}`);
+  if (v.rel.ackRelative) parts.push(`ack=${v.rel.ack}`);
+  if (v.len) parts.push(`len=${v.len}`);
+  return parts.join(' ');
+}
+
+function arrow(text: string, dir: 'out' | 'in'): string {
+  const body = ` ${text} `;
+  const room = GAP - 2;
+  const t = body.length > room - 4 ? body.slice(0, room - 5) + '… ' : body;
+  const dashes = room - t.length;
+  const left = 3;
+  const right = dashes - left;
+  return dir === 'out' ? `|${'-'.repeat(left)}${t}${'-'.repeat(right)}>|` : `|<${'-'.repeat(left)}${t}${'-'.repeat(right)}|`;
+}
+
+/** The ladder for a run or plan; steps that did not match are marked with `x`. */
+export function formatLadder(report: RunReport): string {
+  const client = `client ${report.flow.localIp}:${report.flow.localPort}`;
+  const server = `server ${report.flow.peerIp}:${report.flow.peerPort}`;
+  const margin = 10;
+  const lines: string[] = [];
+  lines.push(' '.repeat(margin) + client.padEnd(GAP + 1) + server);
+  lines.push(' '.repeat(margin) + '|' + ' '.repeat(GAP - 1 + 0) + '|');
+  for (const ev of report.events) {
+    const tag = ev.kind === 'unmatched' ? 'x' : ev.kind === 'cleanup' ? 'cleanup' : ev.stepIndex !== undefined ? `step ${ev.stepIndex + 1}` : '';
+    lines.push(tag.padEnd(margin) + arrow(label(ev), ev.view.dir));
+  }
+  lines.push(' '.repeat(margin) + '|' + ' '.repeat(GAP - 1) + '|');
+  return lines.join('\n');
+}

@@ -1,0 +1,66 @@
+/**
+ * Segments written back in the scenario's own notation, so that what arrived can be pasted into
+ * a scenario as it is: `expect('SA', { seq: 0, ack: 1, window: 65160, options: [mss(1460)] })`.
+ */
+import type { ExpectStep, OptionSpec, Step } from '../scenario/types.js';
+import { payloadBytes } from '../scenario/validate.js';
+import type { SegmentView } from '../engine/state.js';
+import { showPayload } from '../engine/match.js';
+import { flagLetters } from '../wire/tcp.js';
+
+/** One option as the DSL call that makes it. */
+export function optionNotation(o: OptionSpec): string {
+  switch (o.kind) {
+    case 'eol':
+      return 'eol()';
+    case 'nop':
+      return 'nop()';
+    case 'mss':
+      return `mss(${o.value})`;
+    case 'wscale':
+      return `wscale(${o.shift})`;
+    case 'sackOk':
+      return 'sackOk()';
+    case 'sack':
+      return `sack(${o.blocks.map(([l, r]) => `[${l}, ${r}]`).join(', ')})`;
+    case 'timestamp':
+      return `timestamp(${o.tsval}, ${o.tsecr})`;
+    case 'unknown':
+      return `option(${o.code}, [${Array.from(o.data).join(', ')}])`;
+  }
+}
+
+function fieldsText(parts: string[]): string {
+  return parts.length ? `, { ${parts.join(', ')} }` : '';
+}
+
+/** A step as written in a scenario (the fields it sets, nothing else). */
+export function stepNotation(step: Step): string {
+  if (step.kind === 'pause') return `pause(${step.ms})`;
+  const f = step.fields as Record<string, unknown>;
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(f)) {
+    if (v === undefined) continue;
+    if (k === 'options' && Array.isArray(v)) parts.push(`options: [${(v as OptionSpec[]).map(optionNotation).join(', ')}]`);
+    else if (k === 'payload') parts.push(`payload: ${showPayload(payloadBytes(v as string | Uint8Array))}`);
+    else if (typeof v === 'object') parts.push(`${k}: ${JSON.stringify(v)}`);
+    else parts.push(`${k}: ${String(v)}`);
+  }
+  return `${step.kind}('${step.flags}'${fieldsText(parts)})`;
+}
+
+/** A segment that was seen, as the `expect` (or `send`) step that would match (or make) it. */
+export function viewNotation(view: SegmentView, verb: 'expect' | 'send' = view.dir === 'in' ? 'expect' : 'send'): string {
+  const parts: string[] = [];
+  parts.push(view.rel.seqRelative ? `seq: ${view.rel.seq}` : `seq: ${view.packet.tcp.seq} /* raw: ISN unknown */`);
+  if (view.rel.ackRelative) parts.push(`ack: ${view.rel.ack}`);
+  parts.push(`window: ${view.packet.tcp.window}`);
+  if (view.len > 0) parts.push(view.len <= 64 ? `payload: ${showPayload(view.packet.payload)}` : `len: ${view.len}`);
+  if (view.rel.options.length) parts.push(`options: [${view.rel.options.map(optionNotation).join(', ')}]`);
+  return `${verb}('${flagLetters(view.packet.tcp.flags)}'${fieldsText(parts)})`;
+}
+
+/** Short for an expectation's notation. */
+export function expectNotation(step: ExpectStep): string {
+  return stepNotation(step);
+}

@@ -1,0 +1,12 @@
+/** A run's segments as a pcap file (raw-IP link type), in time order, with their timestamps. */
+import type { RunReport } from '../engine/report.js';
+import { encodePcap, LinkType } from '../wire/index.js';
+
+/** Every segment sent and received on the flow, ready to open in Wireshark. */
+export function reportPcap(report: RunReport): Uint8Array {
+  const views = [...report.events.map((e) => e.view), ...report.leftovers].sort((a, b) => (a.timestampUs < b.timestampUs ? -1 : a.timestampUs > b.timestampUs ? 1 : 0));
+  return encodePcap(
+    LinkType.RAW,
+    views.map((v) => ({ timestampUs: v.timestampUs, data: v.packet.bytes })),
+  );
+}

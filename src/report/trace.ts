@@ -1,0 +1,75 @@
+/**
+ * The trace a student can follow: one line per segment with relative and raw numbers side by
+ * side, as Wireshark shows them ("Sequence Number: 35 (relative)", "Sequence Number (raw): ...").
+ */
+import type { RunReport, TraceEvent } from '../engine/report.js';
+import type { SegmentView } from '../engine/state.js';
+import { formatOptions } from '../wire/options.js';
+import { flagNames } from '../wire/tcp.js';
+import { formatFlow } from '../engine/flow.js';
+
+const COLUMNS = ['#', 'step', 'time', 'dir', 'flags', 'seq', 'ack', 'len', 'raw seq', 'raw ack', 'win', 'options / notes'];
+
+function seconds(us: bigint, startUs: bigint): string {
+  const d = Number(us - startUs) / 1e6;
+  return d.toFixed(6);
+}
+
+function notes(ev: TraceEvent): string[] {
+  const out: string[] = [];
+  if (ev.kind === 'unmatched') out.push('<- did not match');
+  if (ev.kind === 'cleanup') out.push('cleanup RST (leaves the peer clean)');
+  const c = ev.view.checksums;
+  if (ev.view.dir === 'in') {
+    if (c.tcp === 'bad') out.push('TCP checksum BAD');
+    if (c.tcp === 'offloaded') out.push('TCP checksum not verifiable (offloaded)');
+    if (c.ip === 'bad') out.push('IP checksum BAD');
+  } else if (c.tcp === 'bad' || c.ip === 'bad') {
+    out.push('sent with a wrong checksum');
+  }
+  return out;
+}
+
+/** The row cells for one segment. */
+export function traceRow(index: number, ev: TraceEvent, startUs: bigint): string[] {
+  const v: SegmentView = ev.view;
+  const tcp = v.packet.tcp;
+  const opts = formatOptions(tcp.options);
+  return [
+    String(index + 1),
+    ev.stepIndex !== undefined ? String(ev.stepIndex + 1) : '-',
+    seconds(v.timestampUs, startUs),
+    v.dir === 'out' ? 'C -> S' : 'C <- S',
+    `[${flagNames(tcp.flags)}]`,
+    v.rel.seqRelative ? String(v.rel.seq) : '?',
+    v.rel.ackRelative ? String(v.rel.ack) : String(tcp.ack),
+    String(v.len),
+    String(tcp.seq),
+    String(tcp.ack),
+    String(tcp.window),
+    [opts, ...notes(ev)].filter(Boolean).join('  '),
+  ];
+}
+
+/** Aligns rows of cells into columns (the last column is left ragged). */
+export function table(rows: string[][]): string {
+  const widths: number[] = [];
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
+  const numeric = new Set([0, 1, 5, 6, 7, 8, 9, 10]);
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => (i === r.length - 1 ? c : numeric.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/** The whole trace: a heading with the flow and both ISNs, then one line per segment. */
+export function formatTrace(report: RunReport): string {
+  const isns = `ISN ${report.isns.local}, peer ISN ${report.isns.peer ?? 'unknown'}`;
+  const head = `${report.scenario}  ${formatFlow(report.flow)}  (${isns}; seq/ack relative, raw beside them)`;
+  const rows = [COLUMNS, ...report.events.map((e, i) => traceRow(i, e, report.startedUs))];
+  return `${head}\n${table(rows)}`;
+}

@@ -1,0 +1,63 @@
+/**
+ * The functions scenario authors call: `scenario`, `send`, `expect`, `pause` and the option
+ * helpers. Each step remembers the file and line it was written on, for diagnostics.
+ */
+import { fileURLToPath } from 'node:url';
+import type { CallSite, ExpectFields, ExpectStep, Flags, OptionSpec, PauseStep, Scenario, SendFields, SendStep } from './types.js';
+
+/** Declares a scenario (returns it unchanged; it exists for the editor's type checking). */
+export function scenario(def: Scenario): Scenario {
+  return def;
+}
+
+/** A segment to send, e.g. `send('PA', { payload: 'hello\n' })`. */
+export function send(flags: Flags, fields: SendFields = {}): SendStep {
+  return withSite({ kind: 'send', flags, fields });
+}
+
+/** A segment to expect from the peer, e.g. `expect('SA', { seq: 0, ack: 1 })`. */
+export function expect(flags: Flags, fields: ExpectFields = {}): ExpectStep {
+  return withSite({ kind: 'expect', flags, fields });
+}
+
+/** Waits `ms` milliseconds. */
+export function pause(ms: number): PauseStep {
+  return withSite({ kind: 'pause', ms });
+}
+
+/** MSS option. */
+export const mss = (value: number): OptionSpec => ({ kind: 'mss', value });
+/** Window scale option (shift count). */
+export const wscale = (shift: number): OptionSpec => ({ kind: 'wscale', shift });
+/** SACK-permitted option. */
+export const sackOk = (): OptionSpec => ({ kind: 'sackOk' });
+/** SACK option; edges relative to the ISN of the side whose data they acknowledge. */
+export const sack = (...blocks: Array<readonly [number, number]>): OptionSpec => ({ kind: 'sack', blocks });
+/** Timestamps option (raw values). */
+export const timestamp = (tsval: number, tsecr: number): OptionSpec => ({ kind: 'timestamp', tsval, tsecr });
+/** No-operation option. */
+export const nop = (): OptionSpec => ({ kind: 'nop' });
+/** End-of-option-list. */
+export const eol = (): OptionSpec => ({ kind: 'eol' });
+/** Any option kind with raw data, e.g. `option(253, [0xde, 0xad])`. */
+export const option = (code: number, data: ArrayLike<number> = []): OptionSpec => ({ kind: 'unknown', code, data: Uint8Array.from(data) });
+
+function withSite<T extends object>(step: T): T & { site?: CallSite } {
+  const site = callerSite();
+  return site ? { ...step, site } : step;
+}
+
+const OWN_FILE = fileURLToPath(import.meta.url);
+
+/** The first stack frame outside this module: where the author called `send`/`expect`/`pause`. */
+function callerSite(): CallSite | undefined {
+  const stack = new Error().stack?.split('\n').slice(1) ?? [];
+  for (const frame of stack) {
+    const m = /\(?((?:file:\/\/)?[^()\s]+):(\d+):(\d+)\)?$/.exec(frame.trim());
+    if (!m) continue;
+    const file = m[1]!.startsWith('file://') ? fileURLToPath(m[1]!) : m[1]!;
+    if (file === OWN_FILE || file.startsWith('node:')) continue;
+    return { file, line: Number(m[2]), column: Number(m[3]) };
+  }
+  return undefined;
+}

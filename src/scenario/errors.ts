@@ -1,0 +1,36 @@
+/** Errors in a scenario, reported before anything is sent. */
+import { resolve } from 'node:path';
+import type { Step } from './types.js';
+
+/**
+ * A scenario that cannot be run: the message names the file (and line, when known), the step
+ * and the field, e.g. `scenarios/x.ts:12: step 3 (send 'PA'): payload: ...`.
+ */
+export class ScenarioError extends Error {
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly stepIndex?: number,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'ScenarioError';
+  }
+}
+
+/** A one-line label for a step: `step 3 (send 'PA')`; steps are numbered from 1. */
+export function stepLabel(index: number, step: Step): string {
+  return step.kind === 'pause' ? `step ${index + 1} (pause ${step.ms} ms)` : `step ${index + 1} (${step.kind} '${step.flags}')`;
+}
+
+/** Builds the error for one field of one step. */
+export function stepError(file: string, index: number, step: Step, field: string, problem: string): ScenarioError {
+  // A step written in a helper module points at that module's line.
+  const where = step.site ? `${resolve(file) === step.site.file ? file : step.site.file}:${step.site.line}` : file;
+  return new ScenarioError(`${where}: ${stepLabel(index, step)}: ${field}: ${problem}`, file, index, field);
+}
+
+/** Builds the error for a scenario-level field. */
+export function scenarioError(file: string, field: string, problem: string): ScenarioError {
+  return new ScenarioError(`${file}: ${field}: ${problem}`, file, undefined, field);
+}

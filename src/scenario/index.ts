@@ -1,0 +1,5 @@
+/** The scenario language: types, authoring functions and validation. */
+export * from './types.js';
+export * from './dsl.js';
+export * from './errors.js';
+export { validateScenario, payloadBytes } from './validate.js';
