@@ -100,7 +100,8 @@ async function runCommand(file: string, o: RunOptions): Promise<number> {
     const sniffer = openSniffer({ iface, filter: bpfFilter(flow) });
     cleanups.add('close the sniffer', () => sniffer.close());
     const frames = new FrameQueue();
-    sniffer.onFrame((data, timestampUs) => frames.push({ data, linkType: sniffer.linkType, timestampUs }));
+    // Stamp frames with the same clock that stamps our sends, so the trace's times are comparable.
+    sniffer.onFrame((data) => frames.push({ data, linkType: sniffer.linkType, timestampUs: systemClock.wallUs() }));
     await sweepGuards();
     const guard = await installGuard(flow);
     cleanups.add('remove the kernel-RST guard', () => guard.remove());

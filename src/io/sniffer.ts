@@ -10,7 +10,12 @@
  * - The kernel snaplen is fixed at 65535; `snaplen` here is the size of the shared copy buffer,
  *   so longer frames are cut to `snaplen` bytes (like a pcap snaplen).
  * - The 'packet' event carries only (length, truncated): no pcap timestamp. See {@link Sniffer}.
+ * - A failed `Cap#open` (bad filter, no permission...) leaves a half-built native object whose
+ *   garbage collection aborts the process (uv_poll_stop on a never-started poll handle). So we
+ *   validate before opening (interface exists, filter compiles with `tcpdump -d`), and any object
+ *   whose open still failed is pinned in {@link quarantine} for the life of the process.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { EnvError, messageOf } from './errors.js';
@@ -58,6 +63,22 @@ const LINK_TYPES: Readonly<Record<string, number>> = {
   LINKTYPE_LINUX_SLL: 113,
 };
 
+/**
+ * Cap objects whose open() failed, pinned so they are never garbage-collected (see above). The
+ * only process-wide state of this module; it grows only when opening a capture fails.
+ */
+const quarantine: unknown[] = [];
+
+/** Compile `filter` for `iface` with `tcpdump -d` (same libpcap); returns its error text, or undefined if fine or tcpdump is absent. */
+function filterError(iface: string, filter: string): string | undefined {
+  if (filter.trim() === '') return undefined;
+  const r = spawnSync('tcpdump', ['-d', '-i', iface, '--', filter], { encoding: 'utf8', timeout: 5000 });
+  if (r.error || r.status === null) return undefined;
+  if (r.status === 0) return undefined;
+  const msg = r.stderr.trim().replace(/^tcpdump: /, '');
+  return /syntax error|illegal|unknown|can't|invalid|not supported|expression rejects/i.test(msg) ? msg : undefined;
+}
+
 const LIBPCAP_SO = ['/usr/lib/x86_64-linux-gnu/libpcap.so', '/usr/lib/aarch64-linux-gnu/libpcap.so', '/usr/lib/libpcap.so', '/usr/lib64/libpcap.so', '/usr/local/lib/libpcap.so'];
 
 function loadCap(): CapModule {
@@ -92,12 +113,15 @@ export function openSniffer(opts: SnifferOptions): Sniffer {
   if (opts.iface !== 'any' && !existsSync(`/sys/class/net/${opts.iface}`)) {
     throw new EnvError(`interface ${opts.iface} does not exist: check 'ip link', or run inside the lab with 'tcpcraft lab exec client -- ...'.`);
   }
+  const bad = filterError(opts.iface, opts.filter);
+  if (bad !== undefined) throw new Error(`could not start capturing on ${opts.iface} with filter '${opts.filter}': ${bad}`);
   const cap = new Cap();
   const shared = Buffer.alloc(snaplen);
   let linkName: string;
   try {
     linkName = cap.open(opts.iface, opts.filter, bufferSize, shared);
   } catch (err) {
+    quarantine.push(cap);
     const msg = messageOf(err);
     if (/not permitted|permission|EPERM/i.test(msg)) {
       throw new EnvError(`capturing on ${opts.iface} needs root or CAP_NET_RAW (${msg}): run tcpcraft with sudo.`, { cause: err });
