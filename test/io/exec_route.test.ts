@@ -3,7 +3,7 @@ import { EnvError } from '../../src/io/errors.js';
 import { run, runOk } from '../../src/io/exec.js';
 import { interfaceExists, routeTo } from '../../src/io/route.js';
 import { labConfig, labDown, labExecArgv, labUp, type LabConfig } from '../../src/io/lab.js';
-import { runBounded, tsNode, uniqueLabName } from './helpers/proc.js';
+import { adoptTestLab, runBounded, sweepDeadTestLabs, tsNode, uniqueLabName } from './helpers/proc.js';
 
 describe('io/exec', () => {
   it('returns stdout, stderr and the exit code without a shell', async () => {
@@ -51,8 +51,10 @@ describe('io/route and io/sender in the lab @live', function () {
   this.timeout(30_000);
   let cfg: LabConfig;
   before(async () => {
+    await sweepDeadTestLabs();
     cfg = labConfig({ name: uniqueLabName() });
     await labUp(cfg);
+    adoptTestLab(cfg);
   });
   after(async () => {
     await labDown(cfg);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { run, runOk } from '../../src/io/exec.js';
 import { guardRuleset, installGuard, listGuards, sweepGuards } from '../../src/io/guard.js';
 import { labConfig, labDown, labExecArgv, labIfaces, labNamespaces, labUp, type LabConfig } from '../../src/io/lab.js';
-import { runBounded, startTcpdump, tsNode, uniqueLabName } from './helpers/proc.js';
+import { adoptTestLab, runBounded, sweepDeadTestLabs, startTcpdump, tsNode, uniqueLabName } from './helpers/proc.js';
 
 const FLOW = { localIp: '10.77.0.1', localPort: 40000, peerIp: '10.77.0.2', peerPort: 5000 };
 
@@ -51,10 +51,12 @@ describe('io/guard @live', function () {
   let tmp: string;
 
   before(async () => {
+    await sweepDeadTestLabs();
     cfg = labConfig({ name: uniqueLabName() });
     ns = labNamespaces(cfg).client;
     tmp = mkdtempSync(join(tmpdir(), 'tcpcraft-guard-'));
     await labUp(cfg);
+    adoptTestLab(cfg);
   });
   after(async () => {
     await labDown(cfg);

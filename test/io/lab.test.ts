@@ -5,7 +5,10 @@ import {
   labConfig, labDown, labExecArgv, labIfaces, labNamespaces, labNcOutput, labStateDir, labStatus, labUp, startServer,
   type LabConfig,
 } from '../../src/io/lab.js';
-import { runBounded, tsNode, uniqueLabName } from './helpers/proc.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { adoptTestLab, runBounded, startTcpdump, sweepDeadTestLabs, tsNode, uniqueLabName } from './helpers/proc.js';
 
 /** `ip -br link` of the root namespace, interface names only. */
 async function rootLinks(): Promise<string[]> {
@@ -47,6 +50,7 @@ describe('io/lab @live', function () {
   let linksBefore: string[];
 
   before(async () => {
+    await sweepDeadTestLabs();
     cfg = labConfig({ name: uniqueLabName() });
     linksBefore = await rootLinks();
   });
@@ -56,6 +60,7 @@ describe('io/lab @live', function () {
 
   it('comes up, and a second labUp is harmless (same server PIDs, nothing in the root namespace)', async () => {
     const first = await labUp(cfg);
+    adoptTestLab(cfg);
     expect(first.up).to.equal(true);
     const second = await labUp(cfg);
     expect(second.up).to.equal(true);
@@ -96,6 +101,32 @@ describe('io/lab @live', function () {
       if (out !== 'first\nsecond\n') await new Promise((r) => setTimeout(r, 50));
     }
     expect(out).to.equal('first\nsecond\n');
+  });
+
+  /** Server-side packets (tcpdump lines) after the client's FIN, for a client that sends 'x' then FIN. */
+  async function serverAfterClientFin(port: number): Promise<string[]> {
+    const dir = mkdtempSync(join(tmpdir(), 'tcpcraft-lab-'));
+    try {
+      const cap = await startTcpdump(labExecArgv(cfg, 'client', []), labIfaces(cfg).client, `tcp port ${port}`, join(dir, 'fin.pcap'));
+      await runBounded(labExecArgv(cfg, 'client', ['nc', '-N', '-w', '3', cfg.serverAddr, String(port)]), 8000, 'x');
+      await new Promise((r) => setTimeout(r, 200));
+      const lines = (await cap.stop()).split('\n').filter(Boolean);
+      const fin = lines.findIndex((l) => l.includes(`IP ${cfg.clientAddr}.`) && /Flags \[F/.test(l));
+      expect(fin, lines.join('\n')).to.be.greaterThan(0);
+      return lines.slice(fin + 1).filter((l) => l.includes(`IP ${cfg.serverAddr}.${port} >`)).map((l) => (/Flags \[([^\]]*)\]/.exec(l)?.[1] ?? '?'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('nc on 5000 answers the client FIN with one merged FIN/ACK; a server that delays close sends the ACK alone first', async () => {
+    expect(await serverAfterClientFin(5000)).to.deep.equal(['F.']);
+    const h = await startServer(cfg, 'slowclose', [process.execPath, 'lab/delayclose.mjs', cfg.serverAddr, '5002', '400', '60'], { waitPort: 5002 });
+    try {
+      expect(await serverAfterClientFin(5002)).to.deep.equal(['.', 'F.']);
+    } finally {
+      await h.stop();
+    }
   });
 
   it('startServer runs an extra server in the server namespace; stop() kills it', async () => {

@@ -1,6 +1,9 @@
 /** Test helpers: bounded child processes and unique lab names. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { labConfig, labDown, labStateDir, type LabConfig } from '../../../src/io/lab.js';
 import { fileURLToPath } from 'node:url';
 
 /** Repository root. */
@@ -9,6 +12,33 @@ export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** A fresh lab name like `tct3f9a` (unique per test file run). */
 export function uniqueLabName(): string {
   return `tct${randomBytes(2).toString('hex')}`;
+}
+
+/** Mark a lab as owned by this test process, so a later run can remove it if we die. */
+export function adoptTestLab(cfg: LabConfig): void {
+  writeFileSync(join(labStateDir(cfg), 'test-owner.pid'), String(process.pid));
+}
+
+/** Remove `tct*` test labs whose owning test process is dead (left behind by a crashed run). */
+export async function sweepDeadTestLabs(): Promise<string[]> {
+  const root = '/run/tcpcraft';
+  if (!existsSync(root)) return [];
+  const removed: string[] = [];
+  for (const name of readdirSync(root)) {
+    const f = join(root, name, 'test-owner.pid');
+    if (!/^tct[0-9a-f]{4}$/.test(name) || !existsSync(f)) continue;
+    const pid = Number(readFileSync(f, 'utf8'));
+    let alive = true;
+    try {
+      process.kill(pid, 0);
+    } catch (err) {
+      alive = (err as { code?: string }).code === 'EPERM';
+    }
+    if (alive) continue;
+    await labDown(labConfig({ name }));
+    removed.push(name);
+  }
+  return removed;
 }
 
 /** Output of a finished child. */
