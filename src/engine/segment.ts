@@ -44,8 +44,9 @@ export function buildSend(step: SendStep, state: ConnState, flow: Flow, defaults
   const rel = {
     seq: f.seq ?? state.sndNxt,
     ack: f.ack ?? (hasAck ? state.rcvNxt! : 0),
-    // Without ACK an explicit relative ack is still mapped into the peer's space.
-    flags: f.ack !== undefined && !hasAck ? flags | Flag.ACK : flags,
+    // Without ACK an explicit relative ack is still mapped into the peer's space; a raw tcp.ack
+    // replaces the ack field, so it is not numbered (the peer's ISN may not be known yet).
+    flags: f.tcp?.ack !== undefined ? flags & ~Flag.ACK : f.ack !== undefined && !hasAck ? flags | Flag.ACK : flags,
     options,
   };
   const raw = rawFields(rel, 'out', state.isns);
