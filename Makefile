@@ -9,7 +9,11 @@ NODE_BIN := node_modules/.bin
 APT_PKGS := libpcap-dev netcat-openbsd nftables iproute2 ethtool tshark tcpdump
 SRC := $(shell find src -name '*.ts' 2>/dev/null)
 
-.PHONY: all setup deps build test test-unit demo lab-up lab-down clean help
+.PHONY: all setup deps build test test-unit demo clean help
+
+# The lab `make demo` builds, replays against and removes.
+DEMO_LAB := tcdemo
+TCPCRAFT := node bin/tcpcraft.js
 
 all: build
 
@@ -51,6 +55,18 @@ test: build
 test-unit: build
 	$(NODE_BIN)/mocha --grep '@live' --invert
 
+# Build the two-namespace lab, replay the netcat seed against the real nc in it, show what nc
+# received, write demo.pcap, and tear the lab down whatever happens.
+demo: build
+	@if [ "$$(id -u)" != 0 ]; then echo "make demo needs root (namespaces, raw sockets): run 'sudo make demo'" >&2; exit 2; fi
+	@trap '$(TCPCRAFT) lab down --name $(DEMO_LAB) >/dev/null' EXIT; \
+	set -e; \
+	$(TCPCRAFT) lab up --name $(DEMO_LAB); echo; \
+	$(TCPCRAFT) lab exec --name $(DEMO_LAB) client -- $(TCPCRAFT) run scenarios/netcat-5000.ts --pcap demo.pcap; \
+	echo; echo "what nc received in the server namespace:"; \
+	$(TCPCRAFT) lab received --name $(DEMO_LAB); \
+	echo; echo "wrote demo.pcap (open it in Wireshark, or: tshark -r demo.pcap)"
+
 clean:
 	-@node bin/tcpcraft.js cleanup 2>/dev/null || true
-	rm -rf dist
+	rm -rf dist demo.pcap

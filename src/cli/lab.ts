@@ -4,7 +4,7 @@ import { constants } from 'node:os';
 import { Command, Option } from 'commander';
 import { EnvError } from '../io/errors.js';
 import { sweepGuards } from '../io/guard.js';
-import { DEFAULT_LAB, labConfig, labDown, labExecArgv, labIfaces, labNamespaces, labStatus, labUp, type LabConfig, type LabSide, type LabStatus } from '../io/lab.js';
+import { DEFAULT_LAB, labConfig, labDown, labExecArgv, labIfaces, labNcOutput, labNamespaces, labStatus, labUp, type LabConfig, type LabSide, type LabStatus } from '../io/lab.js';
 
 interface LabOpts {
   name?: string;
@@ -98,6 +98,14 @@ Examples:
         const s = await labStatus(cfg);
         process.stdout.write(o.json ? `${JSON.stringify(s)}\n` : formatStatus(cfg, s));
         if (!s.up) process.exitCode = 1;
+      }),
+    );
+
+  withLabOptions(lab.command('received'))
+    .description("print the bytes the lab's nc server (port 5000) has received so far")
+    .action((o: LabOpts) =>
+      envGuarded(async () => {
+        process.stdout.write(labNcOutput(cfgOf(o)));
       }),
     );
 

@@ -47,7 +47,9 @@ function withSite<T extends object>(step: T): T & { site?: CallSite } {
   return site ? { ...step, site } : step;
 }
 
-const OWN_FILE = fileURLToPath(import.meta.url);
+// This module, as compiled (dist/) or as source (src/, which source maps point stack frames at).
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const OWN_FILE = /[\\/](src|dist)[\\/]scenario[\\/]dsl\.[jt]s$/;
 
 /** The first stack frame outside this module: where the author called `send`/`expect`/`pause`. */
 function callerSite(): CallSite | undefined {
@@ -56,7 +58,7 @@ function callerSite(): CallSite | undefined {
     const m = /\(?((?:file:\/\/)?[^()\s]+):(\d+):(\d+)\)?$/.exec(frame.trim());
     if (!m) continue;
     const file = m[1]!.startsWith('file://') ? fileURLToPath(m[1]!) : m[1]!;
-    if (file === OWN_FILE || file.startsWith('node:')) continue;
+    if ((file.startsWith(PACKAGE_ROOT) && OWN_FILE.test(file)) || file.startsWith('node:')) continue;
     return { file, line: Number(m[2]), column: Number(m[3]) };
   }
   return undefined;

@@ -1,0 +1,28 @@
+/**
+ * Helpers for live tests: a lab of the test's own (unique name, always removed), and the tcpcraft
+ * CLI run inside one of its namespaces with a bound on time.
+ */
+import { labConfig, labDown, labExecArgv, labUp, type LabConfig, type LabSide } from '../../src/io/lab.js';
+import { ROOT, runBounded, uniqueLabName, type Finished } from '../io/helpers/proc.js';
+
+export { ROOT, runBounded };
+
+/** A lab made for one test file; call `up()` in before() and `down()` in after(). */
+export function testLab(): { cfg: LabConfig; up(): Promise<void>; down(): Promise<void> } {
+  const cfg = labConfig({ name: uniqueLabName() });
+  return {
+    cfg,
+    up: async () => void (await labUp(cfg)),
+    down: () => labDown(cfg),
+  };
+}
+
+/** Runs `tcpcraft ARGS...` (the compiled CLI) inside a lab namespace, killed after `timeoutMs`. */
+export function tcpcraftIn(cfg: LabConfig, side: LabSide, args: readonly string[], timeoutMs = 30_000): Promise<Finished> {
+  return runBounded(labExecArgv(cfg, side, [process.execPath, `${ROOT}bin/tcpcraft.js`, ...args]), timeoutMs);
+}
+
+/** Text output of a finished command, for assertion messages. */
+export function outputOf(r: Finished): string {
+  return `exit ${r.code}\n--- stdout\n${r.stdout.toString()}\n--- stderr\n${r.stderr}`;
+}
