@@ -1,0 +1,210 @@
+/**
+ * An in-memory link for `runScenario`: our packets go to a scripted peer, whose answers are
+ * pushed as raw IPv4 frames (link type 101) into a FrameQueue, and a virtual clock.
+ *
+ * Determinism: the clock never looks at real time. A timer fires either when the test calls
+ * `advance(ms)`, or (with `auto`, the default) when nothing else is pending: each `setTimer`
+ * schedules a `setImmediate` check, which runs only after every promise continuation has
+ * settled; if a timer is still pending then, the earliest one (ties in creation order) fires and
+ * virtual time jumps to its deadline. A scripted peer answers synchronously inside `send`, or
+ * after a virtual delay through the same clock, so the interleaving is the same on every run.
+ */
+import type { Clock } from '../../src/engine/queue.js';
+import { FrameQueue } from '../../src/engine/queue.js';
+import type { Link } from '../../src/engine/run.js';
+import type { Flow } from '../../src/engine/flow.js';
+import { buildPacket, LinkType, parsePacket, type Packet } from '../../src/wire/packet.js';
+import type { TcpOption } from '../../src/wire/options.js';
+import { seqAdd } from '../../src/wire/seq.js';
+import { Flag } from '../../src/wire/tcp.js';
+
+interface Timer {
+  readonly at: number;
+  readonly id: number;
+  readonly cb: () => void;
+}
+
+/** Virtual time: `now()` in ms from 0, `wallUs()` from a fixed epoch. */
+export class VirtualClock implements Clock {
+  private t = 0;
+  private nextId = 0;
+  private timers: Timer[] = [];
+  private scheduled = false;
+  /** Every timer length asked for, in order (for assertions on waits). */
+  readonly requested: number[] = [];
+
+  constructor(
+    readonly startUs: bigint = 1_700_000_000_000_000n,
+    /** Fire the earliest timer whenever nothing else is pending. */
+    readonly auto: boolean = true,
+  ) {}
+
+  now(): number {
+    return this.t;
+  }
+
+  wallUs(): bigint {
+    return this.startUs + BigInt(Math.round(this.t * 1000));
+  }
+
+  setTimer(ms: number, cb: () => void): () => void {
+    this.requested.push(ms);
+    const timer: Timer = { at: this.t + Math.max(0, ms), id: this.nextId++, cb };
+    this.timers.push(timer);
+    this.schedule();
+    return () => {
+      this.timers = this.timers.filter((x) => x !== timer);
+    };
+  }
+
+  /** Timers still pending. */
+  get pending(): number {
+    return this.timers.length;
+  }
+
+  /** Moves time forward by `ms`, firing every timer due on the way, in order. */
+  advance(ms: number): void {
+    const target = this.t + ms;
+    for (;;) {
+      const next = this.earliest();
+      if (!next || next.at > target) break;
+      this.fire(next);
+    }
+    this.t = target;
+  }
+
+  private earliest(): Timer | undefined {
+    let best: Timer | undefined;
+    for (const x of this.timers) if (!best || x.at < best.at || (x.at === best.at && x.id < best.id)) best = x;
+    return best;
+  }
+
+  private fire(x: Timer): void {
+    this.timers = this.timers.filter((y) => y !== x);
+    this.t = Math.max(this.t, x.at);
+    x.cb();
+  }
+
+  private schedule(): void {
+    if (!this.auto || this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      const next = this.earliest();
+      if (!next) return;
+      this.fire(next);
+      if (this.timers.length) this.schedule();
+    });
+  }
+}
+
+/** An answer from the peer: frame bytes now, or after a virtual delay; `linkType` default RAW (101). */
+export type Answer = Uint8Array | { readonly frame: Uint8Array; readonly afterMs?: number; readonly linkType?: number };
+
+/** The scripted peer: sees each packet we send (decoded) and returns what to push back. */
+export type PeerScript = (packet: Packet, link: MemLink) => Answer[] | void;
+
+/** Header values of a packet from the peer; seq/ack raw. */
+export interface ReplyFields {
+  readonly flags: number;
+  readonly seq: number;
+  readonly ack?: number;
+  readonly window?: number;
+  readonly options?: readonly TcpOption[];
+  readonly payload?: Uint8Array | string;
+  readonly srcPort?: number;
+}
+
+/** A Link whose other end is a script. */
+export class MemLink implements Link {
+  /** Every packet we sent, in order. */
+  readonly sent: Uint8Array[] = [];
+  readonly frames = new FrameQueue();
+
+  constructor(
+    readonly flow: Flow,
+    readonly clock: VirtualClock,
+    private readonly script: PeerScript,
+    /** Also push our own packets into the queue, as a sniffer on the interface would see them. */
+    readonly echo = true,
+  ) {}
+
+  async send(packet: Uint8Array): Promise<void> {
+    this.sent.push(packet);
+    if (this.echo) this.deliver(packet);
+    const parsed = parsePacket(packet);
+    if (!parsed.ok) throw new Error(`memlink: we sent an unreadable packet: ${parsed.error.message}`);
+    for (const a of this.script(parsed.value, this) ?? []) {
+      const { frame, afterMs, linkType } = a instanceof Uint8Array ? { frame: a, afterMs: 0, linkType: LinkType.RAW } : { afterMs: 0, linkType: LinkType.RAW, ...a };
+      if (afterMs && afterMs > 0) this.clock.setTimer(afterMs, () => this.deliver(frame, linkType));
+      else this.deliver(frame, linkType);
+    }
+  }
+
+  /** Pushes a frame into the queue now, stamped with the virtual clock. */
+  deliver(frame: Uint8Array, linkType: number = LinkType.RAW): void {
+    this.frames.push({ data: frame, linkType, timestampUs: this.clock.wallUs() });
+  }
+
+  /** The IPv4 bytes of a packet from the peer to us on this link's flow. */
+  reply(f: ReplyFields): Uint8Array {
+    return buildPacket({
+      ip: { src: this.flow.peerIp, dst: this.flow.localIp },
+      tcp: {
+        srcPort: f.srcPort ?? this.flow.peerPort,
+        dstPort: this.flow.localPort,
+        seq: f.seq,
+        ack: f.ack ?? 0,
+        flags: f.flags,
+        window: f.window ?? 65535,
+        options: f.options ?? [],
+      },
+      payload: typeof f.payload === 'string' ? new TextEncoder().encode(f.payload) : (f.payload ?? new Uint8Array(0)),
+    });
+  }
+}
+
+/** How the seed-like peer behaves. */
+export interface SeedPeerOptions {
+  /** Its ISN. Default 547479085, the netcat seed's. */
+  readonly isn?: number;
+  /** Fold the ACK of our FIN into its FIN/ACK (one segment) instead of sending both. Default false. */
+  readonly mergeFinAck?: boolean;
+  /** Stop answering after this many of our packets (0: never answer). */
+  readonly answerFirst?: number;
+  /** Replace its answer to our data with this one (given the data segment). */
+  readonly onData?: (p: Packet, link: MemLink) => Answer[];
+  /** Called with each of our packets before answering (e.g. to abort). */
+  readonly spy?: (p: Packet) => void;
+}
+
+/**
+ * A peer that answers like the netcat seed's server: SYN/ACK with mss, wscale, sackOK; an ACK
+ * for data; the ACK of our FIN then its own FIN/ACK (or both in one); nothing for a bare ACK.
+ */
+export function seedPeer(o: SeedPeerOptions = {}): PeerScript {
+  const isn = o.isn ?? 547479085;
+  let count = 0;
+  return (p, link) => {
+    o.spy?.(p);
+    count += 1;
+    if (o.answerFirst !== undefined && count > o.answerFirst) return [];
+    const t = p.tcp;
+    const next = seqAdd(isn, 1);
+    if (t.flags & Flag.RST) return [];
+    if (t.flags & Flag.SYN) {
+      const options: TcpOption[] = [{ kind: 'mss', value: 1460 }, { kind: 'nop' }, { kind: 'wscale', shift: 6 }, { kind: 'nop' }, { kind: 'nop' }, { kind: 'sackOk' }];
+      return [link.reply({ flags: Flag.SYN | Flag.ACK, seq: isn, ack: seqAdd(t.seq, 1), options })];
+    }
+    if (p.payload.length) {
+      if (o.onData) return o.onData(p, link);
+      return [link.reply({ flags: Flag.ACK, seq: next, ack: seqAdd(t.seq, p.payload.length), window: 10233 })];
+    }
+    if (t.flags & Flag.FIN) {
+      const ack = seqAdd(t.seq, 1);
+      const fin = link.reply({ flags: Flag.FIN | Flag.ACK, seq: next, ack, window: 10233 });
+      return o.mergeFinAck ? [fin] : [link.reply({ flags: Flag.ACK, seq: next, ack, window: 10233 }), fin];
+    }
+    return [];
+  };
+}
