@@ -30,6 +30,15 @@ export function optionNotation(o: OptionSpec): string {
   }
 }
 
+/**
+ * A payload as a value that can be pasted into a scenario: a string literal when it is printable
+ * text, else `Buffer.from('<hex>', 'hex')` (a Uint8Array). `showPayload`'s `0x...` would be a number.
+ */
+export function payloadNotation(bytes: Uint8Array): string {
+  const shown = showPayload(bytes);
+  return shown.startsWith('"') ? shown : `Buffer.from('${Buffer.from(bytes).toString('hex')}', 'hex')`;
+}
+
 function fieldsText(parts: string[]): string {
   return parts.length ? `, { ${parts.join(', ')} }` : '';
 }
@@ -42,7 +51,7 @@ export function stepNotation(step: Step): string {
   for (const [k, v] of Object.entries(f)) {
     if (v === undefined) continue;
     if (k === 'options' && Array.isArray(v)) parts.push(`options: [${(v as OptionSpec[]).map(optionNotation).join(', ')}]`);
-    else if (k === 'payload') parts.push(`payload: ${showPayload(payloadBytes(v as string | Uint8Array))}`);
+    else if (k === 'payload') parts.push(`payload: ${payloadNotation(payloadBytes(v as string | Uint8Array))}`);
     else if (typeof v === 'object') parts.push(`${k}: ${JSON.stringify(v)}`);
     else parts.push(`${k}: ${String(v)}`);
   }
@@ -55,7 +64,7 @@ export function viewNotation(view: SegmentView, verb: 'expect' | 'send' = view.d
   parts.push(view.rel.seqRelative ? `seq: ${view.rel.seq}` : `seq: ${view.packet.tcp.seq} /* raw: ISN unknown */`);
   if (view.rel.ackRelative) parts.push(`ack: ${view.rel.ack}`);
   parts.push(`window: ${view.packet.tcp.window}`);
-  if (view.len > 0) parts.push(view.len <= 64 ? `payload: ${showPayload(view.packet.payload)}` : `len: ${view.len}`);
+  if (view.len > 0) parts.push(view.len <= 64 ? `payload: ${payloadNotation(view.packet.payload)}` : `len: ${view.len}`);
   if (view.rel.options.length) parts.push(`options: [${view.rel.options.map(optionNotation).join(', ')}]`);
   return `${verb}('${flagLetters(view.packet.tcp.flags)}'${fieldsText(parts)})`;
 }
