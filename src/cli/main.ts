@@ -16,6 +16,7 @@ import { interfaceExists, routeTo } from '../io/route.js';
 import { openSender } from '../io/sender.js';
 import { openSniffer } from '../io/sniffer.js';
 import { registerLabCommands } from './lab.js';
+import { registerFloodCommand } from './flood.js';
 import { intOption, ipOption, isnOption, portOption } from './options.js';
 import { verdict, writeReport } from './output.js';
 
@@ -162,6 +163,7 @@ Example, in the lab:
     });
 
   registerLabCommands(p);
+  registerFloodCommand(p);
   return p;
 }
 

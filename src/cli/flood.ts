@@ -1,0 +1,134 @@
+/** `tcpcraft flood`: a bounded, optionally rate-limited flood of one segment, for load tests in the lab. */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { randomIsn, randomPort } from '../io/clock.js';
+import { Cleanups } from '../io/cleanup.js';
+import { EnvError } from '../io/errors.js';
+import { checkLabOnly, openFloodSender } from '../io/flood.js';
+import { loadScenario } from '../io/load.js';
+import { routeTo } from '../io/route.js';
+import { DEFAULT_WINDOW } from '../engine/plan.js';
+import { buildSend } from '../engine/segment.js';
+import { initialState } from '../engine/state.js';
+import { FLOOD_LIMITS, checkFloodConfig, flood, type FloodResult } from '../flood/loop.js';
+import { FloodTemplate, parseSegmentSpec, type Vary } from '../flood/template.js';
+import type { PacketSpec } from '../wire/packet.js';
+import { intOption, ipOption, isnOption, portOption } from './options.js';
+
+interface FloodOptions {
+  count?: number;
+  duration?: number;
+  rate?: number;
+  src?: string;
+  sport?: number;
+  isn?: number;
+  window?: number;
+  vary: string;
+  json?: boolean;
+}
+
+function durationOption(v: string): number {
+  const n = Number(v);
+  if (!/^\d+(\.\d+)?$/.test(v.trim()) || !(n > 0) || n > FLOOD_LIMITS.maxDurationS) {
+    throw new InvalidArgumentError(`--duration '${v}' is not a number of seconds in (0, ${FLOOD_LIMITS.maxDurationS}].`);
+  }
+  return n;
+}
+
+function parseVary(text: string): Vary {
+  const parts = text.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const p of parts) if (!['sport', 'seq', 'none'].includes(p)) throw new RangeError(`--vary '${p}' is unknown: use sport, seq, both as 'sport,seq', or none.`);
+  return { sport: parts.includes('sport'), seq: parts.includes('seq') };
+}
+
+/** The packet to flood: from `FLAGS@HOST:PORT`, or from the first send step of a scenario file. */
+async function packetSpec(target: string, o: FloodOptions): Promise<{ spec: PacketSpec; dst: string }> {
+  const isn = o.isn ?? randomIsn();
+  const seg = parseSegmentSpec(target);
+  if (seg) {
+    const src = o.src ?? (await routeTo(seg.host)).src;
+    return {
+      dst: seg.host,
+      spec: { ip: { src, dst: seg.host }, tcp: { srcPort: o.sport ?? randomPort(), dstPort: seg.port, seq: isn, ack: 0, flags: seg.flags, window: o.window ?? DEFAULT_WINDOW } },
+    };
+  }
+  if (!/\.(ts|mts|js|mjs)$/.test(target)) {
+    throw new RangeError(`'${target}' is neither a segment spec (FLAGS@HOST:PORT, e.g. S@10.77.0.2:9) nor a scenario file (.ts).`);
+  }
+  const sc = await loadScenario(target);
+  const index = sc.steps.findIndex((s) => s.kind === 'send');
+  const step = sc.steps[index];
+  if (!step || step.kind !== 'send') throw new RangeError(`${target}: the scenario has no send step to flood.`);
+  const peer = sc.peer?.host !== undefined && sc.peer.port !== undefined ? { host: sc.peer.host, port: sc.peer.port } : undefined;
+  if (!peer) throw new RangeError(`${target}: the scenario names no peer (peer: { host, port }) to flood.`);
+  const src = o.src ?? sc.local?.host ?? (await routeTo(peer.host)).src;
+  const flow = { localIp: src, localPort: o.sport ?? sc.local?.port ?? randomPort(), peerIp: peer.host, peerPort: peer.port };
+  const built = buildSend(step, initialState(isn), flow, { window: o.window ?? sc.window ?? DEFAULT_WINDOW });
+  if (!built.ok) throw new RangeError(`${target}: step ${index + 1} cannot be flooded on its own (${built.field}: ${built.problem}).`);
+  return { spec: built.spec, dst: peer.host };
+}
+
+function report(r: FloodResult, json: boolean): string {
+  if (json) return `${JSON.stringify(r)}\n`;
+  return `sent ${r.sent} packets in ${(r.elapsedMs / 1000).toFixed(3)} s: ${Math.round(r.rate)} packets/s (stopped by ${r.stoppedBy}${r.blocked ? `, socket full ${r.blocked} times` : ''})\n`;
+}
+
+async function floodCommand(target: string, o: FloodOptions): Promise<void> {
+  if (o.count === undefined || o.duration === undefined) {
+    throw new RangeError('a flood must be bounded: give both --count N and --duration SECONDS.');
+  }
+  const cfg = { count: o.count, durationS: o.duration, ...(o.rate !== undefined ? { rate: o.rate } : {}) };
+  checkFloodConfig(cfg);
+  const vary = parseVary(o.vary);
+  const { spec, dst } = await packetSpec(target, o);
+  await checkLabOnly(dst);
+  const template = new FloodTemplate(spec, vary);
+  const cleanups = new Cleanups();
+  const abort = new AbortController();
+  const result = await cleanups.guarded(async () => {
+    const sender = openFloodSender();
+    cleanups.add('close the raw socket', () => sender.close());
+    cleanups.add('stop the flood', () => abort.abort());
+    return flood(cfg, (i) => template.next(i), (p) => sender.trySend(p, dst), undefined, abort.signal);
+  });
+  process.stdout.write(report(result, o.json === true));
+}
+
+/** Adds `tcpcraft flood` to `program`. */
+export function registerFloodCommand(program: Command): void {
+  program
+    .command('flood <target>')
+    .description('LAB ONLY: send one segment (or a template varying source port / seq) as fast as allowed, bounded by --count and --duration')
+    .addOption(new Option('--count <n>', `stop after N packets (required, at most ${FLOOD_LIMITS.maxCount})`).argParser(intOption('--count', 1, FLOOD_LIMITS.maxCount)))
+    .addOption(new Option('--duration <s>', `stop after S seconds (required, at most ${FLOOD_LIMITS.maxDurationS})`).argParser(durationOption))
+    .option('--rate <pps>', 'packets per second (default: as fast as the socket takes them)', intOption('--rate', 1, FLOOD_LIMITS.maxRate))
+    .option('--vary <fields>', "what changes per packet: 'sport', 'seq', 'sport,seq' or 'none'", 'none')
+    .option('--src <ip>', "our IPv4 address (default: the route's source)", ipOption)
+    .option('--sport <port>', 'our TCP port, or the first one with --vary sport (default: random)', portOption)
+    .option('--isn <n>', 'sequence number of the (first) segment (default: random)', isnOption)
+    .option('--window <n>', 'window of the segment', intOption('--window', 0, 65535))
+    .option('--json', 'print the result as one JSON object')
+    .addHelpText('after', `
+For load tests IN THE LAB ONLY. tcpcraft refuses to flood from the machine's own network
+namespace (except to 127.0.0.0/8), from a namespace with a default route, or through a gateway:
+run it inside the lab. Both bounds are mandatory; whichever is reached first stops the flood.
+
+<target> is a segment spec FLAGS@HOST:PORT (e.g. S@10.77.0.2:9) or a scenario file, whose first
+send step is flooded.
+
+Example:
+  sudo tcpcraft lab up --name flood1
+  sudo tcpcraft lab exec --name flood1 client -- tcpcraft flood S@10.77.0.2:9 --count 100000 --duration 5 --rate 20000 --vary sport
+  sudo tcpcraft lab down --name flood1`)
+    .action(async (target: string, o: FloodOptions) => {
+      try {
+        await floodCommand(target, o);
+      } catch (err) {
+        if (err instanceof RangeError || err instanceof EnvError) {
+          process.stderr.write(`tcpcraft: ${err.message}\n`);
+          process.exitCode = 2;
+          return;
+        }
+        throw err;
+      }
+    });
+}

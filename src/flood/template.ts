@@ -1,0 +1,70 @@
+/**
+ * Flood templates: one IPv4/TCP packet built once, then varied per packet (source port and/or
+ * sequence number) by patching those bytes and recomputing the TCP checksum with the wire
+ * codec's single checksum module. Pure: no I/O here.
+ */
+import { tcpChecksum } from '../wire/checksum.js';
+import { buildPacket, type PacketSpec } from '../wire/packet.js';
+import { TcpField, parseFlagLetters } from '../wire/tcp.js';
+import { isIPv4 } from 'node:net';
+
+/** Which fields change from one packet to the next. */
+export interface Vary {
+  /** Source port cycles through 1024..65535 starting at the template's. */
+  readonly sport: boolean;
+  /** Sequence number advances by one per packet (mod 2^32). */
+  readonly seq: boolean;
+}
+
+/** A parsed segment spec (`FLAGS@HOST:PORT`, e.g. `S@10.77.0.2:9`). */
+export interface SegmentSpecText {
+  readonly flags: number;
+  readonly host: string;
+  readonly port: number;
+}
+
+/**
+ * Parses `FLAGS@HOST:PORT` (flags in tcpdump letters, e.g. `S`, `SA`, `PA`; `.` or `A` for ACK).
+ * Returns undefined when the text is not of that shape; throws RangeError with a sentence when it
+ * is but a part is wrong.
+ */
+export function parseSegmentSpec(text: string): SegmentSpecText | undefined {
+  const m = /^([A-Za-z.]*)@([0-9.]+):(\d+)$/.exec(text);
+  if (!m) return undefined;
+  const flags = parseFlagLetters(m[1]!.toUpperCase());
+  if (!flags.ok) throw new RangeError(`segment spec '${text}': ${flags.message}`);
+  const host = m[2]!;
+  if (!isIPv4(host)) throw new RangeError(`segment spec '${text}': '${host}' is not an IPv4 address`);
+  const port = Number(m[3]);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`segment spec '${text}': port ${m[3]} is not 1..65535`);
+  return { flags: flags.flags, host, port };
+}
+
+/** A packet template and how to produce packet number i from it. */
+export class FloodTemplate {
+  /** The bytes of the packet being prepared; reused, so send it before calling {@link next} again. */
+  readonly bytes: Uint8Array;
+  private readonly ipLength: number;
+  private readonly baseSport: number;
+  private readonly baseSeq: number;
+  private readonly view: DataView;
+
+  /** Builds the template once from `spec`; `vary` says which fields change per packet. */
+  constructor(spec: PacketSpec, readonly vary: Vary) {
+    this.bytes = buildPacket(spec);
+    this.ipLength = (this.bytes[0]! & 0x0f) * 4;
+    this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    this.baseSport = spec.tcp.srcPort;
+    this.baseSeq = spec.tcp.seq >>> 0;
+  }
+
+  /** Prepares packet number `i` (0-based) in {@link bytes} and returns it. */
+  next(i: number): Uint8Array {
+    if (!this.vary.sport && !this.vary.seq) return this.bytes;
+    const at = this.ipLength;
+    if (this.vary.sport) this.view.setUint16(at + TcpField.SRC_PORT, 1024 + ((this.baseSport - 1024 + i) % 64512 + 64512) % 64512);
+    if (this.vary.seq) this.view.setUint32(at + TcpField.SEQ, (this.baseSeq + i) >>> 0);
+    this.view.setUint16(at + TcpField.CHECKSUM, tcpChecksum(this.bytes, at));
+    return this.bytes;
+  }
+}
