@@ -21,7 +21,10 @@ export function seqAdd(a: Seq, n: number): Seq {
   return (((a + n) % SEQ_SPACE) + SEQ_SPACE) % SEQ_SPACE;
 }
 
-/** The signed distance from `b` to `a`, in (-2^31, 2^31]: positive when `a` is after `b`. */
+/**
+ * The signed distance from `b` to `a`, in [-2^31, 2^31): positive when `a` is after `b`. Numbers exactly
+ * 2^31 apart give -2^31 either way round (RFC 1982 leaves that order undefined).
+ */
 export function seqDiff(a: Seq, b: Seq): number {
   return (a - b) | 0;
 }

@@ -206,19 +206,23 @@ export function parseFlagLetters(text: string): { ok: true; flags: number } | { 
   return { ok: true, flags };
 }
 
+/** In Wireshark's order (bit order, FIN first), as its Info column lists them. */
 const NAMES: ReadonlyArray<readonly [string, number]> = [
-  ['NS', Flag.NS],
-  ['CWR', Flag.CWR],
-  ['ECE', Flag.ECE],
-  ['URG', Flag.URG],
   ['FIN', Flag.FIN],
   ['SYN', Flag.SYN],
   ['RST', Flag.RST],
   ['PSH', Flag.PSH],
   ['ACK', Flag.ACK],
+  ['URG', Flag.URG],
+  ['ECE', Flag.ECE],
+  ['CWR', Flag.CWR],
+  ['NS', Flag.NS],
 ];
 
-/** Wireshark-style flag names, e.g. `SYN, ACK` or `FIN, PSH, ACK`; `<none>` when no flag is set. */
+/**
+ * Wireshark-style flag names in Wireshark's order, e.g. `SYN, ACK`, `FIN, PSH, ACK`, `ACK, URG`,
+ * `SYN, ECE, CWR`; `<none>` when no flag is set. (Wireshark 4 calls NS `AE`.)
+ */
 export function flagNames(flags: number): string {
   const names = NAMES.filter(([, bit]) => flags & bit).map(([n]) => n);
   return names.length ? names.join(', ') : '<none>';
