@@ -4,14 +4,16 @@
  * tcpcraft sends a SYN from a raw socket, so the local TCP stack has no socket for the flow; when
  * the peer's SYN/ACK arrives the local stack would answer it with a RST and kill the replay. The
  * guard drops the PEER's packets of this exact 4-tuple in nftables before the local stack sees
- * them. libpcap still captures them: the packet taps run in __netif_receive_skb, before the
+ * them. In the server role the client is not known in advance, so the peer may be a wildcard:
+ * then every packet to LOCAL:LOCALPORT is dropped (the local stack would RST the client's SYN, as
+ * nothing listens there), whatever its source; the rule stays scoped to that one address and port. libpcap still captures them: the packet taps run in __netif_receive_skb, before the
  * netfilter prerouting hook (verified by test/io/guard.test.ts). One nft table per guard:
  *
  *   table ip tcpcraft_<pid>_<n> {
  *     chain peer_in {
  *       type filter hook prerouting priority raw; policy accept;
  *       ip saddr PEER ip daddr LOCAL tcp sport PEERPORT tcp dport LOCALPORT counter drop
- *     }
+ *     }   (the `ip saddr` / `tcp sport` matches are left out when the peer is a wildcard)
  *   }
  *
  * Why prerouting at priority raw (-300): it is the earliest IPv4 hook, before conntrack (-200)
@@ -24,12 +26,19 @@ import { isIPv4 } from 'node:net';
 import { EnvError, messageOf } from './errors.js';
 import { run } from './exec.js';
 
-/** The 4-tuple to protect, seen from the local (tcpcraft) side. */
+/**
+ * The flow to protect, seen from the local (tcpcraft) side. Leaving out `peerIp` and/or
+ * `peerPort` matches any source address / port (server role: the client is not known yet).
+ */
 export interface GuardFlow {
+  /** Local IPv4 address the peer's packets are sent to. */
   readonly localIp: string;
+  /** Local TCP port the peer's packets are sent to. */
   readonly localPort: number;
-  readonly peerIp: string;
-  readonly peerPort: number;
+  /** The peer's IPv4 address; absent: any source address. */
+  readonly peerIp?: string;
+  /** The peer's TCP port; absent: any source port. */
+  readonly peerPort?: number;
 }
 
 /** An installed guard. */
@@ -76,25 +85,34 @@ async function preflight(opts: GuardOptions): Promise<void> {
 
 function checkFlow(flow: GuardFlow): void {
   for (const [k, v] of [['localIp', flow.localIp], ['peerIp', flow.peerIp]] as const) {
-    if (!isIPv4(v)) throw new RangeError(`guard ${k} '${v}' is not an IPv4 address.`);
+    if (k === 'peerIp' && v === undefined) continue;
+    if (typeof v !== 'string' || !isIPv4(v)) throw new RangeError(`guard ${k} '${String(v)}' is not an IPv4 address.`);
   }
   for (const [k, v] of [['localPort', flow.localPort], ['peerPort', flow.peerPort]] as const) {
-    if (!Number.isInteger(v) || v < 1 || v > 65535) throw new RangeError(`guard ${k} ${v} is not a TCP port (1..65535).`);
+    if (k === 'peerPort' && v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 65535) throw new RangeError(`guard ${k} ${String(v)} is not a TCP port (1..65535).`);
   }
 }
 
-/** The nft script that creates the guard table for `flow` (exported for documentation and tests). */
+/** The nft script that creates the guard table for `flow`; a missing peer address/port matches any (exported for documentation and tests). */
 export function guardRuleset(table: string, flow: GuardFlow): string {
+  const match = [
+    flow.peerIp !== undefined ? `ip saddr ${flow.peerIp}` : '',
+    `ip daddr ${flow.localIp}`,
+    flow.peerPort !== undefined ? `tcp sport ${flow.peerPort}` : '',
+    `tcp dport ${flow.localPort}`,
+  ].filter((m) => m !== '');
   return [
     `create table ip ${table}`,
     `add chain ip ${table} peer_in { type filter hook prerouting priority raw; policy accept; }`,
-    `add rule ip ${table} peer_in ip saddr ${flow.peerIp} ip daddr ${flow.localIp} tcp sport ${flow.peerPort} tcp dport ${flow.localPort} counter drop`,
+    `add rule ip ${table} peer_in ${match.join(' ')} counter drop`,
     '',
   ].join('\n');
 }
 
 /**
- * Install a guard that drops the peer's packets of `flow` before the local stack sees them.
+ * Install a guard that drops the peer's packets of `flow` (any peer when `peerIp`/`peerPort` are
+ * left out) before the local stack sees them.
  * Atomic (one nft transaction). Throws an {@link EnvError}, having changed nothing, when nft is
  * missing or not permitted.
  */

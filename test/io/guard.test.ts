@@ -33,6 +33,13 @@ describe('io/guard ruleset (unit)', () => {
     expect(text).to.contain('ip saddr 10.77.0.2 ip daddr 10.77.0.1 tcp sport 5000 tcp dport 40000 counter drop');
     expect(text).not.to.match(/output|rst/i);
   });
+  it('with a wildcard peer, drops everything to the local address and port, whatever the source', () => {
+    const text = guardRuleset('tcpcraft_1_3', { localIp: '10.77.0.1', localPort: 13 });
+    expect(text).to.contain('add rule ip tcpcraft_1_3 peer_in ip daddr 10.77.0.1 tcp dport 13 counter drop\n');
+    expect(text).not.to.match(/saddr|sport/);
+    expect(guardRuleset('t', { localIp: '10.77.0.1', localPort: 13, peerIp: '10.77.0.2' })).to.contain('peer_in ip saddr 10.77.0.2 ip daddr 10.77.0.1 tcp dport 13 counter drop');
+    expect(guardRuleset('t', { localIp: '10.77.0.1', localPort: 13, peerPort: 5000 })).to.contain('peer_in ip daddr 10.77.0.1 tcp sport 5000 tcp dport 13 counter drop');
+  });
   it('rejects bad flows before touching anything', async () => {
     let err: unknown;
     try {
@@ -41,6 +48,15 @@ describe('io/guard ruleset (unit)', () => {
       err = e;
     }
     expect(err).to.be.instanceOf(RangeError);
+    for (const bad of [{ localIp: '10.77.0.1', localPort: 13, peerIp: 'x' }, { localIp: '10.77.0.1', localPort: 13, peerPort: 0 }]) {
+      err = undefined;
+      try {
+        await installGuard(bad);
+      } catch (e) {
+        err = e;
+      }
+      expect(err, JSON.stringify(bad)).to.be.instanceOf(RangeError);
+    }
   });
 });
 
@@ -102,6 +118,40 @@ describe('io/guard @live', function () {
     } finally {
       await labDown(other);
     }
+  });
+
+  /** `nc -z -w1 CLIENT PORT` from the server namespace while tcpdump watches the client end; returns its text. */
+  async function synFromServer(port: number, label: string): Promise<string> {
+    const cli = await startTcpdump(labExecArgv(cfg, 'client', []), labIfaces(cfg).client, `tcp port ${port}`, join(tmp, `w${label}.pcap`));
+    let text = '';
+    try {
+      await runBounded(labExecArgv(cfg, 'server', ['nc', '-z', '-n', '-w1', cfg.clientAddr, String(port)]), 10_000);
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      text = await cli.stop();
+    }
+    return text;
+  }
+
+  it('a wildcard guard (server role) stops the kernel RST to any client SYN for our port only, until removed', async () => {
+    const before = await synFromServer(13, 'before');
+    expect(before).to.match(/Flags \[S\]/);
+    expect(rstLines(before, cfg.clientAddr), before).to.have.length.greaterThanOrEqual(1);
+    const g = await installGuard({ localIp: cfg.clientAddr, localPort: 13 }, { netns: ns });
+    let guarded: string;
+    let otherPort: string;
+    try {
+      guarded = await synFromServer(13, 'guarded');
+      otherPort = await synFromServer(14, 'other');
+    } finally {
+      await g.remove();
+    }
+    expect(guarded).to.match(new RegExp(`IP ${cfg.serverAddr.replace(/\./g, '\\.')}\\.\\d+ > ${cfg.clientAddr.replace(/\./g, '\\.')}\\.13: Flags \\[S\\]`));
+    expect(rstLines(guarded, cfg.clientAddr), guarded).to.deep.equal([]);
+    expect(rstLines(otherPort, cfg.clientAddr), otherPort).to.have.length.greaterThanOrEqual(1);
+    const after = await synFromServer(13, 'after');
+    expect(rstLines(after, cfg.clientAddr), after).to.have.length.greaterThanOrEqual(1);
+    expect(await listGuards({ netns: ns })).to.deep.equal([]);
   });
 
   /** Run the raw SYN helper in the client namespace while tcpdump watches both ends. */
