@@ -1,4 +1,5 @@
 /** Route and interface look-ups through iproute2 (`ip -j`). */
+import { isIPv4 } from 'node:net';
 import { EnvError } from './errors.js';
 import { run } from './exec.js';
 
@@ -38,4 +39,65 @@ export async function routeTo(dst: string): Promise<RouteInfo> {
 export async function interfaceExists(name: string): Promise<boolean> {
   const r = await run('ip', ['-j', 'link', 'show', 'dev', name], { pkg: 'iproute2' });
   return r.code === 0;
+}
+
+interface IpAddrEntry {
+  readonly ifname?: unknown;
+  readonly addr_info?: ReadonlyArray<{ readonly family?: unknown; readonly local?: unknown }>;
+}
+
+/**
+ * Name of the interface that holds the IPv4 address `ip` (`ip -j addr show`), e.g. the one the
+ * server role listens on for `--src`. Rejects with an {@link EnvError} naming the address when no
+ * interface holds it.
+ */
+export async function interfaceWithAddress(ip: string): Promise<string> {
+  if (!isIPv4(ip)) throw new RangeError(`'${ip}' is not an IPv4 address.`);
+  const r = await run('ip', ['-j', '-4', 'addr', 'show'], { pkg: 'iproute2' });
+  if (r.code !== 0) throw new Error(`'ip -j -4 addr show' failed: ${r.stderr.trim() || `exit ${r.code}`}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(r.stdout);
+  } catch {
+    throw new Error(`could not parse the output of 'ip -j -4 addr show': ${r.stdout.slice(0, 200)}`);
+  }
+  for (const link of Array.isArray(parsed) ? (parsed as IpAddrEntry[]) : []) {
+    if (typeof link.ifname !== 'string') continue;
+    if ((link.addr_info ?? []).some((a) => a.family === 'inet' && a.local === ip)) return link.ifname;
+  }
+  throw new EnvError(`no interface holds the address ${ip}: pick an address listed by 'ip addr' (or add it with 'ip addr add ${ip}/PREFIX dev IFACE'), or run inside the lab with 'tcpcraft lab exec client -- ...'.`);
+}
+
+/** Next hop towards `dst` when leaving through `iface`: the gateway, or `dst` itself when on-link. */
+export interface NextHop {
+  /** Interface the packet leaves through (equals the `iface` asked for). */
+  readonly iface: string;
+  /** IPv4 address whose link-layer address the frame must carry (gateway or `dst`). */
+  readonly via: string;
+  /** True for a local (own) or loopback destination, which has no neighbour entry. */
+  readonly local: boolean;
+}
+
+/**
+ * Ask the kernel (`ip -j route get DST oif IFACE`) for the next hop towards `dst` through `iface`.
+ * Rejects with an {@link EnvError} when `iface` does not reach `dst`.
+ */
+export async function nextHop(dst: string, iface: string): Promise<NextHop> {
+  if (!isIPv4(dst)) throw new RangeError(`'${dst}' is not an IPv4 address.`);
+  const r = await run('ip', ['-j', 'route', 'get', dst, 'oif', iface], { pkg: 'iproute2' });
+  let first: { dev?: unknown; gateway?: unknown; type?: unknown } | undefined;
+  if (r.code === 0) {
+    try {
+      const parsed: unknown = JSON.parse(r.stdout);
+      first = Array.isArray(parsed) ? (parsed[0] as typeof first) : undefined;
+    } catch {
+      throw new Error(`could not parse the output of 'ip -j route get ${dst} oif ${iface}': ${r.stdout.slice(0, 200)}`);
+    }
+  }
+  if (!first || typeof first.dev !== 'string') {
+    const why = r.stderr.trim();
+    throw new EnvError(`interface ${iface} has no route to ${dst}${why ? ` (${why})` : ''}: check 'ip route', or use the interface 'ip route get ${dst}' names.`);
+  }
+  const local = first.type === 'local' || first.dev === 'lo';
+  return { iface: first.dev, via: typeof first.gateway === 'string' ? first.gateway : dst, local };
 }
