@@ -47,9 +47,15 @@ export interface SnifferOptions {
   readonly bufferSize?: number;
 }
 
-interface CapInstance {
+/** The part of a `cap` Cap object tcpcraft uses (internal, shared with src/io/link.ts). */
+export interface CapInstance {
+  /** Open a live capture; returns the link type name ('ETHERNET', 'RAW', ...). */
   open(device: string, filter: string, bufSize: number, buffer: Buffer): string;
+  /** Register the per-frame callback; the frame is in the buffer given to open(). */
   on(ev: 'packet', cb: (nbytes: number, truncated: boolean) => void): void;
+  /** Inject `length` bytes of `buffer` as one frame (pcap_sendpacket); throws on failure. */
+  send(buffer: Buffer, length?: number): void;
+  /** Stop capturing. */
   close(): void;
 }
 interface CapModule {
@@ -93,6 +99,35 @@ function loadCap(): CapModule {
 }
 
 /**
+ * Open a `cap` handle on `iface` with `filter` (internal, shared with src/io/link.ts): loads the
+ * addon, checks the interface exists and the filter compiles, and pins a Cap whose open failed in
+ * {@link quarantine} (its GC would abort node). Throws an {@link EnvError} for missing libpcap/cap,
+ * privileges or interface; a plain Error for a bad filter.
+ */
+export function openCap(iface: string, filter: string, bufferSize: number, shared: Buffer): { cap: CapInstance; linkName: string } {
+  const { Cap } = loadCap();
+  if (iface !== 'any' && !existsSync(`/sys/class/net/${iface}`)) {
+    throw new EnvError(`interface ${iface} does not exist: check 'ip link', or run inside the lab with 'tcpcraft lab exec client -- ...'.`);
+  }
+  const bad = filterError(iface, filter);
+  if (bad !== undefined) throw new Error(`could not start capturing on ${iface} with filter '${filter}': ${bad}`);
+  const cap = new Cap();
+  try {
+    return { cap, linkName: cap.open(iface, filter, bufferSize, shared) };
+  } catch (err) {
+    quarantine.push(cap);
+    const msg = messageOf(err);
+    if (/not permitted|permission|EPERM/i.test(msg)) {
+      throw new EnvError(`capturing on ${iface} needs root or CAP_NET_RAW (${msg}): run tcpcraft with sudo.`, { cause: err });
+    }
+    if (/no such device|doesn't exist|does not exist/i.test(msg)) {
+      throw new EnvError(`interface ${iface} does not exist (${msg}): check 'ip link', or run inside the lab with 'tcpcraft lab exec client -- ...'.`, { cause: err });
+    }
+    throw new Error(`could not start capturing on ${iface} with filter '${filter}': ${msg}`, { cause: err });
+  }
+}
+
+/**
  * Start a libpcap capture on `opts.iface` with the BPF `opts.filter`, in immediate mode.
  * Throws an {@link EnvError} when libpcap/cap is unavailable, without privileges, or when the
  * interface does not exist; a plain Error when the filter does not compile.
@@ -109,28 +144,8 @@ export function openSniffer(opts: SnifferOptions): Sniffer {
   if (!/^[^/\s]{1,15}$/.test(opts.iface) || opts.iface === '.' || opts.iface === '..') {
     throw new RangeError(`'${opts.iface}' is not a valid interface name: use 1 to 15 characters without '/' or spaces.`);
   }
-  const { Cap } = loadCap();
-  if (opts.iface !== 'any' && !existsSync(`/sys/class/net/${opts.iface}`)) {
-    throw new EnvError(`interface ${opts.iface} does not exist: check 'ip link', or run inside the lab with 'tcpcraft lab exec client -- ...'.`);
-  }
-  const bad = filterError(opts.iface, opts.filter);
-  if (bad !== undefined) throw new Error(`could not start capturing on ${opts.iface} with filter '${opts.filter}': ${bad}`);
-  const cap = new Cap();
   const shared = Buffer.alloc(snaplen);
-  let linkName: string;
-  try {
-    linkName = cap.open(opts.iface, opts.filter, bufferSize, shared);
-  } catch (err) {
-    quarantine.push(cap);
-    const msg = messageOf(err);
-    if (/not permitted|permission|EPERM/i.test(msg)) {
-      throw new EnvError(`capturing on ${opts.iface} needs root or CAP_NET_RAW (${msg}): run tcpcraft with sudo.`, { cause: err });
-    }
-    if (/no such device|doesn't exist|does not exist/i.test(msg)) {
-      throw new EnvError(`interface ${opts.iface} does not exist (${msg}): check 'ip link', or run inside the lab with 'tcpcraft lab exec client -- ...'.`, { cause: err });
-    }
-    throw new Error(`could not start capturing on ${opts.iface} with filter '${opts.filter}': ${msg}`, { cause: err });
-  }
+  const { cap, linkName } = openCap(opts.iface, opts.filter, bufferSize, shared);
   const linkType = LINK_TYPES[linkName];
   if (linkType === undefined) {
     cap.close();

@@ -1,0 +1,162 @@
+/**
+ * Link-layer sender: injects whole frames with libpcap (`pcap_sendpacket`, the npm `cap` addon's
+ * `Cap#send`), for packets the raw socket cannot carry faithfully.
+ *
+ * Which path an IPv4 field needs. On the raw socket (src/io/sender.ts, Linux raw(7) with
+ * IP_HDRINCL) the kernel ALWAYS rewrites the header checksum and the total length, and fills in
+ * the identification and the source address when they are 0. So a scenario that sets
+ *   - `ip.checksum` to a number (e.g. a deliberately wrong one),
+ *   - `ip.totalLength` to a number that differs from the real length,
+ *   - `ip.id` to 0, or `ip.src` to 0.0.0.0 (and wants them to stay 0),
+ * must use this link path; every other field (all TCP fields, including its checksum; IP version,
+ * ihl, tos, flags, fragment offset, ttl, protocol, options, a non-zero id) goes out exactly as
+ * built on either path. The link path also bypasses the local firewall, routing and neighbour
+ * resolution of the kernel for the frame itself: what is built is what leaves the interface.
+ *
+ * Design: a separate `cap` handle per sender rather than an `inject()` on the {@link Sniffer}, so
+ * capture and injection stay independent (a run that needs no link path opens nothing extra, and
+ * the sniffer's filter and callbacks are untouched). The handle's capture filter (`len = 0`) never
+ * matches, so it delivers no frames. Frames are not padded to Ethernet's 60-byte minimum (hardware
+ * drivers pad; veth and lo do not need it), so the IPv4 packet is followed by nothing we add.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { isIPv4 } from 'node:net';
+import { EnvError, messageOf } from './errors.js';
+import { resolveMac } from './neigh.js';
+import { nextHop } from './route.js';
+import { openCap, type CapInstance } from './sniffer.js';
+
+/** LINKTYPE_ETHERNET: frames carry a 14-byte Ethernet II header. */
+export const LINKTYPE_ETHERNET = 1;
+/** LINKTYPE_RAW: frames are bare IP packets (tun and similar). */
+export const LINKTYPE_RAW = 101;
+
+/** Sends IPv4 packets as whole link-layer frames on one interface, byte for byte. */
+export interface LinkSender {
+  /** LINKTYPE_ value of the interface: {@link LINKTYPE_ETHERNET} or {@link LINKTYPE_RAW}. */
+  readonly linkType: number;
+  /** Destination MAC of every frame (`aa:bb:...`) on Ethernet; undefined on raw-IP links. */
+  readonly peerMac: string | undefined;
+  /** Send `ipPacket` (IPv4 header + TCP segment, exactly as built) in one frame; resolves once libpcap took it. */
+  send(ipPacket: Uint8Array): Promise<void>;
+  /** Release the libpcap handle; later sends reject. Idempotent. */
+  close(): void;
+}
+
+/** Options of {@link openLinkSender}. */
+export interface LinkSenderOptions {
+  /** Interface to send on (the one holding our address, e.g. from `interfaceWithAddress`). */
+  readonly iface: string;
+  /** Destination IPv4 address; on Ethernet the frame goes to its MAC, or the gateway's when routed. */
+  readonly peerIp: string;
+  /** Destination MAC to use instead of resolving it (`aa:bb:cc:dd:ee:ff`); default: resolved. */
+  readonly peerMac?: string;
+  /** Bound on neighbour resolution in ms (default 2000). */
+  readonly resolveTimeoutMs?: number;
+}
+
+const MAC_RE = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
+const ZERO_MAC = '00:00:00:00:00:00';
+
+/** The 6 bytes of a MAC written `aa:bb:cc:dd:ee:ff`. */
+function macBytes(mac: string): Uint8Array {
+  return Uint8Array.from(mac.split(':').map((h) => parseInt(h, 16)));
+}
+
+/** The 14-byte Ethernet II header `dst src 0x0800` (IPv4). */
+export function ethernetHeader(dstMac: string, srcMac: string): Uint8Array {
+  for (const m of [dstMac, srcMac]) if (!MAC_RE.test(m)) throw new RangeError(`'${m}' is not a MAC address: write it as aa:bb:cc:dd:ee:ff.`);
+  const h = new Uint8Array(14);
+  h.set(macBytes(dstMac), 0);
+  h.set(macBytes(srcMac), 6);
+  h[12] = 0x08;
+  h[13] = 0x00;
+  return h;
+}
+
+function isLoopback(iface: string): boolean {
+  try {
+    // ARPHRD_LOOPBACK = 772
+    return readFileSync(`/sys/class/net/${iface}/type`, 'utf8').trim() === '772';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Open a link-layer sender on `opts.iface` towards `opts.peerIp`. On Ethernet the destination MAC
+ * is the peer's (or its gateway's) neighbour entry, resolved if needed (see src/io/neigh.ts), the
+ * source MAC is the interface's own; on raw-IP links packets go out as they are. Throws an
+ * {@link EnvError} without root, for a missing interface or route, an unanswered ARP, or a link
+ * type other than Ethernet or raw IP; the libpcap handle is released on every failure.
+ */
+export async function openLinkSender(opts: LinkSenderOptions): Promise<LinkSender> {
+  if (!/^[^/\s]{1,15}$/.test(opts.iface) || opts.iface === '.' || opts.iface === '..' || opts.iface === 'any') {
+    throw new RangeError(`'${opts.iface}' is not a valid interface to send on: name one interface (1 to 15 characters without '/' or spaces).`);
+  }
+  if (!isIPv4(opts.peerIp)) throw new RangeError(`peer '${opts.peerIp}' is not an IPv4 address.`);
+  if (opts.peerMac !== undefined && !MAC_RE.test(opts.peerMac)) {
+    throw new RangeError(`peer MAC '${opts.peerMac}' is not a MAC address: write it as aa:bb:cc:dd:ee:ff.`);
+  }
+  if (!existsSync(`/sys/class/net/${opts.iface}`)) {
+    throw new EnvError(`interface ${opts.iface} does not exist: check 'ip link', or run inside the lab with 'tcpcraft lab exec client -- ...'.`);
+  }
+  // `len = 0` matches no frame: this handle only sends.
+  const { cap, linkName } = openCap(opts.iface, 'len = 0', 256 * 1024, Buffer.alloc(64));
+  let header: Uint8Array;
+  let linkType: number;
+  let peerMac: string | undefined;
+  try {
+    if (linkName === 'ETHERNET') {
+      linkType = LINKTYPE_ETHERNET;
+      const srcMac = readFileSync(`/sys/class/net/${opts.iface}/address`, 'utf8').trim().toLowerCase();
+      if (opts.peerMac !== undefined) peerMac = opts.peerMac.toLowerCase();
+      else if (isLoopback(opts.iface)) peerMac = ZERO_MAC;
+      else {
+        const hop = await nextHop(opts.peerIp, opts.iface);
+        if (hop.local) {
+          throw new EnvError(`${opts.peerIp} is an address of this host, which ${opts.iface} cannot reach: send to local addresses on 'lo'.`);
+        }
+        peerMac = await resolveMac(opts.iface, hop.via, opts.resolveTimeoutMs !== undefined ? { timeoutMs: opts.resolveTimeoutMs } : {});
+      }
+      header = ethernetHeader(peerMac, srcMac);
+    } else if (linkName === 'RAW') {
+      linkType = LINKTYPE_RAW;
+      header = new Uint8Array(0);
+    } else {
+      throw new EnvError(`interface ${opts.iface} has link type '${linkName}', on which tcpcraft cannot build frames: use an Ethernet or raw-IP interface, or the raw-socket path.`);
+    }
+  } catch (err) {
+    cap.close();
+    throw err;
+  }
+  return makeLinkSender(cap, opts.iface, linkType, peerMac, header);
+}
+
+function makeLinkSender(cap: CapInstance, iface: string, linkType: number, peerMac: string | undefined, header: Uint8Array): LinkSender {
+  let closed = false;
+  return {
+    linkType,
+    peerMac,
+    send(ipPacket: Uint8Array): Promise<void> {
+      if (closed) return Promise.reject(new Error(`cannot send on ${iface}: the link-layer sender is closed.`));
+      if (ipPacket.length < 20) {
+        return Promise.reject(new Error(`cannot send a ${ipPacket.length}-byte packet: an IPv4 header needs at least 20 bytes.`));
+      }
+      const frame = Buffer.alloc(header.length + ipPacket.length);
+      frame.set(header, 0);
+      frame.set(ipPacket, header.length);
+      try {
+        cap.send(frame, frame.length);
+        return Promise.resolve();
+      } catch (err) {
+        return Promise.reject(new Error(`injecting a ${frame.length}-byte frame on ${iface} failed: ${messageOf(err)}`, { cause: err }));
+      }
+    },
+    close(): void {
+      if (closed) return;
+      closed = true;
+      cap.close();
+    },
+  };
+}
