@@ -3,11 +3,12 @@
  * `Cap#send`), for packets the raw socket cannot carry faithfully.
  *
  * Which path an IPv4 field needs. On the raw socket (src/io/sender.ts, Linux raw(7) with
- * IP_HDRINCL) the kernel ALWAYS rewrites the header checksum and the total length, and fills in
- * the identification and the source address when they are 0. So a scenario that sets
+ * IP_HDRINCL) the kernel ALWAYS rewrites the header checksum and the total length, fills in the
+ * source address when it is 0.0.0.0, and fills in the identification when it is 0 and DF is clear
+ * (with DF set Linux leaves id 0 as is). So a scenario that sets
  *   - `ip.checksum` to a number (e.g. a deliberately wrong one),
  *   - `ip.totalLength` to a number that differs from the real length,
- *   - `ip.id` to 0, or `ip.src` to 0.0.0.0 (and wants them to stay 0),
+ *   - `ip.src` to 0.0.0.0, or `ip.id` to 0 with DF clear (and wants them to stay 0),
  * must use this link path; every other field (all TCP fields, including its checksum; IP version,
  * ihl, tos, flags, fragment offset, ttl, protocol, options, a non-zero id) goes out exactly as
  * built on either path. The link path also bypasses the local firewall, routing and neighbour

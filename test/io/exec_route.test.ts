@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { EnvError } from '../../src/io/errors.js';
 import { run, runOk } from '../../src/io/exec.js';
-import { interfaceExists, routeTo } from '../../src/io/route.js';
+import { interfaceExists, nextHop, routeTo } from '../../src/io/route.js';
 import { labConfig, labDown, labExecArgv, labUp, type LabConfig } from '../../src/io/lab.js';
 import { adoptTestLab, runBounded, sweepDeadTestLabs, tsNode, uniqueLabName } from './helpers/proc.js';
 
@@ -44,6 +44,9 @@ describe('io/route', () => {
     expect(await routeTo('127.0.0.1')).to.deep.equal({ iface: 'lo', src: '127.0.0.1' });
     expect(await interfaceExists('lo')).to.equal(true);
     expect(await interfaceExists('tcpcraftnone0')).to.equal(false);
+  });
+  it('nextHop of a local address through lo is the address itself, marked local', async () => {
+    expect(await nextHop('127.0.0.1', 'lo')).to.deep.equal({ iface: 'lo', via: '127.0.0.1', local: true });
   });
 });
 

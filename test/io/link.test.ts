@@ -87,15 +87,15 @@ describe('io/link in the lab @live', function () {
     expect(elapsed).to.be.within(500, 3000);
   });
 
-  it('the link path delivers IPv4 header faults intact; the raw socket path has them corrected by the kernel', async () => {
-    const ifs = labIfaces(cfg);
-    const file = join(tmp, 'server.pcap');
-    const cap = await startTcpdump(labExecArgv(cfg, 'server', []), ifs.server, 'tcp and dst port 9', file);
+  /** Send the fault cases on both paths from the client namespace (helpers/linksend.ts), capture them in `captureSide` on `captureIface`, decode with tshark. */
+  async function sendFaults(iface: string, src: string, dst: string, captureSide: 'client' | 'server', captureIface: string): Promise<(sport: number) => TsharkRow> {
+    const file = join(tmp, `${captureSide}-${captureIface}.pcap`);
+    const cap = await startTcpdump(labExecArgv(cfg, captureSide, []), captureIface, 'tcp and dst port 9', file);
     let sent: Awaited<ReturnType<typeof runBounded>> | undefined;
     try {
-      sent = await runBounded(labExecArgv(cfg, 'client', tsNode('test/io/helpers/linksend.ts', ifs.client, cfg.clientAddr, cfg.serverAddr, '9')), 20_000);
-    } finally {
+      sent = await runBounded(labExecArgv(cfg, 'client', tsNode('test/io/helpers/linksend.ts', iface, src, dst, '9')), 20_000);
       await new Promise((r) => setTimeout(r, 200));
+    } finally {
       await cap.stop();
     }
     expect(sent.code, sent.stderr).to.equal(0);
@@ -107,14 +107,18 @@ describe('io/link in the lab @live', function () {
     );
     expect(t.code, t.stderr).to.equal(0);
     const rows: TsharkRow[] = t.stdout.toString().trim().split('\n').map((l) => {
-      const [id = '', checksum = '', status = '', len = '', src = '', sport = ''] = l.split(',');
-      return { id: Number(id), checksum: Number(checksum), status, len: Number(len), src, sport: Number(sport) };
+      const [id = '', checksum = '', status = '', len = '', from = '', sport = ''] = l.split(',');
+      return { id: Number(id), checksum: Number(checksum), status, len: Number(len), src: from, sport: Number(sport) };
     });
-    const by = (sport: number): TsharkRow => {
+    return (sport: number): TsharkRow => {
       const r = rows.find((x) => x.sport === sport);
       if (!r) throw new Error(`no packet from port ${sport} arrived: ${t.stdout.toString()}`);
       return r;
     };
+  }
+
+  /** The assertions shared by the veth and loopback cases; `rawSrc` is what the kernel puts for source 0.0.0.0. */
+  function expectFaults(by: (sport: number) => TsharkRow, rawSrc: string): void {
     // checksum 0x1234: link keeps it (tshark: bad, status 0); raw gets a correct one (status 1)
     expect(by(41000)).to.deep.include({ checksum: 0x1234, status: '0', id: 0x1001 });
     expect(by(41001)).to.deep.include({ status: '1', id: 0x1001 });
@@ -127,6 +131,15 @@ describe('io/link in the lab @live', function () {
     expect(by(41021).id).to.not.equal(0);
     // source 0.0.0.0: link keeps it; raw gets the route's source address
     expect(by(41030)).to.deep.include({ src: '0.0.0.0', id: 0x1004 });
-    expect(by(41031)).to.deep.include({ src: cfg.clientAddr, id: 0x1004 });
+    expect(by(41031)).to.deep.include({ src: rawSrc, id: 0x1004 });
+  }
+
+  it('the link path delivers IPv4 header faults intact to the server; the raw socket path has them corrected by the kernel', async () => {
+    const ifs = labIfaces(cfg);
+    expectFaults(await sendFaults(ifs.client, cfg.clientAddr, cfg.serverAddr, 'server', ifs.server), cfg.clientAddr);
+  });
+
+  it('the link path works on loopback too (Ethernet with zero MACs)', async () => {
+    expectFaults(await sendFaults('lo', '127.0.0.1', '127.0.0.1', 'client', 'lo'), '127.0.0.1');
   });
 });
