@@ -9,7 +9,7 @@ NODE_BIN := node_modules/.bin
 APT_PKGS := libpcap-dev netcat-openbsd nftables iproute2 ethtool tshark tcpdump
 SRC := $(shell find src -name '*.ts' 2>/dev/null)
 
-.PHONY: all setup deps build test test-unit demo clean help
+.PHONY: all setup deps build test test-unit demo clean help bench bench-deps
 
 # The lab `make demo` builds, replays against and removes.
 DEMO_LAB := tcdemo
@@ -70,3 +70,23 @@ demo: build
 clean:
 	-@node bin/tcpcraft.js cleanup 2>/dev/null || true
 	rm -rf dist demo.pcap
+
+# Benchmarks (never part of `make test`): tcpcraft side by side with scapy, hping3, nping, a C
+# reference and the kernel, in a lab of their own that is removed afterwards. Prints one table
+# and writes bench/results.json. Needs root. See bench/harness.ts.
+BENCH_PKGS := python3-scapy hping3 nmap gcc libc6-dev
+
+bench-deps:
+	@missing=""; for p in $(BENCH_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "make bench-deps: missing Debian packages:$$missing; run 'sudo make bench-deps'" >&2; exit 2; fi; \
+	  echo "installing:$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 2; \
+	fi
+
+bench: build bench-deps
+	@if [ "$$(id -u)" != 0 ]; then echo "make bench needs root (namespaces, raw sockets): run 'sudo make bench'" >&2; exit 2; fi
+	timeout -k 10 900 node --import tsx bench/harness.ts
