@@ -9,26 +9,44 @@ export interface Flow {
   readonly peerPort: number;
 }
 
+/**
+ * A flow whose peer may not be known yet: in the server role we learn the client's address and
+ * port from its SYN. A {@link Flow} is a FlowSpec with the peer filled in.
+ */
+export interface FlowSpec {
+  readonly localIp: string;
+  readonly localPort: number;
+  readonly peerIp?: string;
+  readonly peerPort?: number;
+}
+
 /** `out` from us to the peer, `in` from the peer to us. */
 export type Direction = 'out' | 'in';
 
-/** The direction of `packet` on `flow`, or undefined when it belongs to another flow. */
-export function directionOf(packet: Packet, flow: Flow): Direction | undefined {
+/** The direction of `packet` on `flow`, or undefined when it belongs to another flow. An unknown peer matches any. */
+export function directionOf(packet: Packet, flow: FlowSpec): Direction | undefined {
   const { ip, tcp } = packet;
-  if (ip.src === flow.peerIp && tcp.srcPort === flow.peerPort && ip.dst === flow.localIp && tcp.dstPort === flow.localPort) return 'in';
-  if (ip.src === flow.localIp && tcp.srcPort === flow.localPort && ip.dst === flow.peerIp && tcp.dstPort === flow.peerPort) return 'out';
+  const peerIs = (addr: string, port: number): boolean => (flow.peerIp === undefined || flow.peerIp === addr) && (flow.peerPort === undefined || flow.peerPort === port);
+  if (ip.dst === flow.localIp && tcp.dstPort === flow.localPort && peerIs(ip.src, tcp.srcPort)) return 'in';
+  if (ip.src === flow.localIp && tcp.srcPort === flow.localPort && peerIs(ip.dst, tcp.dstPort)) return 'out';
   return undefined;
 }
 
-/** A libpcap filter that passes both directions of `flow` (and IPv4 fragments of it). */
-export function bpfFilter(flow: Flow): string {
-  return (
-    `tcp and ((src host ${flow.peerIp} and src port ${flow.peerPort} and dst host ${flow.localIp} and dst port ${flow.localPort}) or ` +
-    `(src host ${flow.localIp} and src port ${flow.localPort} and dst host ${flow.peerIp} and dst port ${flow.peerPort}))`
-  );
+/** True when the peer's address and port are known. */
+export function isComplete(flow: FlowSpec): flow is Flow {
+  return flow.peerIp !== undefined && flow.peerPort !== undefined;
 }
 
-/** `10.77.0.1:24491 > 10.77.0.2:5000` */
-export function formatFlow(flow: Flow): string {
-  return `${flow.localIp}:${flow.localPort} > ${flow.peerIp}:${flow.peerPort}`;
+/** A libpcap filter that passes both directions of `flow` (of any peer when it is not known). */
+export function bpfFilter(flow: FlowSpec): string {
+  const peerSrc = [flow.peerIp && `src host ${flow.peerIp}`, flow.peerPort && `src port ${flow.peerPort}`].filter(Boolean);
+  const peerDst = [flow.peerIp && `dst host ${flow.peerIp}`, flow.peerPort && `dst port ${flow.peerPort}`].filter(Boolean);
+  const inbound = [...peerSrc, `dst host ${flow.localIp}`, `dst port ${flow.localPort}`].join(' and ');
+  const outbound = [`src host ${flow.localIp}`, `src port ${flow.localPort}`, ...peerDst].join(' and ');
+  return `tcp and ((${inbound}) or (${outbound}))`;
+}
+
+/** `10.77.0.1:24491 > 10.77.0.2:5000` (`*` for a peer not known yet). */
+export function formatFlow(flow: FlowSpec): string {
+  return `${flow.localIp}:${flow.localPort} > ${flow.peerIp ?? '*'}:${flow.peerPort ?? '*'}`;
 }

@@ -1,31 +1,52 @@
 /**
  * Compares an expectation with a segment that arrived, both in relative numbers, and lists every
  * field that differs (not just the first). Fields are compared in this order: flags, seq, ack,
- * window, len, payload, options. A field the expectation leaves out is not compared.
+ * window, urgent, len, payload, options, time. A field the expectation leaves out is not
+ * compared. Matchers (`any()`, `range()`, `oneOf()`, `where()`, `pattern()`) say what is
+ * acceptable; `capture()` also records the value for later sends.
  */
+import { describeExpected, isMatcher, type Expected, type Matcher, type PatternMatcher } from '../scenario/matchers.js';
+import type { ExpectStep, OptionKind, OptionsExpectation, OptionSpec, Payload } from '../scenario/types.js';
 import { payloadBytes } from '../scenario/validate.js';
-import type { ExpectStep } from '../scenario/types.js';
 import { formatOptions, type TcpOption } from '../wire/options.js';
-import { toRaw } from '../wire/seq.js';
+import { seqGe, seqLe, toRaw } from '../wire/seq.js';
 import { flagLetters, parseFlagLetters } from '../wire/tcp.js';
 import type { Isns } from './numbering.js';
 import type { SegmentView } from './state.js';
 
 /** One field that differs, with both values as text; seq/ack carry their raw values too. */
 export interface FieldDiff {
-  readonly field: 'flags' | 'seq' | 'ack' | 'window' | 'len' | 'payload' | 'options';
+  readonly field: 'flags' | 'seq' | 'ack' | 'window' | 'urgent' | 'len' | 'payload' | 'options' | 'time';
   readonly expected: string;
   readonly actual: string;
   readonly expectedRaw?: number;
   readonly actualRaw?: number;
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+/** Values recorded by `capture()` matchers, by name. */
+export type Captures = ReadonlyMap<string, number>;
+
+/** The outcome of comparing one expectation with one segment. */
+export interface MatchResult {
+  readonly diffs: FieldDiff[];
+  /** What the expectation's `capture()` matchers recorded (only meaningful when diffs is empty). */
+  readonly captures: Array<readonly [string, number]>;
 }
 
-function sameOptions(a: readonly TcpOption[], b: readonly TcpOption[]): boolean {
-  return formatOptions(a) === formatOptions(b);
+/** Context for timing checks. */
+export interface MatchContext {
+  readonly isns: Isns;
+  /** ms between the previous step's segment and this one's arrival. */
+  readonly elapsedMs?: number;
+  /** Slack for `at:`. */
+  readonly tolerance?: { readonly ms: number; readonly percent: number };
+}
+
+/** Default slack for `at:` timing, in the spirit of packetdrill: 4 ms or 12.5 %, whichever is larger. */
+export const DEFAULT_TOLERANCE = { ms: 4, percent: 12.5 } as const;
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** Text for payload bytes: a JSON string when printable, else hex. */
@@ -35,40 +56,151 @@ export function showPayload(bytes: Uint8Array): string {
   return printable ? JSON.stringify(text) : `0x${Buffer.from(bytes).toString('hex')}`;
 }
 
-/** Every field in which `view` differs from `step`; empty when it matches. */
-export function diffExpectation(step: ExpectStep, view: SegmentView, isns: Isns): FieldDiff[] {
+/**
+ * Checks `actual` against an expected value or matcher, pushing captures. `same` compares plain
+ * values (numbers compare modulo 2^32 for sequence fields).
+ */
+export function matchValue<T>(expected: Expected<T>, actual: T, captures: Array<readonly [string, number]>, same: (a: T, b: T) => boolean = Object.is): boolean {
+  if (!isMatcher(expected)) return same(expected as T, actual);
+  const m = expected as Matcher<T>;
+  switch (m.$match) {
+    case 'any':
+      return true;
+    case 'range':
+      return typeof actual === 'number' && actual >= m.min && actual <= m.max;
+    case 'oneOf':
+      return m.values.some((v) => same(v, actual));
+    case 'where':
+      return m.test(actual);
+    case 'capture': {
+      const ok = m.inner === undefined || matchValue(m.inner, actual, captures, same);
+      if (ok && typeof actual === 'number') captures.push([m.name, actual]);
+      return ok;
+    }
+  }
+}
+
+const sameSeq = (a: number, b: number): boolean => a >>> 0 === b >>> 0;
+
+function optionKindOf(o: TcpOption): OptionKind {
+  return o.kind === 'unknown' ? o.code : o.kind;
+}
+
+function hasKind(options: readonly TcpOption[], kind: OptionKind): boolean {
+  return options.some((o) => optionKindOf(o) === kind || (typeof kind === 'number' && codeOf(o) === kind));
+}
+
+const CODES: Record<string, number> = { eol: 0, nop: 1, mss: 2, wscale: 3, sackOk: 4, sack: 5, timestamp: 8 };
+function codeOf(o: TcpOption): number {
+  return o.kind === 'unknown' ? o.code : CODES[o.kind]!;
+}
+
+/** Checks option expectations; returns the failed checks as text (empty when all hold). */
+function checkOptions(want: OptionsExpectation, options: readonly TcpOption[], captures: Array<readonly [string, number]>): string[] {
+  const failed: string[] = [];
+  for (const k of want.has ?? []) if (!hasKind(options, k)) failed.push(`has ${String(k)}`);
+  for (const k of want.lacks ?? []) if (hasKind(options, k)) failed.push(`lacks ${String(k)}`);
+  const find = <K extends TcpOption['kind']>(kind: K) => options.find((o): o is Extract<TcpOption, { kind: K }> => o.kind === kind);
+  if (want.mss !== undefined) {
+    const o = find('mss');
+    if (!o || !matchValue(want.mss, o.value, captures)) failed.push(`mss ${describeExpected(want.mss)}`);
+  }
+  if (want.wscale !== undefined) {
+    const o = find('wscale');
+    if (!o || !matchValue(want.wscale, o.shift, captures)) failed.push(`wscale ${describeExpected(want.wscale)}`);
+  }
+  if (want.timestamp !== undefined) {
+    const o = find('timestamp');
+    const t = want.timestamp;
+    if (!o || (t.tsval !== undefined && !matchValue(t.tsval, o.tsval, captures)) || (t.tsecr !== undefined && !matchValue(t.tsecr, o.tsecr, captures))) {
+      failed.push(`timestamp${t.tsval !== undefined ? ` val ${describeExpected(t.tsval)}` : ''}${t.tsecr !== undefined ? ` ecr ${describeExpected(t.tsecr)}` : ''}`);
+    }
+  }
+  if (want.sack !== undefined) {
+    const o = find('sack');
+    const blocks = o?.blocks ?? [];
+    if ('covers' in want.sack) {
+      const [l, r] = want.sack.covers;
+      if (!blocks.some(([bl, br]) => seqLe(bl, l >>> 0) && seqGe(br, r >>> 0))) failed.push(`sack covering ${l}:${r}`);
+    } else {
+      const exact = want.sack as ReadonlyArray<readonly [number, number]>;
+      const same = exact.length === blocks.length && exact.every(([l, r], i) => sameSeq(l, blocks[i]![0]) && sameSeq(r, blocks[i]![1]));
+      if (!o || !same) failed.push(`sack ${exact.map(([l, r]) => `{${l}:${r}}`).join('')}`);
+    }
+  }
+  return failed;
+}
+
+function payloadMatches(want: Payload | PatternMatcher | Matcher<Uint8Array>, actual: Uint8Array, captures: Array<readonly [string, number]>): boolean {
+  if (typeof want === 'string' || want instanceof Uint8Array) return sameBytes(payloadBytes(want), actual);
+  if (want.$match === 'pattern') return want.re.test(Buffer.from(actual).toString('latin1'));
+  return matchValue(want, actual, captures, sameBytes);
+}
+
+function describePayload(want: Payload | PatternMatcher | Matcher<Uint8Array>): string {
+  if (typeof want === 'string' || want instanceof Uint8Array) return showPayload(payloadBytes(want));
+  return describeExpected(want);
+}
+
+/** Compares `step` with `view` and returns every differing field plus the values captured. */
+export function matchExpectation(step: ExpectStep, view: SegmentView, ctx: MatchContext): MatchResult {
   const diffs: FieldDiff[] = [];
+  const captures: Array<readonly [string, number]> = [];
   const f = step.fields;
   const tcp = view.packet.tcp;
+  const isns = ctx.isns;
   const want = parseFlagLetters(step.flags);
-  const wantFlags = want.ok ? want.flags : -1;
-  if (wantFlags !== tcp.flags) diffs.push({ field: 'flags', expected: `'${step.flags}'`, actual: `'${flagLetters(tcp.flags)}'` });
-  if (f.seq !== undefined && (!view.rel.seqRelative || f.seq >>> 0 !== view.rel.seq)) {
+  if (!want.ok || want.flags !== tcp.flags) diffs.push({ field: 'flags', expected: `'${step.flags}'`, actual: `'${flagLetters(tcp.flags)}'` });
+  if (f.seq !== undefined && (!view.rel.seqRelative || !matchValue(f.seq, view.rel.seq, captures, sameSeq))) {
     diffs.push({
       field: 'seq',
-      expected: String(f.seq),
+      expected: describeExpected(f.seq),
       actual: view.rel.seqRelative ? String(view.rel.seq) : `raw ${tcp.seq} (the peer's ISN is not known)`,
-      ...(isns.peer !== undefined ? { expectedRaw: toRaw(f.seq, isns.peer) } : {}),
+      ...(isns.peer !== undefined && typeof f.seq === 'number' ? { expectedRaw: toRaw(f.seq, isns.peer) } : {}),
       actualRaw: tcp.seq,
     });
   }
-  if (f.ack !== undefined && (!view.rel.ackRelative || f.ack >>> 0 !== view.rel.ack)) {
+  if (f.ack !== undefined && (!view.rel.ackRelative || !matchValue(f.ack, view.rel.ack, captures, sameSeq))) {
     diffs.push({
       field: 'ack',
-      expected: String(f.ack),
+      expected: describeExpected(f.ack),
       actual: view.rel.ackRelative ? String(view.rel.ack) : `raw ${tcp.ack} (no ACK flag)`,
-      expectedRaw: toRaw(f.ack, isns.local),
+      ...(typeof f.ack === 'number' ? { expectedRaw: toRaw(f.ack, isns.local) } : {}),
       actualRaw: tcp.ack,
     });
   }
-  if (f.window !== undefined && f.window !== tcp.window) diffs.push({ field: 'window', expected: String(f.window), actual: String(tcp.window) });
-  if (f.len !== undefined && f.len !== view.len) diffs.push({ field: 'len', expected: String(f.len), actual: String(view.len) });
-  if (f.payload !== undefined) {
-    const want = payloadBytes(f.payload);
-    if (!sameBytes(want, view.packet.payload)) diffs.push({ field: 'payload', expected: showPayload(want), actual: showPayload(view.packet.payload) });
+  if (f.window !== undefined && !matchValue(f.window, tcp.window, captures)) diffs.push({ field: 'window', expected: describeExpected(f.window), actual: String(tcp.window) });
+  if (f.urgent !== undefined && !matchValue(f.urgent, tcp.urgent, captures)) diffs.push({ field: 'urgent', expected: describeExpected(f.urgent), actual: String(tcp.urgent) });
+  if (f.len !== undefined && !matchValue(f.len, view.len, captures)) diffs.push({ field: 'len', expected: describeExpected(f.len), actual: String(view.len) });
+  if (f.payload !== undefined && !payloadMatches(f.payload, view.packet.payload, captures)) {
+    diffs.push({ field: 'payload', expected: describePayload(f.payload), actual: showPayload(view.packet.payload) });
   }
-  if (f.options !== undefined && !sameOptions(f.options as TcpOption[], view.rel.options)) {
-    diffs.push({ field: 'options', expected: formatOptions(f.options as TcpOption[]) || '(none)', actual: formatOptions(view.rel.options) || '(none)' });
+  if (f.options !== undefined) {
+    if (Array.isArray(f.options)) {
+      const list = f.options as readonly OptionSpec[];
+      if (formatOptions(list as TcpOption[]) !== formatOptions(view.rel.options)) {
+        diffs.push({ field: 'options', expected: formatOptions(list as TcpOption[]) || '(none)', actual: formatOptions(view.rel.options) || '(none)' });
+      }
+    } else {
+      const failed = checkOptions(f.options as OptionsExpectation, view.rel.options, captures);
+      if (failed.length) diffs.push({ field: 'options', expected: failed.join(', '), actual: formatOptions(view.rel.options) || '(none)' });
+    }
   }
-  return diffs;
+  if (ctx.elapsedMs !== undefined) {
+    const t = ctx.elapsedMs;
+    const shown = `${t.toFixed(1)} ms after the previous step`;
+    if (f.within !== undefined && t > f.within) diffs.push({ field: 'time', expected: `within ${f.within} ms`, actual: shown });
+    if (f.after !== undefined && t < f.after) diffs.push({ field: 'time', expected: `not before ${f.after} ms`, actual: shown });
+    if (f.at !== undefined) {
+      const tol = ctx.tolerance ?? DEFAULT_TOLERANCE;
+      const slack = Math.max(tol.ms, (f.at * tol.percent) / 100);
+      if (Math.abs(t - f.at) > slack) diffs.push({ field: 'time', expected: `at ${f.at} ms (± ${slack.toFixed(1)} ms)`, actual: shown });
+    }
+  }
+  return { diffs, captures };
+}
+
+/** Every field in which `view` differs from `step`; empty when it matches (no timing checks). */
+export function diffExpectation(step: ExpectStep, view: SegmentView, isns: Isns): FieldDiff[] {
+  return matchExpectation(step, view, { isns }).diffs;
 }

@@ -1,5 +1,5 @@
 /** What a run or a plan produced: the events on the flow and the verdict. */
-import type { ExpectStep } from '../scenario/types.js';
+import type { ExpectStep, Role, SilenceStep } from '../scenario/types.js';
 import type { Flow } from './flow.js';
 import type { FieldDiff } from './match.js';
 import type { Isns } from './numbering.js';
@@ -11,7 +11,15 @@ export interface TraceEvent {
   readonly kind: 'sent' | 'received' | 'unmatched' | 'cleanup';
   /** Index of the step that sent or matched it. */
   readonly stepIndex?: number;
+  /** The connection, when the scenario has more than one (absent: the main one). */
+  readonly conn?: string;
   readonly view: SegmentView;
+}
+
+/** One expectation a segment was compared with, and how it differed. */
+export interface Candidate {
+  readonly step: ExpectStep;
+  readonly diffs: readonly FieldDiff[];
 }
 
 /** Why a run failed. */
@@ -20,9 +28,19 @@ export type Failure =
       readonly kind: 'mismatch';
       readonly stepIndex: number;
       readonly step: ExpectStep;
-      /** The segment that arrived instead, and how it differs (from each candidate expectation). */
+      /** The segment that arrived instead, and how it differs from `step` (the closest expectation). */
       readonly actual: SegmentView;
       readonly diffs: readonly FieldDiff[];
+      /** The other expectations it could have matched (either/anyOrder), with their differences. */
+      readonly others?: readonly Candidate[];
+    }
+  | {
+      /** A segment arrived during `silence()`. */
+      readonly kind: 'unexpected';
+      readonly stepIndex: number;
+      readonly step: SilenceStep;
+      readonly actual: SegmentView;
+      readonly afterMs: number;
     }
   | {
       readonly kind: 'timeout';
@@ -36,8 +54,13 @@ export type Failure =
 export interface RunReport {
   readonly scenario: string;
   readonly file: string;
+  /** Which side tcpcraft played (default client). */
+  readonly role?: Role;
+  /** The main connection's flow (in the server role, with the client learned from its SYN). */
   readonly flow: Flow;
   readonly isns: Isns;
+  /** Further connections, by name. */
+  readonly connections?: ReadonlyArray<{ readonly name: string; readonly flow: Flow; readonly isns: Isns }>;
   readonly events: readonly TraceEvent[];
   readonly passed: boolean;
   readonly failure?: Failure;

@@ -1,49 +1,65 @@
 /**
- * The live run loop: sends each `send` step, waits for each `expect` step and compares, learning
- * the peer's ISN from its SYN. All I/O comes in as arguments (a link to send on, a queue of
- * captured frames, a clock), so the same loop runs against an in-memory peer in unit tests.
+ * The live run loop: sends each `send` step, waits for each expectation and compares, learning
+ * the peer's ISN from its SYN (and, in the server role, the client's address from it). All I/O
+ * comes in as arguments (a link to send on, a queue of captured frames, a clock), so the same loop
+ * runs against an in-memory peer in unit tests.
  *
- * Matching is strict, as in packetdrill: the next segment from the peer must match the current
- * expectation. An `optional` expectation is skipped when that segment matches the following
- * expectation instead, or when nothing arrives within its timeout.
+ * Matching is strict, as in packetdrill: the next segment from the peer on a connection must
+ * match the current expectation. An `optional` expectation is skipped when that segment matches
+ * the following expectation instead, or when nothing arrives within its timeout. `either()`
+ * takes the first alternative that matches; `anyOrder()` matches each of its expectations once,
+ * in any order; `silence()` fails if anything arrives.
  */
 import { stepError } from '../scenario/errors.js';
-import type { ExpectStep, Scenario, Step } from '../scenario/types.js';
+import type { AnyOrderStep, EitherStep, ExpectStep, Scenario, SilenceStep, Step } from '../scenario/types.js';
+import { connOf, MAIN_CONN } from '../scenario/validate.js';
 import { buildPacket, parseFrame, parsePacket } from '../wire/packet.js';
 import { toRaw } from '../wire/seq.js';
 import { Flag } from '../wire/tcp.js';
-import { directionOf, type Flow } from './flow.js';
-import { diffExpectation, type FieldDiff } from './match.js';
+import { directionOf, isComplete, type Flow, type FlowSpec } from './flow.js';
+import { DEFAULT_TOLERANCE, matchExpectation, type FieldDiff, type MatchResult } from './match.js';
 import { DEFAULT_WINDOW, plan } from './plan.js';
-import type { Failure, RunReport, TraceEvent } from './report.js';
-import { buildSend } from './segment.js';
+import type { Candidate, Failure, RunReport, TraceEvent } from './report.js';
+import { buildSend, needsLinkLayer } from './segment.js';
 import { hasStarted, initialState, isClosed, observe, viewOf, type ConnState, type SegmentView } from './state.js';
 import type { Clock, FrameQueue } from './queue.js';
 
 /** Where packets go. */
 export interface Link {
-  /** Sends one IPv4 packet (header included). */
-  send(packet: Uint8Array): Promise<void>;
+  /**
+   * Sends one IPv4 packet (header included). `linkLayer` asks for the path that keeps every IPv4
+   * header byte as built (see {@link needsLinkLayer}); a link without one may ignore it.
+   */
+  send(packet: Uint8Array, how?: { readonly linkLayer: boolean }): Promise<void>;
 }
 
 /** Everything a run needs from the outside world. */
 export interface RunDeps {
   readonly link: Link;
-  /** Frames captured on the flow, both directions (our own sends are recognised and skipped). */
+  /** Frames captured on the flows, both directions (our own sends are recognised and skipped). */
   readonly frames: FrameQueue;
   readonly clock: Clock;
   /** Aborting stops the run where it is (it then sends its cleanup RST and reports as interrupted). */
   readonly signal?: AbortSignal;
 }
 
+/** A further connection's flow and ISN. */
+export interface RunConnection {
+  readonly flow: FlowSpec;
+  readonly localIsn: number;
+}
+
 /** Settings of one run. */
 export interface RunConfig {
   readonly file: string;
-  readonly flow: Flow;
+  /** The main connection; in the server role the peer is usually left out and learned from the SYN. */
+  readonly flow: FlowSpec;
   readonly localIsn: number;
+  /** Further connections, by the names the scenario gives them. */
+  readonly connections?: Readonly<Record<string, RunConnection>>;
   /** Default wait for each expectation, ms, when neither step nor scenario sets one. Default 3000. */
   readonly timeoutMs?: number;
-  /** Send a RST the peer will accept when the run leaves the connection open. Default true. */
+  /** Send a RST the peer will accept when the run leaves a connection open. Default true. */
   readonly cleanupRst?: boolean;
   /** How long to keep listening after a mismatch, to show what else arrived. Default 100 ms. */
   readonly contextMs?: number;
@@ -52,36 +68,68 @@ export interface RunConfig {
 /** Default wait for an expected segment. */
 export const DEFAULT_TIMEOUT_MS = 3000;
 
-class Run {
+/** One connection's live state. */
+class Conn {
   state: ConnState;
+  /** Segments that arrived for this connection while another was being waited for. */
+  readonly pending: SegmentView[] = [];
+
+  constructor(
+    readonly name: string,
+    public flow: FlowSpec,
+    localIsn: number,
+  ) {
+    this.state = initialState(localIsn);
+  }
+
+  /** The flow with the peer filled in (0.0.0.0:0 while unknown). */
+  get fullFlow(): Flow {
+    return { localIp: this.flow.localIp, localPort: this.flow.localPort, peerIp: this.flow.peerIp ?? '0.0.0.0', peerPort: this.flow.peerPort ?? 0 };
+  }
+}
+
+class Run {
   readonly events: TraceEvent[] = [];
+  readonly captures = new Map<string, number>();
+  readonly conns = new Map<string, Conn>();
   failure: Failure | undefined;
-  private pending: SegmentView | undefined;
+  /** Step being executed, for failures that are not about a segment. */
+  current = 0;
+  /** Time of the last segment sent or matched (µs), the reference for timing checks. */
+  lastUs: bigint;
 
   constructor(
     readonly sc: Scenario,
     readonly cfg: RunConfig,
     readonly deps: RunDeps,
   ) {
-    this.state = initialState(cfg.localIsn);
+    this.conns.set(MAIN_CONN, new Conn(MAIN_CONN, cfg.flow, cfg.localIsn));
+    for (const [name, c] of Object.entries(cfg.connections ?? {})) this.conns.set(name, new Conn(name, c.flow, c.localIsn));
+    this.lastUs = deps.clock.wallUs();
   }
 
-  async send(bytes: Uint8Array, kind: 'sent' | 'cleanup', stepIndex?: number): Promise<void> {
+  conn(step: Step): Conn {
+    return this.conns.get(connOf(step)) ?? this.conns.get(MAIN_CONN)!;
+  }
+
+  private event(kind: TraceEvent['kind'], c: Conn, view: SegmentView, stepIndex?: number): void {
+    this.events.push({ kind, ...(stepIndex !== undefined ? { stepIndex } : {}), ...(c.name !== MAIN_CONN ? { conn: c.name } : {}), view });
+  }
+
+  async send(c: Conn, bytes: Uint8Array, kind: 'sent' | 'cleanup', stepIndex?: number, linkLayer = false): Promise<void> {
     const parsed = parsePacket(bytes);
     if (!parsed.ok) throw new Error(`built an unreadable packet: ${parsed.error.message}`);
-    await this.deps.link.send(bytes);
-    const view = viewOf(parsed.value, 'out', this.state.isns, this.deps.clock.wallUs());
-    this.state = observe(this.state, view, stepIndex ?? -1);
-    this.events.push({ kind, ...(stepIndex !== undefined ? { stepIndex } : {}), view });
+    await (linkLayer ? this.deps.link.send(bytes, { linkLayer }) : this.deps.link.send(bytes));
+    const view = viewOf(parsed.value, 'out', c.state.isns, this.deps.clock.wallUs());
+    c.state = observe(c.state, view, stepIndex ?? -1);
+    this.lastUs = view.timestampUs;
+    this.event(kind, c, view, stepIndex);
   }
 
-  /** The next segment from the peer within `ms`, skipping our own frames and other flows. */
-  async nextIncoming(ms: number): Promise<SegmentView | undefined> {
-    if (this.pending) {
-      const p = this.pending;
-      this.pending = undefined;
-      return p;
-    }
+  /** The next segment from `c`'s peer within `ms`; segments for other connections are kept for them. */
+  async nextIncoming(c: Conn, ms: number): Promise<SegmentView | undefined> {
+    const queued = c.pending.shift();
+    if (queued) return queued;
     const deadline = this.deps.clock.now() + ms;
     for (;;) {
       const left = Math.max(0, deadline - this.deps.clock.now());
@@ -89,14 +137,31 @@ class Run {
       if (!frame) return undefined;
       const decoded = parseFrame(frame.data, frame.linkType);
       if (!decoded.ok) continue; // not ours to judge: undecodable frames never stop a run
-      if (directionOf(decoded.value.packet, this.cfg.flow) !== 'in') continue;
-      return viewOf(decoded.value.packet, 'in', this.state.isns, frame.timestampUs);
+      const packet = decoded.value.packet;
+      for (const other of this.conns.values()) {
+        if (directionOf(packet, other.flow) !== 'in') continue;
+        // Server role: the first segment from a client tells who the peer is.
+        if (!isComplete(other.flow)) other.flow = { ...other.flow, peerIp: packet.ip.src, peerPort: packet.tcp.srcPort };
+        const view = viewOf(packet, 'in', other.state.isns, frame.timestampUs);
+        if (other === c) return view;
+        other.pending.push(view);
+        break;
+      }
     }
   }
 
-  accept(view: SegmentView, stepIndex: number): void {
-    this.state = observe(this.state, view, stepIndex);
-    this.events.push({ kind: 'received', stepIndex, view });
+  accept(c: Conn, view: SegmentView, stepIndex: number, result: MatchResult): void {
+    c.state = observe(c.state, view, stepIndex);
+    for (const [name, value] of result.captures) this.captures.set(name, value);
+    this.lastUs = view.timestampUs;
+    this.event('received', c, view, stepIndex);
+  }
+
+  match(step: ExpectStep, c: Conn, view: SegmentView): MatchResult {
+    const isns = view.packet.tcp.flags & Flag.SYN ? { local: c.state.isns.local, peer: view.packet.tcp.seq } : c.state.isns;
+    const elapsedMs = Number(view.timestampUs - this.lastUs) / 1000;
+    const tolerance = { ms: this.sc.tolerance?.ms ?? DEFAULT_TOLERANCE.ms, percent: this.sc.tolerance?.percent ?? DEFAULT_TOLERANCE.percent };
+    return matchExpectation(step, view, { isns, elapsedMs, tolerance });
   }
 
   timeoutOf(step: ExpectStep): number {
@@ -105,56 +170,106 @@ class Run {
 
   /** Runs expectation `i` (and the one after it when `i` is optional); returns the next step index. */
   async expect(i: number, step: ExpectStep): Promise<number> {
+    const c = this.conn(step);
     const waited = this.timeoutOf(step);
-    const view = await this.nextIncoming(waited);
+    const view = await this.nextIncoming(c, waited);
     if (!view) {
       if (step.fields.optional) return i + 1;
       this.failure = { kind: 'timeout', stepIndex: i, step, waitedMs: waited };
       return -1;
     }
-    const diffs = diffExpectation(step, view, view.dir === 'in' ? this.isnsFor(view) : this.state.isns);
-    if (diffs.length === 0) {
-      this.accept(view, i);
+    const result = this.match(step, c, view);
+    if (result.diffs.length === 0) {
+      this.accept(c, view, i, result);
       return i + 1;
     }
     const next: Step | undefined = this.sc.steps[i + 1];
-    if (step.fields.optional && next?.kind === 'expect') {
-      const nextDiffs = diffExpectation(next, view, this.isnsFor(view));
-      if (nextDiffs.length === 0) {
-        this.accept(view, i + 1);
+    if (step.fields.optional && next?.kind === 'expect' && this.conn(next) === c) {
+      const nextResult = this.match(next, c, view);
+      if (nextResult.diffs.length === 0) {
+        this.accept(c, view, i + 1, nextResult);
         return i + 2;
       }
-      if (!next.fields.optional) return this.mismatch(i + 1, next, view, nextDiffs);
+      if (!next.fields.optional) return this.mismatch(c, i + 1, next, view, nextResult.diffs, [{ step, diffs: result.diffs }]);
     }
     if (step.fields.optional && next?.kind !== 'expect') {
       // Not the optional segment: leave it for whatever comes next.
-      this.pending = view;
+      c.pending.unshift(view);
       return i + 1;
     }
-    return this.mismatch(i, step, view, diffs);
+    return this.mismatch(c, i, step, view, result.diffs);
   }
 
-  isnsFor(view: SegmentView): ConnState['isns'] {
-    return view.packet.tcp.flags & Flag.SYN ? { local: this.state.isns.local, peer: view.packet.tcp.seq } : this.state.isns;
+  async either(i: number, step: EitherStep): Promise<number> {
+    const c = this.conn(step);
+    const waited = Math.max(...step.alternatives.map((a) => this.timeoutOf(a)));
+    const view = await this.nextIncoming(c, waited);
+    if (!view) {
+      this.failure = { kind: 'timeout', stepIndex: i, step: step.alternatives[0]!, waitedMs: waited };
+      return -1;
+    }
+    const tried = step.alternatives.map((a) => ({ step: a, result: this.match(a, c, view) }));
+    const hit = tried.find((t) => t.result.diffs.length === 0);
+    if (hit) {
+      this.accept(c, view, i, hit.result);
+      return i + 1;
+    }
+    const ranked = [...tried].sort((a, b) => a.result.diffs.length - b.result.diffs.length);
+    const best = ranked[0]!;
+    return this.mismatch(c, i, best.step, view, best.result.diffs, ranked.slice(1).map((t) => ({ step: t.step, diffs: t.result.diffs })));
   }
 
-  mismatch(i: number, step: ExpectStep, view: SegmentView, diffs: FieldDiff[]): number {
-    this.events.push({ kind: 'unmatched', view });
-    this.state = observe(this.state, view, i);
-    this.failure = { kind: 'mismatch', stepIndex: i, step, actual: view, diffs };
+  async anyOrder(i: number, step: AnyOrderStep): Promise<number> {
+    const c = this.conn(step);
+    const left = [...step.items];
+    const required = (): ExpectStep[] => left.filter((e) => !e.fields.optional);
+    while (required().length > 0) {
+      const waited = Math.max(...required().map((e) => this.timeoutOf(e)));
+      const view = await this.nextIncoming(c, waited);
+      if (!view) {
+        this.failure = { kind: 'timeout', stepIndex: i, step: required()[0]!, waitedMs: waited };
+        return -1;
+      }
+      const tried = left.map((e) => ({ step: e, result: this.match(e, c, view) }));
+      const hit = tried.find((t) => t.result.diffs.length === 0);
+      if (!hit) {
+        const ranked = tried.sort((a, b) => a.result.diffs.length - b.result.diffs.length);
+        return this.mismatch(c, i, ranked[0]!.step, view, ranked[0]!.result.diffs, ranked.slice(1).map((t) => ({ step: t.step, diffs: t.result.diffs })));
+      }
+      left.splice(left.indexOf(hit.step), 1);
+      this.accept(c, view, i, hit.result);
+    }
+    return i + 1;
+  }
+
+  async silence(i: number, step: SilenceStep): Promise<number> {
+    const c = this.conn(step);
+    const from = this.deps.clock.now();
+    const view = await this.nextIncoming(c, step.ms);
+    if (!view) return i + 1;
+    c.state = observe(c.state, view, i);
+    this.event('unmatched', c, view);
+    this.failure = { kind: 'unexpected', stepIndex: i, step, actual: view, afterMs: this.deps.clock.now() - from };
     return -1;
   }
 
-  /** Collects what else arrives for a short while, for the diagnostic. */
+  mismatch(c: Conn, i: number, step: ExpectStep, view: SegmentView, diffs: FieldDiff[], others?: Candidate[]): number {
+    this.event('unmatched', c, view);
+    c.state = observe(c.state, view, i);
+    this.failure = { kind: 'mismatch', stepIndex: i, step, actual: view, diffs, ...(others && others.length ? { others } : {}) };
+    return -1;
+  }
+
+  /** Collects what else arrives on any connection for a short while, for the diagnostic. */
   async collectContext(ms: number): Promise<void> {
     const deadline = this.deps.clock.now() + ms;
-    for (;;) {
-      const left = deadline - this.deps.clock.now();
-      const view = await this.nextIncoming(Math.max(0, left));
-      if (!view) return;
-      this.state = observe(this.state, view, -1);
-      this.events.push({ kind: 'unmatched', view });
-      if (left <= 0) return;
+    for (const c of this.conns.values()) {
+      for (;;) {
+        const view = await this.nextIncoming(c, Math.max(0, deadline - this.deps.clock.now()));
+        if (!view) break;
+        c.state = observe(c.state, view, -1);
+        this.event('unmatched', c, view);
+      }
     }
   }
 
@@ -164,6 +279,31 @@ class Run {
       this.deps.signal?.addEventListener('abort', () => (cancel(), resolve()), { once: true });
     });
   }
+
+  /** RSTs the peer will accept, for every connection left open. */
+  async cleanup(): Promise<void> {
+    for (const c of this.conns.values()) {
+      if (!hasStarted(c.state) || isClosed(c.state) || !isComplete(c.flow)) continue;
+      for (const rst of cleanupRsts(c.state, c.flow)) {
+        try {
+          await this.send(c, rst, 'cleanup');
+        } catch {
+          // The report already says how the run went; a lost cleanup RST is not worth masking that.
+        }
+      }
+    }
+  }
+}
+
+/** The flows and ISNs the planner should use for a static check of this run's scenario. */
+function planFlows(sc: Scenario, cfg: RunConfig): { flow: Flow; connections: Record<string, { flow: Flow; localIsn: number; peerIsn: number }> } {
+  const full = (f: FlowSpec): Flow => ({ localIp: f.localIp, localPort: f.localPort, peerIp: f.peerIp ?? '0.0.0.0', peerPort: f.peerPort ?? 1 });
+  const connections: Record<string, { flow: Flow; localIsn: number; peerIsn: number }> = {};
+  for (const name of Object.keys(sc.connections ?? {})) {
+    const c = cfg.connections?.[name];
+    if (c) connections[name] = { flow: full(c.flow), localIsn: c.localIsn, peerIsn: 0 };
+  }
+  return { flow: full(cfg.flow), connections };
 }
 
 /**
@@ -172,7 +312,8 @@ class Run {
  */
 export async function runScenario(sc: Scenario, cfg: RunConfig, deps: RunDeps): Promise<RunReport> {
   // Static check first: the planner throws on any step whose numbers cannot be worked out.
-  plan(sc, { file: cfg.file, flow: cfg.flow, localIsn: cfg.localIsn, peerIsn: 0 });
+  const planned = planFlows(sc, cfg);
+  plan(sc, { file: cfg.file, flow: planned.flow, localIsn: cfg.localIsn, peerIsn: 0, connections: planned.connections });
   const run = new Run(sc, cfg, deps);
   const startedUs = deps.clock.wallUs();
   const started = deps.clock.now();
@@ -181,40 +322,55 @@ export async function runScenario(sc: Scenario, cfg: RunConfig, deps: RunDeps): 
   deps.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     while (i >= 0 && i < sc.steps.length) {
+      run.current = i;
       if (deps.signal?.aborted) throw new Error('interrupted');
       const step = sc.steps[i]!;
-      if (step.kind === 'pause') {
-        await run.sleep(step.ms);
-        i += 1;
-      } else if (step.kind === 'send') {
-        const built = buildSend(step, run.state, cfg.flow, { window: sc.window ?? DEFAULT_WINDOW });
-        if (!built.ok) throw stepError(cfg.file, i, step, built.field, built.problem);
-        await run.send(buildPacket(built.spec), 'sent', i);
-        i += 1;
-      } else {
-        i = await run.expect(i, step);
+      switch (step.kind) {
+        case 'pause':
+          await run.sleep(step.ms);
+          i += 1;
+          break;
+        case 'send': {
+          const c = run.conn(step);
+          if (!isComplete(c.flow)) throw stepError(cfg.file, i, step, 'conn', 'the peer of this connection is not known yet: the client must send its SYN first');
+          const built = buildSend(step, c.state, c.flow, { window: sc.window ?? DEFAULT_WINDOW }, run.captures);
+          if (!built.ok) throw stepError(cfg.file, i, step, built.field, built.problem);
+          await run.send(c, buildPacket(built.spec), 'sent', i, needsLinkLayer(step));
+          i += 1;
+          break;
+        }
+        case 'expect':
+          i = await run.expect(i, step);
+          break;
+        case 'either':
+          i = await run.either(i, step);
+          break;
+        case 'anyOrder':
+          i = await run.anyOrder(i, step);
+          break;
+        case 'silence':
+          i = await run.silence(i, step);
+          break;
       }
     }
     if (deps.signal?.aborted) throw new Error('interrupted');
     if (run.failure?.kind === 'mismatch') await run.collectContext(cfg.contextMs ?? 100);
   } catch (err) {
-    run.failure = { kind: 'error', ...(i >= 0 ? { stepIndex: i } : {}), message: (err as Error).message };
+    run.failure = { kind: 'error', stepIndex: run.current, message: (err as Error).message };
   }
   deps.signal?.removeEventListener('abort', onAbort);
   const leftovers: SegmentView[] = [];
-  for (let v = await run.nextIncoming(0); v; v = await run.nextIncoming(0)) leftovers.push(v);
-  if (cfg.cleanupRst !== false && hasStarted(run.state) && !isClosed(run.state)) {
-    try {
-      await run.send(cleanupRst(run.state, cfg.flow), 'cleanup');
-    } catch {
-      // The report already says the run failed or passed; a lost cleanup RST is not worth masking that.
-    }
-  }
+  for (const c of run.conns.values()) for (let v = await run.nextIncoming(c, 0); v; v = await run.nextIncoming(c, 0)) leftovers.push(v);
+  if (cfg.cleanupRst !== false) await run.cleanup();
+  const main = run.conns.get(MAIN_CONN)!;
+  const others = [...run.conns.values()].filter((c) => c.name !== MAIN_CONN);
   return {
     scenario: sc.name,
     file: cfg.file,
-    flow: cfg.flow,
-    isns: run.state.isns,
+    ...(sc.role ? { role: sc.role } : {}),
+    flow: main.fullFlow,
+    isns: main.state.isns,
+    ...(others.length ? { connections: others.map((c) => ({ name: c.name, flow: c.fullFlow, isns: c.state.isns })) } : {}),
     events: run.events,
     passed: run.failure === undefined,
     ...(run.failure ? { failure: run.failure } : {}),
@@ -225,13 +381,22 @@ export async function runScenario(sc: Scenario, cfg: RunConfig, deps: RunDeps): 
 }
 
 /**
- * A RST the peer will accept (RFC 5961 §3.2: its sequence number must equal the receiver's
- * RCV.NXT exactly): the peer's last acknowledgment number, or our next sequence number.
+ * RSTs the peer will accept (RFC 5961 §3.2: the sequence number must equal the receiver's RCV.NXT
+ * exactly). The peer's RCV.NXT is its last acknowledgment, or our next sequence number if data we
+ * sent reached it after that ACK: both are sent when they differ (the stale one is ignored).
  */
+export function cleanupRsts(state: ConnState, flow: Flow): Uint8Array[] {
+  const next = toRaw(state.sndNxt, state.isns.local);
+  const seqs = state.peerAck === undefined || state.peerAck === next ? [next] : [state.peerAck, next];
+  return seqs.map((seq) =>
+    buildPacket({
+      ip: { src: flow.localIp, dst: flow.peerIp },
+      tcp: { srcPort: flow.localPort, dstPort: flow.peerPort, seq, ack: 0, flags: Flag.RST, window: 0 },
+    }),
+  );
+}
+
+/** The first of {@link cleanupRsts}: the RST matching the peer's last acknowledgment. */
 export function cleanupRst(state: ConnState, flow: Flow): Uint8Array {
-  const seq = state.peerAck ?? toRaw(state.sndNxt, state.isns.local);
-  return buildPacket({
-    ip: { src: flow.localIp, dst: flow.peerIp },
-    tcp: { srcPort: flow.localPort, dstPort: flow.peerPort, seq, ack: 0, flags: Flag.RST, window: 0 },
-  });
+  return cleanupRsts(state, flow)[0]!;
 }

@@ -35,12 +35,19 @@ export function formatFailure(report: RunReport): string | undefined {
     lines.push(`${head}: the live segment differs in ${f.diffs.length} field${f.diffs.length === 1 ? '' : 's'}:`);
     for (const d of f.diffs) lines.push(`  ${formatDiff(d)}`);
     lines.push(`  expected: ${stepNotation(f.step)}`);
+    for (const o of f.others ?? []) {
+      lines.push(`  or:       ${stepNotation(o.step)}`);
+      for (const d of o.diffs) lines.push(`    ${formatDiff(d)}`);
+    }
+    lines.push(`  actual:   ${viewNotation(f.actual, 'expect')}`);
+  } else if (f.kind === 'unexpected') {
+    lines.push(`${head}: a segment arrived ${f.afterMs.toFixed(1)} ms into ${f.step.ms} ms of expected silence:`);
     lines.push(`  actual:   ${viewNotation(f.actual, 'expect')}`);
   } else {
     lines.push(`${head}: nothing arrived from the peer within ${f.waitedMs} ms`);
     lines.push(`  expected: ${stepNotation(f.step)}`);
   }
-  const others = report.events.filter((e) => e.kind === 'unmatched' && e.view !== (f.kind === 'mismatch' ? f.actual : undefined));
+  const others = report.events.filter((e) => e.kind === 'unmatched' && e.view !== (f.kind === 'mismatch' || f.kind === 'unexpected' ? f.actual : undefined));
   const seen = [...others.map((e) => e.view), ...report.leftovers];
   lines.push(seen.length ? '  other segments from the peer on this flow:' : '  no other segment from the peer arrived on this flow');
   for (const v of seen) lines.push(`    ${viewNotation(v, 'expect')}`);

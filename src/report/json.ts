@@ -34,7 +34,8 @@ export function reportJson(report: RunReport): unknown {
     isn: report.isns.local,
     peerIsn: report.isns.peer ?? null,
     durationMs: report.durationMs,
-    events: report.events.map((e) => ({ kind: e.kind, step: e.stepIndex !== undefined ? e.stepIndex + 1 : null, ...segmentJson(e.view) })),
+    role: report.role ?? 'client',
+    events: report.events.map((e) => ({ kind: e.kind, step: e.stepIndex !== undefined ? e.stepIndex + 1 : null, ...(e.conn ? { conn: e.conn } : {}), ...segmentJson(e.view) })),
     leftovers: report.leftovers.map(segmentJson),
     failure: !f
       ? null
@@ -44,7 +45,11 @@ export function reportJson(report: RunReport): unknown {
             kind: f.kind,
             step: f.stepIndex + 1,
             line: f.step.site?.line ?? null,
-            ...(f.kind === 'mismatch' ? { diffs: f.diffs.map((d) => ({ ...d, text: formatDiff(d) })), actual: segmentJson(f.actual) } : { waitedMs: f.waitedMs }),
+            ...(f.kind === 'mismatch'
+              ? { diffs: f.diffs.map((d) => ({ ...d, text: formatDiff(d) })), actual: segmentJson(f.actual) }
+              : f.kind === 'unexpected'
+                ? { actual: segmentJson(f.actual), afterMs: f.afterMs }
+                : { waitedMs: f.waitedMs }),
           },
   };
 }

@@ -29,15 +29,19 @@ function arrow(text: string, dir: 'out' | 'in'): string {
 
 /** The ladder for a run or plan; steps that did not match are marked with `x`. */
 export function formatLadder(report: RunReport): string {
-  const client = `client ${report.flow.localIp}:${report.flow.localPort}`;
-  const server = `server ${report.flow.peerIp}:${report.flow.peerPort}`;
+  const us = `${report.flow.localIp}:${report.flow.localPort}`;
+  const peer = `${report.flow.peerIp}:${report.flow.peerPort}`;
+  const server = report.role === 'server';
+  const client = `client ${server ? peer : us}`;
+  const serverLabel = `server ${server ? us : peer}${server ? ' (tcpcraft)' : ''}`;
   const margin = 10;
   const lines: string[] = [];
-  lines.push(' '.repeat(margin) + client.padEnd(GAP + 1) + server);
+  lines.push(' '.repeat(margin) + client.padEnd(GAP + 1) + serverLabel);
   lines.push(' '.repeat(margin) + '|' + ' '.repeat(GAP - 1 + 0) + '|');
   for (const ev of report.events) {
     const tag = ev.kind === 'unmatched' ? 'x' : ev.kind === 'cleanup' ? 'cleanup' : ev.stepIndex !== undefined ? `step ${ev.stepIndex + 1}` : '';
-    lines.push(tag.padEnd(margin) + arrow(label(ev), ev.view.dir));
+    const text = ev.conn ? `[${ev.conn}] ${label(ev)}` : label(ev);
+    lines.push(tag.padEnd(margin) + arrow(text, (ev.view.dir === 'out') === !server ? 'out' : 'in'));
   }
   lines.push(' '.repeat(margin) + '|' + ' '.repeat(GAP - 1) + '|');
   return lines.join('\n');

@@ -2,6 +2,7 @@
  * Segments written back in the scenario's own notation, so that what arrived can be pasted into
  * a scenario as it is: `expect('SA', { seq: 0, ack: 1, window: 65160, options: [mss(1460)] })`.
  */
+import { describeExpected, isMatcher, isRef } from '../scenario/matchers.js';
 import type { ExpectStep, OptionSpec, Step } from '../scenario/types.js';
 import { payloadBytes } from '../scenario/validate.js';
 import type { SegmentView } from '../engine/state.js';
@@ -43,17 +44,42 @@ function fieldsText(parts: string[]): string {
   return parts.length ? `, { ${parts.join(', ')} }` : '';
 }
 
+/** A value as written in a scenario: numbers, matchers, `use()` references, nested objects. */
+function valueNotation(v: unknown): string {
+  if (isMatcher(v)) return describeExpected(v, valueNotation);
+  if (isRef(v)) return `use(${JSON.stringify(v.$use)}${v.map ? ', …' : ''})`;
+  if (v instanceof Uint8Array) return payloadNotation(v);
+  if (Array.isArray(v)) return `[${v.map(valueNotation).join(', ')}]`;
+  if (typeof v === 'object' && v !== null) {
+    return `{ ${Object.entries(v)
+      .filter(([, x]) => x !== undefined)
+      .map(([k, x]) => `${k}: ${valueNotation(x)}`)
+      .join(', ')} }`;
+  }
+  return typeof v === 'string' ? `'${v}'` : String(v);
+}
+
 /** A step as written in a scenario (the fields it sets, nothing else). */
 export function stepNotation(step: Step): string {
-  if (step.kind === 'pause') return `pause(${step.ms})`;
+  switch (step.kind) {
+    case 'pause':
+      return `pause(${step.ms})`;
+    case 'silence':
+      return `silence(${step.ms}${step.conn ? `, { conn: '${step.conn}' }` : ''})`;
+    case 'either':
+      return `either(${step.alternatives.map(stepNotation).join(', ')})`;
+    case 'anyOrder':
+      return `anyOrder(${step.items.map(stepNotation).join(', ')})`;
+    default:
+      break;
+  }
   const f = step.fields as Record<string, unknown>;
   const parts: string[] = [];
   for (const [k, v] of Object.entries(f)) {
     if (v === undefined) continue;
-    if (k === 'options' && Array.isArray(v)) parts.push(`options: [${(v as OptionSpec[]).map(optionNotation).join(', ')}]`);
-    else if (k === 'payload') parts.push(`payload: ${payloadNotation(payloadBytes(v as string | Uint8Array))}`);
-    else if (typeof v === 'object') parts.push(`${k}: ${JSON.stringify(v)}`);
-    else parts.push(`${k}: ${String(v)}`);
+    if (k === 'options' && Array.isArray(v)) parts.push(`options: [${(v as OptionSpec[]).map((o) => (o.kind === 'timestamp' ? `timestamp(${valueNotation(o.tsval)}, ${valueNotation(o.tsecr)})` : optionNotation(o))).join(', ')}]`);
+    else if (k === 'payload' && (typeof v === 'string' || v instanceof Uint8Array)) parts.push(`payload: ${payloadNotation(payloadBytes(v))}`);
+    else parts.push(`${k}: ${valueNotation(v)}`);
   }
   return `${step.kind}('${step.flags}'${fieldsText(parts)})`;
 }

@@ -30,8 +30,13 @@ function notes(ev: TraceEvent): string[] {
   return out;
 }
 
+/** True when the segment goes from the client to the server (tcpcraft may play either). */
+export function clientToServer(ev: TraceEvent, role: RunReport['role']): boolean {
+  return (ev.view.dir === 'out') === (role !== 'server');
+}
+
 /** The row cells for one segment. */
-export function traceRow(index: number, ev: TraceEvent, startUs: bigint): string[] {
+export function traceRow(index: number, ev: TraceEvent, startUs: bigint, role?: RunReport['role']): string[] {
   const v: SegmentView = ev.view;
   const tcp = v.packet.tcp;
   const opts = formatOptions(tcp.options);
@@ -39,7 +44,7 @@ export function traceRow(index: number, ev: TraceEvent, startUs: bigint): string
     String(index + 1),
     ev.stepIndex !== undefined ? String(ev.stepIndex + 1) : '-',
     seconds(v.timestampUs, startUs),
-    v.dir === 'out' ? 'C -> S' : 'C <- S',
+    (clientToServer(ev, role) ? 'C -> S' : 'C <- S') + (ev.conn ? ` [${ev.conn}]` : ''),
     `[${flagNames(tcp.flags)}]`,
     v.rel.seqRelative ? String(v.rel.seq) : '?',
     v.rel.ackRelative ? String(v.rel.ack) : String(tcp.ack),
@@ -69,7 +74,9 @@ export function table(rows: string[][]): string {
 /** The whole trace: a heading with the flow and both ISNs, then one line per segment. */
 export function formatTrace(report: RunReport): string {
   const isns = `ISN ${report.isns.local}, peer ISN ${report.isns.peer ?? 'unknown'}`;
-  const head = `${report.scenario}  ${formatFlow(report.flow)}  (${isns}; seq/ack relative, raw beside them)`;
-  const rows = [COLUMNS, ...report.events.map((e, i) => traceRow(i, e, report.startedUs))];
-  return `${head}\n${table(rows)}`;
+  const role = report.role === 'server' ? 'tcpcraft is the server; ' : '';
+  const head = [`${report.scenario}  ${formatFlow(report.flow)}  (${role}${isns}; seq/ack relative, raw beside them)`];
+  for (const c of report.connections ?? []) head.push(`  [${c.name}] ${formatFlow(c.flow)}  (ISN ${c.isns.local}, peer ISN ${c.isns.peer ?? 'unknown'})`);
+  const rows = [COLUMNS, ...report.events.map((e, i) => traceRow(i, e, report.startedUs, report.role))];
+  return `${head.join('\n')}\n${table(rows)}`;
 }

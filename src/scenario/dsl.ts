@@ -3,7 +3,8 @@
  * helpers. Each step remembers the file and line it was written on, for diagnostics.
  */
 import { fileURLToPath } from 'node:url';
-import type { CallSite, ExpectFields, ExpectStep, Flags, OptionSpec, PauseStep, Scenario, SendFields, SendStep } from './types.js';
+import type { Value } from './matchers.js';
+import type { AnyOrderStep, CallSite, EitherStep, ExpectFields, ExpectStep, Flags, OptionSpec, PauseStep, Scenario, SendFields, SendOption, SendStep, SilenceStep } from './types.js';
 
 /** Declares a scenario (returns it unchanged; it exists for the editor's type checking). */
 export function scenario(def: Scenario): Scenario {
@@ -25,6 +26,21 @@ export function pause(ms: number): PauseStep {
   return withSite({ kind: 'pause', ms });
 }
 
+/** The next segment must match one of these expectations, e.g. a lone ACK or a FIN/ACK. */
+export function either(...alternatives: ExpectStep[]): EitherStep {
+  return withSite({ kind: 'either', alternatives });
+}
+
+/** The next segments must match all of these expectations, each once, in any order. */
+export function anyOrder(...items: ExpectStep[]): AnyOrderStep {
+  return withSite({ kind: 'anyOrder', items });
+}
+
+/** Nothing may arrive from the peer (on `conn`) for `ms` milliseconds. */
+export function silence(ms: number, opts: { conn?: string } = {}): SilenceStep {
+  return withSite(opts.conn === undefined ? { kind: 'silence', ms } : { kind: 'silence', ms, conn: opts.conn });
+}
+
 /** MSS option. */
 export const mss = (value: number): OptionSpec => ({ kind: 'mss', value });
 /** Window scale option (shift count). */
@@ -33,8 +49,12 @@ export const wscale = (shift: number): OptionSpec => ({ kind: 'wscale', shift })
 export const sackOk = (): OptionSpec => ({ kind: 'sackOk' });
 /** SACK option; edges relative to the ISN of the side whose data they acknowledge. */
 export const sack = (...blocks: Array<readonly [number, number]>): OptionSpec => ({ kind: 'sack', blocks });
-/** Timestamps option (raw values). */
-export const timestamp = (tsval: number, tsecr: number): OptionSpec => ({ kind: 'timestamp', tsval, tsecr });
+/** Timestamps option (raw values; in a send, either may be `use('name')`). */
+export function timestamp(tsval: number, tsecr: number): OptionSpec & SendOption;
+export function timestamp(tsval: Value, tsecr: Value): SendOption;
+export function timestamp(tsval: Value, tsecr: Value): SendOption {
+  return { kind: 'timestamp', tsval, tsecr };
+}
 /** No-operation option. */
 export const nop = (): OptionSpec => ({ kind: 'nop' });
 /** End-of-option-list. */

@@ -20,7 +20,16 @@ export class ScenarioError extends Error {
 
 /** A one-line label for a step: `step 3 (send 'PA')`; steps are numbered from 1. */
 export function stepLabel(index: number, step: Step): string {
-  return step.kind === 'pause' ? `step ${index + 1} (pause ${step.ms} ms)` : `step ${index + 1} (${step.kind} '${step.flags}')`;
+  switch (step.kind) {
+    case 'pause':
+    case 'silence':
+      return `step ${index + 1} (${step.kind} ${step.ms} ms)`;
+    case 'either':
+    case 'anyOrder':
+      return `step ${index + 1} (${step.kind})`;
+    default:
+      return `step ${index + 1} (${step.kind} '${step.flags}')`;
+  }
 }
 
 /** Builds the error for one field of one step. */

@@ -3,6 +3,8 @@
  * and SACK edges are relative to each side's initial sequence number, as Wireshark shows them.
  */
 
+import type { Expected, Matcher, PatternMatcher, Value } from './matchers.js';
+
 /** Where a step was written: the scenario file and line, for diagnostics. */
 export interface CallSite {
   readonly file: string;
@@ -29,6 +31,31 @@ export type OptionSpec =
   | { readonly kind: 'sack'; readonly blocks: ReadonlyArray<readonly [left: number, right: number]> }
   | { readonly kind: 'timestamp'; readonly tsval: number; readonly tsecr: number }
   | { readonly kind: 'unknown'; readonly code: number; readonly data: Uint8Array };
+
+/** An option in a send: as {@link OptionSpec}, but timestamps may use captured values. */
+export type SendOption = Exclude<OptionSpec, { kind: 'timestamp' }> | { readonly kind: 'timestamp'; readonly tsval: Value; readonly tsecr: Value };
+
+/** Names of option kinds, for presence and absence checks; a number is any option kind code. */
+export type OptionKind = 'eol' | 'nop' | 'mss' | 'wscale' | 'sackOk' | 'sack' | 'timestamp' | number;
+
+/**
+ * Option checks that say no more than needed: presence, absence, values. Every listed check must
+ * hold; options not mentioned are not checked.
+ */
+export interface OptionsExpectation {
+  /** These kinds must be present. */
+  readonly has?: readonly OptionKind[];
+  /** These kinds must be absent. */
+  readonly lacks?: readonly OptionKind[];
+  /** MSS present with this value. */
+  readonly mss?: Expected<number>;
+  /** Window scale present with this shift. */
+  readonly wscale?: Expected<number>;
+  /** Timestamps present; tsval/tsecr checked (or captured) when given. */
+  readonly timestamp?: { readonly tsval?: Expected<number>; readonly tsecr?: Expected<number> };
+  /** SACK present with exactly these blocks, or with some block covering `covers` (relative edges). */
+  readonly sack?: ReadonlyArray<readonly [number, number]> | { readonly covers: readonly [number, number] };
+}
 
 /** Raw IPv4 header values, sent exactly as written (see the README for which need the link-layer path). */
 export interface IpOverrides {
@@ -62,17 +89,19 @@ export interface TcpOverrides {
 /** Fields of a segment to send. Anything left out gets its default. */
 export interface SendFields {
   /** Relative to our ISN. Default: our next sequence number. */
-  readonly seq?: number;
+  readonly seq?: Value;
   /** Relative to the peer's ISN. Default with the ACK flag: the peer's next sequence number; without it: 0 (raw). */
-  readonly ack?: number;
+  readonly ack?: Value;
   /** Default: empty. */
   readonly payload?: Payload;
   /** Default: the scenario's `window` (65535). */
-  readonly window?: number;
+  readonly window?: Value;
   /** Option values (padded to 4 bytes) or raw option bytes sent as given. Default: none. */
-  readonly options?: readonly OptionSpec[] | Uint8Array;
+  readonly options?: readonly SendOption[] | Uint8Array;
   /** Urgent pointer. Default 0. */
-  readonly urgent?: number;
+  readonly urgent?: Value;
+  /** Which connection (see `Scenario.connections`). Default: the main one. */
+  readonly conn?: string;
   /** Raw header values that replace the computed ones. */
   readonly tcp?: TcpOverrides;
   readonly ip?: IpOverrides;
@@ -81,16 +110,25 @@ export interface SendFields {
 /** Fields of a segment to expect. A field left out is not checked ("don't care"). */
 export interface ExpectFields {
   /** Relative to the peer's ISN. */
-  readonly seq?: number;
+  readonly seq?: Expected<number>;
   /** Relative to our ISN. */
-  readonly ack?: number;
-  readonly window?: number;
-  /** Exact payload bytes. */
-  readonly payload?: Payload;
+  readonly ack?: Expected<number>;
+  readonly window?: Expected<number>;
+  readonly urgent?: Expected<number>;
+  /** Exact payload bytes, a `pattern(/re/)` over its text, or a matcher over the bytes. */
+  readonly payload?: Payload | PatternMatcher | Matcher<Uint8Array>;
   /** Payload length in bytes. */
-  readonly len?: number;
-  /** Exact option list (in order). */
-  readonly options?: readonly OptionSpec[];
+  readonly len?: Expected<number>;
+  /** The exact option list (in order), or presence/absence/value checks. */
+  readonly options?: readonly OptionSpec[] | OptionsExpectation;
+  /** Must arrive within this many ms of the previous step's segment (or of the run's start). */
+  readonly within?: number;
+  /** Must not arrive before this many ms after the previous step's segment. */
+  readonly after?: number;
+  /** Should arrive this many ms after the previous step's segment, give or take the scenario's tolerance. */
+  readonly at?: number;
+  /** Which connection. Default: the main one. */
+  readonly conn?: string;
   /** The segment may not come: it is skipped when the next segment matches the following expectation. */
   readonly optional?: boolean;
   /** How long to wait, in ms. Default: the scenario's `timeout`. */
@@ -120,11 +158,41 @@ export interface PauseStep {
   readonly site?: CallSite;
 }
 
-/** One step of a scenario. */
-export type Step = SendStep | ExpectStep | PauseStep;
+/** The next segment must match one of the alternatives (the first that matches wins). */
+export interface EitherStep {
+  readonly kind: 'either';
+  readonly alternatives: readonly ExpectStep[];
+  readonly site?: CallSite;
+}
 
-/** The side tcpcraft plays. */
-export type Role = 'client';
+/** The next segments must match all of these, each once, in any order. */
+export interface AnyOrderStep {
+  readonly kind: 'anyOrder';
+  readonly items: readonly ExpectStep[];
+  readonly site?: CallSite;
+}
+
+/** Nothing may arrive on the connection for `ms`. */
+export interface SilenceStep {
+  readonly kind: 'silence';
+  readonly ms: number;
+  readonly conn?: string;
+  readonly site?: CallSite;
+}
+
+/** One step of a scenario. */
+export type Step = SendStep | ExpectStep | PauseStep | EitherStep | AnyOrderStep | SilenceStep;
+
+/** The side tcpcraft plays: `client` sends the SYN, `server` waits for one. */
+export type Role = 'client' | 'server';
+
+/** A further connection of a scenario, with its own ports and numbering. */
+export interface ConnectionSpec {
+  /** Default: the scenario's peer. */
+  readonly peer?: { readonly host?: string; readonly port?: number };
+  /** Default: a random ephemeral port (client role). */
+  readonly local?: { readonly port?: number };
+}
 
 /** A scenario: the default export of a scenario file. */
 export interface Scenario {
@@ -132,13 +200,23 @@ export interface Scenario {
   readonly description?: string;
   /** Default `'client'`: tcpcraft sends the SYN. */
   readonly role?: Role;
-  /** The server we talk to; `--dst` / `--dport` override it. */
-  readonly peer: { readonly host: string; readonly port: number };
-  /** Our side; `--src` / `--sport` override it. Default: address from the route, random ephemeral port. */
+  /**
+   * The other side. Client role: the server we talk to (required; `--dst` / `--dport` override
+   * it). Server role: optional, limits which client is answered (default: any).
+   */
+  readonly peer?: { readonly host?: string; readonly port?: number };
+  /**
+   * Our side; `--src` / `--sport` override it. Client role: default address from the route,
+   * random ephemeral port. Server role: the port to answer on (required).
+   */
   readonly local?: { readonly host?: string; readonly port?: number };
+  /** Further connections by name, used with `conn: 'name'` in steps (client role). */
+  readonly connections?: Readonly<Record<string, ConnectionSpec>>;
   /** Default window of sent segments. Default 65535. */
   readonly window?: number;
   /** Default time to wait for each expected segment, ms. Default 3000. */
   readonly timeout?: number;
+  /** Slack for `at:` timing: the larger of `ms` (default 4) and `percent` of the delay (default 12.5). */
+  readonly tolerance?: { readonly ms?: number; readonly percent?: number };
   readonly steps: readonly Step[];
 }

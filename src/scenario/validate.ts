@@ -6,15 +6,20 @@
 import { parseFlagLetters } from '../wire/tcp.js';
 import { parseIpv4Address } from '../wire/ipv4.js';
 import { scenarioError, stepError, ScenarioError } from './errors.js';
-import type { ExpectFields, OptionSpec, Scenario, SendFields, Step } from './types.js';
+import { isMatcher, isRef } from './matchers.js';
+import type { ExpectFields, ExpectStep, OptionSpec, Scenario, SendFields, Step } from './types.js';
 
 /** Largest IPv4 packet. */
 const IPV4_MAX = 65535;
 const MAX_PAUSE_MS = 600_000;
 
-const SCENARIO_KEYS = ['name', 'description', 'role', 'peer', 'local', 'window', 'timeout', 'steps'];
-const SEND_KEYS = ['seq', 'ack', 'payload', 'window', 'options', 'urgent', 'tcp', 'ip'];
-const EXPECT_KEYS = ['seq', 'ack', 'window', 'payload', 'len', 'options', 'optional', 'timeout'];
+const SCENARIO_KEYS = ['name', 'description', 'role', 'peer', 'local', 'connections', 'window', 'timeout', 'tolerance', 'steps'];
+const SEND_KEYS = ['seq', 'ack', 'payload', 'window', 'options', 'urgent', 'tcp', 'ip', 'conn'];
+const EXPECT_KEYS = ['seq', 'ack', 'window', 'urgent', 'payload', 'len', 'options', 'optional', 'timeout', 'within', 'after', 'at', 'conn'];
+const OPTION_CHECK_KEYS = ['has', 'lacks', 'mss', 'wscale', 'timestamp', 'sack'];
+const OPTION_KINDS = ['eol', 'nop', 'mss', 'wscale', 'sackOk', 'sack', 'timestamp'];
+/** The connection steps use when they name none. */
+export const MAIN_CONN = 'main';
 const TCP_OVERRIDE_KEYS = ['seq', 'ack', 'dataOffset', 'reserved', 'checksum'];
 const IP_OVERRIDE_KEYS = ['ttl', 'id', 'dscp', 'ecn', 'flags', 'fragmentOffset', 'protocol', 'version', 'ihl', 'totalLength', 'checksum', 'options'];
 
@@ -26,6 +31,54 @@ const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInt
 function intIn(fail: Check, field: string, v: unknown, min: number, max: number): void {
   if (v === undefined) return;
   if (!isInt(v) || v < min || v > max) throw fail(field, `${show(v)} is not an integer in ${min}..${max}`);
+}
+
+/** A number in a send: a literal in range, or `use('name')`. Matchers are refused with a reason. */
+function valueIn(fail: Check, field: string, v: unknown, min: number, max: number): void {
+  if (isRef(v)) {
+    if (typeof v.$use !== 'string' || v.$use === '') throw fail(field, "use() needs the name of a capture, e.g. use('peerTsval')");
+    if (v.map !== undefined && typeof v.map !== 'function') throw fail(field, 'the second argument of use() must be a function');
+    return;
+  }
+  if (isMatcher(v)) throw fail(field, `${describe(v as unknown as Record<string, unknown>)} is a wildcard: wildcards only make sense in expect(); a segment to send needs a value`);
+  intIn(fail, field, v, min, max);
+}
+
+/** An expected number: a literal in range, or a well-formed matcher. */
+function expectedIn(fail: Check, field: string, v: unknown, min: number, max: number): void {
+  if (isRef(v)) throw fail(field, "use() belongs in send(); to check against a captured value write where('…', v => …)");
+  if (!isMatcher(v)) return intIn(fail, field, v, min, max);
+  checkMatcher(fail, field, v as unknown as Record<string, unknown>, (x) => intIn(fail, field, x, min, max));
+}
+
+function checkMatcher(fail: Check, field: string, m: Record<string, unknown>, checkValue: (v: unknown) => void): void {
+  switch (m.$match) {
+    case 'any':
+      return;
+    case 'range':
+      if (!isInt(m.min) || !isInt(m.max) || m.min > m.max) throw fail(field, `range(${show(m.min)}, ${show(m.max)}) needs two integers, min <= max`);
+      return;
+    case 'oneOf':
+      if (!Array.isArray(m.values) || m.values.length === 0) throw fail(field, 'oneOf() needs at least one value');
+      m.values.forEach(checkValue);
+      return;
+    case 'where':
+      if (typeof m.test !== 'function' || typeof m.label !== 'string') throw fail(field, "where() takes a label and a function: where('even', v => v % 2 === 0)");
+      return;
+    case 'capture':
+      if (typeof m.name !== 'string' || !/^[A-Za-z_][\w.-]*$/.test(m.name)) throw fail(field, `capture name ${show(m.name)} must be an identifier-like string`);
+      if (m.inner !== undefined) {
+        if (!isMatcher(m.inner)) checkValue(m.inner);
+        else checkMatcher(fail, field, m.inner as unknown as Record<string, unknown>, checkValue);
+      }
+      return;
+    default:
+      throw fail(field, `${show(m.$match)} is not a matcher (use any(), range(), oneOf(), where(), capture())`);
+  }
+}
+
+function describe(v: Record<string, unknown>): string {
+  return `${String(v.$match)}()`;
 }
 
 function noUnknownKeys(fail: Check, prefix: string, obj: Record<string, unknown>, allowed: string[]): void {
@@ -54,7 +107,7 @@ export function payloadBytes(payload: string | Uint8Array | undefined): Uint8Arr
 const REL_MIN = -0x8000_0000;
 const REL_MAX = 0xffff_ffff;
 
-function checkOptions(fail: Check, field: string, options: unknown): number {
+function checkOptions(fail: Check, field: string, options: unknown, refs = false): number {
   if (options === undefined) return 0;
   if (options instanceof Uint8Array) {
     if (options.length > 40) throw fail(field, `${options.length} raw option bytes; a TCP header holds at most 40`);
@@ -92,8 +145,13 @@ function checkOptions(fail: Check, field: string, options: unknown): number {
         length += 2 + 8 * opt.blocks.length;
         break;
       case 'timestamp':
-        intIn(fail, `${f}.tsval`, opt.tsval, 0, 0xffff_ffff);
-        intIn(fail, `${f}.tsecr`, opt.tsecr, 0, 0xffff_ffff);
+        if (refs) {
+          valueIn(fail, `${f}.tsval`, opt.tsval, 0, 0xffff_ffff);
+          valueIn(fail, `${f}.tsecr`, opt.tsecr, 0, 0xffff_ffff);
+        } else {
+          intIn(fail, `${f}.tsval`, opt.tsval, 0, 0xffff_ffff);
+          intIn(fail, `${f}.tsecr`, opt.tsecr, 0, 0xffff_ffff);
+        }
         length += 10;
         break;
       case 'unknown':
@@ -126,11 +184,12 @@ function checkPayload(fail: Check, payload: unknown, room: number): number {
 function checkSend(fail: Check, f: SendFields): void {
   if (!isObject(f)) throw fail('fields', 'must be an object');
   noUnknownKeys(fail, '', f as Record<string, unknown>, SEND_KEYS);
-  intIn(fail, 'seq', f.seq, REL_MIN, REL_MAX);
-  intIn(fail, 'ack', f.ack, REL_MIN, REL_MAX);
-  intIn(fail, 'window', f.window, 0, 0xffff);
-  intIn(fail, 'urgent', f.urgent, 0, 0xffff);
-  const optLen = checkOptions(fail, 'options', f.options);
+  valueIn(fail, 'seq', f.seq, REL_MIN, REL_MAX);
+  valueIn(fail, 'ack', f.ack, REL_MIN, REL_MAX);
+  valueIn(fail, 'window', f.window, 0, 0xffff);
+  valueIn(fail, 'urgent', f.urgent, 0, 0xffff);
+  if (isMatcher(f.payload)) throw fail('payload', 'is a wildcard: wildcards only make sense in expect(); a segment to send needs bytes');
+  const optLen = checkOptions(fail, 'options', f.options, true);
   let ipHeader = 20;
   if (f.tcp !== undefined) {
     if (!isObject(f.tcp)) throw fail('tcp', 'must be an object of raw TCP header values');
@@ -168,31 +227,182 @@ function checkSend(fail: Check, f: SendFields): void {
 function checkExpect(fail: Check, f: ExpectFields): void {
   if (!isObject(f)) throw fail('fields', 'must be an object');
   noUnknownKeys(fail, '', f as Record<string, unknown>, EXPECT_KEYS);
-  intIn(fail, 'seq', f.seq, REL_MIN, REL_MAX);
-  intIn(fail, 'ack', f.ack, REL_MIN, REL_MAX);
-  intIn(fail, 'window', f.window, 0, 0xffff);
-  intIn(fail, 'len', f.len, 0, IPV4_MAX - 40);
+  expectedIn(fail, 'seq', f.seq, REL_MIN, REL_MAX);
+  expectedIn(fail, 'ack', f.ack, REL_MIN, REL_MAX);
+  expectedIn(fail, 'window', f.window, 0, 0xffff);
+  expectedIn(fail, 'urgent', f.urgent, 0, 0xffff);
+  expectedIn(fail, 'len', f.len, 0, IPV4_MAX - 40);
   if (f.optional !== undefined && typeof f.optional !== 'boolean') throw fail('optional', 'must be true or false');
   intIn(fail, 'timeout', f.timeout, 1, MAX_PAUSE_MS);
-  checkOptions(fail, 'options', f.options);
-  if (f.options instanceof Uint8Array) throw fail('options', 'expected options are a list of option values');
+  for (const k of ['within', 'after', 'at'] as const) {
+    const v = f[k];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > MAX_PAUSE_MS)) throw fail(k, `${show(v)} is not a time in 0..${MAX_PAUSE_MS} ms`);
+  }
+  if (f.options instanceof Uint8Array) throw fail('options', 'expected options are a list of option values, or checks like { has: [\'mss\'] }');
+  if (Array.isArray(f.options)) checkOptions(fail, 'options', f.options);
+  else if (f.options !== undefined) checkOptionChecks(fail, f.options);
+  if (isMatcher(f.payload)) {
+    if ((f.payload as { $match: string }).$match === 'pattern') {
+      if (!((f.payload as { re?: unknown }).re instanceof RegExp)) throw fail('payload', 'pattern() takes a regular expression');
+    } else {
+      checkMatcher(fail, 'payload', f.payload as unknown as Record<string, unknown>, (x) => checkPayload(fail, x, IPV4_MAX - 40));
+    }
+    return;
+  }
   const n = checkPayload(fail, f.payload, IPV4_MAX - 40);
-  if (f.payload !== undefined && f.len !== undefined && f.len !== n) throw fail('len', `${f.len} disagrees with the ${n}-byte payload`);
+  if (f.payload !== undefined && typeof f.len === 'number' && f.len !== n) throw fail('len', `${f.len} disagrees with the ${n}-byte payload`);
 }
 
-function checkStep(file: string, index: number, step: unknown): void {
-  if (!isObject(step) || !['send', 'expect', 'pause'].includes(step.kind as string)) {
-    throw scenarioError(file, `steps[${index}]`, 'is not a step: use send(), expect() or pause()');
+function checkOptionChecks(fail: Check, o: unknown): void {
+  if (!isObject(o)) throw fail('options', "must be a list of options or checks like { has: ['mss'], lacks: ['timestamp'] }");
+  noUnknownKeys(fail, 'options.', o, OPTION_CHECK_KEYS);
+  for (const k of ['has', 'lacks'] as const) {
+    const list = o[k];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) throw fail(`options.${k}`, 'must be a list of option kinds');
+    list.forEach((kind, i) => {
+      if (!(OPTION_KINDS.includes(kind as string) || (isInt(kind) && kind >= 0 && kind <= 255))) {
+        throw fail(`options.${k}[${i}]`, `${show(kind)} is not an option kind (${OPTION_KINDS.join(', ')}, or a number 0..255)`);
+      }
+    });
+  }
+  expectedIn(fail, 'options.mss', o.mss, 0, 0xffff);
+  expectedIn(fail, 'options.wscale', o.wscale, 0, 255);
+  if (o.timestamp !== undefined) {
+    if (!isObject(o.timestamp)) throw fail('options.timestamp', 'must be { tsval?, tsecr? }');
+    noUnknownKeys(fail, 'options.timestamp.', o.timestamp, ['tsval', 'tsecr']);
+    expectedIn(fail, 'options.timestamp.tsval', o.timestamp.tsval, 0, 0xffff_ffff);
+    expectedIn(fail, 'options.timestamp.tsecr', o.timestamp.tsecr, 0, 0xffff_ffff);
+  }
+  if (o.sack !== undefined) {
+    const blocks = isObject(o.sack) ? [o.sack.covers] : o.sack;
+    if (!Array.isArray(blocks) || blocks.length < 1 || blocks.length > 4) throw fail('options.sack', 'must be 1 to 4 [left, right] blocks, or { covers: [left, right] }');
+    blocks.forEach((b: unknown, j: number) => {
+      if (!Array.isArray(b) || b.length !== 2) throw fail(`options.sack[${j}]`, 'a SACK block is [left, right]');
+      intIn(fail, `options.sack[${j}][0]`, b[0], REL_MIN, REL_MAX);
+      intIn(fail, `options.sack[${j}][1]`, b[1], REL_MIN, REL_MAX);
+    });
+  }
+}
+
+const STEP_KINDS = ['send', 'expect', 'pause', 'either', 'anyOrder', 'silence'];
+
+function checkConn(fail: Check, conn: unknown, conns: readonly string[]): void {
+  if (conn === undefined) return;
+  if (typeof conn !== 'string' || !conns.includes(conn)) throw fail('conn', `${show(conn)} is not a connection of this scenario (${conns.join(', ')})`);
+}
+
+/** Connection a step belongs to. */
+export function connOf(step: Step): string {
+  switch (step.kind) {
+    case 'send':
+    case 'expect':
+      return step.fields.conn ?? MAIN_CONN;
+    case 'silence':
+      return step.conn ?? MAIN_CONN;
+    case 'either':
+      return step.alternatives[0]?.fields.conn ?? MAIN_CONN;
+    case 'anyOrder':
+      return step.items[0]?.fields.conn ?? MAIN_CONN;
+    case 'pause':
+      return MAIN_CONN;
+  }
+}
+
+function checkExpectStep(fail: Check, e: unknown, conns: readonly string[], where: string): ExpectStep {
+  if (!isObject(e) || e.kind !== 'expect') throw fail(where, 'must be an expect() step');
+  const x = e as unknown as ExpectStep;
+  const sub: Check = (field, problem) => fail(`${where}.${field}`, problem);
+  checkFlags(sub, x.flags);
+  checkExpect(sub, x.fields);
+  checkConn(sub, x.fields.conn, conns);
+  return x;
+}
+
+function checkStep(file: string, index: number, step: unknown, conns: readonly string[]): void {
+  if (!isObject(step) || !STEP_KINDS.includes(step.kind as string)) {
+    throw scenarioError(file, `steps[${index}]`, 'is not a step: use send(), expect(), pause(), either(), anyOrder() or silence()');
   }
   const s = step as unknown as Step;
   const fail: Check = (field, problem) => stepError(file, index, s, field, problem);
-  if (s.kind === 'pause') {
-    if (typeof s.ms !== 'number' || !Number.isFinite(s.ms) || s.ms < 0 || s.ms > MAX_PAUSE_MS) throw fail('ms', `${show(s.ms)} is not a duration in 0..${MAX_PAUSE_MS} ms`);
-    return;
+  switch (s.kind) {
+    case 'pause':
+    case 'silence':
+      if (typeof s.ms !== 'number' || !Number.isFinite(s.ms) || s.ms < 0 || s.ms > MAX_PAUSE_MS) throw fail('ms', `${show(s.ms)} is not a duration in 0..${MAX_PAUSE_MS} ms`);
+      if (s.kind === 'silence') checkConn(fail, s.conn, conns);
+      return;
+    case 'send':
+      checkFlags(fail, s.flags);
+      checkSend(fail, s.fields);
+      checkConn(fail, s.fields.conn, conns);
+      return;
+    case 'expect':
+      checkFlags(fail, s.flags);
+      checkExpect(fail, s.fields);
+      checkConn(fail, s.fields.conn, conns);
+      return;
+    case 'either':
+    case 'anyOrder': {
+      const list = s.kind === 'either' ? s.alternatives : s.items;
+      const name = s.kind === 'either' ? 'alternatives' : 'items';
+      if (!Array.isArray(list) || list.length < 2) throw fail(name, `${s.kind}() needs at least two expect() steps`);
+      const steps = list.map((e, i) => checkExpectStep(fail, e, conns, `${name}[${i}]`));
+      const first = steps[0]!.fields.conn ?? MAIN_CONN;
+      steps.forEach((e, i) => {
+        if ((e.fields.conn ?? MAIN_CONN) !== first) throw fail(`${name}[${i}].conn`, `all expectations of ${s.kind}() must be on one connection`);
+      });
+      return;
+    }
   }
-  checkFlags(fail, s.flags);
-  if (s.kind === 'send') checkSend(fail, s.fields);
-  else checkExpect(fail, s.fields);
+}
+
+/** Names an expectation captures for sure (an optional one may not come, so it captures nothing for sure). */
+function capturedBy(e: ExpectStep): Set<string> {
+  const names = new Set<string>();
+  if (e.fields.optional) return names;
+  const visit = (v: unknown): void => {
+    if (isMatcher(v) && (v as { $match: string }).$match === 'capture') names.add((v as { name: string }).name);
+    else if (isObject(v) && !isMatcher(v)) Object.values(v).forEach(visit);
+  };
+  for (const [k, v] of Object.entries(e.fields)) if (k !== 'payload') visit(v);
+  return names;
+}
+
+function refsOf(fields: SendFields): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const k of ['seq', 'ack', 'window', 'urgent'] as const) {
+    const v = fields[k];
+    if (isRef(v)) out.push([k, v.$use]);
+  }
+  if (Array.isArray(fields.options)) {
+    fields.options.forEach((o, i) => {
+      if (o.kind !== 'timestamp') return;
+      if (isRef(o.tsval)) out.push([`options[${i}].tsval`, o.tsval.$use]);
+      if (isRef(o.tsecr)) out.push([`options[${i}].tsecr`, o.tsecr.$use]);
+    });
+  }
+  return out;
+}
+
+/** A `use('x')` must come after an expectation that surely captured `x`. */
+function checkCaptures(file: string, steps: readonly Step[]): void {
+  const known = new Set<string>();
+  steps.forEach((step, i) => {
+    if (step.kind === 'send') {
+      for (const [field, name] of refsOf(step.fields)) {
+        if (!known.has(name)) throw stepError(file, i, step, field, `capture '${name}' is used before an expect() sets it (captures in optional expectations, or in only some alternatives, may never be set)`);
+      }
+    } else if (step.kind === 'expect') {
+      capturedBy(step).forEach((n) => known.add(n));
+    } else if (step.kind === 'anyOrder') {
+      step.items.forEach((e) => capturedBy(e).forEach((n) => known.add(n)));
+    } else if (step.kind === 'either') {
+      const sets = step.alternatives.map(capturedBy);
+      sets[0]?.forEach((n) => {
+        if (sets.every((s) => s.has(n))) known.add(n);
+      });
+    }
+  });
 }
 
 /**
@@ -205,11 +415,18 @@ export function validateScenario(value: unknown, file: string): Scenario {
   const fail: Check = (field, problem) => scenarioError(file, field, problem);
   if (typeof value.name !== 'string' || value.name.trim() === '') throw fail('name', 'must be a non-empty string');
   if (value.description !== undefined && typeof value.description !== 'string') throw fail('description', 'must be a string');
-  if (value.role !== undefined && value.role !== 'client') throw fail('role', `${show(value.role)} is not supported (use 'client')`);
-  if (!isObject(value.peer)) throw fail('peer', "must be { host: '10.77.0.2', port: 5000 }");
-  if (typeof value.peer.host !== 'string' || !parseIpv4Address(value.peer.host)) throw fail('peer.host', `${show(value.peer.host)} is not an IPv4 address`);
-  intIn(fail, 'peer.port', value.peer.port, 1, 65535);
-  if (value.peer.port === undefined) throw fail('peer.port', 'is required');
+  if (value.role !== undefined && value.role !== 'client' && value.role !== 'server') throw fail('role', `${show(value.role)} is not a role (use 'client' or 'server')`);
+  const server = value.role === 'server';
+  if (!server && !isObject(value.peer)) throw fail('peer', "must be { host: '10.77.0.2', port: 5000 }");
+  if (value.peer !== undefined) {
+    if (!isObject(value.peer)) throw fail('peer', 'must be { host?, port? }');
+    if ((!server || value.peer.host !== undefined) && (typeof value.peer.host !== 'string' || !parseIpv4Address(value.peer.host))) {
+      throw fail('peer.host', `${show(value.peer.host)} is not an IPv4 address`);
+    }
+    intIn(fail, 'peer.port', value.peer.port, 1, 65535);
+    if (!server && value.peer.port === undefined) throw fail('peer.port', 'is required');
+  }
+  if (server && (!isObject(value.local) || value.local.port === undefined)) throw fail('local.port', "is required in the server role: the port to answer on, e.g. local: { port: 13 }");
   if (value.local !== undefined) {
     if (!isObject(value.local)) throw fail('local', 'must be { host?, port? }');
     if (value.local.host !== undefined && (typeof value.local.host !== 'string' || !parseIpv4Address(value.local.host))) {
@@ -219,7 +436,40 @@ export function validateScenario(value: unknown, file: string): Scenario {
   }
   intIn(fail, 'window', value.window, 0, 0xffff);
   intIn(fail, 'timeout', value.timeout, 1, MAX_PAUSE_MS);
-  if (!Array.isArray(value.steps) || value.steps.length === 0) throw fail('steps', 'must be a non-empty list of send(), expect() and pause() steps');
-  value.steps.forEach((s, i) => checkStep(file, i, s));
+  if (value.tolerance !== undefined) {
+    if (!isObject(value.tolerance)) throw fail('tolerance', 'must be { ms?, percent? }');
+    noUnknownKeys(fail, 'tolerance.', value.tolerance, ['ms', 'percent']);
+    for (const k of ['ms', 'percent'] as const) {
+      const v = value.tolerance[k];
+      if (v !== undefined && (typeof v !== 'number' || !(v >= 0) || v > 1000)) throw fail(`tolerance.${k}`, `${show(v)} is not a number in 0..1000`);
+    }
+  }
+  const conns = [MAIN_CONN];
+  if (value.connections !== undefined) {
+    if (!isObject(value.connections)) throw fail('connections', "must map names to { local?, peer? }, e.g. { second: { local: { port: 40001 } } }");
+    if (server) throw fail('connections', 'further connections are only supported in the client role');
+    for (const [name, c] of Object.entries(value.connections)) {
+      if (name === MAIN_CONN || !/^[A-Za-z_][\w-]*$/.test(name)) throw fail(`connections.${name}`, `'${name}' is not a usable connection name`);
+      if (!isObject(c)) throw fail(`connections.${name}`, 'must be { local?, peer? }');
+      noUnknownKeys(fail, `connections.${name}.`, c, ['local', 'peer']);
+      if (c.local !== undefined && !isObject(c.local)) throw fail(`connections.${name}.local`, 'must be { port? }');
+      if (isObject(c.local)) intIn(fail, `connections.${name}.local.port`, c.local.port, 1, 65535);
+      if (c.peer !== undefined && !isObject(c.peer)) throw fail(`connections.${name}.peer`, 'must be { host?, port? }');
+      if (isObject(c.peer)) {
+        if (c.peer.host !== undefined && (typeof c.peer.host !== 'string' || !parseIpv4Address(c.peer.host))) throw fail(`connections.${name}.peer.host`, `${show(c.peer.host)} is not an IPv4 address`);
+        intIn(fail, `connections.${name}.peer.port`, c.peer.port, 1, 65535);
+      }
+      conns.push(name);
+    }
+  }
+  if (!Array.isArray(value.steps) || value.steps.length === 0) throw fail('steps', 'must be a non-empty list of send(), expect(), pause(), either(), anyOrder() and silence() steps');
+  value.steps.forEach((s, i) => checkStep(file, i, s, conns));
+  const steps = value.steps as Step[];
+  checkCaptures(file, steps);
+  if (server) {
+    const first = steps.findIndex((s) => s.kind !== 'pause');
+    const s = steps[first];
+    if (s && s.kind === 'send') throw stepError(file, first, s, 'kind', "in the server role the client speaks first: start with expect('S')");
+  }
   return value as unknown as Scenario;
 }

@@ -162,13 +162,18 @@ describe('engine/run (in-memory peer)', () => {
         { field: 'ack', expected: '35', actual: '34', expectedRaw: 4126488371, actualRaw: 4126488370 },
       ]);
       chaiExpect(f.actual.rel).to.include({ seq: 2, ack: 34 });
-      chaiExpect(events(report).slice(-2)).to.deep.equal([
+      chaiExpect(events(report).slice(-3)).to.deep.equal([
         ['unmatched', null, 'in', 'PA', 2, 34, 2],
         ['cleanup', null, 'out', 'R', 34, 0, 0],
+        ['cleanup', null, 'out', 'R', 35, 0, 0],
       ]);
-      // cleanup RST: seq = the peer's last ack (its RCV.NXT), ack 0, no ACK flag
-      chaiExpect(sentRaw(link).at(-1)).to.deep.equal(['R', 4126488370, 0]);
-      chaiExpect(link.sent).to.have.length(4);
+      // cleanup RSTs, ack 0, no ACK flag: seq = the peer's last ack (its RCV.NXT if our last byte
+      // was lost), then our next sequence number (its RCV.NXT if it got everything)
+      chaiExpect(sentRaw(link).slice(-2)).to.deep.equal([
+        ['R', 4126488370, 0],
+        ['R', 4126488371, 0],
+      ]);
+      chaiExpect(link.sent).to.have.length(5);
     });
 
     it('after a mismatch, what else arrives within contextMs is recorded as unmatched', async () => {
@@ -195,12 +200,13 @@ describe('engine/run (in-memory peer)', () => {
       const f = report.failure!;
       chaiExpect(f).to.deep.include({ kind: 'timeout', stepIndex: 4, waitedMs: 3000 });
       chaiExpect(clock.now()).to.equal(3000);
-      // cleanup RST at the peer's last ack: the SYN/ACK's 4126488337
+      // cleanup RSTs at the peer's last ack (the SYN/ACK's 4126488337), then after our 34 bytes
       chaiExpect(sentRaw(link)).to.deep.equal([
         ['S', 4126488336, 0],
         ['A', 4126488337, 547479086],
         ['PA', 4126488337, 547479086],
         ['R', 4126488337, 0],
+        ['R', 4126488371, 0],
       ]);
       chaiExpect(report.events.at(-1)!.kind).to.equal('cleanup');
     });
@@ -293,11 +299,13 @@ describe('engine/run (in-memory peer)', () => {
       const report = await runScenario(netcat, CFG, { link, frames: link.frames, clock, signal: ac.signal });
       chaiExpect(report.passed).to.equal(false);
       chaiExpect(report.failure).to.deep.include({ kind: 'error', message: 'interrupted' });
-      // aborted 500 ms after the data, while waiting for the ACK of our FIN: the last ack was 35
+      // aborted 500 ms after the data, while waiting for the ACK of our FIN: the last ack was 35,
+      // and our FIN makes the next sequence number 36
       chaiExpect(clock.now()).to.equal(500);
-      chaiExpect(sentRaw(link).slice(-2)).to.deep.equal([
+      chaiExpect(sentRaw(link).slice(-3)).to.deep.equal([
         ['FA', 4126488371, 547479086],
         ['R', 4126488371, 0],
+        ['R', 4126488372, 0],
       ]);
       chaiExpect(report.events.at(-1)!.kind).to.equal('cleanup');
     });

@@ -8,7 +8,7 @@ type Json = Record<string, unknown> & { events: Array<Record<string, unknown>>; 
 describe('report/json', () => {
   it('a passing plan: header fields and one entry per segment', async () => {
     const j = JSON.parse(JSON.stringify(reportJson(await seedPlan()))) as Json;
-    expect(Object.keys(j)).to.deep.equal(['scenario', 'file', 'passed', 'flow', 'isn', 'peerIsn', 'durationMs', 'events', 'leftovers', 'failure']);
+    expect(Object.keys(j)).to.deep.equal(['scenario', 'file', 'passed', 'flow', 'isn', 'peerIsn', 'durationMs', 'role', 'events', 'leftovers', 'failure']);
     expect(j).to.deep.include({
       scenario: 'netcat-5000',
       file: 'scenarios/netcat-5000.ts',

@@ -165,7 +165,7 @@ describe('scenario/validate', () => {
     it('rejects an unknown send field (typo windw)', () => {
       const sc = base([send('S', { windw: 100 } as never) /* @typo-send */]);
       const e = stepFails(sc, '@typo-send', 0, "send 'S'", 'windw');
-      chaiExpect(e.message).to.contain('unknown field (allowed: seq, ack, payload, window, options, urgent, tcp, ip)');
+      chaiExpect(e.message).to.contain('unknown field (allowed: seq, ack, payload, window, options, urgent, tcp, ip, conn)');
     });
 
     it('rejects an unknown raw override (tcp.sequence)', () => {
@@ -240,7 +240,7 @@ describe('scenario/validate', () => {
     it('rejects an unknown expect field (typo windw)', () => {
       const sc = base([send('S'), expect('SA', { windw: 5 } as never) /* @typo-expect */]);
       const e = stepFails(sc, '@typo-expect', 1, "expect 'SA'", 'windw');
-      chaiExpect(e.message).to.contain('unknown field (allowed: seq, ack, window, payload, len, options, optional, timeout)');
+      chaiExpect(e.message).to.contain('unknown field (allowed: seq, ack, window, urgent, payload, len, options, optional, timeout, within, after, at, conn)');
     });
 
     it('rejects optional that is not a boolean', () => {
@@ -281,7 +281,7 @@ describe('scenario/validate', () => {
   describe('scenario level', () => {
     it('rejects empty steps', () => {
       const e = scenarioFails(base([]), 'steps');
-      chaiExpect(e.message).to.equal(`${SELF}: steps: must be a non-empty list of send(), expect() and pause() steps`);
+      chaiExpect(e.message).to.equal(`${SELF}: steps: must be a non-empty list of send(), expect(), pause(), either(), anyOrder() and silence() steps`);
     });
 
     it('rejects a missing default export', () => {
@@ -289,14 +289,14 @@ describe('scenario/validate', () => {
       chaiExpect(e.message).to.equal(`${SELF}: default export: a scenario file must \`export default scenario({ ... })\``);
     });
 
-    it("rejects a role other than 'client'", () => {
-      const e = scenarioFails(base([send('S')], { role: 'server' }), 'role');
-      chaiExpect(e.message).to.equal(`${SELF}: role: 'server' is not supported (use 'client')`);
+    it("rejects a role other than 'client' or 'server'", () => {
+      const e = scenarioFails(base([send('S')], { role: 'proxy' }), 'role');
+      chaiExpect(e.message).to.equal(`${SELF}: role: 'proxy' is not a role (use 'client' or 'server')`);
     });
 
     it('rejects an unknown scenario field (typo stpes)', () => {
       const e = scenarioFails({ ...base([send('S')]), stpes: [] }, 'stpes');
-      chaiExpect(e.message).to.contain('unknown field (allowed: name, description, role, peer, local, window, timeout, steps)');
+      chaiExpect(e.message).to.contain('unknown field (allowed: name, description, role, peer, local, connections, window, timeout, tolerance, steps)');
     });
 
     it('rejects an empty name', () => {
@@ -309,7 +309,7 @@ describe('scenario/validate', () => {
 
     it('rejects something that is not a step', () => {
       const e = scenarioFails(base([send('S'), { kind: 'wait' } as never]), 'steps[1]');
-      chaiExpect(e.message).to.equal(`${SELF}: steps[1]: is not a step: use send(), expect() or pause()`);
+      chaiExpect(e.message).to.equal(`${SELF}: steps[1]: is not a step: use send(), expect(), pause(), either(), anyOrder() or silence()`);
     });
 
     it('names only the file when a step has no call site (built by hand)', () => {
@@ -379,7 +379,7 @@ describe('scenario/validate', () => {
 
     it('a typo in a field name names line 10, step 2 and the field', async () => {
       const e = await caughtAsync(loadScenario(`${FIX}/typo-field.ts`));
-      chaiExpect(e.message).to.equal(`${FIX}/typo-field.ts:10: step 2 (expect 'SA'): windw: unknown field (allowed: seq, ack, window, payload, len, options, optional, timeout)`);
+      chaiExpect(e.message).to.equal(`${FIX}/typo-field.ts:10: step 2 (expect 'SA'): windw: unknown field (allowed: seq, ack, window, urgent, payload, len, options, optional, timeout, within, after, at, conn)`);
     });
 
     it('a scenario-level error names the file and field', async () => {
