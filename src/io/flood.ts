@@ -61,10 +61,17 @@ export function openFloodSender(): FloodSender {
   const wrap = sock.wrap;
   const noop = (): void => undefined;
   let closed = false;
+  // A flood sends the same (patched) template again and again: wrap it in a Buffer once.
+  let lastPacket: Uint8Array | undefined;
+  let lastBuf: Buffer = Buffer.alloc(0);
   return {
     trySend(packet, dst) {
       if (closed) throw new Error('the flood socket is closed');
-      const buf = Buffer.isBuffer(packet) ? packet : Buffer.from(packet.buffer, packet.byteOffset, packet.byteLength);
+      if (packet !== lastPacket) {
+        lastPacket = packet;
+        lastBuf = Buffer.isBuffer(packet) ? packet : Buffer.from(packet.buffer, packet.byteOffset, packet.byteLength);
+      }
+      const buf = lastBuf;
       try {
         wrap.send(buf, 0, buf.length, dst, noop);
         return true;
