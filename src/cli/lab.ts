@@ -62,7 +62,8 @@ export function registerLabCommands(program: Command): void {
     .description('manage the two-namespace lab (NAME-client <-> NAME-server over a veth pair, no default route)')
     .addHelpText('after', `
 The lab runs real servers in the server namespace: netcat-openbsd on TCP 5000 (bytes saved in
-/run/tcpcraft/NAME/nc.out) and a daytime service on TCP 13 (22 bytes, then close).
+/run/tcpcraft/NAME/nc.out, shown by 'lab received'), a daytime service on TCP 13 (22 bytes, then
+close), and echo (7), discard (9) and chargen (19, 65536 bytes) taking many connections at once.
 Offloads are off on both veth ends so captures show real checksums. Needs root.
 
 Examples:

@@ -6,6 +6,8 @@
  *   it accepts connection after connection and closes right after the client's FIN, so the
  *   server's ACK of that FIN is merged into its FIN/ACK.
  * - TCP 13: lab/daytime.mjs, 22 bytes of UTC time of day per connection, then close.
+ * - TCP 7 echo, 9 discard, 19 chargen (65536 bytes): lab/services.mjs, many connections at once,
+ *   each closed when its client closes (for conformance tests and anything run in parallel).
  * State (server records, nc output, logs) lives in `/run/tcpcraft/<name>/`.
  */
 import { spawn } from 'node:child_process';
@@ -66,6 +68,10 @@ export const DEFAULT_LAB: LabConfig = Object.freeze({ name: 'tcpcraft', clientAd
 export const LAB_NC_PORT = 5000;
 /** TCP port of the lab's daytime server. */
 export const LAB_DAYTIME_PORT = 13;
+/** TCP ports of the lab's echo, discard and chargen services (lab/services.mjs). */
+export const LAB_ECHO_PORT = 7;
+export const LAB_DISCARD_PORT = 9;
+export const LAB_CHARGEN_PORT = 19;
 /** Lifetime bound of the lab's servers, in seconds (12 h); `lab down` normally stops them first. */
 export const LAB_SERVER_LIFETIME_S = 43200;
 
@@ -299,6 +305,11 @@ export async function labUp(cfg: LabConfig): Promise<LabStatus> {
       waitPort: LAB_DAYTIME_PORT,
     });
   }
+  if (!live.has('services')) {
+    await startServer(cfg, 'services', [process.execPath, join(LAB_DIR, 'services.mjs'), cfg.serverAddr, String(LAB_SERVER_LIFETIME_S)], {
+      waitPort: LAB_CHARGEN_PORT,
+    });
+  }
   return labStatus(cfg);
 }
 
@@ -335,6 +346,6 @@ export async function labStatus(cfg: LabConfig): Promise<LabStatus> {
   const up =
     namespaces.client && namespaces.server &&
     addresses.client.includes(`${cfg.clientAddr}/${cfg.prefix}`) && addresses.server.includes(`${cfg.serverAddr}/${cfg.prefix}`) &&
-    want('nc') && want('daytime');
+    want('nc') && want('daytime') && want('services');
   return { name: cfg.name, namespaces, addresses, servers, up };
 }
