@@ -198,6 +198,14 @@ export interface ConnectionSpec {
 export interface Scenario {
   readonly name: string;
   readonly description?: string;
+  /** The standard the scenario checks, e.g. `RFC 9293 §3.10.7.3` (shown in suite reports). */
+  readonly rfc?: string;
+  /**
+   * Targets on which this scenario is known to fail, with the reason, e.g.
+   * `{ linux: 'Linux answers ... on purpose, see ...' }`. `tcpcraft suite --target NAME` counts a
+   * failure there as an expected failure (and a pass as unexpected).
+   */
+  readonly expectedFailures?: Readonly<Record<string, string>>;
   /** Default `'client'`: tcpcraft sends the SYN. */
   readonly role?: Role;
   /**

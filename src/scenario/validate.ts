@@ -13,7 +13,7 @@ import type { ExpectFields, ExpectStep, OptionSpec, Scenario, SendFields, Step }
 const IPV4_MAX = 65535;
 const MAX_PAUSE_MS = 600_000;
 
-const SCENARIO_KEYS = ['name', 'description', 'role', 'peer', 'local', 'connections', 'window', 'timeout', 'tolerance', 'steps'];
+const SCENARIO_KEYS = ['name', 'description', 'rfc', 'expectedFailures', 'role', 'peer', 'local', 'connections', 'window', 'timeout', 'tolerance', 'steps'];
 const SEND_KEYS = ['seq', 'ack', 'payload', 'window', 'options', 'urgent', 'tcp', 'ip', 'conn'];
 const EXPECT_KEYS = ['seq', 'ack', 'window', 'urgent', 'payload', 'len', 'options', 'optional', 'timeout', 'within', 'after', 'at', 'conn'];
 const OPTION_CHECK_KEYS = ['has', 'lacks', 'mss', 'wscale', 'timestamp', 'sack'];
@@ -415,6 +415,13 @@ export function validateScenario(value: unknown, file: string): Scenario {
   const fail: Check = (field, problem) => scenarioError(file, field, problem);
   if (typeof value.name !== 'string' || value.name.trim() === '') throw fail('name', 'must be a non-empty string');
   if (value.description !== undefined && typeof value.description !== 'string') throw fail('description', 'must be a string');
+  if (value.rfc !== undefined && typeof value.rfc !== 'string') throw fail('rfc', "must be a string such as 'RFC 9293 §3.10.7.3'");
+  if (value.expectedFailures !== undefined) {
+    if (!isObject(value.expectedFailures)) throw fail('expectedFailures', "must map target names to reasons, e.g. { linux: 'why' }");
+    for (const [k, v] of Object.entries(value.expectedFailures)) {
+      if (typeof v !== 'string' || v.trim() === '') throw fail(`expectedFailures.${k}`, 'must be a non-empty reason');
+    }
+  }
   if (value.role !== undefined && value.role !== 'client' && value.role !== 'server') throw fail('role', `${show(value.role)} is not a role (use 'client' or 'server')`);
   const server = value.role === 'server';
   if (!server && !isObject(value.peer)) throw fail('peer', "must be { host: '10.77.0.2', port: 5000 }");

@@ -296,7 +296,7 @@ describe('scenario/validate', () => {
 
     it('rejects an unknown scenario field (typo stpes)', () => {
       const e = scenarioFails({ ...base([send('S')]), stpes: [] }, 'stpes');
-      chaiExpect(e.message).to.contain('unknown field (allowed: name, description, role, peer, local, connections, window, timeout, tolerance, steps)');
+      chaiExpect(e.message).to.contain('unknown field (allowed: name, description, rfc, expectedFailures, role, peer, local, connections, window, timeout, tolerance, steps)');
     });
 
     it('rejects an empty name', () => {
