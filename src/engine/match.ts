@@ -151,7 +151,10 @@ export function matchExpectation(step: ExpectStep, view: SegmentView, ctx: Match
   const isns = ctx.isns;
   const want = parseFlagLetters(step.flags);
   if (!want.ok || want.flags !== tcp.flags) diffs.push({ field: 'flags', expected: `'${step.flags}'`, actual: `'${flagLetters(tcp.flags)}'` });
-  if (f.seq !== undefined && (!view.rel.seqRelative || !matchValue(f.seq, view.rel.seq, captures, sameSeq))) {
+  // Before the peer's SYN its seq has no ISN to count from (a RST from a closed port): it is
+  // compared raw, so the actual value shown in a diagnostic can be pasted back (RFC 9293
+  // §3.10.7.1: <SEQ=SEG.ACK><CTL=RST> is checked by expecting the raw ack we sent).
+  if (f.seq !== undefined && !matchValue(f.seq, view.rel.seq, captures, sameSeq)) {
     diffs.push({
       field: 'seq',
       expected: describeExpected(f.seq),
