@@ -13,7 +13,7 @@
 import { stepError } from '../scenario/errors.js';
 import type { AnyOrderStep, EitherStep, ExpectStep, Scenario, SilenceStep, Step } from '../scenario/types.js';
 import { connOf, MAIN_CONN } from '../scenario/validate.js';
-import { buildPacket, parseFrame, parsePacket } from '../wire/packet.js';
+import { buildPacket, parseFrame, parsePacket, type Packet } from '../wire/packet.js';
 import { toRaw } from '../wire/seq.js';
 import { Flag } from '../wire/tcp.js';
 import { directionOf, isComplete, type Flow, type FlowSpec } from './flow.js';
@@ -71,8 +71,12 @@ export const DEFAULT_TIMEOUT_MS = 3000;
 /** One connection's live state. */
 class Conn {
   state: ConnState;
-  /** Segments that arrived for this connection while another was being waited for. */
-  readonly pending: SegmentView[] = [];
+  /**
+   * Segments that arrived for this connection while another was being waited for (or that an
+   * optional step left for the next one). Kept as packets and viewed when taken, so they are
+   * numbered with what the connection knows then (e.g. the peer's ISN from a SYN/ACK queued first).
+   */
+  readonly pending: Array<{ readonly packet: Packet; readonly timestampUs: bigint }> = [];
 
   constructor(
     readonly name: string,
@@ -129,7 +133,7 @@ class Run {
   /** The next segment from `c`'s peer within `ms`; segments for other connections are kept for them. */
   async nextIncoming(c: Conn, ms: number): Promise<SegmentView | undefined> {
     const queued = c.pending.shift();
-    if (queued) return queued;
+    if (queued) return viewOf(queued.packet, 'in', c.state.isns, queued.timestampUs);
     const deadline = this.deps.clock.now() + ms;
     for (;;) {
       const left = Math.max(0, deadline - this.deps.clock.now());
@@ -142,9 +146,8 @@ class Run {
         if (directionOf(packet, other.flow) !== 'in') continue;
         // Server role: the first segment from a client tells who the peer is.
         if (!isComplete(other.flow)) other.flow = { ...other.flow, peerIp: packet.ip.src, peerPort: packet.tcp.srcPort };
-        const view = viewOf(packet, 'in', other.state.isns, frame.timestampUs);
-        if (other === c) return view;
-        other.pending.push(view);
+        if (other === c) return viewOf(packet, 'in', c.state.isns, frame.timestampUs);
+        other.pending.push({ packet, timestampUs: frame.timestampUs });
         break;
       }
     }
@@ -194,7 +197,7 @@ class Run {
     }
     if (step.fields.optional && next?.kind !== 'expect') {
       // Not the optional segment: leave it for whatever comes next.
-      c.pending.unshift(view);
+      c.pending.unshift({ packet: view.packet, timestampUs: view.timestampUs });
       return i + 1;
     }
     return this.mismatch(c, i, step, view, result.diffs);
