@@ -187,16 +187,16 @@ class Run {
       return i + 1;
     }
     const next: Step | undefined = this.sc.steps[i + 1];
-    if (step.fields.optional && next?.kind === 'expect' && this.conn(next) === c) {
+    if (step.fields.optional && next?.kind === 'expect' && this.conn(next) === c && !next.fields.optional) {
       const nextResult = this.match(next, c, view);
       if (nextResult.diffs.length === 0) {
         this.accept(c, view, i + 1, nextResult);
         return i + 2;
       }
-      if (!next.fields.optional) return this.mismatch(c, i + 1, next, view, nextResult.diffs, [{ step, diffs: result.diffs }]);
+      return this.mismatch(c, i + 1, next, view, nextResult.diffs, [{ step, diffs: result.diffs }]);
     }
-    if (step.fields.optional && next?.kind !== 'expect') {
-      // Not the optional segment: leave it for whatever comes next.
+    if (step.fields.optional) {
+      // Not the optional segment: leave it for whatever comes next (another optional step too).
       c.pending.unshift({ packet: view.packet, timestampUs: view.timestampUs });
       return i + 1;
     }
