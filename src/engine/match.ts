@@ -67,7 +67,9 @@ export function matchValue<T>(expected: Expected<T>, actual: T, captures: Array<
     case 'any':
       return true;
     case 'range':
-      return typeof actual === 'number' && actual >= m.min && actual <= m.max;
+      if (typeof actual !== 'number') return false;
+      // Relative seq/ack are u32 offsets: range(-1, 0) must accept a keep-alive probe (2^32 - 1).
+      return same === (sameSeq as unknown) ? (actual - m.min) >>> 0 <= m.max - m.min : actual >= m.min && actual <= m.max;
     case 'oneOf':
       return m.values.some((v) => same(v, actual));
     case 'where':
