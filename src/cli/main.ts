@@ -7,6 +7,7 @@ import { plan } from '../engine/plan.js';
 import { FrameQueue } from '../engine/queue.js';
 import { runScenario, type RunConnection } from '../engine/run.js';
 import { needsLinkLayer } from '../engine/segment.js';
+import { rehearse } from '../engine/rehearse.js';
 import { openLinkSender } from '../io/link.js';
 import type { RunReport } from '../engine/report.js';
 import { Cleanups } from '../io/cleanup.js';
@@ -19,6 +20,7 @@ import { openSender } from '../io/sender.js';
 import { openSniffer } from '../io/sniffer.js';
 import { registerLabCommands } from './lab.js';
 import { registerFloodCommand } from './flood.js';
+import { registerSuiteCommand } from './suite.js';
 import { intOption, ipOption, isnOption, portOption } from './options.js';
 import { verdict, writeReport } from './output.js';
 
@@ -160,6 +162,8 @@ async function runCommand(file: string, o: RunOptions): Promise<number> {
       },
     };
     const cfg = { file, flow, localIsn, connections: setup.connections, ...(o.timeout ? { timeoutMs: o.timeout } : {}) };
+    // Warm the live path up in memory first, so the first reaction is not paid in compile time.
+    await rehearse(sc, cfg);
     const running = runScenario(sc, cfg, { link, frames, clock: systemClock, signal: abort.signal });
     // On Ctrl-C this runs first: the run stops and resets the peer before the guard goes.
     cleanups.add('stop the run', async () => {
@@ -217,12 +221,19 @@ Example, in the lab:
     });
 
   registerLabCommands(p);
+  registerSuiteCommand(p);
   registerFloodCommand(p);
   return p;
 }
 
 /** Runs the CLI with `argv` (as process.argv) and sets the exit code. */
 export async function main(argv: string[]): Promise<void> {
+  // A reader that goes away (`tcpcraft run ... | head`) must not kill a run before its cleanup.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+    });
+  }
   const p = program();
   try {
     await p.parseAsync(argv);

@@ -8,3 +8,4 @@ export * from './report.js';
 export * from './plan.js';
 export * from './queue.js';
 export * from './run.js';
+export * from './rehearse.js';

@@ -1,91 +1,28 @@
 /**
  * The flood transmitter and the flood's safety checks.
  *
- * The normal sender (sender.ts) queues each packet behind a libuv poll wake-up: right for a
- * scenario, a bottleneck for a flood. Here the addon's synchronous `sendto` on its non-blocking
- * raw socket is called directly; EAGAIN/ENOBUFS is reported as "would block" so the loop yields
- * and retries instead of dropping.
+ * Floods send with the raw sender's synchronous `trySend` (src/io/sender.ts); EAGAIN/ENOBUFS is
+ * reported as "would block" so the loop yields and retries instead of dropping.
  */
 import { readlinkSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { isIPv4 } from 'node:net';
 import { EnvError, messageOf } from './errors.js';
 import { run } from './exec.js';
+import { openSender, type Sender } from './sender.js';
 
-interface RawWrap {
-  send(buf: Buffer, offset: number, length: number, address: string, cb: (bytes: number) => void): void;
-}
-interface RawSocket {
-  wrap: RawWrap;
-  setOption(level: number, option: number, value: number): void;
-  pauseRecv(): void;
-  close(): void;
-  on(ev: 'error', cb: (err: Error) => void): void;
-}
-interface RawSocketModule {
-  createSocket(opts: { protocol: number; addressFamily?: number; bufferSize?: number }): RawSocket;
-  Protocol: { TCP: number };
-  AddressFamily: { IPv4: number };
-  SocketLevel: { IPPROTO_IP: number };
-  SocketOption: { IP_HDRINCL: number };
-}
+/** The raw socket floods send on: {@link Sender.trySend}, synchronous and non-blocking. */
+export type FloodSender = Pick<Sender, 'trySend' | 'close'>;
 
-/** A raw IPv4 socket for floods: synchronous, non-blocking sends. */
-export interface FloodSender {
-  /** Send one IPv4 packet to `dst`: true when the kernel took it, false when it would block. Throws on any other error. */
-  trySend(packet: Uint8Array, dst: string): boolean;
-  close(): void;
-}
-
-const WOULD_BLOCK = /temporarily unavailable|EAGAIN|EWOULDBLOCK|No buffer space|ENOBUFS/i;
-
-/** Opens a raw socket (IP_HDRINCL) for {@link FloodSender.trySend}. Needs root / CAP_NET_RAW. */
+/** Opens a raw socket (IP_HDRINCL) for floods. Needs root / CAP_NET_RAW. */
 export function openFloodSender(): FloodSender {
-  let raw: RawSocketModule;
   try {
-    raw = createRequire(import.meta.url)('raw-socket') as RawSocketModule;
+    return openSender();
   } catch (err) {
-    throw new EnvError(`the raw-socket native module could not be loaded (${messageOf(err)}): run 'make setup'.`, { cause: err });
+    if (err instanceof EnvError && /root or CAP_NET_RAW/.test(err.message)) {
+      throw new EnvError('tcpcraft flood needs root or CAP_NET_RAW: run it with sudo, in the lab.', { cause: err });
+    }
+    throw err;
   }
-  let sock: RawSocket;
-  try {
-    sock = raw.createSocket({ protocol: raw.Protocol.TCP, addressFamily: raw.AddressFamily.IPv4, bufferSize: 256 });
-    sock.on('error', () => undefined);
-    sock.setOption(raw.SocketLevel.IPPROTO_IP, raw.SocketOption.IP_HDRINCL, 1);
-    sock.pauseRecv();
-  } catch (err) {
-    const msg = messageOf(err);
-    if (/not permitted|EPERM|EACCES|permission denied/i.test(msg)) throw new EnvError('tcpcraft flood needs root or CAP_NET_RAW: run it with sudo, in the lab.', { cause: err });
-    throw new EnvError(`could not open a raw socket (${msg}).`, { cause: err });
-  }
-  const wrap = sock.wrap;
-  const noop = (): void => undefined;
-  let closed = false;
-  // A flood sends the same (patched) template again and again: wrap it in a Buffer once.
-  let lastPacket: Uint8Array | undefined;
-  let lastBuf: Buffer = Buffer.alloc(0);
-  return {
-    trySend(packet, dst) {
-      if (closed) throw new Error('the flood socket is closed');
-      if (packet !== lastPacket) {
-        lastPacket = packet;
-        lastBuf = Buffer.isBuffer(packet) ? packet : Buffer.from(packet.buffer, packet.byteOffset, packet.byteLength);
-      }
-      const buf = lastBuf;
-      try {
-        wrap.send(buf, 0, buf.length, dst, noop);
-        return true;
-      } catch (err) {
-        if (WOULD_BLOCK.test(messageOf(err))) return false;
-        throw new Error(`sending to ${dst} failed: ${messageOf(err)}`, { cause: err });
-      }
-    },
-    close() {
-      if (closed) return;
-      closed = true;
-      sock.close();
-    },
-  };
 }
 
 /** True for 127.0.0.0/8. */

@@ -1,5 +1,8 @@
 /**
  * Raw IPv4 sender over the npm `raw-socket` addon (a CommonJS module, loaded with createRequire).
+ * One socket serves both runs and floods: `trySend` calls the addon's synchronous `sendto` on its
+ * non-blocking socket (no event-loop round trip, which matters for reaction time), and `send`
+ * uses it too, falling back to the addon's poll-driven queue only when the socket would block.
  */
 import { createRequire } from 'node:module';
 import { isIPv4 } from 'node:net';
@@ -9,11 +12,20 @@ import { EnvError, messageOf } from './errors.js';
 export interface Sender {
   /** Send `ipPacket` (IPv4 header + TCP segment) towards `dst`; resolves once the kernel took it. */
   send(ipPacket: Uint8Array, dst: string): Promise<void>;
+  /**
+   * Send at once, synchronously: true when the kernel took the packet, false when the socket
+   * would block (try again later). Throws on any other error.
+   */
+  trySend(ipPacket: Uint8Array, dst: string): boolean;
   /** Close the socket; later sends reject. Idempotent. */
   close(): void;
 }
 
+interface RawWrap {
+  send(buf: Buffer, offset: number, length: number, address: string, cb: (bytes: number) => void): void;
+}
 interface RawSocket {
+  wrap: RawWrap;
   send(buf: Buffer, offset: number, length: number, address: string, cb: (err: Error | null, bytes: number) => void): void;
   setOption(level: number, option: number, value: number): void;
   pauseRecv(): void;
@@ -28,6 +40,8 @@ interface RawSocketModule {
   SocketOption: { IP_HDRINCL: number };
 }
 
+const WOULD_BLOCK = /temporarily unavailable|EAGAIN|EWOULDBLOCK|No buffer space|ENOBUFS/i;
+
 function loadRawSocket(): RawSocketModule {
   try {
     return createRequire(import.meta.url)('raw-socket') as RawSocketModule;
@@ -36,14 +50,19 @@ function loadRawSocket(): RawSocketModule {
   }
 }
 
+function asBuffer(p: Uint8Array): Buffer {
+  return Buffer.isBuffer(p) ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength);
+}
+
 /**
  * Open a raw IPv4 socket (protocol TCP, IP_HDRINCL on) for sending crafted packets.
  *
  * Receiving is paused so the socket never reads copies of incoming TCP (capture is the sniffer's
- * job). On this path (Linux raw(7), IP_HDRINCL) the kernel ALWAYS rewrites the IPv4 header
- * checksum and total length, and fills in the IP id and the source address when they are zero;
- * every other byte, including the TCP checksum, goes out exactly as given.
- * Throws an {@link EnvError} without root / CAP_NET_RAW.
+ * job). On this path (Linux raw(7), IP_HDRINCL) the kernel always rewrites the IPv4 header
+ * checksum and total length, fills in the source address when it is 0.0.0.0, and fills in a zero
+ * IP id when DF is clear; every other byte, the TCP checksum included, goes out exactly as given
+ * (src/io/link.ts has the path that keeps those too). Throws an {@link EnvError} without root /
+ * CAP_NET_RAW.
  */
 export function openSender(): Sender {
   const raw = loadRawSocket();
@@ -70,16 +89,42 @@ export function openSender(): Sender {
     sock.close();
     throw new Error(`could not configure the raw socket (IP_HDRINCL): ${messageOf(err)}`, { cause: err });
   }
+  const noop = (): void => undefined;
+  const check = (ipPacket: Uint8Array, dst: string): string | undefined => {
+    if (closed) return `cannot send to ${dst}: the raw socket is closed${failure ? ` after an error (${failure.message})` : ''}.`;
+    if (!isIPv4(dst)) return `cannot send to '${dst}': it is not an IPv4 address.`;
+    if (ipPacket.length < 20) return `cannot send a ${ipPacket.length}-byte packet: an IPv4 header needs at least 20 bytes.`;
+    return undefined;
+  };
+  // A flood sends the same (patched) packet again and again: wrap it in a Buffer once.
+  let lastPacket: Uint8Array | undefined;
+  let lastBuf: Buffer = Buffer.alloc(0);
+  const trySend = (ipPacket: Uint8Array, dst: string): boolean => {
+    const bad = check(ipPacket, dst);
+    if (bad) throw new Error(bad);
+    if (ipPacket !== lastPacket) {
+      lastPacket = ipPacket;
+      lastBuf = asBuffer(ipPacket);
+    }
+    const buf = lastBuf;
+    try {
+      sock.wrap.send(buf, 0, buf.length, dst, noop);
+      return true;
+    } catch (err) {
+      if (WOULD_BLOCK.test(messageOf(err))) return false;
+      throw new Error(`sending ${buf.length} bytes to ${dst} failed: ${messageOf(err)}`, { cause: err });
+    }
+  };
   return {
+    trySend,
     send(ipPacket: Uint8Array, dst: string): Promise<void> {
-      if (closed) {
-        return Promise.reject(new Error(`cannot send to ${dst}: the raw socket is closed${failure ? ` after an error (${failure.message})` : ''}.`));
+      try {
+        if (trySend(ipPacket, dst)) return Promise.resolve();
+      } catch (err) {
+        return Promise.reject(err as Error);
       }
-      if (!isIPv4(dst)) return Promise.reject(new Error(`cannot send to '${dst}': it is not an IPv4 address.`));
-      if (ipPacket.length < 20) {
-        return Promise.reject(new Error(`cannot send a ${ipPacket.length}-byte packet: an IPv4 header needs at least 20 bytes.`));
-      }
-      const buf = Buffer.from(ipPacket.buffer, ipPacket.byteOffset, ipPacket.byteLength);
+      // The socket would block: queue behind the addon's poll for writability.
+      const buf = asBuffer(ipPacket);
       return new Promise((resolve, reject) => {
         sock.send(buf, 0, buf.length, dst, (err, bytes) => {
           if (err) reject(new Error(`sending ${buf.length} bytes to ${dst} failed: ${err.message}`, { cause: err }));
