@@ -72,10 +72,12 @@ const LAB_SERVER = '10.77.0.2';
 async function buildCommand(file: string, o: BuildOptions): Promise<number> {
   const sc = await loadScenario(file);
   const server = sc.role === 'server';
+  const localIp = o.src ?? sc.local?.host ?? (server ? LAB_SERVER : LAB_CLIENT);
   const flow: Flow = {
-    localIp: o.src ?? sc.local?.host ?? (server ? LAB_SERVER : LAB_CLIENT),
+    localIp,
     localPort: o.sport ?? sc.local?.port ?? randomPort(),
-    peerIp: o.dst ?? sc.peer?.host ?? (server ? LAB_CLIENT : LAB_SERVER),
+    // The other lab address than ours (a server scenario may answer in either namespace).
+    peerIp: o.dst ?? sc.peer?.host ?? (localIp === LAB_CLIENT ? LAB_SERVER : LAB_CLIENT),
     peerPort: o.dport ?? sc.peer?.port ?? randomPort(),
   };
   const connections = Object.fromEntries(
