@@ -78,3 +78,11 @@ function layerName(layer: Layer): string {
       return 'pcap file';
   }
 }
+
+/** A shared, frozen empty byte array: what decoders return for an empty field, without allocating. */
+export const NO_BYTES: Uint8Array = Object.freeze(new Uint8Array(0)) as Uint8Array;
+
+/** A copy of `bytes[start, end)`, or {@link NO_BYTES} when that is empty. */
+export function copyBytes(bytes: Uint8Array, start: number, end: number = bytes.length): Uint8Array {
+  return end > start ? bytes.slice(start, end) : NO_BYTES;
+}

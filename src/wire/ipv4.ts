@@ -2,7 +2,7 @@
  * The IPv4 header (RFC 791): a plain value type, a faithful decoder and an encoder. IP options
  * are kept as raw bytes. The header checksum is filled in by `packet.ts`, after every other byte.
  */
-import { invalid, ok, truncated, type Parsed } from './errors.js';
+import { copyBytes, invalid, ok, truncated, type Parsed } from './errors.js';
 
 /** Byte offsets of the IPv4 header fields, declared once. */
 export const Ipv4Field = {
@@ -91,24 +91,64 @@ export function ipv4HeaderLength(spec: Ipv4Spec): number {
   return IPV4_MIN_HEADER + (spec.options?.length ?? 0);
 }
 
+/** Parses a dotted-quad IPv4 address (no leading zeros) into its 32-bit value, or -1. */
+function addressValue(text: string): number {
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let parts = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 46; // a final '.' closes the last part
+    if (c === 46) {
+      if (digits === 0 || parts === 4) return -1;
+      value = value * 256 + part;
+      parts += 1;
+      part = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && part === 0) return -1; // leading zero
+      part = part * 10 + (c - 48);
+      digits += 1;
+      if (part > 255) return -1;
+    } else {
+      return -1;
+    }
+  }
+  return parts === 4 ? value : -1;
+}
+
 /** Parses a dotted-quad IPv4 address into 4 bytes, or returns undefined. */
 export function parseIpv4Address(text: string): Uint8Array | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
-  const out = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i]!;
-    if (!/^(0|[1-9][0-9]{0,2})$/.test(p)) return undefined;
-    const n = Number(p);
-    if (n > 255) return undefined;
-    out[i] = n;
+  const v = addressValue(text);
+  if (v < 0) return undefined;
+  return Uint8Array.of(v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
+}
+
+// Addresses repeat from packet to packet: remember the text of the last few, both ways.
+const TEXT_CACHE_SIZE = 1024;
+const textOf = new Map<number, string>();
+const valueOf = new Map<string, number>();
+
+function cachedValue(text: string): number {
+  let v = valueOf.get(text);
+  if (v === undefined) {
+    v = addressValue(text);
+    if (valueOf.size >= TEXT_CACHE_SIZE) valueOf.clear();
+    valueOf.set(text, v);
   }
-  return out;
+  return v;
 }
 
 /** Formats 4 bytes at `offset` as a dotted quad. */
 export function formatIpv4Address(bytes: Uint8Array, offset = 0): string {
-  return `${bytes[offset]}.${bytes[offset + 1]}.${bytes[offset + 2]}.${bytes[offset + 3]}`;
+  const v = ((bytes[offset]! << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!) >>> 0;
+  let text = textOf.get(v);
+  if (text === undefined) {
+    text = `${bytes[offset]}.${bytes[offset + 1]}.${bytes[offset + 2]}.${bytes[offset + 3]}`;
+    if (textOf.size >= TEXT_CACHE_SIZE) textOf.clear();
+    textOf.set(v, text);
+  }
+  return text;
 }
 
 /**
@@ -116,15 +156,14 @@ export function formatIpv4Address(bytes: Uint8Array, offset = 0): string {
  * for an automatic total length. Checksum as given, or zero when `'auto'`. Returns the header
  * length. Throws only on an unparseable address (validation catches that earlier).
  */
-export function emitIpv4Header(spec: Ipv4Spec, segmentLength: number, buf: Uint8Array, offset: number): number {
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+export function emitIpv4Header(spec: Ipv4Spec, segmentLength: number, buf: Uint8Array, offset: number, view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)): number {
   const length = ipv4HeaderLength(spec);
   const ihl = spec.ihl === undefined || spec.ihl === 'auto' ? length / 4 : spec.ihl;
   const total = spec.totalLength === undefined || spec.totalLength === 'auto' ? length + segmentLength : spec.totalLength;
-  const src = parseIpv4Address(spec.src);
-  const dst = parseIpv4Address(spec.dst);
-  if (!src) throw new RangeError(`invalid IPv4 source address '${spec.src}'`);
-  if (!dst) throw new RangeError(`invalid IPv4 destination address '${spec.dst}'`);
+  const src = cachedValue(spec.src);
+  const dst = cachedValue(spec.dst);
+  if (src < 0) throw new RangeError(`invalid IPv4 source address '${spec.src}'`);
+  if (dst < 0) throw new RangeError(`invalid IPv4 destination address '${spec.dst}'`);
   buf[offset + Ipv4Field.VERSION_IHL] = (((spec.version ?? 4) & 0x0f) << 4) | (ihl & 0x0f);
   buf[offset + Ipv4Field.DSCP_ECN] = (((spec.dscp ?? 0) & 0x3f) << 2) | ((spec.ecn ?? 0) & 0x03);
   view.setUint16(offset + Ipv4Field.TOTAL_LENGTH, total & 0xffff);
@@ -133,8 +172,8 @@ export function emitIpv4Header(spec: Ipv4Spec, segmentLength: number, buf: Uint8
   buf[offset + Ipv4Field.TTL] = spec.ttl ?? 64;
   buf[offset + Ipv4Field.PROTOCOL] = spec.protocol ?? PROTO_TCP;
   view.setUint16(offset + Ipv4Field.CHECKSUM, spec.checksum === undefined || spec.checksum === 'auto' ? 0 : spec.checksum);
-  buf.set(src, offset + Ipv4Field.SRC);
-  buf.set(dst, offset + Ipv4Field.DST);
+  view.setUint32(offset + Ipv4Field.SRC, src);
+  view.setUint32(offset + Ipv4Field.DST, dst);
   if (spec.options) buf.set(spec.options, offset + Ipv4Field.OPTIONS);
   return length;
 }
@@ -172,6 +211,6 @@ export function parseIpv4Header(bytes: Uint8Array): Parsed<Ipv4Header> {
     checksum: view.getUint16(Ipv4Field.CHECKSUM),
     src: formatIpv4Address(bytes, Ipv4Field.SRC),
     dst: formatIpv4Address(bytes, Ipv4Field.DST),
-    options: bytes.slice(IPV4_MIN_HEADER, headerLength),
+    options: copyBytes(bytes, IPV4_MIN_HEADER, headerLength),
   });
 }

@@ -59,8 +59,7 @@ export function optionsLength(options: readonly TcpOption[]): number {
 }
 
 /** Writes `options` into `buf` at `offset`; returns the offset after the last byte written. */
-export function emitOptions(options: readonly TcpOption[], buf: Uint8Array, offset: number): number {
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+export function emitOptions(options: readonly TcpOption[], buf: Uint8Array, offset: number, view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)): number {
   let at = offset;
   for (const o of options) {
     switch (o.kind) {

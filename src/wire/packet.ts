@@ -4,7 +4,7 @@
  * left `'auto'` and writes both checksums last, once; it never mutates its input.
  */
 import { ipv4HeaderChecksum, tcpChecksum, verifyIpv4Checksum, verifyTcpChecksum, type ChecksumStatus } from './checksum.js';
-import { invalid, ok, shift, truncated, type Parsed } from './errors.js';
+import { copyBytes, invalid, ok, shift, truncated, type Parsed } from './errors.js';
 import { emitIpv4Header, Ipv4Field, ipv4HeaderLength, parseIpv4Header, PROTO_TCP, type Ipv4Header, type Ipv4Spec } from './ipv4.js';
 import { emitTcpHeader, parseTcpHeader, TcpField, tcpHeaderLength, type TcpHeader, type TcpSpec } from './tcp.js';
 
@@ -25,16 +25,34 @@ export interface Packet {
   readonly bytes: Uint8Array;
 }
 
+// Packets are carved out of shared slabs: allocating a small ArrayBuffer per packet costs more
+// than building the packet. Every byte of a packet is written by the builder (nothing relies on
+// zero-filled memory), and each packet owns its range of the slab.
+const SLAB_SIZE = 64 * 1024;
+let slab = new ArrayBuffer(SLAB_SIZE);
+let slabUsed = 0;
+
+function allocate(length: number): Uint8Array {
+  if (length > SLAB_SIZE / 4) return new Uint8Array(length);
+  if (slabUsed + length > SLAB_SIZE) {
+    slab = new ArrayBuffer(SLAB_SIZE);
+    slabUsed = 0;
+  }
+  const out = new Uint8Array(slab, slabUsed, length);
+  slabUsed += (length + 7) & ~7;
+  return out;
+}
+
 /** Builds the bytes of an IPv4/TCP packet. Checksums marked `'auto'` are computed after every other byte. */
 export function buildPacket(spec: PacketSpec): Uint8Array {
   const payload = spec.payload ?? new Uint8Array(0);
   const ipLength = ipv4HeaderLength(spec.ip);
   const tcpLength = tcpHeaderLength(spec.tcp);
-  const buf = new Uint8Array(ipLength + tcpLength + payload.length);
-  emitIpv4Header(spec.ip, tcpLength + payload.length, buf, 0);
-  emitTcpHeader(spec.tcp, buf, ipLength);
-  buf.set(payload, ipLength + tcpLength);
-  const view = new DataView(buf.buffer);
+  const buf = allocate(ipLength + tcpLength + payload.length);
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  emitIpv4Header(spec.ip, tcpLength + payload.length, buf, 0, view);
+  emitTcpHeader(spec.tcp, buf, ipLength, view, tcpLength);
+  if (payload.length) buf.set(payload, ipLength + tcpLength);
   if (spec.tcp.checksum === undefined || spec.tcp.checksum === 'auto') {
     view.setUint16(ipLength + TcpField.CHECKSUM, tcpChecksum(buf, ipLength));
   }
@@ -63,7 +81,7 @@ export function parsePacket(bytes: Uint8Array): Parsed<Packet> {
   const tcpr = shift(parseTcpHeader(packetBytes.subarray(start)), start);
   if (!tcpr.ok) return tcpr;
   const tcp = tcpr.value;
-  return ok({ ip, tcp, payload: packetBytes.slice(start + tcp.dataOffset * 4), bytes: packetBytes });
+  return ok({ ip, tcp, payload: copyBytes(packetBytes, start + tcp.dataOffset * 4), bytes: packetBytes });
 }
 
 /** Checksum verdicts for one packet. */

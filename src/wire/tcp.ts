@@ -4,7 +4,7 @@
  * and an encoder that writes a header into a caller's buffer. Checksums are filled in by
  * `packet.ts`, once, after every other byte is final.
  */
-import { invalid, ok, shift, truncated, type Parsed, type WireError } from './errors.js';
+import { copyBytes, invalid, ok, shift, truncated, type Parsed, type WireError } from './errors.js';
 import { emitOptions, optionsLength, parseOptions, type TcpOption } from './options.js';
 
 /** Byte offsets of the TCP header fields, declared once. */
@@ -85,26 +85,23 @@ export interface TcpSpec {
   readonly checksum?: number | 'auto';
 }
 
-/** Encoded option area for a spec: raw bytes as given, or values padded to 4 bytes. */
-export function optionArea(options: TcpSpec['options']): Uint8Array | { list: readonly TcpOption[]; length: number } {
-  if (options === undefined) return new Uint8Array(0);
-  if (options instanceof Uint8Array) return options;
-  const raw = optionsLength(options);
-  return { list: options, length: (raw + 3) & ~3 };
+/** Length of the option area a spec produces: raw bytes as given, or values padded to 4 bytes. */
+export function optionAreaLength(options: TcpSpec['options']): number {
+  if (options === undefined) return 0;
+  if (options instanceof Uint8Array) return options.length;
+  return (optionsLength(options) + 3) & ~3;
 }
 
 /** Length in bytes of the header a spec produces (20 + option area). */
 export function tcpHeaderLength(spec: TcpSpec): number {
-  return TCP_MIN_HEADER + optionArea(spec.options).length;
+  return TCP_MIN_HEADER + optionAreaLength(spec.options);
 }
 
 /**
  * Writes the header for `spec` at `buf[offset]`, checksum field as given or zero when `'auto'`.
  * Returns the header length. The buffer must have room (see {@link tcpHeaderLength}).
  */
-export function emitTcpHeader(spec: TcpSpec, buf: Uint8Array, offset: number): number {
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const length = tcpHeaderLength(spec);
+export function emitTcpHeader(spec: TcpSpec, buf: Uint8Array, offset: number, view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength), length = tcpHeaderLength(spec)): number {
   const dataOffset = spec.dataOffset === undefined || spec.dataOffset === 'auto' ? length / 4 : spec.dataOffset;
   view.setUint16(offset + TcpField.SRC_PORT, spec.srcPort);
   view.setUint16(offset + TcpField.DST_PORT, spec.dstPort);
@@ -115,13 +112,13 @@ export function emitTcpHeader(spec: TcpSpec, buf: Uint8Array, offset: number): n
   view.setUint16(offset + TcpField.WINDOW, spec.window ?? 65535);
   view.setUint16(offset + TcpField.CHECKSUM, spec.checksum === undefined || spec.checksum === 'auto' ? 0 : spec.checksum);
   view.setUint16(offset + TcpField.URGENT, spec.urgent ?? 0);
-  const area = optionArea(spec.options);
   const start = offset + TCP_MIN_HEADER;
-  if (area instanceof Uint8Array) {
-    buf.set(area, start);
-  } else {
-    const end = emitOptions(area.list, buf, start);
-    buf.fill(0, end, start + area.length);
+  const options = spec.options;
+  if (options instanceof Uint8Array) {
+    buf.set(options, start);
+  } else if (options !== undefined && options.length > 0) {
+    const end = emitOptions(options, buf, start, view);
+    buf.fill(0, end, offset + length);
   }
   return length;
 }
@@ -141,7 +138,7 @@ export function parseTcpHeader(bytes: Uint8Array): Parsed<TcpHeader> {
   if (headerLength > bytes.length) {
     return invalid('malformed', 'tcp', 'dataOffset', TcpField.OFFSET_RESERVED_NS, `TCP data offset ${dataOffset} (${headerLength} bytes) exceeds the ${bytes.length}-byte segment`);
   }
-  const optionBytes = bytes.slice(TCP_MIN_HEADER, headerLength);
+  const optionBytes = copyBytes(bytes, TCP_MIN_HEADER, headerLength);
   const parsed = shift(parseOptions(optionBytes), TCP_MIN_HEADER);
   const header: TcpHeader = {
     srcPort: view.getUint16(TcpField.SRC_PORT),
