@@ -21,6 +21,7 @@ import { openSniffer } from '../io/sniffer.js';
 import { registerLabCommands } from './lab.js';
 import { registerFloodCommand } from './flood.js';
 import { registerSuiteCommand } from './suite.js';
+import { registerSuiteCommand } from './suite.js';
 import { intOption, ipOption, isnOption, portOption } from './options.js';
 import { verdict, writeReport } from './output.js';
 
@@ -223,6 +224,7 @@ Example, in the lab:
     });
 
   registerLabCommands(p);
+  registerSuiteCommand(p);
   registerSuiteCommand(p);
   registerFloodCommand(p);
   return p;

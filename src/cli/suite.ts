@@ -1,0 +1,152 @@
+/** `tcpcraft suite`: many scenarios in one process, in parallel, with JUnit, TAP and JSON reports. */
+import { writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { Command, InvalidArgumentError } from 'commander';
+import { ScenarioError } from '../scenario/errors.js';
+import { EnvError, messageOf } from '../io/errors.js';
+import { DEFAULT_LAB, labConfig, labNamespaces } from '../io/lab.js';
+import { loadScenario } from '../io/load.js';
+import { discover, fallbackName } from '../suite/discover.js';
+import { junitXml, suiteJson, tapHeader, tapPoint } from '../suite/formats.js';
+import { countsOf, isFailure, progressLine, resultLine, summaryLine, type SuiteResult } from '../suite/result.js';
+import { DEFAULT_JOBS, DEFAULT_TARGET, runSuite, type SuiteEntry } from '../suite/runner.js';
+import { intOption, ipOption } from './options.js';
+
+interface SuiteCliOptions {
+  dst?: string;
+  jobs: number;
+  junit?: string;
+  tap?: boolean;
+  json?: string;
+  target: string;
+  timeout?: number;
+  lab: string;
+  serialPorts: number[];
+}
+
+function portList(v: string): number[] {
+  if (v.trim() === '') return [];
+  return v.split(',').map((p) => {
+    const n = Number(p.trim());
+    if (!/^\d+$/.test(p.trim()) || n < 1 || n > 65535) throw new InvalidArgumentError(`--serial-ports takes TCP ports separated by commas, got '${p}'.`);
+    return n;
+  });
+}
+
+/** Loads every file; a file that does not load becomes an entry with its error. */
+async function loadAll(files: readonly string[]): Promise<SuiteEntry[]> {
+  const entries: SuiteEntry[] = [];
+  for (const file of files) {
+    try {
+      const scenario = await loadScenario(file);
+      entries.push({ file, name: scenario.name, scenario });
+    } catch (err) {
+      if (!(err instanceof ScenarioError)) throw err;
+      entries.push({ file, name: fallbackName(file), loadError: err.message });
+    }
+  }
+  return entries;
+}
+
+/** Runs the suite; returns the exit status (0 no failure, 1 failures). */
+async function suiteCommand(paths: string[], o: SuiteCliOptions): Promise<number> {
+  const files = discover(paths);
+  if (files.length === 0) throw new EnvError(`no scenario files in ${paths.join(', ')} (a directory contributes its *.ts files, not those starting with '_').`);
+  const entries = await loadAll(files);
+  // With --tap, stdout is TAP only and the human-readable lines go to stderr.
+  const human = o.tap ? process.stderr : process.stdout;
+  const say = (s: string): void => void human.write(s);
+  const live = human.isTTY === true;
+  const done: SuiteResult[] = [];
+  // TAP points are written in file order as soon as all those before them are known.
+  const tapQueue = new Map<number, SuiteResult>();
+  let tapNext = 0;
+  if (o.tap) process.stdout.write(tapHeader(entries.length));
+  const onResult = (r: SuiteResult): void => {
+    done.push(r);
+    const counts = countsOf(done, entries.length);
+    if (live) {
+      say('\r\x1b[K');
+      if (r.verdict !== 'pass') say(`${resultLine(r)}\n`);
+      say(progressLine(counts));
+    } else {
+      say(`${resultLine(r)}\n`);
+    }
+    if (o.tap) {
+      tapQueue.set(r.index, r);
+      for (let t = tapQueue.get(tapNext); t; t = tapQueue.get(tapNext)) {
+        process.stdout.write(tapPoint(t));
+        tapQueue.delete(tapNext);
+        tapNext += 1;
+      }
+    }
+  };
+  if (live) say(progressLine(countsOf([], entries.length)));
+  const clientNetns = labNamespaces(labConfig({ name: o.lab })).server;
+  const outcome = await runSuite(entries, {
+    ...(o.dst ? { dst: o.dst } : {}),
+    jobs: o.jobs,
+    target: o.target,
+    ...(o.timeout ? { timeoutMs: o.timeout } : {}),
+    serialPorts: o.serialPorts,
+    clientNetns,
+    onResult,
+  });
+  if (live) say('\r\x1b[K');
+  const failures = outcome.results.filter((r) => isFailure(r.verdict));
+  if (failures.length) {
+    say(`\n${failures.length} failure${failures.length === 1 ? '' : 's'}:\n`);
+    for (const r of failures) say(`\n${resultLine(r)}\n${r.message ?? ''}\n`);
+    say('\n');
+  }
+  const counts = countsOf(outcome.results);
+  say(`${summaryLine(counts)}\n`);
+  say(`wall time ${(outcome.wallMs / 1000).toFixed(2)} s with --jobs ${o.jobs} (${entries.length} scenarios, target ${o.target})\n`);
+  if (o.junit) {
+    writeFileSync(o.junit, junitXml(outcome.results, { target: o.target, wallMs: outcome.wallMs, timestamp: outcome.startedAt.toISOString().replace(/\.\d+Z$/, ''), hostname: hostname() }));
+  }
+  if (o.json) writeFileSync(o.json, `${JSON.stringify(suiteJson(outcome.results, o.target), null, 2)}\n`);
+  return failures.length ? 1 : 0;
+}
+
+/** Add `suite` to `program`. */
+export function registerSuiteCommand(program: Command): void {
+  program
+    .command('suite')
+    .description('run many scenarios in one process, independent ones in parallel; summary, exit status, JUnit/TAP/JSON reports')
+    .argument('<paths...>', 'scenario files, or directories whose *.ts files are run (not recursive; names starting with _ are skipped)')
+    .option('--dst <ip>', "replace every scenario's peer host with this address (default: each scenario's own, the lab's server 10.77.0.2 for the conformance scenarios)", ipOption)
+    .option('--jobs <n>', `scenarios run at once (1: one after another)`, intOption('--jobs', 1, 64), DEFAULT_JOBS)
+    .option('--junit <file>', 'write a JUnit XML report (failures, expected failures as skipped)')
+    .option('--tap', 'write TAP version 13 on stdout (the human-readable lines then go to stderr)')
+    .option('--json <file>', "write a JSON array of per-scenario results, each with its run's full report")
+    .option('--target <name>', 'the stack under test, whose expectedFailures marks apply', DEFAULT_TARGET)
+    .option('--timeout <ms>', "how long to wait for each expected segment when the scenario does not say (default 3000)", intOption('--timeout', 1, 600000))
+    .option('--lab <name>', "lab whose server namespace plays the client of server-role scenarios", DEFAULT_LAB.name)
+    .option('--serial-ports <ports>', 'peer ports that serve one connection at a time: scenarios to them never overlap (comma-separated; "" for none)', portList, [5000])
+    .addHelpText('after', `
+Verdicts: PASS; FAIL; XFAIL, an expected failure (the scenario's expectedFailures has an entry for
+--target and it failed); XPASS, an unexpected pass (counts as a failure); ERROR, the scenario could
+not run (counts as a failure). Ends with 'N passed, N failed, N expected failures'; exit status 0
+when nothing failed, 1 otherwise, 2 for usage or environment errors.
+
+One capture per interface is shared by all runs; each run has its own source ports and its own
+kernel-RST guard, removed when it ends. Server-role scenarios and scenarios that fix their own
+source port run one at a time, after the others.
+
+Example, in the lab:
+  sudo tcpcraft lab up
+  sudo tcpcraft lab exec client -- tcpcraft suite scenarios/conformance --junit report.xml`)
+    .action(async (paths: string[], o: SuiteCliOptions) => {
+      try {
+        process.exitCode = await suiteCommand(paths, o);
+      } catch (err) {
+        if (err instanceof EnvError || err instanceof ScenarioError || err instanceof RangeError) {
+          process.stderr.write(`tcpcraft: ${messageOf(err)}\n`);
+          process.exitCode = 2;
+          return;
+        }
+        throw err;
+      }
+    });
+}

@@ -1,0 +1,42 @@
+/** Which files a suite runs: the scenario files named, and those directly inside the directories named. */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { EnvError } from '../io/errors.js';
+
+const SCENARIO_EXT = /\.(ts|mts|js|mjs)$/;
+
+/** True for a file name a directory contributes: a script, not a declaration file, not `_helper.ts` or `.hidden.ts`. */
+export function isScenarioFileName(name: string): boolean {
+  return SCENARIO_EXT.test(name) && !name.endsWith('.d.ts') && !name.startsWith('_') && !name.startsWith('.');
+}
+
+/**
+ * The files of `paths`, in order: a file as given, a directory as its scenario files sorted by name
+ * (not recursive, so helper modules and variants can live in subdirectories). Duplicates are
+ * dropped. Throws an {@link EnvError} for a path that does not exist.
+ */
+export function discover(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const add = (f: string): void => {
+    const abs = resolve(f);
+    if (seen.has(abs)) return;
+    seen.add(abs);
+    out.push(f);
+  };
+  for (const p of paths) {
+    if (!existsSync(p)) throw new EnvError(`${p}: no such file or directory.`);
+    if (statSync(p).isDirectory()) {
+      const names = readdirSync(p).filter((n) => isScenarioFileName(n) && statSync(join(p, n)).isFile()).sort();
+      for (const n of names) add(join(p, n));
+    } else {
+      add(p);
+    }
+  }
+  return out;
+}
+
+/** A display name for a file that did not load: its base name without extension. */
+export function fallbackName(file: string): string {
+  return basename(file).replace(SCENARIO_EXT, '');
+}

@@ -1,0 +1,145 @@
+/**
+ * The suite's machine-readable reports: JUnit XML (the Ant/Jenkins/Surefire shape CI servers read),
+ * TAP version 13, and JSON. Pure functions of the results.
+ */
+import { relative, sep } from 'node:path';
+import { reportJson } from '../report/json.js';
+import type { SuiteResult } from './result.js';
+import { countsOf } from './result.js';
+
+/** Text safe in XML character data and attribute values (and without characters XML 1.0 forbids). */
+export function xmlEscape(s: string): string {
+  return s
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/\n/g, '&#10;');
+}
+
+/** Character data: like {@link xmlEscape} but line breaks kept as they are. */
+function xmlText(s: string): string {
+  return xmlEscape(s).replace(/&#10;/g, '\n');
+}
+
+/** `scenarios.conformance.syn-closed`: the file relative to `cwd`, without extension, dots for slashes. */
+export function classnameOf(file: string, cwd = process.cwd()): string {
+  const rel = relative(cwd, file);
+  const path = rel.startsWith('..') ? file : rel;
+  return path.replace(/\.(m?ts|m?js)$/, '').split(sep).filter((p) => p !== '' && p !== '.').join('.');
+}
+
+/** Options of {@link junitXml}. */
+export interface JunitOptions {
+  /** Name of the testsuite (default 'tcpcraft suite'). */
+  readonly name?: string;
+  /** The target the expected failures were read for. */
+  readonly target: string;
+  /** Wall time of the whole suite, ms. */
+  readonly wallMs: number;
+  /** ISO time the suite started. */
+  readonly timestamp: string;
+  readonly hostname?: string;
+  readonly cwd?: string;
+}
+
+const secs = (ms: number): string => (ms / 1000).toFixed(3);
+
+/**
+ * JUnit XML: one `<testsuite>` in `<testsuites>`; a testcase per scenario named after it, with the
+ * file as classname. A failure or unexpected pass is a `<failure>` whose message is the first line
+ * of the diagnostic and whose text is all of it; an expected failure is `<skipped>` with its reason;
+ * a scenario that could not run is an `<error>`. The RFC section, file and flow go in the testcase's
+ * `<system-out>`.
+ */
+export function junitXml(results: readonly SuiteResult[], o: JunitOptions): string {
+  const c = countsOf(results);
+  const failures = results.filter((r) => r.verdict === 'fail' || r.verdict === 'xpass').length;
+  const errors = results.filter((r) => r.verdict === 'error').length;
+  const skipped = c.expectedFailures;
+  const name = xmlEscape(o.name ?? 'tcpcraft suite');
+  const host = o.hostname ? ` hostname="${xmlEscape(o.hostname)}"` : '';
+  const head = `tests="${results.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${secs(o.wallMs)}"`;
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="${name}" ${head}>`,
+    `  <testsuite name="${name}" ${head} timestamp="${xmlEscape(o.timestamp)}"${host}>`,
+    '    <properties>',
+    `      <property name="target" value="${xmlEscape(o.target)}"/>`,
+    '    </properties>',
+  ];
+  for (const r of results) {
+    lines.push(`    <testcase name="${xmlEscape(r.name)}" classname="${xmlEscape(classnameOf(r.file, o.cwd))}" time="${secs(r.durationMs)}">`);
+    const message = r.message ?? '';
+    const first = message.split('\n')[0] ?? '';
+    if (r.verdict === 'fail') lines.push(`      <failure message="${xmlEscape(first)}" type="mismatch">${xmlText(message)}</failure>`);
+    if (r.verdict === 'xpass') lines.push(`      <failure message="${xmlEscape(first)}" type="unexpected-pass">${xmlText(message)}</failure>`);
+    if (r.verdict === 'error') lines.push(`      <error message="${xmlEscape(first)}" type="error">${xmlText(message)}</error>`);
+    if (r.verdict === 'xfail') lines.push(`      <skipped message="${xmlEscape(`expected failure on ${o.target}: ${r.expectedFailure ?? ''}`)}">${xmlText(message)}</skipped>`);
+    const out = [
+      r.rfc ? `rfc: ${r.rfc}` : undefined,
+      `file: ${r.file}`,
+      r.report ? `flow: ${r.report.flow.localIp}:${r.report.flow.localPort} > ${r.report.flow.peerIp}:${r.report.flow.peerPort}` : undefined,
+      `verdict: ${r.verdict}`,
+    ].filter((l): l is string => l !== undefined);
+    lines.push(`      <system-out>${xmlText(out.join('\n'))}</system-out>`);
+    lines.push('    </testcase>');
+  }
+  lines.push('  </testsuite>', '</testsuites>', '');
+  return lines.join('\n');
+}
+
+/** Indented YAML block scalar lines for TAP diagnostics. */
+function yamlBlock(key: string, text: string): string[] {
+  return [`  ${key}: |-`, ...text.split('\n').map((l) => `    ${l}`)];
+}
+
+/** A YAML double-quoted scalar. */
+function yamlString(s: string): string {
+  return JSON.stringify(s);
+}
+
+/** The TAP 13 header: version and plan. */
+export function tapHeader(total: number): string {
+  return `TAP version 13\n1..${total}\n`;
+}
+
+/**
+ * One TAP test point (numbered from the result's position). A pass is `ok`; an expected failure is
+ * `not ok ... # TODO reason` (TAP's own "known to fail"); a failure, an unexpected pass or an error
+ * is `not ok`, with a YAML block holding the diagnostic, file, RFC and verdict.
+ */
+export function tapPoint(r: SuiteResult): string {
+  const n = r.index + 1;
+  const desc = `${r.name}`.replace(/#/g, '\\#');
+  const lines: string[] = [];
+  if (r.verdict === 'pass') lines.push(`ok ${n} - ${desc}`);
+  else if (r.verdict === 'xfail') lines.push(`not ok ${n} - ${desc} # TODO expected failure: ${(r.expectedFailure ?? '').replace(/\n/g, ' ')}`);
+  else lines.push(`not ok ${n} - ${desc}`);
+  lines.push('  ---');
+  lines.push(`  verdict: ${r.verdict}`, `  file: ${yamlString(r.file)}`);
+  if (r.rfc) lines.push(`  rfc: ${yamlString(r.rfc)}`);
+  lines.push(`  duration_ms: ${r.durationMs.toFixed(0)}`);
+  if (r.message && r.verdict !== 'pass') lines.push(...yamlBlock('message', r.message));
+  lines.push('  ...');
+  return `${lines.join('\n')}\n`;
+}
+
+/** The JSON report: an array of per-scenario results, each with its run's full report. */
+export function suiteJson(results: readonly SuiteResult[], target: string): unknown[] {
+  return results.map((r) => ({
+    file: r.file,
+    name: r.name,
+    rfc: r.rfc ?? null,
+    target,
+    verdict: r.verdict,
+    expectedFailure: r.expectedFailure ?? null,
+    message: r.message ?? null,
+    durationMs: Math.round(r.durationMs),
+    startMs: Math.round(r.startMs),
+    endMs: Math.round(r.endMs),
+    report: r.report ? reportJson(r.report) : null,
+  }));
+}

@@ -1,0 +1,94 @@
+/** The verdict of each scenario in a suite, and the counts and lines that summarise them. */
+import type { RunReport } from '../engine/report.js';
+import { formatFailure } from '../report/diagnose.js';
+
+/**
+ * - `pass`: the run passed.
+ * - `fail`: the run failed (a segment differed or did not come).
+ * - `xfail`: it failed, and the scenario marks it as an expected failure on the target.
+ * - `xpass`: it passed although marked as an expected failure on the target: a failure (the mark is stale).
+ * - `error`: it could not run (the file does not load, a step cannot be numbered, the environment...): a failure.
+ */
+export type Verdict = 'pass' | 'fail' | 'xfail' | 'xpass' | 'error';
+
+/** One scenario's outcome. */
+export interface SuiteResult {
+  /** 0-based position in the suite (file order). */
+  readonly index: number;
+  readonly file: string;
+  /** The scenario's name, or the file's base name when it did not load. */
+  readonly name: string;
+  readonly rfc?: string;
+  readonly verdict: Verdict;
+  /** The expected-failure reason for the target, when the scenario has one. */
+  readonly expectedFailure?: string;
+  /** What went wrong (the run's diagnostic, or the error), for every verdict but `pass`. */
+  readonly message?: string;
+  /** Wall-clock ms the scenario took (loading excluded). */
+  readonly durationMs: number;
+  /** Wall-clock ms since the suite started when the run started and ended (to show overlap). */
+  readonly startMs: number;
+  readonly endMs: number;
+  /** The run's report, when it ran. */
+  readonly report?: RunReport;
+}
+
+/** The verdict of a finished run. */
+export function verdictOf(passed: boolean, expectedFailure: string | undefined): Verdict {
+  if (expectedFailure === undefined) return passed ? 'pass' : 'fail';
+  return passed ? 'xpass' : 'xfail';
+}
+
+/** True for the verdicts that make the suite fail. */
+export function isFailure(v: Verdict): boolean {
+  return v === 'fail' || v === 'xpass' || v === 'error';
+}
+
+/** The message of a run's result: its diagnostic, or why an unexpected pass is one. */
+export function messageOf(report: RunReport, verdict: Verdict, target: string, expectedFailure: string | undefined): string | undefined {
+  if (verdict === 'xpass') return `passed on ${target}, but the scenario marks it as an expected failure there: ${expectedFailure ?? ''}`;
+  return formatFailure(report);
+}
+
+/** Counts of a suite. */
+export interface Counts {
+  readonly total: number;
+  readonly done: number;
+  readonly passed: number;
+  /** fail + xpass + error. */
+  readonly failed: number;
+  readonly expectedFailures: number;
+}
+
+/** Counts of `results` out of `total` scenarios. */
+export function countsOf(results: readonly SuiteResult[], total = results.length): Counts {
+  let passed = 0;
+  let failed = 0;
+  let xfail = 0;
+  for (const r of results) {
+    if (r.verdict === 'pass') passed += 1;
+    else if (r.verdict === 'xfail') xfail += 1;
+    else failed += 1;
+  }
+  return { total, done: results.length, passed, failed, expectedFailures: xfail };
+}
+
+/** `12 passed, 1 failed, 2 expected failures`: the closing line (one fixed shape, for scripts). */
+export function summaryLine(c: Counts): string {
+  return `${c.passed} passed, ${c.failed} failed, ${c.expectedFailures} expected failures`;
+}
+
+/** `[12/30] 11 passed, 1 failed` (and the expected failures when there are any): the live progress line. */
+export function progressLine(c: Counts): string {
+  return `[${c.done}/${c.total}] ${c.passed} passed, ${c.failed} failed${c.expectedFailures ? `, ${c.expectedFailures} expected` : ''}`;
+}
+
+const LABEL: Readonly<Record<Verdict, string>> = { pass: 'PASS', fail: 'FAIL', xfail: 'XFAIL', xpass: 'XPASS', error: 'ERROR' };
+
+/** `PASS name (123 ms)`, `XFAIL name: reason`...: one line per finished scenario. */
+export function resultLine(r: SuiteResult): string {
+  const time = `(${r.durationMs.toFixed(0)} ms)`;
+  if (r.verdict === 'xfail') return `XFAIL ${r.name} ${time}: expected failure: ${r.expectedFailure ?? ''}`;
+  if (r.verdict === 'xpass') return `XPASS ${r.name} ${time}: unexpected pass (marked as an expected failure: ${r.expectedFailure ?? ''})`;
+  return `${LABEL[r.verdict]} ${r.name} ${time}`;
+}
