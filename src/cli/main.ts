@@ -21,7 +21,6 @@ import { openSniffer } from '../io/sniffer.js';
 import { registerLabCommands } from './lab.js';
 import { registerFloodCommand } from './flood.js';
 import { registerSuiteCommand } from './suite.js';
-import { registerSuiteCommand } from './suite.js';
 import { intOption, ipOption, isnOption, portOption } from './options.js';
 import { verdict, writeReport } from './output.js';
 
@@ -146,7 +145,7 @@ async function runCommand(file: string, o: RunOptions): Promise<number> {
     const linkSender = linkLayer && flow.peerIp ? await openLinkSender({ iface, peerIp: flow.peerIp }) : undefined;
     if (linkSender) cleanups.add('close the link-layer sender', () => linkSender.close());
     if (linkLayer && !linkSender) throw new EnvError('the link-layer path needs the peer address up front: give --dst (or peer.host in the scenario).');
-    const sniffer = openSniffer({ iface, filter: filterFor(setup) });
+    const sniffer = openSniffer({ iface, filter: filterFor(setup), trustedFilter: true });
     cleanups.add('close the sniffer', () => sniffer.close());
     const frames = new FrameQueue();
     // Stamp frames with the same clock that stamps our sends, so the trace's times are comparable.
@@ -167,7 +166,10 @@ async function runCommand(file: string, o: RunOptions): Promise<number> {
     const cfg = { file, flow, localIsn, connections: setup.connections, ...(o.timeout ? { timeoutMs: o.timeout } : {}) };
     // Warm the live path up in memory first, so the first reaction is not paid in compile time.
     await rehearse(sc, cfg);
-    const running = runScenario(sc, cfg, { link, frames, clock: systemClock, signal: abort.signal });
+    // --timeout replaces the scenario's default wait (a step's own timeout still wins); the run
+    // config's timeoutMs alone would only apply when the scenario sets none.
+    const run = o.timeout ? { ...sc, timeout: o.timeout } : sc;
+    const running = runScenario(run, cfg, { link, frames, clock: systemClock, signal: abort.signal });
     // On Ctrl-C this runs first: the run stops and resets the peer before the guard goes.
     cleanups.add('stop the run', async () => {
       abort.abort();
@@ -224,7 +226,6 @@ Example, in the lab:
     });
 
   registerLabCommands(p);
-  registerSuiteCommand(p);
   registerSuiteCommand(p);
   registerFloodCommand(p);
   return p;

@@ -103,7 +103,7 @@ export async function openLinkSender(opts: LinkSenderOptions): Promise<LinkSende
     throw new EnvError(`interface ${opts.iface} does not exist: check 'ip link', or run inside the lab with 'tcpcraft lab exec client -- ...'.`);
   }
   // `len = 0` matches no frame: this handle only sends.
-  const { cap, linkName } = openCap(opts.iface, 'len = 0', 256 * 1024, Buffer.alloc(64));
+  const { cap, linkName } = openCap(opts.iface, 'len = 0', 256 * 1024, Buffer.alloc(64), false);
   let header: Uint8Array;
   let linkType: number;
   let peerMac: string | undefined;
