@@ -6,10 +6,10 @@ NODE_BIN := node_modules/.bin
 # Debian packages tcpcraft and its tests use: libpcap for the sniffer (and to build `cap`),
 # nftables for the kernel-RST guard, iproute2 + ethtool for the lab, netcat-openbsd as the real
 # server, tshark as the independent checksum and pcap oracle, tcpdump for capturing fixtures.
-APT_PKGS := libpcap-dev netcat-openbsd nftables iproute2 ethtool tshark tcpdump
+APT_PKGS := libpcap-dev netcat-openbsd nftables iproute2 ethtool tshark tcpdump libxml2-utils
 SRC := $(shell find src -name '*.ts' 2>/dev/null)
 
-.PHONY: all setup deps build test test-unit demo clean help bench bench-deps
+.PHONY: all setup deps build test test-unit demo clean help bench bench-deps flake
 
 # The lab `make demo` builds, replays against and removes.
 DEMO_LAB := tcdemo
@@ -90,3 +90,25 @@ bench-deps:
 bench: build bench-deps
 	@if [ "$$(id -u)" != 0 ]; then echo "make bench needs root (namespaces, raw sockets): run 'sudo make bench'" >&2; exit 2; fi
 	timeout -k 10 900 node --import tsx bench/harness.ts
+
+# Flakiness check (never part of `make test`): brings up a lab of its own, runs the conformance
+# suite FLAKE_RUNS times in a row in it (each run bounded to 10 minutes), lists every scenario
+# whose verdict changed between runs (exit 1 if any did), and tears the lab down whatever happens.
+# Each run's output and JSON report stay in the directory it prints. Needs root.
+FLAKE_LAB := tcflake
+FLAKE_RUNS := 20
+FLAKE_DIR := scenarios/conformance
+
+flake: build
+	@if [ "$$(id -u)" != 0 ]; then echo "make flake needs root (namespaces, raw sockets): run 'sudo make flake'" >&2; exit 2; fi
+	@trap '$(TCPCRAFT) lab down --name $(FLAKE_LAB) >/dev/null' EXIT; trap 'exit 130' INT TERM; \
+	set -e; out=$$(mktemp -d /tmp/tcpcraft-flake.XXXXXX); \
+	$(TCPCRAFT) lab up --name $(FLAKE_LAB) >/dev/null; \
+	echo "$(FLAKE_RUNS) runs of $(FLAKE_DIR) in lab $(FLAKE_LAB); outputs in $$out"; \
+	for i in $$(seq 1 $(FLAKE_RUNS)); do \
+	  rc=0; timeout -k 10 600 $(TCPCRAFT) lab exec --name $(FLAKE_LAB) client -- \
+	    $(TCPCRAFT) suite $(FLAKE_DIR) --lab $(FLAKE_LAB) --json $$out/run-$$i.json >$$out/run-$$i.txt 2>&1 || rc=$$?; \
+	  echo "run $$i: $$(grep -E '^[0-9]+ passed' $$out/run-$$i.txt || echo 'no summary') (exit $$rc)"; \
+	done; \
+	node -e 'import("./dist/suite/flake.js").then((m) => { process.exitCode = m.flakeMain(process.argv.slice(1)); })' \
+	  $$(for i in $$(seq 1 $(FLAKE_RUNS)); do echo $$out/run-$$i.json; done)

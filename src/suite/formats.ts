@@ -93,7 +93,7 @@ export function junitXml(results: readonly SuiteResult[], o: JunitOptions): stri
 
 /** Indented YAML block scalar lines for TAP diagnostics. */
 function yamlBlock(key: string, text: string): string[] {
-  return [`  ${key}: |-`, ...text.split('\n').map((l) => `    ${l}`)];
+  return [`  ${key}: |`, ...text.split('\n').map((l) => `    ${l}`)];
 }
 
 /** A YAML double-quoted scalar. */
