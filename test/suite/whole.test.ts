@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { discover } from '../../src/suite/discover.js';
 import { DEFAULT_JOBS } from '../../src/suite/runner.js';
-import { outputOf, ROOT, tcpcraftIn, testLab } from '../support/live.js';
+import { labExecArgv } from '../../src/io/lab.js';
+import { outputOf, ROOT, runBounded, tcpcraftIn, testLab } from '../support/live.js';
 import { checkJunit } from './junit.js';
 
 const DIR = `${ROOT}scenarios/conformance`;
@@ -62,6 +63,17 @@ describe('the conformance suite against Linux @live', function () {
       expect(j.failures + j.errors, readFileSync(junit, 'utf8')).to.equal(0);
       const results = JSON.parse(readFileSync(json, 'utf8')) as Array<{ verdict: string }>;
       expect(results.filter((x) => x.verdict !== 'pass' && x.verdict !== 'xfail')).to.deep.equal([]);
+      // Every test left the target clean: only listeners and cleanly closed (TIME-WAIT) sockets, no guard table.
+      let open: string[] = [];
+      for (let i = 0; i < 10; i++) {
+        const ss = await runBounded(labExecArgv(lab.cfg, 'server', ['ss', '-Htan']), 5000);
+        open = ss.stdout.toString().split('\n').filter((l) => l.trim() !== '' && !/^(LISTEN|TIME-WAIT)\s/.test(l));
+        if (open.length === 0) break;
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      expect(open, 'connections left open on the target').to.deep.equal([]);
+      const nft = await runBounded(labExecArgv(lab.cfg, 'client', ['nft', 'list', 'tables']), 5000);
+      expect(nft.stdout.toString()).to.not.contain('tcpcraft_');
     });
   }
 
