@@ -6,7 +6,7 @@ NODE_BIN := node_modules/.bin
 # Debian packages tcpcraft and its tests use: libpcap for the sniffer (and to build `cap`),
 # nftables for the kernel-RST guard, iproute2 + ethtool for the lab, netcat-openbsd as the real
 # server, tshark as the independent checksum and pcap oracle, tcpdump for capturing fixtures.
-APT_PKGS := libpcap-dev netcat-openbsd nftables iproute2 ethtool tshark tcpdump libxml2-utils
+APT_PKGS := libpcap-dev netcat-openbsd nftables iproute2 ethtool tshark tcpdump libxml2-utils perl
 SRC := $(shell find src -name '*.ts' 2>/dev/null)
 
 .PHONY: all setup deps build test test-unit demo clean help bench bench-deps flake
