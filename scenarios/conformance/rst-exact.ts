@@ -1,0 +1,25 @@
+/**
+ * A RST whose sequence number is exactly RCV.NXT resets the connection, silently; a later
+ * segment on that 4-tuple reaches only the listener, which refuses it with a RST
+ * (seq = SEG.ACK). RFC 5961 §3.2: "If the RST bit is set and the sequence number exactly
+ * matches the next expected sequence number (RCV.NXT), then TCP MUST reset the connection."
+ * RFC 9293 §3.10.7.2 (LISTEN, an ACK): <SEQ=SEG.ACK><CTL=RST>.
+ */
+import { scenario, send, expect, silence } from 'tcpcraft';
+
+export default scenario({
+  name: 'rst-exact',
+  description: 'RST at exactly RCV.NXT: the connection is gone; data afterwards gets a RST',
+  rfc: 'RFC 5961 §3.2; RFC 9293 §3.10.7.4, §3.10.7.2',
+  peer: { host: '10.77.0.2', port: 9 },
+  steps: [
+    send('S'),
+    expect('SA', { seq: 0, ack: 1 }),
+    send('A'),
+    send('R', { seq: 1 }),
+    silence(300),
+    send('PA', { seq: 1, ack: 1, payload: 'anyone there?\n' }),
+    // The listener answers the ACK with <SEQ=SEG.ACK><CTL=RST>: seq 1 relative to the old ISN.
+    expect('R', { seq: 1, len: 0, within: 500 }),
+  ],
+});
