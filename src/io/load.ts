@@ -23,11 +23,15 @@ let target;
 export function initialize(data) { target = data.target; }
 export async function resolve(specifier, context, next) {
   if (specifier === 'tcpcraft') return { url: target, shortCircuit: true };
-  return next(specifier, context);
+  const r = await next(specifier, context);
+  // TypeScript outside an ESM package would be compiled to CommonJS: scenarios are ES modules.
+  if (/\\.(ts|mts)(\\?|$)/.test(r.url) && r.url.startsWith('file:') && r.format !== 'module') return { ...r, format: 'module' };
+  return r;
 }`;
 
 let hookRegistered = false;
 
+/** Registers the resolution of 'tcpcraft' (and ESM for .ts files) once per process. */
 function registerHook(): void {
   if (hookRegistered) return;
   register(`data:text/javascript,${encodeURIComponent(HOOK)}`, { data: { target: ownEntry() } });
@@ -48,5 +52,8 @@ export async function loadScenario(file: string): Promise<Scenario> {
     const e = err as Error;
     throw new ScenarioError(`${file}: cannot load the scenario: ${e.message.split('\n')[0]}`, file);
   }
-  return validateScenario(mod.default, file);
+  // A file that still compiled to CommonJS (a .cts, say) comes back as { default: module.exports }.
+  let value = mod.default;
+  if (typeof value === 'object' && value !== null && 'default' in value && !('steps' in value)) value = (value as { default: unknown }).default;
+  return validateScenario(value, file);
 }
