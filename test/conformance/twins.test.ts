@@ -110,9 +110,9 @@ describe('conformance scenarios and their mutated twins @live', function () {
     const runs = [...files.map((f) => ({ kind: 'original', f, path: join(DIR, f) })), ...TWINS.map((t) => ({ kind: 'twin', f: t.file, path: join(tmp, t.file) }))];
     await pool(runs, JOBS, async (r) => {
       let res = await tcpcraftIn(lab.cfg, 'client', ['run', r.path, '--no-ladder'], 60_000);
-      // A load failure (exit 2) is never a verdict: it happens when dist/ is being rebuilt at
-      // that moment (tsc rewrites files in place). Retry such runs, at most twice.
-      for (let k = 0; k < 2 && res.code === 2 && res.stderr.includes('cannot load the scenario'); k++) {
+      // Exit 2 (environment or load error) is never a verdict: it happens when dist/ is being
+      // rebuilt at that moment (tsc rewrites its files in place). Retry such runs, at most 3 times.
+      for (let k = 0; k < 3 && res.code === 2; k++) {
         await new Promise((done) => setTimeout(done, 2000));
         res = await tcpcraftIn(lab.cfg, 'client', ['run', r.path, '--no-ladder'], 60_000);
       }
