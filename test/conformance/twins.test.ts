@@ -102,8 +102,6 @@ describe('conformance scenarios and their mutated twins @live', function () {
     spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], { cwd: ROOT, encoding: 'utf8' });
     if (!existsSync(join(ROOT, 'dist/cli/main.js'))) throw new Error('dist/cli/main.js was not built');
     tmp = mkdtempSync(join(tmpdir(), 'tcpcraft-twins-'));
-    // Scenario files outside the package need an ESM scope to resolve 'tcpcraft'.
-    writeFileSync(join(tmp, 'package.json'), '{ "type": "module" }\n');
     for (const t of TWINS) writeFileSync(join(tmp, t.file), twinSource(t));
     await lab.up();
     const files = readdirSync(DIR).filter((f) => f.endsWith('.ts')).sort();
