@@ -18,7 +18,7 @@ export default scenario({
     send('S'),
     expect('SA', { seq: 0, ack: 1 }),
     send('A'),
-    send('PA', { payload: DATA, tcp: { checksum: 0x1bad } }),
+    send('PA', { payload: DATA, tcp: { checksum: 'bad' } }),
     // A delayed ACK would come within 200 ms (Linux) or 500 ms (RFC 1122): wait longer.
     silence(700),
     send('PA', { seq: 1, payload: DATA }),

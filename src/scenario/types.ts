@@ -70,7 +70,8 @@ export interface IpOverrides {
   readonly version?: number;
   readonly ihl?: number;
   readonly totalLength?: number;
-  readonly checksum?: number;
+  /** A number sent as given, or `'bad'`: the right checksum with one bit flipped. */
+  readonly checksum?: number | 'bad';
   readonly options?: Uint8Array;
 }
 
@@ -83,7 +84,8 @@ export interface TcpOverrides {
   readonly dataOffset?: number;
   /** The three reserved bits (0..7). */
   readonly reserved?: number;
-  readonly checksum?: number;
+  /** A number sent as given, or `'bad'`: the right checksum with one bit flipped (never verifies). */
+  readonly checksum?: number | 'bad';
 }
 
 /** Fields of a segment to send. Anything left out gets its default. */

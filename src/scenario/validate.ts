@@ -198,7 +198,7 @@ function checkSend(fail: Check, f: SendFields): void {
     intIn(fail, 'tcp.ack', f.tcp.ack, 0, 0xffff_ffff);
     intIn(fail, 'tcp.dataOffset', f.tcp.dataOffset, 0, 15);
     intIn(fail, 'tcp.reserved', f.tcp.reserved, 0, 7);
-    intIn(fail, 'tcp.checksum', f.tcp.checksum, 0, 0xffff);
+    if (f.tcp.checksum !== 'bad') intIn(fail, 'tcp.checksum', f.tcp.checksum, 0, 0xffff);
   }
   if (f.ip !== undefined) {
     if (!isObject(f.ip)) throw fail('ip', 'must be an object of raw IPv4 header values');
@@ -214,7 +214,7 @@ function checkSend(fail: Check, f: SendFields): void {
     intIn(fail, 'ip.version', ip.version, 0, 15);
     intIn(fail, 'ip.ihl', ip.ihl, 0, 15);
     intIn(fail, 'ip.totalLength', ip.totalLength, 0, 0xffff);
-    intIn(fail, 'ip.checksum', ip.checksum, 0, 0xffff);
+    if (ip.checksum !== 'bad') intIn(fail, 'ip.checksum', ip.checksum, 0, 0xffff);
     if (ip.options !== undefined) {
       if (!(ip.options instanceof Uint8Array) || ip.options.length > 40) throw fail('ip.options', 'must be at most 40 raw bytes');
       ipHeader += ip.options.length;

@@ -80,8 +80,8 @@ export interface Ipv4Spec {
   readonly ttl?: number;
   /** Default 6 (TCP). */
   readonly protocol?: number;
-  /** Default `'auto'`. */
-  readonly checksum?: number | 'auto';
+  /** Default `'auto'`; `'bad'` flips the lowest bit of the computed value (never verifies). */
+  readonly checksum?: number | 'auto' | 'bad';
   /** Raw option bytes (should be a multiple of 4 long). Default none. */
   readonly options?: Uint8Array;
 }
@@ -171,7 +171,7 @@ export function emitIpv4Header(spec: Ipv4Spec, segmentLength: number, buf: Uint8
   view.setUint16(offset + Ipv4Field.FLAGS_FRAGMENT, (((spec.flags ?? IpFlag.DF) & 0x07) << 13) | ((spec.fragmentOffset ?? 0) & 0x1fff));
   buf[offset + Ipv4Field.TTL] = spec.ttl ?? 64;
   buf[offset + Ipv4Field.PROTOCOL] = spec.protocol ?? PROTO_TCP;
-  view.setUint16(offset + Ipv4Field.CHECKSUM, spec.checksum === undefined || spec.checksum === 'auto' ? 0 : spec.checksum);
+  view.setUint16(offset + Ipv4Field.CHECKSUM, typeof spec.checksum === 'number' ? spec.checksum : 0);
   view.setUint32(offset + Ipv4Field.SRC, src);
   view.setUint32(offset + Ipv4Field.DST, dst);
   if (spec.options) buf.set(spec.options, offset + Ipv4Field.OPTIONS);

@@ -53,11 +53,13 @@ export function buildPacket(spec: PacketSpec): Uint8Array {
   emitIpv4Header(spec.ip, tcpLength + payload.length, buf, 0, view);
   emitTcpHeader(spec.tcp, buf, ipLength, view, tcpLength);
   if (payload.length) buf.set(payload, ipLength + tcpLength);
-  if (spec.tcp.checksum === undefined || spec.tcp.checksum === 'auto') {
-    view.setUint16(ipLength + TcpField.CHECKSUM, tcpChecksum(buf, ipLength));
+  // A checksum one bit off the right one can never verify (the ones'-complement sum then
+  // misses 0xffff by exactly one), unlike a fixed wrong number, which is right once in 65536.
+  if (typeof spec.tcp.checksum !== 'number') {
+    view.setUint16(ipLength + TcpField.CHECKSUM, tcpChecksum(buf, ipLength) ^ (spec.tcp.checksum === 'bad' ? 1 : 0));
   }
-  if (spec.ip.checksum === undefined || spec.ip.checksum === 'auto') {
-    view.setUint16(Ipv4Field.CHECKSUM, ipv4HeaderChecksum(buf, ipLength));
+  if (typeof spec.ip.checksum !== 'number') {
+    view.setUint16(Ipv4Field.CHECKSUM, ipv4HeaderChecksum(buf, ipLength) ^ (spec.ip.checksum === 'bad' ? 1 : 0));
   }
   return buf;
 }

@@ -81,8 +81,11 @@ export interface TcpSpec {
   readonly options?: readonly TcpOption[] | Uint8Array;
   /** Default `'auto'`: header length / 4. */
   readonly dataOffset?: number | 'auto';
-  /** Default `'auto'`: computed over pseudo-header, header and payload. */
-  readonly checksum?: number | 'auto';
+  /**
+   * Default `'auto'`: computed over pseudo-header, header and payload. `'bad'`: the computed value
+   * with its lowest bit flipped, a checksum that never verifies. A number is sent as given.
+   */
+  readonly checksum?: number | 'auto' | 'bad';
 }
 
 /** Length of the option area a spec produces: raw bytes as given, or values padded to 4 bytes. */
@@ -110,7 +113,7 @@ export function emitTcpHeader(spec: TcpSpec, buf: Uint8Array, offset: number, vi
   buf[offset + TcpField.OFFSET_RESERVED_NS] = ((dataOffset & 0x0f) << 4) | (((spec.reserved ?? 0) & 0x07) << 1) | ((spec.flags >> 8) & 1);
   buf[offset + TcpField.FLAGS] = spec.flags & 0xff;
   view.setUint16(offset + TcpField.WINDOW, spec.window ?? 65535);
-  view.setUint16(offset + TcpField.CHECKSUM, spec.checksum === undefined || spec.checksum === 'auto' ? 0 : spec.checksum);
+  view.setUint16(offset + TcpField.CHECKSUM, typeof spec.checksum === 'number' ? spec.checksum : 0);
   view.setUint16(offset + TcpField.URGENT, spec.urgent ?? 0);
   const start = offset + TCP_MIN_HEADER;
   const options = spec.options;
