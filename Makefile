@@ -5,7 +5,8 @@ SHELL := /bin/bash
 NODE_BIN := node_modules/.bin
 # Debian packages tcpcraft and its tests use: libpcap for the sniffer (and to build `cap`),
 # nftables for the kernel-RST guard, iproute2 + ethtool for the lab, netcat-openbsd as the real
-# server, tshark as the independent checksum and pcap oracle, tcpdump for capturing fixtures.
+# server, tshark as the independent checksum and pcap oracle, tcpdump for capturing fixtures,
+# xmllint (libxml2-utils) to validate JUnit reports and prove (perl) to read TAP.
 APT_PKGS := libpcap-dev netcat-openbsd nftables iproute2 ethtool tshark tcpdump libxml2-utils perl
 SRC := $(shell find src -name '*.ts' 2>/dev/null)
 

@@ -10,10 +10,12 @@
  * - The kernel snaplen is fixed at 65535; `snaplen` here is the size of the shared copy buffer,
  *   so longer frames are cut to `snaplen` bytes (like a pcap snaplen).
  * - The 'packet' event carries only (length, truncated): no pcap timestamp. See {@link Sniffer}.
- * - A failed `Cap#open` (bad filter, no permission...) leaves a half-built native object whose
- *   garbage collection aborts the process (uv_poll_stop on a never-started poll handle). So we
- *   validate before opening (interface exists, filter compiles with `tcpdump -d`), and any object
- *   whose open still failed is pinned in {@link quarantine} for the life of the process.
+ * - The addon's libuv poll handle lives inside the native object and `close()` only stops it,
+ *   never `uv_close`s it: when the object is garbage-collected the loop keeps a pointer into freed
+ *   memory, which aborts the process then or at exit ("free(): invalid pointer"). A failed open
+ *   does the same sooner. So every Cap object, opened, closed or failed, is pinned in
+ *   {@link pinned} for the life of the process (a few hundred bytes each; one per capture), and
+ *   filters are validated before opening (interface exists, filter compiles with `tcpdump -d`).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -75,10 +77,10 @@ const LINK_TYPES: Readonly<Record<string, number>> = {
 };
 
 /**
- * Cap objects whose open() failed, pinned so they are never garbage-collected (see above). The
- * only process-wide state of this module; it grows only when opening a capture fails.
+ * Every Cap object this process made, pinned so none is ever garbage-collected (see above). The
+ * only process-wide state of this module; it grows by one per capture opened.
  */
-const quarantine: unknown[] = [];
+const pinned: unknown[] = [];
 
 /** Compile `filter` for `iface` with `tcpdump -d` (same libpcap); returns its error text, or undefined if fine or tcpdump is absent. */
 function filterError(iface: string, filter: string): string | undefined {
@@ -106,7 +108,7 @@ function loadCap(): CapModule {
 /**
  * Open a `cap` handle on `iface` with `filter` (internal, shared with src/io/link.ts): loads the
  * addon, checks the interface exists and the filter compiles, and pins a Cap whose open failed in
- * {@link quarantine} (its GC would abort node). Throws an {@link EnvError} for missing libpcap/cap,
+ * {@link pinned} (its GC would abort node). Throws an {@link EnvError} for missing libpcap/cap,
  * privileges or interface; a plain Error for a bad filter.
  */
 export function openCap(iface: string, filter: string, bufferSize: number, shared: Buffer, checkFilter = true): { cap: CapInstance; linkName: string } {
@@ -117,10 +119,10 @@ export function openCap(iface: string, filter: string, bufferSize: number, share
   const bad = checkFilter ? filterError(iface, filter) : undefined;
   if (bad !== undefined) throw new Error(`could not start capturing on ${iface} with filter '${filter}': ${bad}`);
   const cap = new Cap();
+  pinned.push(cap);
   try {
     return { cap, linkName: cap.open(iface, filter, bufferSize, shared) };
   } catch (err) {
-    quarantine.push(cap);
     const msg = messageOf(err);
     if (/not permitted|permission|EPERM/i.test(msg)) {
       throw new EnvError(`capturing on ${iface} needs root or CAP_NET_RAW (${msg}): run tcpcraft with sudo.`, { cause: err });
