@@ -165,7 +165,7 @@ async function runCommand(file: string, o: RunOptions): Promise<number> {
     };
     const cfg = { file, flow, localIsn, connections: setup.connections, ...(o.timeout ? { timeoutMs: o.timeout } : {}) };
     // Warm the live path up in memory first, so the first reaction is not paid in compile time.
-    await rehearse(sc, cfg);
+    await rehearse(sc, cfg, { linkType: sniffer.linkType });
     // --timeout replaces the scenario's default wait (a step's own timeout still wins); the run
     // config's timeoutMs alone would only apply when the scenario sets none.
     const run = o.timeout ? { ...sc, timeout: o.timeout } : sc;

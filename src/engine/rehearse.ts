@@ -30,8 +30,24 @@ function instantClock(startUs: bigint): Clock {
 
 const full = (f: FlowSpec, fallback: Flow): Flow => (isComplete(f) ? f : { ...f, peerIp: fallback.peerIp, peerPort: fallback.peerPort });
 
+/** What the live capture will look like, so the rehearsal takes the same code paths. */
+export interface RehearsalOptions {
+  /** Link type of the live capture (default raw IP); Ethernet frames get a 14-byte header. */
+  readonly linkType?: number;
+}
+
+/** The frame a capture of `linkType` would hold for an IPv4 packet. */
+function frameOf(packet: Uint8Array, linkType: number): Uint8Array {
+  if (linkType !== LinkType.ETHERNET) return packet;
+  const frame = new Uint8Array(14 + packet.length);
+  frame[12] = 0x08; // ethertype IPv4; the MAC addresses do not matter here
+  frame.set(packet, 14);
+  return frame;
+}
+
 /** Runs `sc` against its model peer in memory (bounded by the scenario itself); never throws. */
-export async function rehearse(sc: Scenario, cfg: RunConfig): Promise<void> {
+export async function rehearse(sc: Scenario, cfg: RunConfig, opts: RehearsalOptions = {}): Promise<void> {
+  const linkType = opts.linkType === LinkType.ETHERNET ? LinkType.ETHERNET : LinkType.RAW;
   try {
     const flow = full(cfg.flow, { localIp: cfg.flow.localIp, localPort: cfg.flow.localPort, peerIp: '192.0.2.1', peerPort: 40000 });
     const connections = Object.fromEntries(Object.entries(cfg.connections ?? {}).map(([n, c]) => [n, { flow: full(c.flow, flow), localIsn: c.localIsn, peerIsn: 1 }]));
@@ -42,13 +58,15 @@ export async function rehearse(sc: Scenario, cfg: RunConfig): Promise<void> {
     // Hand over the model's segments up to the next one we are to send.
     const deliver = (): void => {
       while (next < script.length && script[next]!.view.dir === 'in') {
-        frames.push({ data: script[next]!.view.packet.bytes, linkType: LinkType.RAW, timestampUs: clock.wallUs() });
+        frames.push({ data: frameOf(script[next]!.view.packet.bytes, linkType), linkType, timestampUs: clock.wallUs() });
         next += 1;
       }
     };
     deliver();
     const link = {
-      send: async (): Promise<void> => {
+      send: async (packet: Uint8Array): Promise<void> => {
+        // A live capture sees our own segments too: the run must recognise and skip them.
+        frames.push({ data: frameOf(packet, linkType), linkType, timestampUs: clock.wallUs() });
         if (next < script.length && script[next]!.view.dir === 'out') next += 1;
         deliver();
       },
