@@ -287,7 +287,8 @@ async function floodBench(o: BenchOptions, cfg: LabConfig, peers: Peers, exes: M
   const secs = String(o.floodSeconds);
   const bound = Math.ceil(o.floodSeconds * 1000) + 10_000;
   const tools: Array<[string, readonly string[]]> = [
-    ['tcpcraft', [process.execPath, join(ROOT, 'bin/tcpcraft.js'), 'flood', `S@${dst}:${FLOOD_PORT}`, '--count', String(o.floodCount), '--duration', secs, '--vary', 'sport']],
+    ['tcpcraft', [process.execPath, join(ROOT, 'bin/tcpcraft.js'), 'flood', `S@${dst}:${FLOOD_PORT}`, '--count', String(o.floodCount), '--duration', secs, '--vary', 'sport', '--link-layer']],
+    ['tcpcraft (raw socket)', [process.execPath, join(ROOT, 'bin/tcpcraft.js'), 'flood', `S@${dst}:${FLOOD_PORT}`, '--count', String(o.floodCount), '--duration', secs, '--vary', 'sport']],
   ];
   // hping3 --flood has no count or duration of its own: `timeout` bounds it (a child we started).
   if (peers.hping3) tools.push(['hping3 --flood', ['timeout', '-s', 'INT', '-k', '2', secs, 'hping3', '--flood', '-q', '-S', '-p', String(FLOOD_PORT), dst]]);

@@ -5,7 +5,8 @@ import { Cleanups } from '../io/cleanup.js';
 import { EnvError } from '../io/errors.js';
 import { checkLabOnly, openFloodSender } from '../io/flood.js';
 import { loadScenario } from '../io/load.js';
-import { routeTo } from '../io/route.js';
+import { openLinkSender } from '../io/link.js';
+import { interfaceWithAddress, routeTo } from '../io/route.js';
 import { DEFAULT_WINDOW } from '../engine/plan.js';
 import { buildSend } from '../engine/segment.js';
 import { initialState } from '../engine/state.js';
@@ -24,6 +25,7 @@ interface FloodOptions {
   window?: number;
   vary: string;
   json?: boolean;
+  linkLayer?: boolean;
 }
 
 function durationOption(v: string): number {
@@ -41,13 +43,14 @@ function parseVary(text: string): Vary {
 }
 
 /** The packet to flood: from `FLAGS@HOST:PORT`, or from the first send step of a scenario file. */
-async function packetSpec(target: string, o: FloodOptions): Promise<{ spec: PacketSpec; dst: string }> {
+async function packetSpec(target: string, o: FloodOptions): Promise<{ spec: PacketSpec; dst: string; src: string }> {
   const isn = o.isn ?? randomIsn();
   const seg = parseSegmentSpec(target);
   if (seg) {
     const src = o.src ?? (await routeTo(seg.host)).src;
     return {
       dst: seg.host,
+      src,
       spec: { ip: { src, dst: seg.host }, tcp: { srcPort: o.sport ?? randomPort(), dstPort: seg.port, seq: isn, ack: 0, flags: seg.flags, window: o.window ?? DEFAULT_WINDOW } },
     };
   }
@@ -64,7 +67,7 @@ async function packetSpec(target: string, o: FloodOptions): Promise<{ spec: Pack
   const flow = { localIp: src, localPort: o.sport ?? sc.local?.port ?? randomPort(), peerIp: peer.host, peerPort: peer.port };
   const built = buildSend(step, initialState(isn), flow, { window: o.window ?? sc.window ?? DEFAULT_WINDOW });
   if (!built.ok) throw new RangeError(`${target}: step ${index + 1} cannot be flooded on its own (${built.field}: ${built.problem}).`);
-  return { spec: built.spec, dst: peer.host };
+  return { spec: built.spec, dst: peer.host, src };
 }
 
 function report(r: FloodResult, json: boolean): string {
@@ -79,16 +82,24 @@ async function floodCommand(target: string, o: FloodOptions): Promise<void> {
   const cfg = { count: o.count, durationS: o.duration, ...(o.rate !== undefined ? { rate: o.rate } : {}) };
   checkFloodConfig(cfg);
   const vary = parseVary(o.vary);
-  const { spec, dst } = await packetSpec(target, o);
+  const { spec, dst, src } = await packetSpec(target, o);
   await checkLabOnly(dst);
   const template = new FloodTemplate(spec, vary);
   const cleanups = new Cleanups();
   const abort = new AbortController();
   const result = await cleanups.guarded(async () => {
-    const sender = openFloodSender();
-    cleanups.add('close the raw socket', () => sender.close());
+    let trySend: (p: Uint8Array) => boolean;
+    if (o.linkLayer) {
+      const link = await openLinkSender({ iface: await interfaceWithAddress(src), peerIp: dst });
+      cleanups.add('close the link-layer sender', () => link.close());
+      trySend = (p) => link.trySend(p);
+    } else {
+      const sender = openFloodSender();
+      cleanups.add('close the raw socket', () => sender.close());
+      trySend = (p) => sender.trySend(p, dst);
+    }
     cleanups.add('stop the flood', () => abort.abort());
-    return flood(cfg, (i) => template.next(i), (p) => sender.trySend(p, dst), undefined, abort.signal);
+    return flood(cfg, (i) => template.next(i), trySend, undefined, abort.signal);
   });
   process.stdout.write(report(result, o.json === true));
 }
@@ -107,6 +118,7 @@ export function registerFloodCommand(program: Command): void {
     .option('--isn <n>', 'sequence number of the (first) segment (default: random)', isnOption)
     .option('--window <n>', 'window of the segment', intOption('--window', 0, 65535))
     .option('--json', 'print the result as one JSON object')
+    .option('--link-layer', 'inject whole frames through libpcap instead of the raw IP socket (skips the local IP output path: faster)')
     .addHelpText('after', `
 For load tests IN THE LAB ONLY. tcpcraft refuses to flood from the machine's own network
 namespace (except to 127.0.0.0/8), from a namespace with a default route, or through a gateway:

@@ -40,6 +40,11 @@ export interface LinkSender {
   readonly peerMac: string | undefined;
   /** Send `ipPacket` (IPv4 header + TCP segment, exactly as built) in one frame; resolves once libpcap took it. */
   send(ipPacket: Uint8Array): Promise<void>;
+  /**
+   * Send at once, synchronously, reusing one frame buffer (for floods): true when libpcap took
+   * the frame, false when the interface queue is full (try again). Throws on any other error.
+   */
+  trySend(ipPacket: Uint8Array): boolean;
   /** Release the libpcap handle; later sends reject. Idempotent. */
   close(): void;
 }
@@ -134,11 +139,31 @@ export async function openLinkSender(opts: LinkSenderOptions): Promise<LinkSende
   return makeLinkSender(cap, opts.iface, linkType, peerMac, header);
 }
 
+const QUEUE_FULL = /No buffer space|ENOBUFS|temporarily unavailable|EAGAIN/i;
+
 function makeLinkSender(cap: CapInstance, iface: string, linkType: number, peerMac: string | undefined, header: Uint8Array): LinkSender {
   let closed = false;
+  let scratch = Buffer.alloc(header.length + 1514);
+  scratch.set(header, 0);
   return {
     linkType,
     peerMac,
+    trySend(ipPacket: Uint8Array): boolean {
+      if (closed) throw new Error(`cannot send on ${iface}: the link-layer sender is closed.`);
+      const length = header.length + ipPacket.length;
+      if (length > scratch.length) {
+        scratch = Buffer.alloc(length);
+        scratch.set(header, 0);
+      }
+      scratch.set(ipPacket, header.length);
+      try {
+        cap.send(scratch, length);
+        return true;
+      } catch (err) {
+        if (QUEUE_FULL.test(messageOf(err))) return false;
+        throw new Error(`injecting a ${length}-byte frame on ${iface} failed: ${messageOf(err)}`, { cause: err });
+      }
+    },
     send(ipPacket: Uint8Array): Promise<void> {
       if (closed) return Promise.reject(new Error(`cannot send on ${iface}: the link-layer sender is closed.`));
       if (ipPacket.length < 20) {
