@@ -4,7 +4,7 @@
  * left `'auto'` and writes both checksums last, once; it never mutates its input.
  */
 import { ipv4HeaderChecksum, tcpChecksum, verifyIpv4Checksum, verifyTcpChecksum, type ChecksumStatus } from './checksum.js';
-import { copyBytes, invalid, ok, shift, truncated, type Parsed } from './errors.js';
+import { copyBytes, invalid, NO_BYTES, ok, shift, truncated, type Parsed } from './errors.js';
 import { emitIpv4Header, Ipv4Field, ipv4HeaderLength, parseIpv4Header, PROTO_TCP, type Ipv4Header, type Ipv4Spec } from './ipv4.js';
 import { emitTcpHeader, parseTcpHeader, TcpField, tcpHeaderLength, type TcpHeader, type TcpSpec } from './tcp.js';
 
@@ -45,7 +45,7 @@ function allocate(length: number): Uint8Array {
 
 /** Builds the bytes of an IPv4/TCP packet. Checksums marked `'auto'` are computed after every other byte. */
 export function buildPacket(spec: PacketSpec): Uint8Array {
-  const payload = spec.payload ?? new Uint8Array(0);
+  const payload = spec.payload ?? NO_BYTES;
   const ipLength = ipv4HeaderLength(spec.ip);
   const tcpLength = tcpHeaderLength(spec.tcp);
   const buf = allocate(ipLength + tcpLength + payload.length);
