@@ -27,17 +27,22 @@ help:
 
 setup: deps node_modules/.installed
 
-# Install only the Debian packages that are missing; needs root the first time.
-deps:
-	@missing=""; for p in $(APT_PKGS); do \
+# Installs only the Debian packages of $(1) that are missing (needs root the first time);
+# $(2) names the target to run again with sudo.
+define apt_install
+	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" != 0 ]; then echo "make setup: missing Debian packages:$$missing; run 'sudo make setup'" >&2; exit 2; fi; \
+	  if [ "$$(id -u)" != 0 ]; then echo "make $(2): missing Debian packages:$$missing; run 'sudo make $(2)'" >&2; exit 2; fi; \
 	  echo "installing:$$missing"; \
 	  export DEBIAN_FRONTEND=noninteractive; \
 	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 2; \
 	fi
+endef
+
+deps:
+	$(call apt_install,$(APT_PKGS),setup)
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -78,15 +83,7 @@ clean:
 BENCH_PKGS := python3-scapy hping3 nmap gcc libc6-dev
 
 bench-deps:
-	@missing=""; for p in $(BENCH_PKGS); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" != 0 ]; then echo "make bench-deps: missing Debian packages:$$missing; run 'sudo make bench-deps'" >&2; exit 2; fi; \
-	  echo "installing:$$missing"; \
-	  export DEBIAN_FRONTEND=noninteractive; \
-	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 2; \
-	fi
+	$(call apt_install,$(BENCH_PKGS),bench-deps)
 
 bench: build bench-deps
 	@if [ "$$(id -u)" != 0 ]; then echo "make bench needs root (namespaces, raw sockets): run 'sudo make bench'" >&2; exit 2; fi
