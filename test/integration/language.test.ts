@@ -6,32 +6,21 @@
  * server namespace as the oracle). Needs root.
  */
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labIfaces, labNamespaces, labNcOutput } from '../../src/io/lab.js';
 import { startTcpdump } from '../io/helpers/proc.js';
-import { outputOf, ROOT, runBounded, tcpcraftIn, testLab } from '../support/live.js';
+import { outputOf, ROOT, runBounded, tcpcraftIn, useLab } from '../support/live.js';
 import { guardTables, type JsonReport } from '../support/serve.js';
 
 const LOCAL = `${ROOT}test/integration/scenarios`;
 
 describe('the expectation language against the Linux stack @live', function () {
   this.timeout(180_000);
-  const lab = testLab();
-  let tmp: string;
-
-  before(async () => {
-    tmp = mkdtempSync(join(tmpdir(), 'tcpcraft-lang-'));
-    await lab.up();
-  });
-  after(async () => {
-    await lab.down();
-    rmSync(tmp, { recursive: true, force: true });
-  });
+  const lab = useLab('lang');
 
   async function runJson(file: string, extra: string[] = []) {
-    const json = join(tmp, `${file.replace(/\W/g, '_')}.json`);
+    const json = join(lab.tmp, `${file.replace(/\W/g, '_')}.json`);
     const r = await tcpcraftIn(lab.cfg, 'client', ['run', `${LOCAL}/${file}`, '--json', json, '--no-ladder', ...extra]);
     const report = r.code === 0 || r.code === 1 ? (JSON.parse(readFileSync(json, 'utf8')) as JsonReport & { failure: Record<string, unknown> | null }) : undefined;
     return { r, report };
@@ -39,7 +28,7 @@ describe('the expectation language against the Linux stack @live', function () {
 
   /** A capture in the server namespace while `fn` runs, read back with tshark `-T fields -e ...`. */
   async function captured(filter: string, fields: string[], fn: () => Promise<void>): Promise<string[][]> {
-    const cap = join(tmp, `cap-${Date.now()}.pcap`);
+    const cap = join(lab.tmp, `cap-${Date.now()}.pcap`);
     const capture = await startTcpdump(['ip', 'netns', 'exec', labNamespaces(lab.cfg).server], labIfaces(lab.cfg).server, filter, cap);
     try {
       await fn();

@@ -3,13 +3,12 @@
  * diagnostics, the kernel-RST guard's lifetime, and repeated runs. Needs root.
  */
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labExecArgv, labIfaces, labNamespaces, labNcOutput, startServer } from '../../src/io/lab.js';
 import { startTcpdump } from '../io/helpers/proc.js';
-import { outputOf, ROOT, runBounded, tcpcraftIn, testLab } from '../support/live.js';
+import { outputOf, ROOT, runBounded, tcpcraftIn, useLab, guardTables } from '../support/live.js';
 
 const NETCAT = `${ROOT}scenarios/netcat-5000.ts`;
 const DAYTIME = `${ROOT}scenarios/daytime-13.ts`;
@@ -28,29 +27,14 @@ interface JsonEvent {
 
 describe('live replay of the seed flows @live', function () {
   this.timeout(120_000);
-  const lab = testLab();
-  let tmp: string;
-
-  before(async () => {
-    tmp = mkdtempSync(join(tmpdir(), 'tcpcraft-live-'));
-    await lab.up();
-  });
-  after(async () => {
-    await lab.down();
-    rmSync(tmp, { recursive: true, force: true });
-  });
-
-  async function guardTables(): Promise<string[]> {
-    const r = await runBounded(labExecArgv(lab.cfg, 'client', ['nft', 'list', 'tables']), 5000);
-    return r.stdout.toString().split('\n').filter((l) => l.includes('tcpcraft_'));
-  }
+  const lab = useLab('live');
 
   it('netcat-5000 passes against the real nc, which receives exactly the payload; a server-side capture shows the seed numbers with good checksums', async () => {
     const before = labNcOutput(lab.cfg).length;
-    const cap = join(tmp, 'server.pcap');
+    const cap = join(lab.tmp, 'server.pcap');
     const ns = labNamespaces(lab.cfg);
     const capture = await startTcpdump(['ip', 'netns', 'exec', ns.server], labIfaces(lab.cfg).server, 'tcp port 5000', cap);
-    const json = join(tmp, 'netcat.json');
+    const json = join(lab.tmp, 'netcat.json');
     const r = await tcpcraftIn(lab.cfg, 'client', ['run', NETCAT, '--json', json, '--sport', '24491']);
     await capture.stop();
     expect(r.code, outputOf(r)).to.equal(0);
@@ -75,13 +59,13 @@ describe('live replay of the seed flows @live', function () {
       expect(row[5], `IP checksum of ${row.join(',')}`).to.equal('1');
       expect(row[6], `TCP checksum of ${row.join(',')}`).to.equal('1');
     }
-    expect(await guardTables()).to.deep.equal([]);
+    expect(await guardTables(lab.cfg)).to.deep.equal([]);
   });
 
   it('netcat-5000 passes when the server ACKs our FIN on its own (slow close) and when it folds the ACK into its FIN (nc)', async () => {
     const slow = await startServer(lab.cfg, 'slowclose', [process.execPath, `${ROOT}lab/delayclose.mjs`, lab.cfg.serverAddr, '5001', '300', '120'], { waitPort: 5001 });
     try {
-      const aloneJson = join(tmp, 'alone.json');
+      const aloneJson = join(lab.tmp, 'alone.json');
       const a = await tcpcraftIn(lab.cfg, 'client', ['run', NETCAT, '--dport', '5001', '--json', aloneJson]);
       expect(a.code, outputOf(a)).to.equal(0);
       const alone = JSON.parse(readFileSync(aloneJson, 'utf8')) as { events: JsonEvent[] };
@@ -91,7 +75,7 @@ describe('live replay of the seed flows @live', function () {
     } finally {
       await slow.stop();
     }
-    const mergedJson = join(tmp, 'merged.json');
+    const mergedJson = join(lab.tmp, 'merged.json');
     const m = await tcpcraftIn(lab.cfg, 'client', ['run', NETCAT, '--json', mergedJson]);
     expect(m.code, outputOf(m)).to.equal(0);
     const merged = JSON.parse(readFileSync(mergedJson, 'utf8')) as { events: JsonEvent[] };
@@ -100,7 +84,7 @@ describe('live replay of the seed flows @live', function () {
   });
 
   it('daytime-13 passes against the real daytime service with the video numbers', async () => {
-    const json = join(tmp, 'daytime.json');
+    const json = join(lab.tmp, 'daytime.json');
     const r = await tcpcraftIn(lab.cfg, 'client', ['run', DAYTIME, '--json', json]);
     expect(r.code, outputOf(r)).to.equal(0);
     const report = JSON.parse(readFileSync(json, 'utf8')) as { events: JsonEvent[] };
@@ -110,7 +94,7 @@ describe('live replay of the seed flows @live', function () {
   });
 
   it('a wrong expected ack exits 1 naming file:line, the field, and both values relative and raw', async () => {
-    const json = join(tmp, 'wrong.json');
+    const json = join(lab.tmp, 'wrong.json');
     const r = await tcpcraftIn(lab.cfg, 'client', ['run', `${LOCAL}/wrong-ack.ts`, '--isn', '1000', '--json', json]);
     expect(r.code, outputOf(r)).to.equal(1);
     const out = r.stdout.toString();
@@ -118,7 +102,7 @@ describe('live replay of the seed flows @live', function () {
     expect(out).to.include('ack: expected 2 (raw 1002) vs actual 1 (raw 1001)');
     expect(out).to.match(/actual: +expect\('SA', \{ seq: 0, ack: 1, window: \d+, options: \[mss\(1460\)/);
     expect(out).to.match(/cleanup RST/);
-    expect(await guardTables()).to.deep.equal([]);
+    expect(await guardTables(lab.cfg)).to.deep.equal([]);
   });
 
   it('SIGINT stops a run: exit 130, the guard is removed and the server connection is reset', async () => {
@@ -133,13 +117,13 @@ describe('live replay of the seed flows @live', function () {
       if (!established) await new Promise((r) => setTimeout(r, 100));
     }
     expect(established, 'connection established before SIGINT').to.equal(true);
-    expect((await guardTables()).length).to.equal(1);
+    expect((await guardTables(lab.cfg)).length).to.equal(1);
     child.kill('SIGINT');
     const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     const code = await exited;
     clearTimeout(killer);
     expect(code).to.equal(130);
-    expect(await guardTables()).to.deep.equal([]);
+    expect(await guardTables(lab.cfg)).to.deep.equal([]);
     const ss = await runBounded(labExecArgv(lab.cfg, 'server', ['ss', '-Htn', 'dport', '= :40123']), 5000);
     expect(ss.stdout.toString().trim(), 'the server connection was reset').to.equal('');
   });
@@ -153,20 +137,20 @@ describe('live replay of the seed flows @live', function () {
     const exited = new Promise<void>((r) => child.on('close', () => r()));
     let tables: string[] = [];
     for (let i = 0; i < 50 && tables.length === 0; i++) {
-      tables = await guardTables();
+      tables = await guardTables(lab.cfg);
       if (tables.length === 0) await new Promise((r) => setTimeout(r, 100));
     }
     expect(tables.length).to.equal(1);
     child.kill('SIGKILL');
     await exited;
-    expect(await guardTables()).to.deep.equal(tables);
+    expect(await guardTables(lab.cfg)).to.deep.equal(tables);
     const r = await tcpcraftIn(lab.cfg, 'client', ['run', DAYTIME]);
     expect(r.code, outputOf(r)).to.equal(0);
-    expect(await guardTables()).to.deep.equal([]);
+    expect(await guardTables(lab.cfg)).to.deep.equal([]);
   });
 
   it('a RST the scenario sends on purpose passes the guard and reaches the server', async () => {
-    const cap = join(tmp, 'rst.pcap');
+    const cap = join(lab.tmp, 'rst.pcap');
     const ns = labNamespaces(lab.cfg);
     const capture = await startTcpdump(['ip', 'netns', 'exec', ns.server], labIfaces(lab.cfg).server, 'tcp port 5000 and tcp[tcpflags] & tcp-rst != 0', cap);
     const r = await tcpcraftIn(lab.cfg, 'client', ['run', `${LOCAL}/own-rst.ts`, '--sport', '40999']);

@@ -6,12 +6,11 @@
  * Needs root.
  */
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labExecArgv } from '../../src/io/lab.js';
 import type { Finished } from '../io/helpers/proc.js';
-import { outputOf, ROOT, runBounded, testLab } from '../support/live.js';
+import { outputOf, ROOT, runBounded, useLab } from '../support/live.js';
 import { guardTables, startTcpcraft, type JsonReport } from '../support/serve.js';
 
 const DAYTIME = `${ROOT}scenarios/daytime-13-server.ts`;
@@ -24,21 +23,11 @@ const ladder = (r: JsonReport): string[] => r.events.map((e) => `${e.dir === 'in
 
 describe('the server role against real nc clients @live', function () {
   this.timeout(600_000);
-  const lab = testLab();
-  let tmp: string;
-
-  before(async () => {
-    tmp = mkdtempSync(join(tmpdir(), 'tcpcraft-server-'));
-    await lab.up();
-  });
-  after(async () => {
-    await lab.down();
-    rmSync(tmp, { recursive: true, force: true });
-  });
+  const lab = useLab('server');
 
   /** One run of a server scenario against a client command; returns both outcomes and the report. */
   async function serve(file: string, client: () => Promise<Finished>, i: number) {
-    const json = join(tmp, `serve-${i}.json`);
+    const json = join(lab.tmp, `serve-${i}.json`);
     const running = await startTcpcraft(lab.cfg, ['run', file, '--src', lab.cfg.clientAddr, '--timeout', '10000', '--json', json, '--no-ladder']);
     const c = await client();
     const t = await running.done;
@@ -95,7 +84,7 @@ describe('the server role against real nc clients @live', function () {
   });
 
   it('no client within --timeout: exit 1 (timeout at the SYN), nothing sent, the guard removed', async () => {
-    const json = join(tmp, 'noclient.json');
+    const json = join(lab.tmp, 'noclient.json');
     const running = await startTcpcraft(lab.cfg, ['run', DAYTIME, '--src', lab.cfg.clientAddr, '--timeout', '500', '--json', json]);
     const t = await running.done;
     expect(t.code, outputOf(t)).to.equal(1);
@@ -106,7 +95,7 @@ describe('the server role against real nc clients @live', function () {
   });
 
   it("--timeout overrides the scenario's timeout (the wait for the client's SYN)", async () => {
-    const json = join(tmp, 'patient.json');
+    const json = join(lab.tmp, 'patient.json');
     const started = Date.now();
     const running = await startTcpcraft(lab.cfg, ['run', `${ROOT}test/integration/scenarios/server-patient.ts`, '--timeout', '700', '--json', json]);
     const t = await running.done;

@@ -8,11 +8,10 @@
  */
 import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labExecArgv } from '../../src/io/lab.js';
-import { outputOf, ROOT, runBounded, tcpcraftIn, testLab } from '../support/live.js';
+import { outputOf, ROOT, runBounded, tcpcraftIn, useLab, guardTables } from '../support/live.js';
 import { checkJunit } from './junit.js';
 
 const DIR = `${ROOT}test/suite/scenarios`;
@@ -32,22 +31,7 @@ interface JsonResult {
 
 describe('tcpcraft suite @live', function () {
   this.timeout(180_000);
-  const lab = testLab();
-  let tmp: string;
-
-  before(async () => {
-    tmp = mkdtempSync(join(tmpdir(), 'tcpcraft-suite-'));
-    await lab.up();
-  });
-  after(async () => {
-    await lab.down();
-    rmSync(tmp, { recursive: true, force: true });
-  });
-
-  async function guardTables(): Promise<string[]> {
-    const r = await runBounded(labExecArgv(lab.cfg, 'client', ['nft', 'list', 'tables']), 5000);
-    return r.stdout.toString().split('\n').filter((l) => l.includes('tcpcraft_'));
-  }
+  const lab = useLab('suite');
 
   /** Connections on the target that are neither listening nor cleanly closed (TIME-WAIT). */
   async function openOnTarget(): Promise<string[]> {
@@ -56,8 +40,8 @@ describe('tcpcraft suite @live', function () {
   }
 
   it('gives each scenario its verdict, prints failures with their diagnostic and the summary, exits 1, and writes JUnit and JSON', async () => {
-    const junit = join(tmp, 'small.xml');
-    const json = join(tmp, 'small.json');
+    const junit = join(lab.tmp, 'small.xml');
+    const json = join(lab.tmp, 'small.json');
     const r = await tcpcraftIn(lab.cfg, 'client', ['suite', DIR, '--lab', lab.cfg.name, '--jobs', '4', '--junit', junit, '--json', json], 60_000);
     const out = r.stdout.toString();
     expect(r.code, outputOf(r)).to.equal(1);
@@ -106,7 +90,7 @@ describe('tcpcraft suite @live', function () {
     const server = results[4]!;
     for (const x of results.slice(0, 4)) expect(x.endMs, `${x.name} ended before the server-role run`).to.be.at.most(server.startMs + 1);
 
-    expect(await guardTables()).to.deep.equal([]);
+    expect(await guardTables(lab.cfg)).to.deep.equal([]);
     expect(await openOnTarget()).to.deep.equal([]);
   });
 
@@ -128,12 +112,12 @@ describe('tcpcraft suite @live', function () {
     expect(r.stderr).to.match(/^3 passed, 3 failed, 1 expected failures$/m);
     expect(r.stderr).to.match(/^XPASS suite-xpass .*unexpected pass/m);
     expect(r.stderr).to.match(/^ERROR broken .*\n.*broken\.ts:7: step 1 \(send 'Q'\): flags: unknown flag letter 'Q'/m);
-    const f = join(tmp, 'suite.tap');
+    const f = join(lab.tmp, 'suite.tap');
     writeFileSync(f, tap);
     const p = spawnSync('prove', ['--exec', 'cat', f], { encoding: 'utf8' });
     expect(p.stdout, p.stdout).to.match(/Failed tests?:\s+3, 6-7/);
     expect(p.stdout).to.not.match(/Parse errors/);
-    expect(await guardTables()).to.deep.equal([]);
+    expect(await guardTables(lab.cfg)).to.deep.equal([]);
     expect(await openOnTarget()).to.deep.equal([]);
   });
 
@@ -153,7 +137,7 @@ describe('tcpcraft suite @live', function () {
   });
 
   it('--jobs 1 runs one scenario at a time; --dst replaces every peer host', async () => {
-    const json = join(tmp, 'serial.json');
+    const json = join(lab.tmp, 'serial.json');
     const files = [`${DIR}/a-pass-handshake.ts`, `${DIR}/b-pass-closed.ts`];
     const r = await tcpcraftIn(lab.cfg, 'client', ['suite', ...files, '--jobs', '1', '--json', json, '--dst', lab.cfg.serverAddr], 60_000);
     expect(r.code, outputOf(r)).to.equal(0);
@@ -176,13 +160,13 @@ describe('tcpcraft suite @live', function () {
       if (!established) await new Promise((r) => setTimeout(r, 100));
     }
     expect(established, 'connection established before SIGTERM').to.equal(true);
-    expect((await guardTables()).length).to.equal(1);
+    expect((await guardTables(lab.cfg)).length).to.equal(1);
     child.kill('SIGTERM');
     const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     const code = await exited;
     clearTimeout(killer);
     expect(code).to.equal(143);
-    expect(await guardTables()).to.deep.equal([]);
+    expect(await guardTables(lab.cfg)).to.deep.equal([]);
     expect(await openOnTarget()).to.deep.equal([]);
   });
 });

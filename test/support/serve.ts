@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { labExecArgv, type LabConfig } from '../../src/io/lab.js';
 import type { Finished } from '../io/helpers/proc.js';
-import { outputOf, ROOT, runBounded } from './live.js';
+import { guardTables, outputOf, ROOT, runBounded } from './live.js';
 
 export interface JsonEvent {
   kind: string;
@@ -26,11 +26,7 @@ export interface JsonReport {
   failure: unknown;
 }
 
-/** Nft guard tables of tcpcraft in `side`'s namespace. */
-export async function guardTables(cfg: LabConfig, side: 'client' | 'server' = 'client'): Promise<string[]> {
-  const r = await runBounded(labExecArgv(cfg, side, ['nft', 'list', 'tables']), 5000);
-  return r.stdout.toString().split('\n').filter((l) => l.includes('tcpcraft_'));
-}
+export { guardTables } from './live.js';
 
 /**
  * Starts `tcpcraft ARGS` in the lab's client namespace (killed by pid after `timeoutMs`), waits
