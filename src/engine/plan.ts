@@ -9,7 +9,7 @@ import { connOf, MAIN_CONN } from '../scenario/validate.js';
 import { buildPacket, parsePacket } from '../wire/packet.js';
 import type { Flow } from './flow.js';
 import { matchExpectation } from './match.js';
-import type { RunReport, TraceEvent } from './report.js';
+import { makeReport, type RunReport, type TraceEvent } from './report.js';
 import { buildModelAnswer, buildSend, type Built } from './segment.js';
 import { initialState, observe, viewOf, type ConnState } from './state.js';
 
@@ -100,19 +100,11 @@ export function plan(sc: Scenario, cfg: PlanConfig): RunReport {
       for (const [name, value] of matchExpectation(e, view, { isns: c.state.isns }).captures) captures.set(name, value);
     }
   });
-  const main = conns.get(MAIN_CONN)!;
-  const others = [...conns.values()].filter((c) => c.name !== MAIN_CONN);
-  return {
-    scenario: sc.name,
-    file: cfg.file,
-    ...(sc.role ? { role: sc.role } : {}),
-    flow: main.flow,
-    isns: main.state.isns,
-    ...(others.length ? { connections: others.map((c) => ({ name: c.name, flow: c.flow, isns: c.state.isns })) } : {}),
+  const [main, ...others] = [...conns.values()].map((c) => ({ name: c.name, flow: c.flow, isns: c.state.isns }));
+  return makeReport(sc, cfg.file, [main!, ...others], {
     events,
-    passed: true,
     leftovers: [],
     startedUs: cfg.startUs ?? 0n,
     durationMs: Number((t - (cfg.startUs ?? 0n)) / 1000n),
-  };
+  });
 }

@@ -1,5 +1,5 @@
 /** What a run or a plan produced: the events on the flow and the verdict. */
-import type { ExpectStep, Role, SilenceStep } from '../scenario/types.js';
+import type { ExpectStep, Role, Scenario, SilenceStep } from '../scenario/types.js';
 import type { Flow } from './flow.js';
 import type { FieldDiff } from './match.js';
 import type { Isns } from './numbering.js';
@@ -68,4 +68,35 @@ export interface RunReport {
   readonly leftovers: readonly SegmentView[];
   readonly startedUs: bigint;
   readonly durationMs: number;
+}
+
+/** One connection's flow and ISNs, as a report lists it. */
+export interface ReportedConnection {
+  readonly name: string;
+  readonly flow: Flow;
+  readonly isns: Isns;
+}
+
+/** The report of `sc`: the first connection is the main one; no failure means it passed. */
+export function makeReport(
+  sc: Scenario,
+  file: string,
+  conns: readonly [ReportedConnection, ...ReportedConnection[]],
+  outcome: Pick<RunReport, 'events' | 'leftovers' | 'startedUs' | 'durationMs'> & { readonly failure?: Failure | undefined },
+): RunReport {
+  const [main, ...others] = conns;
+  return {
+    scenario: sc.name,
+    file,
+    ...(sc.role ? { role: sc.role } : {}),
+    flow: main.flow,
+    isns: main.isns,
+    ...(others.length ? { connections: others } : {}),
+    events: outcome.events,
+    passed: outcome.failure === undefined,
+    ...(outcome.failure ? { failure: outcome.failure } : {}),
+    leftovers: outcome.leftovers,
+    startedUs: outcome.startedUs,
+    durationMs: outcome.durationMs,
+  };
 }

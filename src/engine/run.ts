@@ -19,7 +19,7 @@ import { Flag } from '../wire/tcp.js';
 import { directionOf, isComplete, type Flow, type FlowSpec } from './flow.js';
 import { DEFAULT_TOLERANCE, matchExpectation, type FieldDiff, type MatchResult } from './match.js';
 import { DEFAULT_WINDOW, plan } from './plan.js';
-import type { Candidate, Failure, RunReport, TraceEvent } from './report.js';
+import { makeReport, type Candidate, type Failure, type RunReport, type TraceEvent } from './report.js';
 import { buildSend, needsLinkLayer } from './segment.js';
 import { hasStarted, initialState, isClosed, observe, viewOf, type ConnState, type SegmentView } from './state.js';
 import type { Clock, FrameQueue } from './queue.js';
@@ -365,22 +365,8 @@ export async function runScenario(sc: Scenario, cfg: RunConfig, deps: RunDeps): 
   const leftovers: SegmentView[] = [];
   for (const c of run.conns.values()) for (let v = await run.nextIncoming(c, 0); v; v = await run.nextIncoming(c, 0)) leftovers.push(v);
   if (cfg.cleanupRst !== false) await run.cleanup();
-  const main = run.conns.get(MAIN_CONN)!;
-  const others = [...run.conns.values()].filter((c) => c.name !== MAIN_CONN);
-  return {
-    scenario: sc.name,
-    file: cfg.file,
-    ...(sc.role ? { role: sc.role } : {}),
-    flow: main.fullFlow,
-    isns: main.state.isns,
-    ...(others.length ? { connections: others.map((c) => ({ name: c.name, flow: c.fullFlow, isns: c.state.isns })) } : {}),
-    events: run.events,
-    passed: run.failure === undefined,
-    ...(run.failure ? { failure: run.failure } : {}),
-    leftovers,
-    startedUs,
-    durationMs: deps.clock.now() - started,
-  };
+  const [main, ...others] = [...run.conns.values()].map((c) => ({ name: c.name, flow: c.fullFlow, isns: c.state.isns }));
+  return makeReport(sc, cfg.file, [main!, ...others], { events: run.events, failure: run.failure, leftovers, startedUs, durationMs: deps.clock.now() - started });
 }
 
 /**
