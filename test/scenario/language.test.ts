@@ -4,46 +4,15 @@
  * step was written on, the step and the field.
  */
 import { expect as chaiExpect } from 'chai';
-import { relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { anyOrder, either, expect, nop, send, silence, timestamp } from '../../src/scenario/dsl.js';
 import { ScenarioError } from '../../src/scenario/errors.js';
 import { any, capture, oneOf, pattern, range, use, where } from '../../src/scenario/matchers.js';
 import type { Step } from '../../src/scenario/types.js';
 import { validateScenario } from '../../src/scenario/validate.js';
 import { loadScenario } from '../../src/io/load.js';
-import { lineOf } from './lines.js';
+import { base, rejections } from './lines.js';
 
-const SELF_ABS = fileURLToPath(import.meta.url);
-const SELF = relative(process.cwd(), SELF_ABS);
-
-const base = (steps: Step[], extra: Record<string, unknown> = {}): Record<string, unknown> => ({ name: 't', peer: { host: '10.77.0.2', port: 5000 }, steps, ...extra });
-
-function caught(fn: () => unknown): ScenarioError {
-  try {
-    fn();
-  } catch (e) {
-    chaiExpect(e).to.be.instanceOf(ScenarioError);
-    return e as ScenarioError;
-  }
-  throw new Error('expected a ScenarioError, nothing was thrown');
-}
-
-/** Step `index` (0-based) is rejected: the message starts with file:line: step N (label): field. */
-function stepFails(value: unknown, marker: string, index: number, label: string, field: string): ScenarioError {
-  const e = caught(() => validateScenario(value, SELF));
-  const line = lineOf(SELF_ABS, marker);
-  chaiExpect(e.message.startsWith(`${SELF}:${line}: step ${index + 1} (${label}): ${field}: `), e.message).to.equal(true);
-  chaiExpect([e.file, e.stepIndex, e.field]).to.deep.equal([SELF, index, field]);
-  return e;
-}
-
-function scenarioFails(value: unknown, field: string): ScenarioError {
-  const e = caught(() => validateScenario(value, SELF));
-  chaiExpect(e.message.startsWith(`${SELF}: ${field}: `), e.message).to.equal(true);
-  chaiExpect(e.field).to.equal(field);
-  return e;
-}
+const { self: SELF, abs: SELF_ABS, stepFails, scenarioFails } = rejections(import.meta.url);
 
 const HS: Step[] = [send('S'), expect('SA')];
 

@@ -6,62 +6,16 @@ import { expect as chaiExpect } from 'chai';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, mss, nop, option, pause, sack, send, timestamp, wscale } from '../../src/scenario/dsl.js';
-import { ScenarioError } from '../../src/scenario/errors.js';
 import type { Scenario, Step } from '../../src/scenario/types.js';
 import { validateScenario } from '../../src/scenario/validate.js';
 import { plan } from '../../src/engine/plan.js';
 import { loadScenario } from '../../src/io/load.js';
-import { lineOf } from './lines.js';
+import { base, caught, caughtAsync, lineOf, rejections } from './lines.js';
 
-const SELF_ABS = fileURLToPath(import.meta.url);
 /** This file as the CLI would name it: relative to the working directory. */
-const SELF = relative(process.cwd(), SELF_ABS);
+const { self: SELF, abs: SELF_ABS, stepFails, scenarioFails } = rejections(import.meta.url);
 const FIX = 'test/fixtures/scenarios';
 const FLOW = { localIp: '10.77.0.1', localPort: 24491, peerIp: '10.77.0.2', peerPort: 5000 };
-
-function base(steps: Step[], extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { name: 't', peer: { host: '10.77.0.2', port: 5000 }, steps, ...extra };
-}
-
-function caught(fn: () => unknown): ScenarioError {
-  try {
-    fn();
-  } catch (e) {
-    chaiExpect(e).to.be.instanceOf(ScenarioError);
-    return e as ScenarioError;
-  }
-  throw new Error('expected a ScenarioError, nothing was thrown');
-}
-
-async function caughtAsync(p: Promise<unknown>): Promise<ScenarioError> {
-  try {
-    await p;
-  } catch (e) {
-    chaiExpect(e).to.be.instanceOf(ScenarioError);
-    return e as ScenarioError;
-  }
-  throw new Error('expected a ScenarioError, nothing was thrown');
-}
-
-/** Validates a scenario whose step `index` (0-based) is bad; checks file:line, step label and field. */
-function stepFails(value: unknown, marker: string, index: number, label: string, field: string): ScenarioError {
-  const e = caught(() => validateScenario(value, SELF));
-  const line = lineOf(SELF_ABS, marker);
-  chaiExpect(e.message.startsWith(`${SELF}:${line}: step ${index + 1} (${label}): ${field}: `), e.message).to.equal(true);
-  chaiExpect(e.file).to.equal(SELF);
-  chaiExpect(e.stepIndex).to.equal(index);
-  chaiExpect(e.field).to.equal(field);
-  return e;
-}
-
-/** Validates a scenario with a bad scenario-level field. */
-function scenarioFails(value: unknown, field: string): ScenarioError {
-  const e = caught(() => validateScenario(value, SELF));
-  chaiExpect(e.message.startsWith(`${SELF}: ${field}: `), e.message).to.equal(true);
-  chaiExpect(e.field).to.equal(field);
-  chaiExpect(e.stepIndex).to.equal(undefined);
-  return e;
-}
 
 describe('scenario/validate', () => {
   it('accepts both seed scenarios unchanged', async () => {
