@@ -15,6 +15,7 @@ import {
 } from '../../src/wire/index.js';
 import { assertBytesRoundTrip, assertValueRoundTrip, deepFreeze, expectOk, fromHex, hex, packetSpecOf } from '../support/roundtrip.js';
 import { fixtureFrames, FIXTURE_FILES, fixturePath, num, readFixture, tsharkRecords } from './oracle.js';
+import { LINUX_SYN_TCP } from './vectors.js';
 
 // tcpdump -r test/fixtures/nc-plain-eth.pcap -n -v -x 'tcp[13] == 0x18'
 //   IP (tos 0x0, ttl 64, id 12940, offset 0, flags [DF], proto TCP (6), length 74)
@@ -91,15 +92,7 @@ describe('wire/packet', () => {
   describe('buildPacket', () => {
     const base: PacketSpec = {
       ip: { src: '192.0.2.1', dst: '192.0.2.2', id: 7 },
-      tcp: {
-        srcPort: 40000,
-        dstPort: 5000,
-        seq: 4126488336,
-        ack: 0,
-        flags: Flag.SYN,
-        window: 64240,
-        options: [{ kind: 'mss', value: 1460 }, { kind: 'sackOk' }, { kind: 'timestamp', tsval: 1, tsecr: 0 }, { kind: 'nop' }, { kind: 'wscale', shift: 7 }],
-      },
+      tcp: LINUX_SYN_TCP,
     };
     it('emit then parse gives the same values, and both checksums verify', () => {
       const bytes = assertValueRoundTrip(base, buildPacket, parsePacket, (p) => ({

@@ -21,6 +21,7 @@ import {
 import { expectOk, fromHex, hex } from '../support/roundtrip.js';
 import { packetSpecArb } from './arbitraries.js';
 import { num, requireTshark, tshark, tsharkRecords } from './oracle.js';
+import { LINUX_SYN_TCP } from './vectors.js';
 
 const CHECK = ['-o', 'ip.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE'];
 /** No sequence analysis across unrelated random packets, and no application dissectors on their payloads. */
@@ -38,15 +39,7 @@ const HANDMADE: Array<{ name: string; spec: PacketSpec }> = [
     name: 'Linux-style SYN',
     spec: {
       ip: { src: '10.99.0.2', dst: '10.99.0.1', id: 1 },
-      tcp: {
-        srcPort: 40000,
-        dstPort: 5000,
-        seq: 4126488336,
-        ack: 0,
-        flags: Flag.SYN,
-        window: 64240,
-        options: [{ kind: 'mss', value: 1460 }, { kind: 'sackOk' }, { kind: 'timestamp', tsval: 1, tsecr: 0 }, { kind: 'nop' }, { kind: 'wscale', shift: 7 }],
-      },
+      tcp: LINUX_SYN_TCP,
     },
   },
   {
