@@ -5,10 +5,11 @@ import { Cleanups } from '../io/cleanup.js';
 import { EnvError } from '../io/errors.js';
 import { checkLabOnly, openFloodSender } from '../io/flood.js';
 import { loadScenario } from '../io/load.js';
-import { openLinkSender } from '../io/link.js';
-import { interfaceWithAddress, routeTo } from '../io/route.js';
-import { DEFAULT_WINDOW } from '../engine/plan.js';
+import { interfaceWithAddress, resolveRoute, routeTo } from '../io/route.js';
 import { buildSend } from '../engine/segment.js';
+import type { Flow } from '../engine/flow.js';
+import { DEFAULT_WINDOW } from '../scenario/model.js';
+import { planSession, routeQuery } from '../session/plan.js';
 import { initialState } from '../engine/state.js';
 import { FLOOD_LIMITS, checkFloodConfig, flood, type FloodResult } from '../flood/loop.js';
 import { FloodTemplate, parseSegmentSpec, type Vary } from '../flood/template.js';
@@ -61,13 +62,13 @@ async function packetSpec(target: string, o: FloodOptions): Promise<{ spec: Pack
   const index = sc.steps.findIndex((s) => s.kind === 'send');
   const step = sc.steps[index];
   if (!step || step.kind !== 'send') throw new RangeError(`${target}: the scenario has no send step to flood.`);
-  const peer = sc.peer?.host !== undefined && sc.peer.port !== undefined ? { host: sc.peer.host, port: sc.peer.port } : undefined;
-  if (!peer) throw new RangeError(`${target}: the scenario names no peer (peer: { host, port }) to flood.`);
-  const src = o.src ?? sc.local?.host ?? (await routeTo(peer.host)).src;
-  const flow = { localIp: src, localPort: o.sport ?? sc.local?.port ?? randomPort(), peerIp: peer.host, peerPort: peer.port };
+  if (sc.peer?.host === undefined || sc.peer.port === undefined) throw new RangeError(`${target}: the scenario names no peer (peer: { host, port }) to flood.`);
+  const overrides = { ...(o.src ? { src: o.src } : {}), ...(o.sport !== undefined ? { sport: o.sport } : {}), isn };
+  const session = planSession(sc, target, overrides, await resolveRoute(routeQuery(sc, overrides)), { isn: randomIsn, port: randomPort });
+  const flow = session.flow as Flow;
   const built = buildSend(step, initialState(isn), flow, { window: o.window ?? sc.window ?? DEFAULT_WINDOW });
   if (!built.ok) throw new RangeError(`${target}: step ${index + 1} cannot be flooded on its own (${built.field}: ${built.problem}).`);
-  return { spec: built.spec, dst: peer.host, src };
+  return { spec: built.spec, dst: flow.peerIp, src: flow.localIp };
 }
 
 function report(r: FloodResult, json: boolean): string {
@@ -88,18 +89,10 @@ async function floodCommand(target: string, o: FloodOptions): Promise<void> {
   const cleanups = new Cleanups();
   const abort = new AbortController();
   const result = await cleanups.guarded(async () => {
-    let trySend: (p: Uint8Array) => boolean;
-    if (o.linkLayer) {
-      const link = await openLinkSender({ iface: await interfaceWithAddress(src), peerIp: dst });
-      cleanups.add('close the link-layer sender', () => link.close());
-      trySend = (p) => link.trySend(p);
-    } else {
-      const sender = openFloodSender();
-      cleanups.add('close the raw socket', () => sender.close());
-      trySend = (p) => sender.trySend(p, dst);
-    }
+    const sender = await openFloodSender(dst, o.linkLayer ? { iface: await interfaceWithAddress(src) } : undefined);
+    cleanups.add('close the flood sender', () => sender.close());
     cleanups.add('stop the flood', () => abort.abort());
-    return flood(cfg, (i) => template.next(i), trySend, undefined, abort.signal);
+    return flood(cfg, (i) => template.next(i), (p) => sender.trySend(p), undefined, abort.signal);
   });
   process.stdout.write(report(result, o.json === true));
 }

@@ -1,23 +1,11 @@
 /** The `tcpcraft` command line: build, run, lab, cleanup. */
 import { Command, CommanderError } from 'commander';
 import { ScenarioError } from '../scenario/errors.js';
-import type { Scenario } from '../scenario/types.js';
-import { bpfFilter, type Flow, type FlowSpec } from '../engine/flow.js';
-import { plan } from '../engine/plan.js';
-import { FrameQueue } from '../engine/queue.js';
-import { runScenario, type RunConnection } from '../engine/run.js';
-import { needsLinkLayer } from '../engine/segment.js';
-import { rehearse } from '../engine/rehearse.js';
-import { openLinkSender } from '../io/link.js';
-import type { RunReport } from '../engine/report.js';
-import { Cleanups } from '../io/cleanup.js';
 import { randomIsn, randomPort, systemClock } from '../io/clock.js';
 import { EnvError } from '../io/errors.js';
-import { installGuard, sweepGuards } from '../io/guard.js';
 import { loadScenario } from '../io/load.js';
-import { interfaceExists, interfaceWithAddress, routeTo } from '../io/route.js';
-import { openSender } from '../io/sender.js';
-import { openSniffer } from '../io/sniffer.js';
+import { modelRoute, planSession, type SessionOverrides } from '../session/plan.js';
+import { runSuite } from '../suite/runner.js';
 import { registerLabCommands } from './lab.js';
 import { registerFloodCommand } from './flood.js';
 import { registerSuiteCommand } from './suite.js';
@@ -64,119 +52,28 @@ function flowOptions(cmd: Command): Command {
     .option('--no-ladder', 'do not print the ladder diagram');
 }
 
-/** The lab's addresses, the defaults of `build` when a scenario names no address. */
-const LAB_CLIENT = '10.77.0.1';
-const LAB_SERVER = '10.77.0.2';
+/** The session overrides a command line gives. */
+function overridesOf(o: RunOptions & BuildOptions): SessionOverrides {
+  const picked = { src: o.src, dst: o.dst, sport: o.sport, dport: o.dport, isn: o.isn, peerIsn: o.peerIsn, iface: o.iface, linkLayer: o.linkLayer, timeoutMs: o.timeout };
+  return Object.fromEntries(Object.entries(picked).filter(([, v]) => v !== undefined)) as SessionOverrides;
+}
 
 /** `tcpcraft build`: the scenario against a model peer, offline. */
 async function buildCommand(file: string, o: BuildOptions): Promise<number> {
   const sc = await loadScenario(file);
-  const server = sc.role === 'server';
-  const localIp = o.src ?? sc.local?.host ?? (server ? LAB_SERVER : LAB_CLIENT);
-  const flow: Flow = {
-    localIp,
-    localPort: o.sport ?? sc.local?.port ?? randomPort(),
-    // The other lab address than ours (a server scenario may answer in either namespace).
-    peerIp: o.dst ?? sc.peer?.host ?? (localIp === LAB_CLIENT ? LAB_SERVER : LAB_CLIENT),
-    peerPort: o.dport ?? sc.peer?.port ?? randomPort(),
-  };
-  const connections = Object.fromEntries(
-    Object.entries(sc.connections ?? {}).map(([name, c]) => [
-      name,
-      { flow: { localIp: flow.localIp, localPort: c.local?.port ?? randomPort(), peerIp: c.peer?.host ?? flow.peerIp, peerPort: c.peer?.port ?? flow.peerPort }, localIsn: randomIsn(), peerIsn: randomIsn() },
-    ]),
-  );
-  const report = plan(sc, { file, flow, localIsn: o.isn ?? randomIsn(), peerIsn: o.peerIsn ?? randomIsn(), connections, startUs: systemClock.wallUs() });
+  const overrides = overridesOf(o);
+  const session = planSession(sc, file, overrides, modelRoute(sc, overrides), { isn: randomIsn, port: randomPort, wallUs: () => systemClock.wallUs() });
+  const report = session.model;
   writeReport(report, { ...(o.pcap ? { pcap: o.pcap } : {}), ...(o.json ? { json: o.json } : {}), ladder: o.ladder !== false }, out);
   if (o.pcap) out(`wrote ${report.events.length} packets to ${o.pcap}\n`);
   return Exit.PASS;
 }
 
-/** Where a live run happens: the flows of every connection and the interface to capture on. */
-interface LiveSetup {
-  readonly flow: FlowSpec;
-  readonly connections: Record<string, RunConnection>;
-  readonly iface: string;
-}
-
-async function resolveSetup(sc: Scenario, o: RunOptions): Promise<LiveSetup> {
-  if (o.iface && !(await interfaceExists(o.iface))) throw new EnvError(`interface '${o.iface}' does not exist here: see 'ip link', or run inside the lab with 'tcpcraft lab exec client -- ...'.`);
-  const peerIp = o.dst ?? sc.peer?.host;
-  const peerPort = o.dport ?? sc.peer?.port;
-  if (sc.role === 'server') {
-    // We answer on --src:--sport; the client is whoever sends the SYN (or the one the scenario names).
-    const src = o.src ?? sc.local?.host ?? (peerIp ? (await routeTo(peerIp)).src : undefined);
-    if (!src) throw new EnvError("the server role needs the address to answer on: give --src IP (or local.host in the scenario).");
-    const flow: FlowSpec = { localIp: src, localPort: o.sport ?? sc.local!.port!, ...(peerIp ? { peerIp } : {}), ...(peerPort ? { peerPort } : {}) };
-    return { flow, connections: {}, iface: o.iface ?? (await interfaceWithAddress(src)) };
-  }
-  const dst = peerIp!;
-  const src = o.src ?? sc.local?.host;
-  const route = o.iface && src ? { iface: o.iface, src } : await routeTo(dst);
-  const localIp = src ?? route.src;
-  const connections: Record<string, RunConnection> = {};
-  for (const [name, c] of Object.entries(sc.connections ?? {})) {
-    connections[name] = { flow: { localIp, localPort: c.local?.port ?? randomPort(), peerIp: c.peer?.host ?? dst, peerPort: c.peer?.port ?? peerPort! }, localIsn: randomIsn() };
-  }
-  return { iface: o.iface ?? route.iface, flow: { localIp, localPort: o.sport ?? sc.local?.port ?? randomPort(), peerIp: dst, peerPort: peerPort! }, connections };
-}
-
-/** A libpcap filter for every connection of the run. */
-function filterFor(setup: LiveSetup): string {
-  return [setup.flow, ...Object.values(setup.connections).map((c) => c.flow)].map((f) => `(${bpfFilter(f)})`).join(' or ');
-}
-
-/** `tcpcraft run`: the scenario against a live peer. */
+/** `tcpcraft run`: the scenario against a live peer, as a suite of one. */
 async function runCommand(file: string, o: RunOptions): Promise<number> {
   const sc = await loadScenario(file);
-  const localIsn = o.isn ?? randomIsn();
-  // Numbering problems are found before the machine is touched.
-  const any: Flow = { localIp: '0.0.0.0', localPort: 1, peerIp: '0.0.0.0', peerPort: 1 };
-  plan(sc, { file, flow: any, localIsn, peerIsn: 0 });
-  const setup = await resolveSetup(sc, o);
-  const { flow, iface } = setup;
-  const linkLayer = o.linkLayer === true || sc.steps.some((s) => s.kind === 'send' && needsLinkLayer(s));
-  const cleanups = new Cleanups();
-  let report: RunReport | undefined;
-  await cleanups.guarded(async () => {
-    // Opening the senders and the sniffer changes nothing, and fails early without privileges.
-    const sender = openSender();
-    cleanups.add('close the raw socket', () => sender.close());
-    const linkSender = linkLayer && flow.peerIp ? await openLinkSender({ iface, peerIp: flow.peerIp }) : undefined;
-    if (linkSender) cleanups.add('close the link-layer sender', () => linkSender.close());
-    if (linkLayer && !linkSender) throw new EnvError('the link-layer path needs the peer address up front: give --dst (or peer.host in the scenario).');
-    const sniffer = openSniffer({ iface, filter: filterFor(setup), trustedFilter: true });
-    cleanups.add('close the sniffer', () => sniffer.close());
-    const frames = new FrameQueue();
-    // Stamp frames with the same clock that stamps our sends, so the trace's times are comparable.
-    sniffer.onFrame((data) => frames.push({ data, linkType: sniffer.linkType, timestampUs: systemClock.wallUs() }));
-    await sweepGuards();
-    for (const f of [flow, ...Object.values(setup.connections).map((c) => c.flow)]) {
-      const guard = await installGuard(f);
-      cleanups.add('remove the kernel-RST guard', () => guard.remove());
-    }
-    const abort = new AbortController();
-    const link = {
-      send: (b: Uint8Array, how?: { readonly linkLayer: boolean }) => {
-        if (how?.linkLayer || o.linkLayer) return linkSender!.send(b);
-        // The destination of a packet is in its header: bytes 16..19.
-        return sender.send(b, `${b[16]}.${b[17]}.${b[18]}.${b[19]}`);
-      },
-    };
-    const cfg = { file, flow, localIsn, connections: setup.connections, ...(o.timeout ? { timeoutMs: o.timeout } : {}) };
-    // Warm the live path up in memory first, so the first reaction is not paid in compile time.
-    await rehearse(sc, cfg, { linkType: sniffer.linkType });
-    // --timeout replaces the scenario's default wait (a step's own timeout still wins); the run
-    // config's timeoutMs alone would only apply when the scenario sets none.
-    const run = o.timeout ? { ...sc, timeout: o.timeout } : sc;
-    const running = runScenario(run, cfg, { link, frames, clock: systemClock, signal: abort.signal });
-    // On Ctrl-C this runs first: the run stops and resets the peer before the guard goes.
-    cleanups.add('stop the run', async () => {
-      abort.abort();
-      await running.catch(() => undefined);
-    });
-    report = await running;
-  });
+  const outcome = await runSuite([{ file, name: sc.name, scenario: sc }], { overrides: overridesOf(o), jobs: 1, scenarioBoundMs: null, rehearse: true, throwErrors: true });
+  const report = outcome.results[0]?.report;
   if (!report) return Exit.USAGE;
   writeReport(report, { ...(o.pcap ? { pcap: o.pcap } : {}), ...(o.json ? { json: o.json } : {}), ladder: o.ladder !== false, trace: o.trace !== false }, out);
   out(verdict(report));

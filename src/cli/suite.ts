@@ -84,10 +84,9 @@ async function suiteCommand(paths: string[], o: SuiteCliOptions): Promise<number
   if (live) say(progressLine(countsOf([], entries.length)));
   const clientNetns = labNamespaces(labConfig({ name: o.lab })).server;
   const outcome = await runSuite(entries, {
-    ...(o.dst ? { dst: o.dst } : {}),
+    overrides: { ...(o.dst ? { dst: o.dst } : {}), ...(o.timeout ? { defaultTimeoutMs: o.timeout } : {}) },
     jobs: o.jobs,
     target: o.target,
-    ...(o.timeout ? { timeoutMs: o.timeout } : {}),
     serialPorts: o.serialPorts,
     clientNetns,
     onResult,

@@ -9,3 +9,4 @@ export * from './plan.js';
 export * from './queue.js';
 export * from './run.js';
 export * from './rehearse.js';
+export * from './demux.js';

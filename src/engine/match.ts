@@ -6,9 +6,9 @@
  * acceptable; `capture()` also records the value for later sends.
  */
 import { describeExpected, isMatcher, type Expected, type Matcher, type PatternMatcher } from '../scenario/matchers.js';
-import type { ExpectStep, OptionKind, OptionsExpectation, OptionSpec, Payload } from '../scenario/types.js';
-import { payloadBytes } from '../scenario/validate.js';
-import { formatOptions, type TcpOption } from '../wire/options.js';
+import type { ExpectStep, OptionKind, OptionsExpectation, Payload } from '../scenario/types.js';
+import { payloadBytes } from '../scenario/model.js';
+import { formatOptions, optionCode, OPTION_KIND_LIST, type OptionField, type SackBlock, type TcpOption } from '../wire/options.js';
 import { seqGe, seqLe, toRaw } from '../wire/seq.js';
 import { flagLetters, parseFlagLetters } from '../wire/tcp.js';
 import type { Isns } from './numbering.js';
@@ -57,86 +57,97 @@ export function showPayload(bytes: Uint8Array): string {
 }
 
 /**
- * Checks `actual` against an expected value or matcher, pushing captures. `same` compares plain
- * values (numbers compare modulo 2^32 for sequence fields).
+ * The space a value is compared in. `plain` compares numbers as they are; `seq` compares modulo
+ * 2^32 (relative seq/ack are u32 offsets: `range(-1, 0)` must accept a keep-alive probe at
+ * 2^32 - 1); `bytes` compares payloads and option data byte for byte.
  */
-export function matchValue<T>(expected: Expected<T>, actual: T, captures: Array<readonly [string, number]>, same: (a: T, b: T) => boolean = Object.is): boolean {
-  if (!isMatcher(expected)) return same(expected as T, actual);
+export type NumberSpace = 'plain' | 'seq' | 'bytes';
+
+const sameSeq = (a: number, b: number): boolean => a >>> 0 === b >>> 0;
+
+function same(space: NumberSpace, a: unknown, b: unknown): boolean {
+  switch (space) {
+    case 'seq':
+      return typeof a === 'number' && typeof b === 'number' && sameSeq(a, b);
+    case 'bytes':
+      return a instanceof Uint8Array && b instanceof Uint8Array && sameBytes(a, b);
+    case 'plain':
+      return Object.is(a, b);
+  }
+}
+
+/** Checks `actual` against an expected value or matcher in `space`, pushing what `capture()` records. */
+export function matchValue<T>(expected: Expected<T>, actual: T, captures: Array<readonly [string, number]>, space: NumberSpace = 'plain'): boolean {
+  if (!isMatcher(expected)) return same(space, expected, actual);
   const m = expected as Matcher<T>;
   switch (m.$match) {
     case 'any':
       return true;
     case 'range':
       if (typeof actual !== 'number') return false;
-      // Relative seq/ack are u32 offsets: range(-1, 0) must accept a keep-alive probe (2^32 - 1).
-      return same === (sameSeq as unknown) ? (actual - m.min) >>> 0 <= m.max - m.min : actual >= m.min && actual <= m.max;
+      return space === 'seq' ? (actual - m.min) >>> 0 <= m.max - m.min : actual >= m.min && actual <= m.max;
     case 'oneOf':
-      return m.values.some((v) => same(v, actual));
+      return m.values.some((v) => same(space, v, actual));
     case 'where':
       return m.test(actual);
     case 'capture': {
-      const ok = m.inner === undefined || matchValue(m.inner, actual, captures, same);
+      const ok = m.inner === undefined || matchValue(m.inner, actual, captures, space);
       if (ok && typeof actual === 'number') captures.push([m.name, actual]);
       return ok;
     }
   }
 }
 
-const sameSeq = (a: number, b: number): boolean => a >>> 0 === b >>> 0;
-
-function optionKindOf(o: TcpOption): OptionKind {
-  return o.kind === 'unknown' ? o.code : o.kind;
-}
-
 function hasKind(options: readonly TcpOption[], kind: OptionKind): boolean {
-  return options.some((o) => optionKindOf(o) === kind || (typeof kind === 'number' && codeOf(o) === kind));
+  return options.some((o) => (typeof kind === 'number' ? optionCode(o) === kind : o.kind === kind));
 }
 
-const CODES: Record<string, number> = { eol: 0, nop: 1, mss: 2, wscale: 3, sackOk: 4, sack: 5, timestamp: 8 };
-function codeOf(o: TcpOption): number {
-  return o.kind === 'unknown' ? o.code : CODES[o.kind]!;
-}
+/** The space an option field is compared in. */
+const spaceOf = (f: OptionField): NumberSpace => (f.type === 'bytes' ? 'bytes' : 'plain');
 
-/** Checks option expectations; returns the failed checks as text (empty when all hold). */
+/** Checks option expectations, kind by kind from the option table; returns the failed checks as text (empty when all hold). */
 function checkOptions(want: OptionsExpectation, options: readonly TcpOption[], captures: Array<readonly [string, number]>): string[] {
   const failed: string[] = [];
   for (const k of want.has ?? []) if (!hasKind(options, k)) failed.push(`has ${String(k)}`);
   for (const k of want.lacks ?? []) if (hasKind(options, k)) failed.push(`lacks ${String(k)}`);
-  const find = <K extends TcpOption['kind']>(kind: K) => options.find((o): o is Extract<TcpOption, { kind: K }> => o.kind === kind);
-  if (want.mss !== undefined) {
-    const o = find('mss');
-    if (!o || !matchValue(want.mss, o.value, captures)) failed.push(`mss ${describeExpected(want.mss)}`);
-  }
-  if (want.wscale !== undefined) {
-    const o = find('wscale');
-    if (!o || !matchValue(want.wscale, o.shift, captures)) failed.push(`wscale ${describeExpected(want.wscale)}`);
-  }
-  if (want.timestamp !== undefined) {
-    const o = find('timestamp');
-    const t = want.timestamp;
-    if (!o || (t.tsval !== undefined && !matchValue(t.tsval, o.tsval, captures)) || (t.tsecr !== undefined && !matchValue(t.tsecr, o.tsecr, captures))) {
-      failed.push(`timestamp${t.tsval !== undefined ? ` val ${describeExpected(t.tsval)}` : ''}${t.tsecr !== undefined ? ` ecr ${describeExpected(t.tsecr)}` : ''}`);
-    }
-  }
-  if (want.sack !== undefined) {
-    const o = find('sack');
-    const blocks = o?.blocks ?? [];
-    if ('covers' in want.sack) {
-      const [l, r] = want.sack.covers;
-      if (!blocks.some(([bl, br]) => seqLe(bl, l >>> 0) && seqGe(br, r >>> 0))) failed.push(`sack covering ${l}:${r}`);
+  const checks = want as Readonly<Record<string, unknown>>;
+  for (const def of OPTION_KIND_LIST) {
+    const w = checks[def.kind];
+    if (w === undefined || def.fields.length === 0) continue;
+    const o = options.find((x) => x.kind === def.kind) as Readonly<Record<string, unknown>> | undefined;
+    const [only] = def.fields;
+    if (def.fields.length === 1 && only!.type === 'blocks') {
+      const blocks = (o?.[only!.name] ?? []) as readonly SackBlock[];
+      if (isCovers(w)) {
+        const [l, r] = w.covers;
+        if (!blocks.some(([bl, br]) => seqLe(bl, l >>> 0) && seqGe(br, r >>> 0))) failed.push(`${def.kind} covering ${l}:${r}`);
+      } else {
+        const exact = w as readonly SackBlock[];
+        const equal = exact.length === blocks.length && exact.every(([l, r], i) => sameSeq(l, blocks[i]![0]) && sameSeq(r, blocks[i]![1]));
+        if (!o || !equal) failed.push(`${def.kind} ${exact.map(([l, r]) => `{${l}:${r}}`).join('')}`);
+      }
+    } else if (def.fields.length === 1) {
+      if (!o || !matchValue(w as Expected<unknown>, o[only!.name], captures, spaceOf(only!))) failed.push(`${def.kind} ${describeField(w, only!)}`);
     } else {
-      const exact = want.sack as ReadonlyArray<readonly [number, number]>;
-      const same = exact.length === blocks.length && exact.every(([l, r], i) => sameSeq(l, blocks[i]![0]) && sameSeq(r, blocks[i]![1]));
-      if (!o || !same) failed.push(`sack ${exact.map(([l, r]) => `{${l}:${r}}`).join('')}`);
+      const parts = def.fields.filter((x) => (w as Record<string, unknown>)[x.name] !== undefined);
+      const bad = !o || parts.some((x) => !matchValue((w as Record<string, Expected<unknown>>)[x.name]!, o[x.name], captures, spaceOf(x)));
+      if (bad) failed.push(`${def.kind}${parts.map((x) => ` ${x.label ?? x.name} ${describeField((w as Record<string, unknown>)[x.name], x)}`).join('')}`);
     }
   }
   return failed;
 }
 
+const isCovers = (w: unknown): w is { readonly covers: readonly [number, number] } => typeof w === 'object' && w !== null && 'covers' in w;
+
+function describeField(v: unknown, f: OptionField): string {
+  if (f.type === 'bytes' && v instanceof Uint8Array) return `0x${Buffer.from(v).toString('hex')}`;
+  return describeExpected(v as Expected<unknown>);
+}
+
 function payloadMatches(want: Payload | PatternMatcher | Matcher<Uint8Array>, actual: Uint8Array, captures: Array<readonly [string, number]>): boolean {
   if (typeof want === 'string' || want instanceof Uint8Array) return sameBytes(payloadBytes(want), actual);
   if (want.$match === 'pattern') return want.re.test(Buffer.from(actual).toString('latin1'));
-  return matchValue(want, actual, captures, sameBytes);
+  return matchValue(want, actual, captures, 'bytes');
 }
 
 function describePayload(want: Payload | PatternMatcher | Matcher<Uint8Array>): string {
@@ -156,7 +167,7 @@ export function matchExpectation(step: ExpectStep, view: SegmentView, ctx: Match
   // Before the peer's SYN its seq has no ISN to count from (a RST from a closed port): it is
   // compared raw, so the actual value shown in a diagnostic can be pasted back (RFC 9293
   // §3.10.7.1: <SEQ=SEG.ACK><CTL=RST> is checked by expecting the raw ack we sent).
-  if (f.seq !== undefined && !matchValue(f.seq, view.rel.seq, captures, sameSeq)) {
+  if (f.seq !== undefined && !matchValue(f.seq, view.rel.seq, captures, 'seq')) {
     diffs.push({
       field: 'seq',
       expected: describeExpected(f.seq),
@@ -165,7 +176,7 @@ export function matchExpectation(step: ExpectStep, view: SegmentView, ctx: Match
       actualRaw: tcp.seq,
     });
   }
-  if (f.ack !== undefined && (!view.rel.ackRelative || !matchValue(f.ack, view.rel.ack, captures, sameSeq))) {
+  if (f.ack !== undefined && (!view.rel.ackRelative || !matchValue(f.ack, view.rel.ack, captures, 'seq'))) {
     diffs.push({
       field: 'ack',
       expected: describeExpected(f.ack),
@@ -182,12 +193,12 @@ export function matchExpectation(step: ExpectStep, view: SegmentView, ctx: Match
   }
   if (f.options !== undefined) {
     if (Array.isArray(f.options)) {
-      const list = f.options as readonly OptionSpec[];
+      const list = f.options as readonly TcpOption[];
       // An option area is padded to 4 bytes with EOL: that padding is not an option the author lists.
       const padded = list.at(-1)?.kind !== 'eol' && view.rel.options.at(-1)?.kind === 'eol';
       const actual = padded ? view.rel.options.slice(0, -1) : view.rel.options;
-      if (formatOptions(list as TcpOption[]) !== formatOptions(actual)) {
-        diffs.push({ field: 'options', expected: formatOptions(list as TcpOption[]) || '(none)', actual: formatOptions(view.rel.options) || '(none)' });
+      if (formatOptions(list) !== formatOptions(actual)) {
+        diffs.push({ field: 'options', expected: formatOptions(list) || '(none)', actual: formatOptions(view.rel.options) || '(none)' });
       }
     } else {
       const failed = checkOptions(f.options as OptionsExpectation, view.rel.options, captures);

@@ -5,7 +5,7 @@
  */
 import { toRaw, toRelative } from '../wire/seq.js';
 import { Flag } from '../wire/tcp.js';
-import type { SackBlock, TcpOption } from '../wire/options.js';
+import { mapOptionSeq, type TcpOption } from '../wire/options.js';
 import type { Direction } from './flow.js';
 
 /** The two initial sequence numbers of a connection; the peer's is unknown until its SYN is seen. */
@@ -36,7 +36,7 @@ function bases(dir: Direction, isns: Isns): { own?: number; other?: number } {
 }
 
 function mapSack(options: readonly TcpOption[], f: (n: number) => number): TcpOption[] {
-  return options.map((o) => (o.kind === 'sack' ? { kind: 'sack', blocks: o.blocks.map(([l, r]): SackBlock => [f(l), f(r)]) } : o));
+  return options.map((o) => mapOptionSeq(o, f));
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { stepError } from '../scenario/errors.js';
 import type { ExpectStep, Scenario, Step } from '../scenario/types.js';
-import { connOf, MAIN_CONN } from '../scenario/validate.js';
+import { connOf, DEFAULT_WINDOW, MAIN_CONN } from '../scenario/model.js';
 import { buildPacket, parsePacket } from '../wire/packet.js';
 import type { Flow } from './flow.js';
 import { matchExpectation } from './match.js';
@@ -31,9 +31,6 @@ export interface PlanConfig {
   /** Time of the first packet, µs since the epoch (default 0); each packet is 1 ms after the last, plus pauses. */
   readonly startUs?: bigint;
 }
-
-/** Default window of sent segments when the scenario does not set one. */
-export const DEFAULT_WINDOW = 65535;
 
 interface ModelConn {
   readonly name: string;

@@ -1,15 +1,14 @@
 /**
  * A dress rehearsal: the scenario runs once through the real run loop against the model peer
- * (the planner's answers), in memory, on a clock whose timers fire at once. Nothing goes on the
- * wire. Its only purpose is to have every function on the live path compiled by the JavaScript
- * engine before the first packet is sent, so the first live reaction (e.g. our ACK to the
- * SYN/ACK) costs microseconds, not the milliseconds of lazy compilation.
+ * (the session plan's answers), in memory, on a clock whose timers fire at once. Nothing goes on
+ * the wire. Its only purpose is to have every function on the live path compiled by the
+ * JavaScript engine before the first packet is sent, so the first live reaction (e.g. our ACK to
+ * the SYN/ACK) costs microseconds, not the milliseconds of lazy compilation.
  */
 import type { Scenario } from '../scenario/types.js';
-import { LinkType } from '../wire/packet.js';
-import { isComplete, type Flow, type FlowSpec } from './flow.js';
-import { plan } from './plan.js';
+import { frameOf, LinkType } from '../wire/link.js';
 import { FrameQueue, type Clock } from './queue.js';
+import type { TraceEvent } from './report.js';
 import { runScenario, type RunConfig } from './run.js';
 
 /** A clock on which time only moves when a timer fires, and every timer fires on the next turn. */
@@ -28,30 +27,20 @@ function instantClock(startUs: bigint): Clock {
   };
 }
 
-const full = (f: FlowSpec, fallback: Flow): Flow => (isComplete(f) ? f : { ...f, peerIp: fallback.peerIp, peerPort: fallback.peerPort });
-
 /** What the live capture will look like, so the rehearsal takes the same code paths. */
 export interface RehearsalOptions {
   /** Link type of the live capture (default raw IP); Ethernet frames get a 14-byte header. */
   readonly linkType?: number;
 }
 
-/** The frame a capture of `linkType` would hold for an IPv4 packet. */
-function frameOf(packet: Uint8Array, linkType: number): Uint8Array {
-  if (linkType !== LinkType.ETHERNET) return packet;
-  const frame = new Uint8Array(14 + packet.length);
-  frame[12] = 0x08; // ethertype IPv4; the MAC addresses do not matter here
-  frame.set(packet, 14);
-  return frame;
-}
-
-/** Runs `sc` against its model peer in memory (bounded by the scenario itself); never throws. */
-export async function rehearse(sc: Scenario, cfg: RunConfig, opts: RehearsalOptions = {}): Promise<void> {
+/**
+ * Runs `sc` with `cfg` against `script` (the model peer's run of the same scenario with the same
+ * local ISNs, e.g. a session plan's `model.events`), in memory; bounded by the scenario itself,
+ * never throws.
+ */
+export async function rehearse(sc: Scenario, cfg: RunConfig, script: readonly TraceEvent[], opts: RehearsalOptions = {}): Promise<void> {
   const linkType = opts.linkType === LinkType.ETHERNET ? LinkType.ETHERNET : LinkType.RAW;
   try {
-    const flow = full(cfg.flow, { localIp: cfg.flow.localIp, localPort: cfg.flow.localPort, peerIp: '192.0.2.1', peerPort: 40000 });
-    const connections = Object.fromEntries(Object.entries(cfg.connections ?? {}).map(([n, c]) => [n, { flow: full(c.flow, flow), localIsn: c.localIsn, peerIsn: 1 }]));
-    const script = plan(sc, { file: cfg.file, flow, localIsn: cfg.localIsn, peerIsn: 1, connections }).events;
     const frames = new FrameQueue();
     const clock = instantClock(0n);
     let next = 0;
@@ -71,7 +60,7 @@ export async function rehearse(sc: Scenario, cfg: RunConfig, opts: RehearsalOpti
         deliver();
       },
     };
-    await runScenario(sc, { ...cfg, flow, cleanupRst: true, contextMs: 0 }, { link, frames, clock });
+    await runScenario(sc, { ...cfg, cleanupRst: true, contextMs: 0 }, { link, frames, clock });
   } catch {
     // A rehearsal that cannot be played (e.g. wildcards the model cannot sample) just warms less.
   }

@@ -12,25 +12,25 @@
  */
 import { stepError } from '../scenario/errors.js';
 import type { AnyOrderStep, EitherStep, ExpectStep, Scenario, SilenceStep, Step } from '../scenario/types.js';
-import { connOf, MAIN_CONN } from '../scenario/validate.js';
+import { connOf, DEFAULT_TIMEOUT_MS, DEFAULT_WINDOW, MAIN_CONN } from '../scenario/model.js';
 import { buildPacket, parseFrame, parsePacket, type Packet } from '../wire/packet.js';
 import { toRaw } from '../wire/seq.js';
 import { Flag } from '../wire/tcp.js';
 import { directionOf, isComplete, type Flow, type FlowSpec } from './flow.js';
 import { DEFAULT_TOLERANCE, matchExpectation, type FieldDiff, type MatchResult } from './match.js';
-import { DEFAULT_WINDOW, plan } from './plan.js';
+import { plan } from './plan.js';
 import { makeReport, type Candidate, type Failure, type RunReport, type TraceEvent } from './report.js';
-import { buildSend, needsLinkLayer } from './segment.js';
+import { buildSend } from './segment.js';
 import { hasStarted, initialState, isClosed, observe, viewOf, type ConnState, type SegmentView } from './state.js';
 import type { Clock, FrameQueue } from './queue.js';
 
 /** Where packets go. */
 export interface Link {
   /**
-   * Sends one IPv4 packet (header included). `linkLayer` asks for the path that keeps every IPv4
-   * header byte as built (see {@link needsLinkLayer}); a link without one may ignore it.
+   * Sends one IPv4 packet (header included) built for scenario step `step` (undefined: a cleanup
+   * RST). Which path carries it is the device's business (the session plan decided it per step).
    */
-  send(packet: Uint8Array, how?: { readonly linkLayer: boolean }): Promise<void>;
+  send(packet: Uint8Array, step?: number): Promise<void>;
 }
 
 /** Everything a run needs from the outside world. */
@@ -63,10 +63,17 @@ export interface RunConfig {
   readonly cleanupRst?: boolean;
   /** How long to keep listening after a mismatch, to show what else arrived. Default 100 ms. */
   readonly contextMs?: number;
+  /**
+   * The scenario's numbering was already checked by the planner for these flows and ISNs (the
+   * session plan does it once); otherwise the run checks it before sending anything.
+   */
+  readonly checked?: boolean;
 }
 
-/** Default wait for an expected segment. */
-export const DEFAULT_TIMEOUT_MS = 3000;
+/** What a step leads to: the index of the next step, or the failure that ends the run. */
+export type Outcome = { readonly next: number } | { readonly failure: Failure };
+
+const next = (i: number): Outcome => ({ next: i });
 
 /** One connection's live state. */
 class Conn {
@@ -96,7 +103,6 @@ class Run {
   readonly events: TraceEvent[] = [];
   readonly captures = new Map<string, number>();
   readonly conns = new Map<string, Conn>();
-  failure: Failure | undefined;
   /** Step being executed, for failures that are not about a segment. */
   current = 0;
   /** Time of the last segment sent or matched (µs), the reference for timing checks. */
@@ -120,10 +126,10 @@ class Run {
     this.events.push({ kind, ...(stepIndex !== undefined ? { stepIndex } : {}), ...(c.name !== MAIN_CONN ? { conn: c.name } : {}), view });
   }
 
-  async send(c: Conn, bytes: Uint8Array, kind: 'sent' | 'cleanup', stepIndex?: number, linkLayer = false): Promise<void> {
+  async send(c: Conn, bytes: Uint8Array, kind: 'sent' | 'cleanup', stepIndex?: number): Promise<void> {
     const parsed = parsePacket(bytes);
     if (!parsed.ok) throw new Error(`built an unreadable packet: ${parsed.error.message}`);
-    await (linkLayer ? this.deps.link.send(bytes, { linkLayer }) : this.deps.link.send(bytes));
+    await this.deps.link.send(bytes, stepIndex);
     const view = viewOf(parsed.value, 'out', c.state.isns, this.deps.clock.wallUs());
     c.state = observe(c.state, view, stepIndex ?? -1);
     this.lastUs = view.timestampUs;
@@ -171,68 +177,58 @@ class Run {
     return step.fields.timeout ?? this.sc.timeout ?? this.cfg.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
-  /** Runs expectation `i` (and the one after it when `i` is optional); returns the next step index. */
-  async expect(i: number, step: ExpectStep): Promise<number> {
+  /** Runs expectation `i` (and the one after it when `i` is optional). */
+  async expect(i: number, step: ExpectStep): Promise<Outcome> {
     const c = this.conn(step);
     const waited = this.timeoutOf(step);
     const view = await this.nextIncoming(c, waited);
-    if (!view) {
-      if (step.fields.optional) return i + 1;
-      this.failure = { kind: 'timeout', stepIndex: i, step, waitedMs: waited };
-      return -1;
-    }
+    if (!view) return step.fields.optional ? next(i + 1) : { failure: { kind: 'timeout', stepIndex: i, step, waitedMs: waited } };
     const result = this.match(step, c, view);
     if (result.diffs.length === 0) {
       this.accept(c, view, i, result);
-      return i + 1;
+      return next(i + 1);
     }
-    const next: Step | undefined = this.sc.steps[i + 1];
-    if (step.fields.optional && next?.kind === 'expect' && this.conn(next) === c && !next.fields.optional) {
-      const nextResult = this.match(next, c, view);
+    const following: Step | undefined = this.sc.steps[i + 1];
+    if (step.fields.optional && following?.kind === 'expect' && this.conn(following) === c && !following.fields.optional) {
+      const nextResult = this.match(following, c, view);
       if (nextResult.diffs.length === 0) {
         this.accept(c, view, i + 1, nextResult);
-        return i + 2;
+        return next(i + 2);
       }
-      return this.mismatch(c, i + 1, next, view, nextResult.diffs, [{ step, diffs: result.diffs }]);
+      return this.mismatch(c, i + 1, following, view, nextResult.diffs, [{ step, diffs: result.diffs }]);
     }
     if (step.fields.optional) {
       // Not the optional segment: leave it for whatever comes next (another optional step too).
       c.pending.unshift({ packet: view.packet, timestampUs: view.timestampUs });
-      return i + 1;
+      return next(i + 1);
     }
     return this.mismatch(c, i, step, view, result.diffs);
   }
 
-  async either(i: number, step: EitherStep): Promise<number> {
+  async either(i: number, step: EitherStep): Promise<Outcome> {
     const c = this.conn(step);
     const waited = Math.max(...step.alternatives.map((a) => this.timeoutOf(a)));
     const view = await this.nextIncoming(c, waited);
-    if (!view) {
-      this.failure = { kind: 'timeout', stepIndex: i, step: step.alternatives[0]!, waitedMs: waited };
-      return -1;
-    }
+    if (!view) return { failure: { kind: 'timeout', stepIndex: i, step: step.alternatives[0]!, waitedMs: waited } };
     const tried = step.alternatives.map((a) => ({ step: a, result: this.match(a, c, view) }));
     const hit = tried.find((t) => t.result.diffs.length === 0);
     if (hit) {
       this.accept(c, view, i, hit.result);
-      return i + 1;
+      return next(i + 1);
     }
     const ranked = [...tried].sort((a, b) => a.result.diffs.length - b.result.diffs.length);
     const best = ranked[0]!;
     return this.mismatch(c, i, best.step, view, best.result.diffs, ranked.slice(1).map((t) => ({ step: t.step, diffs: t.result.diffs })));
   }
 
-  async anyOrder(i: number, step: AnyOrderStep): Promise<number> {
+  async anyOrder(i: number, step: AnyOrderStep): Promise<Outcome> {
     const c = this.conn(step);
     const left = [...step.items];
     const required = (): ExpectStep[] => left.filter((e) => !e.fields.optional);
     while (required().length > 0) {
       const waited = Math.max(...required().map((e) => this.timeoutOf(e)));
       const view = await this.nextIncoming(c, waited);
-      if (!view) {
-        this.failure = { kind: 'timeout', stepIndex: i, step: required()[0]!, waitedMs: waited };
-        return -1;
-      }
+      if (!view) return { failure: { kind: 'timeout', stepIndex: i, step: required()[0]!, waitedMs: waited } };
       const tried = left.map((e) => ({ step: e, result: this.match(e, c, view) }));
       const hit = tried.find((t) => t.result.diffs.length === 0);
       if (!hit) {
@@ -242,25 +238,48 @@ class Run {
       left.splice(left.indexOf(hit.step), 1);
       this.accept(c, view, i, hit.result);
     }
-    return i + 1;
+    return next(i + 1);
   }
 
-  async silence(i: number, step: SilenceStep): Promise<number> {
+  async silence(i: number, step: SilenceStep): Promise<Outcome> {
     const c = this.conn(step);
     const from = this.deps.clock.now();
     const view = await this.nextIncoming(c, step.ms);
-    if (!view) return i + 1;
+    if (!view) return next(i + 1);
     c.state = observe(c.state, view, i);
     this.event('unmatched', c, view);
-    this.failure = { kind: 'unexpected', stepIndex: i, step, actual: view, afterMs: this.deps.clock.now() - from };
-    return -1;
+    return { failure: { kind: 'unexpected', stepIndex: i, step, actual: view, afterMs: this.deps.clock.now() - from } };
   }
 
-  mismatch(c: Conn, i: number, step: ExpectStep, view: SegmentView, diffs: FieldDiff[], others?: Candidate[]): number {
+  mismatch(c: Conn, i: number, step: ExpectStep, view: SegmentView, diffs: FieldDiff[], others?: Candidate[]): Outcome {
     this.event('unmatched', c, view);
     c.state = observe(c.state, view, i);
-    this.failure = { kind: 'mismatch', stepIndex: i, step, actual: view, diffs, ...(others && others.length ? { others } : {}) };
-    return -1;
+    return { failure: { kind: 'mismatch', stepIndex: i, step, actual: view, diffs, ...(others && others.length ? { others } : {}) } };
+  }
+
+  /** Runs step `i`. */
+  async step(i: number, step: Step): Promise<Outcome> {
+    switch (step.kind) {
+      case 'pause':
+        await this.sleep(step.ms);
+        return next(i + 1);
+      case 'send': {
+        const c = this.conn(step);
+        if (!isComplete(c.flow)) throw stepError(this.cfg.file, i, step, 'conn', 'the peer of this connection is not known yet: the client must send its SYN first');
+        const built = buildSend(step, c.state, c.flow, { window: this.sc.window ?? DEFAULT_WINDOW }, this.captures);
+        if (!built.ok) throw stepError(this.cfg.file, i, step, built.field, built.problem);
+        await this.send(c, buildPacket(built.spec), 'sent', i);
+        return next(i + 1);
+      }
+      case 'expect':
+        return this.expect(i, step);
+      case 'either':
+        return this.either(i, step);
+      case 'anyOrder':
+        return this.anyOrder(i, step);
+      case 'silence':
+        return this.silence(i, step);
+    }
   }
 
   /** Collects what else arrives on any connection for a short while, for the diagnostic. */
@@ -314,59 +333,36 @@ function planFlows(sc: Scenario, cfg: RunConfig): { flow: Flow; connections: Rec
  * before anything is sent; everything after that ends in a report, passed or failed.
  */
 export async function runScenario(sc: Scenario, cfg: RunConfig, deps: RunDeps): Promise<RunReport> {
-  // Static check first: the planner throws on any step whose numbers cannot be worked out.
-  const planned = planFlows(sc, cfg);
-  plan(sc, { file: cfg.file, flow: planned.flow, localIsn: cfg.localIsn, peerIsn: 0, connections: planned.connections });
+  if (!cfg.checked) {
+    // Static check first: the planner throws on any step whose numbers cannot be worked out.
+    const planned = planFlows(sc, cfg);
+    plan(sc, { file: cfg.file, flow: planned.flow, localIsn: cfg.localIsn, peerIsn: 0, connections: planned.connections });
+  }
   const run = new Run(sc, cfg, deps);
   const startedUs = deps.clock.wallUs();
   const started = deps.clock.now();
-  let i = 0;
+  let failure: Failure | undefined;
   const onAbort = (): void => deps.frames.close();
   deps.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    while (i >= 0 && i < sc.steps.length) {
+    for (let i = 0; i < sc.steps.length && !failure; ) {
       run.current = i;
       if (deps.signal?.aborted) throw new Error('interrupted');
-      const step = sc.steps[i]!;
-      switch (step.kind) {
-        case 'pause':
-          await run.sleep(step.ms);
-          i += 1;
-          break;
-        case 'send': {
-          const c = run.conn(step);
-          if (!isComplete(c.flow)) throw stepError(cfg.file, i, step, 'conn', 'the peer of this connection is not known yet: the client must send its SYN first');
-          const built = buildSend(step, c.state, c.flow, { window: sc.window ?? DEFAULT_WINDOW }, run.captures);
-          if (!built.ok) throw stepError(cfg.file, i, step, built.field, built.problem);
-          await run.send(c, buildPacket(built.spec), 'sent', i, needsLinkLayer(step));
-          i += 1;
-          break;
-        }
-        case 'expect':
-          i = await run.expect(i, step);
-          break;
-        case 'either':
-          i = await run.either(i, step);
-          break;
-        case 'anyOrder':
-          i = await run.anyOrder(i, step);
-          break;
-        case 'silence':
-          i = await run.silence(i, step);
-          break;
-      }
+      const outcome = await run.step(i, sc.steps[i]!);
+      if ('failure' in outcome) failure = outcome.failure;
+      else i = outcome.next;
     }
     if (deps.signal?.aborted) throw new Error('interrupted');
-    if (run.failure?.kind === 'mismatch') await run.collectContext(cfg.contextMs ?? 100);
+    if (failure?.kind === 'mismatch') await run.collectContext(cfg.contextMs ?? 100);
   } catch (err) {
-    run.failure = { kind: 'error', stepIndex: run.current, message: (err as Error).message };
+    failure = { kind: 'error', stepIndex: run.current, message: (err as Error).message };
   }
   deps.signal?.removeEventListener('abort', onAbort);
   const leftovers: SegmentView[] = [];
   for (const c of run.conns.values()) for (let v = await run.nextIncoming(c, 0); v; v = await run.nextIncoming(c, 0)) leftovers.push(v);
   if (cfg.cleanupRst !== false) await run.cleanup();
   const [main, ...others] = [...run.conns.values()].map((c) => ({ name: c.name, flow: c.fullFlow, isns: c.state.isns }));
-  return makeReport(sc, cfg.file, [main!, ...others], { events: run.events, failure: run.failure, leftovers, startedUs, durationMs: deps.clock.now() - started });
+  return makeReport(sc, cfg.file, [main!, ...others], { events: run.events, failure, leftovers, startedUs, durationMs: deps.clock.now() - started });
 }
 
 /**
@@ -383,9 +379,4 @@ export function cleanupRsts(state: ConnState, flow: Flow): Uint8Array[] {
       tcp: { srcPort: flow.localPort, dstPort: flow.peerPort, seq, ack: 0, flags: Flag.RST, window: 0 },
     }),
   );
-}
-
-/** The first of {@link cleanupRsts}: the RST matching the peer's last acknowledgment. */
-export function cleanupRst(state: ConnState, flow: Flow): Uint8Array {
-  return cleanupRsts(state, flow)[0]!;
 }

@@ -6,10 +6,10 @@
  */
 import { isMatcher, isRef, type Expected, type Matcher, type Value } from '../scenario/matchers.js';
 import type { ExpectStep, OptionsExpectation, OptionSpec, SendOption, SendStep } from '../scenario/types.js';
-import { payloadBytes } from '../scenario/validate.js';
+import { DEFAULT_WINDOW, payloadBytes } from '../scenario/model.js';
 import type { PacketSpec } from '../wire/packet.js';
 import { Flag, parseFlagLetters } from '../wire/tcp.js';
-import type { TcpOption } from '../wire/options.js';
+import { MODEL_OPTION_ORDER, OPTION_KINDS, type TcpOption } from '../wire/options.js';
 import type { Flow } from './flow.js';
 import type { Captures } from './match.js';
 import { rawFields } from './numbering.js';
@@ -49,12 +49,16 @@ function resolve(v: Value | undefined, field: string, captures: Captures): numbe
   return v.map ? v.map(got) : got;
 }
 
+/** Send options with every captured value (fields the option table marks `ref`) substituted. */
 function resolveOptions(options: readonly SendOption[], captures: Captures): TcpOption[] {
-  return options.map((o, i) =>
-    o.kind === 'timestamp'
-      ? { kind: 'timestamp', tsval: resolve(o.tsval, `options[${i}].tsval`, captures)! >>> 0, tsecr: resolve(o.tsecr, `options[${i}].tsecr`, captures)! >>> 0 }
-      : (o as TcpOption),
-  );
+  return options.map((o, i) => {
+    if (o.kind === 'unknown') return o;
+    const refs = OPTION_KINDS[o.kind].fields.filter((f) => f.ref);
+    if (refs.length === 0) return o as TcpOption;
+    const out: Record<string, unknown> = { ...o };
+    for (const f of refs) out[f.name] = resolve(out[f.name] as Value, `options[${i}].${f.name}`, captures)! >>> 0;
+    return out as unknown as TcpOption;
+  });
 }
 
 /** The packet for a `send` step, given the state before it and the values captured so far. */
@@ -114,20 +118,6 @@ function buildSendOrThrow(step: SendStep, state: ConnState, flow: Flow, defaults
   };
 }
 
-/**
- * True when a send must go out as a whole link-layer frame: the kernel's raw-socket path always
- * rewrites the IPv4 checksum and total length, and fills in a zero id when DF is clear.
- */
-export function needsLinkLayer(step: SendStep): boolean {
-  const ip = step.fields.ip;
-  if (!ip) return false;
-  const df = ((ip.flags ?? 0x2) & 0x2) !== 0;
-  return ip.checksum !== undefined || ip.totalLength !== undefined || (ip.id === 0 && !df);
-}
-
-/** Window the model peer advertises when an expectation leaves it out. */
-export const MODEL_WINDOW = 65535;
-
 /** A plain value the model peer can put on the wire for an expected value (matchers: a sample). */
 export function sampleOf(v: Expected<number> | undefined): number | undefined {
   if (v === undefined || typeof v === 'number') return v;
@@ -145,22 +135,40 @@ export function sampleOf(v: Expected<number> | undefined): number | undefined {
   }
 }
 
-/** Options the model peer sends for option checks: what is required, with sample values. */
+/**
+ * Options the model peer sends for option checks: every kind the expectation requires or gives
+ * values for, in the order the option table gives the model peer, with the table's sample values where the expectation
+ * leaves a value to a wildcard, and the NOPs the table says a stack aligns it with.
+ */
 function modelOptions(want: readonly OptionSpec[] | OptionsExpectation | undefined): TcpOption[] {
   if (want === undefined) return [];
   if (Array.isArray(want)) return want as TcpOption[];
-  const o = want as OptionsExpectation;
+  const o = want as OptionsExpectation & Readonly<Record<string, unknown>>;
+  const has = new Set<unknown>(o.has ?? []);
   const out: TcpOption[] = [];
-  const has = new Set(o.has ?? []);
-  if (o.mss !== undefined || has.has('mss')) out.push({ kind: 'mss', value: sampleOf(o.mss) ?? 1460 });
-  if (has.has('sackOk')) out.push({ kind: 'sackOk' });
-  if (o.timestamp !== undefined || has.has('timestamp')) out.push({ kind: 'timestamp', tsval: sampleOf(o.timestamp?.tsval) ?? 1, tsecr: sampleOf(o.timestamp?.tsecr) ?? 0 });
-  if (o.wscale !== undefined || has.has('wscale')) out.push({ kind: 'nop' }, { kind: 'wscale', shift: sampleOf(o.wscale) ?? 7 });
-  if (o.sack !== undefined || has.has('sack')) {
-    const blocks = o.sack === undefined ? [[1, 2] as const] : 'covers' in o.sack ? [o.sack.covers] : (o.sack as ReadonlyArray<readonly [number, number]>);
-    out.push({ kind: 'nop' }, { kind: 'nop' }, { kind: 'sack', blocks: blocks.map(([l, r]) => [l >>> 0, r >>> 0] as const) });
+  for (const def of MODEL_OPTION_ORDER) {
+    const w = o[def.kind];
+    if (w === undefined && !has.has(def.kind)) continue;
+    const values: Record<string, unknown> = { ...def.sample };
+    const [only] = def.fields;
+    if (w !== undefined && def.fields.length === 1 && only!.type === 'blocks') {
+      const blocks = typeof w === 'object' && w !== null && 'covers' in w ? [(w as { covers: readonly [number, number] }).covers] : (w as ReadonlyArray<readonly [number, number]>);
+      values[only!.name] = blocks.map(([l, r]) => [l >>> 0, r >>> 0] as const);
+    } else if (w !== undefined && def.fields.length === 1) {
+      values[only!.name] = sampleValue(w) ?? values[only!.name];
+    } else if (w !== undefined) {
+      for (const f of def.fields) values[f.name] = sampleValue((w as Record<string, unknown>)[f.name]) ?? values[f.name];
+    }
+    for (let k = 0; k < def.pad; k++) out.push({ kind: 'nop' });
+    out.push(values as unknown as TcpOption);
   }
   return out;
+}
+
+/** A plain value for an expected option field: the value, or a matcher's sample. */
+function sampleValue(v: unknown): unknown {
+  if (v instanceof Uint8Array) return v;
+  return sampleOf(v as Expected<number> | undefined);
 }
 
 /**
@@ -185,7 +193,7 @@ export function buildModelAnswer(step: ExpectStep, state: ConnState, flow: Flow)
     ok: true,
     spec: {
       ip: { src: flow.peerIp, dst: flow.localIp },
-      tcp: { srcPort: flow.peerPort, dstPort: flow.localPort, seq: raw.seq, ack: raw.ack, flags, window: sampleOf(f.window) ?? MODEL_WINDOW, urgent: sampleOf(f.urgent) ?? 0, options: raw.options },
+      tcp: { srcPort: flow.peerPort, dstPort: flow.localPort, seq: raw.seq, ack: raw.ack, flags, window: sampleOf(f.window) ?? DEFAULT_WINDOW, urgent: sampleOf(f.urgent) ?? 0, options: raw.options },
       payload,
     },
   };

@@ -8,21 +8,34 @@ import { readlinkSync } from 'node:fs';
 import { isIPv4 } from 'node:net';
 import { EnvError, messageOf } from './errors.js';
 import { run } from './exec.js';
+import { openLinkSender } from './link.js';
 import { openSender, type Sender } from './sender.js';
 
-/** The raw socket floods send on: {@link Sender.trySend}, synchronous and non-blocking. */
-export type FloodSender = Pick<Sender, 'trySend' | 'close'>;
+/** What floods send on: synchronous and non-blocking (false: would block, try again). */
+export interface FloodSender {
+  trySend(packet: Uint8Array): boolean;
+  close(): void;
+}
 
-/** Opens a raw socket (IP_HDRINCL) for floods. Needs root / CAP_NET_RAW. */
-export function openFloodSender(): FloodSender {
+/**
+ * Opens the flood's sender towards `dst`: the raw socket (IP_HDRINCL), or with `linkLayer` whole
+ * frames injected through libpcap on that interface (src/io/link.ts). Needs root / CAP_NET_RAW.
+ */
+export async function openFloodSender(dst: string, linkLayer?: { readonly iface: string }): Promise<FloodSender> {
+  if (linkLayer) {
+    const link = await openLinkSender({ iface: linkLayer.iface, peerIp: dst });
+    return { trySend: (p) => link.trySend(p), close: () => link.close() };
+  }
+  let sender: Sender;
   try {
-    return openSender();
+    sender = openSender();
   } catch (err) {
     if (err instanceof EnvError && /root or CAP_NET_RAW/.test(err.message)) {
       throw new EnvError('tcpcraft flood needs root or CAP_NET_RAW: run it with sudo, in the lab.', { cause: err });
     }
     throw err;
   }
+  return { trySend: (p) => sender.trySend(p, dst), close: () => sender.close() };
 }
 
 /** True for 127.0.0.0/8. */

@@ -22,19 +22,15 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { isIPv4 } from 'node:net';
+import { ethernetHeader, isMac, LinkType } from '../wire/link.js';
 import { EnvError, messageOf } from './errors.js';
 import { resolveMac } from './neigh.js';
 import { nextHop } from './route.js';
 import { openCap, type CapInstance } from './sniffer.js';
 
-/** LINKTYPE_ETHERNET: frames carry a 14-byte Ethernet II header. */
-export const LINKTYPE_ETHERNET = 1;
-/** LINKTYPE_RAW: frames are bare IP packets (tun and similar). */
-export const LINKTYPE_RAW = 101;
-
 /** Sends IPv4 packets as whole link-layer frames on one interface, byte for byte. */
 export interface LinkSender {
-  /** LINKTYPE_ value of the interface: {@link LINKTYPE_ETHERNET} or {@link LINKTYPE_RAW}. */
+  /** Link type of the interface: LinkType.ETHERNET or LinkType.RAW (src/wire/link.ts). */
   readonly linkType: number;
   /** Destination MAC of every frame (`aa:bb:...`) on Ethernet; undefined on raw-IP links. */
   readonly peerMac: string | undefined;
@@ -61,24 +57,7 @@ export interface LinkSenderOptions {
   readonly resolveTimeoutMs?: number;
 }
 
-const MAC_RE = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
 const ZERO_MAC = '00:00:00:00:00:00';
-
-/** The 6 bytes of a MAC written `aa:bb:cc:dd:ee:ff`. */
-function macBytes(mac: string): Uint8Array {
-  return Uint8Array.from(mac.split(':').map((h) => parseInt(h, 16)));
-}
-
-/** The 14-byte Ethernet II header `dst src 0x0800` (IPv4). */
-export function ethernetHeader(dstMac: string, srcMac: string): Uint8Array {
-  for (const m of [dstMac, srcMac]) if (!MAC_RE.test(m)) throw new RangeError(`'${m}' is not a MAC address: write it as aa:bb:cc:dd:ee:ff.`);
-  const h = new Uint8Array(14);
-  h.set(macBytes(dstMac), 0);
-  h.set(macBytes(srcMac), 6);
-  h[12] = 0x08;
-  h[13] = 0x00;
-  return h;
-}
 
 function isLoopback(iface: string): boolean {
   try {
@@ -101,7 +80,7 @@ export async function openLinkSender(opts: LinkSenderOptions): Promise<LinkSende
     throw new RangeError(`'${opts.iface}' is not a valid interface to send on: name one interface (1 to 15 characters without '/' or spaces).`);
   }
   if (!isIPv4(opts.peerIp)) throw new RangeError(`peer '${opts.peerIp}' is not an IPv4 address.`);
-  if (opts.peerMac !== undefined && !MAC_RE.test(opts.peerMac)) {
+  if (opts.peerMac !== undefined && !isMac(opts.peerMac)) {
     throw new RangeError(`peer MAC '${opts.peerMac}' is not a MAC address: write it as aa:bb:cc:dd:ee:ff.`);
   }
   if (!existsSync(`/sys/class/net/${opts.iface}`)) {
@@ -114,7 +93,7 @@ export async function openLinkSender(opts: LinkSenderOptions): Promise<LinkSende
   let peerMac: string | undefined;
   try {
     if (linkName === 'ETHERNET') {
-      linkType = LINKTYPE_ETHERNET;
+      linkType = LinkType.ETHERNET;
       const srcMac = readFileSync(`/sys/class/net/${opts.iface}/address`, 'utf8').trim().toLowerCase();
       if (opts.peerMac !== undefined) peerMac = opts.peerMac.toLowerCase();
       else if (isLoopback(opts.iface)) peerMac = ZERO_MAC;
@@ -127,7 +106,7 @@ export async function openLinkSender(opts: LinkSenderOptions): Promise<LinkSende
       }
       header = ethernetHeader(peerMac, srcMac);
     } else if (linkName === 'RAW') {
-      linkType = LINKTYPE_RAW;
+      linkType = LinkType.RAW;
       header = new Uint8Array(0);
     } else {
       throw new EnvError(`interface ${opts.iface} has link type '${linkName}', on which tcpcraft cannot build frames: use an Ethernet or raw-IP interface, or the raw-socket path.`);

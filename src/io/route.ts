@@ -2,6 +2,7 @@
 import { isIPv4 } from 'node:net';
 import { EnvError } from './errors.js';
 import { run } from './exec.js';
+import type { Route, RouteQuery } from '../session/plan.js';
 
 /** Outgoing interface and source address the kernel would use to reach `dst`. */
 export interface RouteInfo {
@@ -100,4 +101,25 @@ export async function nextHop(dst: string, iface: string): Promise<NextHop> {
   }
   const local = first.type === 'local' || first.dev === 'lo';
   return { iface: first.dev, via: typeof first.gateway === 'string' ? first.gateway : dst, local };
+}
+
+/**
+ * The interface and our address for a run, from what the session plan asks (src/session/plan.ts).
+ * Client role: the route to the peer (skipped when both interface and address are given). Server
+ * role: our address (given, or the route's source towards the peer) and the interface holding it.
+ * Throws an {@link EnvError} naming what is missing.
+ */
+export async function resolveRoute(q: RouteQuery): Promise<Route> {
+  if (q.iface && !(await interfaceExists(q.iface))) {
+    throw new EnvError(`interface '${q.iface}' does not exist here: see 'ip link', or run inside the lab with 'tcpcraft lab exec client -- ...'.`);
+  }
+  if (q.server) {
+    const src = q.src ?? (q.peer ? (await routeTo(q.peer)).src : undefined);
+    if (!src) throw new EnvError('the server role needs the address to answer on: give --src IP or --dst (or local.host / peer.host in the scenario).');
+    return { iface: q.iface ?? (await interfaceWithAddress(src)), src };
+  }
+  if (q.iface && q.src) return { iface: q.iface, src: q.src };
+  if (!q.peer) throw new EnvError("the client role needs the peer's address: give --dst (or peer.host in the scenario).");
+  const r = await routeTo(q.peer);
+  return { iface: q.iface ?? r.iface, src: q.src ?? r.src };
 }

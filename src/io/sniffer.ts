@@ -20,6 +20,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { LINK_TYPE_BY_CAP_NAME } from '../wire/link.js';
 import { EnvError, messageOf } from './errors.js';
 
 /** A running capture on one interface. */
@@ -68,13 +69,6 @@ export interface CapInstance {
 interface CapModule {
   Cap: new () => CapInstance;
 }
-
-const LINK_TYPES: Readonly<Record<string, number>> = {
-  NULL: 0,
-  ETHERNET: 1,
-  RAW: 101,
-  LINKTYPE_LINUX_SLL: 113,
-};
 
 /**
  * Every Cap object this process made, pinned so none is ever garbage-collected (see above). The
@@ -153,7 +147,7 @@ export function openSniffer(opts: SnifferOptions): Sniffer {
   }
   const shared = Buffer.alloc(snaplen);
   const { cap, linkName } = openCap(opts.iface, opts.filter, bufferSize, shared, opts.trustedFilter !== true);
-  const linkType = LINK_TYPES[linkName];
+  const linkType = LINK_TYPE_BY_CAP_NAME[linkName];
   if (linkType === undefined) {
     cap.close();
     throw new Error(`interface ${opts.iface} has link type '${linkName}', which tcpcraft cannot decode: capture on an ethernet, raw or loopback interface.`);

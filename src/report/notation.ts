@@ -3,32 +3,37 @@
  * a scenario as it is: `expect('SA', { seq: 0, ack: 1, window: 65160, options: [mss(1460)] })`.
  */
 import { describeExpected, isMatcher, isRef } from '../scenario/matchers.js';
-import type { ExpectStep, OptionSpec, Step } from '../scenario/types.js';
-import { payloadBytes } from '../scenario/validate.js';
+import type { OptionSpec, SendOption, Step } from '../scenario/types.js';
+import { OPTION_KINDS } from '../wire/options.js';
+import { payloadBytes } from '../scenario/model.js';
 import type { SegmentView } from '../engine/state.js';
 import { showPayload } from '../engine/match.js';
 import { flagLetters } from '../wire/tcp.js';
 
-/** One option as the DSL call that makes it. */
+/** One option as the DSL call that makes it: `mss(1460)`, `sack([1, 2])`, `fastOpen([1, 2, 3, 4])`, `option(253, [222, 173])`. */
 export function optionNotation(o: OptionSpec): string {
-  switch (o.kind) {
-    case 'eol':
-      return 'eol()';
-    case 'nop':
-      return 'nop()';
-    case 'mss':
-      return `mss(${o.value})`;
-    case 'wscale':
-      return `wscale(${o.shift})`;
-    case 'sackOk':
-      return 'sackOk()';
-    case 'sack':
-      return `sack(${o.blocks.map(([l, r]) => `[${l}, ${r}]`).join(', ')})`;
-    case 'timestamp':
-      return `timestamp(${o.tsval}, ${o.tsecr})`;
-    case 'unknown':
-      return `option(${o.code}, [${Array.from(o.data).join(', ')}])`;
-  }
+  return optionCall(o, String);
+}
+
+/**
+ * An option as a DSL call, from the option table; `value` writes a field that may be a captured
+ * value in a send (`timestamp(use('tsval'), 0)`).
+ */
+function optionCall(o: OptionSpec | SendOption, value: (v: unknown) => string): string {
+  if (o.kind === 'unknown') return `option(${o.code}, [${Array.from(o.data).join(', ')}])`;
+  const def = OPTION_KINDS[o.kind];
+  const values = o as unknown as Record<string, unknown>;
+  const args: string[] = [];
+  def.fields.forEach((f, i) => {
+    const v = values[f.name];
+    if (f.type === 'blocks') args.push(...(v as ReadonlyArray<readonly [number, number]>).map(([l, r]) => `[${l}, ${r}]`));
+    else if (f.type === 'bytes') {
+      const bytes = v as Uint8Array;
+      // A trailing empty byte field is the helper's default: `fastOpen()`.
+      if (bytes.length > 0 || i < def.fields.length - 1) args.push(`[${Array.from(bytes).join(', ')}]`);
+    } else args.push(value(v));
+  });
+  return `${def.kind}(${args.join(', ')})`;
 }
 
 /**
@@ -77,7 +82,7 @@ export function stepNotation(step: Step): string {
   const parts: string[] = [];
   for (const [k, v] of Object.entries(f)) {
     if (v === undefined) continue;
-    if (k === 'options' && Array.isArray(v)) parts.push(`options: [${(v as OptionSpec[]).map((o) => (o.kind === 'timestamp' ? `timestamp(${valueNotation(o.tsval)}, ${valueNotation(o.tsecr)})` : optionNotation(o))).join(', ')}]`);
+    if (k === 'options' && Array.isArray(v)) parts.push(`options: [${(v as SendOption[]).map((o) => optionCall(o, valueNotation)).join(', ')}]`);
     else if (k === 'payload' && (typeof v === 'string' || v instanceof Uint8Array)) parts.push(`payload: ${payloadNotation(payloadBytes(v))}`);
     else parts.push(`${k}: ${valueNotation(v)}`);
   }
@@ -93,9 +98,4 @@ export function viewNotation(view: SegmentView, verb: 'expect' | 'send' = view.d
   if (view.len > 0) parts.push(view.len <= 64 ? `payload: ${payloadNotation(view.packet.payload)}` : `len: ${view.len}`);
   if (view.rel.options.length) parts.push(`options: [${view.rel.options.map(optionNotation).join(', ')}]`);
   return `${verb}('${flagLetters(view.packet.tcp.flags)}'${fieldsText(parts)})`;
-}
-
-/** Short for an expectation's notation. */
-export function expectNotation(step: ExpectStep): string {
-  return stepNotation(step);
 }

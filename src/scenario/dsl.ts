@@ -55,6 +55,8 @@ export function timestamp(tsval: Value, tsecr: Value): SendOption;
 export function timestamp(tsval: Value, tsecr: Value): SendOption {
   return { kind: 'timestamp', tsval, tsecr };
 }
+/** TCP Fast Open option (RFC 7413): no cookie asks the server for one; else the cookie bytes (4 to 16). */
+export const fastOpen = (cookie: ArrayLike<number> = []): OptionSpec => ({ kind: 'fastOpen', cookie: Uint8Array.from(cookie) });
 /** No-operation option. */
 export const nop = (): OptionSpec => ({ kind: 'nop' });
 /** End-of-option-list. */

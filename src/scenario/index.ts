@@ -3,4 +3,5 @@ export * from './types.js';
 export * from './dsl.js';
 export * from './matchers.js';
 export * from './errors.js';
-export { validateScenario, payloadBytes } from './validate.js';
+export { validateScenario } from './validate.js';
+export * from './model.js';

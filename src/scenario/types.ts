@@ -3,6 +3,7 @@
  * and SACK edges are relative to each side's initial sequence number, as Wireshark shows them.
  */
 
+import type { KnownOptionKind, TcpOption } from '../wire/options.js';
 import type { Expected, Matcher, PatternMatcher, Value } from './matchers.js';
 
 /** Where a step was written: the scenario file and line, for diagnostics. */
@@ -21,22 +22,17 @@ export type Flags = 'S' | 'SA' | 'A' | 'PA' | 'FA' | 'FPA' | 'F' | 'R' | 'RA' | 
 /** Payload as text (UTF-8) or bytes. */
 export type Payload = string | Uint8Array;
 
-/** A TCP option in a scenario. SACK edges are relative to the ISN of the side whose data they cover. */
-export type OptionSpec =
-  | { readonly kind: 'eol' }
-  | { readonly kind: 'nop' }
-  | { readonly kind: 'mss'; readonly value: number }
-  | { readonly kind: 'wscale'; readonly shift: number }
-  | { readonly kind: 'sackOk' }
-  | { readonly kind: 'sack'; readonly blocks: ReadonlyArray<readonly [left: number, right: number]> }
-  | { readonly kind: 'timestamp'; readonly tsval: number; readonly tsecr: number }
-  | { readonly kind: 'unknown'; readonly code: number; readonly data: Uint8Array };
+/**
+ * A TCP option in a scenario: the wire's own option values (src/wire/options.ts declares every
+ * kind once). SACK edges are relative to the ISN of the side whose data they cover.
+ */
+export type OptionSpec = TcpOption;
 
 /** An option in a send: as {@link OptionSpec}, but timestamps may use captured values. */
 export type SendOption = Exclude<OptionSpec, { kind: 'timestamp' }> | { readonly kind: 'timestamp'; readonly tsval: Value; readonly tsecr: Value };
 
 /** Names of option kinds, for presence and absence checks; a number is any option kind code. */
-export type OptionKind = 'eol' | 'nop' | 'mss' | 'wscale' | 'sackOk' | 'sack' | 'timestamp' | number;
+export type OptionKind = KnownOptionKind | number;
 
 /**
  * Option checks that say no more than needed: presence, absence, values. Every listed check must
@@ -55,6 +51,8 @@ export interface OptionsExpectation {
   readonly timestamp?: { readonly tsval?: Expected<number>; readonly tsecr?: Expected<number> };
   /** SACK present with exactly these blocks, or with some block covering `covers` (relative edges). */
   readonly sack?: ReadonlyArray<readonly [number, number]> | { readonly covers: readonly [number, number] };
+  /** TCP Fast Open present with this cookie (empty: a cookie request). */
+  readonly fastOpen?: Expected<Uint8Array>;
 }
 
 /** Raw IPv4 header values, sent exactly as written (see the README for which need the link-layer path). */

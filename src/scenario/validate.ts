@@ -7,7 +7,9 @@ import { parseFlagLetters } from '../wire/tcp.js';
 import { parseIpv4Address } from '../wire/ipv4.js';
 import { scenarioError, stepError, ScenarioError } from './errors.js';
 import { isMatcher, isRef } from './matchers.js';
-import type { ExpectFields, ExpectStep, OptionSpec, Scenario, SendFields, Step } from './types.js';
+import { optionKindDef, OPTION_KIND_LIST, type OptionField } from '../wire/options.js';
+import { MAIN_CONN, payloadBytes } from './model.js';
+import type { ExpectFields, ExpectStep, Scenario, SendFields, Step } from './types.js';
 
 /** Largest IPv4 packet. */
 const IPV4_MAX = 65535;
@@ -16,10 +18,9 @@ const MAX_PAUSE_MS = 600_000;
 const SCENARIO_KEYS = ['name', 'description', 'rfc', 'expectedFailures', 'role', 'peer', 'local', 'connections', 'window', 'timeout', 'tolerance', 'steps'];
 const SEND_KEYS = ['seq', 'ack', 'payload', 'window', 'options', 'urgent', 'tcp', 'ip', 'conn'];
 const EXPECT_KEYS = ['seq', 'ack', 'window', 'urgent', 'payload', 'len', 'options', 'optional', 'timeout', 'within', 'after', 'at', 'conn'];
-const OPTION_CHECK_KEYS = ['has', 'lacks', 'mss', 'wscale', 'timestamp', 'sack'];
-const OPTION_KINDS = ['eol', 'nop', 'mss', 'wscale', 'sackOk', 'sack', 'timestamp'];
-/** The connection steps use when they name none. */
-export const MAIN_CONN = 'main';
+/** Option kinds by name, and which of them carry values an expectation can check. */
+const OPTION_KINDS = OPTION_KIND_LIST.map((d) => d.kind);
+const OPTION_CHECK_KEYS = ['has', 'lacks', ...OPTION_KIND_LIST.filter((d) => d.fields.length > 0).map((d) => d.kind)];
 const TCP_OVERRIDE_KEYS = ['seq', 'ack', 'dataOffset', 'reserved', 'checksum'];
 const IP_OVERRIDE_KEYS = ['ttl', 'id', 'dscp', 'ecn', 'flags', 'fragmentOffset', 'protocol', 'version', 'ihl', 'totalLength', 'checksum', 'options'];
 
@@ -97,15 +98,55 @@ function show(v: unknown): string {
   }
 }
 
-/** Encoded length of a payload (UTF-8 for text). */
-export function payloadBytes(payload: string | Uint8Array | undefined): Uint8Array {
-  if (payload === undefined) return new Uint8Array(0);
-  return typeof payload === 'string' ? new TextEncoder().encode(payload) : payload;
-}
-
 /** Relative numbers may be written as negative offsets (e.g. -1 for a keep-alive probe). */
 const REL_MIN = -0x8000_0000;
 const REL_MAX = 0xffff_ffff;
+
+/** Integer range of an option field of a numeric type. */
+const FIELD_MAX: Readonly<Record<string, number>> = { u8: 0xff, u16: 0xffff, u32: 0xffff_ffff };
+
+/** SACK-style blocks: `count` pairs of relative edges. */
+function checkBlocks(fail: Check, field: string, blocks: unknown, def: OptionField, blockField: (j: number) => string): number {
+  const min = def.min ?? 1;
+  const max = def.max ?? 4;
+  if (!Array.isArray(blocks) || blocks.length < min || blocks.length > max) return -1;
+  blocks.forEach((b: unknown, j: number) => {
+    if (!Array.isArray(b) || b.length !== 2) throw fail(blockField(j), 'a SACK block is [left, right]');
+    intIn(fail, `${blockField(j)}[0]`, b[0], REL_MIN, REL_MAX);
+    intIn(fail, `${blockField(j)}[1]`, b[1], REL_MIN, REL_MAX);
+  });
+  return blocks.length;
+}
+
+/** One option value of a known kind, checked field by field from the option table; returns its length. */
+function checkOptionFields(fail: Check, f: string, opt: Record<string, unknown>, fields: readonly OptionField[], refs: boolean): number {
+  let length = 2;
+  for (const x of fields) {
+    const v = opt[x.name];
+    const at = `${f}.${x.name}`;
+    switch (x.type) {
+      case 'u8':
+      case 'u16':
+      case 'u32':
+        if (refs && x.ref) valueIn(fail, at, v, 0, FIELD_MAX[x.type]!);
+        else intIn(fail, at, v, 0, FIELD_MAX[x.type]!);
+        if (v === undefined) throw fail(at, 'is required');
+        length += x.type === 'u8' ? 1 : x.type === 'u16' ? 2 : 4;
+        break;
+      case 'blocks': {
+        const n = checkBlocks(fail, at, v, x, (j) => `${at}[${j}]`);
+        if (n < 0) throw fail(at, `a SACK option carries ${x.min ?? 1} to ${x.max ?? 4} blocks`);
+        length += 8 * n;
+        break;
+      }
+      case 'bytes':
+        if (!(v instanceof Uint8Array) || v.length > (x.max ?? 38)) throw fail(at, `must be at most ${x.max ?? 38} bytes`);
+        length += v.length;
+        break;
+    }
+  }
+  return length;
+}
 
 function checkOptions(fail: Check, field: string, options: unknown, refs = false): number {
   if (options === undefined) return 0;
@@ -117,51 +158,16 @@ function checkOptions(fail: Check, field: string, options: unknown, refs = false
   let length = 0;
   options.forEach((o: unknown, i) => {
     const f = `${field}[${i}]`;
-    if (!isObject(o) || typeof o.kind !== 'string') throw fail(f, 'is not an option: use mss(), wscale(), sackOk(), sack(), timestamp(), nop(), eol() or option()');
-    const opt = o as OptionSpec;
-    switch (opt.kind) {
-      case 'eol':
-      case 'nop':
-        length += 1;
-        break;
-      case 'mss':
-        intIn(fail, `${f}.value`, opt.value, 0, 0xffff);
-        length += 4;
-        break;
-      case 'wscale':
-        intIn(fail, `${f}.shift`, opt.shift, 0, 255);
-        length += 3;
-        break;
-      case 'sackOk':
-        length += 2;
-        break;
-      case 'sack':
-        if (!Array.isArray(opt.blocks) || opt.blocks.length < 1 || opt.blocks.length > 4) throw fail(`${f}.blocks`, 'a SACK option carries 1 to 4 blocks');
-        opt.blocks.forEach((b, j) => {
-          if (!Array.isArray(b) || b.length !== 2) throw fail(`${f}.blocks[${j}]`, 'a SACK block is [left, right]');
-          intIn(fail, `${f}.blocks[${j}][0]`, b[0], REL_MIN, REL_MAX);
-          intIn(fail, `${f}.blocks[${j}][1]`, b[1], REL_MIN, REL_MAX);
-        });
-        length += 2 + 8 * opt.blocks.length;
-        break;
-      case 'timestamp':
-        if (refs) {
-          valueIn(fail, `${f}.tsval`, opt.tsval, 0, 0xffff_ffff);
-          valueIn(fail, `${f}.tsecr`, opt.tsecr, 0, 0xffff_ffff);
-        } else {
-          intIn(fail, `${f}.tsval`, opt.tsval, 0, 0xffff_ffff);
-          intIn(fail, `${f}.tsecr`, opt.tsecr, 0, 0xffff_ffff);
-        }
-        length += 10;
-        break;
-      case 'unknown':
-        intIn(fail, `${f}.code`, opt.code, 0, 255);
-        if (!(opt.data instanceof Uint8Array) || opt.data.length > 38) throw fail(`${f}.data`, 'must be at most 38 bytes');
-        length += 2 + opt.data.length;
-        break;
-      default:
-        throw fail(`${f}.kind`, `unknown option kind ${show((opt as { kind: unknown }).kind)}`);
+    if (!isObject(o) || typeof o.kind !== 'string') throw fail(f, `is not an option: use ${OPTION_KINDS.map((k) => `${k}()`).join(', ')} or option()`);
+    if (o.kind === 'unknown') {
+      intIn(fail, `${f}.code`, o.code, 0, 255);
+      if (!(o.data instanceof Uint8Array) || o.data.length > 38) throw fail(`${f}.data`, 'must be at most 38 bytes');
+      length += 2 + o.data.length;
+      return;
     }
+    const def = optionKindDef(o.kind);
+    if (!def) throw fail(`${f}.kind`, `unknown option kind ${show(o.kind)}`);
+    length += def.single ? 1 : checkOptionFields(fail, f, o, def.fields, refs);
   });
   if (length > 40) throw fail(field, `options take ${length} bytes; a TCP header holds at most 40`);
   return length;
@@ -253,6 +259,20 @@ function checkExpect(fail: Check, f: ExpectFields): void {
   if (f.payload !== undefined && typeof f.len === 'number' && f.len !== n) throw fail('len', `${f.len} disagrees with the ${n}-byte payload`);
 }
 
+/** An expected value of one option field: a literal or matcher over its type. */
+function checkExpectedField(fail: Check, field: string, v: unknown, x: OptionField): void {
+  if (x.type === 'bytes') {
+    if (isMatcher(v)) checkMatcher(fail, field, v as unknown as Record<string, unknown>, (b) => void checkBytes(fail, field, b, x.max ?? 38));
+    else checkBytes(fail, field, v, x.max ?? 38);
+    return;
+  }
+  expectedIn(fail, field, v, 0, FIELD_MAX[x.type] ?? 0xffff_ffff);
+}
+
+function checkBytes(fail: Check, field: string, v: unknown, max: number): void {
+  if (v !== undefined && (!(v instanceof Uint8Array) || v.length > max)) throw fail(field, `must be at most ${max} bytes (a Uint8Array)`);
+}
+
 function checkOptionChecks(fail: Check, o: unknown): void {
   if (!isObject(o)) throw fail('options', "must be a list of options or checks like { has: ['mss'], lacks: ['timestamp'] }");
   noUnknownKeys(fail, 'options.', o, OPTION_CHECK_KEYS);
@@ -261,27 +281,27 @@ function checkOptionChecks(fail: Check, o: unknown): void {
     if (list === undefined) continue;
     if (!Array.isArray(list)) throw fail(`options.${k}`, 'must be a list of option kinds');
     list.forEach((kind, i) => {
-      if (!(OPTION_KINDS.includes(kind as string) || (isInt(kind) && kind >= 0 && kind <= 255))) {
+      if (!((OPTION_KINDS as readonly unknown[]).includes(kind) || (isInt(kind) && kind >= 0 && kind <= 255))) {
         throw fail(`options.${k}[${i}]`, `${show(kind)} is not an option kind (${OPTION_KINDS.join(', ')}, or a number 0..255)`);
       }
     });
   }
-  expectedIn(fail, 'options.mss', o.mss, 0, 0xffff);
-  expectedIn(fail, 'options.wscale', o.wscale, 0, 255);
-  if (o.timestamp !== undefined) {
-    if (!isObject(o.timestamp)) throw fail('options.timestamp', 'must be { tsval?, tsecr? }');
-    noUnknownKeys(fail, 'options.timestamp.', o.timestamp, ['tsval', 'tsecr']);
-    expectedIn(fail, 'options.timestamp.tsval', o.timestamp.tsval, 0, 0xffff_ffff);
-    expectedIn(fail, 'options.timestamp.tsecr', o.timestamp.tsecr, 0, 0xffff_ffff);
-  }
-  if (o.sack !== undefined) {
-    const blocks = isObject(o.sack) ? [o.sack.covers] : o.sack;
-    if (!Array.isArray(blocks) || blocks.length < 1 || blocks.length > 4) throw fail('options.sack', 'must be 1 to 4 [left, right] blocks, or { covers: [left, right] }');
-    blocks.forEach((b: unknown, j: number) => {
-      if (!Array.isArray(b) || b.length !== 2) throw fail(`options.sack[${j}]`, 'a SACK block is [left, right]');
-      intIn(fail, `options.sack[${j}][0]`, b[0], REL_MIN, REL_MAX);
-      intIn(fail, `options.sack[${j}][1]`, b[1], REL_MIN, REL_MAX);
-    });
+  for (const def of OPTION_KIND_LIST) {
+    const want = o[def.kind];
+    if (want === undefined || def.fields.length === 0) continue;
+    const at = `options.${def.kind}`;
+    const [only] = def.fields;
+    if (def.fields.length === 1 && only!.type === 'blocks') {
+      // Exact blocks, or { covers: [left, right] }: some block must cover that range.
+      const n = checkBlocks(fail, at, isObject(want) ? [want.covers] : want, only!, (j) => `${at}[${j}]`);
+      if (n < 0) throw fail(at, `must be ${only!.min ?? 1} to ${only!.max ?? 4} [left, right] blocks, or { covers: [left, right] }`);
+    } else if (def.fields.length === 1) {
+      checkExpectedField(fail, at, want, only!);
+    } else {
+      if (!isObject(want)) throw fail(at, `must be { ${def.fields.map((x) => `${x.name}?`).join(', ')} }`);
+      noUnknownKeys(fail, `${at}.`, want, def.fields.map((x) => x.name));
+      for (const x of def.fields) checkExpectedField(fail, `${at}.${x.name}`, want[x.name], x);
+    }
   }
 }
 
@@ -290,23 +310,6 @@ const STEP_KINDS = ['send', 'expect', 'pause', 'either', 'anyOrder', 'silence'];
 function checkConn(fail: Check, conn: unknown, conns: readonly string[]): void {
   if (conn === undefined) return;
   if (typeof conn !== 'string' || !conns.includes(conn)) throw fail('conn', `${show(conn)} is not a connection of this scenario (${conns.join(', ')})`);
-}
-
-/** Connection a step belongs to. */
-export function connOf(step: Step): string {
-  switch (step.kind) {
-    case 'send':
-    case 'expect':
-      return step.fields.conn ?? MAIN_CONN;
-    case 'silence':
-      return step.conn ?? MAIN_CONN;
-    case 'either':
-      return step.alternatives[0]?.fields.conn ?? MAIN_CONN;
-    case 'anyOrder':
-      return step.items[0]?.fields.conn ?? MAIN_CONN;
-    case 'pause':
-      return MAIN_CONN;
-  }
 }
 
 function checkExpectStep(fail: Check, e: unknown, conns: readonly string[], where: string): ExpectStep {

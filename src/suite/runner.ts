@@ -21,23 +21,19 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { FlowSpec } from '../engine/flow.js';
-import { FrameQueue } from '../engine/queue.js';
 import type { RunReport } from '../engine/report.js';
-import { runScenario, type RunConnection } from '../engine/run.js';
-import { needsLinkLayer } from '../engine/segment.js';
+import { rehearse } from '../engine/rehearse.js';
+import { runScenario } from '../engine/run.js';
 import { Cleanups } from '../io/cleanup.js';
 import { randomIsn, systemClock } from '../io/clock.js';
+import { Devices, type CaptureSpec } from '../io/device.js';
 import { EnvError, messageOf } from '../io/errors.js';
-import { installGuard, sweepGuards, type Guard } from '../io/guard.js';
-import { openLinkSender } from '../io/link.js';
-import { interfaceWithAddress, routeTo } from '../io/route.js';
-import { openSender, type Sender } from '../io/sender.js';
-import { openSniffer, type Sniffer } from '../io/sniffer.js';
+import { resolveRoute } from '../io/route.js';
+import { isServer } from '../scenario/model.js';
 import type { Scenario } from '../scenario/types.js';
-import { Demux } from './demux.js';
+import { captureTerms, planSession, routeQuery, type Route, type SessionOverrides, type SessionPlan } from '../session/plan.js';
 import { PortAllocator } from './ports.js';
-import { isFailure, messageOf as resultMessage, verdictOf, type SuiteResult } from './result.js';
+import { messageOf as resultMessage, verdictOf, type SuiteResult } from './result.js';
 
 /** A file of the suite, loaded or not. */
 export interface SuiteEntry {
@@ -51,20 +47,31 @@ export interface SuiteEntry {
 
 /** Settings of a suite run. */
 export interface SuiteOptions {
-  /** Replaces every scenario's peer host (client role) and restricts server-role clients to it. */
-  readonly dst?: string;
+  /**
+   * What the command line changes for every scenario (`dst` replaces every scenario's peer host
+   * and restricts server-role clients to it; `defaultTimeoutMs` is the wait when a scenario sets none).
+   */
+  readonly overrides?: SessionOverrides;
   /** Runs at once (default {@link DEFAULT_JOBS}). */
   readonly jobs?: number;
   /** Target whose expected failures apply (default 'linux'). */
   readonly target?: string;
-  /** Default wait for each expected segment, ms (the scenario's own `timeout` wins). */
-  readonly timeoutMs?: number;
-  /** Bound on one scenario's whole run, ms (default {@link SCENARIO_BOUND_MS}). */
-  readonly scenarioBoundMs?: number;
+  /** Bound on one scenario's whole run, ms (default {@link SCENARIO_BOUND_MS}; null: none). */
+  readonly scenarioBoundMs?: number | null;
   /** Peer ports that serve one connection at a time (default [5000], the lab's nc). */
   readonly serialPorts?: readonly number[];
-  /** Network namespace in which server-role scenarios get their client (default: none). */
+  /**
+   * Network namespace in which server-role scenarios get their client (`nc`). Undefined: the
+   * client is someone else's business (`tcpcraft run`), none is started.
+   */
   readonly clientNetns?: string;
+  /** Play each scenario against its model in memory first, so the live path is compiled (`tcpcraft run`). */
+  readonly rehearse?: boolean;
+  /**
+   * A scenario that cannot run throws its error (EnvError, ScenarioError...) instead of becoming
+   * an `error` result: `tcpcraft run`, a suite of one, reports it as a usage or environment error.
+   */
+  readonly throwErrors?: boolean;
   /** Called when a scenario starts and ends. */
   readonly onStart?: (entry: SuiteEntry, index: number) => void;
   readonly onResult?: (result: SuiteResult) => void;
@@ -93,48 +100,13 @@ interface Plan {
 }
 
 /** Scheduling constraints of `sc` (see the module comment). */
-export function schedulingOf(sc: Scenario, serialPorts: readonly number[], dst?: string): Plan {
-  const fixedPort = sc.local?.port !== undefined || Object.values(sc.connections ?? {}).some((c) => c.local?.port !== undefined);
+export function schedulingOf(sc: Scenario, serialPorts: readonly number[], dst?: string, sport?: number): Plan {
+  const fixedPort = sport !== undefined || sc.local?.port !== undefined || Object.values(sc.connections ?? {}).some((c) => c.local?.port !== undefined);
   const exclusive = sc.role === 'server' || fixedPort;
   const host = dst ?? sc.peer?.host ?? '';
   const ports = [sc.peer?.port, ...Object.values(sc.connections ?? {}).map((c) => c.peer?.port ?? sc.peer?.port)];
   const keys = [...new Set(ports.filter((p): p is number => p !== undefined && serialPorts.includes(p)).map((p) => `${host}:${p}`))];
   return { exclusive, keys };
-}
-
-/** Where a scenario runs: interface, our address, the peer. */
-interface Where {
-  readonly iface: string;
-  readonly localIp: string;
-  /** Peer host of the main connection (absent: a server-role scenario accepting any client). */
-  readonly peerIp?: string;
-  /** Libpcap filter terms this scenario needs on its interface. */
-  readonly filterTerms: readonly string[];
-}
-
-async function whereOf(sc: Scenario, dst: string | undefined, routes: Map<string, Promise<{ iface: string; src: string }>>): Promise<Where> {
-  const route = (host: string) => {
-    let r = routes.get(host);
-    if (!r) routes.set(host, (r = routeTo(host)));
-    return r;
-  };
-  if (sc.role === 'server') {
-    const peerIp = dst ?? sc.peer?.host;
-    const localIp = sc.local?.host ?? (peerIp ? (await route(peerIp)).src : undefined);
-    if (!localIp) throw new EnvError('a server-role scenario needs the address to answer on: give --dst (or local.host / peer.host in the scenario).');
-    const iface = await interfaceWithAddress(localIp);
-    return { iface, localIp, ...(peerIp ? { peerIp } : {}), filterTerms: [peerIp ? `host ${peerIp}` : `port ${sc.local!.port!}`] };
-  }
-  const peerIp = dst ?? sc.peer!.host!;
-  const r = await route(peerIp);
-  const hosts = new Set([peerIp, ...Object.values(sc.connections ?? {}).map((c) => (dst ?? c.peer?.host ?? peerIp))]);
-  return { iface: r.iface, localIp: sc.local?.host ?? r.src, peerIp, filterTerms: [...hosts].map((h) => `host ${h}`) };
-}
-
-/** One capture per interface, shared by every run on it. */
-interface Capture {
-  readonly sniffer: Sniffer;
-  readonly demux: Demux;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -148,7 +120,8 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
   const jobs = Math.max(1, opts.jobs ?? DEFAULT_JOBS);
   const target = opts.target ?? DEFAULT_TARGET;
   const serialPorts = opts.serialPorts ?? [5000];
-  const bound = opts.scenarioBoundMs ?? SCENARIO_BOUND_MS;
+  const bound = opts.scenarioBoundMs === undefined ? SCENARIO_BOUND_MS : opts.scenarioBoundMs;
+  const overrides = opts.overrides ?? {};
   const startedAt = new Date();
   const t0 = performance.now();
   const since = (): number => performance.now() - t0;
@@ -159,8 +132,15 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
   };
 
   // Where each scenario runs, worked out before anything is opened.
-  const routes = new Map<string, Promise<{ iface: string; src: string }>>();
-  const wheres = new Map<number, Where>();
+  const routes = new Map<string, Promise<Route>>();
+  const routeOf = (sc: Scenario): Promise<Route> => {
+    const q = routeQuery(sc, overrides);
+    const key = JSON.stringify(q);
+    let r = routes.get(key);
+    if (!r) routes.set(key, (r = resolveRoute(q)));
+    return r;
+  };
+  const placed = new Map<number, Route>();
   const runnable: number[] = [];
   for (const [i, e] of entries.entries()) {
     if (!e.scenario) {
@@ -168,126 +148,94 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
       continue;
     }
     try {
-      wheres.set(i, await whereOf(e.scenario, opts.dst, routes));
+      placed.set(i, await routeOf(e.scenario));
       runnable.push(i);
     } catch (err) {
+      if (opts.throwErrors) throw err;
       const sc = e.scenario;
       finish({ index: i, file: e.file, name: e.name, ...(sc.rfc ? { rfc: sc.rfc } : {}), verdict: 'error', message: `${e.file}: ${messageOf(err)}`, durationMs: 0, startMs: since(), endMs: since() });
     }
   }
 
+  const ports = new PortAllocator();
+  const taken = new Map<number, number[]>();
+  /** The session plan of entry `i`, its ports from the allocator unless the scenario or the command line fixes them. */
+  const planOf = (i: number): SessionPlan => {
+    const mine = taken.get(i) ?? [];
+    taken.set(i, mine);
+    const port = (): number => {
+      const p = ports.next();
+      mine.push(p);
+      return p;
+    };
+    const e = entries[i]!;
+    return planSession(e.scenario!, e.file, overrides, placed.get(i)!, { isn: randomIsn, port });
+  };
+  // A suite of one (`tcpcraft run`) is planned before the capture opens, which then passes exactly
+  // its flows; the runs of a larger suite choose their ports as they start, so its captures pass
+  // their peers' addresses.
+  let single: SessionPlan | undefined;
+  if (runnable.length === 1) {
+    const i = runnable[0]!;
+    try {
+      single = planOf(i);
+    } catch (err) {
+      if (opts.throwErrors) throw err;
+      const e = entries[i]!;
+      runnable.length = 0;
+      finish({ index: i, file: e.file, name: e.name, verdict: 'error', message: `${e.file}: ${messageOf(err)}`, durationMs: 0, startMs: since(), endMs: since() });
+    }
+  }
   const cleanups = new Cleanups();
   await cleanups.guarded(async () => {
     if (runnable.length === 0) return;
-    const sender: Sender = openSender();
-    cleanups.add('close the raw socket', () => sender.close());
-    await sweepGuards();
-    // One capture per interface, filter covering every peer that interface will see.
-    const terms = new Map<string, Set<string>>();
-    for (const w of wheres.values()) {
-      const set = terms.get(w.iface) ?? new Set<string>();
-      for (const t of w.filterTerms) set.add(t);
-      terms.set(w.iface, set);
-    }
-    const captures = new Map<string, Capture>();
-    for (const [iface, set] of terms) {
-      const sniffer = openSniffer({ iface, filter: `tcp and (${[...set].join(' or ')})` });
-      cleanups.add(`close the capture on ${iface}`, () => sniffer.close());
-      captures.set(iface, { sniffer, demux: new Demux(sniffer, () => systemClock.wallUs()) });
-    }
-    const ports = new PortAllocator();
+    const captures = single ? [{ iface: single.iface, filter: single.filter, trusted: true }] : capturesFor(runnable.map((i) => ({ sc: entries[i]!.scenario!, route: placed.get(i)! })), overrides);
+    const devices = await Devices.open(captures, cleanups);
 
-    /** Runs entry `i`; never throws. */
+    /** Runs entry `i`; never throws (unless `throwErrors`). */
     const runOne = async (i: number): Promise<void> => {
       const e = entries[i]!;
       const sc = e.scenario!;
-      const where = wheres.get(i)!;
       const expected = sc.expectedFailures?.[target];
       const base = { index: i, file: e.file, name: e.name, ...(sc.rfc ? { rfc: sc.rfc } : {}), ...(expected !== undefined ? { expectedFailure: expected } : {}) };
       opts.onStart?.(e, i);
       const startMs = since();
       const undo: Array<() => void | Promise<void>> = [];
       const unregisterCleanups: Array<() => void> = [];
-      const taken: number[] = [];
       const abort = new AbortController();
       let bounded = false;
       let report: RunReport | undefined;
       let error: string | undefined;
+      let thrown: unknown;
       try {
-        // Flows: ports from the allocator unless the scenario fixes them.
-        const port = (fixed: number | undefined): number => {
-          if (fixed !== undefined) return fixed;
-          const p = ports.next();
-          taken.push(p);
-          return p;
-        };
-        let flow: FlowSpec;
-        const connections: Record<string, RunConnection> = {};
-        if (sc.role === 'server') {
-          flow = { localIp: where.localIp, localPort: sc.local!.port!, ...(where.peerIp ? { peerIp: where.peerIp } : {}), ...(sc.peer?.port ? { peerPort: sc.peer.port } : {}) };
-        } else {
-          flow = { localIp: where.localIp, localPort: port(sc.local?.port), peerIp: where.peerIp!, peerPort: sc.peer!.port! };
-          for (const [name, c] of Object.entries(sc.connections ?? {})) {
-            connections[name] = {
-              flow: { localIp: where.localIp, localPort: port(c.local?.port), peerIp: opts.dst ?? c.peer?.host ?? where.peerIp!, peerPort: c.peer?.port ?? sc.peer!.port! },
-              localIsn: randomIsn(),
-            };
-          }
+        const plan = single ?? planOf(i);
+        if (isServer(sc) && opts.clientNetns !== undefined && !existsSync(`/run/netns/${opts.clientNetns}`)) {
+          throw new EnvError(`a server-role scenario needs a client on the target: run the suite with --lab NAME of a lab that is up (its server namespace ${opts.clientNetns} is missing).`);
         }
-        const flows = [flow, ...Object.values(connections).map((c) => c.flow)];
-        const capture = captures.get(where.iface)!;
-        const frames = new FrameQueue();
-        undo.push(capture.demux.register(flows, frames));
-        const linkLayer = sc.steps.some((s) => s.kind === 'send' && needsLinkLayer(s));
-        const linkSender = linkLayer && flow.peerIp ? await openLinkSender({ iface: where.iface, peerIp: flow.peerIp }) : undefined;
-        if (linkSender) undo.push(() => linkSender.close());
-        if (linkLayer && !linkSender) throw new EnvError('the link-layer path needs the peer address up front: give --dst (or peer.host in the scenario).');
-        for (const f of flows) {
-          const guard: Guard = await installGuard(f);
-          undo.push(() => guard.remove());
-          unregisterCleanups.push(cleanups.add(`remove the kernel-RST guard ${guard.table}`, () => guard.remove()));
-        }
-        let client: ChildProcess | undefined;
-        if (sc.role === 'server') {
-          if (!opts.clientNetns || !existsSync(`/run/netns/${opts.clientNetns}`)) {
-            throw new EnvError(`a server-role scenario needs a client on the target: run the suite with --lab NAME of a lab that is up (its server namespace${opts.clientNetns ? ` ${opts.clientNetns} is missing` : ''} runs the client).`);
-          }
-        }
-        const link = {
-          send: (b: Uint8Array, how?: { readonly linkLayer: boolean }) => {
-            if (how?.linkLayer) return linkSender!.send(b);
-            return sender.send(b, `${b[16]}.${b[17]}.${b[18]}.${b[19]}`);
-          },
-        };
-        const cfg = { file: e.file, flow, localIsn: randomIsn(), connections, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) };
-        const timer = setTimeout(() => {
+        const device = await devices.attach(plan);
+        undo.push(() => device.close());
+        // Warm the live path up in memory first, so the first reaction is not paid in compile time.
+        if (opts.rehearse) await rehearse(plan.scenario, plan.run, plan.model.events, { linkType: device.linkType });
+        const timer = bound === null ? undefined : setTimeout(() => {
           bounded = true;
           abort.abort();
         }, bound);
-        const running = runScenario(sc, cfg, { link, frames, clock: systemClock, signal: abort.signal });
+        const running = runScenario(plan.scenario, plan.run, { link: device, frames: device.frames, clock: systemClock, signal: abort.signal });
+        // On a signal this runs before the device's guards go: the run stops and resets its peer first.
         unregisterCleanups.push(
           cleanups.add(`stop ${e.name}`, async () => {
             abort.abort();
             await running.catch(() => undefined);
           }),
         );
-        if (sc.role === 'server') {
-          client = spawn('ip', ['netns', 'exec', opts.clientNetns!, 'nc', '-n', '-N', '-w', '3', flow.localIp, String(flow.localPort)], { stdio: 'ignore' });
-          client.on('error', () => undefined);
-          const c = client;
-          const stopClient = async (): Promise<void> => {
-            for (let k = 0; k < 20 && c.exitCode === null && c.signalCode === null; k++) await sleep(50);
-            if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-          };
-          undo.push(stopClient);
-          unregisterCleanups.push(cleanups.add(`stop the client of ${e.name}`, () => void (c.exitCode === null && c.signalCode === null && c.kill('SIGKILL'))));
-        }
+        if (plan.server && opts.clientNetns !== undefined) startClient(opts.clientNetns, plan, e.name, undo, unregisterCleanups, cleanups);
         try {
           report = await running;
         } finally {
-          clearTimeout(timer);
+          if (timer) clearTimeout(timer);
         }
       } catch (err) {
+        thrown = err;
         error = `${e.file}: ${messageOf(err)}`;
       } finally {
         for (const u of undo.reverse()) {
@@ -298,8 +246,9 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
           }
         }
         for (const u of unregisterCleanups) u();
-        for (const p of taken) ports.release(p);
+        for (const p of taken.get(i) ?? []) ports.release(p);
       }
+      if (thrown !== undefined && opts.throwErrors) throw thrown;
       const endMs = since();
       const timing = { durationMs: endMs - startMs, startMs, endMs };
       if (!report) {
@@ -316,13 +265,43 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
     };
 
     await schedule(
-      runnable.map((i) => ({ i, plan: schedulingOf(entries[i]!.scenario!, serialPorts, opts.dst) })),
+      runnable.map((i) => ({ i, plan: schedulingOf(entries[i]!.scenario!, serialPorts, overrides.dst, overrides.sport) })),
       jobs,
       runOne,
     );
   });
   results.sort((a, b) => a.index - b.index);
   return { results, wallMs: since(), startedAt };
+}
+
+/**
+ * The captures a suite needs, one per interface, each passing the peers' addresses of the
+ * scenarios run on it (or the local port of a server-role scenario awaiting any client).
+ */
+function capturesFor(placed: ReadonlyArray<{ readonly sc: Scenario; readonly route: Route }>, overrides: SessionOverrides): CaptureSpec[] {
+  const terms = new Map<string, Set<string>>();
+  for (const { sc, route } of placed) {
+    const set = terms.get(route.iface) ?? new Set<string>();
+    for (const t of captureTerms(sc, overrides)) set.add(t);
+    terms.set(route.iface, set);
+  }
+  return [...terms].map(([iface, set]) => ({ iface, filter: `tcp and (${[...set].join(' or ')})` }));
+}
+
+/**
+ * Starts the client of a server-role scenario in `netns`: `nc -n -N -w 3 OUR_ADDR OUR_PORT <
+ * /dev/null` (connect, then close its sending side). It is waited for (up to a second) and then
+ * killed when the run ends, and killed at once on a signal.
+ */
+function startClient(netns: string, plan: SessionPlan, name: string, undo: Array<() => void | Promise<void>>, unregister: Array<() => void>, cleanups: Cleanups): void {
+  const c: ChildProcess = spawn('ip', ['netns', 'exec', netns, 'nc', '-n', '-N', '-w', '3', plan.flow.localIp, String(plan.flow.localPort)], { stdio: 'ignore' });
+  c.on('error', () => undefined);
+  const running = (): boolean => c.exitCode === null && c.signalCode === null;
+  undo.push(async () => {
+    for (let k = 0; k < 20 && running(); k++) await sleep(50);
+    if (running()) c.kill('SIGKILL');
+  });
+  unregister.push(cleanups.add(`stop the client of ${name}`, () => void (running() && c.kill('SIGKILL'))));
 }
 
 /**
@@ -366,9 +345,4 @@ export async function schedule(items: ReadonlyArray<{ readonly i: number; readon
     }
   };
   await Promise.all(Array.from({ length: Math.min(jobs, Math.max(1, items.length)) }, () => worker()));
-}
-
-/** True when any result makes the suite fail. */
-export function suiteFailed(results: readonly SuiteResult[]): boolean {
-  return results.some((r) => isFailure(r.verdict));
 }

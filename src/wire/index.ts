@@ -5,5 +5,6 @@ export * from './checksum.js';
 export * from './options.js';
 export * from './tcp.js';
 export * from './ipv4.js';
+export * from './link.js';
 export * from './packet.js';
 export * from './pcap.js';

@@ -1,20 +1,15 @@
 /**
- * TCP options (RFC 9293 §3.2, RFC 7323, RFC 2018). Decoding is faithful: an option of a kind
- * tcpcraft does not know, or a known kind with an unexpected length, is kept as
- * `{ kind: 'unknown', code, data }` so that re-encoding gives back the same bytes.
+ * TCP options (RFC 9293 §3.2, RFC 7323, RFC 2018, RFC 7413), declared once in {@link OPTION_KINDS}:
+ * one entry per kind gives its code, its fields (from which length, decoding, encoding, scenario
+ * validation, matching and notation all follow), the lengths it is decoded at, its tcpdump text
+ * and what the model peer sends for it. Every layer reads this table, so a new kind is one entry
+ * here (plus a DSL helper in src/scenario/dsl.ts for authors).
+ *
+ * Decoding is faithful: an option of a kind tcpcraft does not know, or a known kind at a length
+ * its entry does not accept, is kept as `{ kind: 'unknown', code, data }` so that re-encoding gives
+ * back the same bytes. Building is not normalising: any value of a known kind is emitted as given.
  */
 import { invalid, ok, truncated, type Parsed } from './errors.js';
-
-/** Option kind numbers (IANA "TCP Option Kind Numbers"). */
-export const OptionCode = {
-  EOL: 0,
-  NOP: 1,
-  MSS: 2,
-  WSCALE: 3,
-  SACK_PERMITTED: 4,
-  SACK: 5,
-  TIMESTAMP: 8,
-} as const;
 
 /** A SACK block `[left, right)` in raw sequence numbers. */
 export type SackBlock = readonly [left: number, right: number];
@@ -28,27 +23,169 @@ export type TcpOption =
   | { readonly kind: 'sackOk' }
   | { readonly kind: 'sack'; readonly blocks: readonly SackBlock[] }
   | { readonly kind: 'timestamp'; readonly tsval: number; readonly tsecr: number }
+  | { readonly kind: 'fastOpen'; readonly cookie: Uint8Array }
   | { readonly kind: 'unknown'; readonly code: number; readonly data: Uint8Array };
+
+/** Names of the kinds tcpcraft decodes (everything but `unknown`). */
+export type KnownOptionKind = Exclude<TcpOption['kind'], 'unknown'>;
+
+/**
+ * How one field of an option is laid out after the kind and length bytes: an unsigned integer
+ * (`u8`, `u16`, `u32`, big-endian), SACK blocks (pairs of u32 sequence numbers filling the rest of
+ * the option) or bytes (the rest of the option).
+ */
+export type OptionFieldType = 'u8' | 'u16' | 'u32' | 'blocks' | 'bytes';
+
+/** One field of an option kind. */
+export interface OptionField {
+  /** Property name in {@link TcpOption}. */
+  readonly name: string;
+  readonly type: OptionFieldType;
+  /** Word used for it in diagnostics (`TS val 1 ecr 0`); default none. */
+  readonly label?: string;
+  /** A send may give it as a captured value (`use('tsval')`). */
+  readonly ref?: boolean;
+  /** For `blocks`: how many (min, max). For `bytes`: most bytes. */
+  readonly max?: number;
+  readonly min?: number;
+}
+
+/** Everything tcpcraft knows about one option kind. */
+export interface OptionKindDef {
+  readonly kind: KnownOptionKind;
+  /** IANA "TCP Option Kind Numbers". */
+  readonly code: number;
+  /** The document that defines it. */
+  readonly rfc: string;
+  /** EOL and NOP are one byte, without a length byte. */
+  readonly single?: boolean;
+  /** Fields after kind and length, in wire order. */
+  readonly fields: readonly OptionField[];
+  /** Total lengths (kind and length bytes included) at which a received option decodes as this kind. */
+  readonly fits: (len: number) => boolean;
+  /** tcpdump's text for it (`mss 1460`, `sackOK`, `TS val 1 ecr 2`, `tfo cookiereq`). */
+  readonly format: (o: TcpOption) => string;
+  /** What the model peer sends when an expectation asks for this kind without values. */
+  readonly sample: TcpOption;
+  /** NOPs the model peer writes in front of it (as Linux aligns wscale and SACK). */
+  readonly pad: number;
+  /** Where the model peer puts it in its option list (Linux's SYN order: mss, sackOK, TS, wscale). */
+  readonly rank: number;
+}
+
+const u32s = (o: TcpOption, name: string): number => (o as unknown as Record<string, number>)[name]!;
+const hexOf = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+
+/** The table: one entry per option kind tcpcraft decodes. */
+export const OPTION_KINDS: Readonly<Record<KnownOptionKind, OptionKindDef>> = {
+  eol: { kind: 'eol', code: 0, rfc: 'RFC 9293', single: true, fields: [], fits: () => true, format: () => 'eol', sample: { kind: 'eol' }, pad: 0, rank: 0 },
+  nop: { kind: 'nop', code: 1, rfc: 'RFC 9293', single: true, fields: [], fits: () => true, format: () => 'nop', sample: { kind: 'nop' }, pad: 0, rank: 0 },
+  mss: {
+    kind: 'mss',
+    code: 2,
+    rfc: 'RFC 9293 §3.7.1',
+    fields: [{ name: 'value', type: 'u16' }],
+    fits: (len) => len === 4,
+    format: (o) => `mss ${u32s(o, 'value')}`,
+    sample: { kind: 'mss', value: 1460 },
+    pad: 0, rank: 1,
+  },
+  wscale: {
+    kind: 'wscale',
+    code: 3,
+    rfc: 'RFC 7323 §2',
+    fields: [{ name: 'shift', type: 'u8' }],
+    fits: (len) => len === 3,
+    format: (o) => `wscale ${u32s(o, 'shift')}`,
+    sample: { kind: 'wscale', shift: 7 },
+    pad: 1, rank: 4,
+  },
+  sackOk: { kind: 'sackOk', code: 4, rfc: 'RFC 2018 §2', fields: [], fits: (len) => len === 2, format: () => 'sackOK', sample: { kind: 'sackOk' }, pad: 0, rank: 2 },
+  sack: {
+    kind: 'sack',
+    code: 5,
+    rfc: 'RFC 2018 §3',
+    fields: [{ name: 'blocks', type: 'blocks', min: 1, max: 4 }],
+    fits: (len) => len >= 10 && (len - 2) % 8 === 0,
+    format: (o) => {
+      const blocks = (o as Extract<TcpOption, { kind: 'sack' }>).blocks;
+      return `sack ${blocks.length} ${blocks.map(([l, r]) => `{${l}:${r}}`).join('')}`;
+    },
+    sample: { kind: 'sack', blocks: [[1, 2]] },
+    pad: 2, rank: 5,
+  },
+  timestamp: {
+    kind: 'timestamp',
+    code: 8,
+    rfc: 'RFC 7323 §3',
+    fields: [
+      { name: 'tsval', type: 'u32', label: 'val', ref: true },
+      { name: 'tsecr', type: 'u32', label: 'ecr', ref: true },
+    ],
+    fits: (len) => len === 10,
+    format: (o) => `TS val ${u32s(o, 'tsval')} ecr ${u32s(o, 'tsecr')}`,
+    sample: { kind: 'timestamp', tsval: 1, tsecr: 0 },
+    pad: 0, rank: 3,
+  },
+  // RFC 7413 §4.1.1: length 2 asks for a cookie; a cookie is 4 to 16 bytes (length 6 to 18).
+  fastOpen: {
+    kind: 'fastOpen',
+    code: 34,
+    rfc: 'RFC 7413 §4.1.1',
+    fields: [{ name: 'cookie', type: 'bytes', label: 'cookie', max: 16 }],
+    fits: (len) => len === 2 || (len >= 6 && len <= 18),
+    format: (o) => {
+      const cookie = (o as Extract<TcpOption, { kind: 'fastOpen' }>).cookie;
+      return cookie.length === 0 ? 'tfo cookiereq' : `tfo cookie ${hexOf(cookie)}`;
+    },
+    sample: { kind: 'fastOpen', cookie: new Uint8Array(0) },
+    pad: 0, rank: 6,
+  },
+};
+
+/** The table's entries, in code order. */
+export const OPTION_KIND_LIST: readonly OptionKindDef[] = Object.values(OPTION_KINDS).sort((a, b) => a.code - b.code);
+
+/** The kinds that carry values, in the order the model peer writes them. */
+export const MODEL_OPTION_ORDER: readonly OptionKindDef[] = OPTION_KIND_LIST.filter((d) => !d.single).sort((a, b) => a.rank - b.rank);
+
+const BY_CODE: ReadonlyMap<number, OptionKindDef> = new Map(OPTION_KIND_LIST.map((d) => [d.code, d]));
+
+/** The entry of a kind name, or undefined for a name that is not one. */
+export function optionKindDef(kind: string): OptionKindDef | undefined {
+  return Object.prototype.hasOwnProperty.call(OPTION_KINDS, kind) ? OPTION_KINDS[kind as KnownOptionKind] : undefined;
+}
+
+/** The option kind number of `o`. */
+export function optionCode(o: TcpOption): number {
+  return o.kind === 'unknown' ? o.code : OPTION_KINDS[o.kind].code;
+}
+
+/** Bytes a field takes on the wire. */
+function fieldLength(f: OptionField, o: TcpOption): number {
+  const v = (o as unknown as Record<string, unknown>)[f.name];
+  switch (f.type) {
+    case 'u8':
+      return 1;
+    case 'u16':
+      return 2;
+    case 'u32':
+      return 4;
+    case 'blocks':
+      return 8 * (v as readonly SackBlock[]).length;
+    case 'bytes':
+      return (v as Uint8Array).length;
+  }
+}
 
 /** Encoded length in bytes of one option. */
 export function optionLength(opt: TcpOption): number {
-  switch (opt.kind) {
-    case 'eol':
-    case 'nop':
-      return 1;
-    case 'mss':
-      return 4;
-    case 'wscale':
-      return 3;
-    case 'sackOk':
-      return 2;
-    case 'sack':
-      return 2 + 8 * opt.blocks.length;
-    case 'timestamp':
-      return 10;
-    case 'unknown':
-      return 2 + opt.data.length;
-  }
+  if (opt.kind === 'unknown') return 2 + opt.data.length;
+  const def = OPTION_KINDS[opt.kind];
+  if (def.single) return 1;
+  let n = 2;
+  for (const f of def.fields) n += fieldLength(f, opt);
+  return n;
 }
 
 /** Encoded length of a list of options, before padding to a 4-byte boundary. */
@@ -62,54 +199,51 @@ export function optionsLength(options: readonly TcpOption[]): number {
 export function emitOptions(options: readonly TcpOption[], buf: Uint8Array, offset: number, view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)): number {
   let at = offset;
   for (const o of options) {
-    switch (o.kind) {
-      case 'eol':
-        buf[at++] = OptionCode.EOL;
-        break;
-      case 'nop':
-        buf[at++] = OptionCode.NOP;
-        break;
-      case 'mss':
-        buf[at] = OptionCode.MSS;
-        buf[at + 1] = 4;
-        view.setUint16(at + 2, o.value);
-        at += 4;
-        break;
-      case 'wscale':
-        buf[at] = OptionCode.WSCALE;
-        buf[at + 1] = 3;
-        buf[at + 2] = o.shift;
-        at += 3;
-        break;
-      case 'sackOk':
-        buf[at] = OptionCode.SACK_PERMITTED;
-        buf[at + 1] = 2;
-        at += 2;
-        break;
-      case 'sack':
-        buf[at] = OptionCode.SACK;
-        buf[at + 1] = 2 + 8 * o.blocks.length;
-        at += 2;
-        for (const [l, r] of o.blocks) {
-          view.setUint32(at, l);
-          view.setUint32(at + 4, r);
-          at += 8;
-        }
-        break;
-      case 'timestamp':
-        buf[at] = OptionCode.TIMESTAMP;
-        buf[at + 1] = 10;
-        view.setUint32(at + 2, o.tsval);
-        view.setUint32(at + 6, o.tsecr);
-        at += 10;
-        break;
-      case 'unknown':
-        buf[at] = o.code;
-        buf[at + 1] = 2 + o.data.length;
-        buf.set(o.data, at + 2);
-        at += 2 + o.data.length;
-        break;
+    if (o.kind === 'unknown') {
+      buf[at] = o.code;
+      buf[at + 1] = 2 + o.data.length;
+      buf.set(o.data, at + 2);
+      at += 2 + o.data.length;
+      continue;
     }
+    const def = OPTION_KINDS[o.kind];
+    buf[at] = def.code;
+    if (def.single) {
+      at += 1;
+      continue;
+    }
+    const start = at;
+    at += 2;
+    const values = o as unknown as Record<string, unknown>;
+    for (const f of def.fields) {
+      const v = values[f.name];
+      switch (f.type) {
+        case 'u8':
+          buf[at] = v as number;
+          at += 1;
+          break;
+        case 'u16':
+          view.setUint16(at, v as number);
+          at += 2;
+          break;
+        case 'u32':
+          view.setUint32(at, v as number);
+          at += 4;
+          break;
+        case 'blocks':
+          for (const [l, r] of v as readonly SackBlock[]) {
+            view.setUint32(at, l);
+            view.setUint32(at + 4, r);
+            at += 8;
+          }
+          break;
+        case 'bytes':
+          buf.set(v as Uint8Array, at);
+          at += (v as Uint8Array).length;
+          break;
+      }
+    }
+    buf[start + 1] = at - start;
   }
   return at;
 }
@@ -132,11 +266,11 @@ export function parseOptions(bytes: Uint8Array): Parsed<TcpOption[]> {
   let at = 0;
   while (at < bytes.length) {
     const code = bytes[at]!;
-    if (code === OptionCode.EOL) {
+    if (code === OPTION_KINDS.eol.code) {
       out.push({ kind: 'eol' });
       break;
     }
-    if (code === OptionCode.NOP) {
+    if (code === OPTION_KINDS.nop.code) {
       out.push({ kind: 'nop' });
       at += 1;
       continue;
@@ -154,43 +288,56 @@ export function parseOptions(bytes: Uint8Array): Parsed<TcpOption[]> {
 }
 
 function decodeOne(code: number, len: number, view: DataView, bytes: Uint8Array, at: number): TcpOption {
-  if (code === OptionCode.MSS && len === 4) return { kind: 'mss', value: view.getUint16(at + 2) };
-  if (code === OptionCode.WSCALE && len === 3) return { kind: 'wscale', shift: bytes[at + 2]! };
-  if (code === OptionCode.SACK_PERMITTED && len === 2) return { kind: 'sackOk' };
-  if (code === OptionCode.TIMESTAMP && len === 10) {
-    return { kind: 'timestamp', tsval: view.getUint32(at + 2), tsecr: view.getUint32(at + 6) };
+  const def = BY_CODE.get(code);
+  if (!def || def.single || !def.fits(len)) return { kind: 'unknown', code, data: bytes.slice(at + 2, at + len) };
+  const out: Record<string, unknown> = { kind: def.kind };
+  let p = at + 2;
+  const end = at + len;
+  for (const f of def.fields) {
+    switch (f.type) {
+      case 'u8':
+        out[f.name] = bytes[p];
+        p += 1;
+        break;
+      case 'u16':
+        out[f.name] = view.getUint16(p);
+        p += 2;
+        break;
+      case 'u32':
+        out[f.name] = view.getUint32(p);
+        p += 4;
+        break;
+      case 'blocks': {
+        const blocks: SackBlock[] = [];
+        for (; p + 8 <= end; p += 8) blocks.push([view.getUint32(p), view.getUint32(p + 4)]);
+        out[f.name] = blocks;
+        break;
+      }
+      case 'bytes':
+        out[f.name] = bytes.slice(p, end);
+        p = end;
+        break;
+    }
   }
-  if (code === OptionCode.SACK && len >= 10 && (len - 2) % 8 === 0) {
-    const blocks: SackBlock[] = [];
-    for (let p = at + 2; p < at + len; p += 8) blocks.push([view.getUint32(p), view.getUint32(p + 4)]);
-    return { kind: 'sack', blocks };
-  }
-  return { kind: 'unknown', code, data: bytes.slice(at + 2, at + len) };
+  return out as unknown as TcpOption;
 }
 
 /** tcpdump-style text for one option, e.g. `mss 1460`, `wscale 8`, `sackOK`, `TS val 1 ecr 0`. */
 export function formatOption(o: TcpOption): string {
-  switch (o.kind) {
-    case 'eol':
-      return 'eol';
-    case 'nop':
-      return 'nop';
-    case 'mss':
-      return `mss ${o.value}`;
-    case 'wscale':
-      return `wscale ${o.shift}`;
-    case 'sackOk':
-      return 'sackOK';
-    case 'sack':
-      return `sack ${o.blocks.length} ${o.blocks.map(([l, r]) => `{${l}:${r}}`).join('')}`;
-    case 'timestamp':
-      return `TS val ${o.tsval} ecr ${o.tsecr}`;
-    case 'unknown':
-      return `opt-${o.code}:${Buffer.from(o.data).toString('hex')}`;
-  }
+  return o.kind === 'unknown' ? `opt-${o.code}:${hexOf(o.data)}` : OPTION_KINDS[o.kind].format(o);
 }
 
 /** tcpdump-style list, e.g. `mss 1460,nop,wscale 8,nop,nop,sackOK`. */
 export function formatOptions(options: readonly TcpOption[]): string {
   return options.map(formatOption).join(',');
+}
+
+/** `o` with every sequence-number field (SACK edges) passed through `f`. */
+export function mapOptionSeq(o: TcpOption, f: (n: number) => number): TcpOption {
+  if (o.kind === 'unknown') return o;
+  const def = OPTION_KINDS[o.kind];
+  if (!def.fields.some((x) => x.type === 'blocks')) return o;
+  const out: Record<string, unknown> = { ...o };
+  for (const x of def.fields) if (x.type === 'blocks') out[x.name] = (out[x.name] as readonly SackBlock[]).map(([l, r]): SackBlock => [f(l), f(r)]);
+  return out as unknown as TcpOption;
 }

@@ -1,11 +1,12 @@
 /**
  * Whole packets: an IPv4 header, a TCP header and a payload, built into bytes or decoded from
- * bytes (optionally behind a link-layer header). Building computes every derived field the caller
+ * bytes (optionally behind a link-layer header, see ./link.ts). Building computes every derived field the caller
  * left `'auto'` and writes both checksums last, once; it never mutates its input.
  */
 import { ipv4HeaderChecksum, tcpChecksum, verifyIpv4Checksum, verifyTcpChecksum, type ChecksumStatus } from './checksum.js';
 import { copyBytes, invalid, NO_BYTES, ok, shift, truncated, type Parsed } from './errors.js';
 import { emitIpv4Header, Ipv4Field, ipv4HeaderLength, parseIpv4Header, PROTO_TCP, type Ipv4Header, type Ipv4Spec } from './ipv4.js';
+import { ipOffset } from './link.js';
 import { emitTcpHeader, parseTcpHeader, TcpField, tcpHeaderLength, type TcpHeader, type TcpSpec } from './tcp.js';
 
 /** Everything needed to build one IPv4/TCP packet. */
@@ -97,62 +98,12 @@ export function verifyChecksums(packet: Packet): ChecksumReport {
   return { ip: verifyIpv4Checksum(packet.bytes), tcp: verifyTcpChecksum(packet.bytes, packet.ip.ihl * 4) };
 }
 
-/** pcap link types (tcpdump.org "LINK-LAYER HEADER TYPES") that tcpcraft reads and writes. */
-export const LinkType = {
-  NULL: 0,
-  ETHERNET: 1,
-  RAW: 101,
-  LINUX_SLL: 113,
-  LINUX_SLL2: 276,
-} as const;
-
 /** A decoded frame: where the IPv4 packet starts and the packet itself. */
 export interface Frame {
   readonly linkType: number;
   /** Length of the link-layer header that was skipped. */
   readonly linkHeaderLength: number;
   readonly packet: Packet;
-}
-
-const ETHERTYPE_IPV4 = 0x0800;
-const ETHERTYPE_VLAN = 0x8100;
-
-/** Finds the IPv4 packet inside a captured frame of `linkType`, or says why there is none. */
-export function ipOffset(frame: Uint8Array, linkType: number): Parsed<number> {
-  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
-  switch (linkType) {
-    case LinkType.RAW:
-    case 12: // DLT_RAW as some platforms number it in live captures
-      return ok(0);
-    case LinkType.NULL: {
-      if (frame.length < 4) return truncated('link', 'family', 0, 4, frame.length);
-      const family = view.getUint32(0, true) === 2 || view.getUint32(0, false) === 2;
-      return family ? ok(4) : invalid('unsupported', 'link', 'family', 0, 'loopback frame is not AF_INET');
-    }
-    case LinkType.ETHERNET: {
-      if (frame.length < 14) return truncated('link', 'ethertype', 12, 14, frame.length);
-      let type = view.getUint16(12);
-      let at = 14;
-      if (type === ETHERTYPE_VLAN) {
-        if (frame.length < 18) return truncated('link', 'vlan', 14, 18, frame.length);
-        type = view.getUint16(16);
-        at = 18;
-      }
-      return type === ETHERTYPE_IPV4 ? ok(at) : invalid('unsupported', 'link', 'ethertype', at - 2, `ethertype 0x${type.toString(16).padStart(4, '0')} is not IPv4`);
-    }
-    case LinkType.LINUX_SLL: {
-      if (frame.length < 16) return truncated('link', 'protocol', 14, 16, frame.length);
-      const type = view.getUint16(14);
-      return type === ETHERTYPE_IPV4 ? ok(16) : invalid('unsupported', 'link', 'protocol', 14, `SLL protocol 0x${type.toString(16)} is not IPv4`);
-    }
-    case LinkType.LINUX_SLL2: {
-      if (frame.length < 20) return truncated('link', 'protocol', 0, 20, frame.length);
-      const type = view.getUint16(0);
-      return type === ETHERTYPE_IPV4 ? ok(20) : invalid('unsupported', 'link', 'protocol', 0, `SLL2 protocol 0x${type.toString(16)} is not IPv4`);
-    }
-    default:
-      return invalid('unsupported', 'link', 'linkType', 0, `link type ${linkType} is not supported`);
-  }
 }
 
 /** Decodes a captured frame of `linkType` down to its IPv4/TCP packet. Never throws. */

@@ -4,9 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EnvError } from '../../src/io/errors.js';
 import { labConfig, labDown, labExecArgv, labIfaces, labUp, type LabConfig } from '../../src/io/lab.js';
-import { ethernetHeader, LINKTYPE_ETHERNET, openLinkSender } from '../../src/io/link.js';
+import { openLinkSender } from '../../src/io/link.js';
+import { ethernetHeader, LinkType } from '../../src/wire/link.js';
 import { interfaceWithAddress } from '../../src/io/route.js';
 import { adoptTestLab, runBounded, startTcpdump, sweepDeadTestLabs, tsNode, uniqueLabName } from './helpers/proc.js';
+
+const LINKTYPE_ETHERNET = LinkType.ETHERNET;
 
 async function rejection(p: Promise<unknown>): Promise<Error> {
   try {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { reportPcap } from '../../src/report/pcap.js';
 import { parsePcap } from '../../src/wire/pcap.js';
-import { LinkType } from '../../src/wire/packet.js';
+import { LinkType } from '../../src/wire/link.js';
 import { mismatchRun, seedPlan } from './fixtures.js';
 
 const FIELDS = ['tcp.srcport', 'tcp.seq', 'tcp.ack', 'tcp.seq_raw', 'tcp.ack_raw', 'tcp.len', 'tcp.flags', 'tcp.checksum.status', 'ip.checksum.status', 'frame.time_relative'];

@@ -1,12 +1,15 @@
 /** fast-check generators for packet specs, shared by property.test.ts and tshark.test.ts. */
 import fc from 'fast-check';
-import { optionsLength, type Ipv4Spec, type PacketSpec, type TcpOption, type TcpSpec } from '../../src/wire/index.js';
+import { OPTION_KIND_LIST, optionsLength, type Ipv4Spec, type PacketSpec, type TcpOption, type TcpSpec } from '../../src/wire/index.js';
 
 export const u32 = fc.integer({ min: 0, max: 0xffffffff });
 export const u16 = fc.integer({ min: 0, max: 0xffff });
 export const u8 = fc.integer({ min: 0, max: 0xff });
 
 export const ipv4Address = fc.tuple(u8, u8, u8, u8).map((p) => p.join('.'));
+
+/** Option kinds the codec decodes (src/wire/options.ts): an `unknown` with one of these codes would not stay unknown. */
+const DECODED_CODES = new Set(OPTION_KIND_LIST.map((d) => d.code));
 
 /** One option value. `unknown` only with codes tcpcraft does not decode (so it stays unknown). */
 export function optionArb(opts: { unknown: boolean; maxShift: number }): fc.Arbitrary<TcpOption> {
@@ -17,11 +20,13 @@ export function optionArb(opts: { unknown: boolean; maxShift: number }): fc.Arbi
     fc.constant<TcpOption>({ kind: 'sackOk' }),
     fc.array(fc.tuple(u32, u32), { minLength: 1, maxLength: 4 }).map((blocks): TcpOption => ({ kind: 'sack', blocks })),
     fc.tuple(u32, u32).map(([tsval, tsecr]): TcpOption => ({ kind: 'timestamp', tsval, tsecr })),
+    // RFC 7413: a cookie request (no cookie) or a cookie of 4 to 16 bytes.
+    fc.oneof(fc.constant(new Uint8Array(0)), fc.uint8Array({ minLength: 4, maxLength: 16 })).map((cookie): TcpOption => ({ kind: 'fastOpen', cookie })),
   ];
   if (opts.unknown) {
     known.push(
       fc
-        .record({ code: fc.integer({ min: 6, max: 255 }).filter((c) => c !== 8), data: fc.uint8Array({ maxLength: 8 }) })
+        .record({ code: fc.integer({ min: 2, max: 255 }).filter((c) => !DECODED_CODES.has(c)), data: fc.uint8Array({ maxLength: 8 }) })
         .map(({ code, data }): TcpOption => ({ kind: 'unknown', code, data })),
     );
   }

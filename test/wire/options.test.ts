@@ -122,6 +122,33 @@ describe('wire/options', () => {
     });
   });
 
+  describe('TCP Fast Open (RFC 7413 §4.1.1, kind 34)', () => {
+    // tcpdump -n -v: options [mss 1460,tfo cookiereq]  /  options [mss 1460,tfo cookie 0102030405060708]
+    const REQUEST = fromHex('020405b4 2202');
+    const COOKIE = fromHex('020405b4 220a 0102030405060708');
+    it('decodes a cookie request (length 2) and re-encodes it to the same bytes', () => {
+      const v = assertBytesRoundTrip(REQUEST, parseOptions, encodeOptions);
+      expect(v).to.deep.equal([{ kind: 'mss', value: 1460 }, { kind: 'fastOpen', cookie: new Uint8Array(0) }]);
+      expect(formatOptions(v)).to.equal('mss 1460,tfo cookiereq');
+    });
+    it('decodes an 8-byte cookie and re-encodes it to the same bytes', () => {
+      const v = assertBytesRoundTrip(COOKIE, parseOptions, encodeOptions);
+      expect(v[1]).to.deep.equal({ kind: 'fastOpen', cookie: Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]) });
+      expect(formatOption(v[1]!)).to.equal('tfo cookie 0102030405060708');
+      expect(optionLength(v[1]!)).to.equal(10);
+    });
+    it('keeps a kind 34 of a length RFC 7413 does not allow (3, 19) as unknown, byte for byte', () => {
+      for (const area of [fromHex('2203aa 00'), fromHex('2213' + '11'.repeat(17) + '00')]) {
+        const v = expectOk(parseOptions(area));
+        expect(v[0]!.kind).to.equal('unknown');
+        expect(hex(encodeOptions(v.slice(0, 1)))).to.equal(hex(area.subarray(0, area.length - 1)));
+      }
+    });
+    it('emits a cookie of any length as given (a crafter may send an illegal one)', () => {
+      expect(hex(encodeOptions([{ kind: 'fastOpen', cookie: Uint8Array.from([0xab]) }]))).to.equal('2203ab');
+    });
+  });
+
   describe('malformed and truncated option areas', () => {
     it('length 0: malformed, naming the length byte', () => {
       const e = errorOf(fromHex('0101 0200 0000'));

@@ -255,6 +255,18 @@ describe('wire vs tshark (independent oracle)', function () {
     });
   });
 
+  it('TCP Fast Open: tshark reads our cookie request and our cookie (RFC 7413, kind 34)', () => {
+    const syn = (options: PacketSpec['tcp']['options']): Uint8Array =>
+      buildPacket({ ip: { src: '10.99.0.2', dst: '10.99.0.1' }, tcp: { srcPort: 40000, dstPort: 5000, seq: 1, ack: 0, flags: Flag.SYN, options } });
+    const cookie = Uint8Array.from([0xde, 0xad, 0xbe, 0xef, 0x01, 0x02, 0x03, 0x04]);
+    const file = write('tfo.pcap', LinkType.RAW, [syn([{ kind: 'mss', value: 1460 }, { kind: 'fastOpen', cookie: new Uint8Array(0) }]), syn([{ kind: 'fastOpen', cookie }])]);
+    const rows = tsharkRecords(file, ['tcp.options.tfo', 'tcp.options.tfo.request', 'tcp.options.tfo.cookie', 'tcp.checksum.status'], [...CHECK, ...QUIET]);
+    expect(rows.map((r) => r['tcp.options.tfo.cookie'])).to.deep.equal(['', 'deadbeef01020304']);
+    expect(rows[0]!['tcp.options.tfo.request']).to.not.equal('');
+    expect(rows[1]!['tcp.options.tfo.request']).to.equal('');
+    expect(rows.map((r) => r['tcp.checksum.status'])).to.deep.equal(['1', '1']); // 1: good
+  });
+
   it('tshark agrees that the hand-made vectors say what their tcpdump lines say', () => {
     const file = write('handmade.pcap', LinkType.RAW, packets.slice(0, HANDMADE.length));
     const info = tsharkRecords(file, ['_ws.col.Info'], ['-o', 'tcp.analyze_sequence_numbers:FALSE']).map((r) => r['_ws.col.Info']);

@@ -1,13 +1,13 @@
 /**
- * One capture per interface for the whole suite, its frames dealt out to the runs by 4-tuple.
+ * One capture per interface shared by every run of a process, its frames dealt out to the runs by 4-tuple.
  *
  * Each run registers the flows it owns (its main connection and any further ones) with a
  * {@link FrameQueue} of its own; a frame goes to the run one of whose flows it belongs to (either
  * direction, see {@link directionOf}), and is dropped when no run owns it. A flow whose peer is not
  * known (server role) owns every segment to its local address and port.
  */
-import { directionOf, type FlowSpec } from '../engine/flow.js';
-import type { CapturedFrame, FrameQueue } from '../engine/queue.js';
+import { directionOf, type FlowSpec } from './flow.js';
+import type { CapturedFrame, FrameQueue } from './queue.js';
 import { parseFrame } from '../wire/packet.js';
 
 /** Where frames come from: the part of a sniffer the demultiplexer needs. */

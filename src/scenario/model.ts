@@ -1,0 +1,46 @@
+/**
+ * Facts about a scenario that every layer reads: the defaults of the language and the helpers that
+ * say which connection a step is on and what bytes a payload is. Declared once here; the validator
+ * only validates, the engine and the reports only read.
+ */
+import type { Payload, Scenario, Step } from './types.js';
+
+/** The connection steps use when they name none. */
+export const MAIN_CONN = 'main';
+
+/** Window of sent segments when neither the step nor the scenario sets one (and of the model peer). */
+export const DEFAULT_WINDOW = 65535;
+
+/** Wait for each expected segment when neither the step, the scenario nor the command line says. */
+export const DEFAULT_TIMEOUT_MS = 3000;
+
+/** The connection a step is on. */
+export function connOf(step: Step): string {
+  if (step.kind === 'pause') return MAIN_CONN;
+  if (step.kind === 'silence') return step.conn ?? MAIN_CONN;
+  if (step.kind === 'either') return step.alternatives[0]?.fields.conn ?? MAIN_CONN;
+  if (step.kind === 'anyOrder') return step.items[0]?.fields.conn ?? MAIN_CONN;
+  return step.fields.conn ?? MAIN_CONN;
+}
+
+/** Encoded bytes of a payload (UTF-8 for text). */
+export function payloadBytes(payload: Payload | undefined): Uint8Array {
+  if (payload === undefined) return new Uint8Array(0);
+  return typeof payload === 'string' ? new TextEncoder().encode(payload) : payload;
+}
+
+/** A scenario in which tcpcraft sends the SYN: the peer's port is known. */
+export type ClientScenario = Scenario & { readonly role?: 'client'; readonly peer: { readonly host: string; readonly port: number } };
+
+/** A scenario in which tcpcraft answers a SYN: our port is known. */
+export type ServerScenario = Scenario & { readonly role: 'server'; readonly local: { readonly host?: string; readonly port: number } };
+
+/** True for a server-role scenario (which validation guarantees names its local port). */
+export function isServer(sc: Scenario): sc is ServerScenario {
+  return sc.role === 'server';
+}
+
+/** True for a client-role scenario (which validation guarantees names its peer's port). */
+export function isClient(sc: Scenario): sc is ClientScenario {
+  return sc.role !== 'server';
+}

@@ -1,0 +1,179 @@
+/**
+ * The session plan: one pure function turns a scenario, the command line's overrides and the
+ * route into everything a run needs — the flow of every connection, the ISNs, the path each
+ * segment is sent on, the capture filter, the guard's flows, the run loop's settings and the
+ * scenario played against the model peer (which is both `tcpcraft build`'s output and the static
+ * check of the numbering). `build`, `run`, `suite` and `flood` all start from it; the device that
+ * carries it out is opened by src/io/device.ts.
+ *
+ * Nothing here touches the machine: routes are looked up by src/io/route.ts from the
+ * {@link RouteQuery} this module asks for, and randomness comes in as {@link Sources}.
+ */
+import { isComplete, bpfFilter, type Flow, type FlowSpec } from '../engine/flow.js';
+import { plan, type PlanConnection } from '../engine/plan.js';
+import type { RunReport } from '../engine/report.js';
+import type { RunConfig, RunConnection } from '../engine/run.js';
+import { EnvError } from '../io/errors.js';
+import { sendPathFor, type SendPath } from '../io/sendpath.js';
+import { isServer } from '../scenario/model.js';
+import type { Scenario } from '../scenario/types.js';
+
+/** The lab's two addresses (src/io/lab.ts builds the lab on them). */
+export const LAB_CLIENT_ADDR = '10.77.0.1';
+export const LAB_SERVER_ADDR = '10.77.0.2';
+
+/** What the command line may change about where and how a scenario runs. */
+export interface SessionOverrides {
+  /** Our address (default: the scenario's local.host, else the route's source). */
+  readonly src?: string;
+  /** The peer's address (default: the scenario's peer.host). */
+  readonly dst?: string;
+  /** Our port (default: the scenario's local.port, else from {@link Sources.port}). */
+  readonly sport?: number;
+  /** The peer's port (default: the scenario's peer.port). */
+  readonly dport?: number;
+  /** Our ISN on the main connection (default: from {@link Sources.isn}). */
+  readonly isn?: number;
+  /** The model peer's ISN (`tcpcraft build`; default: from {@link Sources.isn}). */
+  readonly peerIsn?: number;
+  /** Interface to capture and send on (default: the route's). */
+  readonly iface?: string;
+  /** Send every segment through the link-layer path. */
+  readonly linkLayer?: boolean;
+  /** Replaces the scenario's default wait for each expectation (a step's own timeout still wins). */
+  readonly timeoutMs?: number;
+  /** Wait for each expectation when neither the step nor the scenario says. */
+  readonly defaultTimeoutMs?: number;
+}
+
+/** Where the run happens: the interface and our address on it. */
+export interface Route {
+  readonly iface: string;
+  readonly src: string;
+}
+
+/** What src/io/route.ts must look up to give a {@link Route}. */
+export interface RouteQuery {
+  /** Server role: the interface is the one holding our address; client role: the route's. */
+  readonly server: boolean;
+  readonly peer?: string;
+  readonly src?: string;
+  readonly iface?: string;
+}
+
+/** Randomness and port choice, injected (the suite hands out ports from its allocator). */
+export interface Sources {
+  isn(): number;
+  port(): number;
+  /** Wall-clock time of the model's first packet, µs since the epoch (default 0). */
+  wallUs?(): bigint;
+}
+
+/** Everything a run of one scenario needs, worked out before anything is opened. */
+export interface SessionPlan {
+  readonly file: string;
+  /** The scenario as it runs (with `timeoutMs` applied). */
+  readonly scenario: Scenario;
+  readonly server: boolean;
+  readonly iface: string;
+  /** The main connection (in the server role the peer may be left to learn from its SYN). */
+  readonly flow: FlowSpec;
+  /** Further connections by name. */
+  readonly connections: Readonly<Record<string, RunConnection>>;
+  /** Every connection's flow, the main one first: what the guard protects and the demux claims. */
+  readonly flows: readonly FlowSpec[];
+  readonly localIsn: number;
+  /** The path of each step's segment (undefined for steps that send nothing). */
+  readonly sendPaths: ReadonlyArray<SendPath | undefined>;
+  /** The path of segments no step made (cleanup RSTs). */
+  readonly cleanupPath: SendPath;
+  /** True when some segment goes through the link-layer path. */
+  readonly needsLink: boolean;
+  /** A libpcap filter passing exactly the flows' segments, both ways. */
+  readonly filter: string;
+  /** Settings of the run loop (the numbering is already checked). */
+  readonly run: RunConfig;
+  /** The scenario against the model peer: what `build` prints and the rehearsal plays. */
+  readonly model: RunReport;
+}
+
+/** The route look-up a scenario needs, given the overrides. */
+export function routeQuery(sc: Scenario, o: SessionOverrides): RouteQuery {
+  const peer = o.dst ?? sc.peer?.host;
+  const src = o.src ?? sc.local?.host;
+  return { server: isServer(sc), ...(peer !== undefined ? { peer } : {}), ...(src !== undefined ? { src } : {}), ...(o.iface !== undefined ? { iface: o.iface } : {}) };
+}
+
+/** The route of an offline plan (`tcpcraft build`): the lab's addresses, no interface. */
+export function modelRoute(sc: Scenario, o: SessionOverrides): Route {
+  return { iface: '', src: o.src ?? sc.local?.host ?? (isServer(sc) ? LAB_SERVER_ADDR : LAB_CLIENT_ADDR) };
+}
+
+/** The other lab address than `ip`: where a model peer sits when the scenario names none. */
+const otherLabAddr = (ip: string): string => (ip === LAB_CLIENT_ADDR ? LAB_SERVER_ADDR : LAB_CLIENT_ADDR);
+
+/**
+ * Libpcap filter terms a scenario needs on its interface when many runs share one capture: its
+ * peers' addresses, or (server role, any client) its local port. Needs no ports chosen yet.
+ */
+export function captureTerms(sc: Scenario, o: SessionOverrides): string[] {
+  if (isServer(sc)) {
+    const peer = o.dst ?? sc.peer?.host;
+    return [peer ? `host ${peer}` : `port ${o.sport ?? sc.local.port}`];
+  }
+  const main = o.dst ?? sc.peer!.host!;
+  const hosts = new Set([main, ...Object.values(sc.connections ?? {}).map((c) => o.dst ?? c.peer?.host ?? main)]);
+  return [...hosts].map((h) => `host ${h}`);
+}
+
+/**
+ * Works out a run of `sc` from `file`. Throws a ScenarioError for numbering problems (found by
+ * playing the scenario against the model peer) and an EnvError for what the command line must
+ * supply (a peer for the link-layer path).
+ */
+export function planSession(sc: Scenario, file: string, o: SessionOverrides, route: Route, sources: Sources): SessionPlan {
+  const server = isServer(sc);
+  const localIp = route.src;
+  const localIsn = o.isn ?? sources.isn();
+  let flow: FlowSpec;
+  const connections: Record<string, RunConnection> = {};
+  if (isServer(sc)) {
+    const peerIp = o.dst ?? sc.peer?.host;
+    const peerPort = o.dport ?? sc.peer?.port;
+    flow = { localIp, localPort: o.sport ?? sc.local.port, ...(peerIp ? { peerIp } : {}), ...(peerPort ? { peerPort } : {}) };
+  } else {
+    const peerIp = o.dst ?? sc.peer!.host!;
+    const peerPort = o.dport ?? sc.peer!.port!;
+    flow = { localIp, localPort: o.sport ?? sc.local?.port ?? sources.port(), peerIp, peerPort };
+    for (const [name, c] of Object.entries(sc.connections ?? {})) {
+      connections[name] = { flow: { localIp, localPort: c.local?.port ?? sources.port(), peerIp: o.dst ?? c.peer?.host ?? peerIp, peerPort: c.peer?.port ?? peerPort }, localIsn: sources.isn() };
+    }
+  }
+  const flows = [flow, ...Object.values(connections).map((c) => c.flow)];
+  const sendPaths = sc.steps.map((s) => (s.kind !== 'send' ? undefined : o.linkLayer ? 'link' : sendPathFor(s.fields.ip)));
+  const needsLink = o.linkLayer === true || sendPaths.includes('link');
+  if (needsLink && flow.peerIp === undefined) throw new EnvError('the link-layer path needs the peer address up front: give --dst (or peer.host in the scenario).');
+  const scenario = o.timeoutMs ? { ...sc, timeout: o.timeoutMs } : sc;
+  // The model peer: the real one where known, else a stand-in on the other lab address.
+  const modelFlow = (f: FlowSpec): Flow => (isComplete(f) ? f : { ...f, peerIp: f.peerIp ?? otherLabAddr(f.localIp), peerPort: f.peerPort ?? sources.port() });
+  const mainModel = modelFlow(flow);
+  const modelConnections: Record<string, PlanConnection> = {};
+  for (const [name, c] of Object.entries(connections)) modelConnections[name] = { flow: modelFlow(c.flow), localIsn: c.localIsn, peerIsn: sources.isn() };
+  const model = plan(scenario, { file, flow: mainModel, localIsn, peerIsn: o.peerIsn ?? sources.isn(), connections: modelConnections, ...(sources.wallUs ? { startUs: sources.wallUs() } : {}) });
+  return {
+    file,
+    scenario,
+    server,
+    iface: route.iface,
+    flow,
+    connections,
+    flows,
+    localIsn,
+    sendPaths,
+    cleanupPath: o.linkLayer ? 'link' : 'raw',
+    needsLink,
+    filter: flows.map((f) => `(${bpfFilter(f)})`).join(' or '),
+    run: { file, flow, localIsn, connections, checked: true, ...(o.defaultTimeoutMs ? { timeoutMs: o.defaultTimeoutMs } : {}) },
+    model,
+  };
+}
