@@ -17,6 +17,7 @@ import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EnvError } from './errors.js';
 import { run, runOk } from './exec.js';
+import { LAB_CLIENT_ADDR, LAB_SERVER_ADDR } from '../session/plan.js';
 
 /** Lab settings; see {@link labConfig} for the defaults. */
 export interface LabConfig {
@@ -62,7 +63,7 @@ interface ServerRecord {
 }
 
 /** Default lab settings. */
-export const DEFAULT_LAB: LabConfig = Object.freeze({ name: 'tcpcraft', clientAddr: '10.77.0.1', serverAddr: '10.77.0.2', prefix: 24 });
+export const DEFAULT_LAB: LabConfig = Object.freeze({ name: 'tcpcraft', clientAddr: LAB_CLIENT_ADDR, serverAddr: LAB_SERVER_ADDR, prefix: 24 });
 
 /** TCP port of the lab's nc server. */
 export const LAB_NC_PORT = 5000;

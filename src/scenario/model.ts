@@ -8,8 +8,8 @@ import type { Payload, Scenario, Step } from './types.js';
 /** The connection steps use when they name none. */
 export const MAIN_CONN = 'main';
 
-/** Window of sent segments when neither the step nor the scenario sets one (and of the model peer). */
-export const DEFAULT_WINDOW = 65535;
+/** Window of sent segments when neither the step nor the scenario sets one (and of the model peer): the codec's default. */
+export { DEFAULT_WINDOW } from '../wire/tcp.js';
 
 /** Wait for each expected segment when neither the step, the scenario nor the command line says. */
 export const DEFAULT_TIMEOUT_MS = 3000;

@@ -187,13 +187,18 @@ function checkPayload(fail: Check, payload: unknown, room: number): number {
   return n;
 }
 
+/** The numeric header fields both send() and expect() take, with their ranges (seq/ack relative). */
+const HEADER_FIELDS = [
+  ['seq', REL_MIN, REL_MAX],
+  ['ack', REL_MIN, REL_MAX],
+  ['window', 0, 0xffff],
+  ['urgent', 0, 0xffff],
+] as const;
+
 function checkSend(fail: Check, f: SendFields): void {
   if (!isObject(f)) throw fail('fields', 'must be an object');
   noUnknownKeys(fail, '', f as Record<string, unknown>, SEND_KEYS);
-  valueIn(fail, 'seq', f.seq, REL_MIN, REL_MAX);
-  valueIn(fail, 'ack', f.ack, REL_MIN, REL_MAX);
-  valueIn(fail, 'window', f.window, 0, 0xffff);
-  valueIn(fail, 'urgent', f.urgent, 0, 0xffff);
+  for (const [k, min, max] of HEADER_FIELDS) valueIn(fail, k, f[k], min, max);
   if (isMatcher(f.payload)) throw fail('payload', 'is a wildcard: wildcards only make sense in expect(); a segment to send needs bytes');
   const optLen = checkOptions(fail, 'options', f.options, true);
   let ipHeader = 20;
@@ -233,10 +238,7 @@ function checkSend(fail: Check, f: SendFields): void {
 function checkExpect(fail: Check, f: ExpectFields): void {
   if (!isObject(f)) throw fail('fields', 'must be an object');
   noUnknownKeys(fail, '', f as Record<string, unknown>, EXPECT_KEYS);
-  expectedIn(fail, 'seq', f.seq, REL_MIN, REL_MAX);
-  expectedIn(fail, 'ack', f.ack, REL_MIN, REL_MAX);
-  expectedIn(fail, 'window', f.window, 0, 0xffff);
-  expectedIn(fail, 'urgent', f.urgent, 0, 0xffff);
+  for (const [k, min, max] of HEADER_FIELDS) expectedIn(fail, k, f[k], min, max);
   expectedIn(fail, 'len', f.len, 0, IPV4_MAX - 40);
   if (f.optional !== undefined && typeof f.optional !== 'boolean') throw fail('optional', 'must be true or false');
   intIn(fail, 'timeout', f.timeout, 1, MAX_PAUSE_MS);

@@ -1,8 +1,8 @@
 /**
  * TCP options (RFC 9293 §3.2, RFC 7323, RFC 2018, RFC 7413), declared once in {@link OPTION_KINDS}:
- * one entry per kind gives its code, its fields (from which length, decoding, encoding, scenario
- * validation, matching and notation all follow), the lengths it is decoded at, its tcpdump text
- * and what the model peer sends for it. Every layer reads this table, so a new kind is one entry
+ * one entry per kind gives its code, its fields (which scenario validation, matching and notation
+ * read), its codec (length, emit, decode: written out per kind, as the hot path of every packet),
+ * the lengths it is decoded at, its tcpdump text and what the model peer sends for it. Every layer reads this table, so a new kind is one entry
  * here (plus a DSL helper in src/scenario/dsl.ts for authors).
  *
  * Decoding is faithful: an option of a kind tcpcraft does not know, or a known kind at a length
@@ -63,6 +63,12 @@ export interface OptionKindDef {
   readonly fields: readonly OptionField[];
   /** Total lengths (kind and length bytes included) at which a received option decodes as this kind. */
   readonly fits: (len: number) => boolean;
+  /** Encoded length, kind and length bytes included. */
+  readonly length: (o: TcpOption) => number;
+  /** Writes the option's fields (after kind and length) at `at`. */
+  readonly emit: (o: TcpOption, buf: Uint8Array, view: DataView, at: number) => void;
+  /** Reads an option of total length `len` (accepted by `fits`) whose kind byte is at `at`. */
+  readonly decode: (bytes: Uint8Array, view: DataView, at: number, len: number) => TcpOption;
   /** tcpdump's text for it (`mss 1460`, `sackOK`, `TS val 1 ecr 2`, `tfo cookiereq`). */
   readonly format: (o: TcpOption) => string;
   /** What the model peer sends when an expectation asks for this kind without values. */
@@ -75,17 +81,25 @@ export interface OptionKindDef {
 
 const u32s = (o: TcpOption, name: string): number => (o as unknown as Record<string, number>)[name]!;
 const hexOf = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+type Of<K extends TcpOption['kind']> = Extract<TcpOption, { kind: K }>;
+const nothing = (): void => undefined;
+const EOL: TcpOption = { kind: 'eol' };
+const NOP: TcpOption = { kind: 'nop' };
+const SACK_OK: TcpOption = { kind: 'sackOk' };
 
 /** The table: one entry per option kind tcpcraft decodes. */
 export const OPTION_KINDS: Readonly<Record<KnownOptionKind, OptionKindDef>> = {
-  eol: { kind: 'eol', code: 0, rfc: 'RFC 9293', single: true, fields: [], fits: () => true, format: () => 'eol', sample: { kind: 'eol' }, pad: 0, rank: 0 },
-  nop: { kind: 'nop', code: 1, rfc: 'RFC 9293', single: true, fields: [], fits: () => true, format: () => 'nop', sample: { kind: 'nop' }, pad: 0, rank: 0 },
+  eol: { kind: 'eol', code: 0, rfc: 'RFC 9293', single: true, fields: [], fits: () => true, length: () => 1, emit: nothing, decode: () => EOL, format: () => 'eol', sample: EOL, pad: 0, rank: 0 },
+  nop: { kind: 'nop', code: 1, rfc: 'RFC 9293', single: true, fields: [], fits: () => true, length: () => 1, emit: nothing, decode: () => NOP, format: () => 'nop', sample: NOP, pad: 0, rank: 0 },
   mss: {
     kind: 'mss',
     code: 2,
     rfc: 'RFC 9293 §3.7.1',
     fields: [{ name: 'value', type: 'u16' }],
     fits: (len) => len === 4,
+    length: () => 4,
+    emit: (o, _b, view, at) => view.setUint16(at, (o as Of<'mss'>).value),
+    decode: (_b, view, at) => ({ kind: 'mss', value: view.getUint16(at + 2) }),
     format: (o) => `mss ${u32s(o, 'value')}`,
     sample: { kind: 'mss', value: 1460 },
     pad: 0, rank: 1,
@@ -96,17 +110,33 @@ export const OPTION_KINDS: Readonly<Record<KnownOptionKind, OptionKindDef>> = {
     rfc: 'RFC 7323 §2',
     fields: [{ name: 'shift', type: 'u8' }],
     fits: (len) => len === 3,
+    length: () => 3,
+    emit: (o, buf, _v, at) => void (buf[at] = (o as Of<'wscale'>).shift),
+    decode: (bytes, _v, at) => ({ kind: 'wscale', shift: bytes[at + 2]! }),
     format: (o) => `wscale ${u32s(o, 'shift')}`,
     sample: { kind: 'wscale', shift: 7 },
     pad: 1, rank: 4,
   },
-  sackOk: { kind: 'sackOk', code: 4, rfc: 'RFC 2018 §2', fields: [], fits: (len) => len === 2, format: () => 'sackOK', sample: { kind: 'sackOk' }, pad: 0, rank: 2 },
+  sackOk: { kind: 'sackOk', code: 4, rfc: 'RFC 2018 §2', fields: [], fits: (len) => len === 2, length: () => 2, emit: nothing, decode: () => SACK_OK, format: () => 'sackOK', sample: SACK_OK, pad: 0, rank: 2 },
   sack: {
     kind: 'sack',
     code: 5,
     rfc: 'RFC 2018 §3',
     fields: [{ name: 'blocks', type: 'blocks', min: 1, max: 4 }],
     fits: (len) => len >= 10 && (len - 2) % 8 === 0,
+    length: (o) => 2 + 8 * (o as Of<'sack'>).blocks.length,
+    emit: (o, _b, view, at) => {
+      for (const [l, r] of (o as Of<'sack'>).blocks) {
+        view.setUint32(at, l);
+        view.setUint32(at + 4, r);
+        at += 8;
+      }
+    },
+    decode: (_b, view, at, len) => {
+      const blocks: SackBlock[] = [];
+      for (let p = at + 2; p < at + len; p += 8) blocks.push([view.getUint32(p), view.getUint32(p + 4)]);
+      return { kind: 'sack', blocks };
+    },
     format: (o) => {
       const blocks = (o as Extract<TcpOption, { kind: 'sack' }>).blocks;
       return `sack ${blocks.length} ${blocks.map(([l, r]) => `{${l}:${r}}`).join('')}`;
@@ -123,6 +153,12 @@ export const OPTION_KINDS: Readonly<Record<KnownOptionKind, OptionKindDef>> = {
       { name: 'tsecr', type: 'u32', label: 'ecr', ref: true },
     ],
     fits: (len) => len === 10,
+    length: () => 10,
+    emit: (o, _b, view, at) => {
+      view.setUint32(at, (o as Of<'timestamp'>).tsval);
+      view.setUint32(at + 4, (o as Of<'timestamp'>).tsecr);
+    },
+    decode: (_b, view, at) => ({ kind: 'timestamp', tsval: view.getUint32(at + 2), tsecr: view.getUint32(at + 6) }),
     format: (o) => `TS val ${u32s(o, 'tsval')} ecr ${u32s(o, 'tsecr')}`,
     sample: { kind: 'timestamp', tsval: 1, tsecr: 0 },
     pad: 0, rank: 3,
@@ -134,6 +170,9 @@ export const OPTION_KINDS: Readonly<Record<KnownOptionKind, OptionKindDef>> = {
     rfc: 'RFC 7413 §4.1.1',
     fields: [{ name: 'cookie', type: 'bytes', label: 'cookie', max: 16 }],
     fits: (len) => len === 2 || (len >= 6 && len <= 18),
+    length: (o) => 2 + (o as Of<'fastOpen'>).cookie.length,
+    emit: (o, buf, _v, at) => buf.set((o as Of<'fastOpen'>).cookie, at),
+    decode: (bytes, _v, at, len) => ({ kind: 'fastOpen', cookie: bytes.slice(at + 2, at + len) }),
     format: (o) => {
       const cookie = (o as Extract<TcpOption, { kind: 'fastOpen' }>).cookie;
       return cookie.length === 0 ? 'tfo cookiereq' : `tfo cookie ${hexOf(cookie)}`;
@@ -161,31 +200,9 @@ export function optionCode(o: TcpOption): number {
   return o.kind === 'unknown' ? o.code : OPTION_KINDS[o.kind].code;
 }
 
-/** Bytes a field takes on the wire. */
-function fieldLength(f: OptionField, o: TcpOption): number {
-  const v = (o as unknown as Record<string, unknown>)[f.name];
-  switch (f.type) {
-    case 'u8':
-      return 1;
-    case 'u16':
-      return 2;
-    case 'u32':
-      return 4;
-    case 'blocks':
-      return 8 * (v as readonly SackBlock[]).length;
-    case 'bytes':
-      return (v as Uint8Array).length;
-  }
-}
-
 /** Encoded length in bytes of one option. */
 export function optionLength(opt: TcpOption): number {
-  if (opt.kind === 'unknown') return 2 + opt.data.length;
-  const def = OPTION_KINDS[opt.kind];
-  if (def.single) return 1;
-  let n = 2;
-  for (const f of def.fields) n += fieldLength(f, opt);
-  return n;
+  return opt.kind === 'unknown' ? 2 + opt.data.length : OPTION_KINDS[opt.kind].length(opt);
 }
 
 /** Encoded length of a list of options, before padding to a 4-byte boundary. */
@@ -207,43 +224,13 @@ export function emitOptions(options: readonly TcpOption[], buf: Uint8Array, offs
       continue;
     }
     const def = OPTION_KINDS[o.kind];
+    const len = def.length(o);
     buf[at] = def.code;
-    if (def.single) {
-      at += 1;
-      continue;
+    if (!def.single) {
+      buf[at + 1] = len;
+      def.emit(o, buf, view, at + 2);
     }
-    const start = at;
-    at += 2;
-    const values = o as unknown as Record<string, unknown>;
-    for (const f of def.fields) {
-      const v = values[f.name];
-      switch (f.type) {
-        case 'u8':
-          buf[at] = v as number;
-          at += 1;
-          break;
-        case 'u16':
-          view.setUint16(at, v as number);
-          at += 2;
-          break;
-        case 'u32':
-          view.setUint32(at, v as number);
-          at += 4;
-          break;
-        case 'blocks':
-          for (const [l, r] of v as readonly SackBlock[]) {
-            view.setUint32(at, l);
-            view.setUint32(at + 4, r);
-            at += 8;
-          }
-          break;
-        case 'bytes':
-          buf.set(v as Uint8Array, at);
-          at += (v as Uint8Array).length;
-          break;
-      }
-    }
-    buf[start + 1] = at - start;
+    at += len;
   }
   return at;
 }
@@ -290,36 +277,7 @@ export function parseOptions(bytes: Uint8Array): Parsed<TcpOption[]> {
 function decodeOne(code: number, len: number, view: DataView, bytes: Uint8Array, at: number): TcpOption {
   const def = BY_CODE.get(code);
   if (!def || def.single || !def.fits(len)) return { kind: 'unknown', code, data: bytes.slice(at + 2, at + len) };
-  const out: Record<string, unknown> = { kind: def.kind };
-  let p = at + 2;
-  const end = at + len;
-  for (const f of def.fields) {
-    switch (f.type) {
-      case 'u8':
-        out[f.name] = bytes[p];
-        p += 1;
-        break;
-      case 'u16':
-        out[f.name] = view.getUint16(p);
-        p += 2;
-        break;
-      case 'u32':
-        out[f.name] = view.getUint32(p);
-        p += 4;
-        break;
-      case 'blocks': {
-        const blocks: SackBlock[] = [];
-        for (; p + 8 <= end; p += 8) blocks.push([view.getUint32(p), view.getUint32(p + 4)]);
-        out[f.name] = blocks;
-        break;
-      }
-      case 'bytes':
-        out[f.name] = bytes.slice(p, end);
-        p = end;
-        break;
-    }
-  }
-  return out as unknown as TcpOption;
+  return def.decode(bytes, view, at, len);
 }
 
 /** tcpdump-style text for one option, e.g. `mss 1460`, `wscale 8`, `sackOK`, `TS val 1 ecr 0`. */

@@ -22,6 +22,9 @@ export const TcpField = {
   OPTIONS: 20,
 } as const;
 
+/** Window of a segment whose spec sets none: the largest unscaled window. */
+export const DEFAULT_WINDOW = 0xffff;
+
 /** Length of a TCP header without options. */
 export const TCP_MIN_HEADER = 20;
 /** Longest TCP header the 4-bit data offset can describe. */
@@ -112,7 +115,7 @@ export function emitTcpHeader(spec: TcpSpec, buf: Uint8Array, offset: number, vi
   view.setUint32(offset + TcpField.ACK, spec.ack);
   buf[offset + TcpField.OFFSET_RESERVED_NS] = ((dataOffset & 0x0f) << 4) | (((spec.reserved ?? 0) & 0x07) << 1) | ((spec.flags >> 8) & 1);
   buf[offset + TcpField.FLAGS] = spec.flags & 0xff;
-  view.setUint16(offset + TcpField.WINDOW, spec.window ?? 65535);
+  view.setUint16(offset + TcpField.WINDOW, spec.window ?? DEFAULT_WINDOW);
   view.setUint16(offset + TcpField.CHECKSUM, typeof spec.checksum === 'number' ? spec.checksum : 0);
   view.setUint16(offset + TcpField.URGENT, spec.urgent ?? 0);
   const start = offset + TCP_MIN_HEADER;
