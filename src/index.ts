@@ -2,7 +2,7 @@
  * tcpcraft's public API: what scenario files import (`import { scenario, send, expect } from
  * 'tcpcraft'`), plus the codec, engine and reports for programs that embed tcpcraft.
  */
-export { scenario, send, expect, pause, either, anyOrder, silence, mss, wscale, sackOk, sack, timestamp, fastOpen, nop, eol, option } from './scenario/dsl.js';
+export * from './scenario/dsl.js';
 export { any, range, oneOf, where, pattern, capture, use } from './scenario/matchers.js';
 export type * from './scenario/matchers.js';
 export type * from './scenario/types.js';

@@ -8,7 +8,7 @@ import { register } from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ScenarioError } from '../scenario/errors.js';
-import type { Scenario } from '../scenario/types.js';
+import type { ValidScenario } from '../scenario/model.js';
 import { validateScenario } from '../scenario/validate.js';
 
 /** This package's entry point, in the form the running copy uses (src under tsx, dist when built). */
@@ -39,7 +39,7 @@ function registerHook(): void {
 }
 
 /** Imports and validates the scenario at `file`. Throws ScenarioError with the file name on any problem. */
-export async function loadScenario(file: string): Promise<Scenario> {
+export async function loadScenario(file: string): Promise<ValidScenario> {
   const abs = resolve(file);
   if (!existsSync(abs) || !statSync(abs).isFile()) throw new ScenarioError(`${file}: no such scenario file`, file);
   registerHook();

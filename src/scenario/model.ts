@@ -29,18 +29,16 @@ export function payloadBytes(payload: Payload | undefined): Uint8Array {
   return typeof payload === 'string' ? new TextEncoder().encode(payload) : payload;
 }
 
-/** A scenario in which tcpcraft sends the SYN: the peer's port is known. */
+/** A validated scenario in which tcpcraft sends the SYN: the peer's address and port are known. */
 export type ClientScenario = Scenario & { readonly role?: 'client'; readonly peer: { readonly host: string; readonly port: number } };
 
-/** A scenario in which tcpcraft answers a SYN: our port is known. */
+/** A validated scenario in which tcpcraft answers a SYN: our port is known. */
 export type ServerScenario = Scenario & { readonly role: 'server'; readonly local: { readonly host?: string; readonly port: number } };
 
-/** True for a server-role scenario (which validation guarantees names its local port). */
+/** What validation returns: a scenario whose role says which of its addresses are known (`sc.role === 'server'` narrows it). */
+export type ValidScenario = ClientScenario | ServerScenario;
+
+/** True for a server-role scenario. */
 export function isServer(sc: Scenario): sc is ServerScenario {
   return sc.role === 'server';
-}
-
-/** True for a client-role scenario (which validation guarantees names its peer's port). */
-export function isClient(sc: Scenario): sc is ClientScenario {
-  return sc.role !== 'server';
 }

@@ -3,7 +3,7 @@
  * and SACK edges are relative to each side's initial sequence number, as Wireshark shows them.
  */
 
-import type { KnownOptionKind, TcpOption } from '../wire/options.js';
+import type { KnownOptionKind, SackBlock, TcpOption } from '../wire/options.js';
 import type { Expected, Matcher, PatternMatcher, Value } from './matchers.js';
 
 /** Where a step was written: the scenario file and line, for diagnostics. */
@@ -34,26 +34,43 @@ export type SendOption = Exclude<OptionSpec, { kind: 'timestamp' }> | { readonly
 /** Names of option kinds, for presence and absence checks; a number is any option kind code. */
 export type OptionKind = KnownOptionKind | number;
 
+/** The fields of option kind K (everything but `kind`), from the wire's option type. */
+type OptionFieldsOf<K extends KnownOptionKind> = Omit<Extract<TcpOption, { kind: K }>, 'kind'>;
+
+/** True when T has exactly one key (false for several: the check distributes over each key P). */
+type OneKey<T> = EachIsAll<keyof T, keyof T>;
+type EachIsAll<P, All> = P extends unknown ? ([Exclude<All, P>] extends [never] ? true : false) : never;
+
+/** SACK-style blocks: exactly these (relative edges), or some block covering `covers`. */
+export type BlocksCheck = ReadonlyArray<readonly [number, number]> | { readonly covers: readonly [number, number] };
+
+/** A check of one field: its value or a matcher over it (blocks: see {@link BlocksCheck}). */
+type FieldCheck<V> = V extends readonly SackBlock[] ? BlocksCheck : Expected<V>;
+
+/**
+ * The value check of option kind K, derived from its fields: a kind with one field takes that
+ * field's check directly (`mss: 1460`, `wscale: range(0, 14)`, `sack: { covers: [1, 1001] }`,
+ * `fastOpen: cookieBytes`); a kind with several takes an object of them (`timestamp: { tsval, tsecr }`).
+ */
+type OptionCheck<K extends KnownOptionKind> =
+  OneKey<OptionFieldsOf<K>> extends true
+    ? { [P in keyof OptionFieldsOf<K>]: FieldCheck<OptionFieldsOf<K>[P]> }[keyof OptionFieldsOf<K>]
+    : { readonly [P in keyof OptionFieldsOf<K>]?: FieldCheck<OptionFieldsOf<K>[P]> };
+
+/** A value check for every option kind that has fields (src/wire/options.ts declares them). */
+export type OptionValueChecks = { readonly [K in KnownOptionKind as [keyof OptionFieldsOf<K>] extends [never] ? never : K]?: OptionCheck<K> };
+
 /**
  * Option checks that say no more than needed: presence, absence, values. Every listed check must
- * hold; options not mentioned are not checked.
+ * hold; options not mentioned are not checked. Each kind with fields has a value check of its own
+ * name (the option is then required too): `mss`, `wscale`, `sack`, `timestamp`, `fastOpen`, ...
  */
-export interface OptionsExpectation {
+export type OptionsExpectation = OptionValueChecks & {
   /** These kinds must be present. */
   readonly has?: readonly OptionKind[];
   /** These kinds must be absent. */
   readonly lacks?: readonly OptionKind[];
-  /** MSS present with this value. */
-  readonly mss?: Expected<number>;
-  /** Window scale present with this shift. */
-  readonly wscale?: Expected<number>;
-  /** Timestamps present; tsval/tsecr checked (or captured) when given. */
-  readonly timestamp?: { readonly tsval?: Expected<number>; readonly tsecr?: Expected<number> };
-  /** SACK present with exactly these blocks, or with some block covering `covers` (relative edges). */
-  readonly sack?: ReadonlyArray<readonly [number, number]> | { readonly covers: readonly [number, number] };
-  /** TCP Fast Open present with this cookie (empty: a cookie request). */
-  readonly fastOpen?: Expected<Uint8Array>;
-}
+};
 
 /** Raw IPv4 header values, sent exactly as written (see the README for which need the link-layer path). */
 export interface IpOverrides {

@@ -8,7 +8,7 @@ import { parseIpv4Address } from '../wire/ipv4.js';
 import { scenarioError, stepError, ScenarioError } from './errors.js';
 import { isMatcher, isRef } from './matchers.js';
 import { optionKindDef, OPTION_KIND_LIST, type OptionField } from '../wire/options.js';
-import { MAIN_CONN, payloadBytes } from './model.js';
+import { MAIN_CONN, payloadBytes, type ValidScenario } from './model.js';
 import type { ExpectFields, ExpectStep, Scenario, SendFields, Step } from './types.js';
 
 /** Largest IPv4 packet. */
@@ -414,7 +414,7 @@ function checkCaptures(file: string, steps: readonly Step[]): void {
  * Checks that `value` (a scenario file's default export) is a well-formed scenario and returns it
  * typed. Throws a {@link ScenarioError} naming `file`, the step and the field.
  */
-export function validateScenario(value: unknown, file: string): Scenario {
+export function validateScenario(value: unknown, file: string): ValidScenario {
   if (!isObject(value)) throw scenarioError(file, 'default export', 'a scenario file must `export default scenario({ ... })`');
   noUnknownKeys((field, problem) => scenarioError(file, field, problem), '', value, SCENARIO_KEYS);
   const fail: Check = (field, problem) => scenarioError(file, field, problem);
@@ -483,5 +483,5 @@ export function validateScenario(value: unknown, file: string): Scenario {
     const s = steps[first];
     if (s && s.kind === 'send') throw stepError(file, first, s, 'kind', "in the server role the client speaks first: start with expect('S')");
   }
-  return value as unknown as Scenario;
+  return value as unknown as ValidScenario;
 }

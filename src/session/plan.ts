@@ -15,7 +15,7 @@ import type { RunReport } from '../engine/report.js';
 import type { RunConfig, RunConnection } from '../engine/run.js';
 import { EnvError } from '../io/errors.js';
 import { sendPathFor, type SendPath } from '../io/sendpath.js';
-import { isServer } from '../scenario/model.js';
+import { isServer, type ValidScenario } from '../scenario/model.js';
 import type { Scenario } from '../scenario/types.js';
 
 /** The lab's two addresses (src/io/lab.ts builds the lab on them). */
@@ -116,12 +116,12 @@ const otherLabAddr = (ip: string): string => (ip === LAB_CLIENT_ADDR ? LAB_SERVE
  * Libpcap filter terms a scenario needs on its interface when many runs share one capture: its
  * peers' addresses, or (server role, any client) its local port. Needs no ports chosen yet.
  */
-export function captureTerms(sc: Scenario, o: SessionOverrides): string[] {
-  if (isServer(sc)) {
+export function captureTerms(sc: ValidScenario, o: SessionOverrides): string[] {
+  if (sc.role === 'server') {
     const peer = o.dst ?? sc.peer?.host;
     return [peer ? `host ${peer}` : `port ${o.sport ?? sc.local.port}`];
   }
-  const main = o.dst ?? sc.peer!.host!;
+  const main = o.dst ?? sc.peer.host;
   const hosts = new Set([main, ...Object.values(sc.connections ?? {}).map((c) => o.dst ?? c.peer?.host ?? main)]);
   return [...hosts].map((h) => `host ${h}`);
 }
@@ -131,19 +131,19 @@ export function captureTerms(sc: Scenario, o: SessionOverrides): string[] {
  * playing the scenario against the model peer) and an EnvError for what the command line must
  * supply (a peer for the link-layer path).
  */
-export function planSession(sc: Scenario, file: string, o: SessionOverrides, route: Route, sources: Sources): SessionPlan {
-  const server = isServer(sc);
+export function planSession(sc: ValidScenario, file: string, o: SessionOverrides, route: Route, sources: Sources): SessionPlan {
+  const server = sc.role === 'server';
   const localIp = route.src;
   const localIsn = o.isn ?? sources.isn();
   let flow: FlowSpec;
   const connections: Record<string, RunConnection> = {};
-  if (isServer(sc)) {
+  if (sc.role === 'server') {
     const peerIp = o.dst ?? sc.peer?.host;
     const peerPort = o.dport ?? sc.peer?.port;
     flow = { localIp, localPort: o.sport ?? sc.local.port, ...(peerIp ? { peerIp } : {}), ...(peerPort ? { peerPort } : {}) };
   } else {
-    const peerIp = o.dst ?? sc.peer!.host!;
-    const peerPort = o.dport ?? sc.peer!.port!;
+    const peerIp = o.dst ?? sc.peer.host;
+    const peerPort = o.dport ?? sc.peer.port;
     flow = { localIp, localPort: o.sport ?? sc.local?.port ?? sources.port(), peerIp, peerPort };
     for (const [name, c] of Object.entries(sc.connections ?? {})) {
       connections[name] = { flow: { localIp, localPort: c.local?.port ?? sources.port(), peerIp: o.dst ?? c.peer?.host ?? peerIp, peerPort: c.peer?.port ?? peerPort }, localIsn: sources.isn() };

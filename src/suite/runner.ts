@@ -29,18 +29,27 @@ import { randomIsn, systemClock } from '../io/clock.js';
 import { Devices, type CaptureSpec } from '../io/device.js';
 import { EnvError, messageOf } from '../io/errors.js';
 import { resolveRoute } from '../io/route.js';
-import { isServer } from '../scenario/model.js';
+import { isServer, type ValidScenario } from '../scenario/model.js';
 import type { Scenario } from '../scenario/types.js';
 import { captureTerms, planSession, routeQuery, type Route, type SessionOverrides, type SessionPlan } from '../session/plan.js';
 import { PortAllocator } from './ports.js';
 import { messageOf as resultMessage, verdictOf, type SuiteResult } from './result.js';
+
+/** A scenario of the suite that can run: its entry, its route, the ports it took. */
+interface Placed {
+  readonly i: number;
+  readonly entry: SuiteEntry;
+  readonly sc: ValidScenario;
+  readonly route: Route;
+  readonly ports: number[];
+}
 
 /** A file of the suite, loaded or not. */
 export interface SuiteEntry {
   readonly file: string;
   /** The display name (the scenario's, or the file's when it did not load). */
   readonly name: string;
-  readonly scenario?: Scenario;
+  readonly scenario?: ValidScenario;
   /** Why it did not load. */
   readonly loadError?: string;
 }
@@ -133,69 +142,64 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
 
   // Where each scenario runs, worked out before anything is opened.
   const routes = new Map<string, Promise<Route>>();
-  const routeOf = (sc: Scenario): Promise<Route> => {
+  const routeOf = (sc: ValidScenario): Promise<Route> => {
     const q = routeQuery(sc, overrides);
     const key = JSON.stringify(q);
     let r = routes.get(key);
     if (!r) routes.set(key, (r = resolveRoute(q)));
     return r;
   };
-  const placed = new Map<number, Route>();
-  const runnable: number[] = [];
+  /** The `error` result of entry `i`, which could not run. */
+  const failed = (i: number, e: SuiteEntry, err: unknown): void => {
+    if (opts.throwErrors) throw err;
+    const rfc = e.scenario?.rfc;
+    finish({ index: i, file: e.file, name: e.name, ...(rfc ? { rfc } : {}), verdict: 'error', message: `${e.file}: ${messageOf(err)}`, durationMs: 0, startMs: since(), endMs: since() });
+  };
+  const runnable: Placed[] = [];
   for (const [i, e] of entries.entries()) {
     if (!e.scenario) {
       finish({ index: i, file: e.file, name: e.name, verdict: 'error', message: e.loadError ?? 'did not load', durationMs: 0, startMs: since(), endMs: since() });
       continue;
     }
     try {
-      placed.set(i, await routeOf(e.scenario));
-      runnable.push(i);
+      runnable.push({ i, entry: e, sc: e.scenario, route: await routeOf(e.scenario), ports: [] });
     } catch (err) {
-      if (opts.throwErrors) throw err;
-      const sc = e.scenario;
-      finish({ index: i, file: e.file, name: e.name, ...(sc.rfc ? { rfc: sc.rfc } : {}), verdict: 'error', message: `${e.file}: ${messageOf(err)}`, durationMs: 0, startMs: since(), endMs: since() });
+      failed(i, e, err);
     }
   }
 
   const ports = new PortAllocator();
-  const taken = new Map<number, number[]>();
-  /** The session plan of entry `i`, its ports from the allocator unless the scenario or the command line fixes them. */
-  const planOf = (i: number): SessionPlan => {
-    const mine = taken.get(i) ?? [];
-    taken.set(i, mine);
+  /** The session plan of `p`, its ports from the allocator unless the scenario or the command line fixes them. */
+  const planOf = (p: Placed): SessionPlan => {
     const port = (): number => {
-      const p = ports.next();
-      mine.push(p);
-      return p;
+      const n = ports.next();
+      p.ports.push(n);
+      return n;
     };
-    const e = entries[i]!;
-    return planSession(e.scenario!, e.file, overrides, placed.get(i)!, { isn: randomIsn, port });
+    return planSession(p.sc, p.entry.file, overrides, p.route, { isn: randomIsn, port });
   };
   // A suite of one (`tcpcraft run`) is planned before the capture opens, which then passes exactly
   // its flows; the runs of a larger suite choose their ports as they start, so its captures pass
   // their peers' addresses.
   let single: SessionPlan | undefined;
-  if (runnable.length === 1) {
-    const i = runnable[0]!;
+  const [only] = runnable;
+  if (only && runnable.length === 1) {
     try {
-      single = planOf(i);
+      single = planOf(only);
     } catch (err) {
-      if (opts.throwErrors) throw err;
-      const e = entries[i]!;
       runnable.length = 0;
-      finish({ index: i, file: e.file, name: e.name, verdict: 'error', message: `${e.file}: ${messageOf(err)}`, durationMs: 0, startMs: since(), endMs: since() });
+      failed(only.i, only.entry, err);
     }
   }
   const cleanups = new Cleanups();
   await cleanups.guarded(async () => {
     if (runnable.length === 0) return;
-    const captures = single ? [{ iface: single.iface, filter: single.filter, trusted: true }] : capturesFor(runnable.map((i) => ({ sc: entries[i]!.scenario!, route: placed.get(i)! })), overrides);
+    const captures = single ? [{ iface: single.iface, filter: single.filter, trusted: true }] : capturesFor(runnable, overrides);
     const devices = await Devices.open(captures, cleanups);
 
-    /** Runs entry `i`; never throws (unless `throwErrors`). */
-    const runOne = async (i: number): Promise<void> => {
-      const e = entries[i]!;
-      const sc = e.scenario!;
+    /** Runs `p`; never throws (unless `throwErrors`). */
+    const runOne = async (p: Placed): Promise<void> => {
+      const { i, entry: e, sc } = p;
       const expected = sc.expectedFailures?.[target];
       const base = { index: i, file: e.file, name: e.name, ...(sc.rfc ? { rfc: sc.rfc } : {}), ...(expected !== undefined ? { expectedFailure: expected } : {}) };
       opts.onStart?.(e, i);
@@ -208,7 +212,7 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
       let error: string | undefined;
       let thrown: unknown;
       try {
-        const plan = single ?? planOf(i);
+        const plan = single ?? planOf(p);
         if (isServer(sc) && opts.clientNetns !== undefined && !existsSync(`/run/netns/${opts.clientNetns}`)) {
           throw new EnvError(`a server-role scenario needs a client on the target: run the suite with --lab NAME of a lab that is up (its server namespace ${opts.clientNetns} is missing).`);
         }
@@ -246,7 +250,7 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
           }
         }
         for (const u of unregisterCleanups) u();
-        for (const p of taken.get(i) ?? []) ports.release(p);
+        for (const n of p.ports) ports.release(n);
       }
       if (thrown !== undefined && opts.throwErrors) throw thrown;
       const endMs = since();
@@ -265,9 +269,9 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
     };
 
     await schedule(
-      runnable.map((i) => ({ i, plan: schedulingOf(entries[i]!.scenario!, serialPorts, overrides.dst, overrides.sport) })),
+      runnable.map((p) => ({ i: p.i, plan: schedulingOf(p.sc, serialPorts, overrides.dst, overrides.sport), placed: p })),
       jobs,
-      runOne,
+      (_i, item) => runOne(item.placed),
     );
   });
   results.sort((a, b) => a.index - b.index);
@@ -278,7 +282,7 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
  * The captures a suite needs, one per interface, each passing the peers' addresses of the
  * scenarios run on it (or the local port of a server-role scenario awaiting any client).
  */
-function capturesFor(placed: ReadonlyArray<{ readonly sc: Scenario; readonly route: Route }>, overrides: SessionOverrides): CaptureSpec[] {
+function capturesFor(placed: readonly Placed[], overrides: SessionOverrides): CaptureSpec[] {
   const terms = new Map<string, Set<string>>();
   for (const { sc, route } of placed) {
     const set = terms.get(route.iface) ?? new Set<string>();
@@ -308,9 +312,9 @@ function startClient(netns: string, plan: SessionPlan, name: string, undo: Array
  * Runs `items` with at most `jobs` at once: non-exclusive items first, in order, never two sharing
  * a key at once; then the exclusive ones, each alone.
  */
-export async function schedule(items: ReadonlyArray<{ readonly i: number; readonly plan: Plan }>, jobs: number, run: (i: number) => Promise<void>): Promise<void> {
+export async function schedule<T extends { readonly i: number; readonly plan: Plan }>(items: readonly T[], jobs: number, run: (i: number, item: T) => Promise<void>): Promise<void> {
   const pending = [...items.filter((x) => !x.plan.exclusive), ...items.filter((x) => x.plan.exclusive)];
-  const running = new Set<{ readonly plan: Plan }>();
+  const running = new Set<T>();
   let wake: (() => void) | undefined;
   let changed = new Promise<void>((r) => (wake = r));
   const signal = (): void => {
@@ -334,12 +338,12 @@ export async function schedule(items: ReadonlyArray<{ readonly i: number; readon
         await changed;
         continue;
       }
-      const [x] = pending.splice(k, 1);
-      running.add(x!);
+      const x = pending.splice(k, 1)[0] as T;
+      running.add(x);
       try {
-        await run(x!.i);
+        await run(x.i, x);
       } finally {
-        running.delete(x!);
+        running.delete(x);
         signal();
       }
     }

@@ -9,8 +9,9 @@ import { runScenario } from '../../src/engine/run.js';
 import { optionNotation, stepNotation, viewNotation } from '../../src/report/notation.js';
 import { expect, fastOpen, mss, scenario, send } from '../../src/scenario/dsl.js';
 import { any } from '../../src/scenario/matchers.js';
-import type { ExpectFields, Scenario, Step } from '../../src/scenario/types.js';
+import type { ExpectFields, Step } from '../../src/scenario/types.js';
 import { validateScenario } from '../../src/scenario/validate.js';
+import type { ValidScenario } from '../../src/scenario/model.js';
 import { planSession } from '../../src/session/plan.js';
 import { formatOptions, type TcpOption } from '../../src/wire/options.js';
 import { buildPacket, parsePacket, type Packet } from '../../src/wire/packet.js';
@@ -20,7 +21,7 @@ import { SEED_FLOW, SEED_ISN, SEED_PEER_ISN } from './helpers.js';
 import { caught } from '../scenario/lines.js';
 
 const COOKIE = [0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4];
-const sc = (steps: Step[]): Scenario => validateScenario(scenario({ name: 'tfo', peer: { host: '10.77.0.2', port: 5000 }, steps }), 'tfo.ts');
+const sc = (steps: Step[]): ValidScenario => validateScenario(scenario({ name: 'tfo', peer: { host: '10.77.0.2', port: 5000 }, steps }), 'tfo.ts');
 
 /** A peer answering our SYN with a SYN/ACK carrying `options`. */
 function synAckWith(options: TcpOption[]) {
@@ -34,7 +35,7 @@ function synAckWith(options: TcpOption[]) {
   };
 }
 
-async function runWith(s: Scenario, options: TcpOption[]): Promise<{ report: RunReport; sent: Packet[] }> {
+async function runWith(s: ValidScenario, options: TcpOption[]): Promise<{ report: RunReport; sent: Packet[] }> {
   const clock = new VirtualClock();
   const link = new MemLink(SEED_FLOW, clock, synAckWith(options));
   const report = await runScenario(s, { file: 'tfo.ts', flow: SEED_FLOW, localIsn: SEED_ISN, cleanupRst: false }, { link, frames: link.frames, clock });

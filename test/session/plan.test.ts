@@ -8,6 +8,7 @@ import { EnvError } from '../../src/io/errors.js';
 import { expect, scenario, send } from '../../src/scenario/dsl.js';
 import { validateScenario } from '../../src/scenario/validate.js';
 import type { Scenario } from '../../src/scenario/types.js';
+import type { ValidScenario } from '../../src/scenario/model.js';
 import { captureTerms, LAB_CLIENT_ADDR, LAB_SERVER_ADDR, modelRoute, planSession, routeQuery, type Sources } from '../../src/session/plan.js';
 import { loadScenario } from '../../src/io/load.js';
 
@@ -27,10 +28,10 @@ function counting(): Sources & { ports: number[] } {
 }
 
 const ROUTE = { iface: 'tc-c', src: '10.77.0.1' };
-const valid = (s: Scenario): Scenario => validateScenario(s, 'p.ts');
+const valid = (s: Scenario): ValidScenario => validateScenario(s, 'p.ts');
 
 describe('session/plan', () => {
-  let netcat: Scenario;
+  let netcat: ValidScenario;
   before(async () => {
     netcat = await loadScenario('scenarios/netcat-5000.ts');
   });
