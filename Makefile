@@ -6,8 +6,10 @@ NODE_BIN := node_modules/.bin
 # Debian packages tcpcraft and its tests use: libpcap for the sniffer (and to build `cap`),
 # nftables for the kernel-RST guard, iproute2 + ethtool for the lab, netcat-openbsd as the real
 # server, tshark as the independent checksum and pcap oracle, tcpdump for capturing fixtures,
-# xmllint (libxml2-utils) to validate JUnit reports and prove (perl) to read TAP.
-APT_PKGS := libpcap-dev netcat-openbsd nftables iproute2 ethtool tshark tcpdump libxml2-utils perl
+# xmllint (libxml2-utils) to validate JUnit reports and prove (perl) to read TAP; the other lab
+# targets' stacks: liblwip-dev (with gcc to build build/lwip-lab) and slirp4netns.
+APT_PKGS := libpcap-dev netcat-openbsd nftables iproute2 ethtool tshark tcpdump libxml2-utils perl \
+	liblwip-dev gcc libc6-dev slirp4netns
 SRC := $(shell find src -name '*.ts' 2>/dev/null)
 
 .PHONY: all setup deps build test test-unit demo clean help bench bench-deps flake
@@ -25,7 +27,14 @@ help:
 	@echo "make build  - compile TypeScript to dist/"
 	@echo "make clean  - remove build output and any lab left behind"
 
-setup: deps node_modules/.installed
+# The lwip lab target's server: the lab's services on lwIP's own TCP (see lab/lwip/lwip-lab.c).
+LWIP_LAB := build/lwip-lab
+
+setup: deps node_modules/.installed $(LWIP_LAB)
+
+$(LWIP_LAB): lab/lwip/lwip-lab.c | deps
+	@mkdir -p build
+	gcc -O2 -Wall -Wextra -I/usr/include/lwip -o $@ $< -llwip -lpthread
 
 # Installs only the Debian packages of $(1) that are missing (needs root the first time);
 # $(2) names the target to run again with sudo.
@@ -75,7 +84,7 @@ demo: build
 
 clean:
 	-@node bin/tcpcraft.js cleanup 2>/dev/null || true
-	rm -rf dist demo.pcap
+	rm -rf dist build demo.pcap
 
 # Benchmarks (never part of `make test`): tcpcraft side by side with scapy, hping3, nping, a C
 # reference and the kernel, in a lab of their own that is removed afterwards. Prints one table

@@ -4,9 +4,10 @@ import { constants } from 'node:os';
 import { Command, Option } from 'commander';
 import { EnvError } from '../io/errors.js';
 import { sweepGuards } from '../io/guard.js';
-import { DEFAULT_LAB, labConfig, labDown, labExecArgv, labIfaces, labNcOutput, labNamespaces, labStatus, labUp, type LabConfig, type LabSide, type LabStatus } from '../io/lab.js';
+import { DEFAULT_LAB, labConfig, labDown, labExecArgv, labIfaces, labNcOutput, labNamespaces, labStatus, labUp, recordedTarget, TARGET_NAMES, type LabConfig, type LabSide, type LabStatus, type TargetName } from '../io/lab.js';
 
 interface LabOpts {
+  target?: string;
   name?: string;
   clientAddr?: string;
   serverAddr?: string;
@@ -40,14 +41,16 @@ function withLabOptions(cmd: Command): Command {
     .addOption(new Option('--prefix <len>', 'prefix length of the lab subnet').default(String(DEFAULT_LAB.prefix)));
 }
 
+/** The lab the options name; its target is --target, else the one it was brought up with, else linux. */
 function cfgOf(o: LabOpts): LabConfig {
-  return labConfig({ name: o.name, clientAddr: o.clientAddr, serverAddr: o.serverAddr, prefix: o.prefix === undefined ? undefined : Number(o.prefix) });
+  const target = (o.target ?? recordedTarget(o.name ?? DEFAULT_LAB.name) ?? DEFAULT_LAB.target) as TargetName;
+  return labConfig({ name: o.name, clientAddr: o.clientAddr, serverAddr: o.serverAddr, prefix: o.prefix === undefined ? undefined : Number(o.prefix), target });
 }
 
 function formatStatus(cfg: LabConfig, s: LabStatus): string {
   const ns = labNamespaces(cfg);
   const ifs = labIfaces(cfg);
-  const lines = [`lab ${s.name}: ${s.up ? 'up' : 'not (fully) up'}`];
+  const lines = [`lab ${s.name}: ${s.up ? 'up' : 'not (fully) up'}, target ${s.target} (${s.version ?? s.stack})`];
   for (const side of ['client', 'server'] as const) {
     lines.push(`  ${side}: namespace ${ns[side]} ${s.namespaces[side] ? 'present' : 'absent'}, ${ifs[side]} ${s.addresses[side].join(', ') || '(no address)'}`);
   }
@@ -73,6 +76,7 @@ Examples:
 
   withLabOptions(lab.command('up'))
     .description('create the lab and start its servers (harmless if already up)')
+    .addOption(new Option('--target <name>', `the TCP stack that answers as the server: ${TARGET_NAMES.join(', ')} (default: linux, or what the lab is up with)`).choices([...TARGET_NAMES]))
     .action((o: LabOpts) =>
       envGuarded(async () => {
         const cfg = cfgOf(o);

@@ -9,6 +9,7 @@ import { runSuite } from '../suite/runner.js';
 import { registerLabCommands } from './lab.js';
 import { registerFloodCommand } from './flood.js';
 import { registerSuiteCommand } from './suite.js';
+import { registerMatrixCommand } from './matrix.js';
 import { intOption, ipOption, isnOption, portOption } from './options.js';
 import { verdict, writeReport } from './output.js';
 
@@ -124,6 +125,7 @@ Example, in the lab:
 
   registerLabCommands(p);
   registerSuiteCommand(p);
+  registerMatrixCommand(p);
   registerFloodCommand(p);
   return p;
 }

@@ -1,6 +1,7 @@
 /** Parsers for command-line values: each throws InvalidArgumentError with a sentence. */
 import { InvalidArgumentError } from 'commander';
 import { parseIpv4Address } from '../wire/ipv4.js';
+import { parseShard, type Shard } from '../suite/discover.js';
 
 /** An integer in [min, max]. */
 export function intOption(name: string, min: number, max: number): (v: string) => number {
@@ -20,3 +21,12 @@ export function ipOption(v: string): string {
 export const isnOption = intOption('an ISN', 0, 0xffff_ffff);
 /** TCP ports. */
 export const portOption = intOption('a port', 1, 65535);
+
+/** `--shard i/n`. */
+export function shardOption(v: string): Shard {
+  try {
+    return parseShard(v);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}

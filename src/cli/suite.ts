@@ -6,11 +6,11 @@ import { ScenarioError } from '../scenario/errors.js';
 import { EnvError, messageOf } from '../io/errors.js';
 import { DEFAULT_LAB, labConfig, labNamespaces } from '../io/lab.js';
 import { loadScenario } from '../io/load.js';
-import { discover, fallbackName } from '../suite/discover.js';
+import { discover, fallbackName, shardOf, type Shard } from '../suite/discover.js';
 import { junitXml, suiteJson, tapHeader, tapPoint } from '../suite/formats.js';
 import { countsOf, isFailure, progressLine, resultLine, summaryLine, type SuiteResult } from '../suite/result.js';
 import { DEFAULT_JOBS, DEFAULT_TARGET, runSuite, type SuiteEntry } from '../suite/runner.js';
-import { intOption, ipOption } from './options.js';
+import { intOption, ipOption, shardOption } from './options.js';
 
 interface SuiteCliOptions {
   dst?: string;
@@ -22,6 +22,7 @@ interface SuiteCliOptions {
   timeout?: number;
   lab: string;
   serialPorts: number[];
+  shard?: Shard;
 }
 
 function portList(v: string): number[] {
@@ -34,7 +35,7 @@ function portList(v: string): number[] {
 }
 
 /** Loads every file; a file that does not load becomes an entry with its error. */
-async function loadAll(files: readonly string[]): Promise<SuiteEntry[]> {
+export async function loadAll(files: readonly string[]): Promise<SuiteEntry[]> {
   const entries: SuiteEntry[] = [];
   for (const file of files) {
     try {
@@ -50,7 +51,11 @@ async function loadAll(files: readonly string[]): Promise<SuiteEntry[]> {
 
 /** Runs the suite; returns the exit status (0 no failure, 1 failures). */
 async function suiteCommand(paths: string[], o: SuiteCliOptions): Promise<number> {
-  const files = discover(paths);
+  const files = shardOf(discover(paths), o.shard);
+  if (files.length === 0 && o.shard) {
+    process.stdout.write(`shard ${o.shard.index}/${o.shard.count} has no scenario\n${summaryLine(countsOf([]))}\n`);
+    return 0;
+  }
   if (files.length === 0) throw new EnvError(`no scenario files in ${paths.join(', ')} (a directory contributes its *.ts files, not those starting with '_').`);
   const entries = await loadAll(files);
   // With --tap, stdout is TAP only and the human-readable lines go to stderr.
@@ -122,6 +127,7 @@ export function registerSuiteCommand(program: Command): void {
     .option('--target <name>', 'the stack under test, whose expectedFailures marks apply', DEFAULT_TARGET)
     .option('--timeout <ms>', "how long to wait for each expected segment when the scenario does not say (default 3000)", intOption('--timeout', 1, 600000))
     .option('--lab <name>', "lab whose server namespace plays the client of server-role scenarios", DEFAULT_LAB.name)
+    .option('--shard <i/n>', 'run only shard i of n (every n-th scenario file from the i-th, in name order), to split the work over CI runners', shardOption)
     .option('--serial-ports <ports>', 'peer ports that serve one connection at a time: scenarios to them never overlap (comma-separated; "" for none)', portList, [5000])
     .addHelpText('after', `
 Verdicts: PASS; FAIL; XFAIL, an expected failure (the scenario's expectedFailures has an entry for

@@ -1,7 +1,8 @@
 /**
- * The two-namespace lab: `${name}-client` and `${name}-server`, joined by a veth pair created
- * directly inside the two namespaces (nothing appears in the root namespace), no default route,
- * offloads off, and real servers in the server namespace:
+ * The two-namespace lab: `${name}-client` and `${name}-server`, no default route, offloads off.
+ * What answers in the server namespace is the lab's target (src/io/targets.ts): by default
+ * (`linux`) a veth pair created directly inside the two namespaces (nothing appears in the root
+ * namespace) and real servers on the server namespace's kernel:
  * - TCP 5000: `nc -lk -d -n SERVER 5000` (netcat-openbsd), received bytes appended to a file;
  *   it accepts connection after connection and closes right after the client's FIN, so the
  *   server's ACK of that FIN is merged into its FIN/ACK.
@@ -18,6 +19,9 @@ import { fileURLToPath } from 'node:url';
 import { EnvError } from './errors.js';
 import { run, runOk } from './exec.js';
 import { LAB_CLIENT_ADDR, LAB_SERVER_ADDR } from '../session/plan.js';
+import { targetNamed, type LabHost, type TargetName } from './targets.js';
+
+export { LAB_CHARGEN_PORT, LAB_DAYTIME_PORT, LAB_DISCARD_PORT, LAB_ECHO_PORT, LAB_NC_PORT, LAB_SERVER_LIFETIME_S, TARGET_NAMES, type TargetName } from './targets.js';
 
 /** Lab settings; see {@link labConfig} for the defaults. */
 export interface LabConfig {
@@ -29,6 +33,8 @@ export interface LabConfig {
   readonly serverAddr: string;
   /** Prefix length of the lab subnet (default 24). */
   readonly prefix: number;
+  /** The TCP stack on the server side (default 'linux'); see src/io/targets.ts. */
+  readonly target: TargetName;
 }
 
 /** Which namespace of the lab. */
@@ -51,6 +57,10 @@ export interface LabStatus {
   /** IPv4 addresses (CIDR) of the veth end in each namespace. */
   readonly addresses: Readonly<Record<LabSide, readonly string[]>>;
   readonly servers: ReadonlyArray<{ readonly name: string; readonly pid: number; readonly alive: boolean }>;
+  /** The target the lab was brought up with, its stack and version (version only when up). */
+  readonly target: TargetName;
+  readonly stack: string;
+  readonly version?: string;
   readonly up: boolean;
 }
 
@@ -63,21 +73,9 @@ interface ServerRecord {
 }
 
 /** Default lab settings. */
-export const DEFAULT_LAB: LabConfig = Object.freeze({ name: 'tcpcraft', clientAddr: LAB_CLIENT_ADDR, serverAddr: LAB_SERVER_ADDR, prefix: 24 });
-
-/** TCP port of the lab's nc server. */
-export const LAB_NC_PORT = 5000;
-/** TCP port of the lab's daytime server. */
-export const LAB_DAYTIME_PORT = 13;
-/** TCP ports of the lab's echo, discard and chargen services (lab/services.mjs). */
-export const LAB_ECHO_PORT = 7;
-export const LAB_DISCARD_PORT = 9;
-export const LAB_CHARGEN_PORT = 19;
-/** Lifetime bound of the lab's servers, in seconds (12 h); `lab down` normally stops them first. */
-export const LAB_SERVER_LIFETIME_S = 43200;
+export const DEFAULT_LAB: LabConfig = Object.freeze({ name: 'tcpcraft', clientAddr: LAB_CLIENT_ADDR, serverAddr: LAB_SERVER_ADDR, prefix: 24, target: 'linux' as TargetName });
 
 const STATE_ROOT = '/run/tcpcraft';
-const LAB_DIR = fileURLToPath(new URL('../../lab/', import.meta.url));
 
 /** Complete a partial config with {@link DEFAULT_LAB} and validate it. */
 export function labConfig(partial: Readonly<Partial<LabConfig>> = {}): LabConfig {
@@ -90,6 +88,7 @@ export function labConfig(partial: Readonly<Partial<LabConfig>> = {}): LabConfig
   }
   if (!Number.isInteger(cfg.prefix) || cfg.prefix < 8 || cfg.prefix > 30) throw new RangeError(`lab prefix /${cfg.prefix} is invalid: use 8 to 30.`);
   if (cfg.clientAddr === cfg.serverAddr) throw new RangeError(`lab client and server addresses are both ${cfg.clientAddr}: use two addresses.`);
+  targetNamed(cfg.target).check(cfg);
   return cfg;
 }
 
@@ -111,6 +110,16 @@ export function labStateDir(cfg: LabConfig): string {
 /** argv that runs `argv` inside one side of the lab: `ip netns exec NS ...argv`. */
 export function labExecArgv(cfg: LabConfig, side: LabSide, argv: readonly string[]): string[] {
   return ['ip', 'netns', 'exec', labNamespaces(cfg)[side], ...argv];
+}
+
+/** The target a lab was brought up with (recorded by {@link labUp}), or undefined when it is not up. */
+export function recordedTarget(name: string): TargetName | undefined {
+  try {
+    const t = readFileSync(join(STATE_ROOT, name, 'target'), 'utf8').trim();
+    return targetNamed(t).name;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Every byte the lab's nc on port 5000 has received since `lab up` (all connections, in order). */
@@ -137,7 +146,9 @@ function preflight(cmds: ReadonlyArray<readonly [string, string]>): void {
     throw new EnvError('the lab needs root to create network namespaces: run it with sudo.');
   }
   for (const [cmd, pkg] of cmds) {
-    if (!onPath(cmd)) throw new EnvError(`command '${cmd}' was not found: install ${pkg} (run 'make setup').`);
+    if (cmd.startsWith('/')) {
+      if (!existsSync(cmd)) throw new EnvError(`${cmd} is missing: install ${pkg}.`);
+    } else if (!onPath(cmd)) throw new EnvError(`command '${cmd}' was not found: install ${pkg} (run 'make setup').`);
   }
 }
 
@@ -214,6 +225,8 @@ export interface StartServerOptions {
   readonly stdoutFile?: string;
   /** Wait until something listens on this TCP port in the server namespace (bounded, 5 s). */
   readonly waitPort?: number;
+  /** Wait until the server's stdout says this (bounded, 5 s): for stacks whose sockets `ss` cannot see. */
+  readonly waitOutput?: RegExp;
 }
 
 /**
@@ -228,7 +241,8 @@ export async function startServer(cfg: LabConfig, name: string, argv: readonly s
   const dir = labStateDir(cfg);
   mkdirSync(dir, { recursive: true, mode: 0o755 });
   for (const old of readRecords(cfg)) if (old.name === name) await killRecord(cfg, old);
-  const outFd = openSync(opts.stdoutFile ?? join(dir, `${name}.out`), 'a');
+  const outFile = opts.stdoutFile ?? join(dir, `${name}.out`);
+  const outFd = openSync(outFile, 'a');
   const errFd = openSync(join(dir, `${name}.log`), 'a');
   const full = labExecArgv(cfg, 'server', argv);
   let pid: number | undefined;
@@ -248,11 +262,21 @@ export async function startServer(cfg: LabConfig, name: string, argv: readonly s
   }
   const rec: ServerRecord = { name, pid, startTime, argv: full };
   writeFileSync(join(dir, `${name}.server.json`), JSON.stringify(rec));
-  if (opts.waitPort !== undefined) {
+  if (opts.waitPort !== undefined || opts.waitOutput !== undefined) {
     let listening = false;
+    const said = (): boolean => {
+      try {
+        return opts.waitOutput!.test(readFileSync(outFile, 'utf8')) || opts.waitOutput!.test(readFileSync(join(dir, `${name}.log`), 'utf8'));
+      } catch {
+        return false;
+      }
+    };
     for (let i = 0; i < 100 && !listening && recordAlive(rec); i++) {
-      const r = await run('ip', ['netns', 'exec', ns, 'ss', '-Hltn', `sport = :${opts.waitPort}`]);
-      listening = r.code === 0 && r.stdout.trim() !== '';
+      if (opts.waitOutput !== undefined) listening = said();
+      else {
+        const r = await run('ip', ['netns', 'exec', ns, 'ss', '-Hltn', `sport = :${opts.waitPort}`]);
+        listening = r.code === 0 && r.stdout.trim() !== '';
+      }
       if (!listening) await sleep(50);
     }
     if (!listening) {
@@ -263,54 +287,65 @@ export async function startServer(cfg: LabConfig, name: string, argv: readonly s
       } catch {
         // no log
       }
-      throw new Error(`server '${name}' did not listen on port ${opts.waitPort} within 5 s${log ? `: ${log}` : ''}`);
+      const what = opts.waitOutput !== undefined ? `say it was ready (${opts.waitOutput.source})` : `listen on port ${opts.waitPort}`;
+      throw new Error(`server '${name}' did not ${what} within 5 s${log ? `: ${log}` : ''}`);
     }
   }
   let stopped: Promise<void> | undefined;
   return { name, pid, stop: () => (stopped ??= killRecord(cfg, rec)) };
 }
 
-/**
- * Bring the lab up: namespaces, veth pair, addresses, lo up, offloads off, nc and daytime
- * servers. Idempotent: what already exists is kept, dead servers are restarted.
- */
-export async function labUp(cfg: LabConfig): Promise<LabStatus> {
-  preflight([['ip', 'iproute2'], ['ethtool', 'ethtool'], ['nc', 'netcat-openbsd'], ['timeout', 'coreutils'], ['ss', 'iproute2']]);
+/** What a target may do to the lab: the lab's own helpers, bound to `cfg`. */
+function hostOf(cfg: LabConfig): LabHost {
   const ns = labNamespaces(cfg);
   const ifs = labIfaces(cfg);
+  const offloadsOff = ['tx', 'off', 'rx', 'off', 'tso', 'off', 'gso', 'off', 'gro', 'off'];
+  return {
+    cfg,
+    ns,
+    ifs,
+    stateDir: labStateDir(cfg),
+    inNs: async (side, argv) => void (await inNs(ns[side], argv)),
+    tryInNs: (side, argv) => run('ip', ['netns', 'exec', ns[side], ...argv]),
+    async veth() {
+      const hasVeth = (await run('ip', ['-n', ns.client, 'link', 'show', 'dev', ifs.client])).code === 0;
+      if (!hasVeth) {
+        // Created directly inside the namespaces: the pair never appears in the root namespace.
+        await runOk('ip', ['link', 'add', ifs.client, 'netns', ns.client, 'type', 'veth', 'peer', 'name', ifs.server, 'netns', ns.server]);
+      }
+      await runOk('ip', ['-n', ns.server, 'link', 'set', ifs.server, 'up']);
+      await inNs(ns.server, ['ethtool', '-K', ifs.server, ...offloadsOff]);
+    },
+    async clientAddress() {
+      await runOk('ip', ['-n', ns.client, 'addr', 'replace', `${cfg.clientAddr}/${cfg.prefix}`, 'dev', ifs.client]);
+      await runOk('ip', ['-n', ns.client, 'link', 'set', ifs.client, 'up']);
+      await inNs(ns.client, ['ethtool', '-K', ifs.client, ...offloadsOff]);
+    },
+    startServer: (name, argv, opts) => startServer(cfg, name, argv, opts),
+    alive: () => new Set(readRecords(cfg).filter(recordAlive).map((r) => r.name)),
+  };
+}
+
+/**
+ * Bring the lab up with its target: namespaces, then whatever the target wires and starts (see
+ * src/io/targets.ts). Idempotent: what already exists is kept, dead servers are restarted. A lab
+ * that is up with another target must be taken down first.
+ */
+export async function labUp(cfg: LabConfig): Promise<LabStatus> {
+  const target = targetNamed(cfg.target);
+  preflight([['ip', 'iproute2'], ['timeout', 'coreutils'], ...target.needs]);
+  const ns = labNamespaces(cfg);
+  const before = recordedTarget(cfg.name);
+  if (before !== undefined && before !== cfg.target && (await namespaceExists(ns.client))) {
+    throw new EnvError(`lab '${cfg.name}' is up with target ${before}: take it down first ('tcpcraft lab down --name ${cfg.name}').`);
+  }
   for (const side of ['client', 'server'] as const) {
     if (!(await namespaceExists(ns[side]))) await runOk('ip', ['netns', 'add', ns[side]]);
-  }
-  const hasVeth = (await run('ip', ['-n', ns.client, 'link', 'show', 'dev', ifs.client])).code === 0;
-  if (!hasVeth) {
-    // Created directly inside the namespaces: the pair never appears in the root namespace.
-    await runOk('ip', ['link', 'add', ifs.client, 'netns', ns.client, 'type', 'veth', 'peer', 'name', ifs.server, 'netns', ns.server]);
-  }
-  for (const side of ['client', 'server'] as const) {
-    const addr = side === 'client' ? cfg.clientAddr : cfg.serverAddr;
     await runOk('ip', ['-n', ns[side], 'link', 'set', 'lo', 'up']);
-    await runOk('ip', ['-n', ns[side], 'addr', 'replace', `${addr}/${cfg.prefix}`, 'dev', ifs[side]]);
-    await runOk('ip', ['-n', ns[side], 'link', 'set', ifs[side], 'up']);
-    await inNs(ns[side], ['ethtool', '-K', ifs[side], 'tx', 'off', 'rx', 'off', 'tso', 'off', 'gso', 'off', 'gro', 'off']);
   }
-  const live = new Set(readRecords(cfg).filter(recordAlive).map((r) => r.name));
   mkdirSync(labStateDir(cfg), { recursive: true, mode: 0o755 });
-  if (!live.has('nc')) {
-    await startServer(cfg, 'nc', ['timeout', '-k', '5', String(LAB_SERVER_LIFETIME_S), 'nc', '-lk', '-d', '-n', cfg.serverAddr, String(LAB_NC_PORT)], {
-      stdoutFile: join(labStateDir(cfg), 'nc.out'),
-      waitPort: LAB_NC_PORT,
-    });
-  }
-  if (!live.has('daytime')) {
-    await startServer(cfg, 'daytime', [process.execPath, join(LAB_DIR, 'daytime.mjs'), cfg.serverAddr, String(LAB_DAYTIME_PORT), String(LAB_SERVER_LIFETIME_S)], {
-      waitPort: LAB_DAYTIME_PORT,
-    });
-  }
-  if (!live.has('services')) {
-    await startServer(cfg, 'services', [process.execPath, join(LAB_DIR, 'services.mjs'), cfg.serverAddr, String(LAB_SERVER_LIFETIME_S)], {
-      waitPort: LAB_CHARGEN_PORT,
-    });
-  }
+  writeFileSync(join(labStateDir(cfg), 'target'), `${cfg.target}\n`);
+  await target.up(hostOf(cfg));
   return labStatus(cfg);
 }
 
@@ -325,10 +360,11 @@ export async function labDown(cfg: LabConfig): Promise<void> {
   rmSync(labStateDir(cfg), { recursive: true, force: true });
 }
 
-/** Report namespaces, addresses and servers of the lab; changes nothing. */
+/** Report namespaces, addresses, servers and target of the lab; changes nothing. */
 export async function labStatus(cfg: LabConfig): Promise<LabStatus> {
   const ns = labNamespaces(cfg);
   const ifs = labIfaces(cfg);
+  const target = targetNamed(recordedTarget(cfg.name) ?? cfg.target);
   const namespaces = { client: await namespaceExists(ns.client), server: await namespaceExists(ns.server) };
   const addresses: Record<LabSide, string[]> = { client: [], server: [] };
   for (const side of ['client', 'server'] as const) {
@@ -346,7 +382,9 @@ export async function labStatus(cfg: LabConfig): Promise<LabStatus> {
   const want = (n: string) => servers.some((s) => s.name === n && s.alive);
   const up =
     namespaces.client && namespaces.server &&
-    addresses.client.includes(`${cfg.clientAddr}/${cfg.prefix}`) && addresses.server.includes(`${cfg.serverAddr}/${cfg.prefix}`) &&
-    want('nc') && want('daytime') && want('services');
-  return { name: cfg.name, namespaces, addresses, servers, up };
+    addresses.client.includes(`${cfg.clientAddr}/${cfg.prefix}`) &&
+    (!target.kernelServer || addresses.server.includes(`${cfg.serverAddr}/${cfg.prefix}`)) &&
+    target.servers.every(want);
+  const version = up ? await target.version(hostOf(cfg)) : undefined;
+  return { name: cfg.name, namespaces, addresses, servers, target: target.name, stack: target.stack, ...(version ? { version } : {}), up };
 }

@@ -40,3 +40,27 @@ export function discover(paths: readonly string[]): string[] {
 export function fallbackName(file: string): string {
   return basename(file).replace(SCENARIO_EXT, '');
 }
+
+/** One shard of a run split over `count` machines: `index` counts from 1. */
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+/**
+ * The files of shard `s`: every count-th file of the sorted list, starting at the index-th, so
+ * shards are disjoint, cover every file, and differ in size by at most one.
+ */
+export function shardOf<T>(files: readonly T[], s: Shard | undefined): T[] {
+  if (!s) return [...files];
+  return files.filter((_, i) => i % s.count === s.index - 1);
+}
+
+/** `i/n` with 1 <= i <= n <= 1000, or a RangeError saying what is wrong. */
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || count > 1000 || index < 1 || index > count) throw new RangeError(`--shard takes i/n with 1 <= i <= n (e.g. 2/4), got '${text}'.`);
+  return { index, count };
+}

@@ -5,7 +5,7 @@
 import { relative, sep } from 'node:path';
 import { reportJson } from '../report/json.js';
 import type { SuiteResult } from './result.js';
-import { countsOf } from './result.js';
+import { summaryOf, countsOf } from './result.js';
 
 /** Text safe in XML character data and attribute values (and without characters XML 1.0 forbids). */
 export function xmlEscape(s: string): string {
@@ -55,17 +55,34 @@ const secs = (ms: number): string => (ms / 1000).toFixed(3);
  * `<system-out>`.
  */
 export function junitXml(results: readonly SuiteResult[], o: JunitOptions): string {
-  const c = countsOf(results);
+  return junitDocument([{ results, options: o }], o.name ?? 'tcpcraft suite');
+}
+
+/** Counts of a testsuite element, as JUnit's attributes. */
+function junitCounts(results: readonly SuiteResult[], wallMs: number): string {
   const failures = results.filter((r) => r.verdict === 'fail' || r.verdict === 'xpass').length;
   const errors = results.filter((r) => r.verdict === 'error').length;
-  const skipped = c.expectedFailures;
+  return `tests="${results.length}" failures="${failures}" errors="${errors}" skipped="${countsOf(results).expectedFailures}" time="${secs(wallMs)}"`;
+}
+
+/**
+ * A JUnit document with one `<testsuite>` per entry (the matrix gives one per target), so the
+ * reports of several runs or shards merge by concatenating their testsuites.
+ */
+export function junitDocument(suites: ReadonlyArray<{ readonly results: readonly SuiteResult[]; readonly options: JunitOptions }>, name: string): string {
+  const all = suites.flatMap((x) => x.results);
+  const wall = suites.reduce((t, x) => t + x.options.wallMs, 0);
+  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="${xmlEscape(name)}" ${junitCounts(all, wall)}>`];
+  for (const { results, options: o } of suites) lines.push(...junitTestsuite(results, o));
+  lines.push('</testsuites>', '');
+  return lines.join('\n');
+}
+
+function junitTestsuite(results: readonly SuiteResult[], o: JunitOptions): string[] {
   const name = xmlEscape(o.name ?? 'tcpcraft suite');
   const host = o.hostname ? ` hostname="${xmlEscape(o.hostname)}"` : '';
-  const head = `tests="${results.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${secs(o.wallMs)}"`;
   const lines = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${name}" ${head}>`,
-    `  <testsuite name="${name}" ${head} timestamp="${xmlEscape(o.timestamp)}"${host}>`,
+    `  <testsuite name="${name}" ${junitCounts(results, o.wallMs)} timestamp="${xmlEscape(o.timestamp)}"${host}>`,
     '    <properties>',
     `      <property name="target" value="${xmlEscape(o.target)}"/>`,
     '    </properties>',
@@ -87,8 +104,8 @@ export function junitXml(results: readonly SuiteResult[], o: JunitOptions): stri
     lines.push(`      <system-out>${xmlText(out.join('\n'))}</system-out>`);
     lines.push('    </testcase>');
   }
-  lines.push('  </testsuite>', '</testsuites>', '');
-  return lines.join('\n');
+  lines.push('  </testsuite>');
+  return lines;
 }
 
 /** Indented YAML block scalar lines for TAP diagnostics. */
@@ -137,6 +154,7 @@ export function suiteJson(results: readonly SuiteResult[], target: string): unkn
     verdict: r.verdict,
     expectedFailure: r.expectedFailure ?? null,
     message: r.message ?? null,
+    summary: r.report ? summaryOf(r.report) : (r.message ?? '').split('\n')[0]!.slice(0, 60),
     durationMs: Math.round(r.durationMs),
     startMs: Math.round(r.startMs),
     endMs: Math.round(r.endMs),

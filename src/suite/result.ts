@@ -1,6 +1,7 @@
 /** The verdict of each scenario in a suite, and the counts and lines that summarise them. */
 import type { RunReport } from '../engine/report.js';
 import { formatFailure } from '../report/diagnose.js';
+import { flagLetters } from '../wire/tcp.js';
 
 /**
  * - `pass`: the run passed.
@@ -48,6 +49,30 @@ export function isFailure(v: Verdict): boolean {
 export function messageOf(report: RunReport, verdict: Verdict, target: string, expectedFailure: string | undefined): string | undefined {
   if (verdict === 'xpass') return `passed on ${target}, but the scenario marks it as an expected failure there: ${expectedFailure ?? ''}`;
   return formatFailure(report);
+}
+
+/** At most `n` characters of `s` (an ellipsis marks a cut). */
+const clip = (s: string, n: number): string => (s.length <= n ? s : `${s.slice(0, n - 1)}…`);
+
+/**
+ * The first difference of a run in a few words, for a table cell: `ack 1 ≠ 17`, `flags 'PA' ≠
+ * 'FPA'`, `no SA within 3000 ms`, `unexpected A during silence`; empty for a run that passed.
+ */
+export function summaryOf(report: RunReport): string {
+  const f = report.failure;
+  if (!f) return '';
+  switch (f.kind) {
+    case 'mismatch': {
+      const d = f.diffs[0]!;
+      return `${d.field} ${clip(d.expected, 24)} ≠ ${clip(d.actual, 24)}${f.diffs.length > 1 ? ` (+${f.diffs.length - 1})` : ''}`;
+    }
+    case 'timeout':
+      return `no ${f.step.flags || 'segment'} within ${f.waitedMs} ms`;
+    case 'unexpected':
+      return `unexpected ${f.actual.rel.flags === 0 ? 'segment' : flagLetters(f.actual.rel.flags)} during silence`;
+    case 'error':
+      return clip(f.message.split('\n')[0] ?? '', 60);
+  }
 }
 
 /** Counts of a suite. */

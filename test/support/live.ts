@@ -5,14 +5,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { labConfig, labDown, labExecArgv, labUp, type LabConfig, type LabSide } from '../../src/io/lab.js';
+import { labConfig, labDown, labExecArgv, labUp, type LabConfig, type LabSide, type TargetName } from '../../src/io/lab.js';
 import { ROOT, runBounded, uniqueLabName, type Finished } from '../io/helpers/proc.js';
 
 export { ROOT, runBounded };
 
-/** A lab made for one test file; call `up()` in before() and `down()` in after(). */
-export function testLab(): { cfg: LabConfig; up(): Promise<void>; down(): Promise<void> } {
-  const cfg = labConfig({ name: uniqueLabName() });
+/** A lab made for one test file (of the default target unless `target` says); call `up()` in before() and `down()` in after(). */
+export function testLab(target?: TargetName): { cfg: LabConfig; up(): Promise<void>; down(): Promise<void> } {
+  const cfg = labConfig({ name: uniqueLabName(), ...(target ? { target } : {}) });
   return {
     cfg,
     up: async () => void (await labUp(cfg)),
@@ -34,8 +34,8 @@ export function outputOf(r: Finished): string {
  * A lab and a temp directory for the enclosing `describe`: made in before(), removed in after()
  * (the lab even when a test failed). `tmp` is valid inside the tests.
  */
-export function useLab(name: string): { readonly cfg: LabConfig; readonly tmp: string } {
-  const lab = testLab();
+export function useLab(name: string, target?: TargetName): { readonly cfg: LabConfig; readonly tmp: string } {
+  const lab = testLab(target);
   let dir = '';
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), `tcpcraft-${name}-`));

@@ -1,0 +1,98 @@
+/** `tcpcraft matrix`: the conformance scenarios against several TCP stacks, one table. */
+import { writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { Command, InvalidArgumentError } from 'commander';
+import { Cleanups } from '../io/cleanup.js';
+import { EnvError, messageOf } from '../io/errors.js';
+import { TARGET_NAMES, targetNamed, type TargetName } from '../io/targets.js';
+import { ScenarioError } from '../scenario/errors.js';
+import { discover, shardOf, type Shard } from '../suite/discover.js';
+import { junitDocument } from '../suite/formats.js';
+import { matrixFailed, matrixJson, matrixMarkdown, matrixTable, runMatrix } from '../suite/matrix.js';
+import { intOption, shardOption } from './options.js';
+import { loadAll } from './suite.js';
+
+interface MatrixCliOptions {
+  targets: TargetName[];
+  jobs?: number;
+  timeout?: number;
+  json?: string;
+  markdown?: string;
+  junit?: string;
+  shard?: Shard;
+}
+
+/** The tool's own name and version, for reports. */
+export const TOOL = { name: 'tcpcraft', version: '0.1.0' } as const;
+
+function targetList(v: string): TargetName[] {
+  const names = v.split(',').map((t) => t.trim()).filter(Boolean);
+  if (names.length === 0) throw new InvalidArgumentError('--targets needs at least one target.');
+  try {
+    return [...new Set(names.map((n) => targetNamed(n).name))];
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+async function matrixCommand(paths: string[], o: MatrixCliOptions): Promise<number> {
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) throw new EnvError('the matrix brings up labs (network namespaces): run it as root (sudo).');
+  const files = shardOf(discover(paths), o.shard);
+  if (files.length === 0) throw new EnvError(`no scenario files in ${paths.join(', ')}${o.shard ? ` for shard ${o.shard.index}/${o.shard.count}` : ''}.`);
+  const entries = await loadAll(files);
+  const scenarios = entries.map((e) => ({ name: e.name, file: e.file, rfc: e.scenario?.rfc ?? null }));
+  const say = (s: string): void => void process.stderr.write(`${s}\n`);
+  const cleanups = new Cleanups();
+  const m = await cleanups.guarded((c) =>
+    runMatrix(files, scenarios, { targets: o.targets, cleanups: c, say, ...(o.jobs ? { jobs: o.jobs } : {}), ...(o.timeout ? { timeoutMs: o.timeout } : {}) }),
+  );
+  process.stdout.write(matrixTable(m));
+  for (const t of m.targets) {
+    process.stdout.write(`${t.name}: ${t.version}, up in ${(t.startupMs / 1000).toFixed(2)} s, suite ${(t.suiteMs / 1000).toFixed(2)} s${t.error ? ` (${t.error})` : ''}\n`);
+  }
+  process.stdout.write(`matrix wall time ${(m.wallMs / 1000).toFixed(2)} s (${m.scenarios.length} scenarios x ${m.targets.length} targets)\n`);
+  if (o.json) writeFileSync(o.json, `${JSON.stringify(matrixJson(m, TOOL), null, 2)}\n`);
+  if (o.markdown) writeFileSync(o.markdown, matrixMarkdown(m));
+  if (o.junit) {
+    const timestamp = m.startedAt.toISOString().replace(/\.\d+Z$/, '');
+    const suites = m.targets.map((t) => ({ results: m.results.get(t.name) ?? [], options: { name: `tcpcraft ${t.name}`, target: t.name, wallMs: t.suiteMs, timestamp, hostname: hostname() } }));
+    writeFileSync(o.junit, junitDocument(suites, 'tcpcraft matrix'));
+  }
+  return matrixFailed(m) ? 1 : 0;
+}
+
+/** Adds `tcpcraft matrix` to `program`. */
+export function registerMatrixCommand(program: Command): void {
+  program
+    .command('matrix')
+    .description('run scenarios against several TCP stacks (each in a lab of its own) and print one table, scenario x target')
+    .argument('<paths...>', 'scenario files, or directories whose *.ts files are run')
+    .option('--targets <list>', `comma-separated lab targets (${TARGET_NAMES.join(', ')})`, targetList, [...TARGET_NAMES])
+    .option('--jobs <n>', 'scenarios run at once within each target', intOption('--jobs', 1, 64))
+    .option('--timeout <ms>', 'how long to wait for each expected segment when the scenario does not say', intOption('--timeout', 1, 600000))
+    .option('--json <file>', 'write the matrix as JSON: tool, targets, scenarios and one cell per scenario and target')
+    .option('--markdown <file>', 'write the table as Markdown')
+    .option('--junit <file>', 'write JUnit XML with one testsuite per target')
+    .option('--shard <i/n>', 'run only shard i of n of the scenario files (every n-th, from the i-th)', shardOption)
+    .addHelpText('after', `
+Each target gets a lab of its own (brought up in parallel, always taken down); the suite runs in
+each, one target after another. A cell is PASS, FAIL with the first difference in a few words,
+XFAIL (the scenario's expectedFailures names the target, with the reason), XPASS (the mark is
+stale: a failure), ERROR (could not run) or N/A. Exit status as 'suite': 0 when no cell failed,
+1 otherwise, 2 for usage or environment errors. Needs root.
+
+Example:
+  sudo tcpcraft matrix scenarios/conformance --targets linux,lwip,slirp --markdown matrix.md`)
+    .action(async (paths: string[], o: MatrixCliOptions) => {
+      try {
+        process.exitCode = await matrixCommand(paths, o);
+      } catch (err) {
+        if (err instanceof EnvError || err instanceof ScenarioError || err instanceof RangeError) {
+          process.stderr.write(`tcpcraft: ${messageOf(err)}\n`);
+          process.exitCode = 2;
+          return;
+        }
+        throw err;
+      }
+    });
+}

@@ -1,0 +1,261 @@
+/**
+ * The conformance matrix: the same scenarios against several lab targets (src/io/targets.ts),
+ * one verdict per scenario and target.
+ *
+ * Each target gets a lab of its own (random name, brought up in parallel with the others, always
+ * taken down, also on a signal). The suite then runs in each lab's client namespace, one target
+ * at a time (the suite itself runs its scenarios in parallel; two suites at once on a small machine
+ * would disturb the timing checks), as a `tcpcraft suite --json` child bounded in time; its JSON is
+ * the matrix's raw material. Tables, JSON, Markdown and JUnit are made from the result here.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Cleanups } from '../io/cleanup.js';
+import { messageOf } from '../io/errors.js';
+import { labConfig, labDown, labExecArgv, labUp, type LabConfig } from '../io/lab.js';
+import { targetNamed, type TargetName } from '../io/targets.js';
+import { isFailure, type SuiteResult, type Verdict } from './result.js';
+
+/** A matrix cell's verdict: a suite verdict, or `na` when the scenario cannot run on the target. */
+export type CellVerdict = Verdict | 'na';
+
+/** One scenario on one target. */
+export interface MatrixCell {
+  readonly scenario: string;
+  readonly file: string;
+  readonly target: TargetName;
+  readonly verdict: CellVerdict;
+  /** The first difference in a few words (empty for a pass). */
+  readonly summary: string;
+  /** The suite's result for it (with the run's report), or null when the target never ran it. */
+  readonly report: unknown;
+}
+
+/** A target as the matrix met it. */
+export interface MatrixTarget {
+  readonly name: TargetName;
+  readonly stack: string;
+  readonly version: string;
+  /** ms to bring its lab up. */
+  readonly startupMs: number;
+  /** ms its suite took. */
+  readonly suiteMs: number;
+  /** Why it could not run anything, when it could not. */
+  readonly error?: string;
+}
+
+/** What a matrix run produced. */
+export interface MatrixOutcome {
+  readonly targets: readonly MatrixTarget[];
+  readonly scenarios: ReadonlyArray<{ readonly name: string; readonly file: string; readonly rfc: string | null }>;
+  readonly cells: readonly MatrixCell[];
+  readonly wallMs: number;
+  readonly startedAt: Date;
+  /** Per target, the suite results (for JUnit). */
+  readonly results: ReadonlyMap<TargetName, readonly SuiteResult[]>;
+}
+
+/** Settings of a matrix run. */
+export interface MatrixOptions {
+  readonly targets: readonly TargetName[];
+  /** `--jobs` of each suite. */
+  readonly jobs?: number;
+  /** `--timeout` of each suite. */
+  readonly timeoutMs?: number;
+  /** Bound on one target's suite, ms (default 10 minutes). */
+  readonly suiteBoundMs?: number;
+  /** Where the labs' take-down is registered, so a signal removes them. */
+  readonly cleanups: Cleanups;
+  /** Progress lines. */
+  readonly say?: (line: string) => void;
+}
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** One entry of `tcpcraft suite --json`. */
+interface SuiteJsonEntry {
+  readonly file: string;
+  readonly name: string;
+  readonly rfc: string | null;
+  readonly verdict: Verdict;
+  readonly expectedFailure: string | null;
+  readonly message: string | null;
+  readonly summary: string;
+  readonly durationMs: number;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly report: unknown;
+}
+
+/** Runs `argv` to its end, killed (by its PID) after `ms`. */
+function runChild(argv: readonly string[], ms: number): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const timer = setTimeout(() => child.kill('SIGTERM'), ms);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      resolve({ code: 2, stderr: err.message });
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? (signal ? 128 : 1), stderr });
+    });
+  });
+}
+
+/** A lab name no other run uses: `mx` + 6 hex digits + the target's index. */
+const labNameFor = (i: number): string => `mx${randomBytes(3).toString('hex')}${i}`;
+
+/**
+ * Runs `files` (with their display data in `scenarios`) on every target and returns every cell.
+ * A target whose lab does not come up, or whose suite does not finish, has an `error` cell per
+ * scenario saying why.
+ */
+export async function runMatrix(files: readonly string[], scenarios: MatrixOutcome['scenarios'], opts: MatrixOptions): Promise<MatrixOutcome> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const say = opts.say ?? (() => undefined);
+  const tmp = mkdtempSync(join(tmpdir(), 'tcpcraft-matrix-'));
+  const labs = opts.targets.map((t, i) => labConfig({ name: labNameFor(i), target: t }));
+  for (const cfg of labs) opts.cleanups.add(`take lab ${cfg.name} down`, () => labDown(cfg));
+  try {
+    // Bring every target up at once: they share nothing.
+    const ups = await Promise.all(
+      labs.map(async (cfg) => {
+        const t = performance.now();
+        try {
+          const s = await labUp(cfg);
+          const ms = performance.now() - t;
+          say(`target ${cfg.target}: up in ${(ms / 1000).toFixed(2)} s (${s.version ?? s.stack})`);
+          return { version: s.version ?? 'unknown', startupMs: ms };
+        } catch (err) {
+          say(`target ${cfg.target}: did not come up: ${messageOf(err)}`);
+          return { version: 'unknown', startupMs: performance.now() - t, error: `lab did not come up: ${messageOf(err)}` };
+        }
+      }),
+    );
+    const targets: MatrixTarget[] = [];
+    const cells: MatrixCell[] = [];
+    const results = new Map<TargetName, SuiteResult[]>();
+    for (const [i, cfg] of labs.entries()) {
+      const up = ups[i]!;
+      const t = performance.now();
+      const suite = up.error === undefined ? await runSuiteIn(cfg, files, tmp, opts) : { error: up.error };
+      const suiteMs = performance.now() - t;
+      targets.push({ name: cfg.target, stack: targetNamed(cfg.target).stack, version: up.version, startupMs: up.startupMs, suiteMs, ...(suite.error ? { error: suite.error } : {}) });
+      const entries = suite.entries ?? [];
+      results.set(cfg.target, entries.map((e, index) => resultOf(e, index)));
+      for (const sc of scenarios) {
+        const e = entries.find((x) => x.file === sc.file);
+        cells.push(
+          e
+            ? { scenario: sc.name, file: sc.file, target: cfg.target, verdict: e.verdict, summary: e.verdict === 'pass' ? '' : e.summary, report: e }
+            : { scenario: sc.name, file: sc.file, target: cfg.target, verdict: 'error', summary: suite.error ?? 'not run', report: null },
+        );
+      }
+      say(`target ${cfg.target}: suite in ${(suiteMs / 1000).toFixed(2)} s`);
+      await labDown(cfg);
+    }
+    return { targets, scenarios, cells, wallMs: performance.now() - t0, startedAt, results };
+  } finally {
+    for (const cfg of labs) await labDown(cfg).catch(() => undefined);
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Runs the suite in `cfg`'s client namespace; its JSON entries, or why there are none. */
+async function runSuiteIn(cfg: LabConfig, files: readonly string[], tmp: string, opts: MatrixOptions): Promise<{ entries?: SuiteJsonEntry[]; error?: string }> {
+  const json = join(tmp, `${cfg.target}.json`);
+  const argv = [
+    process.execPath,
+    join(ROOT, 'bin/tcpcraft.js'),
+    'suite',
+    ...files,
+    '--lab',
+    cfg.name,
+    '--target',
+    cfg.target,
+    '--json',
+    json,
+    ...(opts.jobs !== undefined ? ['--jobs', String(opts.jobs)] : []),
+    ...(opts.timeoutMs !== undefined ? ['--timeout', String(opts.timeoutMs)] : []),
+  ];
+  const r = await runChild(labExecArgv(cfg, 'client', argv), opts.suiteBoundMs ?? 600_000);
+  if (r.code !== 0 && r.code !== 1) return { error: `the suite exited ${r.code}: ${r.stderr.trim().split('\n').slice(-1)[0] ?? ''}` };
+  try {
+    return { entries: JSON.parse(readFileSync(json, 'utf8')) as SuiteJsonEntry[] };
+  } catch (err) {
+    return { error: `the suite wrote no readable JSON: ${messageOf(err)}` };
+  }
+}
+
+/** A suite result rebuilt from its JSON (without the run report), for JUnit. */
+function resultOf(e: SuiteJsonEntry, index: number): SuiteResult {
+  return {
+    index,
+    file: e.file,
+    name: e.name,
+    ...(e.rfc ? { rfc: e.rfc } : {}),
+    verdict: e.verdict,
+    ...(e.expectedFailure ? { expectedFailure: e.expectedFailure } : {}),
+    ...(e.message ? { message: e.message } : {}),
+    durationMs: e.durationMs,
+    startMs: e.startMs,
+    endMs: e.endMs,
+  };
+}
+
+const LABEL: Readonly<Record<CellVerdict, string>> = { pass: 'PASS', fail: 'FAIL', xfail: 'XFAIL', xpass: 'XPASS', error: 'ERROR', na: 'N/A' };
+
+/** A cell as text: its verdict, and the first difference for a failure. */
+export function cellText(c: MatrixCell): string {
+  return c.verdict === 'fail' || c.verdict === 'error' || c.verdict === 'xpass' ? `${LABEL[c.verdict]} ${c.summary}`.trim() : LABEL[c.verdict];
+}
+
+/** True when any cell makes the matrix fail (as `suite`: fail, xpass, error). */
+export function matrixFailed(m: MatrixOutcome): boolean {
+  return m.cells.some((c) => c.verdict !== 'na' && isFailure(c.verdict));
+}
+
+/** The plain-text table: a row per scenario, a column per target. */
+export function matrixTable(m: MatrixOutcome, width = 34): string {
+  const cut = (s: string): string => (s.length <= width ? s : `${s.slice(0, width - 1)}…`);
+  const names = m.scenarios.map((s) => s.name);
+  const first = Math.max('scenario'.length, ...names.map((n) => n.length));
+  const cols = m.targets.map((t) => Math.max(t.name.length, ...m.cells.filter((c) => c.target === t.name).map((c) => cut(cellText(c)).length)));
+  const row = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(i === 0 ? first : cols[i - 1]!)).join('  ').trimEnd();
+  const lines = [row(['scenario', ...m.targets.map((t) => t.name)]), row(['-'.repeat(first), ...cols.map((w) => '-'.repeat(w))])];
+  for (const s of m.scenarios) lines.push(row([s.name, ...m.targets.map((t) => cut(cellText(m.cells.find((c) => c.file === s.file && c.target === t.name)!)))]));
+  return `${lines.join('\n')}\n`;
+}
+
+/** The Markdown table (with each scenario's RFC text). */
+export function matrixMarkdown(m: MatrixOutcome): string {
+  const esc = (s: string): string => s.replace(/\|/g, '\\|');
+  const lines = [
+    `| scenario | rfc | ${m.targets.map((t) => `${t.name} (${esc(t.version)})`).join(' | ')} |`,
+    `| --- | --- | ${m.targets.map(() => '---').join(' | ')} |`,
+  ];
+  for (const s of m.scenarios) {
+    const cells = m.targets.map((t) => esc(cellText(m.cells.find((c) => c.file === s.file && c.target === t.name)!)));
+    lines.push(`| ${esc(s.name)} | ${esc(s.rfc ?? '')} | ${cells.join(' | ')} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The JSON report (see the README for its shape). */
+export function matrixJson(m: MatrixOutcome, tool: { readonly name: string; readonly version: string }): unknown {
+  return {
+    tool,
+    targets: m.targets.map((t) => ({ name: t.name, stack: t.stack, version: t.version, startupMs: Math.round(t.startupMs), suiteMs: Math.round(t.suiteMs), ...(t.error ? { error: t.error } : {}) })),
+    scenarios: m.scenarios,
+    cells: m.cells.map((c) => ({ scenario: c.scenario, target: c.target, verdict: c.verdict, summary: c.summary, report: c.report })),
+    wallMs: Math.round(m.wallMs),
+  };
+}
