@@ -13,6 +13,9 @@ export default scenario({
   name: 'challenge-ack-ratelimit',
   description: 'In-window RSTs: challenge ACK, a second one at once is throttled, a third 700 ms later is answered',
   rfc: 'RFC 5961 §7, §3.2',
+  // RFC 9293 MAY-12: the RFC 5961 protections are optional.
+  requires: ['rfc5961'],
+  level: 'MAY',
   peer: { host: '10.77.0.2', port: 9 },
   steps: [
     send('S'),

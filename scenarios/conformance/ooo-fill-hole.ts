@@ -13,6 +13,7 @@ export default scenario({
   name: 'ooo-fill-hole',
   description: 'Out-of-order 101..200, then 1..100: immediate ACK 201 without SACK',
   rfc: 'RFC 5681 §4.2; RFC 2018 §4',
+  requires: ['sack'],
   peer: { host: '10.77.0.2', port: 9 },
   steps: [
     send('S', { options: [mss(1460), nop(), nop(), sackOk()] }),

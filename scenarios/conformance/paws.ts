@@ -16,6 +16,7 @@ export default scenario({
   name: 'paws',
   description: 'Timestamps on; data with an old TSval: dup ACK, dropped; with a new TSval: ACKed',
   rfc: 'RFC 7323 §5.3',
+  requires: ['timestamps'],
   peer: { host: '10.77.0.2', port: 9 },
   steps: [
     send('S', { options: [mss(1460), nop(), nop(), timestamp(TS0, 0)] }),

@@ -13,13 +13,14 @@ export default scenario({
   name: 'synack-options-offered',
   description: 'SYN with MSS, WS, SACK-permitted and TS: the SYN/ACK carries all four, TSecr = our TSval',
   rfc: 'RFC 7323 §2.2, §3.2; RFC 2018 §2; RFC 9293 §3.7.1',
+  requires: ['sack', 'timestamps', 'wscale'],
   peer: { host: '10.77.0.2', port: 9 },
   steps: [
     send('S', { options: [mss(1460), sackOk(), timestamp(OUR_TSVAL, 0), nop(), wscale(7)] }),
     expect('SA', {
       seq: 0,
       ack: 1,
-      options: { mss: 1460, wscale: capture('ws'), has: ['sackOk'], timestamp: { tsval: capture('peerTs'), tsecr: OUR_TSVAL } },
+      options: { mss: capture('peerMss'), wscale: capture('ws'), has: ['sackOk'], timestamp: { tsval: capture('peerTs'), tsecr: OUR_TSVAL } },
     }),
     send('A', { options: [nop(), nop(), timestamp(OUR_TSVAL + 1, use('peerTs'))] }),
     // The run's cleanup RST (seq = the server's last ack) removes the connection.

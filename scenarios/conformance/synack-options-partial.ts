@@ -8,6 +8,7 @@ export default scenario({
   name: 'synack-options-partial',
   description: 'SYN with MSS + SACK-permitted: SYN/ACK has MSS + SACK-permitted, no WS, no TS',
   rfc: 'RFC 7323 §2.2, §3.2; RFC 2018 §2',
+  requires: ['sack'],
   peer: { host: '10.77.0.2', port: 9 },
   steps: [
     send('S', { options: [mss(1400), nop(), nop(), sackOk()] }),

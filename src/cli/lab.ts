@@ -69,10 +69,16 @@ The lab runs real servers in the server namespace: netcat-openbsd on TCP 5000 (b
 close), and echo (7), discard (9) and chargen (19, 65536 bytes) taking many connections at once.
 Offloads are off on both veth ends so captures show real checksums. Needs root.
 
+--target NAME puts another TCP stack on the server side, serving the same services on the same
+ports: linux (the host kernel, default), lwip (lwIP's unix port on a tap, build/lwip-lab from
+'make setup'), slirp (libslirp through slirp4netns, forwarding to services on the server
+namespace's loopback). 'lab status' names the stack and version.
+
 Examples:
   sudo tcpcraft lab up
   sudo tcpcraft lab exec client -- nc 10.77.0.2 13
-  sudo tcpcraft lab down`);
+  sudo tcpcraft lab down
+  sudo tcpcraft lab up --name lw --target lwip`);
 
   withLabOptions(lab.command('up'))
     .description('create the lab and start its servers (harmless if already up)')

@@ -94,6 +94,8 @@ async function suiteCommand(paths: string[], o: SuiteCliOptions): Promise<number
     target: o.target,
     serialPorts: o.serialPorts,
     clientNetns,
+    learnFeatures: true,
+    onFeatures: (host, f) => say(`${live ? '\r\x1b[K' : ''}features of ${host}: ${[...f].map(([k, v]) => `${k} ${v ? 'yes' : 'no'}`).join(', ')}\n`),
     onResult,
   });
   if (live) say('\r\x1b[K');

@@ -211,6 +211,16 @@ export interface ConnectionSpec {
   readonly local?: { readonly port?: number };
 }
 
+/**
+ * Optional TCP features a scenario may need: SACK (RFC 2018), timestamps and window scaling
+ * (RFC 7323), the RFC 5961 protections (challenge ACKs). A target that lacks one reports the
+ * scenario as N/A, not as a failure.
+ */
+export type Feature = 'sack' | 'timestamps' | 'wscale' | 'rfc5961';
+
+/** How strongly the RFC asks for what a scenario checks (RFC 2119 words). */
+export type Level = 'MUST' | 'SHOULD' | 'MAY';
+
 /** A scenario: the default export of a scenario file. */
 export interface Scenario {
   readonly name: string;
@@ -223,6 +233,10 @@ export interface Scenario {
    * failure there as an expected failure (and a pass as unexpected).
    */
   readonly expectedFailures?: Readonly<Record<string, string>>;
+  /** Optional features the behaviour depends on (the suite learns each target's from a probe). */
+  readonly requires?: readonly Feature[];
+  /** How strongly the RFC asks for it (default 'MUST'); shown beside every verdict. */
+  readonly level?: Level;
   /** Default `'client'`: tcpcraft sends the SYN. */
   readonly role?: Role;
   /**

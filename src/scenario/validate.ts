@@ -9,15 +9,19 @@ import { scenarioError, stepError, ScenarioError } from './errors.js';
 import { isMatcher, isRef } from './matchers.js';
 import { optionKindDef, OPTION_KIND_LIST, type OptionField } from '../wire/options.js';
 import { MAIN_CONN, payloadBytes, type ValidScenario } from './model.js';
-import type { ExpectFields, ExpectStep, Scenario, SendFields, Step } from './types.js';
+import type { ExpectFields, ExpectStep, Feature, Level, Scenario, SendFields, Step } from './types.js';
 
 /** Largest IPv4 packet. */
 const IPV4_MAX = 65535;
 const MAX_PAUSE_MS = 600_000;
 
-const SCENARIO_KEYS = ['name', 'description', 'rfc', 'expectedFailures', 'role', 'peer', 'local', 'connections', 'window', 'timeout', 'tolerance', 'steps'];
+const SCENARIO_KEYS = ['name', 'description', 'rfc', 'expectedFailures', 'requires', 'level', 'role', 'peer', 'local', 'connections', 'window', 'timeout', 'tolerance', 'steps'];
 const SEND_KEYS = ['seq', 'ack', 'payload', 'window', 'options', 'urgent', 'tcp', 'ip', 'conn'];
 const EXPECT_KEYS = ['seq', 'ack', 'window', 'urgent', 'payload', 'len', 'options', 'optional', 'timeout', 'within', 'after', 'at', 'conn'];
+/** The optional features a scenario may require, and the RFC 2119 levels. */
+export const FEATURES: readonly string[] = ['sack', 'timestamps', 'wscale', 'rfc5961'] satisfies readonly Feature[];
+const LEVELS: readonly string[] = ['MUST', 'SHOULD', 'MAY'] satisfies readonly Level[];
+
 /** Option kinds by name, and which of them carry values an expectation can check. */
 const OPTION_KINDS = OPTION_KIND_LIST.map((d) => d.kind);
 const OPTION_CHECK_KEYS = ['has', 'lacks', ...OPTION_KIND_LIST.filter((d) => d.fields.length > 0).map((d) => d.kind)];
@@ -427,6 +431,13 @@ export function validateScenario(value: unknown, file: string): ValidScenario {
       if (typeof v !== 'string' || v.trim() === '') throw fail(`expectedFailures.${k}`, 'must be a non-empty reason');
     }
   }
+  if (value.requires !== undefined) {
+    if (!Array.isArray(value.requires)) throw fail('requires', `must be a list of features (${FEATURES.join(', ')})`);
+    value.requires.forEach((f: unknown, i: number) => {
+      if (!FEATURES.includes(f as string)) throw fail(`requires[${i}]`, `${show(f)} is not a feature (${FEATURES.join(', ')})`);
+    });
+  }
+  if (value.level !== undefined && !LEVELS.includes(value.level as string)) throw fail('level', `${show(value.level)} is not a level (${LEVELS.join(', ')})`);
   if (value.role !== undefined && value.role !== 'client' && value.role !== 'server') throw fail('role', `${show(value.role)} is not a role (use 'client' or 'server')`);
   const server = value.role === 'server';
   if (!server && !isObject(value.peer)) throw fail('peer', "must be { host: '10.77.0.2', port: 5000 }");

@@ -62,7 +62,8 @@ export function junitXml(results: readonly SuiteResult[], o: JunitOptions): stri
 function junitCounts(results: readonly SuiteResult[], wallMs: number): string {
   const failures = results.filter((r) => r.verdict === 'fail' || r.verdict === 'xpass').length;
   const errors = results.filter((r) => r.verdict === 'error').length;
-  return `tests="${results.length}" failures="${failures}" errors="${errors}" skipped="${countsOf(results).expectedFailures}" time="${secs(wallMs)}"`;
+  const c = countsOf(results);
+  return `tests="${results.length}" failures="${failures}" errors="${errors}" skipped="${c.expectedFailures + c.notApplicable}" time="${secs(wallMs)}"`;
 }
 
 /**
@@ -95,6 +96,7 @@ function junitTestsuite(results: readonly SuiteResult[], o: JunitOptions): strin
     if (r.verdict === 'xpass') lines.push(`      <failure message="${xmlEscape(first)}" type="unexpected-pass">${xmlText(message)}</failure>`);
     if (r.verdict === 'error') lines.push(`      <error message="${xmlEscape(first)}" type="error">${xmlText(message)}</error>`);
     if (r.verdict === 'xfail') lines.push(`      <skipped message="${xmlEscape(`expected failure on ${o.target}: ${r.expectedFailure ?? ''}`)}">${xmlText(message)}</skipped>`);
+    if (r.verdict === 'na') lines.push(`      <skipped message="${xmlEscape(`not applicable: ${first}`)}"/>`);
     const out = [
       r.rfc ? `rfc: ${r.rfc}` : undefined,
       `file: ${r.file}`,
@@ -134,6 +136,7 @@ export function tapPoint(r: SuiteResult): string {
   const lines: string[] = [];
   if (r.verdict === 'pass') lines.push(`ok ${n} - ${desc}`);
   else if (r.verdict === 'xfail') lines.push(`not ok ${n} - ${desc} # TODO expected failure: ${(r.expectedFailure ?? '').replace(/\n/g, ' ')}`);
+  else if (r.verdict === 'na') lines.push(`ok ${n} - ${desc} # SKIP not applicable: ${(r.message ?? '').replace(/\n/g, ' ')}`);
   else lines.push(`not ok ${n} - ${desc}`);
   lines.push('  ---');
   lines.push(`  verdict: ${r.verdict}`, `  file: ${yamlString(r.file)}`);
@@ -150,6 +153,7 @@ export function suiteJson(results: readonly SuiteResult[], target: string): unkn
     file: r.file,
     name: r.name,
     rfc: r.rfc ?? null,
+    level: r.level ?? 'MUST',
     target,
     verdict: r.verdict,
     expectedFailure: r.expectedFailure ?? null,

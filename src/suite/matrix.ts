@@ -18,10 +18,11 @@ import type { Cleanups } from '../io/cleanup.js';
 import { messageOf } from '../io/errors.js';
 import { labConfig, labDown, labExecArgv, labUp, type LabConfig } from '../io/lab.js';
 import { targetNamed, type TargetName } from '../io/targets.js';
-import { isFailure, type SuiteResult, type Verdict } from './result.js';
+import { isFailure, LABEL, type SuiteResult, type Verdict } from './result.js';
+import type { Level } from '../scenario/types.js';
 
-/** A matrix cell's verdict: a suite verdict, or `na` when the scenario cannot run on the target. */
-export type CellVerdict = Verdict | 'na';
+/** A matrix cell's verdict: the suite's (`na` when the target lacks a feature the scenario requires). */
+export type CellVerdict = Verdict;
 
 /** One scenario on one target. */
 export interface MatrixCell {
@@ -29,6 +30,8 @@ export interface MatrixCell {
   readonly file: string;
   readonly target: TargetName;
   readonly verdict: CellVerdict;
+  /** How strongly the RFC asks for the behaviour. */
+  readonly level: Level;
   /** The first difference in a few words (empty for a pass). */
   readonly summary: string;
   /** The suite's result for it (with the run's report), or null when the target never ran it. */
@@ -81,6 +84,7 @@ interface SuiteJsonEntry {
   readonly file: string;
   readonly name: string;
   readonly rfc: string | null;
+  readonly level?: Level;
   readonly verdict: Verdict;
   readonly expectedFailure: string | null;
   readonly message: string | null;
@@ -155,8 +159,8 @@ export async function runMatrix(files: readonly string[], scenarios: MatrixOutco
         const e = entries.find((x) => x.file === sc.file);
         cells.push(
           e
-            ? { scenario: sc.name, file: sc.file, target: cfg.target, verdict: e.verdict, summary: e.verdict === 'pass' ? '' : e.summary, report: e }
-            : { scenario: sc.name, file: sc.file, target: cfg.target, verdict: 'error', summary: suite.error ?? 'not run', report: null },
+            ? { scenario: sc.name, file: sc.file, target: cfg.target, verdict: e.verdict, level: e.level ?? 'MUST', summary: e.verdict === 'pass' ? '' : e.verdict === 'na' ? (e.message ?? '') : e.summary, report: e }
+            : { scenario: sc.name, file: sc.file, target: cfg.target, verdict: 'error', level: 'MUST', summary: suite.error ?? 'not run', report: null },
         );
       }
       say(`target ${cfg.target}: suite in ${(suiteMs / 1000).toFixed(2)} s`);
@@ -202,6 +206,7 @@ function resultOf(e: SuiteJsonEntry, index: number): SuiteResult {
     file: e.file,
     name: e.name,
     ...(e.rfc ? { rfc: e.rfc } : {}),
+    ...(e.level ? { level: e.level } : {}),
     verdict: e.verdict,
     ...(e.expectedFailure ? { expectedFailure: e.expectedFailure } : {}),
     ...(e.message ? { message: e.message } : {}),
@@ -211,16 +216,15 @@ function resultOf(e: SuiteJsonEntry, index: number): SuiteResult {
   };
 }
 
-const LABEL: Readonly<Record<CellVerdict, string>> = { pass: 'PASS', fail: 'FAIL', xfail: 'XFAIL', xpass: 'XPASS', error: 'ERROR', na: 'N/A' };
-
-/** A cell as text: its verdict, and the first difference for a failure. */
+/** A cell as text: its verdict (with the RFC level when it is not MUST), and the first difference for a failure. */
 export function cellText(c: MatrixCell): string {
-  return c.verdict === 'fail' || c.verdict === 'error' || c.verdict === 'xpass' ? `${LABEL[c.verdict]} ${c.summary}`.trim() : LABEL[c.verdict];
+  const label = `${LABEL[c.verdict]}${c.level !== 'MUST' && c.verdict !== 'na' ? ` [${c.level}]` : ''}`;
+  return c.verdict === 'fail' || c.verdict === 'error' || c.verdict === 'xpass' ? `${label} ${c.summary}`.trim() : label;
 }
 
 /** True when any cell makes the matrix fail (as `suite`: fail, xpass, error). */
 export function matrixFailed(m: MatrixOutcome): boolean {
-  return m.cells.some((c) => c.verdict !== 'na' && isFailure(c.verdict));
+  return m.cells.some((c) => isFailure(c.verdict));
 }
 
 /** The plain-text table: a row per scenario, a column per target. */
@@ -255,7 +259,7 @@ export function matrixJson(m: MatrixOutcome, tool: { readonly name: string; read
     tool,
     targets: m.targets.map((t) => ({ name: t.name, stack: t.stack, version: t.version, startupMs: Math.round(t.startupMs), suiteMs: Math.round(t.suiteMs), ...(t.error ? { error: t.error } : {}) })),
     scenarios: m.scenarios,
-    cells: m.cells.map((c) => ({ scenario: c.scenario, target: c.target, verdict: c.verdict, summary: c.summary, report: c.report })),
+    cells: m.cells.map((c) => ({ scenario: c.scenario, target: c.target, verdict: c.verdict, level: c.level, summary: c.summary, report: c.report })),
     wallMs: Math.round(m.wallMs),
   };
 }

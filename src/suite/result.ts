@@ -2,6 +2,7 @@
 import type { RunReport } from '../engine/report.js';
 import { formatFailure } from '../report/diagnose.js';
 import { flagLetters } from '../wire/tcp.js';
+import type { Level } from '../scenario/types.js';
 
 /**
  * - `pass`: the run passed.
@@ -9,8 +10,9 @@ import { flagLetters } from '../wire/tcp.js';
  * - `xfail`: it failed, and the scenario marks it as an expected failure on the target.
  * - `xpass`: it passed although marked as an expected failure on the target: a failure (the mark is stale).
  * - `error`: it could not run (the file does not load, a step cannot be numbered, the environment...): a failure.
+ * - `na`: not applicable: the scenario requires an optional feature the target does not offer.
  */
-export type Verdict = 'pass' | 'fail' | 'xfail' | 'xpass' | 'error';
+export type Verdict = 'pass' | 'fail' | 'xfail' | 'xpass' | 'error' | 'na';
 
 /** One scenario's outcome. */
 export interface SuiteResult {
@@ -20,6 +22,8 @@ export interface SuiteResult {
   /** The scenario's name, or the file's base name when it did not load. */
   readonly name: string;
   readonly rfc?: string;
+  /** How strongly the RFC asks for the behaviour (absent: MUST). */
+  readonly level?: Level;
   readonly verdict: Verdict;
   /** The expected-failure reason for the target, when the scenario has one. */
   readonly expectedFailure?: string;
@@ -83,6 +87,8 @@ export interface Counts {
   /** fail + xpass + error. */
   readonly failed: number;
   readonly expectedFailures: number;
+  /** Not applicable: a required feature is absent. */
+  readonly notApplicable: number;
 }
 
 /** Counts of `results` out of `total` scenarios. */
@@ -90,17 +96,19 @@ export function countsOf(results: readonly SuiteResult[], total = results.length
   let passed = 0;
   let failed = 0;
   let xfail = 0;
+  let na = 0;
   for (const r of results) {
     if (r.verdict === 'pass') passed += 1;
     else if (r.verdict === 'xfail') xfail += 1;
+    else if (r.verdict === 'na') na += 1;
     else failed += 1;
   }
-  return { total, done: results.length, passed, failed, expectedFailures: xfail };
+  return { total, done: results.length, passed, failed, expectedFailures: xfail, notApplicable: na };
 }
 
 /** `12 passed, 1 failed, 2 expected failures`: the closing line (one fixed shape, for scripts). */
 export function summaryLine(c: Counts): string {
-  return `${c.passed} passed, ${c.failed} failed, ${c.expectedFailures} expected failures`;
+  return `${c.passed} passed, ${c.failed} failed, ${c.expectedFailures} expected failures${c.notApplicable ? `, ${c.notApplicable} not applicable` : ''}`;
 }
 
 /** `[12/30] 11 passed, 1 failed` (and the expected failures when there are any): the live progress line. */
@@ -108,12 +116,13 @@ export function progressLine(c: Counts): string {
   return `[${c.done}/${c.total}] ${c.passed} passed, ${c.failed} failed${c.expectedFailures ? `, ${c.expectedFailures} expected` : ''}`;
 }
 
-const LABEL: Readonly<Record<Verdict, string>> = { pass: 'PASS', fail: 'FAIL', xfail: 'XFAIL', xpass: 'XPASS', error: 'ERROR' };
+export const LABEL: Readonly<Record<Verdict, string>> = { pass: 'PASS', fail: 'FAIL', xfail: 'XFAIL', xpass: 'XPASS', error: 'ERROR', na: 'N/A' };
 
 /** `PASS name (123 ms)`, `XFAIL name: reason`...: one line per finished scenario. */
 export function resultLine(r: SuiteResult): string {
   const time = `(${r.durationMs.toFixed(0)} ms)`;
   if (r.verdict === 'xfail') return `XFAIL ${r.name} ${time}: expected failure: ${r.expectedFailure ?? ''}`;
   if (r.verdict === 'xpass') return `XPASS ${r.name} ${time}: unexpected pass (marked as an expected failure: ${r.expectedFailure ?? ''})`;
-  return `${LABEL[r.verdict]} ${r.name} ${time}`;
+  if (r.verdict === 'na') return `N/A ${r.name}: ${r.message ?? ''}`;
+  return `${LABEL[r.verdict]}${r.level && r.level !== 'MUST' && r.verdict === 'fail' ? ` [${r.level}]` : ''} ${r.name} ${time}`;
 }

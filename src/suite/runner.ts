@@ -33,6 +33,8 @@ import { isServer, type ValidScenario } from '../scenario/model.js';
 import type { Scenario } from '../scenario/types.js';
 import { captureTerms, planSession, routeQuery, type Route, type SessionOverrides, type SessionPlan } from '../session/plan.js';
 import { PortAllocator } from './ports.js';
+import { absentFeatures, absentReason, probesFor, type Probe } from './features.js';
+import type { Feature } from '../scenario/types.js';
 import { messageOf as resultMessage, verdictOf, type SuiteResult } from './result.js';
 
 /** A scenario of the suite that can run: its entry, its route, the ports it took. */
@@ -81,6 +83,13 @@ export interface SuiteOptions {
    * an `error` result: `tcpcraft run`, a suite of one, reports it as a usage or environment error.
    */
   readonly throwErrors?: boolean;
+  /**
+   * Learn the optional features the scenarios `require` from feature probes first, and report a
+   * scenario whose feature is absent as N/A (`tcpcraft suite`; `run` runs what it is given).
+   */
+  readonly learnFeatures?: boolean;
+  /** Called with what the probes learnt about each peer host. */
+  readonly onFeatures?: (host: string, features: ReadonlyMap<Feature, boolean>) => void;
   /** Called when a scenario starts and ends. */
   readonly onStart?: (entry: SuiteEntry, index: number) => void;
   readonly onResult?: (result: SuiteResult) => void;
@@ -168,6 +177,18 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
     }
   }
 
+  // The optional features the scenarios require are learnt first, by probing each peer they talk to.
+  const probes: Array<Placed & { readonly host: string; readonly probe: Probe }> = [];
+  if (opts.learnFeatures) {
+    const hosts = new Set(runnable.filter((p) => p.sc.requires?.length && p.sc.role !== 'server').map((p) => overrides.dst ?? (p.sc.role !== 'server' ? p.sc.peer.host : '')));
+    for (const host of hosts) {
+      for (const probe of probesFor(host)) {
+        const entry: SuiteEntry = { file: `(feature probe ${probe.name})`, name: probe.scenario.name, scenario: probe.scenario };
+        probes.push({ i: -1 - probes.length, entry, sc: probe.scenario, route: await routeOf(probe.scenario), ports: [], host, probe });
+      }
+    }
+  }
+
   const ports = new PortAllocator();
   /** The session plan of `p`, its ports from the allocator unless the scenario or the command line fixes them. */
   const planOf = (p: Placed): SessionPlan => {
@@ -183,7 +204,7 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
   // their peers' addresses.
   let single: SessionPlan | undefined;
   const [only] = runnable;
-  if (only && runnable.length === 1) {
+  if (only && runnable.length === 1 && probes.length === 0) {
     try {
       single = planOf(only);
     } catch (err) {
@@ -194,15 +215,15 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
   const cleanups = new Cleanups();
   await cleanups.guarded(async () => {
     if (runnable.length === 0) return;
-    const captures = single ? [{ iface: single.iface, filter: single.filter, trusted: true }] : capturesFor(runnable, overrides);
+    const captures = single ? [{ iface: single.iface, filter: single.filter, trusted: true }] : capturesFor([...probes, ...runnable], overrides);
     const devices = await Devices.open(captures, cleanups);
 
-    /** Runs `p`; never throws (unless `throwErrors`). */
-    const runOne = async (p: Placed): Promise<void> => {
+    /** Runs `p` and returns its result; never throws (unless `throwErrors`). */
+    const runOne = async (p: Placed): Promise<SuiteResult> => {
       const { i, entry: e, sc } = p;
       const expected = sc.expectedFailures?.[target];
-      const base = { index: i, file: e.file, name: e.name, ...(sc.rfc ? { rfc: sc.rfc } : {}), ...(expected !== undefined ? { expectedFailure: expected } : {}) };
-      opts.onStart?.(e, i);
+      const base = { index: i, file: e.file, name: e.name, ...(sc.rfc ? { rfc: sc.rfc } : {}), ...(sc.level ? { level: sc.level } : {}), ...(expected !== undefined ? { expectedFailure: expected } : {}) };
+      if (i >= 0) opts.onStart?.(e, i);
       const startMs = since();
       const undo: Array<() => void | Promise<void>> = [];
       const unregisterCleanups: Array<() => void> = [];
@@ -255,24 +276,37 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
       if (thrown !== undefined && opts.throwErrors) throw thrown;
       const endMs = since();
       const timing = { durationMs: endMs - startMs, startMs, endMs };
-      if (!report) {
-        finish({ ...base, verdict: 'error', message: error ?? 'the run did not finish', ...timing });
-        return;
-      }
-      if (bounded) {
-        finish({ ...base, verdict: 'error', message: `${e.file}: stopped after ${bound} ms, the suite's bound on one scenario`, report, ...timing });
-        return;
-      }
+      if (!report) return { ...base, verdict: 'error', message: error ?? 'the run did not finish', ...timing };
+      if (bounded) return { ...base, verdict: 'error', message: `${e.file}: stopped after ${bound} ms, the suite's bound on one scenario`, report, ...timing };
       const verdict = verdictOf(report.passed, expected);
       const message = error ?? resultMessage(report, verdict, target, expected);
-      finish({ ...base, verdict: error && verdict === 'pass' ? 'error' : verdict, ...(message !== undefined ? { message } : {}), report, ...timing });
+      return { ...base, verdict: error && verdict === 'pass' ? 'error' : verdict, ...(message !== undefined ? { message } : {}), report, ...timing };
     };
+    const runAll = <P extends Placed>(list: readonly P[], done: (p: P, r: SuiteResult) => void): Promise<void> =>
+      schedule(
+        list.map((p) => ({ i: p.i, plan: schedulingOf(p.sc, serialPorts, overrides.dst, overrides.sport), placed: p })),
+        jobs,
+        async (_i, item) => done(item.placed, await runOne(item.placed)),
+      );
 
-    await schedule(
-      runnable.map((p) => ({ i: p.i, plan: schedulingOf(p.sc, serialPorts, overrides.dst, overrides.sport), placed: p })),
-      jobs,
-      (_i, item) => runOne(item.placed),
-    );
+    // Phase 1: the feature probes; what each learnt, per peer host.
+    const known = new Map<string, Map<Feature, boolean>>();
+    await runAll(probes, (p, r) => {
+      const map = known.get(p.host) ?? new Map<Feature, boolean>();
+      for (const [f, v] of r.report ? p.probe.learn(r.report) : []) map.set(f, v);
+      known.set(p.host, map);
+    });
+    for (const [host, map] of known) opts.onFeatures?.(host, map);
+    // Phase 2: the scenarios; those whose required features are absent are not applicable.
+    const applicable = runnable.filter((p) => {
+      const host = overrides.dst ?? (p.sc.role !== 'server' ? p.sc.peer.host : '');
+      const absent = absentFeatures(p.sc.requires, known.get(host) ?? new Map());
+      if (absent.length === 0) return true;
+      const sc = p.sc;
+      finish({ index: p.i, file: p.entry.file, name: p.entry.name, ...(sc.rfc ? { rfc: sc.rfc } : {}), ...(sc.level ? { level: sc.level } : {}), verdict: 'na', message: absentReason(absent, host), durationMs: 0, startMs: since(), endMs: since() });
+      return false;
+    });
+    await runAll(applicable, (_p, r) => finish(r));
   });
   results.sort((a, b) => a.index - b.index);
   return { results, wallMs: since(), startedAt };

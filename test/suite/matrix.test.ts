@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { parseShard, shardOf } from '../../src/suite/discover.js';
 import { cellText, matrixFailed, matrixJson, matrixMarkdown, matrixTable, type MatrixCell, type MatrixOutcome } from '../../src/suite/matrix.js';
 
-const cell = (scenario: string, target: 'linux' | 'lwip', verdict: MatrixCell['verdict'], summary = ''): MatrixCell => ({ scenario, file: `${scenario}.ts`, target, verdict, summary, report: null });
+const cell = (scenario: string, target: 'linux' | 'lwip', verdict: MatrixCell['verdict'], summary = '', level: MatrixCell['level'] = 'MUST'): MatrixCell => ({ scenario, file: `${scenario}.ts`, target, verdict, level, summary, report: null });
 
 function outcome(cells: MatrixCell[]): MatrixOutcome {
   return {
@@ -28,6 +28,8 @@ describe('suite/matrix', () => {
   it('a cell says its verdict, and for a failure the first difference', () => {
     expect(m.cells.map(cellText)).to.deep.equal(['PASS', 'FAIL flags | A ≠ R', 'XFAIL', 'N/A']);
     expect(cellText(cell('a', 'linux', 'error', 'lab did not come up'))).to.equal('ERROR lab did not come up');
+    expect(cellText(cell('a', 'linux', 'fail', 'ack 1 ≠ 2', 'SHOULD'))).to.equal('FAIL [SHOULD] ack 1 ≠ 2');
+    expect(cellText(cell('a', 'linux', 'na', 'requires sack', 'MAY'))).to.equal('N/A');
   });
 
   it('the table has a row per scenario and a column per target', () => {

@@ -42,10 +42,15 @@ describe('suite verdicts and lines', () => {
   });
   it('counts an unexpected pass and an error as failures, and prints the fixed summary shape', () => {
     const c = countsOf(MIXED, 7);
-    expect(c).to.deep.equal({ total: 7, done: 5, passed: 1, failed: 3, expectedFailures: 1 });
+    expect(c).to.deep.equal({ total: 7, done: 5, passed: 1, failed: 3, expectedFailures: 1, notApplicable: 0 });
     expect(summaryLine(c)).to.equal('1 passed, 3 failed, 1 expected failures');
     expect(progressLine(c)).to.equal('[5/7] 1 passed, 3 failed, 1 expected');
     expect(progressLine(countsOf([result(0, 'pass')], 30))).to.equal('[1/30] 1 passed, 0 failed');
+    // Not applicable (a required feature is absent) is neither a pass nor a failure, and is only named when it happens.
+    const na = countsOf([...MIXED, result(5, 'na')], 7);
+    expect(na.notApplicable).to.equal(1);
+    expect(summaryLine(na)).to.equal('1 passed, 3 failed, 1 expected failures, 1 not applicable');
+    expect(isFailure('na')).to.equal(false);
   });
 });
 
@@ -94,7 +99,7 @@ describe('suite reports', () => {
   it('writes a JSON array with one entry per scenario', () => {
     const j = suiteJson(MIXED, 'linux') as Array<Record<string, unknown>>;
     expect(j).to.have.length(5);
-    expect(Object.keys(j[0]!)).to.deep.equal(['file', 'name', 'rfc', 'target', 'verdict', 'expectedFailure', 'message', 'durationMs', 'startMs', 'endMs', 'report']);
+    expect(Object.keys(j[0]!)).to.deep.equal(['file', 'name', 'rfc', 'level', 'target', 'verdict', 'expectedFailure', 'message', 'summary', 'durationMs', 'startMs', 'endMs', 'report']);
     expect(j.map((r) => r['verdict'])).to.deep.equal(['pass', 'fail', 'xfail', 'xpass', 'error']);
   });
 });

@@ -1,0 +1,76 @@
+/**
+ * What optional TCP features a target offers, learnt from the wire before the scenarios that
+ * require them run (a scenario's `requires`): two probe scenarios against the target's discard
+ * service, run by the suite like any other.
+ *
+ * - `options`: a SYN offering MSS, SACK-permitted, timestamps and window scaling; the SYN/ACK says
+ *   which of `sack`, `timestamps` and `wscale` the target agrees to (RFC 2018 §2, RFC 7323 §2.2, §3.2).
+ * - `rfc5961`: an established connection gets a RST whose sequence number is in the window but
+ *   not the exact next one; a stack with the RFC 5961 §3.2 protection answers with a challenge ACK,
+ *   one without it drops the connection in silence.
+ */
+import { expect, mss, nop, sackOk, scenario, send, timestamp, wscale } from '../scenario/dsl.js';
+import { validateScenario } from '../scenario/validate.js';
+import type { ValidScenario } from '../scenario/model.js';
+import type { Feature } from '../scenario/types.js';
+import type { RunReport } from '../engine/report.js';
+
+/** The lab's discard port, which every target serves. */
+export const PROBE_PORT = 9;
+
+/** A probe: the scenario, and what its report says about the features. */
+export interface Probe {
+  readonly name: string;
+  readonly scenario: ValidScenario;
+  readonly learn: (report: RunReport) => ReadonlyMap<Feature, boolean>;
+}
+
+/** The probes for `host`. */
+export function probesFor(host: string): Probe[] {
+  const peer = { host, port: PROBE_PORT };
+  const options = validateScenario(
+    scenario({
+      name: `probe-options ${host}`,
+      peer,
+      steps: [send('S', { options: [mss(1460), sackOk(), timestamp(1, 0), nop(), wscale(7)] }), expect('SA', { timeout: 2000 })],
+    }),
+    '(feature probe: options)',
+  );
+  const rfc5961 = validateScenario(
+    scenario({
+      name: `probe-rfc5961 ${host}`,
+      peer,
+      // After the challenge ACK the connection is still open on the target: an exact RST closes it.
+      steps: [send('S'), expect('SA', { timeout: 2000 }), send('A'), send('R', { seq: 2 }), expect('A', { ack: 1, timeout: 1000 }), send('R', { seq: 1 })],
+    }),
+    '(feature probe: rfc5961)',
+  );
+  return [
+    {
+      name: 'options',
+      scenario: options,
+      learn(report) {
+        const synAck = report.events.find((e) => e.kind === 'received' && e.stepIndex === 1);
+        const kinds = new Set((synAck?.view.packet.tcp.options ?? []).map((o) => o.kind));
+        const seen = synAck !== undefined;
+        return new Map<Feature, boolean>(seen ? [['sack', kinds.has('sackOk')], ['timestamps', kinds.has('timestamp')], ['wscale', kinds.has('wscale')]] : []);
+      },
+    },
+    {
+      name: 'rfc5961',
+      scenario: rfc5961,
+      // Only a run that got as far as the RST says anything: a lost handshake proves nothing.
+      learn: (report) => new Map<Feature, boolean>(report.events.some((e) => e.kind === 'sent' && e.stepIndex === 3) ? [['rfc5961', report.passed]] : []),
+    },
+  ];
+}
+
+/** The features of `requires` that the probes found absent (unknown ones are not held against the target). */
+export function absentFeatures(requires: readonly Feature[] | undefined, known: ReadonlyMap<Feature, boolean>): Feature[] {
+  return (requires ?? []).filter((f) => known.get(f) === false);
+}
+
+/** Why a scenario is not applicable: `requires sack: 10.77.0.2 does not offer it (...)`. */
+export function absentReason(absent: readonly Feature[], host: string): string {
+  return `requires ${absent.join(', ')}: ${host} does not offer ${absent.length === 1 ? 'it' : 'them'} (learnt from the feature probes)`;
+}
