@@ -225,8 +225,10 @@ export interface StartServerOptions {
   readonly stdoutFile?: string;
   /** Wait until something listens on this TCP port in the server namespace (bounded, 5 s). */
   readonly waitPort?: number;
-  /** Wait until the server's stdout says this (bounded, 5 s): for stacks whose sockets `ss` cannot see. */
+  /** Wait until the server's stdout or stderr says this: for stacks whose sockets `ss` cannot see. */
   readonly waitOutput?: RegExp;
+  /** Bound on the wait, ms (default 5000). */
+  readonly waitMs?: number;
 }
 
 /**
@@ -271,7 +273,7 @@ export async function startServer(cfg: LabConfig, name: string, argv: readonly s
         return false;
       }
     };
-    for (let i = 0; i < 100 && !listening && recordAlive(rec); i++) {
+    for (let i = 0; i < (opts.waitMs ?? 5000) / 50 && !listening && recordAlive(rec); i++) {
       if (opts.waitOutput !== undefined) listening = said();
       else {
         const r = await run('ip', ['netns', 'exec', ns, 'ss', '-Hltn', `sport = :${opts.waitPort}`]);
@@ -288,7 +290,7 @@ export async function startServer(cfg: LabConfig, name: string, argv: readonly s
         // no log
       }
       const what = opts.waitOutput !== undefined ? `say it was ready (${opts.waitOutput.source})` : `listen on port ${opts.waitPort}`;
-      throw new Error(`server '${name}' did not ${what} within 5 s${log ? `: ${log}` : ''}`);
+      throw new Error(`server '${name}' did not ${what} within ${(opts.waitMs ?? 5000) / 1000} s${log ? `: ${log}` : ''}`);
     }
   }
   let stopped: Promise<void> | undefined;

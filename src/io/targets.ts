@@ -8,6 +8,12 @@
  * - `linux`: the host kernel's TCP in the server namespace (veth, the lab's original shape).
  * - `lwip`: lwIP 2.1.3 (Debian liblwip-dev, its unix port) in `lab/lwip/lwip-lab.c`, on a tap
  *   bridged to the veth in the server namespace, whose kernel has no address on the lab subnet.
+ * - `linux-uml`: Linux 6.1 as a process (Debian user-mode-linux), the host's file system as its
+ *   read-only root, its vector interface on a tap bridged to the veth (`lab/uml/init.sh` is its
+ *   init, running the lab's services on that kernel).
+ * - `gvisor`: gVisor's netstack (Debian runsc, ptrace platform, no cgroups): the lab's services run
+ *   in a sandbox that joins the server namespace and takes over its veth and address
+ *   (`lab/gvisor/runsc.sh` says how runsc is made to accept that namespace).
  * - `slirp`: libslirp (QEMU/podman user networking) through slirp4netns. Its tap is the client
  *   namespace's only interface; slirp's own TCP answers for the server address (the gateway of
  *   its subnet) and forwards each connection to the services on 127.0.0.1 of the server
@@ -15,11 +21,12 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { ExecResult } from './exec.js';
 import type { LabConfig, LabSide, ServerHandle, StartServerOptions } from './lab.js';
 
 /** The names `lab up --target` takes. */
-export const TARGET_NAMES = ['linux', 'lwip', 'slirp'] as const;
+export const TARGET_NAMES = ['linux', 'linux-uml', 'gvisor', 'lwip', 'slirp'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
 /** What a target may do to the lab (src/io/lab.ts provides it). */
@@ -133,6 +140,97 @@ const linux: LabTarget = {
   version: kernelVersion,
 };
 
+/** The OCI bundle of the gvisor target: the host's root read-only, the lab's services as the container's process. */
+function gvisorBundle(host: LabHost): unknown {
+  const addr = host.cfg.serverAddr;
+  const script = [
+    `nc -lk -d -n ${addr} ${LAB_NC_PORT} >> ${join(host.stateDir, 'nc.out')} &`,
+    `node ${join(LAB_DIR, 'daytime.mjs')} ${addr} ${LAB_DAYTIME_PORT} ${lifetime} &`,
+    `exec node ${join(LAB_DIR, 'services.mjs')} ${addr} ${lifetime}`,
+  ].join(' ');
+  return {
+    ociVersion: '1.0.0',
+    process: { user: { uid: 0, gid: 0 }, args: ['/bin/sh', '-c', script], env: [`PATH=${process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin'}`], cwd: '/', terminal: false },
+    root: { path: '/', readonly: true },
+    hostname: 'tcpcraft-gvisor',
+    mounts: [
+      { destination: '/proc', type: 'proc', source: 'proc' },
+      { destination: '/tmp', type: 'tmpfs', source: 'tmpfs' },
+      // The sink's file is the lab's: `lab received` reads it from outside.
+      { destination: host.stateDir, type: 'bind', source: host.stateDir, options: ['rbind', 'rw'] },
+    ],
+    linux: { namespaces: [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }, { type: 'network', path: `/run/netns/${host.ns.server}` }] },
+  };
+}
+
+/** A tap in the server namespace bridged to the veth, for stacks that speak Ethernet frames from a process. */
+async function tapBridge(host: LabHost): Promise<string> {
+  const tap = `${host.cfg.name}-t`;
+  const bridge = `${host.cfg.name}-b`;
+  if ((await host.tryInNs('server', ['ip', 'link', 'show', 'dev', tap])).code !== 0) {
+    await host.inNs('server', ['ip', 'tuntap', 'add', 'dev', tap, 'mode', 'tap']);
+    await host.inNs('server', ['ip', 'link', 'add', bridge, 'type', 'bridge']);
+    await host.inNs('server', ['ip', ...IFACE_UP, tap, 'master', bridge]);
+    await host.inNs('server', ['ip', ...IFACE_UP, host.ifs.server, 'master', bridge]);
+  }
+  for (const dev of [tap, bridge]) await host.inNs('server', ['ip', ...IFACE_UP, dev, 'up']);
+  await host.inNs('server', ['ethtool', '-K', tap, ...OFFLOADS_OFF]).catch(() => undefined);
+  return tap;
+}
+
+const uml: LabTarget = {
+  name: 'linux-uml',
+  stack: 'Linux (user-mode)',
+  needs: [['linux.uml', 'user-mode-linux'], ['nc', 'netcat-openbsd'], ['ethtool', 'ethtool']],
+  servers: ['uml'],
+  kernelServer: false,
+  check: () => undefined,
+  async up(host) {
+    await host.veth();
+    await host.clientAddress();
+    const tap = await tapBridge(host);
+    if (host.alive().has('uml')) return;
+    const argv = [
+      'timeout', '-k', '5', lifetime,
+      'linux.uml', 'mem=256M', 'rootfstype=hostfs', 'rootflags=/', 'ro', `init=${join(LAB_DIR, 'uml', 'init.sh')}`,
+      `vec0:transport=tap,ifname=${tap}`, 'con=null', 'con0=null,fd:1',
+      `tcpcraft_addr=${host.cfg.serverAddr}/${host.cfg.prefix}`, `tcpcraft_state=${host.stateDir}`, `tcpcraft_lab=${LAB_DIR}`, `tcpcraft_life=${lifetime}`,
+    ];
+    await host.startServer('uml', argv, { waitOutput: /(?=[\s\S]*daytime: listening)(?=[\s\S]*services: listening)/, waitMs: 30_000 });
+  },
+  async version(host) {
+    const r = await host.tryInNs('server', ['linux.uml', '--version']);
+    return `Linux ${r.stdout.trim() || 'unknown'} (UML)`;
+  },
+};
+
+const gvisor: LabTarget = {
+  name: 'gvisor',
+  stack: 'gVisor netstack',
+  needs: [['runsc', 'runsc'], ['unshare', 'util-linux'], ['nc', 'netcat-openbsd'], ['ethtool', 'ethtool']],
+  servers: ['gvisor'],
+  kernelServer: false,
+  check: () => undefined,
+  async up(host) {
+    await host.veth();
+    await host.clientAddress();
+    if (host.alive().has('gvisor')) return;
+    // The sandbox copies the namespace's address and routes into netstack and removes them from the veth.
+    await host.inNs('server', ['ip', 'addr', 'replace', `${host.cfg.serverAddr}/${host.cfg.prefix}`, 'dev', host.ifs.server]);
+    const dir = join(host.stateDir, 'gvisor');
+    mkdirSync(join(dir, 'bundle'), { recursive: true });
+    writeFileSync(join(dir, 'bundle', 'config.json'), JSON.stringify(gvisorBundle(host), null, 1));
+    await host.startServer('gvisor', ['unshare', '-m', '--propagation', 'private', 'sh', join(LAB_DIR, 'gvisor', 'runsc.sh'), dir, `tcpcraft-${host.cfg.name}`, lifetime], {
+      waitOutput: /(?=[\s\S]*daytime: listening)(?=[\s\S]*services: listening)/,
+      waitMs: 20_000,
+    });
+  },
+  async version(host) {
+    const r = await host.tryInNs('server', ['runsc', '--version']);
+    return `gVisor ${/runsc version (?:0\.0~)?(\d+)/.exec(r.stdout)?.[1] ?? 'unknown'}`;
+  },
+};
+
 const lwip: LabTarget = {
   name: 'lwip',
   stack: 'lwIP',
@@ -143,16 +241,7 @@ const lwip: LabTarget = {
   async up(host) {
     await host.veth();
     await host.clientAddress();
-    const tap = `${host.cfg.name}-t`;
-    const bridge = `${host.cfg.name}-b`;
-    if ((await host.tryInNs('server', ['ip', 'link', 'show', 'dev', tap])).code !== 0) {
-      await host.inNs('server', ['ip', 'tuntap', 'add', 'dev', tap, 'mode', 'tap']);
-      await host.inNs('server', ['ip', 'link', 'add', bridge, 'type', 'bridge']);
-      await host.inNs('server', ['ip', ...IFACE_UP, tap, 'master', bridge]);
-      await host.inNs('server', ['ip', ...IFACE_UP, host.ifs.server, 'master', bridge]);
-    }
-    for (const dev of [tap, bridge]) await host.inNs('server', ['ip', ...IFACE_UP, dev, 'up']);
-    await host.inNs('server', ['ethtool', '-K', tap, ...OFFLOADS_OFF]).catch(() => undefined);
+    const tap = await tapBridge(host);
     if (!host.alive().has('lwip')) {
       await host.startServer('lwip', ['env', `PRECONFIGURED_TAPIF=${tap}`, LWIP_LAB_BINARY, host.cfg.serverAddr, maskOf(host.cfg.prefix), join(host.stateDir, 'nc.out'), lifetime], {
         waitOutput: /lwip-lab: ready/,
@@ -195,7 +284,7 @@ const slirp: LabTarget = {
 };
 
 /** Every target by name. */
-export const TARGETS: Readonly<Record<TargetName, LabTarget>> = { linux, lwip, slirp };
+export const TARGETS: Readonly<Record<TargetName, LabTarget>> = { linux, 'linux-uml': uml, gvisor, lwip, slirp };
 
 /** The target called `name`, or a RangeError listing the names. */
 export function targetNamed(name: string): LabTarget {

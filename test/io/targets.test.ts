@@ -5,7 +5,7 @@
  * targets' packages (make setup installs them and builds build/lwip-lab).
  */
 import { expect } from 'chai';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labConfig, labDown, labNcOutput, labStatus, labUp, type LabConfig, type TargetName } from '../../src/io/lab.js';
 import { outputOf, ROOT, runBounded, tcpcraftIn } from '../support/live.js';
@@ -27,12 +27,24 @@ async function leftovers(cfg: LabConfig, pids: readonly number[]): Promise<strin
   const ns = await runBounded(['ip', 'netns', 'list'], 5000);
   for (const l of ns.stdout.toString().split('\n')) if (l.startsWith(`${cfg.name}-`)) left.push(`namespace ${l.split(' ')[0]}`);
   for (const pid of pids) if (existsSync(`/proc/${pid}`)) left.push(`process ${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')}`);
+  // Helpers the target's own processes started (gVisor's gofer and sandbox, UML's threads) name the lab too.
+  for (const d of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+    let cmd = '';
+    try {
+      cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    } catch {
+      continue;
+    }
+    if (cmd.includes(`/run/tcpcraft/${cfg.name}`) || cmd.includes(`ifname=${cfg.name}-`) || cmd.includes(`tcpcraft-${cfg.name}`)) left.push(`process ${d}: ${cmd.slice(0, 120)}`);
+  }
   const nft = await runBounded(['nft', 'list', 'tables'], 5000);
   for (const l of nft.stdout.toString().split('\n')) if (l.includes('tcpcraft_')) left.push(l);
   return left;
 }
 
 const CASES: Array<{ target: TargetName; stack: RegExp; daytime: 'pass' | { step: number; field: string; expected: string; actual: string; why: string } }> = [
+  { target: 'linux-uml', stack: /^Linux 6\.1\.\d+ \(UML\)/, daytime: 'pass' },
+  { target: 'gvisor', stack: /^gVisor \d{8}/, daytime: 'pass' },
   { target: 'slirp', stack: /^libslirp \d+\.\d+/, daytime: 'pass' },
   {
     target: 'lwip',

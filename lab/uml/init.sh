@@ -1,0 +1,26 @@
+#!/bin/sh
+# tcpcraft lab target "linux-uml": PID 1 of a user-mode Linux 6.1 kernel (Debian user-mode-linux)
+# whose root is the host's file system, read-only (hostfs). It brings up the kernel's vector
+# interface (vec0, on a tap in the lab's server namespace) with the lab's server address and runs
+# the lab's services on that kernel's TCP. Its settings come from the kernel command line, which
+# Linux hands to init as environment variables:
+#   tcpcraft_addr=ADDR/LEN  tcpcraft_state=DIR (the lab's state dir, mounted read-write for nc.out)
+#   tcpcraft_lab=DIR (the lab/ directory)  tcpcraft_life=SECONDS
+export PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+mkdir -p /run/state
+mount -t hostfs -o "$tcpcraft_state" none /run/state
+ip link set lo up
+ip addr add "$tcpcraft_addr" dev vec0
+ip link set vec0 up
+# Checksums on the wire, not left to an offload the capture would see unfinished.
+ethtool -K vec0 tx off rx off tso off gso off gro off >/dev/null 2>&1 || true
+addr=${tcpcraft_addr%/*}
+nc -lk -d -n "$addr" 5000 >> /run/state/nc.out 2>/dev/null &
+node "$tcpcraft_lab/daytime.mjs" "$addr" 13 "$tcpcraft_life" &
+node "$tcpcraft_lab/services.mjs" "$addr" "$tcpcraft_life" &
+echo "uml-lab: init done"
+while :; do sleep 3600; done
