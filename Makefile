@@ -13,7 +13,7 @@ APT_PKGS := libpcap-dev netcat-openbsd nftables iproute2 ethtool tshark tcpdump 
 	user-mode-linux runsc util-linux liblwip-dev gcc libc6-dev slirp4netns
 SRC := $(shell find src -name '*.ts' 2>/dev/null)
 
-.PHONY: all setup deps build test test-unit demo clean help bench bench-deps flake
+.PHONY: all setup deps build test test-unit demo clean help bench bench-deps flake findings
 
 # The lab `make demo` builds, replays against and removes.
 DEMO_LAB := tcdemo
@@ -27,6 +27,10 @@ help:
 	@echo "make setup  - install missing Debian packages and npm dependencies (safe to run twice)"
 	@echo "make build  - compile TypeScript to dist/"
 	@echo "make clean  - remove build output and any lab left behind"
+	@echo "make test-unit - only the tests that need no root"
+	@echo "make bench  - benchmarks side by side with scapy, hping3, nping, C and the kernel (root)"
+	@echo "make flake  - the conformance suite 20 times, listing any verdict that changed (root)"
+	@echo "make findings - rewrite the 'where the stacks differ' table from a matrix over every lab target (root)"
 
 # The lwip lab target's server: the lab's services on lwIP's own TCP (see lab/lwip/lwip-lab.c).
 LWIP_LAB := build/lwip-lab
@@ -120,3 +124,11 @@ flake: build
 	done; \
 	node -e 'import("./dist/suite/flake.js").then((m) => { process.exitCode = m.flakeMain(process.argv.slice(1)); })' \
 	  $$(for i in $$(seq 1 $(FLAKE_RUNS)); do echo $$out/run-$$i.json; done)
+
+# The "where the stacks differ" table of scenarios/conformance/README.md, made from a matrix run
+# over every lab target (about a minute; never part of `make test`). Needs root.
+findings: build
+	@if [ "$$(id -u)" != 0 ]; then echo "make findings needs root (namespaces, raw sockets): run 'sudo make findings'" >&2; exit 2; fi
+	@out=$$(mktemp /tmp/tcpcraft-findings.XXXXXX); trap 'rm -f $$out' EXIT; \
+	$(TCPCRAFT) matrix scenarios/conformance --json $$out || true; \
+	node dist/suite/findings.js $$out scenarios/conformance/README.md

@@ -1,6 +1,7 @@
 /** The matrix's pure parts: cells as text, the table, Markdown and JSON shapes, exit status, shards. */
 import { expect } from 'chai';
 import { parseShard, shardOf } from '../../src/suite/discover.js';
+import { BEGIN, END, findingsMarkdown, replaceSection } from '../../src/suite/findings.js';
 import { cellText, matrixFailed, matrixJson, matrixMarkdown, matrixTable, type MatrixCell, type MatrixOutcome } from '../../src/suite/matrix.js';
 
 const cell = (scenario: string, target: 'linux' | 'lwip', verdict: MatrixCell['verdict'], summary = '', level: MatrixCell['level'] = 'MUST'): MatrixCell => ({ scenario, file: `${scenario}.ts`, target, verdict, level, summary, report: null });
@@ -70,5 +71,35 @@ describe('suite/matrix', () => {
     expect(shardOf(files, undefined)).to.deep.equal(files);
     expect(parseShard('2/4')).to.deep.equal({ index: 2, count: 4 });
     for (const bad of ['0/4', '5/4', '1/0', 'a/b', '1']) expect(() => parseShard(bad), bad).to.throw(RangeError, /i\/n/);
+  });
+});
+
+describe('suite/findings', () => {
+  const m = {
+    targets: [{ name: 'linux', version: 'Linux 6.1' }, { name: 'lwip', version: 'lwIP 2.1.3' }],
+    scenarios: [{ name: 'rst-exact', file: 'rst-exact.ts', rfc: 'RFC 9293 §3.10.7.4' }, { name: 'paws', file: 'paws.ts', rfc: 'RFC 7323 §5.3' }],
+    cells: [
+      { scenario: 'rst-exact', target: 'linux', verdict: 'pass', summary: '', report: null },
+      { scenario: 'rst-exact', target: 'lwip', verdict: 'xfail', summary: "flags 'R' ≠ 'RA'", report: { expectedFailure: 'lwIP sets ACK on every RST (tcp_rst())' } },
+      { scenario: 'paws', target: 'lwip', verdict: 'na', level: 'MUST', summary: 'requires timestamps', report: null },
+      { scenario: 'paws', target: 'linux', verdict: 'fail', level: 'SHOULD', summary: 'ack 7 | 13', report: null },
+    ],
+  };
+
+  it('a row per scenario and target that did not simply pass, with the recorded reason for a known difference', () => {
+    const lines = findingsMarkdown(m).split('\n');
+    expect(lines[0]).to.equal('Made from a matrix run over linux (Linux 6.1), lwip (lwIP 2.1.3): every scenario and target that did not simply pass.');
+    expect(lines.slice(4, 7)).to.deep.equal([
+      '| paws | RFC 7323 §5.3 (SHOULD) | linux | differs | ack 7 \\| 13 |',
+      '| paws | RFC 7323 §5.3 | lwip | N/A | requires timestamps |',
+      '| rst-exact | RFC 9293 §3.10.7.4 | lwip | differs (known) | lwIP sets ACK on every RST (tcp_rst()) |',
+    ]);
+  });
+
+  it('rewrites only the marked section of the README, and adds it when it is missing', () => {
+    const readme = `# title\n\ntext\n\n## Where the stacks differ\n\n${BEGIN}\nold table\n${END}\n\nafter\n`;
+    const out = replaceSection(readme, 'new table\n');
+    expect(out).to.equal(`# title\n\ntext\n\n## Where the stacks differ\n\n${BEGIN}\nnew table\n${END}\n\nafter\n`);
+    expect(replaceSection('# t\n', 'x\n')).to.equal(`# t\n\n## Where the stacks differ\n\n${BEGIN}\nx\n${END}\n`);
   });
 });
