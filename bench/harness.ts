@@ -51,6 +51,8 @@ export interface BenchOptions {
   readonly log: (line: string) => void;
   /** Profile tcpcraft (node --cpu-prof) where a target is missed. */
   readonly profile: boolean;
+  /** Runs of the whole matrix (every conformance scenario on every lab target; 0: skip it). */
+  readonly matrixRuns: number;
 }
 
 /** Defaults of `make bench`. */
@@ -63,6 +65,7 @@ export const FULL: BenchOptions = {
   out: join(ROOT, 'bench/results.json'),
   log: (l) => void process.stderr.write(`${l}\n`),
   profile: true,
+  matrixRuns: 1,
 };
 
 /** What the run produced: rows, notes (skipped tools, targets, profiles) and the printed table. */
@@ -83,6 +86,8 @@ const M = {
   start: 'process start -> first SYN on the wire',
   suite1: 'conformance suite wall time, 1 job',
   suiteN: 'conformance suite wall time, default jobs',
+  matrix: 'conformance matrix, every lab target, wall time',
+  startup: 'lab target start-up',
 } as const;
 
 /** Metrics where more is better (everything else is a time: less is better). */
@@ -433,6 +438,31 @@ async function suiteBench(o: BenchOptions, cfg: LabConfig, notes: string[]): Pro
   return rows;
 }
 
+/**
+ * The whole matrix (every conformance scenario on every lab target, bringing each up), as users run
+ * it: wall time, and each target's start-up time as the matrix reports it.
+ */
+async function matrixBench(o: BenchOptions, tmp: string, notes: string[]): Promise<Row[]> {
+  if (o.matrixRuns <= 0) return [];
+  const wall: number[] = [];
+  const startup = new Map<string, number[]>();
+  for (let r = 0; r < o.matrixRuns; r++) {
+    const json = join(tmp, `matrix-${r}.json`);
+    const t0 = performance.now();
+    const done = await runBounded([process.execPath, join(ROOT, 'bin/tcpcraft.js'), 'matrix', join(ROOT, 'scenarios/conformance'), '--json', json], 600_000);
+    if (done.code !== 0 && done.code !== 1) {
+      notes.push(`matrix: exit ${done.code}: ${(done.stderr || done.stdout).trim().split('\n').slice(-1)[0] ?? ''}`);
+      wall.push(NaN);
+      continue;
+    }
+    wall.push((performance.now() - t0) / 1000);
+    const m = JSON.parse(readFileSync(json, 'utf8')) as { targets: Array<{ name: string; startupMs: number }>; cells: unknown[] };
+    for (const t of m.targets) startup.set(t.name, [...(startup.get(t.name) ?? []), t.startupMs]);
+    if (r === 0) notes.push(`matrix: ${m.cells.length} cells (${m.targets.length} targets); target < 90 s`);
+  }
+  return [row(M.matrix, 'tcpcraft', 's', wall), ...[...startup].map(([t, ms]) => row(M.startup, t, 'ms', ms))];
+}
+
 // ---------------------------------------------------------------- targets and the table
 
 interface Verdict {
@@ -467,6 +497,7 @@ function verdicts(rows: readonly Row[]): Verdict[] {
   check('seed flow >= 20x faster than scapy', ratio(med(rows, M.seed, 'scapy'), med(rows, M.seed, 'tcpcraft')), (v) => v >= 20, (v) => `${v.toFixed(1)}x`, 'seed');
   check('seed flow within 5x of the kernel', ratio(med(rows, M.seed, 'tcpcraft'), med(rows, M.seed, 'kernel socket')), (v) => v <= 5, (v) => `${v.toFixed(1)}x kernel`, 'seed');
   check('process start -> first SYN < 400 ms', med(rows, M.start, 'tcpcraft'), (v) => v < 400, (v) => `${v.toFixed(0)} ms`, 'seed');
+  check('whole matrix < 90 s', med(rows, M.matrix, 'tcpcraft'), (v) => v < 90, (v) => `${v.toFixed(1)} s`);
   return out;
 }
 
@@ -547,6 +578,8 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       rows.push(...(await seedBench(o, cfg, peers, exes, tmp, notes)));
       o.log('conformance suite ...');
       rows.push(...(await suiteBench(o, cfg, notes)));
+      o.log('conformance matrix over every lab target ...');
+      rows.push(...(await matrixBench(o, tmp, notes)));
       const checks = verdicts(rows);
       if (o.profile) {
         const missed = new Set(checks.filter((c) => c.met === false && c.profile).map((c) => c.profile!));
