@@ -1,35 +1,43 @@
 /**
  * Data that is never acknowledged is retransmitted from the first unacknowledged byte when the
  * retransmission timer expires, and the timer doubles each time (RFC 6298 §5.4-5.6: retransmit
- * the earliest segment, "RTO <- RTO * 2"). chargen (port 19) sends its first flight, an initial
- * window of 10 segments (RFC 6928, Linux's default), and we acknowledge nothing.
- * Linux deviation: RFC 6298 §2.4 asks for a minimum RTO of 1 s; Linux uses 200 ms
- * (TCP_RTO_MIN), so on this sub-millisecond link the retransmissions come after ~200 ms, ~400 ms,
- * ~800 ms. Tested: the Linux values, as windows (180-300, 360-600, 720-1200 ms after the previous
- * segment) that each exclude the previous interval, so the doubling is checked.
- * SACK is not offered, which keeps tail loss probes (RFC 8985 §7, SACK only in Linux) away.
+ * the earliest segment, "RTO <- RTO * 2"). chargen (port 19) sends its first flight and we
+ * acknowledge nothing.
+ * What the stack chooses is recorded, not asserted: the size of the first flight (its initial
+ * window: RFC 5681 §3.1, RFC 6928; Linux sends 10 segments, lwIP fewer) and its first RTO (RFC
+ * 6298 §2.4 asks for at least 1 s; Linux uses 200 ms, TCP_RTO_MIN) show in the trace. Checked:
+ * the earliest segment comes again, then again after at least twice as long.
+ * Data segments may carry PSH or not (the sender's choice). SACK is not offered, which keeps tail
+ * loss probes (RFC 8985 §7, SACK only in Linux) away.
  */
-import { scenario, send, expect, either, mss, type Step } from 'tcpcraft';
+import { either, expect, mss, scenario, send, type ExpectFields, type Step } from 'tcpcraft';
 
 const MSS = 500;
+/** The largest first flight looked for: RFC 6928's ten segments. */
 const IW = 10;
 
-function segment(k: number): Step {
-  return either(expect('A', { seq: 1 + k * MSS, ack: 1, len: MSS }), expect('PA', { seq: 1 + k * MSS, ack: 1, len: MSS }));
-}
+/** A data segment with or without PSH. */
+const data = (f: ExpectFields): Step => either(expect('A', { ack: 1, len: MSS, ...f }), expect('PA', { ack: 1, len: MSS, ...f }));
 
 export default scenario({
   name: 'data-retransmit-backoff',
-  description: 'chargen data never ACKed: the first segment again after ~200, ~400, ~800 ms (Linux RTO min 200 ms)',
-  rfc: 'RFC 6298 §5.4-5.6, §2.4 (Linux: 200 ms minimum RTO); RFC 6928',
+  description: 'chargen data never ACKed: the first segment again after an RTO, then after at least twice that',
+  rfc: 'RFC 6298 §5.4-5.6; RFC 9293 §3.8.1',
+  expectedFailures: {
+    slirp: "libslirp ignores our MSS option when its host-side connect() completes later (tcp_input() re-entered with m == NULL jumps to cont_conn with optp unset, so tcp_dooptions() never sees the SYN's options, src/tcp_input.c): its segments are 1440 bytes, not our 500.",
+  },
   peer: { host: '10.77.0.2', port: 19 },
+  timeout: 5000,
   steps: [
     send('S', { options: [mss(MSS)] }),
     expect('SA', { seq: 0, ack: 1 }),
     send('A'),
-    ...Array.from({ length: IW }, (_, k) => segment(k)),
-    expect('A', { seq: 1, ack: 1, len: MSS, after: 180, within: 300 }),
-    expect('A', { seq: 1, ack: 1, len: MSS, after: 360, within: 600 }),
-    expect('A', { seq: 1, ack: 1, len: MSS, after: 720, within: 1200 }),
+    // The first flight: at least one segment, up to ten.
+    data({ seq: 1 }),
+    ...Array.from({ length: IW - 1 }, (_, k) => data({ seq: 1 + (k + 1) * MSS, optional: true, timeout: 300 })),
+    // Nothing acknowledged: the earliest segment again after one RTO...
+    data({ seq: 1 }),
+    // ...then after at least twice as long.
+    data({ seq: 1, backoff: 2, timeout: 12000 }),
   ],
 });

@@ -1,21 +1,21 @@
 /**
- * When our final ACK never comes, the server retransmits its SYN/ACK with exponential backoff:
- * first after the initial RTO of 1 s (RFC 6298 §2.1, RFC 9293 §3.8.1), then after 2 s (§5.5:
- * "the host MUST set RTO <- RTO * 2"). Linux: TCP_TIMEOUT_INIT = 1 s for the SYN/ACK timer,
- * doubled per retry. `at:` counts from the previous SYN/ACK, ±12.5 %.
+ * When our final ACK never comes, the server retransmits its SYN/ACK when its retransmission
+ * timer expires, and backs off: each timeout twice the one before (RFC 6298 §5.5: "the host MUST
+ * set RTO <- RTO * 2"; RFC 9293 §3.8.1). The first timeout is the stack's (RFC 6298 §2.1 asks for
+ * 1 s, RFC 2988's 3 s is still common): it shows in the trace, and is not asserted here.
  */
 import { scenario, send, expect } from 'tcpcraft';
 
 export default scenario({
   name: 'synack-retransmit',
-  description: 'Final ACK withheld: SYN/ACK again after ~1 s, then after ~2 s more',
+  description: 'Final ACK withheld: SYN/ACK again after an RTO, then after at least twice as long',
   rfc: 'RFC 6298 §2.1, §5.5; RFC 9293 §3.8.1',
   peer: { host: '10.77.0.2', port: 9 },
   steps: [
     send('S'),
     expect('SA', { seq: 0, ack: 1 }),
-    expect('SA', { seq: 0, ack: 1, at: 1000 }),
-    expect('SA', { seq: 0, ack: 1, at: 2000 }),
+    expect('SA', { seq: 0, ack: 1, timeout: 5000 }),
+    expect('SA', { seq: 0, ack: 1, backoff: 2, timeout: 12000 }),
     send('A'),
   ],
 });

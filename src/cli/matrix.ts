@@ -3,13 +3,13 @@ import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 import { Cleanups } from '../io/cleanup.js';
-import { EnvError, messageOf } from '../io/errors.js';
+import { EnvError } from '../io/errors.js';
 import { TARGET_NAMES, targetNamed, type TargetName } from '../io/targets.js';
-import { ScenarioError } from '../scenario/errors.js';
 import { discover, shardOf, type Shard } from '../suite/discover.js';
 import { junitDocument } from '../suite/formats.js';
 import { matrixFailed, matrixJson, matrixMarkdown, matrixTable, runMatrix } from '../suite/matrix.js';
 import { intOption, shardOption } from './options.js';
+import { runCommandBody } from './output.js';
 import { loadAll } from './suite.js';
 
 interface MatrixCliOptions {
@@ -83,16 +83,5 @@ stale: a failure), ERROR (could not run) or N/A. Exit status as 'suite': 0 when 
 
 Example:
   sudo tcpcraft matrix scenarios/conformance --targets linux,lwip,slirp --markdown matrix.md`)
-    .action(async (paths: string[], o: MatrixCliOptions) => {
-      try {
-        process.exitCode = await matrixCommand(paths, o);
-      } catch (err) {
-        if (err instanceof EnvError || err instanceof ScenarioError || err instanceof RangeError) {
-          process.stderr.write(`tcpcraft: ${messageOf(err)}\n`);
-          process.exitCode = 2;
-          return;
-        }
-        throw err;
-      }
-    });
+    .action((paths: string[], o: MatrixCliOptions) => runCommandBody(() => matrixCommand(paths, o)));
 }

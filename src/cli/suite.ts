@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 import { ScenarioError } from '../scenario/errors.js';
-import { EnvError, messageOf } from '../io/errors.js';
+import { EnvError } from '../io/errors.js';
 import { DEFAULT_LAB, labConfig, labNamespaces } from '../io/lab.js';
 import { loadScenario } from '../io/load.js';
 import { discover, fallbackName, shardOf, type Shard } from '../suite/discover.js';
@@ -11,6 +11,7 @@ import { junitXml, suiteJson, tapHeader, tapPoint } from '../suite/formats.js';
 import { countsOf, isFailure, progressLine, resultLine, summaryLine, type SuiteResult } from '../suite/result.js';
 import { DEFAULT_JOBS, DEFAULT_TARGET, runSuite, type SuiteEntry } from '../suite/runner.js';
 import { intOption, ipOption, shardOption } from './options.js';
+import { runCommandBody } from './output.js';
 
 interface SuiteCliOptions {
   dst?: string;
@@ -144,16 +145,5 @@ source port run one at a time, after the others.
 Example, in the lab:
   sudo tcpcraft lab up
   sudo tcpcraft lab exec client -- tcpcraft suite scenarios/conformance --junit report.xml`)
-    .action(async (paths: string[], o: SuiteCliOptions) => {
-      try {
-        process.exitCode = await suiteCommand(paths, o);
-      } catch (err) {
-        if (err instanceof EnvError || err instanceof ScenarioError || err instanceof RangeError) {
-          process.stderr.write(`tcpcraft: ${messageOf(err)}\n`);
-          process.exitCode = 2;
-          return;
-        }
-        throw err;
-      }
-    });
+    .action((paths: string[], o: SuiteCliOptions) => runCommandBody(() => suiteCommand(paths, o)));
 }

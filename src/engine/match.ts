@@ -38,6 +38,8 @@ export interface MatchContext {
   readonly isns: Isns;
   /** ms between the previous step's segment and this one's arrival. */
   readonly elapsedMs?: number;
+  /** ms between the previous step's segment and the one before it (for `backoff`). */
+  readonly previousGapMs?: number;
   /** Slack for `at:`. */
   readonly tolerance?: { readonly ms: number; readonly percent: number };
 }
@@ -214,6 +216,16 @@ export function matchExpectation(step: ExpectStep, view: SegmentView, ctx: Match
       const tol = ctx.tolerance ?? DEFAULT_TOLERANCE;
       const slack = Math.max(tol.ms, (f.at * tol.percent) / 100);
       if (Math.abs(t - f.at) > slack) diffs.push({ field: 'time', expected: `at ${f.at} ms (± ${slack.toFixed(1)} ms)`, actual: shown });
+    }
+    if (f.backoff !== undefined) {
+      const prev = ctx.previousGapMs;
+      if (prev === undefined) diffs.push({ field: 'time', expected: `${f.backoff}x the previous interval`, actual: `${shown}, with no previous interval to compare` });
+      else {
+        const want = f.backoff * prev;
+        const tol = ctx.tolerance ?? DEFAULT_TOLERANCE;
+        const slack = Math.max(tol.ms, (want * tol.percent) / 100);
+        if (t < want - slack) diffs.push({ field: 'time', expected: `at least ${f.backoff}x the previous ${prev.toFixed(1)} ms (${(want - slack).toFixed(1)} ms)`, actual: shown });
+      }
     }
   }
   return { diffs, captures };

@@ -107,6 +107,8 @@ class Run {
   current = 0;
   /** Time of the last segment sent or matched (µs), the reference for timing checks. */
   lastUs: bigint;
+  /** ms between the last segment sent or matched and the one before it (for `backoff`). */
+  lastGapMs: number | undefined;
 
   constructor(
     readonly sc: Scenario,
@@ -132,7 +134,7 @@ class Run {
     await this.deps.link.send(bytes, stepIndex);
     const view = viewOf(parsed.value, 'out', c.state.isns, this.deps.clock.wallUs());
     c.state = observe(c.state, view, stepIndex ?? -1);
-    this.lastUs = view.timestampUs;
+    this.moveReference(view.timestampUs);
     this.event(kind, c, view, stepIndex);
   }
 
@@ -162,15 +164,21 @@ class Run {
   accept(c: Conn, view: SegmentView, stepIndex: number, result: MatchResult): void {
     c.state = observe(c.state, view, stepIndex);
     for (const [name, value] of result.captures) this.captures.set(name, value);
-    this.lastUs = view.timestampUs;
+    this.moveReference(view.timestampUs);
     this.event('received', c, view, stepIndex);
+  }
+
+  /** The segment at `us` becomes the reference for the next timing check. */
+  moveReference(us: bigint): void {
+    this.lastGapMs = Number(us - this.lastUs) / 1000;
+    this.lastUs = us;
   }
 
   match(step: ExpectStep, c: Conn, view: SegmentView): MatchResult {
     const isns = view.packet.tcp.flags & Flag.SYN ? { local: c.state.isns.local, peer: view.packet.tcp.seq } : c.state.isns;
     const elapsedMs = Number(view.timestampUs - this.lastUs) / 1000;
     const tolerance = { ms: this.sc.tolerance?.ms ?? DEFAULT_TOLERANCE.ms, percent: this.sc.tolerance?.percent ?? DEFAULT_TOLERANCE.percent };
-    return matchExpectation(step, view, { isns, elapsedMs, tolerance });
+    return matchExpectation(step, view, { isns, elapsedMs, tolerance, ...(this.lastGapMs !== undefined ? { previousGapMs: this.lastGapMs } : {}) });
   }
 
   timeoutOf(step: ExpectStep): number {
@@ -205,15 +213,22 @@ class Run {
     return this.mismatch(c, i, step, view, result.diffs);
   }
 
+  /** Runs `either` step `i`; when every alternative is optional, so is the step. */
   async either(i: number, step: EitherStep): Promise<Outcome> {
     const c = this.conn(step);
+    const optional = step.alternatives.every((a) => a.fields.optional);
     const waited = Math.max(...step.alternatives.map((a) => this.timeoutOf(a)));
     const view = await this.nextIncoming(c, waited);
-    if (!view) return { failure: { kind: 'timeout', stepIndex: i, step: step.alternatives[0]!, waitedMs: waited } };
+    if (!view) return optional ? next(i + 1) : { failure: { kind: 'timeout', stepIndex: i, step: step.alternatives[0]!, waitedMs: waited } };
     const tried = step.alternatives.map((a) => ({ step: a, result: this.match(a, c, view) }));
     const hit = tried.find((t) => t.result.diffs.length === 0);
     if (hit) {
       this.accept(c, view, i, hit.result);
+      return next(i + 1);
+    }
+    if (optional) {
+      // Not this segment: leave it for whatever comes next.
+      c.pending.unshift({ packet: view.packet, timestampUs: view.timestampUs });
       return next(i + 1);
     }
     const ranked = [...tried].sort((a, b) => a.result.diffs.length - b.result.diffs.length);

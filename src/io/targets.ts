@@ -163,8 +163,13 @@ function gvisorBundle(host: LabHost): unknown {
   };
 }
 
-/** A tap in the server namespace bridged to the veth, for stacks that speak Ethernet frames from a process. */
+/**
+ * The veth, the client's address, and a tap in the server namespace bridged to the veth: the
+ * wiring of stacks that speak Ethernet frames from a process. Returns the tap's name.
+ */
 async function tapBridge(host: LabHost): Promise<string> {
+  await host.veth();
+  await host.clientAddress();
   const tap = `${host.cfg.name}-t`;
   const bridge = `${host.cfg.name}-b`;
   if ((await host.tryInNs('server', ['ip', 'link', 'show', 'dev', tap])).code !== 0) {
@@ -186,8 +191,6 @@ const uml: LabTarget = {
   kernelServer: false,
   check: () => undefined,
   async up(host) {
-    await host.veth();
-    await host.clientAddress();
     const tap = await tapBridge(host);
     if (host.alive().has('uml')) return;
     const argv = [
@@ -239,8 +242,6 @@ const lwip: LabTarget = {
   kernelServer: false,
   check: () => undefined,
   async up(host) {
-    await host.veth();
-    await host.clientAddress();
     const tap = await tapBridge(host);
     if (!host.alive().has('lwip')) {
       await host.startServer('lwip', ['env', `PRECONFIGURED_TAPIF=${tap}`, LWIP_LAB_BINARY, host.cfg.serverAddr, maskOf(host.cfg.prefix), join(host.stateDir, 'nc.out'), lifetime], {

@@ -144,6 +144,12 @@ export interface ExpectFields {
   readonly after?: number;
   /** Should arrive this many ms after the previous step's segment, give or take the scenario's tolerance. */
   readonly at?: number;
+  /**
+   * Exponential backoff without assuming the base: the gap from the previous step's segment to
+   * this one is at least `backoff` times the gap before it (give or take the tolerance), e.g.
+   * `backoff: 2` for RFC 6298's "RTO <- RTO * 2" whatever the stack's first RTO was.
+   */
+  readonly backoff?: number;
   /** Which connection. Default: the main one. */
   readonly conn?: string;
   /** The segment may not come: it is skipped when the next segment matches the following expectation. */

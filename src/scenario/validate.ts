@@ -17,7 +17,7 @@ const MAX_PAUSE_MS = 600_000;
 
 const SCENARIO_KEYS = ['name', 'description', 'rfc', 'expectedFailures', 'requires', 'level', 'role', 'peer', 'local', 'connections', 'window', 'timeout', 'tolerance', 'steps'];
 const SEND_KEYS = ['seq', 'ack', 'payload', 'window', 'options', 'urgent', 'tcp', 'ip', 'conn'];
-const EXPECT_KEYS = ['seq', 'ack', 'window', 'urgent', 'payload', 'len', 'options', 'optional', 'timeout', 'within', 'after', 'at', 'conn'];
+const EXPECT_KEYS = ['seq', 'ack', 'window', 'urgent', 'payload', 'len', 'options', 'optional', 'timeout', 'within', 'after', 'at', 'backoff', 'conn'];
 /** The optional features a scenario may require, and the RFC 2119 levels. */
 export const FEATURES: readonly string[] = ['sack', 'timestamps', 'wscale', 'rfc5961'] satisfies readonly Feature[];
 const LEVELS: readonly string[] = ['MUST', 'SHOULD', 'MAY'] satisfies readonly Level[];
@@ -250,6 +250,7 @@ function checkExpect(fail: Check, f: ExpectFields): void {
     const v = f[k];
     if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > MAX_PAUSE_MS)) throw fail(k, `${show(v)} is not a time in 0..${MAX_PAUSE_MS} ms`);
   }
+  if (f.backoff !== undefined && (typeof f.backoff !== 'number' || !Number.isFinite(f.backoff) || f.backoff < 1 || f.backoff > 16)) throw fail('backoff', `${show(f.backoff)} is not a factor in 1..16`);
   if (f.options instanceof Uint8Array) throw fail('options', 'expected options are a list of option values, or checks like { has: [\'mss\'] }');
   if (Array.isArray(f.options)) checkOptions(fail, 'options', f.options);
   else if (f.options !== undefined) checkOptionChecks(fail, f.options);

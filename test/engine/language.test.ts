@@ -329,6 +329,18 @@ describe('engine: the expectation language (in-memory peer)', () => {
       mismatch(await timed(151, { at: 100 }, { tolerance: { percent: 50 } }));
     });
 
+    it('backoff: the gap is at least the factor times the gap before it, whatever the first gap was', async () => {
+      // The peer retransmits its FIN: first after `first` ms, then `second` ms after that.
+      async function retransmits(first: number, second: number, backoff: number) {
+        const s = sc(after3wh([send('PA', { payload: 'x' }), expect('FA', { seq: 1, ack: 2 }), expect('FA', { seq: 1, ack: 2, backoff })]));
+        return (await run(s, peer([[], [{ flags: FIN | ACK, ack: 2, afterMs: first }, { flags: FIN | ACK, ack: 2, afterMs: first + second }]]))).report;
+      }
+      passes(await retransmits(100, 200, 2));
+      passes(await retransmits(300, 600, 2));
+      passes(await retransmits(100, 190, 2)); // within the 12.5 % tolerance
+      chaiExpect(timeDiff(await retransmits(100, 120, 2))).to.deep.equal([{ field: 'time', expected: 'at least 2x the previous 100.0 ms (175.0 ms)', actual: '120.0 ms after the previous step' }]);
+    });
+
     it('the reference is the previous step that sent or matched a segment', async () => {
       // 30 ms pause between the two sends: the reply to the second is 10 ms after it
       const s = sc(after3wh([send('PA', { payload: 'x' }), expect('A', { ack: 2, within: 15 }), pause(30), send('PA', { payload: 'y' }), expect('A', { ack: 3, within: 15 })]));

@@ -194,7 +194,7 @@ describe('scenario/validate', () => {
     it('rejects an unknown expect field (typo windw)', () => {
       const sc = base([send('S'), expect('SA', { windw: 5 } as never) /* @typo-expect */]);
       const e = stepFails(sc, '@typo-expect', 1, "expect 'SA'", 'windw');
-      chaiExpect(e.message).to.contain('unknown field (allowed: seq, ack, window, urgent, payload, len, options, optional, timeout, within, after, at, conn)');
+      chaiExpect(e.message).to.contain('unknown field (allowed: seq, ack, window, urgent, payload, len, options, optional, timeout, within, after, at, backoff, conn)');
     });
 
     it('rejects optional that is not a boolean', () => {
@@ -250,7 +250,12 @@ describe('scenario/validate', () => {
 
     it('rejects an unknown scenario field (typo stpes)', () => {
       const e = scenarioFails({ ...base([send('S')]), stpes: [] }, 'stpes');
-      chaiExpect(e.message).to.contain('unknown field (allowed: name, description, rfc, expectedFailures, role, peer, local, connections, window, timeout, tolerance, steps)');
+      chaiExpect(e.message).to.contain('unknown field (allowed: name, description, rfc, expectedFailures, requires, level, role, peer, local, connections, window, timeout, tolerance, steps)');
+    });
+
+    it('rejects an unknown feature in requires and an unknown level', () => {
+      chaiExpect(scenarioFails(base([send('S')], { requires: ['sack', 'tfo'] }), 'requires[1]').message).to.contain("'tfo' is not a feature (sack, timestamps, wscale, rfc5961)");
+      chaiExpect(scenarioFails(base([send('S')], { level: 'MUST NOT' }), 'level').message).to.contain("'MUST NOT' is not a level (MUST, SHOULD, MAY)");
     });
 
     it('rejects an empty name', () => {
@@ -333,7 +338,7 @@ describe('scenario/validate', () => {
 
     it('a typo in a field name names line 10, step 2 and the field', async () => {
       const e = await caughtAsync(loadScenario(`${FIX}/typo-field.ts`));
-      chaiExpect(e.message).to.equal(`${FIX}/typo-field.ts:10: step 2 (expect 'SA'): windw: unknown field (allowed: seq, ack, window, urgent, payload, len, options, optional, timeout, within, after, at, conn)`);
+      chaiExpect(e.message).to.equal(`${FIX}/typo-field.ts:10: step 2 (expect 'SA'): windw: unknown field (allowed: seq, ack, window, urgent, payload, len, options, optional, timeout, within, after, at, backoff, conn)`);
     });
 
     it('a scenario-level error names the file and field', async () => {
