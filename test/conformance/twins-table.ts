@@ -29,7 +29,7 @@ export const TWINS: readonly Twin[] = [
   { file: 'synack-options-none.ts',     step: 2,  with: `set({ options: { has: ['mss', 'wscale'] } })`,     why: 'no window scale in the SYN/ACK when the SYN had none' },
   { file: 'synack-options-partial.ts',  step: 2,  with: `set({ options: { has: ['mss', 'sackOk', 'timestamp'] } })`, why: 'no timestamps in the SYN/ACK when the SYN had none' },
   { file: 'synack-retransmit.ts',       step: 4,  with: `set({ backoff: 3 })`,                              why: 'the SYN/ACK timer doubles (RFC 6298 §5.5): the second retransmission comes about twice, not three times, as long after the first' },
-  { file: 'synrecv-dup-syn.ts',         step: 4,  with: `({ ...s, flags: 'A' })`,                           why: 'Linux resends the SYN/ACK, not a bare (challenge) ACK' },
+  { file: 'synrecv-dup-syn.ts',         step: 4,  with: `expect('RA', { within: 300 })`,                    why: 'the duplicate SYN is acknowledged, not answered with a reset' },
   { file: 'synrecv-bad-ack.ts',         step: 4,  with: `set({ seq: 1 })`,                                  why: 'the RST seq is SEG.ACK (1001), not the server\'s ISS+1' },
   { file: 'unknown-option.ts',          step: 5,  with: `set({ ack: 1 })`,                                  why: 'the data with the unknown option is taken (ack 22)' },
   { file: 'reserved-bits.ts',           step: 5,  with: `set({ ack: 1 })`,                                  why: 'the data with reserved bits set is taken (ack 19)' },
@@ -49,7 +49,7 @@ export const TWINS: readonly Twin[] = [
   { file: 'fin-wait.ts',                step: 10, with: `set({ ack: 1 })`,                                  why: 'our FIN is acknowledged (ack 2)' },
   { file: 'data-retransmit-backoff.ts', step: 15, with: `either(expect('A', { seq: 1, ack: 1, len: 500, backoff: 3, timeout: 12000 }), expect('PA', { seq: 1, ack: 1, len: 500, backoff: 3, timeout: 12000 }))`, why: 'the RTO doubles: the second retransmission comes about twice, not three times, as long after the first' },
   { file: 'mss-respected.ts',           step: 4,  with: `either(expect('A', { seq: 1, len: range(201, 1460) }), expect('PA', { seq: 1, len: range(201, 1460) }))`, why: 'segments are at most our MSS (200), never the server\'s 1460' },
-  { file: 'zero-window-probe.ts',       step: 5,  with: `set({ after: 0, within: 300 })`,                   why: 'the probe interval doubles (~400 ms)' },
+  { file: 'zero-window-probe.ts',       step: 7,  with: `silence(1000)`,                                    why: 'data comes as soon as the window opens' },
   { file: 'paws.ts',                    step: 7,  with: `set({ ack: 13 })`,                                 why: 'the segment with the old TSval is dropped' },
   { file: 'challenge-ack-ratelimit.ts', step: 7,  with: `expect('A', { seq: 1, ack: 1, timeout: 300 })`,    why: 'a second challenge ACK within 500 ms is throttled' },
 ];
