@@ -29,7 +29,7 @@ export const TWINS: readonly Twin[] = [
   { file: 'synack-options-none.ts',     step: 2,  with: `set({ options: { has: ['mss', 'wscale'] } })`,     why: 'no window scale in the SYN/ACK when the SYN had none' },
   { file: 'synack-options-partial.ts',  step: 2,  with: `set({ options: { has: ['mss', 'sackOk', 'timestamp'] } })`, why: 'no timestamps in the SYN/ACK when the SYN had none' },
   { file: 'synack-retransmit.ts',       step: 4,  with: `set({ backoff: 3 })`,                              why: 'the SYN/ACK timer doubles (RFC 6298 §5.5): the second retransmission comes about twice, not three times, as long after the first' },
-  { file: 'synrecv-dup-syn.ts',         step: 4,  with: `expect('RA', { within: 300 })`,                    why: 'the duplicate SYN is acknowledged, not answered with a reset' },
+  { file: 'synrecv-dup-syn.ts',         step: 4,  with: `expect('SA', { seq: 0, ack: 2, within: 300 })`,     why: 'the answer to the duplicate SYN acknowledges exactly the SYN (ack 1)' },
   { file: 'synrecv-bad-ack.ts',         step: 4,  with: `set({ seq: 1 })`,                                  why: 'the RST seq is SEG.ACK (1001), not the server\'s ISS+1' },
   { file: 'unknown-option.ts',          step: 5,  with: `set({ ack: 1 })`,                                  why: 'the data with the unknown option is taken (ack 22)' },
   { file: 'reserved-bits.ts',           step: 5,  with: `set({ ack: 1 })`,                                  why: 'the data with reserved bits set is taken (ack 19)' },
