@@ -6,7 +6,7 @@
  */
 import { readlinkSync } from 'node:fs';
 import { isIPv4 } from 'node:net';
-import { EnvError, messageOf } from './errors.js';
+import { EnvError } from './errors.js';
 import { run } from './exec.js';
 import { openLinkSender } from './link.js';
 import { openSender, type Sender } from './sender.js';

@@ -15,7 +15,6 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, openSync, closeSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { isIPv4 } from 'node:net';
 import { delimiter, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { EnvError } from './errors.js';
 import { run, runOk } from './exec.js';
 import { LAB_CLIENT_ADDR, LAB_SERVER_ADDR } from '../session/plan.js';

@@ -9,7 +9,7 @@ import { scenarioError, stepError, ScenarioError } from './errors.js';
 import { isMatcher, isRef } from './matchers.js';
 import { optionKindDef, OPTION_KIND_LIST, type OptionField } from '../wire/options.js';
 import { MAIN_CONN, payloadBytes, type ValidScenario } from './model.js';
-import type { ExpectFields, ExpectStep, Feature, Level, Scenario, SendFields, Step } from './types.js';
+import type { ExpectFields, ExpectStep, Feature, Level, SendFields, Step } from './types.js';
 
 /** Largest IPv4 packet. */
 const IPV4_MAX = 65535;
@@ -110,7 +110,7 @@ const REL_MAX = 0xffff_ffff;
 const FIELD_MAX: Readonly<Record<string, number>> = { u8: 0xff, u16: 0xffff, u32: 0xffff_ffff };
 
 /** SACK-style blocks: `count` pairs of relative edges. */
-function checkBlocks(fail: Check, field: string, blocks: unknown, def: OptionField, blockField: (j: number) => string): number {
+function checkBlocks(fail: Check, blocks: unknown, def: OptionField, blockField: (j: number) => string): number {
   const min = def.min ?? 1;
   const max = def.max ?? 4;
   if (!Array.isArray(blocks) || blocks.length < min || blocks.length > max) return -1;
@@ -138,7 +138,7 @@ function checkOptionFields(fail: Check, f: string, opt: Record<string, unknown>,
         length += x.type === 'u8' ? 1 : x.type === 'u16' ? 2 : 4;
         break;
       case 'blocks': {
-        const n = checkBlocks(fail, at, v, x, (j) => `${at}[${j}]`);
+        const n = checkBlocks(fail, v, x, (j) => `${at}[${j}]`);
         if (n < 0) throw fail(at, `a SACK option carries ${x.min ?? 1} to ${x.max ?? 4} blocks`);
         length += 8 * n;
         break;
@@ -300,7 +300,7 @@ function checkOptionChecks(fail: Check, o: unknown): void {
     const [only] = def.fields;
     if (def.fields.length === 1 && only!.type === 'blocks') {
       // Exact blocks, or { covers: [left, right] }: some block must cover that range.
-      const n = checkBlocks(fail, at, isObject(want) ? [want.covers] : want, only!, (j) => `${at}[${j}]`);
+      const n = checkBlocks(fail, isObject(want) ? [want.covers] : want, only!, (j) => `${at}[${j}]`);
       if (n < 0) throw fail(at, `must be ${only!.min ?? 1} to ${only!.max ?? 4} [left, right] blocks, or { covers: [left, right] }`);
     } else if (def.fields.length === 1) {
       checkExpectedField(fail, at, want, only!);
