@@ -18,6 +18,13 @@
  *   (runScenario); guards, captures, the raw socket and client processes go on normal end, on
  *   failure and on SIGINT/SIGTERM (one {@link Cleanups} for the suite, newest first: a run is
  *   stopped, and resets its peer, before its guard goes).
+ * - **Wiring.** Each scenario's run is worked out by the session plan (src/session/plan.ts) and
+ *   carried out by a device of src/io/device.ts. `tcpcraft run` is a suite of one: planned before
+ *   the capture opens (whose filter is then its exact flows), rehearsed in memory, unbounded, and
+ *   its errors thrown rather than turned into results.
+ * - **Optional features.** With `learnFeatures`, scenarios that `require` SACK, timestamps, window
+ *   scaling or RFC 5961 wait for the feature probes (src/suite/features.ts) of their peer; those
+ *   whose feature is absent are N/A.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
