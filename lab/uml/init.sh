@@ -9,7 +9,7 @@
 export PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
-mount -t tmpfs tmpfs /tmp
+# Nothing is mounted over /tmp: the checkout (and so lab/) may live there.
 mount -t tmpfs tmpfs /run
 mkdir -p /run/state
 mount -t hostfs -o "$tcpcraft_state" none /run/state

@@ -153,9 +153,9 @@ function gvisorBundle(host: LabHost): unknown {
     process: { user: { uid: 0, gid: 0 }, args: ['/bin/sh', '-c', script], env: [`PATH=${process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin'}`], cwd: '/', terminal: false },
     root: { path: '/', readonly: true },
     hostname: 'tcpcraft-gvisor',
+    // Nothing is mounted over /tmp or the checkout: lab/ (and the services) may live there.
     mounts: [
       { destination: '/proc', type: 'proc', source: 'proc' },
-      { destination: '/tmp', type: 'tmpfs', source: 'tmpfs' },
       // The sink's file is the lab's: `lab received` reads it from outside.
       { destination: host.stateDir, type: 'bind', source: host.stateDir, options: ['rbind', 'rw'] },
     ],
