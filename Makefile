@@ -9,7 +9,7 @@ NODE_BIN := node_modules/.bin
 # xmllint (libxml2-utils) to validate JUnit reports and prove (perl) to read TAP; the other lab
 # targets' stacks: user-mode-linux, runsc (gVisor; util-linux for unshare), liblwip-dev (with gcc
 # to build build/lwip-lab) and slirp4netns.
-APT_PKGS := libpcap-dev netcat-openbsd nftables iproute2 ethtool tshark tcpdump libxml2-utils perl \
+APT_PKGS := libpcap-dev netcat-openbsd nftables iproute2 procps ethtool tshark tcpdump libxml2-utils perl \
 	user-mode-linux runsc util-linux liblwip-dev gcc libc6-dev slirp4netns
 SRC := $(shell find src -name '*.ts' 2>/dev/null)
 

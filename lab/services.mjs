@@ -3,6 +3,13 @@
 //   TCP 7   echo     (RFC 862): sends back what it receives
 //   TCP 9   discard  (RFC 863): reads and drops what it receives
 //   TCP 19  chargen  (RFC 864, bounded): sends 65536 bytes of a repeating pattern, then waits
+// and the cooperating applications some conformance scenarios need (RFC 9293 rows that depend on
+// what the application asks of its TCP):
+//   TCP 2003 unread   never reads; closes 500 ms after accepting, with whatever arrived unread
+//                     (the RST that says data was lost, RFC 9293 SHLD-3)
+//   TCP 2007 echo-nodelay  echo with the Nagle algorithm switched off (TCP_NODELAY, MUST-17)
+//   TCP 2009 keepalive     discard with keep-alives on after 1 s idle (SO_KEEPALIVE, MUST-24..29);
+//                     the interval between probes is the namespace's net.ipv4.tcp_keepalive_intvl
 // Usage: node lab/services.mjs HOST [LIFETIME_SECONDS]   (default lifetime 43200 s)
 import net from 'node:net';
 
@@ -16,22 +23,40 @@ function chargen() {
   return out;
 }
 
+const discard = (sock) => {
+  sock.on('data', () => undefined);
+  sock.on('end', () => sock.end());
+};
+
 const services = {
-  7: (sock) => sock.pipe(sock),
-  9: (sock) => {
-    sock.on('data', () => undefined);
-    sock.on('end', () => sock.end());
+  7: (sock) => {
+    sock.setNoDelay(false);
+    sock.pipe(sock);
   },
+  9: discard,
   19: (sock) => {
     sock.write(chargen());
     sock.on('data', () => undefined);
     sock.on('end', () => sock.end());
   },
+  2003: (sock) => {
+    sock.pause();
+    setTimeout(() => sock.destroy(), 500);
+  },
+  2007: (sock) => {
+    sock.setNoDelay(true);
+    sock.pipe(sock);
+  },
+  2009: (sock) => {
+    sock.setKeepAlive(true, 1000);
+    discard(sock);
+  },
 };
 
 let listening = 0;
 for (const [port, handle] of Object.entries(services)) {
-  const server = net.createServer({ allowHalfOpen: true }, (sock) => {
+  // 2003 must not read at all: paused before libuv's first read.
+  const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: port === '2003' }, (sock) => {
     sock.on('error', () => sock.destroy());
     handle(sock);
   });
@@ -41,7 +66,7 @@ for (const [port, handle] of Object.entries(services)) {
   });
   server.listen(Number(port), host, () => {
     listening += 1;
-    if (listening === Object.keys(services).length) process.stderr.write(`services: listening on ${host}: 7 echo, 9 discard, 19 chargen\n`);
+    if (listening === Object.keys(services).length) process.stderr.write(`services: listening on ${host}: 7 echo, 9 discard, 19 chargen, 2003 unread, 2007 echo-nodelay, 2009 keepalive\n`);
   });
 }
 // Bounded lifetime: the lab normally stops us long before this.

@@ -35,6 +35,7 @@ interface BuildOptions extends FlowOptions {
 }
 
 interface RunOptions extends FlowOptions {
+  target?: string;
   iface?: string;
   timeout?: number;
   trace?: boolean;
@@ -73,11 +74,25 @@ async function buildCommand(file: string, o: BuildOptions): Promise<number> {
 /** `tcpcraft run`: the scenario against a live peer, as a suite of one. */
 async function runCommand(file: string, o: RunOptions): Promise<number> {
   const sc = await loadScenario(file);
-  const outcome = await runSuite([{ file, name: sc.name, scenario: sc }], { overrides: overridesOf(o), jobs: 1, scenarioBoundMs: null, rehearse: true, throwErrors: true });
-  const report = outcome.results[0]?.report;
-  if (!report) return Exit.USAGE;
+  const outcome = await runSuite([{ file, name: sc.name, scenario: sc }], {
+    overrides: overridesOf(o),
+    jobs: 1,
+    scenarioBoundMs: null,
+    rehearse: true,
+    throwErrors: true,
+    ...(o.target ? { target: o.target } : {}),
+  });
+  const result = outcome.results[0];
+  const report = result?.report;
+  if (!result || !report) return Exit.USAGE;
   writeReport(report, { ...(o.pcap ? { pcap: o.pcap } : {}), ...(o.json ? { json: o.json } : {}), ladder: o.ladder !== false, trace: o.trace !== false }, out);
   out(verdict(report));
+  // With --target, the scenario's expectedFailures mark for that stack decides the exit status.
+  const reason = o.target ? sc.expectedFailures?.[o.target] : undefined;
+  if (reason !== undefined) {
+    out(report.passed ? `XPASS: expected to fail on ${o.target}, but passed (${reason})\n` : `XFAIL: an expected failure on ${o.target}: ${reason}\n`);
+    return report.passed ? Exit.FAIL : Exit.PASS;
+  }
   return report.passed ? Exit.PASS : Exit.FAIL;
 }
 
@@ -107,6 +122,7 @@ Example (the netcat seed's own numbers):
   flowOptions(p.command('run <scenario>'))
     .description('send the scenario on a real interface (root), match every answer, explain any difference')
     .option('--iface <name>', 'interface to capture on (default: the one routing to the peer)')
+    .option('--target <name>', "the stack under test: a failure the scenario's expectedFailures marks for it exits 0 (XFAIL), a pass then exits 1 (XPASS)")
     .option('--timeout <ms>', 'how long to wait for each expected segment (default: scenario timeout, else 3000)', intOption('--timeout', 1, 600000))
     .option('--no-trace', 'do not print the trace table')
     .option('--link-layer', 'send every segment as a whole frame through libpcap (keeps IPv4 checksum, total length and id as built; steps that override those use it anyway)')

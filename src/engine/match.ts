@@ -8,7 +8,7 @@
 import { describeExpected, isMatcher, type Expected, type Matcher, type PatternMatcher } from '../scenario/matchers.js';
 import type { ExpectStep, OptionKind, OptionsExpectation, Payload } from '../scenario/types.js';
 import { payloadBytes } from '../scenario/model.js';
-import { formatOptions, optionCode, OPTION_KIND_LIST, type OptionField, type SackBlock, type TcpOption } from '../wire/options.js';
+import { formatOptions, optionAreaProblem, optionCode, OPTION_KIND_LIST, type OptionField, type SackBlock, type TcpOption } from '../wire/options.js';
 import { seqGe, seqLe, toRaw } from '../wire/seq.js';
 import { flagLetters, parseFlagLetters } from '../wire/tcp.js';
 import type { Isns } from './numbering.js';
@@ -16,7 +16,7 @@ import type { SegmentView } from './state.js';
 
 /** One field that differs, with both values as text; seq/ack carry their raw values too. */
 export interface FieldDiff {
-  readonly field: 'flags' | 'seq' | 'ack' | 'window' | 'urgent' | 'len' | 'payload' | 'options' | 'time';
+  readonly field: 'flags' | 'seq' | 'ack' | 'rawSeq' | 'valid' | 'window' | 'urgent' | 'len' | 'payload' | 'options' | 'time';
   readonly expected: string;
   readonly actual: string;
   readonly expectedRaw?: number;
@@ -38,8 +38,11 @@ export interface MatchContext {
   readonly isns: Isns;
   /** ms between the previous step's segment and this one's arrival. */
   readonly elapsedMs?: number;
-  /** ms between the previous step's segment and the one before it (for `backoff`). */
-  readonly previousGapMs?: number;
+  /**
+   * For `backoff`: ms from the peer's previous segment on this connection to this one, and
+   * between the two before (absent until two of the peer's segments were matched).
+   */
+  readonly backoffGaps?: { readonly gapMs: number; readonly previousGapMs: number };
   /** Slack for `at:`. */
   readonly tolerance?: { readonly ms: number; readonly percent: number };
 }
@@ -157,6 +160,19 @@ function describePayload(want: Payload | PatternMatcher | Matcher<Uint8Array>): 
   return describeExpected(want);
 }
 
+/** Why a segment is not well formed as its sender built it (checksums, option area, reserved bits), or undefined. */
+function wireProblem(view: SegmentView): string | undefined {
+  const c = view.checksums;
+  if (c.tcp === 'bad') return 'TCP checksum does not verify';
+  if (c.ip === 'bad') return 'IPv4 header checksum does not verify';
+  const tcp = view.packet.tcp;
+  if (tcp.reserved !== 0) return `reserved bits are ${tcp.reserved}, not 0`;
+  const start = view.packet.ip.ihl * 4 + 20;
+  const area = view.packet.bytes.subarray(start, view.packet.ip.ihl * 4 + tcp.dataOffset * 4);
+  const problem = optionAreaProblem(area);
+  return problem === undefined ? undefined : `option area: ${problem}`;
+}
+
 /** Compares `step` with `view` and returns every differing field plus the values captured. */
 export function matchExpectation(step: ExpectStep, view: SegmentView, ctx: MatchContext): MatchResult {
   const diffs: FieldDiff[] = [];
@@ -186,6 +202,11 @@ export function matchExpectation(step: ExpectStep, view: SegmentView, ctx: Match
       ...(typeof f.ack === 'number' ? { expectedRaw: toRaw(f.ack, isns.local) } : {}),
       actualRaw: tcp.ack,
     });
+  }
+  if (f.rawSeq !== undefined && !matchValue(f.rawSeq, tcp.seq, captures, 'seq')) diffs.push({ field: 'rawSeq', expected: describeExpected(f.rawSeq), actual: String(tcp.seq) });
+  if (f.valid) {
+    const problem = wireProblem(view);
+    if (problem) diffs.push({ field: 'valid', expected: 'a well-formed segment', actual: problem });
   }
   if (f.window !== undefined && !matchValue(f.window, tcp.window, captures)) diffs.push({ field: 'window', expected: describeExpected(f.window), actual: String(tcp.window) });
   if (f.urgent !== undefined && !matchValue(f.urgent, tcp.urgent, captures)) diffs.push({ field: 'urgent', expected: describeExpected(f.urgent), actual: String(tcp.urgent) });
@@ -218,13 +239,15 @@ export function matchExpectation(step: ExpectStep, view: SegmentView, ctx: Match
       if (Math.abs(t - f.at) > slack) diffs.push({ field: 'time', expected: `at ${f.at} ms (± ${slack.toFixed(1)} ms)`, actual: shown });
     }
     if (f.backoff !== undefined) {
-      const prev = ctx.previousGapMs;
-      if (prev === undefined) diffs.push({ field: 'time', expected: `${f.backoff}x the previous interval`, actual: `${shown}, with no previous interval to compare` });
+      const g = ctx.backoffGaps;
+      if (g === undefined) diffs.push({ field: 'time', expected: `${f.backoff}x the previous interval`, actual: `${shown}, with no previous interval between the peer's segments to compare` });
       else {
-        const want = f.backoff * prev;
+        const want = f.backoff * g.previousGapMs;
         const tol = ctx.tolerance ?? DEFAULT_TOLERANCE;
         const slack = Math.max(tol.ms, (want * tol.percent) / 100);
-        if (t < want - slack) diffs.push({ field: 'time', expected: `at least ${f.backoff}x the previous ${prev.toFixed(1)} ms (${(want - slack).toFixed(1)} ms)`, actual: shown });
+        if (g.gapMs < want - slack) {
+          diffs.push({ field: 'time', expected: `at least ${f.backoff}x the previous interval ${g.previousGapMs.toFixed(1)} ms (${(want - slack).toFixed(1)} ms)`, actual: `${g.gapMs.toFixed(1)} ms after the peer's previous segment` });
+        }
       }
     }
   }

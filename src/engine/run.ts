@@ -84,6 +84,9 @@ class Conn {
    * numbered with what the connection knows then (e.g. the peer's ISN from a SYN/ACK queued first).
    */
   readonly pending: Array<{ readonly packet: Packet; readonly timestampUs: bigint }> = [];
+  /** When the last segment from the peer was matched (µs), and the gap before it (ms), for `backoff`. */
+  lastInUs: bigint | undefined;
+  lastInGapMs: number | undefined;
 
   constructor(
     readonly name: string,
@@ -107,8 +110,6 @@ class Run {
   current = 0;
   /** Time of the last segment sent or matched (µs), the reference for timing checks. */
   lastUs: bigint;
-  /** ms between the last segment sent or matched and the one before it (for `backoff`). */
-  lastGapMs: number | undefined;
 
   constructor(
     readonly sc: Scenario,
@@ -164,13 +165,14 @@ class Run {
   accept(c: Conn, view: SegmentView, stepIndex: number, result: MatchResult): void {
     c.state = observe(c.state, view, stepIndex);
     for (const [name, value] of result.captures) this.captures.set(name, value);
+    if (c.lastInUs !== undefined) c.lastInGapMs = Number(view.timestampUs - c.lastInUs) / 1000;
+    c.lastInUs = view.timestampUs;
     this.moveReference(view.timestampUs);
     this.event('received', c, view, stepIndex);
   }
 
   /** The segment at `us` becomes the reference for the next timing check. */
   moveReference(us: bigint): void {
-    this.lastGapMs = Number(us - this.lastUs) / 1000;
     this.lastUs = us;
   }
 
@@ -178,7 +180,10 @@ class Run {
     const isns = view.packet.tcp.flags & Flag.SYN ? { local: c.state.isns.local, peer: view.packet.tcp.seq } : c.state.isns;
     const elapsedMs = Number(view.timestampUs - this.lastUs) / 1000;
     const tolerance = { ms: this.sc.tolerance?.ms ?? DEFAULT_TOLERANCE.ms, percent: this.sc.tolerance?.percent ?? DEFAULT_TOLERANCE.percent };
-    return matchExpectation(step, view, { isns, elapsedMs, tolerance, ...(this.lastGapMs !== undefined ? { previousGapMs: this.lastGapMs } : {}) });
+    // `backoff` compares the intervals between the peer's own segments on this connection, so
+    // that our answers in between (a probe's ACK) do not reset the measure.
+    const backoffGaps = c.lastInUs !== undefined && c.lastInGapMs !== undefined ? { gapMs: Number(view.timestampUs - c.lastInUs) / 1000, previousGapMs: c.lastInGapMs } : undefined;
+    return matchExpectation(step, view, { isns, elapsedMs, tolerance, ...(backoffGaps ? { backoffGaps } : {}) });
   }
 
   timeoutOf(step: ExpectStep): number {

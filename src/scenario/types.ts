@@ -130,6 +130,17 @@ export interface ExpectFields {
   readonly seq?: Expected<number>;
   /** Relative to our ISN. */
   readonly ack?: Expected<number>;
+  /**
+   * The sequence number as it came off the wire, not relative to anything: for checks over the
+   * peer's ISNs themselves (RFC 6528), usually with `where()` or `capture()`.
+   */
+  readonly rawSeq?: Expected<number>;
+  /**
+   * `true`: the segment must be well formed as sent (both checksums verify (RFC 9293 MUST-2),
+   * every option but EOL and NOP has a length that fits (MUST-68), the option area is padded with
+   * zeros after an EOL (MUST-69) and the reserved bits are zero).
+   */
+  readonly valid?: true;
   readonly window?: Expected<number>;
   readonly urgent?: Expected<number>;
   /** Exact payload bytes, a `pattern(/re/)` over its text, or a matcher over the bytes. */
@@ -145,9 +156,11 @@ export interface ExpectFields {
   /** Should arrive this many ms after the previous step's segment, give or take the scenario's tolerance. */
   readonly at?: number;
   /**
-   * Exponential backoff without assuming the base: the gap from the previous step's segment to
-   * this one is at least `backoff` times the gap before it (give or take the tolerance), e.g.
-   * `backoff: 2` for RFC 6298's "RTO <- RTO * 2" whatever the stack's first RTO was.
+   * Exponential backoff without assuming the base: the gap from the peer's previous segment on
+   * this connection to this one is at least `backoff` times the gap between its two segments
+   * before (give or take the tolerance), e.g. `backoff: 2` for RFC 6298's "RTO <- RTO * 2"
+   * whatever the stack's first RTO was. Our own segments in between (answers to probes) do not
+   * count.
    */
   readonly backoff?: number;
   /** Which connection. Default: the main one. */

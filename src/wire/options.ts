@@ -280,6 +280,33 @@ function decodeOne(code: number, len: number, view: DataView, bytes: Uint8Array,
   return def.decode(bytes, view, at, len);
 }
 
+/**
+ * What is wrong with an option area as a sender must build it, or undefined when nothing is:
+ * every kind but EOL and NOP carries a length of at least 2 that fits (RFC 9293 MUST-68), and
+ * everything after an EOL is zero padding (MUST-69). Byte offsets count from the first option byte.
+ */
+export function optionAreaProblem(bytes: Uint8Array): string | undefined {
+  let at = 0;
+  while (at < bytes.length) {
+    const code = bytes[at]!;
+    if (code === OPTION_KINDS.eol.code) {
+      const rest = bytes.subarray(at + 1);
+      const bad = rest.findIndex((b) => b !== 0);
+      return bad < 0 ? undefined : `padding byte ${at + 1 + bad} after EOL is 0x${rest[bad]!.toString(16).padStart(2, '0')}, not zero`;
+    }
+    if (code === OPTION_KINDS.nop.code) {
+      at += 1;
+      continue;
+    }
+    if (at + 1 >= bytes.length) return `option kind ${code} at byte ${at} has no length byte`;
+    const len = bytes[at + 1]!;
+    if (len < 2) return `option kind ${code} at byte ${at} has length ${len} < 2`;
+    if (at + len > bytes.length) return `option kind ${code} at byte ${at} (length ${len}) runs past the option area`;
+    at += len;
+  }
+  return undefined;
+}
+
 /** tcpdump-style text for one option, e.g. `mss 1460`, `wscale 8`, `sackOK`, `TS val 1 ecr 0`. */
 export function formatOption(o: TcpOption): string {
   return o.kind === 'unknown' ? `opt-${o.code}:${hexOf(o.data)}` : OPTION_KINDS[o.kind].format(o);

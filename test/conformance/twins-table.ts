@@ -52,16 +52,66 @@ export const TWINS: readonly Twin[] = [
   { file: 'zero-window-probe.ts',       step: 7,  with: `silence(1000)`,                                    why: 'data comes as soon as the window opens' },
   { file: 'paws.ts',                    step: 7,  with: `set({ ack: 13 })`,                                 why: 'the segment with the old TSval is dropped' },
   { file: 'challenge-ack-ratelimit.ts', step: 7,  with: `expect('A', { seq: 1, ack: 1, timeout: 300 })`,    why: 'a second challenge ACK within 500 ms is throttled' },
+  { file: 'options-mandatory-set.ts',   step: 4,  with: `either(expect('A', { seq: 1, len: range(1001, 1460) }), expect('PA', { seq: 1, len: range(1001, 1460) }))`, why: 'the MSS 1000 between the NOPs and the EOL is honoured: no segment is longer' },
+  { file: 'option-in-data-segment.ts',  step: 5,  with: `set({ options: { timestamp: { tsecr: 2_000_001 } } })`, why: 'the ACK echoes the TSval of the data segment (TS0+500), not that of the handshake ACK' },
+  { file: 'option-length-zero.ts',      step: 7,  with: `set({ ack: 2 })`,                                  why: 'the new SYN is answered like any SYN: ack = its ISN+1' },
+  { file: 'option-length-overrun.ts',   step: 7,  with: `set({ ack: 2 })`,                                  why: 'the new SYN is answered like any SYN: ack = its ISN+1' },
+  { file: 'options-unaligned.ts',       step: 4,  with: `either(expect('A', { seq: 1, len: range(201, 1460) }), expect('PA', { seq: 1, len: range(201, 1460) }))`, why: 'the unaligned MSS 200 is honoured: no segment is longer' },
+  { file: 'mss-option-sent.ts',         step: 2,  with: `set({ options: { lacks: ['mss'] } })`,             why: 'the SYN/ACK carries an MSS option even when the SYN had none' },
+  { file: 'mss-default-536.ts',         step: 4,  with: `either(expect('A', { seq: 1, len: range(537, 1460) }), expect('PA', { seq: 1, len: range(537, 1460) }))`, why: 'without an MSS option segments stay within 536 bytes' },
+  { file: 'mss-effective.ts',           step: 4,  with: `either(expect('A', { seq: 1, len: range(989, 1000) }), expect('PA', { seq: 1, len: range(989, 1000) }))`, why: 'the 12-byte timestamp option comes out of the 1000-byte MSS' },
+  { file: 'mss-not-on-data.ts',         step: 4,  with: `either(expect('A', { seq: 1, options: { has: ['mss'] } }), expect('PA', { seq: 1, options: { has: ['mss'] } }))`, why: 'data segments carry no MSS option' },
+  { file: 'mss-from-mtu.ts',            step: 2,  with: `set({ options: { mss: range(1461, 65535) } })`,    why: 'the announced MSS is at most MTU - 40 = 1460' },
+  { file: 'segments-well-formed.ts',    step: 2,  with: `set({ valid: true, options: { lacks: ['sackOk'] } })`, why: 'SACK-permitted was offered, so the well-formed SYN/ACK carries it' },
+  { file: 'syn-fin.ts',                 step: 2,  with: `set({ ack: 2 })`,                                  why: 'the SYN/ACK acknowledges only the SYN: the FIN is not processed in LISTEN' },
+  { file: 'syn-with-data.ts',           step: 5,  with: `set({ ack: 11 })`,                                 why: 'the 5 bytes are acknowledged once, however often they were sent' },
+  { file: 'urgent-beyond-data.ts',      step: 5,  with: `set({ ack: 1 })`,                                  why: 'the data of a segment whose urgent pointer is beyond it is taken' },
+  { file: 'no-ack-flag.ts',             step: 6,  with: `set({ ack: 5 })`,                                  why: 'the data without the ACK bit was not taken' },
+  { file: 'window-unsigned.ts',         step: 4,  with: `silence(1000)`,                                    why: 'a window of 40000 is room to send' },
+  { file: 'window-scaled.ts',           step: 4,  with: `either(expect('A', { seq: 1, len: 1, within: 1000 }), expect('PA', { seq: 1, len: 1, within: 1000 }))`, why: 'the window field 1 is scaled to 16384 bytes, not 1 byte' },
+  { file: 'wscale-clamp.ts',            step: 2,  with: `set({ options: { wscale: range(15, 255) } })`,     why: 'no shift above 14 is ever sent' },
+  { file: 'window-shrink.ts',           step: 7,  with: `either(expect('A', { seq: 1001, timeout: 150 }), expect('PA', { seq: 1001, timeout: 150 }))`, why: 'no new data is sent beyond the shrunk right edge' },
+  { file: 'zero-window-indefinite.ts',  step: 8,  with: `either(expect('A', { seq: 0, ack: 1, len: 0, timeout: 32000, backoff: 3 }), expect('A', { seq: 1, ack: 1, len: 1, timeout: 32000, backoff: 3 }), expect('PA', { seq: 1, ack: 1, len: 1, timeout: 32000, backoff: 3 }))`, why: 'the probe interval doubles: the gap grows about 2x, not 3x' },
+  { file: 'ack-two-segments.ts',        step: 7,  with: `set({ ack: 2922 })`,                               why: 'the ACK covers exactly the two segments (2920 bytes)' },
+  { file: 'sender-sws.ts',              step: 6,  with: `either(expect('A', { seq: 1001, timeout: 150 }), expect('PA', { seq: 1001, timeout: 150 }))`, why: 'no 200-byte runt is sent into the window\'s remainder' },
+  { file: 'echo-push.ts',               step: 6,  with: `({ ...s, flags: 'A' })`,                           why: 'the last segment of the echo carries PSH' },
+  { file: 'nagle.ts',                   step: 9,  with: `expect('PA', { seq: 2, ack: 3, payload: 'b', timeout: 8000 })`, why: '"b" is held back until "a" is acknowledged' },
+  { file: 'nagle-off.ts',               step: 9,  with: `expect('PA', { seq: 1, ack: 3, payload: 'a', timeout: 8000 })`, why: 'without Nagle "b" goes out at once, before any retransmission of "a"' },
+  { file: 'keepalive-off-by-default.ts', step: 4, with: `expect('A', { seq: 0, timeout: 2500 })`,           why: 'no keep-alive probe without the application asking' },
+  { file: 'keepalive-probe.ts',         step: 4,  with: `either(expect('A', { seq: 0, ack: 1, len: 0, after: 2000, timeout: 5000 }), expect('A', { seq: 0, ack: 1, len: 1, after: 2000, timeout: 5000 }))`, why: 'the first probe comes after the 1 s idle time, not after 2 s' },
+  { file: 'keepalive-lost-ack.ts',      step: 5,  with: `either(expect('A', { seq: 0, ack: 1, len: 0, after: 1500, timeout: 5000 }), expect('A', { seq: 0, ack: 1, len: 1, after: 1500, timeout: 5000 }))`, why: 'the unanswered probe is repeated after the 1 s interval, not after 1.5 s' },
+  { file: 'rst-with-data.ts',           step: 6,  with: `({ ...s, flags: 'RA' })`,                          why: 'the connection is gone: the listener answers an ACK with a bare RST' },
+  { file: 'time-wait-reack.ts',         step: 11, with: `set({ ack: 3 })`,                                  why: 'TIME-WAIT acknowledges the retransmitted FIN exactly (ack 2)' },
+  { file: 'time-wait-syn.ts',           step: 11, with: `set({ ack: 100002 })`,                             why: 'the SYN/ACK acknowledges the new SYN exactly (ISN + 1)' },
+  { file: 'time-wait-syn-ts.ts',        step: 11, with: `set({ ack: 2 })`,                                  why: 'the SYN/ACK acknowledges the new SYN exactly (ISN + 1)' },
+  { file: 'close-unread-rst.ts',        step: 6,  with: `({ ...s, flags: 'FA' })`,                          why: 'closing with unread data sends a RST, not a FIN' },
+  { file: 'half-close.ts',              step: 6,  with: `expect('FA', { seq: 1, ack: 8, len: 0, within: 500 })`, why: 'the echo still comes after our FIN' },
+  { file: 'synrecv-rst.ts',             step: 5,  with: `set({ seq: 2 })`,                                  why: 'the RST to our stale ACK has seq = its ack (1)' },
+  { file: 'syn-from-multicast.ts',      step: 2,  with: `expect('SA', { timeout: 700 })`,                   why: 'a SYN from a multicast source gets no SYN/ACK' },
+  { file: 'synack-from-address.ts',     step: 2,  with: `set({ ack: 2 })`,                                  why: 'the SYN/ACK acknowledges exactly the SYN' },
+  { file: 'ecn-negotiate.ts',           step: 2,  with: `({ ...s, flags: 'SAEW' })`,                        why: 'the SYN/ACK sets ECE but not CWR' },
+  { file: 'ecn-ce-echo.ts',             step: 7,  with: `({ ...s, flags: 'AE' })`,                          why: 'ECE stops once CWR has arrived' },
+  { file: 'ts-every-segment.ts',        step: 5,  with: `either(expect('A', { options: { lacks: ['timestamp'] } }), expect('PA', { options: { lacks: ['timestamp'] } }))`, why: 'every segment carries a timestamp once they are agreed' },
+  { file: 'sack-first-block.ts',        step: 7,  with: `set({ options: { sack: [[101, 201], [301, 401]] } })`, why: 'the most recent block comes first' },
+  { file: 'initial-rto.ts',             step: 3,  with: `set({ after: 0, within: 800 })`,                   why: 'the first retransmission waits about 1 s, not under 800 ms' },
+  { file: 'rto-minimum.ts',             step: 5,  with: `either(expect('A', { seq: 1, len: 500, within: 800, timeout: 8000 }), expect('PA', { seq: 1, len: 500, within: 800, timeout: 8000 }))`, why: 'the retransmission waits at least about 1 s, not under 800 ms' },
+  { file: 'initial-window.ts',          step: 14, with: `either(expect('A', { timeout: 150 }), expect('PA', { timeout: 150 }))`, why: 'no eleventh segment before our first ACK' },
+  { file: 'fast-retransmit.ts',         step: 14, with: `either(expect('A', { seq: 1001, len: 500 }), expect('PA', { seq: 1001, len: 500 }))`, why: 'the retransmitted segment is the one the duplicate ACKs point at (501)' },
+  { file: 'isn-clock.ts',               step: 6,  with: `set({ ack: 2 })`,                                  why: 'the second SYN/ACK acknowledges exactly our repeated SYN (ISN + 1)' },
+  { file: 'isn-unpredictable.ts',       step: 47, with: `set({ seq: 1 })`,                                  why: 'a SYN/ACK\'s sequence number is its ISN (relative 0)' },
+  { file: 'urgent-pointer.ts',          step: 6,  with: `expect('PA', { seq: 1, ack: 4, payload: 'ab', within: 500 })`, why: '"b" is the last urgent octet, so the echo is never "ab"' },
+  { file: 'rfc5961-old-ack.ts',         step: 5,  with: `set({ ack: 10 })`,                                 why: 'data acknowledging a point far in the past is not taken' },
+  { file: 'ip-options-ignored.ts',      step: 2,  with: `({ ...s, flags: 'RA' })`,                          why: 'an unknown IP option does not stop the SYN being answered' },
 ];
 
 /** The TypeScript source of twin `t`, importing its original from scenarios/conformance. */
 export function twinSource(t: Twin): string {
   return `import base from ${JSON.stringify(join(DIR, t.file))};
-import { expect, silence, either, range, capture, type Step, type ExpectStep } from 'tcpcraft';
+import { expect, silence, either, range, capture, where, type Step, type ExpectStep } from 'tcpcraft';
 const i = ${t.step - 1};
 const s = base.steps[i] as ExpectStep;
 const set = (f: Record<string, unknown>): Step => ({ ...s, fields: { ...s.fields, ...f } }) as Step;
-void expect; void silence; void either; void range; void capture; void set;
+void expect; void silence; void either; void range; void capture; void where; void set;
 const steps = [...base.steps];
 steps[i] = ${t.with};
 export default { ...base, name: base.name + '-twin', steps };

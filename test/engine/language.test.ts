@@ -338,7 +338,17 @@ describe('engine: the expectation language (in-memory peer)', () => {
       passes(await retransmits(100, 200, 2));
       passes(await retransmits(300, 600, 2));
       passes(await retransmits(100, 190, 2)); // within the 12.5 % tolerance
-      chaiExpect(timeDiff(await retransmits(100, 120, 2))).to.deep.equal([{ field: 'time', expected: 'at least 2x the previous 100.0 ms (175.0 ms)', actual: '120.0 ms after the previous step' }]);
+      chaiExpect(timeDiff(await retransmits(100, 120, 2))).to.deep.equal([{ field: 'time', expected: 'at least 2x the previous interval 100.0 ms (175.0 ms)', actual: "120.0 ms after the peer's previous segment" }]);
+    });
+
+    it('backoff: our own segments between the peer\'s (answers to probes) do not reset the measure', async () => {
+      // The peer probes 100 ms and then 300 ms after its previous segment; we answer each probe.
+      async function probes(second: number, backoff: number) {
+        const s = sc(after3wh([send('PA', { payload: 'x' }), expect('A', { ack: 2 }), send('A'), expect('A', { ack: 2, backoff })]));
+        return (await run(s, peer([[], [{ flags: ACK, ack: 2, afterMs: 100 }], [{ flags: ACK, ack: 2, afterMs: second }]]))).report;
+      }
+      passes(await probes(300, 2));
+      chaiExpect(timeDiff(await probes(150, 2)).map((d) => d.expected)).to.deep.equal(['at least 2x the previous interval 100.0 ms (175.0 ms)']);
     });
 
     it('the reference is the previous step that sent or matched a segment', async () => {

@@ -1,0 +1,22 @@
+/**
+ * An application that closes with data it never read makes its TCP send a RST, so the peer
+ * knows the data was lost (RFC 9293 §3.6, SHLD-3). The lab's unread service never reads and
+ * closes 500 ms after accepting: the 11 bytes we sent are acknowledged, then a RST comes.
+ */
+import { scenario, send, expect } from 'tcpcraft';
+
+export default scenario({
+  name: 'close-unread-rst',
+  description: 'The application closes with unread data: RST instead of FIN',
+  rfc: 'RFC 9293 §3.6 SHLD-3',
+  level: 'SHOULD',
+  peer: { host: '10.77.0.2', port: 2003 },
+  steps: [
+    send('S'),
+    expect('SA', { seq: 0, ack: 1 }),
+    send('A'),
+    send('PA', { payload: 'never read\n' }),
+    expect('A', { seq: 1, ack: 12, within: 500 }),
+    expect('RA', { seq: 1, ack: 12, within: 1500 }),
+  ],
+});

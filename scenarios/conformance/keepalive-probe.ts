@@ -1,0 +1,28 @@
+/**
+ * Keep-alives, where an application asks for them (RFC 9293 §3.8.4: MAY-5, MUST-24). The lab's
+ * keepalive service turns them on with a 1 s idle time. A probe is only sent after the
+ * connection has been idle that long (MUST-26); it carries no data (SHLD-12) or, in old
+ * implementations, one garbage octet (MAY-6), at SND.NXT-1 (relative 0 here) so that it must be answered. We answer
+ * it; after another idle second the next probe comes.
+ */
+import { scenario, send, expect, either } from 'tcpcraft';
+
+/** A keep-alive probe at SND.NXT-1, empty or with one garbage octet. */
+const probe = (after: number) =>
+  either(expect('A', { seq: 0, ack: 1, len: 0, after, timeout: 5000 }), expect('A', { seq: 0, ack: 1, len: 1, after, timeout: 5000 }));
+
+export default scenario({
+  name: 'keepalive-probe',
+  description: 'Keep-alives on (1 s idle): a probe at SND.NXT-1 after 1 s of idleness, answered; the next after another idle second',
+  rfc: 'RFC 9293 §3.8.4 MUST-24, MUST-26, SHLD-12, MAY-5, MAY-6',
+  peer: { host: '10.77.0.2', port: 2009 },
+  steps: [
+    send('S'),
+    expect('SA', { seq: 0, ack: 1 }),
+    send('A'),
+    probe(900),
+    send('A'),
+    probe(900),
+    send('A'),
+  ],
+});
