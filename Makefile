@@ -13,7 +13,7 @@ APT_PKGS := libpcap-dev netcat-openbsd nftables iproute2 procps ethtool tshark t
 	user-mode-linux runsc util-linux liblwip-dev gcc libc6-dev slirp4netns
 SRC := $(shell find src -name '*.ts' 2>/dev/null)
 
-.PHONY: all setup deps build test test-unit demo clean help bench bench-deps flake findings
+.PHONY: all setup deps build test test-unit demo clean help bench bench-deps flake slow findings requirements
 
 # The lab `make demo` builds, replays against and removes.
 DEMO_LAB := tcdemo
@@ -31,6 +31,8 @@ help:
 	@echo "make bench  - benchmarks side by side with scapy, hping3, nping, C and the kernel (root)"
 	@echo "make flake  - the conformance suite 20 times, listing any verdict that changed (root)"
 	@echo "make findings - rewrite the 'where the stacks differ' table from a matrix over every lab target (root)"
+	@echo "make slow   - the conformance scenarios that take minutes (scenarios/conformance/slow), once (root)"
+	@echo "make requirements - rewrite scenarios/conformance/REQUIREMENTS.md (RFC 9293 Appendix B vs the scenarios; no root)"
 
 # The lwip lab target's server: the lab's services on lwIP's own TCP (see lab/lwip/lwip-lab.c).
 LWIP_LAB := build/lwip-lab
@@ -124,6 +126,22 @@ flake: build
 	done; \
 	node -e 'import("./dist/suite/flake.js").then((m) => { process.exitCode = m.flakeMain(process.argv.slice(1)); })' \
 	  $$(for i in $$(seq 1 $(FLAKE_RUNS)); do echo $$out/run-$$i.json; done)
+
+# The slow conformance set (never part of `make test`): scenarios that wait for timers of
+# minutes (R2 for data, 3 minutes of SYN retransmissions), run once in a lab of their own,
+# removed whatever happens. About 4 minutes. Needs root.
+SLOW_LAB := tcslow
+
+slow: build
+	@if [ "$$(id -u)" != 0 ]; then echo "make slow needs root (namespaces, raw sockets): run 'sudo make slow'" >&2; exit 2; fi
+	@trap '$(TCPCRAFT) lab down --name $(SLOW_LAB) >/dev/null' EXIT; trap 'exit 130' INT TERM; \
+	set -e; $(TCPCRAFT) lab up --name $(SLOW_LAB) >/dev/null; \
+	timeout -k 10 900 $(TCPCRAFT) lab exec --name $(SLOW_LAB) client -- $(TCPCRAFT) suite scenarios/conformance/slow --lab $(SLOW_LAB)
+
+# The RFC 9293 Appendix B table: for every requirement, the scenarios whose rfc: field names it,
+# or why none can (src/suite/requirements.ts). Exits 1 when a row has neither. No root needed.
+requirements: build
+	$(TCPCRAFT) suite scenarios/conformance scenarios/conformance/slow --requirements scenarios/conformance/REQUIREMENTS.md
 
 # The "where the stacks differ" table of scenarios/conformance/README.md, made from a matrix run
 # over every lab target (about a minute; never part of `make test`). Needs root.

@@ -10,6 +10,9 @@
 //   TCP 2007 echo-nodelay  echo with the Nagle algorithm switched off (TCP_NODELAY, MUST-17)
 //   TCP 2009 keepalive     discard with keep-alives on after 1 s idle (SO_KEEPALIVE, MUST-24..29);
 //                     the interval between probes is the namespace's net.ipv4.tcp_keepalive_intvl
+//   TCP 2010 dialer   reads one line "PORT [SECONDS]", closes, then connects back to the client's
+//                     address at PORT (an active open by the target, RFC 9293 MUST-10, 22, 23);
+//                     once connected it writes "dial\n" and echoes; gives up after SECONDS (10)
 // Usage: node lab/services.mjs HOST [LIFETIME_SECONDS]   (default lifetime 43200 s)
 import net from 'node:net';
 
@@ -51,6 +54,31 @@ const services = {
     sock.setKeepAlive(true, 1000);
     discard(sock);
   },
+  2010: (sock) => {
+    let line = '';
+    sock.setEncoding('latin1');
+    sock.on('data', (chunk) => {
+      line += chunk;
+      const end = line.indexOf('\n');
+      if (end < 0) {
+        if (line.length > 64) sock.destroy();
+        return;
+      }
+      const [port, seconds = '10'] = line.slice(0, end).trim().split(/\s+/);
+      const lifetimeMs = Math.min(Number(seconds), 600) * 1000;
+      const peer = sock.remoteAddress;
+      sock.end();
+      if (!/^\d+$/.test(port ?? '') || Number(port) < 1 || Number(port) > 65535 || !(lifetimeMs > 0)) return;
+      const out = net.connect({ host: peer, port: Number(port), localAddress: host });
+      const timer = setTimeout(() => out.destroy(), lifetimeMs);
+      out.on('error', () => out.destroy());
+      out.on('close', () => clearTimeout(timer));
+      out.on('connect', () => {
+        out.write('dial\n');
+        out.pipe(out);
+      });
+    });
+  },
 };
 
 let listening = 0;
@@ -66,7 +94,7 @@ for (const [port, handle] of Object.entries(services)) {
   });
   server.listen(Number(port), host, () => {
     listening += 1;
-    if (listening === Object.keys(services).length) process.stderr.write(`services: listening on ${host}: 7 echo, 9 discard, 19 chargen, 2003 unread, 2007 echo-nodelay, 2009 keepalive\n`);
+    if (listening === Object.keys(services).length) process.stderr.write(`services: listening on ${host}: 7 echo, 9 discard, 19 chargen, 2003 unread, 2007 echo-nodelay, 2009 keepalive, 2010 dialer\n`);
   });
 }
 // Bounded lifetime: the lab normally stops us long before this.

@@ -12,7 +12,7 @@ const DATA = 'checksum test\n'; // 14 bytes
 export default scenario({
   name: 'bad-checksum',
   description: 'Data with a bad TCP checksum: no answer; the same data with a good checksum: ACK',
-  rfc: 'RFC 9293 §3.1; RFC 1122 §4.2.2.7',
+  rfc: 'RFC 9293 §3.1 MUST-3; RFC 1122 §4.2.2.7',
   peer: { host: '10.77.0.2', port: 9 },
   steps: [
     send('S'),

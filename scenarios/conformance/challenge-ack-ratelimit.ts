@@ -12,7 +12,7 @@ import { scenario, send, expect, silence, pause } from 'tcpcraft';
 export default scenario({
   name: 'challenge-ack-ratelimit',
   description: 'In-window RSTs: challenge ACK, a second one at once is throttled, a third 700 ms later is answered',
-  rfc: 'RFC 5961 §7, §3.2',
+  rfc: 'RFC 5961 §7, §3.2; RFC 9293 MAY-12',
   // RFC 9293 MAY-12: the RFC 5961 protections are optional.
   requires: ['rfc5961'],
   level: 'MAY',

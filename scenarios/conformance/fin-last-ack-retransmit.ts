@@ -18,7 +18,7 @@ const BACKOFF = 1.5;
 export default scenario({
   name: 'fin-last-ack-retransmit',
   description: 'The server FIN is not ACKed: it is retransmitted after an RTO, then after a backed-off interval (at least 1.5x)',
-  rfc: 'RFC 9293 §3.10.7.4; RFC 6298 §2.4, §5.5',
+  rfc: 'RFC 9293 §3.10.7.4, §3.8.1 MUST-19; RFC 6298 §2.4, §5.5',
   peer: { host: '10.77.0.2', port: 9 },
   steps: [
     send('S'),

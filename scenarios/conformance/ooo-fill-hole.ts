@@ -12,7 +12,7 @@ const CHUNK = 'x'.repeat(100);
 export default scenario({
   name: 'ooo-fill-hole',
   description: 'Out-of-order 101..200, then 1..100: immediate ACK 201 without SACK',
-  rfc: 'RFC 5681 §4.2; RFC 2018 §4',
+  rfc: 'RFC 5681 §4.2; RFC 2018 §4; RFC 9293 §3.10.7.4 MUST-59, SHLD-31',
   requires: ['sack'],
   peer: { host: '10.77.0.2', port: 9 },
   steps: [

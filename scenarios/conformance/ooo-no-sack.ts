@@ -10,7 +10,7 @@ const CHUNK = 'x'.repeat(100);
 export default scenario({
   name: 'ooo-no-sack',
   description: 'No SACK-permitted in our SYN: out-of-order data gets a dup ACK without SACK option',
-  rfc: 'RFC 2018 §2; RFC 5681 §4.2',
+  rfc: 'RFC 2018 §2; RFC 5681 §4.2; RFC 9293 §3.10.7.4 MAY-13',
   peer: { host: '10.77.0.2', port: 9 },
   steps: [
     send('S', { options: [mss(1460)] }),

@@ -12,7 +12,7 @@ const CHUNK = 'x'.repeat(100);
 export default scenario({
   name: 'ooo-sack',
   description: 'Bytes 101..200 before 1..100: immediate dup ACK 1 with SACK block 101-201',
-  rfc: 'RFC 5681 §4.2; RFC 2018 §4; RFC 9293 §3.10.7.4',
+  rfc: 'RFC 5681 §4.2; RFC 2018 §4; RFC 9293 §3.10.7.4 MAY-13',
   requires: ['sack'],
   peer: { host: '10.77.0.2', port: 9 },
   steps: [

@@ -9,7 +9,7 @@ import { scenario, send, expect, silence } from 'tcpcraft';
 export default scenario({
   name: 'rst-out-of-window',
   description: 'RST 1 GiB beyond RCV.NXT: silence, connection kept',
-  rfc: 'RFC 5961 §3.2; RFC 9293 §3.10.7.4',
+  rfc: 'RFC 5961 §3.2; RFC 9293 §3.10.7.4 MAY-12',
   peer: { host: '10.77.0.2', port: 9 },
   steps: [
     send('S'),

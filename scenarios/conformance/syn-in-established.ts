@@ -10,7 +10,7 @@ import { scenario, send, expect } from 'tcpcraft';
 export default scenario({
   name: 'syn-in-established',
   description: 'SYN in ESTABLISHED: challenge ACK (seq SND.NXT, ack RCV.NXT), connection kept',
-  rfc: 'RFC 5961 §4.2; RFC 9293 §3.10.7.4',
+  rfc: 'RFC 5961 §4.2; RFC 9293 §3.10.7.4 MAY-12',
   // RFC 9293 MAY-12: the RFC 5961 protections are optional.
   requires: ['rfc5961'],
   level: 'MAY',

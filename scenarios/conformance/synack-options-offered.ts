@@ -12,7 +12,7 @@ const OUR_TSVAL = 0x1000abcd;
 export default scenario({
   name: 'synack-options-offered',
   description: 'SYN with MSS, WS, SACK-permitted and TS: the SYN/ACK carries all four, TSecr = our TSval',
-  rfc: 'RFC 7323 §2.2, §3.2; RFC 2018 §2; RFC 9293 §3.7.1',
+  rfc: 'RFC 7323 §2.2, §3.2; RFC 2018 §2; RFC 9293 §3.7.1 MUST-14',
   requires: ['sack', 'timestamps', 'wscale'],
   peer: { host: '10.77.0.2', port: 9 },
   steps: [

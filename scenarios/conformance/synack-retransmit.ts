@@ -18,7 +18,7 @@ const BACKOFF = 1.5;
 export default scenario({
   name: 'synack-retransmit',
   description: 'Final ACK withheld: SYN/ACK again after an RTO, then after a backed-off interval (at least 1.5x)',
-  rfc: 'RFC 6298 §2.1, §5.5; RFC 9293 §3.8.1',
+  rfc: 'RFC 6298 §2.1, §5.5; RFC 9293 §3.8.1 MUST-19',
   peer: { host: '10.77.0.2', port: 9 },
   steps: [
     send('S'),

@@ -11,7 +11,7 @@ const UNKNOWN = option(99, [0xde, 0xad, 0xbe, 0xef]); // kind 99, length 6
 export default scenario({
   name: 'unknown-option',
   description: 'An unknown option (kind 99) in the SYN and in data is ignored: normal SYN/ACK, data ACKed',
-  rfc: 'RFC 9293 §3.1; RFC 1122 §4.2.2.5',
+  rfc: 'RFC 9293 §3.1 MUST-5, MUST-6; RFC 1122 §4.2.2.5',
   peer: { host: '10.77.0.2', port: 9 },
   steps: [
     send('S', { options: [UNKNOWN, mss(1460)] }),

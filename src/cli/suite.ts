@@ -1,6 +1,7 @@
 /** `tcpcraft suite`: many scenarios in one process, in parallel, with JUnit, TAP and JSON reports. */
 import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { dirname, relative, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { ScenarioError } from '../scenario/errors.js';
 import { EnvError } from '../io/errors.js';
@@ -9,6 +10,7 @@ import { loadScenario } from '../io/load.js';
 import { discover, fallbackName, shardOf, type Shard } from '../suite/discover.js';
 import { junitXml, suiteJson, tapHeader, tapPoint } from '../suite/formats.js';
 import { countsOf, isFailure, progressLine, resultLine, summaryLine, type SuiteResult } from '../suite/result.js';
+import { APPENDIX_B, coverageProblems, requirementsMarkdown } from '../suite/requirements.js';
 import { DEFAULT_JOBS, DEFAULT_TARGET, runSuite, type SuiteEntry } from '../suite/runner.js';
 import { intOption, ipOption, shardOption } from './options.js';
 import { runCommandBody } from './output.js';
@@ -24,6 +26,7 @@ interface SuiteCliOptions {
   lab: string;
   serialPorts: number[];
   shard?: Shard;
+  requirements?: string;
 }
 
 function portList(v: string): number[] {
@@ -50,8 +53,27 @@ export async function loadAll(files: readonly string[]): Promise<SuiteEntry[]> {
   return entries;
 }
 
+/**
+ * `suite --requirements FILE`: loads the scenarios (nothing is sent) and writes the RFC 9293
+ * Appendix B table for them to FILE, with links relative to FILE's directory. Returns 1 when a
+ * row has neither a scenario nor a stated reason, or a scenario names an unknown ID.
+ */
+async function requirementsCommand(files: readonly string[], out: string): Promise<number> {
+  const entries = await loadAll(files);
+  const broken = entries.filter((e) => e.loadError !== undefined);
+  if (broken.length) throw new EnvError(broken.map((e) => e.loadError).join('\n'));
+  const base = dirname(resolve(out));
+  const scenarios = entries.map((e) => ({ path: relative(base, resolve(e.file)), ...(e.scenario?.rfc ? { rfc: e.scenario.rfc } : {}) }));
+  writeFileSync(out, requirementsMarkdown(scenarios));
+  const problems = coverageProblems(scenarios);
+  process.stdout.write(`wrote ${out}: ${APPENDIX_B.length} RFC 9293 requirements, ${scenarios.length} scenarios\n`);
+  for (const p of problems) process.stdout.write(`problem: ${p}\n`);
+  return problems.length ? 1 : 0;
+}
+
 /** Runs the suite; returns the exit status (0 no failure, 1 failures). */
 async function suiteCommand(paths: string[], o: SuiteCliOptions): Promise<number> {
+  if (o.requirements) return requirementsCommand(discover(paths), o.requirements);
   const files = shardOf(discover(paths), o.shard);
   if (files.length === 0 && o.shard) {
     process.stdout.write(`shard ${o.shard.index}/${o.shard.count} has no scenario\n${summaryLine(countsOf([]))}\n`);
@@ -108,7 +130,8 @@ async function suiteCommand(paths: string[], o: SuiteCliOptions): Promise<number
   }
   const counts = countsOf(outcome.results);
   say(`${summaryLine(counts)}\n`);
-  say(`wall time ${(outcome.wallMs / 1000).toFixed(2)} s with --jobs ${o.jobs} (${entries.length} scenarios, target ${o.target})\n`);
+  const perSecond = outcome.wallMs > 0 ? ((entries.length * 1000) / outcome.wallMs).toFixed(1) : '-';
+  say(`wall time ${(outcome.wallMs / 1000).toFixed(2)} s with --jobs ${o.jobs} (${entries.length} scenarios, ${perSecond} per second, target ${o.target})\n`);
   if (o.junit) {
     writeFileSync(o.junit, junitXml(outcome.results, { target: o.target, wallMs: outcome.wallMs, timestamp: outcome.startedAt.toISOString().replace(/\.\d+Z$/, ''), hostname: hostname() }));
   }
@@ -131,6 +154,7 @@ export function registerSuiteCommand(program: Command): void {
     .option('--timeout <ms>', "how long to wait for each expected segment when the scenario does not say (default 3000)", intOption('--timeout', 1, 600000))
     .option('--lab <name>', "lab whose server namespace plays the client of server-role scenarios", DEFAULT_LAB.name)
     .option('--shard <i/n>', 'run only shard i of n (every n-th scenario file from the i-th, in name order), to split the work over CI runners', shardOption)
+    .option('--requirements <file>', 'run nothing: write the RFC 9293 Appendix B table for these scenarios (which rows each checks, why others cannot be) to FILE; exit 1 if a row has neither')
     .option('--serial-ports <ports>', 'peer ports that serve one connection at a time: scenarios to them never overlap (comma-separated; "" for none)', portList, [5000])
     .addHelpText('after', `
 Verdicts: PASS; FAIL; XFAIL, an expected failure (the scenario's expectedFailures has an entry for

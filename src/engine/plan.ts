@@ -82,7 +82,11 @@ export function plan(sc: Scenario, cfg: PlanConfig): RunReport {
     return view;
   };
   sc.steps.forEach((step, i) => {
-    if (step.kind === 'pause' || step.kind === 'silence') {
+    if (step.kind === 'icmp') {
+      t += 1000n;
+      return;
+    }
+    if (step.kind === 'pause' || step.kind === 'silence' || step.kind === 'drain') {
       t += BigInt(Math.round(step.ms * 1000));
       return;
     }

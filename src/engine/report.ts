@@ -7,8 +7,11 @@ import type { SegmentView } from './state.js';
 
 /** One packet in the exchange. */
 export interface TraceEvent {
-  /** `sent` by a step, `received` and matched by a step, `unmatched` (seen, matched nothing), `cleanup` (our closing RST). */
-  readonly kind: 'sent' | 'received' | 'unmatched' | 'cleanup';
+  /**
+   * `sent` by a step, `received` and matched by a step, `drained` (taken unchecked by a drain()
+   * step), `unmatched` (seen, matched nothing), `cleanup` (our closing RST).
+   */
+  readonly kind: 'sent' | 'received' | 'drained' | 'unmatched' | 'cleanup';
   /** Index of the step that sent or matched it. */
   readonly stepIndex?: number;
   /** The connection, when the scenario has more than one (absent: the main one). */
@@ -62,6 +65,8 @@ export interface RunReport {
   /** Further connections, by name. */
   readonly connections?: ReadonlyArray<{ readonly name: string; readonly flow: Flow; readonly isns: Isns }>;
   readonly events: readonly TraceEvent[];
+  /** ICMP error messages the scenario sent (icmp() steps), in order. */
+  readonly icmp?: readonly IcmpEvent[];
   readonly passed: boolean;
   readonly failure?: Failure;
   /** Segments from the peer that no step consumed, in arrival order (not a failure by themselves). */
@@ -78,11 +83,22 @@ export interface ReportedConnection {
 }
 
 /** The report of `sc`: the first connection is the main one; no failure means it passed. */
+/** An ICMP error message sent by an icmp() step. */
+export interface IcmpEvent {
+  readonly stepIndex: number;
+  readonly conn?: string;
+  readonly type: number;
+  readonly code: number;
+  readonly timestampUs: bigint;
+  /** The whole IPv4 packet. */
+  readonly bytes: Uint8Array;
+}
+
 export function makeReport(
   sc: Scenario,
   file: string,
   conns: readonly [ReportedConnection, ...ReportedConnection[]],
-  outcome: Pick<RunReport, 'events' | 'leftovers' | 'startedUs' | 'durationMs'> & { readonly failure?: Failure | undefined },
+  outcome: Pick<RunReport, 'events' | 'leftovers' | 'startedUs' | 'durationMs'> & { readonly failure?: Failure | undefined; readonly icmp?: readonly IcmpEvent[] },
 ): RunReport {
   const [main, ...others] = conns;
   return {
@@ -93,6 +109,7 @@ export function makeReport(
     isns: main.isns,
     ...(others.length ? { connections: others } : {}),
     events: outcome.events,
+    ...(outcome.icmp && outcome.icmp.length ? { icmp: outcome.icmp } : {}),
     passed: outcome.failure === undefined,
     ...(outcome.failure ? { failure: outcome.failure } : {}),
     leftovers: outcome.leftovers,

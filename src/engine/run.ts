@@ -11,15 +11,16 @@
  * in any order; `silence()` fails if anything arrives.
  */
 import { stepError } from '../scenario/errors.js';
-import type { AnyOrderStep, EitherStep, ExpectStep, Scenario, SilenceStep, Step } from '../scenario/types.js';
+import type { AnyOrderStep, DrainStep, EitherStep, ExpectStep, Scenario, SilenceStep, Step } from '../scenario/types.js';
 import { connOf, DEFAULT_TIMEOUT_MS, DEFAULT_WINDOW, MAIN_CONN } from '../scenario/model.js';
+import { buildIcmpError } from '../wire/icmp.js';
 import { buildPacket, parseFrame, parsePacket, type Packet } from '../wire/packet.js';
 import { toRaw } from '../wire/seq.js';
 import { Flag } from '../wire/tcp.js';
 import { directionOf, isComplete, type Flow, type FlowSpec } from './flow.js';
 import { DEFAULT_TOLERANCE, matchExpectation, type FieldDiff, type MatchResult } from './match.js';
 import { plan } from './plan.js';
-import { makeReport, type Candidate, type Failure, type RunReport, type TraceEvent } from './report.js';
+import { makeReport, type Candidate, type Failure, type IcmpEvent, type RunReport, type TraceEvent } from './report.js';
 import { buildSend } from './segment.js';
 import { hasStarted, initialState, isClosed, observe, viewOf, type ConnState, type SegmentView } from './state.js';
 import type { Clock, FrameQueue } from './queue.js';
@@ -87,6 +88,8 @@ class Conn {
   /** When the last segment from the peer was matched (µs), and the gap before it (ms), for `backoff`. */
   lastInUs: bigint | undefined;
   lastInGapMs: number | undefined;
+  /** The latest segment from the peer that a step took (what an icmp() step quotes). */
+  lastIn: Uint8Array | undefined;
 
   constructor(
     readonly name: string,
@@ -104,6 +107,7 @@ class Conn {
 
 class Run {
   readonly events: TraceEvent[] = [];
+  readonly icmp: IcmpEvent[] = [];
   readonly captures = new Map<string, number>();
   readonly conns = new Map<string, Conn>();
   /** Step being executed, for failures that are not about a segment. */
@@ -165,6 +169,7 @@ class Run {
   accept(c: Conn, view: SegmentView, stepIndex: number, result: MatchResult): void {
     c.state = observe(c.state, view, stepIndex);
     for (const [name, value] of result.captures) this.captures.set(name, value);
+    c.lastIn = view.packet.bytes;
     if (c.lastInUs !== undefined) c.lastInGapMs = Number(view.timestampUs - c.lastInUs) / 1000;
     c.lastInUs = view.timestampUs;
     this.moveReference(view.timestampUs);
@@ -271,6 +276,19 @@ class Run {
     return { failure: { kind: 'unexpected', stepIndex: i, step, actual: view, afterMs: this.deps.clock.now() - from } };
   }
 
+  /** Takes, unchecked, whatever is queued or arrives on the connection within `step.ms`. */
+  async drain(i: number, step: DrainStep): Promise<Outcome> {
+    const c = this.conn(step);
+    const deadline = this.deps.clock.now() + step.ms;
+    for (;;) {
+      const view = await this.nextIncoming(c, Math.max(0, deadline - this.deps.clock.now()));
+      if (!view) return next(i + 1);
+      c.state = observe(c.state, view, i);
+      c.lastIn = view.packet.bytes;
+      this.event('drained', c, view, i);
+    }
+  }
+
   mismatch(c: Conn, i: number, step: ExpectStep, view: SegmentView, diffs: FieldDiff[], others?: Candidate[]): Outcome {
     this.event('unmatched', c, view);
     c.state = observe(c.state, view, i);
@@ -299,6 +317,16 @@ class Run {
         return this.anyOrder(i, step);
       case 'silence':
         return this.silence(i, step);
+      case 'drain':
+        return this.drain(i, step);
+      case 'icmp': {
+        const c = this.conn(step);
+        if (!c.lastIn || !isComplete(c.flow)) throw stepError(this.cfg.file, i, step, 'kind', 'an ICMP error quotes the peer\'s latest segment, and none has arrived on this connection yet');
+        const bytes = buildIcmpError({ src: c.flow.localIp, dst: c.flow.peerIp, type: step.type, code: step.code, quoted: c.lastIn, ...(step.mtu !== undefined ? { mtu: step.mtu } : {}) });
+        await this.deps.link.send(bytes, i);
+        this.icmp.push({ stepIndex: i, ...(c.name !== MAIN_CONN ? { conn: c.name } : {}), type: step.type, code: step.code, timestampUs: this.deps.clock.wallUs(), bytes });
+        return next(i + 1);
+      }
     }
   }
 
@@ -382,7 +410,7 @@ export async function runScenario(sc: Scenario, cfg: RunConfig, deps: RunDeps): 
   for (const c of run.conns.values()) for (let v = await run.nextIncoming(c, 0); v; v = await run.nextIncoming(c, 0)) leftovers.push(v);
   if (cfg.cleanupRst !== false) await run.cleanup();
   const [main, ...others] = [...run.conns.values()].map((c) => ({ name: c.name, flow: c.fullFlow, isns: c.state.isns }));
-  return makeReport(sc, cfg.file, [main!, ...others], { events: run.events, failure, leftovers, startedUs, durationMs: deps.clock.now() - started });
+  return makeReport(sc, cfg.file, [main!, ...others], { events: run.events, icmp: run.icmp, failure, leftovers, startedUs, durationMs: deps.clock.now() - started });
 }
 
 /**

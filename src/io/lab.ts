@@ -91,6 +91,17 @@ export function labConfig(partial: Readonly<Partial<LabConfig>> = {}): LabConfig
   return cfg;
 }
 
+/**
+ * A second address of the client side (the client's last octet + 200, default 10.77.0.201), for
+ * scenarios that leave state in the target tied to the peer's address (a cached path MTU, say),
+ * so that the other scenarios, sent from the main client address, do not see it.
+ */
+export function labSpareAddr(cfg: LabConfig): string {
+  const parts = cfg.clientAddr.split('.').map(Number);
+  parts[3] = (parts[3]! + 200) % 256;
+  return parts.join('.');
+}
+
 /** Network namespace names of the lab. */
 export function labNamespaces(cfg: LabConfig): Readonly<Record<LabSide, string>> {
   return { client: `${cfg.name}-client`, server: `${cfg.name}-server` };
@@ -319,6 +330,7 @@ function hostOf(cfg: LabConfig): LabHost {
     },
     async clientAddress() {
       await runOk('ip', ['-n', ns.client, 'addr', 'replace', `${cfg.clientAddr}/${cfg.prefix}`, 'dev', ifs.client]);
+      await runOk('ip', ['-n', ns.client, 'addr', 'replace', `${labSpareAddr(cfg)}/${cfg.prefix}`, 'dev', ifs.client]);
       await runOk('ip', ['-n', ns.client, 'link', 'set', ifs.client, 'up']);
       await inNs(ns.client, ['ethtool', '-K', ifs.client, ...offloadsOff]);
     },

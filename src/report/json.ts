@@ -37,6 +37,7 @@ export function reportJson(report: RunReport): unknown {
     role: report.role ?? 'client',
     events: report.events.map((e) => ({ kind: e.kind, step: e.stepIndex !== undefined ? e.stepIndex + 1 : null, ...(e.conn ? { conn: e.conn } : {}), ...segmentJson(e.view) })),
     leftovers: report.leftovers.map(segmentJson),
+    ...(report.icmp ? { icmp: report.icmp.map((m) => ({ step: m.stepIndex + 1, ...(m.conn ? { conn: m.conn } : {}), type: m.type, code: m.code, timeUs: String(m.timestampUs), hex: Buffer.from(m.bytes).toString('hex') })) } : {}),
     failure: !f
       ? null
       : f.kind === 'error'

@@ -39,7 +39,7 @@ export function formatLadder(report: RunReport): string {
   lines.push(' '.repeat(margin) + client.padEnd(GAP + 1) + serverLabel);
   lines.push(' '.repeat(margin) + '|' + ' '.repeat(GAP - 1 + 0) + '|');
   for (const ev of report.events) {
-    const tag = ev.kind === 'unmatched' ? 'x' : ev.kind === 'cleanup' ? 'cleanup' : ev.stepIndex !== undefined ? `step ${ev.stepIndex + 1}` : '';
+    const tag = ev.kind === 'unmatched' ? 'x' : ev.kind === 'cleanup' ? 'cleanup' : ev.kind === 'drained' ? `step ${ev.stepIndex! + 1}, drained` : ev.stepIndex !== undefined ? `step ${ev.stepIndex + 1}` : '';
     const text = ev.conn ? `[${ev.conn}] ${label(ev)}` : label(ev);
     lines.push(tag.padEnd(margin) + arrow(text, (ev.view.dir === 'out') === !server ? 'out' : 'in'));
   }

@@ -69,8 +69,11 @@ export function stepNotation(step: Step): string {
   switch (step.kind) {
     case 'pause':
       return `pause(${step.ms})`;
+    case 'icmp':
+      return `icmp(${step.type}, ${step.code}${step.mtu !== undefined || step.conn ? `, { ${[step.mtu !== undefined ? `mtu: ${step.mtu}` : '', step.conn ? `conn: '${step.conn}'` : ''].filter(Boolean).join(', ')} }` : ''})`;
     case 'silence':
-      return `silence(${step.ms}${step.conn ? `, { conn: '${step.conn}' }` : ''})`;
+    case 'drain':
+      return `${step.kind}(${step.ms}${step.conn ? `, { conn: '${step.conn}' }` : ''})`;
     case 'either':
       return `either(${step.alternatives.map(stepNotation).join(', ')})`;
     case 'anyOrder':

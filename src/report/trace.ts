@@ -18,6 +18,7 @@ function seconds(us: bigint, startUs: bigint): string {
 function notes(ev: TraceEvent): string[] {
   const out: string[] = [];
   if (ev.kind === 'unmatched') out.push('<- did not match');
+  if (ev.kind === 'drained') out.push('drained (not checked)');
   if (ev.kind === 'cleanup') out.push('cleanup RST (leaves the peer clean)');
   const c = ev.view.checksums;
   if (ev.view.dir === 'in') {
@@ -78,5 +79,6 @@ export function formatTrace(report: RunReport): string {
   const head = [`${report.scenario}  ${formatFlow(report.flow)}  (${role}${isns}; seq/ack relative, raw beside them)`];
   for (const c of report.connections ?? []) head.push(`  [${c.name}] ${formatFlow(c.flow)}  (ISN ${c.isns.local}, peer ISN ${c.isns.peer ?? 'unknown'})`);
   const rows = [COLUMNS, ...report.events.map((e, i) => traceRow(i, e, report.startedUs, report.role))];
-  return `${head.join('\n')}\n${table(rows)}`;
+  const icmp = (report.icmp ?? []).map((m) => `  step ${m.stepIndex + 1} at ${seconds(m.timestampUs, report.startedUs)} s: sent ICMP type ${m.type} code ${m.code}${m.conn ? ` [${m.conn}]` : ''} about the peer's latest segment`);
+  return `${head.join('\n')}\n${table(rows)}${icmp.length ? `\n${icmp.join('\n')}` : ''}`;
 }

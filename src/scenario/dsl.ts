@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { Value } from './matchers.js';
-import type { AnyOrderStep, CallSite, EitherStep, ExpectFields, ExpectStep, Flags, OptionSpec, PauseStep, Scenario, SendFields, SendOption, SendStep, SilenceStep } from './types.js';
+import type { AnyOrderStep, CallSite, EitherStep, ExpectFields, ExpectStep, Flags, OptionSpec, PauseStep, Scenario, SendFields, SendOption, SendStep, SilenceStep, DrainStep, IcmpStep } from './types.js';
 
 /** Declares a scenario (returns it unchanged; it exists for the editor's type checking). */
 export function scenario(def: Scenario): Scenario {
@@ -42,6 +42,19 @@ export function silence(ms: number, opts: { conn?: string } = {}): SilenceStep {
 }
 
 /** MSS option. */
+/**
+ * Send an ICMPv4 error about the peer's latest segment on the connection: `icmp(3, 4, { mtu: 1000 })`
+ * (fragmentation needed), `icmp(4, 0)` (source quench), `icmp(3, 1)` (host unreachable), ...
+ */
+export function icmp(type: number, code: number, opts: { mtu?: number; conn?: string } = {}): IcmpStep {
+  return withSite({ kind: 'icmp', type, code, ...(opts.mtu !== undefined ? { mtu: opts.mtu } : {}), ...(opts.conn !== undefined ? { conn: opts.conn } : {}) });
+}
+
+/** Wait `ms`, taking (unchecked) whatever the peer sends on the connection meanwhile. */
+export function drain(ms: number, opts: { conn?: string } = {}): DrainStep {
+  return withSite(opts.conn === undefined ? { kind: 'drain', ms } : { kind: 'drain', ms, conn: opts.conn });
+}
+
 export const mss = (value: number): OptionSpec => ({ kind: 'mss', value });
 /** Window scale option (shift count). */
 export const wscale = (shift: number): OptionSpec => ({ kind: 'wscale', shift });

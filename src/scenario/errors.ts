@@ -23,10 +23,13 @@ export function stepLabel(index: number, step: Step): string {
   switch (step.kind) {
     case 'pause':
     case 'silence':
+    case 'drain':
       return `step ${index + 1} (${step.kind} ${step.ms} ms)`;
     case 'either':
     case 'anyOrder':
       return `step ${index + 1} (${step.kind})`;
+    case 'icmp':
+      return `step ${index + 1} (icmp ${step.type}/${step.code})`;
     default:
       return `step ${index + 1} (${step.kind} '${step.flags}')`;
   }

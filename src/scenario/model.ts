@@ -17,7 +17,7 @@ export const DEFAULT_TIMEOUT_MS = 3000;
 /** The connection a step is on. */
 export function connOf(step: Step): string {
   if (step.kind === 'pause') return MAIN_CONN;
-  if (step.kind === 'silence') return step.conn ?? MAIN_CONN;
+  if (step.kind === 'silence' || step.kind === 'drain' || step.kind === 'icmp') return step.conn ?? MAIN_CONN;
   if (step.kind === 'either') return step.alternatives[0]?.fields.conn ?? MAIN_CONN;
   if (step.kind === 'anyOrder') return step.items[0]?.fields.conn ?? MAIN_CONN;
   return step.fields.conn ?? MAIN_CONN;

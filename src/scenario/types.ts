@@ -216,15 +216,50 @@ export interface SilenceStep {
   readonly site?: CallSite;
 }
 
+/**
+ * Wait `ms` and take whatever the peer sends on the connection meanwhile (and whatever was
+ * already queued) without checking it: the segments are in the trace, marked as drained. For
+ * floods of answers whose number is the stack's choice (the ACKs while a window fills, the
+ * retransmissions of a SYN that is never answered).
+ */
+export interface DrainStep {
+  readonly kind: 'drain';
+  readonly ms: number;
+  readonly conn?: string;
+  readonly site?: CallSite;
+}
+
+/**
+ * Send an ICMPv4 error message to the peer about the latest segment it sent on the connection,
+ * quoting that segment's IP header and first 8 bytes (RFC 792), as a router on the path or our
+ * host would: destination unreachable (3, with `mtu` for code 4, "fragmentation needed"), source
+ * quench (4), time exceeded (11), parameter problem (12).
+ */
+export interface IcmpStep {
+  readonly kind: 'icmp';
+  readonly type: number;
+  readonly code: number;
+  /** Next-hop MTU for type 3 code 4 (RFC 1191). */
+  readonly mtu?: number;
+  readonly conn?: string;
+  readonly site?: CallSite;
+}
+
 /** One step of a scenario. */
-export type Step = SendStep | ExpectStep | PauseStep | EitherStep | AnyOrderStep | SilenceStep;
+export type Step = SendStep | ExpectStep | PauseStep | EitherStep | AnyOrderStep | SilenceStep | DrainStep | IcmpStep;
 
 /** The side tcpcraft plays: `client` sends the SYN, `server` waits for one. */
 export type Role = 'client' | 'server';
 
 /** A further connection of a scenario, with its own ports and numbering. */
 export interface ConnectionSpec {
-  /** Default: the scenario's peer. */
+  /**
+   * Default `'client'`: we send its SYN. `'server'`: the peer opens it (an application on the
+   * target connecting to us, e.g. the lab's dialer): we wait for its SYN on `local.port`, which is
+   * then required; its steps start with `expect('S', { conn })`.
+   */
+  readonly role?: Role;
+  /** Default: the scenario's peer (server role: any port of that host). */
   readonly peer?: { readonly host?: string; readonly port?: number };
   /** Default: a random ephemeral port (client role). */
   readonly local?: { readonly port?: number };

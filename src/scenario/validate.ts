@@ -8,7 +8,7 @@ import { parseIpv4Address } from '../wire/ipv4.js';
 import { scenarioError, stepError, ScenarioError } from './errors.js';
 import { isMatcher, isRef } from './matchers.js';
 import { optionKindDef, OPTION_KIND_LIST, type OptionField } from '../wire/options.js';
-import { MAIN_CONN, payloadBytes, type ValidScenario } from './model.js';
+import { connOf, MAIN_CONN, payloadBytes, type ValidScenario } from './model.js';
 import type { ExpectFields, ExpectStep, Feature, Level, SendFields, Step } from './types.js';
 
 /** Largest IPv4 packet. */
@@ -314,7 +314,7 @@ function checkOptionChecks(fail: Check, o: unknown): void {
   }
 }
 
-const STEP_KINDS = ['send', 'expect', 'pause', 'either', 'anyOrder', 'silence'];
+const STEP_KINDS = ['send', 'expect', 'pause', 'either', 'anyOrder', 'silence', 'drain', 'icmp'];
 
 function checkConn(fail: Check, conn: unknown, conns: readonly string[]): void {
   if (conn === undefined) return;
@@ -333,15 +333,24 @@ function checkExpectStep(fail: Check, e: unknown, conns: readonly string[], wher
 
 function checkStep(file: string, index: number, step: unknown, conns: readonly string[]): void {
   if (!isObject(step) || !STEP_KINDS.includes(step.kind as string)) {
-    throw scenarioError(file, `steps[${index}]`, 'is not a step: use send(), expect(), pause(), either(), anyOrder() or silence()');
+    throw scenarioError(file, `steps[${index}]`, 'is not a step: use send(), expect(), pause(), either(), anyOrder(), silence(), drain() or icmp()');
   }
   const s = step as unknown as Step;
   const fail: Check = (field, problem) => stepError(file, index, s, field, problem);
   switch (s.kind) {
     case 'pause':
     case 'silence':
+    case 'drain':
       if (typeof s.ms !== 'number' || !Number.isFinite(s.ms) || s.ms < 0 || s.ms > MAX_PAUSE_MS) throw fail('ms', `${show(s.ms)} is not a duration in 0..${MAX_PAUSE_MS} ms`);
-      if (s.kind === 'silence') checkConn(fail, s.conn, conns);
+      if (s.kind !== 'pause') checkConn(fail, s.conn, conns);
+      return;
+    case 'icmp':
+      intIn(fail, 'type', s.type, 0, 255);
+      intIn(fail, 'code', s.code, 0, 255);
+      if (s.type === undefined || s.code === undefined) throw fail('type', 'icmp() takes a type and a code, e.g. icmp(3, 4, { mtu: 1000 })');
+      if (s.mtu !== undefined && !(s.type === 3 && s.code === 4)) throw fail('mtu', 'only "fragmentation needed" (type 3, code 4) carries a next-hop MTU');
+      intIn(fail, 'mtu', s.mtu, 68, 65535);
+      checkConn(fail, s.conn, conns);
       return;
     case 'send':
       checkFlags(fail, s.flags);
@@ -477,8 +486,12 @@ export function validateScenario(value: unknown, file: string): ValidScenario {
     for (const [name, c] of Object.entries(value.connections)) {
       if (name === MAIN_CONN || !/^[A-Za-z_][\w-]*$/.test(name)) throw fail(`connections.${name}`, `'${name}' is not a usable connection name`);
       if (!isObject(c)) throw fail(`connections.${name}`, 'must be { local?, peer? }');
-      noUnknownKeys(fail, `connections.${name}.`, c, ['local', 'peer']);
+      noUnknownKeys(fail, `connections.${name}.`, c, ['role', 'local', 'peer']);
+      if (c.role !== undefined && c.role !== 'client' && c.role !== 'server') throw fail(`connections.${name}.role`, `${show(c.role)} is not 'client' or 'server'`);
       if (c.local !== undefined && !isObject(c.local)) throw fail(`connections.${name}.local`, 'must be { port? }');
+      if (c.role === 'server' && !(isObject(c.local) && c.local.port !== undefined)) {
+        throw fail(`connections.${name}.local.port`, "is required with role 'server': the port the peer connects to");
+      }
       if (isObject(c.local)) intIn(fail, `connections.${name}.local.port`, c.local.port, 1, 65535);
       if (c.peer !== undefined && !isObject(c.peer)) throw fail(`connections.${name}.peer`, 'must be { host?, port? }');
       if (isObject(c.peer)) {
@@ -496,6 +509,12 @@ export function validateScenario(value: unknown, file: string): ValidScenario {
     const first = steps.findIndex((s) => s.kind !== 'pause');
     const s = steps[first];
     if (s && s.kind === 'send') throw stepError(file, first, s, 'kind', "in the server role the client speaks first: start with expect('S')");
+  }
+  for (const [name, c] of Object.entries((value.connections ?? {}) as Record<string, { role?: string }>)) {
+    if (c.role !== 'server') continue;
+    const first = steps.findIndex((s) => (s.kind === 'send' || s.kind === 'expect') && connOf(s) === name);
+    const s = steps[first];
+    if (s && s.kind === 'send') throw stepError(file, first, s, 'kind', `connection '${name}' has role 'server': the peer speaks first, so start it with expect('S', { conn: '${name}' })`);
   }
   return value as unknown as ValidScenario;
 }

@@ -146,7 +146,13 @@ export function planSession(sc: ValidScenario, file: string, o: SessionOverrides
     const peerPort = o.dport ?? sc.peer.port;
     flow = { localIp, localPort: o.sport ?? sc.local?.port ?? sources.port(), peerIp, peerPort };
     for (const [name, c] of Object.entries(sc.connections ?? {})) {
-      connections[name] = { flow: { localIp, localPort: c.local?.port ?? sources.port(), peerIp: o.dst ?? c.peer?.host ?? peerIp, peerPort: c.peer?.port ?? peerPort }, localIsn: sources.isn() };
+      const host = o.dst ?? c.peer?.host ?? peerIp;
+      // An accepted connection: the peer's port is learnt from its SYN.
+      const f: FlowSpec =
+        c.role === 'server'
+          ? { localIp, localPort: c.local!.port!, peerIp: host, ...(c.peer?.port !== undefined ? { peerPort: c.peer.port } : {}) }
+          : { localIp, localPort: c.local?.port ?? sources.port(), peerIp: host, peerPort: c.peer?.port ?? peerPort };
+      connections[name] = { flow: f, localIsn: sources.isn() };
     }
   }
   const flows = [flow, ...Object.values(connections).map((c) => c.flow)];

@@ -8,3 +8,4 @@ export * from './ipv4.js';
 export * from './link.js';
 export * from './packet.js';
 export * from './pcap.js';
+export * from './icmp.js';

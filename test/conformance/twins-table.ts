@@ -102,6 +102,12 @@ export const TWINS: readonly Twin[] = [
   { file: 'urgent-pointer.ts',          step: 6,  with: `expect('PA', { seq: 1, ack: 4, payload: 'ab', within: 500 })`, why: '"b" is the last urgent octet, so the echo is never "ab"' },
   { file: 'rfc5961-old-ack.ts',         step: 5,  with: `set({ ack: 10 })`,                                 why: 'data acknowledging a point far in the past is not taken' },
   { file: 'ip-options-ignored.ts',      step: 2,  with: `({ ...s, flags: 'RA' })`,                          why: 'an unknown IP option does not stop the SYN being answered' },
+  { file: 'simultaneous-open.ts',       step: 7,  with: `set({ ack: 2 })`,                                  why: 'the SYN/ACK acknowledges exactly our crossing SYN (ISN + 1)' },
+  { file: 'syn-retransmit.ts',          step: 7,  with: `set({ backoff: 3 })`,                              why: 'the SYN timer doubles: the second interval is about 2x the first, not 3x' },
+  { file: 'icmp-source-quench.ts',      step: 8,  with: `silence(200)`,                                     why: 'a Source Quench changes nothing: data comes at once' },
+  { file: 'icmp-soft-errors.ts',        step: 12, with: `expect('R', { timeout: 500 })`,                    why: 'soft errors do not abort: data comes, not a RST' },
+  { file: 'icmp-hard-error.ts',         step: 9,  with: `({ ...s, flags: 'RA' })`,                          why: 'the aborted connection is gone: our ACK gets a bare RST' },
+  { file: 'icmp-frag-needed.ts',        step: 7,  with: `either(expect('A', { seq: 1, len: range(1361, 1460), within: 1000 }), expect('PA', { seq: 1, len: range(1361, 1460), within: 1000 }))`, why: 'after the next-hop MTU of 1400, no segment carries more than 1360 bytes' },
 ];
 
 /** The TypeScript source of twin `t`, importing its original from scenarios/conformance. */

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import { run } from '../../src/io/exec.js';
 import {
-  labConfig, labDown, labExecArgv, labIfaces, labNamespaces, labNcOutput, labStateDir, labStatus, labUp, startServer,
+  labConfig,
+  labSpareAddr, labDown, labExecArgv, labIfaces, labNamespaces, labNcOutput, labStateDir, labStatus, labUp, startServer,
   type LabConfig,
 } from '../../src/io/lab.js';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -66,7 +67,7 @@ describe('io/lab @live', function () {
     expect(second.up).to.equal(true);
     const pids = (s: typeof first) => s.servers.map((x) => `${x.name}:${x.pid}`).sort();
     expect(pids(second)).to.deep.equal(pids(first));
-    expect(second.addresses.client).to.deep.equal([`${cfg.clientAddr}/24`]);
+    expect(second.addresses.client).to.deep.equal([`${cfg.clientAddr}/24`, `${labSpareAddr(cfg)}/24`]);
     expect(await rootLinks()).to.deep.equal(linksBefore);
   });
 

@@ -53,7 +53,7 @@ describe('tcpcraft suite @live', function () {
     // The failure's diagnostic, as `tcpcraft run` prints it.
     expect(out).to.match(/c-fail\.ts:11: step 2 \(expect 'SA'\): the live segment differs in 1 field:\n {2}ack: expected 2 \(raw \d+\) vs actual 1 \(raw \d+\)/);
     expect(out).to.match(/^3 passed, 1 failed, 1 expected failures$/m);
-    expect(out).to.match(/^wall time [\d.]+ s with --jobs 4 \(5 scenarios, target linux\)$/m);
+    expect(out).to.match(/^wall time [\d.]+ s with --jobs 4 \(5 scenarios, [\d.]+ per second, target linux\)$/m);
 
     const j = checkJunit(junit);
     expect(j).to.deep.include({ tests: 5, failures: 1, errors: 0, skipped: 1 });
