@@ -8,7 +8,12 @@
  *   TCP 7     echo     sends back what it receives, closes after the client's FIN
  *   TCP 9     discard  drops what it receives, closes after the client's FIN
  *   TCP 19    chargen  65536 bytes of the RFC 864 pattern, then waits for the client's FIN
+ *   TCP 2003  unread   never takes what arrives; closes 500 ms after accepting
+ *   TCP 2007  echo with the Nagle algorithm off
+ *   TCP 2010  dialer   reads "PORT [SECONDS]\n", closes, connects back to the client's address at
+ *                      PORT, writes "dial\n" and echoes (see lab/services.mjs)
  *   nothing listens on 5999: lwIP answers a SYN there with a RST
+ * (No keep-alive application: the scenarios that need one are N/A here.)
  *
  * Usage: PRECONFIGURED_TAPIF=TAP lwip-lab ADDR MASK SINK_FILE LIFETIME_SECONDS
  * Prints "lwip-lab: ready" on stdout once the interface is up and every service listens. Exits on
@@ -16,14 +21,28 @@
  *
  * Everything that touches lwIP runs in its tcpip thread: the setup in tcpip_init's callback, the
  * services in their raw-API callbacks.
+ *
+ * The tap glue is ours, not the unix port's tapif: Debian's liblwip 2.1.3 overflows the heap in
+ * tapif's low_level_input() on any frame longer than about 600 bytes (its PBUF_POOL pbufs hold 592
+ * bytes but pbuf_take() writes the whole frame; valgrind: "Invalid write ... 0 bytes after a block
+ * of size 616 alloc'd" in pbuf_take from pbuf_alloc(PBUF_POOL)), and the process dies with "double
+ * free or corruption" on the next full-sized segment. Each frame read here goes into one PBUF_RAM
+ * pbuf of exactly its size.
  */
 #include <lwip/init.h>
 #include <lwip/ip_addr.h>
 #include <lwip/netif.h>
 #include <lwip/tcp.h>
 #include <lwip/tcpip.h>
+#include <lwip/sys.h>
+#include <lwip/timeouts.h>
 #include <netif/etharp.h>
-#include <netif/tapif.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <sys/ioctl.h>
 
 #include <pthread.h>
 #include <signal.h>
@@ -45,6 +64,55 @@ static pthread_mutex_t ready_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t ready_cond = PTHREAD_COND_INITIALIZER;
 static int ready;
 static const char *failure;
+
+/* The tap device: frames out through write(), frames in from a reader thread. */
+static int tap_fd = -1;
+
+static err_t labtap_linkoutput(struct netif *n, struct pbuf *p) {
+  unsigned char frame[1518];
+  (void)n;
+  if (p->tot_len > sizeof frame) return ERR_BUF;
+  pbuf_copy_partial(p, frame, p->tot_len, 0);
+  return write(tap_fd, frame, p->tot_len) == (ssize_t)p->tot_len ? ERR_OK : ERR_IF;
+}
+
+static void labtap_reader(void *arg) {
+  struct netif *n = arg;
+  static unsigned char frame[65536];
+  for (;;) {
+    ssize_t len = read(tap_fd, frame, sizeof frame);
+    if (len < 0 && errno == EINTR) continue;
+    if (len <= 0) {
+      perror("lwip-lab: reading the tap");
+      _exit(1);
+    }
+    struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_RAM);
+    if (p == NULL) continue; /* out of memory: the frame is dropped, as a NIC would */
+    pbuf_take(p, frame, (u16_t)len);
+    if (n->input(p, n) != ERR_OK) pbuf_free(p);
+  }
+}
+
+/* netif_add's init: attach to the tap named by PRECONFIGURED_TAPIF (made by the lab). */
+static err_t labtap_init(struct netif *n) {
+  struct ifreq ifr;
+  memset(&ifr, 0, sizeof ifr);
+  ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+  strncpy(ifr.ifr_name, getenv("PRECONFIGURED_TAPIF"), IFNAMSIZ - 1);
+  tap_fd = open("/dev/net/tun", O_RDWR);
+  if (tap_fd < 0 || ioctl(tap_fd, TUNSETIFF, &ifr) < 0) return ERR_IF;
+  static const u8_t mac[6] = {0x02, 0x12, 0x34, 0x56, 0x78, 0xab};
+  n->name[0] = 't';
+  n->name[1] = 'p';
+  n->output = etharp_output;
+  n->linkoutput = labtap_linkoutput;
+  n->mtu = 1500;
+  n->hwaddr_len = 6;
+  memcpy(n->hwaddr, mac, 6);
+  n->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_LINK_UP;
+  sys_thread_new("labtap", labtap_reader, n, DEFAULT_THREAD_STACKSIZE, DEFAULT_THREAD_PRIO);
+  return ERR_OK;
+}
 
 /* Closes `pcb` after its peer's FIN (or on our own terms); aborts when lwIP cannot queue the FIN. */
 static err_t close_conn(struct tcp_pcb *pcb) {
@@ -129,6 +197,80 @@ static void chargen_err(void *arg, err_t err) {
   free(arg);
 }
 
+/* unread: refuse every byte (lwIP keeps it as refused data, unacknowledged by the application),
+ * then close after 500 ms; lwIP's tcp_close() sends a RST when data is left unread. */
+static err_t unread_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err) {
+  (void)arg;
+  (void)pcb;
+  (void)err;
+  if (p == NULL) return ERR_OK;
+  return ERR_MEM;
+}
+
+static void unread_close(void *arg) {
+  struct tcp_pcb *pcb = arg;
+  tcp_recv(pcb, NULL);
+  tcp_err(pcb, NULL);
+  tcp_close(pcb);
+}
+
+static void unread_gone(void *arg, err_t err) {
+  (void)err;
+  sys_untimeout(unread_close, arg);
+}
+
+static void dial_give_up(void *arg);
+
+/* dialer: the back connection echoes once connected; the control connection reads one line. */
+static err_t dialed_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err) {
+  if (p == NULL) sys_untimeout(dial_give_up, pcb);
+  return echo_recv(arg, pcb, p, err);
+}
+
+static err_t dial_connected(void *arg, struct tcp_pcb *pcb, err_t err) {
+  (void)arg;
+  if (err != ERR_OK) return ERR_OK;
+  tcp_recv(pcb, dialed_recv);
+  tcp_write(pcb, "dial\n", 5, TCP_WRITE_FLAG_COPY);
+  tcp_output(pcb);
+  return ERR_OK;
+}
+
+static void dial_give_up(void *arg) {
+  tcp_abort(arg);
+}
+
+static void dial_err(void *arg, err_t err) {
+  (void)err;
+  sys_untimeout(dial_give_up, arg);
+}
+
+static err_t dialer_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err) {
+  (void)arg;
+  (void)err;
+  if (p == NULL) return close_conn(pcb);
+  char line[65] = {0};
+  pbuf_copy_partial(p, line, p->tot_len < 64 ? p->tot_len : 64, 0);
+  tcp_recved(pcb, p->tot_len);
+  pbuf_free(p);
+  unsigned long port = 0, seconds = 10;
+  if (sscanf(line, "%lu %lu", &port, &seconds) < 1 || port < 1 || port > 65535) return close_conn(pcb);
+  if (seconds > 600) seconds = 600;
+  ip_addr_t peer;
+  ip_addr_copy(peer, pcb->remote_ip);
+  err_t closed = close_conn(pcb);
+  struct tcp_pcb *out = tcp_new_ip_type(IPADDR_TYPE_V4);
+  if (out == NULL) return closed;
+  tcp_err(out, dial_err);
+  if (tcp_connect(out, &peer, (u16_t)port, dial_connected) != ERR_OK) {
+    tcp_abort(out);
+    return closed;
+  }
+  tcp_arg(out, out);
+  sys_timeout((u32_t)(seconds * 1000), dial_give_up, out);
+  return closed;
+}
+
 static void daytime_line(char out[32]) {
   static const char *months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   time_t now = time(NULL);
@@ -149,6 +291,19 @@ static err_t accept_any(void *arg, struct tcp_pcb *pcb, err_t err) {
       break;
     case 9:
       tcp_recv(pcb, discard_recv);
+      break;
+    case 2003:
+      tcp_recv(pcb, unread_recv);
+      tcp_arg(pcb, pcb);
+      tcp_err(pcb, unread_gone);
+      sys_timeout(500, unread_close, pcb);
+      break;
+    case 2007:
+      tcp_nagle_disable(pcb);
+      tcp_recv(pcb, echo_recv);
+      break;
+    case 2010:
+      tcp_recv(pcb, dialer_recv);
       break;
     case 13: {
       char line[32];
@@ -191,8 +346,8 @@ static int listen_on(int port) {
 /* Runs in the tcpip thread once it has started. */
 static void setup(void *arg) {
   (void)arg;
-  static const int ports[] = {5000, 13, 7, 9, 19};
-  if (netif_add(&tap, &addr, &mask, &gw, NULL, tapif_init, tcpip_input) == NULL) {
+  static const int ports[] = {5000, 13, 7, 9, 19, 2003, 2007, 2010};
+  if (netif_add(&tap, &addr, &mask, &gw, NULL, labtap_init, tcpip_input) == NULL) {
     failure = "netif_add failed (is PRECONFIGURED_TAPIF a tap device in this namespace?)";
   } else {
     netif_set_default(&tap);

@@ -10,6 +10,7 @@ export default scenario({
   description: 'The application closes with unread data: RST instead of FIN',
   rfc: 'RFC 9293 §3.6 SHLD-3',
   level: 'SHOULD',
+  requires: ['app-unread'],
   peer: { host: '10.77.0.2', port: 2003 },
   steps: [
     send('S'),

@@ -13,6 +13,7 @@ export default scenario({
   name: 'keepalive-lost-ack',
   description: 'First keep-alive probe unanswered: a second one comes; answered, the connection still works',
   rfc: 'RFC 9293 §3.8.4 MUST-29',
+  requires: ['app-keepalive'],
   peer: { host: '10.77.0.2', port: 2009 },
   steps: [
     send('S'),

@@ -15,6 +15,7 @@ export default scenario({
   name: 'keepalive-probe',
   description: 'Keep-alives on (1 s idle): a probe at SND.NXT-1 after 1 s of idleness, answered; the next after another idle second',
   rfc: 'RFC 9293 §3.8.4 MUST-24, MUST-26, SHLD-12, MAY-5, MAY-6',
+  requires: ['app-keepalive'],
   peer: { host: '10.77.0.2', port: 2009 },
   steps: [
     send('S'),

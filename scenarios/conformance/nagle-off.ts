@@ -9,6 +9,7 @@ export default scenario({
   name: 'nagle-off',
   description: 'With TCP_NODELAY: the second small write goes out at once, unacknowledged data or not',
   rfc: 'RFC 9293 §3.7.4 MUST-17',
+  requires: ['app-nodelay'],
   peer: { host: '10.77.0.2', port: 2007 },
   steps: [
     send('S'),

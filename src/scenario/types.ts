@@ -267,10 +267,18 @@ export interface ConnectionSpec {
 
 /**
  * Optional TCP features a scenario may need: SACK (RFC 2018), timestamps and window scaling
- * (RFC 7323), the RFC 5961 protections (challenge ACKs). A target that lacks one reports the
- * scenario as N/A, not as a failure.
+ * (RFC 7323), the RFC 5961 protections (challenge ACKs); and the cooperating applications some
+ * RFC 9293 rows need on the target (the lab's services, see {@link APP_PORTS}). A target that
+ * lacks one reports the scenario as N/A, not as a failure.
  */
-export type Feature = 'sack' | 'timestamps' | 'wscale' | 'rfc5961';
+export type Feature = 'sack' | 'timestamps' | 'wscale' | 'rfc5961' | AppFeature;
+
+/**
+ * The lab's cooperating applications, by the port they listen on: `app-unread` never reads and
+ * closes after 500 ms, `app-nodelay` echoes with Nagle off, `app-keepalive` asks for keep-alives
+ * after 1 s idle, `app-dialer` connects back to the client on request.
+ */
+export type AppFeature = 'app-unread' | 'app-nodelay' | 'app-keepalive' | 'app-dialer';
 
 /** How strongly the RFC asks for what a scenario checks (RFC 2119 words). */
 export type Level = 'MUST' | 'SHOULD' | 'MAY';

@@ -19,7 +19,7 @@ const SCENARIO_KEYS = ['name', 'description', 'rfc', 'expectedFailures', 'requir
 const SEND_KEYS = ['seq', 'ack', 'payload', 'window', 'options', 'urgent', 'tcp', 'ip', 'conn'];
 const EXPECT_KEYS = ['seq', 'ack', 'rawSeq', 'valid', 'window', 'urgent', 'payload', 'len', 'options', 'optional', 'timeout', 'within', 'after', 'at', 'backoff', 'conn'];
 /** The optional features a scenario may require, and the RFC 2119 levels. */
-export const FEATURES: readonly string[] = ['sack', 'timestamps', 'wscale', 'rfc5961'] satisfies readonly Feature[];
+export const FEATURES: readonly string[] = ['sack', 'timestamps', 'wscale', 'rfc5961', 'app-unread', 'app-nodelay', 'app-keepalive', 'app-dialer'] satisfies readonly Feature[];
 const LEVELS: readonly string[] = ['MUST', 'SHOULD', 'MAY'] satisfies readonly Level[];
 
 /** Option kinds by name, and which of them carry values an expectation can check. */

@@ -12,11 +12,15 @@
 import { expect, mss, nop, sackOk, scenario, send, timestamp, wscale } from '../scenario/dsl.js';
 import { validateScenario } from '../scenario/validate.js';
 import type { ValidScenario } from '../scenario/model.js';
-import type { Feature } from '../scenario/types.js';
+import type { AppFeature, Feature } from '../scenario/types.js';
+import { either } from '../scenario/dsl.js';
 import type { RunReport } from '../engine/report.js';
 
 /** The lab's discard port, which every target serves. */
 export const PROBE_PORT = 9;
+
+/** Where each lab application listens (lab/services.mjs; lab/lwip/lwip-lab.c). */
+export const APP_PORTS: Readonly<Record<AppFeature, number>> = { 'app-unread': 2003, 'app-nodelay': 2007, 'app-keepalive': 2009, 'app-dialer': 2010 };
 
 /** A probe: the scenario, and what its report says about the features. */
 export interface Probe {
@@ -45,7 +49,20 @@ export function probesFor(host: string): Probe[] {
     }),
     '(feature probe: rfc5961)',
   );
+  // An application is there when its port answers a SYN with a SYN/ACK (a RST: nothing listens).
+  const apps = (Object.entries(APP_PORTS) as Array<[AppFeature, number]>).map(([feature, port]): Probe => ({
+    name: feature,
+    scenario: validateScenario(
+      scenario({ name: `probe-${feature} ${host}`, peer: { host, port }, steps: [send('S'), either(expect('SA', { timeout: 2000 }), expect('RA', { timeout: 2000 })), send('R', { seq: 1 })] }),
+      `(feature probe: ${feature})`,
+    ),
+    learn(report) {
+      const answer = report.events.find((e) => e.kind === 'received' && e.stepIndex === 1);
+      return new Map<Feature, boolean>(answer ? [[feature, (answer.view.packet.tcp.flags & 0x12) === 0x12]] : []);
+    },
+  }));
   return [
+    ...apps,
     {
       name: 'options',
       scenario: options,

@@ -281,7 +281,7 @@ export function requirementsMarkdown(scenarios: readonly CoveringScenario[]): st
     '',
     `Every row of RFC 9293 Appendix B (the TCP requirements summary), once. ${tested} of ${APPENDIX_B.length} rows are checked by at least one scenario;`,
     `${counts.get('api') ?? 0} concern the application interface and ${(counts.get('internal') ?? 0) + (counts.get('bounded') ?? 0)} others cannot be seen from the wire (or not in a bounded run);`,
-    `${counts.get('open') ?? 0} could be tested and are not yet (the reason says what is missing). Scenarios in \`slow/\` run in \`make flake\`, not \`make test\`.`,
+    `${counts.get('open') ?? 0} could be tested and are not yet (the reason says what is missing). Scenarios in \`slow/\` run in \`make slow\`, not \`make test\`.`,
     '',
     '| ID | group | requirement | checked by |',
     '| --- | --- | --- | --- |',

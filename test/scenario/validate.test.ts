@@ -194,7 +194,7 @@ describe('scenario/validate', () => {
     it('rejects an unknown expect field (typo windw)', () => {
       const sc = base([send('S'), expect('SA', { windw: 5 } as never) /* @typo-expect */]);
       const e = stepFails(sc, '@typo-expect', 1, "expect 'SA'", 'windw');
-      chaiExpect(e.message).to.contain('unknown field (allowed: seq, ack, window, urgent, payload, len, options, optional, timeout, within, after, at, backoff, conn)');
+      chaiExpect(e.message).to.contain('unknown field (allowed: seq, ack, rawSeq, valid, window, urgent, payload, len, options, optional, timeout, within, after, at, backoff, conn)');
     });
 
     it('rejects optional that is not a boolean', () => {
@@ -268,7 +268,7 @@ describe('scenario/validate', () => {
 
     it('rejects something that is not a step', () => {
       const e = scenarioFails(base([send('S'), { kind: 'wait' } as never]), 'steps[1]');
-      chaiExpect(e.message).to.equal(`${SELF}: steps[1]: is not a step: use send(), expect(), pause(), either(), anyOrder() or silence()`);
+      chaiExpect(e.message).to.equal(`${SELF}: steps[1]: is not a step: use send(), expect(), pause(), either(), anyOrder(), silence(), drain() or icmp()`);
     });
 
     it('names only the file when a step has no call site (built by hand)', () => {
@@ -338,7 +338,7 @@ describe('scenario/validate', () => {
 
     it('a typo in a field name names line 10, step 2 and the field', async () => {
       const e = await caughtAsync(loadScenario(`${FIX}/typo-field.ts`));
-      chaiExpect(e.message).to.equal(`${FIX}/typo-field.ts:10: step 2 (expect 'SA'): windw: unknown field (allowed: seq, ack, window, urgent, payload, len, options, optional, timeout, within, after, at, backoff, conn)`);
+      chaiExpect(e.message).to.equal(`${FIX}/typo-field.ts:10: step 2 (expect 'SA'): windw: unknown field (allowed: seq, ack, rawSeq, valid, window, urgent, payload, len, options, optional, timeout, within, after, at, backoff, conn)`);
     });
 
     it('a scenario-level error names the file and field', async () => {

@@ -133,6 +133,8 @@ export class MemLink implements Link {
   async send(packet: Uint8Array): Promise<void> {
     this.sent.push(packet);
     if (this.echo) this.deliver(packet);
+    // Not TCP (an ICMP message from an icmp() step): recorded, and the model peer does not answer.
+    if (packet[9] !== 6) return;
     const parsed = parsePacket(packet);
     if (!parsed.ok) throw new Error(`memlink: we sent an unreadable packet: ${parsed.error.message}`);
     for (const a of this.script(parsed.value, this) ?? []) {

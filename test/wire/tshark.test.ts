@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   buildPacket,
+  buildIcmpError,
   encodePcap,
   Flag,
   flagNames,
@@ -265,6 +266,24 @@ describe('wire vs tshark (independent oracle)', function () {
     expect(rows[0]!['tcp.options.tfo.request']).to.not.equal('');
     expect(rows[1]!['tcp.options.tfo.request']).to.equal('');
     expect(rows.map((r) => r['tcp.checksum.status'])).to.deep.equal(['1', '1']); // 1: good
+  });
+
+  it('ICMP errors: tshark reads type, code, next-hop MTU and the quoted TCP ports and seq; both checksums good', () => {
+    const data = buildPacket({ ip: { src: '10.99.0.2', dst: '10.99.0.1' }, tcp: { srcPort: 19, dstPort: 40000, seq: 123456789, ack: 1, flags: Flag.ACK, options: [] }, payload: new Uint8Array(1460) });
+    const msgs = [
+      buildIcmpError({ src: '10.99.0.1', dst: '10.99.0.2', type: 3, code: 4, mtu: 1400, quoted: data }),
+      buildIcmpError({ src: '10.99.0.1', dst: '10.99.0.2', type: 4, code: 0, quoted: data }),
+      buildIcmpError({ src: '10.99.0.1', dst: '10.99.0.2', type: 11, code: 0, quoted: data }),
+    ];
+    const file = write('icmp.pcap', LinkType.RAW, msgs);
+    // Relative numbering off: the quoted seq is shown as sent.
+    const rows = tsharkRecords(file, ['icmp.type', 'icmp.code', 'icmp.mtu', 'icmp.checksum.status', 'ip.checksum.status', 'tcp.srcport', 'tcp.dstport', 'tcp.seq'], ['-o', 'tcp.relative_sequence_numbers:FALSE', '-o', 'ip.check_checksum:TRUE', ...QUIET]);
+    expect(rows.map((r) => [r['icmp.type'], r['icmp.code'], r['icmp.mtu']])).to.deep.equal([['3', '4', '1400'], ['4', '0', ''], ['11', '0', '']]);
+    expect(rows.map((r) => r['icmp.checksum.status'])).to.deep.equal(['1', '1', '1']);
+    for (const r of rows) {
+      expect(r['ip.checksum.status']!.split(',')[0]).to.equal('1');
+      expect([r['tcp.srcport'], r['tcp.dstport'], r['tcp.seq']]).to.deep.equal(['19', '40000', '123456789']);
+    }
   });
 
   it('tshark agrees that the hand-made vectors say what their tcpdump lines say', () => {
