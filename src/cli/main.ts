@@ -10,6 +10,7 @@ import { registerLabCommands } from './lab.js';
 import { registerFloodCommand } from './flood.js';
 import { registerSuiteCommand } from './suite.js';
 import { registerMatrixCommand } from './matrix.js';
+import { registerCaptureCommands } from './capture.js';
 import { intOption, ipOption, isnOption, portOption } from './options.js';
 import { verdict, writeReport } from './output.js';
 
@@ -19,7 +20,7 @@ export const Exit = { PASS: 0, FAIL: 1, USAGE: 2 } as const;
 const out = (s: string): void => void process.stdout.write(s);
 const err = (s: string): void => void process.stderr.write(s);
 
-interface FlowOptions {
+export interface FlowOptions {
   src?: string;
   dst?: string;
   sport?: number;
@@ -34,7 +35,7 @@ interface BuildOptions extends FlowOptions {
   peerIsn?: number;
 }
 
-interface RunOptions extends FlowOptions {
+export interface RunOptions extends FlowOptions {
   target?: string;
   iface?: string;
   timeout?: number;
@@ -49,7 +50,7 @@ function flowOptions(cmd: Command): Command {
     .option('--sport <port>', "our TCP port (default: the scenario's local.port, else a random ephemeral port)", portOption)
     .option('--dport <port>', "the peer's TCP port (default: the scenario's peer.port)", portOption)
     .option('--isn <n>', 'our initial sequence number (default: random)', isnOption)
-    .option('--pcap <file>', 'write every segment sent and received to a pcap file')
+    .option('--pcap <file>', 'write every segment sent and received to a capture: FILE.pcapng with a note per packet (step, send or expect, verdict), anything else classic pcap')
     .option('--json <file>', 'write a machine-readable report of every step')
     .option('--no-ladder', 'do not print the ladder diagram');
 }
@@ -72,7 +73,7 @@ async function buildCommand(file: string, o: BuildOptions): Promise<number> {
 }
 
 /** `tcpcraft run`: the scenario against a live peer, as a suite of one. */
-async function runCommand(file: string, o: RunOptions): Promise<number> {
+export async function runCommand(file: string, o: RunOptions): Promise<number> {
   const sc = await loadScenario(file);
   const outcome = await runSuite([{ file, name: sc.name, scenario: sc }], {
     overrides: overridesOf(o),
@@ -142,6 +143,7 @@ Example, in the lab:
   registerLabCommands(p);
   registerSuiteCommand(p);
   registerMatrixCommand(p);
+  registerCaptureCommands(p);
   registerFloodCommand(p);
   return p;
 }

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { EnvError, messageOf } from '../io/errors.js';
 import { ScenarioError } from '../scenario/errors.js';
 import type { RunReport } from '../engine/report.js';
-import { formatFailure, formatLadder, formatTrace, reportJson, reportPcap } from '../report/index.js';
+import { formatFailure, formatLadder, formatTrace, reportJson, reportPcap, reportPcapng } from '../report/index.js';
 
 /** What to write where. */
 export interface OutputOptions {
@@ -17,7 +17,8 @@ export interface OutputOptions {
 export function writeReport(report: RunReport, o: OutputOptions, out: (s: string) => void): void {
   if (o.trace !== false) out(`${formatTrace(report)}\n\n`);
   if (o.ladder !== false) out(`${formatLadder(report)}\n\n`);
-  if (o.pcap) writeFileSync(o.pcap, reportPcap(report));
+  // By extension: .pcapng gets a note on every packet, anything else is classic pcap.
+  if (o.pcap) writeFileSync(o.pcap, /\.pcapng$/i.test(o.pcap) ? reportPcapng(report) : reportPcap(report));
   if (o.json) writeFileSync(o.json, `${JSON.stringify(reportJson(report), null, 2)}\n`);
 }
 

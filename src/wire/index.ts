@@ -9,3 +9,5 @@ export * from './link.js';
 export * from './packet.js';
 export * from './pcap.js';
 export * from './icmp.js';
+export * from './capture.js';
+export * from './pcapng.js';

@@ -1,0 +1,210 @@
+/** `tcpcraft show`: a user's capture (pcap or pcapng) read and printed with relative numbers. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { importScenario, type ImportSide } from '../capture/import.js';
+import { ConversationTable, tcpOf, type Conversation, type Endpoint, type TcpFrame } from '../capture/streams.js';
+import { formatConversations, formatStream } from '../capture/show.js';
+import { readCaptureFile, type CaptureSummary } from '../io/capturefile.js';
+import { EnvError } from '../io/errors.js';
+import { intOption, ipOption, portOption } from './options.js';
+import { runCommandBody } from './output.js';
+import type { RunOptions } from './main.js';
+
+interface ShowOptions {
+  list?: boolean;
+  stream?: number;
+  flow?: [Endpoint, Endpoint];
+  ladder?: boolean;
+}
+
+const out = (s: string): void => void process.stdout.write(s);
+
+/** `A:P-B:P` (IPv4 addresses), either side first. */
+export function flowOption(v: string): [Endpoint, Endpoint] {
+  const m = /^(\d+\.\d+\.\d+\.\d+):(\d+)-(\d+\.\d+\.\d+\.\d+):(\d+)$/.exec(v.trim());
+  const ports = m ? [Number(m[2]), Number(m[4])] : [];
+  if (!m || ports.some((p) => p < 1 || p > 65535)) throw new InvalidArgumentError(`--flow takes ADDRESS:PORT-ADDRESS:PORT, e.g. 10.77.0.1:40000-10.77.0.2:5000, got '${v}'.`);
+  return [
+    { ip: m[1]!, port: ports[0]! },
+    { ip: m[3]!, port: ports[1]! },
+  ];
+}
+
+/** What one pass over a file gives: the conversations, the frames of the one selected, the file summary. */
+export interface CaptureScan {
+  readonly conversations: readonly Conversation[];
+  readonly frames: TcpFrame[];
+  readonly selected: Conversation | undefined;
+  readonly summary: CaptureSummary;
+  readonly tcpPackets: number;
+  readonly firstUs: bigint;
+}
+
+/** Reads `file` once; keeps the frames of stream `want` (an index or a 4-tuple) only. */
+export async function scanCapture(file: string, want?: number | [Endpoint, Endpoint]): Promise<CaptureScan> {
+  const table = new ConversationTable();
+  const frames: TcpFrame[] = [];
+  let selected: Conversation | undefined;
+  let tcpPackets = 0;
+  let firstUs: bigint | undefined;
+  const summary = await readCaptureFile(file, (p) => {
+    if (firstUs === undefined) firstUs = p.timestampUs;
+    const f = tcpOf(p);
+    if (!f) return;
+    tcpPackets += 1;
+    const c = table.add(f);
+    if (selected === undefined) {
+      if (typeof want === 'number' && c.index === want) selected = c;
+      else if (Array.isArray(want) && table.find(want[0], want[1]) === c) selected = c;
+    }
+    if (selected === c) frames.push(f);
+  });
+  return { conversations: table.list, frames, selected, summary, tcpPackets, firstUs: firstUs ?? 0n };
+}
+
+function heading(file: string, s: CaptureScan): string {
+  const warn = s.summary.warnings.map((w) => `warning: ${w.message}\n`).join('');
+  return `${warn}${file}: ${s.summary.format ?? 'empty'}, ${s.summary.packets} packets (${s.tcpPackets} TCP over IPv4), ${s.conversations.length} TCP conversation${s.conversations.length === 1 ? '' : 's'}\n`;
+}
+
+async function showCommand(file: string, o: ShowOptions): Promise<number> {
+  if (o.stream !== undefined && o.flow) throw new EnvError('give --stream or --flow, not both.');
+  const want = o.flow ?? o.stream;
+  let scan = await scanCapture(file, want);
+  if (o.list || (want === undefined && scan.conversations.length !== 1)) {
+    out(heading(file, scan));
+    if (scan.conversations.length) out(`${formatConversations(scan.conversations, scan.firstUs)}\n`);
+    if (!o.list && scan.conversations.length > 1) out(`\n(show one with --stream N or --flow A:P-B:P)\n`);
+    return 0;
+  }
+  if (want === undefined) scan = await scanCapture(file, 0);
+  if (!scan.selected) {
+    const what = Array.isArray(want) ? `no conversation between ${want[0].ip}:${want[0].port} and ${want[1].ip}:${want[1].port}` : `no stream ${want}`;
+    throw new EnvError(`${file}: ${what}: it has ${scan.conversations.length} TCP conversation${scan.conversations.length === 1 ? '' : 's'} (see tcpcraft show ${file} --list).`);
+  }
+  out(heading(file, scan));
+  out(`${formatStream(file, scan.selected, scan.frames, { ladder: o.ladder !== false })}\n`);
+  return 0;
+}
+
+interface ImportOptions {
+  stream?: number;
+  flow?: [Endpoint, Endpoint];
+  as: ImportSide;
+  output?: string;
+}
+
+function sideOption(v: string): ImportSide {
+  if (v !== 'client' && v !== 'server') throw new InvalidArgumentError(`--as takes client or server, got '${v}'.`);
+  return v;
+}
+
+/** The scenario source for the stream the options select (default: stream 0). */
+async function importedSource(file: string, o: { stream?: number; flow?: [Endpoint, Endpoint]; as: ImportSide }): Promise<{ source: string; scan: CaptureScan }> {
+  if (o.stream !== undefined && o.flow) throw new EnvError('give --stream or --flow, not both.');
+  const want = o.flow ?? o.stream ?? 0;
+  const scan = await scanCapture(file, want);
+  if (!scan.selected) {
+    throw new EnvError(`${file}: ${Array.isArray(want) ? `no conversation between ${want[0].ip}:${want[0].port} and ${want[1].ip}:${want[1].port}` : `no stream ${want}`}: it has ${scan.conversations.length} TCP conversation${scan.conversations.length === 1 ? '' : 's'} (see tcpcraft show ${file} --list).`);
+  }
+  const name = `${basename(file).replace(/\.(pcapng|pcap|cap)$/i, '')}-stream${scan.selected.index}-${o.as}`;
+  return { source: importScenario(scan.selected, scan.frames, { as: o.as, name, source: file }), scan };
+}
+
+async function importCommand(file: string, o: ImportOptions): Promise<number> {
+  const { source, scan } = await importedSource(file, o);
+  for (const w of scan.summary.warnings) process.stderr.write(`warning: ${w.message}\n`);
+  if (o.output) {
+    writeFileSync(o.output, source);
+    process.stderr.write(`wrote ${o.output}: stream ${scan.selected!.index}, ${scan.frames.length} segments, played as the ${o.as}\n`);
+  } else out(source);
+  return 0;
+}
+
+interface ReplayOptions extends RunOptions {
+  stream?: number;
+  flow?: [Endpoint, Endpoint];
+  as: ImportSide;
+  save?: string;
+}
+
+async function replayCommand(file: string, o: ReplayOptions): Promise<number> {
+  const { source } = await importedSource(file, o);
+  if (o.save) writeFileSync(o.save, source);
+  const dir = mkdtempSync(join(tmpdir(), 'tcpcraft-replay-'));
+  try {
+    const scenarioFile = join(dir, 'replay.ts');
+    writeFileSync(scenarioFile, source);
+    const { runCommand } = await import('./main.js');
+    return await runCommand(o.save ?? scenarioFile, o);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Add `show`, `import` and `replay` to `program`. */
+export function registerCaptureCommands(program: Command): void {
+  program
+    .command('show')
+    .description('read a pcap or pcapng capture: list its TCP conversations, or print one with relative and raw numbers, Wireshark\'s analysis and a ladder (no root)')
+    .argument('<file>', 'a capture file: pcap (either byte order, µs or ns) or pcapng (any sections and interfaces)')
+    .option('--list', 'list the TCP conversations (stream number, endpoints, frames and bytes each way, start, duration, whether the handshake was captured)')
+    .option('--stream <n>', 'the conversation to print, by stream number (as Wireshark\'s tcp.stream, in order of first appearance)', intOption('--stream', 0, 1_000_000_000))
+    .option('--flow <a:p-b:p>', 'the conversation to print, by its endpoints (either order)', flowOption)
+    .option('--no-ladder', 'do not print the ladder diagram')
+    .addHelpText('after', `
+Without --stream or --flow: the only conversation if there is one, else the list. Link types:
+Ethernet, raw IPv4, Linux cooked (SLL, SLL2), BSD loopback. A side whose SYN is not in the
+capture is numbered from its first segment, which is relative 1, as Wireshark numbers it.
+
+Examples:
+  tcpcraft show session.pcapng --list
+  tcpcraft show session.pcapng --stream 2
+  tcpcraft show session.pcap --flow 10.77.0.1:40000-10.77.0.2:5000 --no-ladder`)
+    .action((file: string, o: ShowOptions) => runCommandBody(() => showCommand(file, o)));
+
+  program
+    .command('import')
+    .description('turn one TCP conversation of a capture into a scenario you can read, edit and run (no root)')
+    .argument('<file>', 'a pcap or pcapng capture')
+    .option('--stream <n>', 'the conversation, by stream number (default 0; see show --list)', intOption('--stream', 0, 1_000_000_000))
+    .option('--flow <a:p-b:p>', 'the conversation, by its endpoints', flowOption)
+    .option('--as <side>', 'the side the scenario plays: client (the side that sent the SYN) or server', sideOption, 'client' as ImportSide)
+    .option('-o, --output <file>', 'write the scenario there (default: stdout)')
+    .addHelpText('after', `
+Our side's segments become send() with flags, options and payload as captured; the other side's
+become expect() with relative seq, ack and length (its window, options, timestamp values and
+data are its own choice: the capture's values are in comments). Its timestamps are captured and
+echoed; its pure ACKs and retransmissions are optional; PSH may come or not.
+
+Example:
+  tcpcraft import session.pcapng --stream 0 -o session.ts && sudo tcpcraft run session.ts --dst 10.77.0.2`)
+    .action((file: string, o: ImportOptions) => runCommandBody(() => importCommand(file, o)));
+
+  program
+    .command('replay')
+    .description('import one conversation of a capture and run it against a live host at once: our ISN is new, the peer\'s is learnt, every number is mapped (root)')
+    .argument('<file>', 'a pcap or pcapng capture')
+    .requiredOption('--dst <ip>', 'the host to replay against (lab hosts only: see the README)', ipOption)
+    .option('--dport <port>', "the peer's port (default: the captured one)", portOption)
+    .option('--sport <port>', 'our TCP port (default: a random ephemeral port; with --as server, the captured server port)', portOption)
+    .option('--src <ip>', 'our IPv4 address (default: the route\'s source)', ipOption)
+    .option('--stream <n>', 'the conversation, by stream number (default 0)', intOption('--stream', 0, 1_000_000_000))
+    .option('--flow <a:p-b:p>', 'the conversation, by its endpoints', flowOption)
+    .option('--as <side>', 'the side to play: client or server', sideOption, 'client' as ImportSide)
+    .option('--save <file>', 'also write the imported scenario there')
+    .option('--iface <name>', 'interface to capture on (default: the one routing to the peer)')
+    .option('--timeout <ms>', 'how long to wait for each expected segment', intOption('--timeout', 1, 600000))
+    .option('--pcap <file>', 'write the replay\'s segments to a capture (.pcapng: with a note per packet)')
+    .option('--json <file>', 'write a machine-readable report of every step')
+    .option('--no-ladder', 'do not print the ladder diagram')
+    .option('--no-trace', 'do not print the trace table')
+    .addHelpText('after', `
+Exit status as run: 0 passed, 1 a segment did not match or did not come, 2 usage or environment.
+
+Example, in the lab:
+  sudo tcpcraft lab exec client -- tcpcraft replay session.pcapng --stream 0 --dst 10.77.0.2`)
+    .action((file: string, o: ReplayOptions) => runCommandBody(() => replayCommand(file, o)));
+}
