@@ -72,7 +72,7 @@ build: setup dist/.built
 
 test: build
 	$(NODE_BIN)/tsc -p test/tsconfig.json
-	$(NODE_BIN)/mocha
+	$(NODE_BIN)/mocha --grep '@flake' --invert
 
 test-unit: build
 	$(NODE_BIN)/mocha --grep '@live' --invert
@@ -107,7 +107,8 @@ bench: build bench-deps
 
 # Flakiness check (never part of `make test`): brings up a lab of its own, runs the conformance
 # suite FLAKE_RUNS times in a row in it (each run bounded to 10 minutes), lists every scenario
-# whose verdict changed between runs (exit 1 if any did), and tears the lab down whatever happens.
+# whose verdict changed between runs (exit 1 if any did), and tears the lab down whatever happens;
+# then runs the tests tagged @flake (the mutated twins on every lab target, about 6 minutes).
 # Each run's output and JSON report stay in the directory it prints. Needs root.
 FLAKE_LAB := tcflake
 FLAKE_RUNS := 20
@@ -125,7 +126,9 @@ flake: build
 	  echo "run $$i: $$(grep -E '^[0-9]+ passed' $$out/run-$$i.txt || echo 'no summary') (exit $$rc)"; \
 	done; \
 	node -e 'import("./dist/suite/flake.js").then((m) => { process.exitCode = m.flakeMain(process.argv.slice(1)); })' \
-	  $$(for i in $$(seq 1 $(FLAKE_RUNS)); do echo $$out/run-$$i.json; done)
+	  $$(for i in $$(seq 1 $(FLAKE_RUNS)); do echo $$out/run-$$i.json; done) || exit $$?; \
+	echo "and the tests tagged @flake (every mutated twin on every lab target):"; \
+	$(NODE_BIN)/mocha --grep '@flake'
 
 # The slow conformance set (never part of `make test`): scenarios that wait for timers of
 # minutes (R2 for data, 3 minutes of SYN retransmissions), run once in a lab of their own,

@@ -53,6 +53,8 @@ export interface BenchOptions {
   readonly profile: boolean;
   /** Runs of the whole matrix (every conformance scenario on every lab target; 0: skip it). */
   readonly matrixRuns: number;
+  /** Packets in the capture that `show --list` and tshark's conv,tcp read (0: skip it). */
+  readonly capturePackets: number;
 }
 
 /** Defaults of `make bench`. */
@@ -66,6 +68,7 @@ export const FULL: BenchOptions = {
   log: (l) => void process.stderr.write(`${l}\n`),
   profile: true,
   matrixRuns: 1,
+  capturePackets: 1_000_000,
 };
 
 /** What the run produced: rows, notes (skipped tools, targets, profiles) and the printed table. */
@@ -87,6 +90,8 @@ const M = {
   suite1: 'conformance suite wall time, 1 job',
   suiteN: 'conformance suite wall time, default jobs',
   matrix: 'conformance matrix, every lab target, wall time',
+  capList: 'list the TCP conversations of a 1M-packet pcapng',
+  capMem: 'peak memory listing them',
   startup: 'lab target start-up',
 } as const;
 
@@ -463,6 +468,86 @@ async function matrixBench(o: BenchOptions, tmp: string, notes: string[]): Promi
   return [row(M.matrix, 'tcpcraft', 's', wall), ...[...startup].map(([t, ms]) => row(M.startup, t, 'ms', ms))];
 }
 
+/**
+ * Reading a big capture: a real nc session captured by tshark in the lab, repeated with a new
+ * client address and port each time (125,000 conversations for a million packets) into a
+ * pcapng written block by block; then `tcpcraft show --list` and `tshark -q -z conv,tcp` read it,
+ * each timed, with its peak resident memory from getrusage (python3, which bench-deps installs).
+ */
+async function captureBench(o: BenchOptions, cfg: LabConfig, tmp: string, notes: string[]): Promise<Row[]> {
+  if (o.capturePackets <= 0 || !onPath('tshark') || !onPath('python3')) {
+    if (o.capturePackets > 0) notes.push('capture: skipped (tshark or python3 missing)');
+    return [];
+  }
+  const ns = labNamespaces(cfg);
+  const base = join(tmp, 'base.pcapng');
+  const cap = await startWithReady(['ip', 'netns', 'exec', ns.server, 'tshark', '-i', labIfaces(cfg).server, '-f', 'tcp port 5000', '-w', base], /Capturing on/, 10_000);
+  await new Promise((r) => setTimeout(r, 700));
+  await mustRun(['ip', 'netns', 'exec', ns.client, 'sh', '-c', `echo bench | nc -N -w 3 ${cfg.serverAddr} 5000`], 10_000);
+  await new Promise((r) => setTimeout(r, 700));
+  await cap.stop('SIGINT');
+  const { readCaptureBytes, pcapngHeader, pcapngPacket } = await import('../src/wire/index.js');
+  const packets = readCaptureBytes(readFileSync(base)).packets;
+  if (packets.length === 0) {
+    notes.push('capture: the lab capture came out empty');
+    return [];
+  }
+  const big = join(tmp, 'big.pcapng');
+  const { openSync, writeSync, closeSync } = await import('node:fs');
+  const fd = openSync(big, 'w');
+  try {
+    writeSync(fd, pcapngHeader(packets[0]!.linkType));
+    const copies = Math.ceil(o.capturePackets / packets.length);
+    const t0 = packets[0]!.timestampUs;
+    let chunk: Uint8Array[] = [];
+    for (let c = 0; c < copies; c++) {
+      for (const p of packets) {
+        const data = Uint8Array.from(p.data);
+        const at = data.length >= 14 && data[12] === 0x08 && data[13] === 0x00 ? 14 : 0;
+        const client = data[at + 12] === 10 && data[at + 15] === 1; // 10.77.0.1 is the client
+        const addr = at + (client ? 12 : 16);
+        data[addr + 1] = 100 + ((c >> 16) & 0x7f);
+        data[addr + 2] = (c >> 8) & 0xff;
+        data[addr + 3] = c & 0xff;
+        const ihl = (data[at]! & 0x0f) * 4;
+        const portAt = at + ihl + (client ? 0 : 2);
+        const port = 10000 + (c % 50000);
+        data[portAt] = port >> 8;
+        data[portAt + 1] = port & 0xff;
+        chunk.push(pcapngPacket({ timestampUs: t0 + BigInt(c) * 1000n + (p.timestampUs - t0), data }));
+      }
+      if (chunk.length >= 4096) {
+        writeSync(fd, Buffer.concat(chunk));
+        chunk = [];
+      }
+    }
+    if (chunk.length) writeSync(fd, Buffer.concat(chunk));
+  } finally {
+    closeSync(fd);
+  }
+  const total = Math.ceil(o.capturePackets / packets.length) * packets.length;
+  notes.push(`capture: ${total} packets in ${Math.ceil(o.capturePackets / packets.length)} conversations, from a ${packets.length}-packet lab capture`);
+  // Wall time and peak RSS (kB) of a child, measured by python3's getrusage of its children.
+  const measure = async (argv: readonly string[]): Promise<{ s: number; mb: number }> => {
+    const py = 'import resource,subprocess,sys,time\nt=time.monotonic()\nr=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL)\nprint(r.returncode, time.monotonic()-t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)';
+    const out = await mustRun(['python3', '-c', py, ...argv], 600_000);
+    const [code, secs, kb] = out.trim().split(/\s+/).map(Number);
+    if (code !== 0) throw new Error(`${argv.join(' ')} exited ${code}`);
+    return { s: secs!, mb: kb! / 1024 };
+  };
+  const rows: Row[] = [];
+  const tools: Array<[string, string[]]> = [
+    ['tcpcraft', [process.execPath, join(ROOT, 'bin/tcpcraft.js'), 'show', big, '--list']],
+    ['tshark -z conv,tcp', ['tshark', '-r', big, '-q', '-z', 'conv,tcp']],
+  ];
+  for (const [tool, argv] of tools) {
+    const runs: Array<{ s: number; mb: number }> = [];
+    for (let r = 0; r < 2; r++) runs.push(await measure(argv));
+    rows.push(row(M.capList, tool, 's', runs.map((x) => x.s)), row(M.capMem, tool, 'MB', runs.map((x) => x.mb)));
+  }
+  return rows;
+}
+
 // ---------------------------------------------------------------- targets and the table
 
 interface Verdict {
@@ -497,7 +582,9 @@ function verdicts(rows: readonly Row[]): Verdict[] {
   check('seed flow >= 20x faster than scapy', ratio(med(rows, M.seed, 'scapy'), med(rows, M.seed, 'tcpcraft')), (v) => v >= 20, (v) => `${v.toFixed(1)}x`, 'seed');
   check('seed flow within 5x of the kernel', ratio(med(rows, M.seed, 'tcpcraft'), med(rows, M.seed, 'kernel socket')), (v) => v <= 5, (v) => `${v.toFixed(1)}x kernel`, 'seed');
   check('process start -> first SYN < 400 ms', med(rows, M.start, 'tcpcraft'), (v) => v < 400, (v) => `${v.toFixed(0)} ms`, 'seed');
-  check('whole matrix < 90 s', med(rows, M.matrix, 'tcpcraft'), (v) => v < 90, (v) => `${v.toFixed(1)} s`);
+  check('whole matrix < 2 s per scenario (87 scenarios x 5 targets)', med(rows, M.matrix, 'tcpcraft'), (v) => v < 174, (v) => `${v.toFixed(1)} s`);
+  check('listing a 1M-packet capture: faster than tshark', ratio(med(rows, M.capList, 'tshark -z conv,tcp'), med(rows, M.capList, 'tcpcraft')), (v) => v > 1, (v) => `${v.toFixed(1)}x tshark`);
+  check('listing it: peak memory < 256 MB (streaming)', med(rows, M.capMem, 'tcpcraft'), (v) => v < 256, (v) => `${v.toFixed(0)} MB`);
   return out;
 }
 
@@ -580,6 +667,8 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       rows.push(...(await suiteBench(o, cfg, notes)));
       o.log('conformance matrix over every lab target ...');
       rows.push(...(await matrixBench(o, tmp, notes)));
+      o.log('a 1M-packet capture: tcpcraft show --list and tshark -z conv,tcp ...');
+      rows.push(...(await captureBench(o, cfg, tmp, notes)));
       const checks = verdicts(rows);
       if (o.profile) {
         const missed = new Set(checks.filter((c) => c.met === false && c.profile).map((c) => c.profile!));

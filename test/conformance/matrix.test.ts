@@ -1,8 +1,10 @@
 /**
- * The whole conformance suite on every lab target, and every mutated twin on every target: the
- * matrix has no ERROR cell and no stale expected-failure mark, each FAIL cell says what differs,
- * and wherever an original passes its twin fails at the mutated step. Needs root and the targets'
- * packages (make setup). Prints the matrix's wall time.
+ * The whole conformance suite on every lab target: the matrix has no ERROR cell and no stale
+ * expected-failure mark, Linux passes all but its marked deviations, each FAIL cell says what
+ * differs. Every mutated twin on every target (wherever an original passes, its twin fails at
+ * the mutated step) takes as long again, so it is tagged @flake: `make flake` runs it, `make
+ * test` checks the twins on Linux only (twins.test.ts). Needs root and the targets' packages
+ * (make setup). Prints the matrices' wall times.
  */
 import { expect } from 'chai';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +23,7 @@ interface Cell {
 }
 
 /** What a FAIL cell says: the field that differs, or that a segment did not come or came uninvited. */
-const SAYS_WHAT = /^(flags|seq|ack|window|urgent|len|payload|options|time) .+ ≠ |^no \S+ within \d+ ms$|^unexpected \S+ during silence$/;
+const SAYS_WHAT = /^(flags|seq|ack|rawSeq|valid|window|urgent|len|payload|options|time) .+ ≠ |^no \S+ within \d+ ms$|^unexpected \S+ during silence$/;
 
 async function matrix(dir: string, json: string): Promise<Cell[]> {
   const t0 = Date.now();
@@ -35,14 +37,9 @@ describe('the conformance matrix over every lab target @live', function () {
   this.timeout(900_000);
   let tmp = '';
   let originals: Cell[] = [];
-  let twins: Cell[] = [];
   before(async () => {
-    tmp = mkdtempSync(join(tmpdir(), 'tcpcraft-matrix-twins-'));
-    const twinDir = join(tmp, 'twins');
-    await runBounded(['mkdir', '-p', twinDir], 5000);
-    for (const t of TWINS) writeFileSync(join(twinDir, t.file), twinSource(t));
+    tmp = mkdtempSync(join(tmpdir(), 'tcpcraft-matrix-'));
     originals = await matrix(DIR, join(tmp, 'originals.json'));
-    twins = await matrix(twinDir, join(tmp, 'twins.json'));
   });
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -53,11 +50,27 @@ describe('the conformance matrix over every lab target @live', function () {
     expect(bad, bad.join('\n')).to.deep.equal([]);
   });
 
-  it('passes everything on the host kernel, and each FAIL cell says what differs', () => {
-    expect(originals.filter((c) => c.target === 'linux' && c.verdict !== 'pass').map((c) => c.scenario)).to.deep.equal([]);
+  it('passes everything on the host kernel but its marked deviations, and each FAIL cell says what differs', () => {
+    expect(originals.filter((c) => c.target === 'linux' && c.verdict !== 'pass' && c.verdict !== 'xfail').map((c) => `${c.scenario}: ${c.verdict} ${c.summary}`)).to.deep.equal([]);
     const vague = originals.filter((c) => c.verdict === 'fail' && !SAYS_WHAT.test(c.summary)).map((c) => `${c.scenario} on ${c.target}: ${c.summary}`);
     expect(vague, vague.join('\n')).to.deep.equal([]);
   });
+});
+
+describe('every mutated twin over every lab target @live @flake', function () {
+  this.timeout(900_000);
+  let tmp = '';
+  let originals: Cell[] = [];
+  let twins: Cell[] = [];
+  before(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'tcpcraft-matrix-twins-'));
+    const twinDir = join(tmp, 'twins');
+    await runBounded(['mkdir', '-p', twinDir], 5000);
+    for (const t of TWINS) writeFileSync(join(twinDir, t.file), twinSource(t));
+    originals = await matrix(DIR, join(tmp, 'originals.json'));
+    twins = await matrix(twinDir, join(tmp, 'twins.json'));
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
 
   it('wherever an original passes, its twin fails at the mutated step', () => {
     const wrong: string[] = [];

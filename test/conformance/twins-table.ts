@@ -62,7 +62,7 @@ export const TWINS: readonly Twin[] = [
   { file: 'mss-effective.ts',           step: 4,  with: `either(expect('A', { seq: 1, len: range(989, 1000) }), expect('PA', { seq: 1, len: range(989, 1000) }))`, why: 'the 12-byte timestamp option comes out of the 1000-byte MSS' },
   { file: 'mss-not-on-data.ts',         step: 4,  with: `either(expect('A', { seq: 1, options: { has: ['mss'] } }), expect('PA', { seq: 1, options: { has: ['mss'] } }))`, why: 'data segments carry no MSS option' },
   { file: 'mss-from-mtu.ts',            step: 2,  with: `set({ options: { mss: range(1461, 65535) } })`,    why: 'the announced MSS is at most MTU - 40 = 1460' },
-  { file: 'segments-well-formed.ts',    step: 2,  with: `set({ valid: true, options: { lacks: ['sackOk'] } })`, why: 'SACK-permitted was offered, so the well-formed SYN/ACK carries it' },
+  { file: 'segments-well-formed.ts',    step: 2,  with: `set({ valid: true, ack: 2 })`,                     why: 'the well-formed SYN/ACK acknowledges exactly the SYN (ack 1)' },
   { file: 'syn-fin.ts',                 step: 2,  with: `set({ ack: 2 })`,                                  why: 'the SYN/ACK acknowledges only the SYN: the FIN is not processed in LISTEN' },
   { file: 'syn-with-data.ts',           step: 5,  with: `set({ ack: 11 })`,                                 why: 'the 5 bytes are acknowledged once, however often they were sent' },
   { file: 'urgent-beyond-data.ts',      step: 5,  with: `set({ ack: 1 })`,                                  why: 'the data of a segment whose urgent pointer is beyond it is taken' },
