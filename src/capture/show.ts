@@ -11,25 +11,39 @@ import { streamReport } from './streams.js';
 
 const ep = (e: { ip: string; port: number }): string => `${e.ip}:${e.port}`;
 
-/** The conversation table. */
+const LIST_HEAD = ['stream', 'A', 'B', 'A->B frames', 'bytes', 'B->A frames', 'bytes', 'start s', 'duration s', 'handshake'];
+const RIGHT = new Set([0, 3, 4, 5, 6, 7, 8]);
+
+function listCells(c: Conversation, startUs: bigint): string[] {
+  return [
+    String(c.index),
+    ep(c.a),
+    ep(c.b),
+    String(c.framesAB),
+    String(c.bytesAB),
+    String(c.framesBA),
+    String(c.bytesBA),
+    (Number(c.firstUs - startUs) / 1e6).toFixed(6),
+    (Number(c.lastUs - c.firstUs) / 1e6).toFixed(6),
+    c.handshake ? 'captured' : c.synSeen ? 'partly' : 'not captured',
+  ];
+}
+
+/**
+ * The conversation table, line by line (a capture may hold hundreds of thousands of
+ * conversations: the lines are made as they are written, only the column widths are kept).
+ */
+export function* conversationLines(convs: readonly Conversation[], startUs: bigint): Generator<string> {
+  const widths = LIST_HEAD.map((h) => h.length);
+  for (const c of convs) listCells(c, startUs).forEach((cell, i) => (widths[i] = Math.max(widths[i]!, cell.length)));
+  const line = (r: string[]): string => r.map((c, i) => (i === r.length - 1 ? c : RIGHT.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  yield line(LIST_HEAD);
+  for (const c of convs) yield line(listCells(c, startUs));
+}
+
+/** The conversation table as one string. */
 export function formatConversations(convs: readonly Conversation[], startUs: bigint): string {
-  const rows = [['stream', 'A', 'B', 'A->B frames', 'bytes', 'B->A frames', 'bytes', 'start s', 'duration s', 'handshake']];
-  for (const c of convs) {
-    rows.push([
-      String(c.index),
-      ep(c.a),
-      ep(c.b),
-      String(c.framesAB),
-      String(c.bytesAB),
-      String(c.framesBA),
-      String(c.bytesBA),
-      (Number(c.firstUs - startUs) / 1e6).toFixed(6),
-      (Number(c.lastUs - c.firstUs) / 1e6).toFixed(6),
-      c.handshake ? 'captured' : c.synSeen ? 'partly' : 'not captured',
-    ]);
-  }
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : [0, 3, 4, 5, 6, 7, 8].includes(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')).join('\n');
+  return [...conversationLines(convs, startUs)].join('\n');
 }
 
 /** One conversation: heading, trace with analysis, ladder. */

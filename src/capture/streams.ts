@@ -8,6 +8,7 @@ import type { RunReport, TraceEvent } from '../engine/report.js';
 import { viewOf, type SegmentView } from '../engine/state.js';
 import type { Flow } from '../engine/flow.js';
 import type { CapturedPacket } from '../wire/capture.js';
+import { ipOffset } from '../wire/link.js';
 import { parseFrame } from '../wire/packet.js';
 import type { Packet } from '../wire/packet.js';
 import { Flag } from '../wire/tcp.js';
@@ -47,6 +48,44 @@ export interface TcpFrame {
   readonly comment?: string;
 }
 
+/**
+ * The little a conversation list needs from a frame, read straight from the bytes (no full
+ * decode, no allocation but the object): addresses as numbers, ports, flags, lengths.
+ */
+export interface TcpSummary {
+  readonly srcIp: number;
+  readonly dstIp: number;
+  readonly srcPort: number;
+  readonly dstPort: number;
+  readonly flags: number;
+  readonly frameLength: number;
+  readonly timestampUs: bigint;
+}
+
+/** The summary of an IPv4/TCP frame, or undefined (another protocol, a fragment, too short). */
+export function tcpSummaryOf(p: CapturedPacket): TcpSummary | undefined {
+  const at = ipOffset(p.data, p.linkType);
+  if (!at.ok) return undefined;
+  const d = p.data;
+  const i = at.value;
+  if (d.length < i + 20 || d[i]! >> 4 !== 4 || d[i + 9] !== 6) return undefined;
+  if ((((d[i + 6]! & 0x1f) << 8) | d[i + 7]!) !== 0) return undefined; // a later fragment: no TCP header
+  const t = i + (d[i]! & 0x0f) * 4;
+  if (d.length < t + 14) return undefined;
+  return {
+    srcIp: ((d[i + 12]! << 24) | (d[i + 13]! << 16) | (d[i + 14]! << 8) | d[i + 15]!) >>> 0,
+    dstIp: ((d[i + 16]! << 24) | (d[i + 17]! << 16) | (d[i + 18]! << 8) | d[i + 19]!) >>> 0,
+    srcPort: (d[t]! << 8) | d[t + 1]!,
+    dstPort: (d[t + 2]! << 8) | d[t + 3]!,
+    flags: ((d[t + 12]! & 0x01) << 8) | d[t + 13]!,
+    frameLength: p.originalLength,
+    timestampUs: p.timestampUs,
+  };
+}
+
+const ipText = (n: number): string => `${n >>> 24}.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${n & 0xff}`;
+const ipNumber = (s: string): number => s.split('.').reduce((n, x) => n * 256 + Number(x), 0);
+
 /** The IPv4/TCP packet of a captured frame, or undefined (another protocol, or undecodable). */
 export function tcpOf(p: CapturedPacket): TcpFrame | undefined {
   const r = parseFrame(p.data, p.linkType);
@@ -54,56 +93,80 @@ export function tcpOf(p: CapturedPacket): TcpFrame | undefined {
   return { frame: p.frame, frameLength: p.originalLength, timestampUs: p.timestampUs, packet: r.value.packet, ...(p.comment ? { comment: p.comment } : {}) };
 }
 
-const key = (x: Endpoint, y: Endpoint): string => {
-  const ka = `${x.ip}:${x.port}`;
-  const kb = `${y.ip}:${y.port}`;
-  return ka < kb ? `${ka}-${kb}` : `${kb}-${ka}`;
-};
+/** One key for both directions of a 4-tuple. */
+const key = (ipA: number, portA: number, ipB: number, portB: number): string =>
+  ipA < ipB || (ipA === ipB && portA <= portB) ? `${ipA}:${portA}-${ipB}:${portB}` : `${ipB}:${portB}-${ipA}:${portA}`;
+
+interface Tracked {
+  readonly c: Conversation;
+  aIp: number;
+  aPort: number;
+}
 
 /** Accumulates conversations packet by packet (constant memory per conversation). */
 export class ConversationTable {
-  readonly byKey = new Map<string, Conversation>();
+  private readonly byKey = new Map<string, Tracked>();
   readonly list: Conversation[] = [];
 
-  /** Adds one packet; returns its conversation. */
-  add(f: TcpFrame): Conversation {
-    const p = f.packet;
-    const src = { ip: p.ip.src, port: p.tcp.srcPort };
-    const dst = { ip: p.ip.dst, port: p.tcp.dstPort };
-    const k = key(src, dst);
-    let c = this.byKey.get(k);
-    const syn = (p.tcp.flags & (Flag.SYN | Flag.ACK)) === Flag.SYN;
-    if (!c) {
-      c = { index: this.list.length, a: src, b: dst, framesAB: 0, bytesAB: 0, framesBA: 0, bytesBA: 0, firstUs: f.timestampUs, lastUs: f.timestampUs, handshake: false, synSeen: false, synAckSeen: false };
-      this.byKey.set(k, c);
+  /** Adds one packet (its summary, or a decoded frame); returns its conversation. */
+  add(f: TcpSummary | TcpFrame): Conversation {
+    const s = 'packet' in f ? summaryOfFrame(f) : f;
+    const k = key(s.srcIp, s.srcPort, s.dstIp, s.dstPort);
+    let t = this.byKey.get(k);
+    const syn = (s.flags & (Flag.SYN | Flag.ACK)) === Flag.SYN;
+    if (!t) {
+      const c: Conversation = {
+        index: this.list.length,
+        a: { ip: ipText(s.srcIp), port: s.srcPort },
+        b: { ip: ipText(s.dstIp), port: s.dstPort },
+        framesAB: 0,
+        bytesAB: 0,
+        framesBA: 0,
+        bytesBA: 0,
+        firstUs: s.timestampUs,
+        lastUs: s.timestampUs,
+        handshake: false,
+        synSeen: false,
+        synAckSeen: false,
+      };
+      t = { c, aIp: s.srcIp, aPort: s.srcPort };
+      this.byKey.set(k, t);
       this.list.push(c);
-    } else if (syn && c.framesAB + c.framesBA > 0 && !c.synSeen && src.ip === c.b.ip && src.port === c.b.port) {
+    } else if (syn && !t.c.synSeen && (s.srcIp !== t.aIp || s.srcPort !== t.aPort)) {
       // The first SYN came from the side first seen as B (a capture that started with the
       // answer): the sender of the SYN is the client.
+      const c = t.c;
       [c.framesAB, c.framesBA, c.bytesAB, c.bytesBA] = [c.framesBA, c.framesAB, c.bytesBA, c.bytesAB];
-      (c as { a: Endpoint }).a = src;
-      (c as { b: Endpoint }).b = dst;
+      [(c as { a: Endpoint }).a, (c as { b: Endpoint }).b] = [c.b, c.a];
+      t.aIp = s.srcIp;
+      t.aPort = s.srcPort;
     }
-    const ab = src.ip === c.a.ip && src.port === c.a.port;
+    const c = t.c;
+    const ab = s.srcIp === t.aIp && s.srcPort === t.aPort;
     if (ab) {
       c.framesAB += 1;
-      c.bytesAB += f.frameLength;
+      c.bytesAB += s.frameLength;
     } else {
       c.framesBA += 1;
-      c.bytesBA += f.frameLength;
+      c.bytesBA += s.frameLength;
     }
-    if (f.timestampUs < c.firstUs) c.firstUs = f.timestampUs;
-    if (f.timestampUs > c.lastUs) c.lastUs = f.timestampUs;
+    if (s.timestampUs < c.firstUs) c.firstUs = s.timestampUs;
+    if (s.timestampUs > c.lastUs) c.lastUs = s.timestampUs;
     if (syn && ab) c.synSeen = true;
-    if (!ab && (p.tcp.flags & (Flag.SYN | Flag.ACK)) === (Flag.SYN | Flag.ACK)) c.synAckSeen = true;
-    if (ab && c.synSeen && c.synAckSeen && p.tcp.flags & Flag.ACK && !(p.tcp.flags & Flag.SYN)) c.handshake = true;
+    if (!ab && (s.flags & (Flag.SYN | Flag.ACK)) === (Flag.SYN | Flag.ACK)) c.synAckSeen = true;
+    if (ab && c.synSeen && c.synAckSeen && s.flags & Flag.ACK && !(s.flags & Flag.SYN)) c.handshake = true;
     return c;
   }
 
-  /** The conversation of a 4-tuple given as `A:P-B:P`, either way round. */
+  /** The conversation of a 4-tuple, either way round. */
   find(a: Endpoint, b: Endpoint): Conversation | undefined {
-    return this.byKey.get(key(a, b));
+    return this.byKey.get(key(ipNumber(a.ip), a.port, ipNumber(b.ip), b.port))?.c;
   }
+}
+
+function summaryOfFrame(f: TcpFrame): TcpSummary {
+  const p = f.packet;
+  return { srcIp: ipNumber(p.ip.src), dstIp: ipNumber(p.ip.dst), srcPort: p.tcp.srcPort, dstPort: p.tcp.dstPort, flags: p.tcp.flags, frameLength: f.frameLength, timestampUs: f.timestampUs };
 }
 
 /** Wireshark's names for what a segment is (its "TCP analysis" flags). */

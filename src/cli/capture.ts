@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { importScenario, type ImportSide } from '../capture/import.js';
-import { ConversationTable, tcpOf, type Conversation, type Endpoint, type TcpFrame } from '../capture/streams.js';
-import { formatConversations, formatStream } from '../capture/show.js';
+import { ConversationTable, tcpOf, tcpSummaryOf, type Conversation, type Endpoint, type TcpFrame } from '../capture/streams.js';
+import { conversationLines, formatStream } from '../capture/show.js';
 import { readCaptureFile, type CaptureSummary } from '../io/capturefile.js';
 import { EnvError } from '../io/errors.js';
 import { intOption, ipOption, portOption } from './options.js';
@@ -51,15 +51,19 @@ export async function scanCapture(file: string, want?: number | [Endpoint, Endpo
   let firstUs: bigint | undefined;
   const summary = await readCaptureFile(file, (p) => {
     if (firstUs === undefined) firstUs = p.timestampUs;
-    const f = tcpOf(p);
-    if (!f) return;
+    const s = tcpSummaryOf(p);
+    if (!s) return;
     tcpPackets += 1;
-    const c = table.add(f);
+    const c = table.add(s);
     if (selected === undefined) {
       if (typeof want === 'number' && c.index === want) selected = c;
       else if (Array.isArray(want) && table.find(want[0], want[1]) === c) selected = c;
     }
-    if (selected === c) frames.push(f);
+    // Only the selected conversation is decoded in full (and kept).
+    if (selected === c) {
+      const f = tcpOf(p);
+      if (f) frames.push(f);
+    }
   });
   return { conversations: table.list, frames, selected, summary, tcpPackets, firstUs: firstUs ?? 0n };
 }
@@ -75,7 +79,15 @@ async function showCommand(file: string, o: ShowOptions): Promise<number> {
   let scan = await scanCapture(file, want);
   if (o.list || (want === undefined && scan.conversations.length !== 1)) {
     out(heading(file, scan));
-    if (scan.conversations.length) out(`${formatConversations(scan.conversations, scan.firstUs)}\n`);
+    let batch: string[] = [];
+    for (const line of conversationLines(scan.conversations, scan.firstUs)) {
+      batch.push(line);
+      if (batch.length === 2000) {
+        out(`${batch.join('\n')}\n`);
+        batch = [];
+      }
+    }
+    if (batch.length && scan.conversations.length) out(`${batch.join('\n')}\n`);
     if (!o.list && scan.conversations.length > 1) out(`\n(show one with --stream N or --flow A:P-B:P)\n`);
     return 0;
   }

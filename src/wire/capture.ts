@@ -207,7 +207,7 @@ export class CaptureReader {
       iface: 0,
       linkType: this.linkType!,
       timestampUs: sec * 1_000_000n + (this.nanos ? frac / 1000n : frac),
-      data: this.buf.slice(at + 16, at + 16 + incl),
+      data: this.buf.subarray(at + 16, at + 16 + incl),
       originalLength: orig,
     });
     return 16 + incl;
@@ -279,7 +279,7 @@ export class CaptureReader {
         const opts = this.options(body, 20 + pad4(caplen), little);
         if (typeof opts === 'string') return bad(opts);
         const comments = opts.filter(([c]) => c === OPT_COMMENT).map(([, val]) => new TextDecoder().decode(val));
-        this.emit(out, offset, id, iface, (tsHigh << 32n) | tsLow, body.slice(20, 20 + caplen), orig, comments);
+        this.emit(out, offset, id, iface, (tsHigh << 32n) | tsLow, body.subarray(20, 20 + caplen), orig, comments);
         return total;
       }
       case BLOCK_SPB: {
@@ -289,7 +289,7 @@ export class CaptureReader {
         const orig = bv.getUint32(0, little);
         const caplen = Math.min(orig, iface.snaplen || orig, body.length - 4);
         // Simple packet blocks carry no timestamp.
-        this.emit(out, offset, 0, iface, undefined, body.slice(4, 4 + caplen), orig, []);
+        this.emit(out, offset, 0, iface, undefined, body.subarray(4, 4 + caplen), orig, []);
         return total;
       }
       default:
