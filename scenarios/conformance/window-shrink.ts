@@ -21,8 +21,11 @@ export default scenario({
     either(expect('A', { seq: 1, len: 500 }), expect('PA', { seq: 1, len: 500 })),
     either(expect('A', { seq: 501, len: 500 }), expect('PA', { seq: 501, len: 500 })),
     send('A', { ack: 501, window: 100 }),
-    silence(150),
+    silence(120),
     send('A', { ack: 1001, window: 1000 }),
+    // The retransmission timer (200 ms or more) may have fired just before our ACK: the old data
+    // at 501 may come once more first (window-shrink-retransmit.ts is about that).
+    either(expect('A', { seq: 501, len: range(1, 500), optional: true, timeout: 500 }), expect('PA', { seq: 501, len: range(1, 500), optional: true, timeout: 500 })),
     either(expect('A', { seq: 1001, len: range(1, 500), within: 500 }), expect('PA', { seq: 1001, len: range(1, 500), within: 500 })),
   ],
 });
