@@ -36,8 +36,8 @@ interface RawSocketModule {
   createSocket(opts: { protocol: number; addressFamily?: number; bufferSize?: number }): RawSocket;
   Protocol: { TCP: number };
   AddressFamily: { IPv4: number };
-  SocketLevel: { IPPROTO_IP: number };
-  SocketOption: { IP_HDRINCL: number };
+  SocketLevel: { IPPROTO_IP: number; SOL_SOCKET: number };
+  SocketOption: { IP_HDRINCL: number; SO_BROADCAST: number };
 }
 
 const WOULD_BLOCK = /temporarily unavailable|EAGAIN|EWOULDBLOCK|No buffer space|ENOBUFS/i;
@@ -84,10 +84,13 @@ export function openSender(): Sender {
   });
   try {
     sock.setOption(raw.SocketLevel.IPPROTO_IP, raw.SocketOption.IP_HDRINCL, 1);
+    // A scenario may address a subnet's broadcast address (RFC 9293 MUST-57: such a SYN must be
+    // dropped); without SO_BROADCAST the kernel refuses to send it (EACCES).
+    sock.setOption(raw.SocketLevel.SOL_SOCKET, raw.SocketOption.SO_BROADCAST, 1);
     sock.pauseRecv();
   } catch (err) {
     sock.close();
-    throw new Error(`could not configure the raw socket (IP_HDRINCL): ${messageOf(err)}`, { cause: err });
+    throw new Error(`could not configure the raw socket (IP_HDRINCL, SO_BROADCAST): ${messageOf(err)}`, { cause: err });
   }
   const noop = (): void => undefined;
   const check = (ipPacket: Uint8Array, dst: string): string | undefined => {

@@ -190,7 +190,6 @@ export const NO_SCENARIO: Readonly<Record<string, NoScenario>> = {
   'MUST-41': api('a property of the OPEN call (the suite does run many connections to one listener at once)'),
   'MUST-42': api('a property of the OPEN call'),
   'MUST-46': api('a property of the OPEN call'),
-  'MUST-57': open('tcpcraft cannot yet address a segment to a broadcast or multicast address (the raw socket refuses without SO_BROADCAST; no multicast route in the lab)'),
   'MUST-12': api('what the application is told'),
   'MUST-18': internal('Karn\'s rule decides which RTT samples feed the RTO; on the lab\'s sub-millisecond link every RTO sits at the stack\'s floor, so its effect cannot be seen'),
   'MUST-39': open('needs an application that reads slowly, to see whether small window openings are announced; the lab has none yet'),

@@ -109,6 +109,7 @@ export const TWINS: readonly Twin[] = [
   { file: 'icmp-hard-error.ts',         step: 9,  with: `({ ...s, flags: 'RA' })`,                          why: 'the aborted connection is gone: our ACK gets a bare RST' },
   { file: 'icmp-frag-needed.ts',        step: 7,  with: `either(expect('A', { seq: 1, len: range(1361, 1460), within: 1000 }), expect('PA', { seq: 1, len: range(1361, 1460), within: 1000 }))`, why: 'after the next-hop MTU of 1400, no segment carries more than 1360 bytes' },
   { file: 'window-shrink-retransmit.ts', step: 7, with: `either(expect('A', { seq: 1001, timeout: 8000 }), expect('PA', { seq: 1001, timeout: 8000 }))`, why: 'what comes when the timer fires is the old data at 501, not new data past the right edge' },
+  { file: 'syn-to-broadcast.ts',        step: 2,  with: `expect('SA', { timeout: 700 })`,                   why: 'nobody answers a SYN sent to a broadcast address' },
 ];
 
 /** The TypeScript source of twin `t`, importing its original from scenarios/conformance. */
