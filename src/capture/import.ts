@@ -71,7 +71,12 @@ export function importScenario(conv: Conversation, frames: readonly TcpFrame[], 
   const us = o.as === 'client' ? conv.a : conv.b;
   const them = o.as === 'client' ? conv.b : conv.a;
   const ourBase = baseSeq(frames, us)?.base ?? 0;
-  const theirBase = baseSeq(frames, them)?.base ?? 0;
+  // Their numbers are relative to their latest SYN, as a run numbers them (a second SYN on the
+  // same 4-tuple, in TIME-WAIT say, starts a new count); before any SYN of theirs, raw.
+  let theirBase = baseSeq(frames, them)?.base ?? 0;
+  let theirSyn = false;
+  // After a RST, tcpcraft wants every later send's seq spelled out.
+  let resetSeen = false;
   const rel = (x: number, base: number): number => (x - base) >>> 0;
   const signed = (x: number): number => (x > 0x7fffffff ? x - 0x1_0000_0000 : x);
   const start = frames[0]?.timestampUs ?? 0n;
@@ -87,6 +92,11 @@ export function importScenario(conv: Conversation, frames: readonly TcpFrame[], 
     const p = f.packet;
     const mine = p.ip.src === us.ip && p.tcp.srcPort === us.port;
     const flags = flagLetters(p.tcp.flags);
+    if (!mine && p.tcp.flags & Flag.SYN) {
+      theirBase = p.tcp.seq;
+      theirSyn = true;
+      rcvNxt = undefined;
+    }
     const seq = rel(p.tcp.seq, mine ? ourBase : theirBase);
     const ackRel = rel(p.tcp.ack, mine ? theirBase : ourBase);
     const hasAck = (p.tcp.flags & Flag.ACK) !== 0;
@@ -98,9 +108,10 @@ export function importScenario(conv: Conversation, frames: readonly TcpFrame[], 
     if (mine) {
       const fields: string[] = [];
       const isSyn = (p.tcp.flags & Flag.SYN) !== 0;
-      if (isSyn || seq !== sndNxt) fields.push(`seq: ${signed(seq)}`);
-      if (hasAck && ackRel !== rcvNxt) fields.push(`ack: ${signed(ackRel)}`);
-      if (!hasAck && p.tcp.ack !== 0) fields.push(`tcp: { ack: ${p.tcp.ack} }`);
+      if (isSyn || resetSeen || seq !== sndNxt) fields.push(`seq: ${signed(seq)}`);
+      // Before their SYN there is nothing to count from: the acknowledgment goes out raw, as captured.
+      if (hasAck && theirSyn && ackRel !== rcvNxt) fields.push(`ack: ${signed(ackRel)}`);
+      if ((hasAck && !theirSyn) || (!hasAck && p.tcp.ack !== 0)) fields.push(`tcp: { ack: ${p.tcp.ack} }`);
       if (p.tcp.window !== 65535) fields.push(`window: ${p.tcp.window}`);
       if (p.tcp.urgent) fields.push(`urgent: ${p.tcp.urgent}`);
       if (p.tcp.options.length) {
@@ -120,11 +131,14 @@ export function importScenario(conv: Conversation, frames: readonly TcpFrame[], 
       steps.push(`    send('${flags}'${fields.length ? `, { ${fields.join(', ')} }` : ''}),`);
       const end = (seq + segLen) >>> 0;
       if (end - sndNxt < 0x80000000 || isSyn) sndNxt = end;
+      if (p.tcp.flags & Flag.RST) resetSeen = true;
       return;
     }
     // Their segment: what the capture had, then the expectation.
     const optional = (flags === 'A' && len === 0) || analysis[i]!.some((a: Analysis) => a === 'retransmission' || a === 'fast retransmission' || a === 'duplicate ACK' || a === 'keep-alive' || a === 'window update');
-    const fields: string[] = [`seq: ${signed(seq)}`];
+    // A SYN is numbered from itself (0); before any SYN of theirs their seq is compared raw (a
+    // RST from a closed port carries what we sent, so the captured value holds).
+    const fields: string[] = [p.tcp.flags & Flag.SYN ? 'seq: 0' : theirSyn ? `seq: ${signed(seq)}` : `seq: ${p.tcp.seq}`];
     if (hasAck) fields.push(`ack: ${signed(ackRel)}`);
     fields.push(`len: ${len}`);
     let tsName: string | undefined;
@@ -146,6 +160,7 @@ export function importScenario(conv: Conversation, frames: readonly TcpFrame[], 
       steps.push(`    expect('${flags}', ${body}),`);
     }
     if (tsName && ts) lastTs = { name: tsName, value: ts.tsval };
+    if (p.tcp.flags & Flag.RST) resetSeen = true;
     const end = (seq + segLen) >>> 0;
     if (rcvNxt === undefined || (p.tcp.flags & Flag.SYN) !== 0 || (end - rcvNxt) >>> 0 < 0x80000000) rcvNxt = end;
   });

@@ -47,8 +47,9 @@ describe('round trip: run, capture with tcpdump, import, run the import @live @f
       for (const file of files) {
         const sc = await loadScenario(file);
         const name = file.split('/').pop()!;
-        if (isServer(sc) || sc.connections || sc.local?.host || sc.local?.port) {
-          skipped.push(`${name}: ${isServer(sc) ? 'server role' : sc.connections ? 'several connections (import takes one)' : 'fixes its own address or port'}`);
+        if (isServer(sc) || sc.connections || sc.local?.host || sc.local?.port || sc.peer.host !== lab.cfg.serverAddr) {
+          const why = isServer(sc) ? 'server role' : sc.connections ? 'several connections (import takes one)' : sc.peer.host !== lab.cfg.serverAddr ? `addressed to ${sc.peer.host}, not the lab server` : 'fixes its own address or port';
+          skipped.push(`${name}: ${why}`);
           continue;
         }
         sport += 7;
