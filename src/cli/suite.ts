@@ -130,7 +130,8 @@ async function suiteCommand(paths: string[], o: SuiteCliOptions): Promise<number
   }
   const counts = countsOf(outcome.results);
   say(`${summaryLine(counts)}\n`);
-  const perSecond = outcome.wallMs > 0 ? ((entries.length * 1000) / outcome.wallMs).toFixed(1) : '-';
+  const rate = outcome.wallMs > 0 ? (entries.length * 1000) / outcome.wallMs : undefined;
+  const perSecond = rate === undefined ? '-' : rate >= 1 ? rate.toFixed(1) : rate.toPrecision(2);
   say(`wall time ${(outcome.wallMs / 1000).toFixed(2)} s with --jobs ${o.jobs} (${entries.length} scenarios, ${perSecond} per second, target ${o.target})\n`);
   if (o.junit) {
     writeFileSync(o.junit, junitXml(outcome.results, { target: o.target, wallMs: outcome.wallMs, timestamp: outcome.startedAt.toISOString().replace(/\.\d+Z$/, ''), hostname: hostname() }));
