@@ -181,7 +181,6 @@ export const NO_SCENARIO: Readonly<Record<string, NoScenario>> = {
   'SHLD-27': open('needs an application that writes several pushed pieces faster than they can be sent; the lab has none yet'),
   'MAY-15': api('a property of the SEND call'),
   'MAY-17': api('what the receiving application is told'),
-  'SHLD-14': open('needs a receiver whose buffer fills (an application that stops reading) and a check that ack + window never moves back; not written yet'),
   'MUST-66': open('needs the target\'s receive window closed (an application that stops reading, filled by many segments) before a RST and a URG arrive; not written yet'),
   'MUST-32': api('how the application learns of urgent data'),
   'MUST-33': api('what the application can ask about urgent data'),

@@ -110,6 +110,7 @@ export const TWINS: readonly Twin[] = [
   { file: 'icmp-frag-needed.ts',        step: 7,  with: `either(expect('A', { seq: 1, len: range(1361, 1460), within: 1000 }), expect('PA', { seq: 1, len: range(1361, 1460), within: 1000 }))`, why: 'after the next-hop MTU of 1400, no segment carries more than 1360 bytes' },
   { file: 'window-shrink-retransmit.ts', step: 7, with: `either(expect('A', { seq: 1001, timeout: 8000 }), expect('PA', { seq: 1001, timeout: 8000 }))`, why: 'what comes when the timer fires is the old data at 501, not new data past the right edge' },
   { file: 'syn-to-broadcast.ts',        step: 2,  with: `expect('SA', { timeout: 700 })`,                   why: 'nobody answers a SYN sent to a broadcast address' },
+  { file: 'window-right-edge.ts',       step: 9,  with: `set({ window: range(62000, 65535) })`,             why: 'the window shrinks as unread data piles up: after 3000 bytes it is 3000 below where it started, not above 62000' },
 ];
 
 /** The TypeScript source of twin `t`, importing its original from scenarios/conformance. */
