@@ -64,7 +64,7 @@ export function formatStream(file: string, conv: Conversation, frames: readonly 
     rows.push(cells);
   });
   const parts = [head.join('\n'), alignStream(rows)];
-  if (opts.ladder) parts.push(formatLadder({ ...report, scenario: report.scenario }));
+  if (opts.ladder) parts.push(formatLadder(report));
   return parts.join('\n\n');
 }
 

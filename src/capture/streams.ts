@@ -178,6 +178,8 @@ interface Side {
   lastAck?: number;
   window?: number;
   dupAcks: number;
+  /** When this side's latest duplicate ACK was seen. */
+  dupAckUs?: bigint;
   /** When the segment that advanced nextSeq last was seen. */
   advancedUs?: bigint;
 }
@@ -195,7 +197,6 @@ const FAST_US = 20000n;
  */
 export function analyze(frames: readonly TcpFrame[], a: Endpoint): Analysis[][] {
   const sides: Record<'ab' | 'ba', Side> = { ab: { dupAcks: 0 }, ba: { dupAcks: 0 } };
-  let lastDupAckUs: Record<'ab' | 'ba', bigint | undefined> = { ab: undefined, ba: undefined };
   return frames.map((f) => {
     const p = f.packet;
     const dir = p.ip.src === a.ip && p.tcp.srcPort === a.port ? 'ab' : 'ba';
@@ -216,15 +217,14 @@ export function analyze(frames: readonly TcpFrame[], a: Endpoint): Analysis[][] 
     if (pureSame && win !== 0 && fwd.window !== undefined && win !== fwd.window) out.push('window update');
     if (pureSame && win !== 0 && win === fwd.window && !keepAlive) {
       fwd.dupAcks += 1;
-      lastDupAckUs[dir] = f.timestampUs;
+      fwd.dupAckUs = f.timestampUs;
       out.push('duplicate ACK');
     } else if (flags & Flag.ACK && fwd.lastAck !== ack) {
       fwd.dupAcks = 0;
     }
     const seqLen = len + (flags & Flag.SYN ? 1 : 0) + (flags & Flag.FIN ? 1 : 0);
     if ((len > 0 || flags & (Flag.SYN | Flag.FIN)) && fwd.nextSeq !== undefined && seqLt(seq, fwd.nextSeq) && !keepAlive) {
-      const revDup = lastDupAckUs[dir === 'ab' ? 'ba' : 'ab'];
-      if (rev.dupAcks >= 2 && rev.lastAck === seq && revDup !== undefined && f.timestampUs - revDup < FAST_US) out.push('fast retransmission');
+      if (rev.dupAcks >= 2 && rev.lastAck === seq && rev.dupAckUs !== undefined && f.timestampUs - rev.dupAckUs < FAST_US) out.push('fast retransmission');
       else if (fwd.advancedUs !== undefined && f.timestampUs - fwd.advancedUs < OOO_US && fwd.nextSeq !== ((seq + seqLen) >>> 0)) out.push('out-of-order');
       else out.push('retransmission');
     }

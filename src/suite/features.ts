@@ -14,6 +14,7 @@ import { validateScenario } from '../scenario/validate.js';
 import type { ValidScenario } from '../scenario/model.js';
 import type { AppFeature, Feature } from '../scenario/types.js';
 import { either } from '../scenario/dsl.js';
+import { Flag } from '../wire/tcp.js';
 import type { RunReport } from '../engine/report.js';
 
 /** The lab's discard port, which every target serves. */
@@ -58,7 +59,7 @@ export function probesFor(host: string): Probe[] {
     ),
     learn(report) {
       const answer = report.events.find((e) => e.kind === 'received' && e.stepIndex === 1);
-      return new Map<Feature, boolean>(answer ? [[feature, (answer.view.packet.tcp.flags & 0x12) === 0x12]] : []);
+      return new Map<Feature, boolean>(answer ? [[feature, (answer.view.packet.tcp.flags & (Flag.SYN | Flag.ACK)) === (Flag.SYN | Flag.ACK)]] : []);
     },
   }));
   return [

@@ -54,9 +54,8 @@ export function pcapRecord(record: PcapRecord): Uint8Array {
   return buf;
 }
 
-/** A whole pcap file. */
-export function encodePcap(linkType: number, records: readonly PcapRecord[]): Uint8Array {
-  const parts = [pcapGlobalHeader(linkType), ...records.map(pcapRecord)];
+/** The byte arrays one after another in one new array (capture files are built this way). */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
@@ -64,6 +63,11 @@ export function encodePcap(linkType: number, records: readonly PcapRecord[]): Ui
     at += p.length;
   }
   return out;
+}
+
+/** A whole pcap file. */
+export function encodePcap(linkType: number, records: readonly PcapRecord[]): Uint8Array {
+  return concatBytes([pcapGlobalHeader(linkType), ...records.map(pcapRecord)]);
 }
 
 /** Decodes a pcap file (either byte order, micro- or nanosecond). A cut-off last record is `truncated`. */

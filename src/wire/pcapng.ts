@@ -4,7 +4,7 @@
  * `opt_comment` where a packet has a note, so that Wireshark shows the note beside the packet
  * (tshark: `-T fields -e frame.comment`). Little-endian.
  */
-import { PCAP_SNAPLEN } from './pcap.js';
+import { concatBytes as concat, PCAP_SNAPLEN } from './pcap.js';
 
 /** One packet to write. */
 export interface PcapngRecord {
@@ -34,16 +34,6 @@ function block(type: number, body: Uint8Array): Uint8Array {
   v.setUint32(4, total, true);
   out.set(body, 8);
   v.setUint32(total - 4, total, true);
-  return out;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
   return out;
 }
 
