@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { interruptible } from './interrupt.js';
 import { Command, InvalidArgumentError } from 'commander';
 import { importScenario, type ImportSide } from '../capture/import.js';
 import { ConversationTable, tcpOf, tcpSummaryOf, type Conversation, type Endpoint, type TcpFrame } from '../capture/streams.js';
@@ -150,7 +151,7 @@ async function replayCommand(file: string, o: ReplayOptions): Promise<number> {
     const scenarioFile = join(dir, 'replay.ts');
     writeFileSync(scenarioFile, source);
     const { runCommand } = await import('./main.js');
-    return await runCommand(o.save ?? scenarioFile, o);
+    return await interruptible((interrupt) => runCommand(o.save ?? scenarioFile, o, interrupt));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -210,7 +211,7 @@ Example:
     .option('--iface <name>', 'interface to capture on (default: the one routing to the peer)')
     .option('--timeout <ms>', 'how long to wait for each expected segment', intOption('--timeout', 1, 600000))
     .option('--pcap <file>', 'write the replay\'s segments to a capture (.pcapng: with a note per packet)')
-    .option('--json <file>', 'write a machine-readable report of every step')
+    .option('--json [file]', "write the JSON report (as run) to FILE; '-' or no FILE: to stdout")
     .option('--no-ladder', 'do not print the ladder diagram')
     .option('--no-trace', 'do not print the trace table')
     .addHelpText('after', `

@@ -1,4 +1,8 @@
 /** `tcpcraft flood`: a bounded, optionally rate-limited flood of one segment, for load tests in the lab. */
+import { humanStream, jsonOnStdout, writeJson, type JsonDest } from './output.js';
+import { interruptible, type Interrupt } from './interrupt.js';
+import { JSON_FORMAT_VERSION } from '../report/json.js';
+import { TOOL } from '../version.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { randomIsn, randomPort } from '../io/clock.js';
 import { Cleanups } from '../io/cleanup.js';
@@ -25,7 +29,7 @@ interface FloodOptions {
   isn?: number;
   window?: number;
   vary: string;
-  json?: boolean;
+  json?: JsonDest;
   linkLayer?: boolean;
 }
 
@@ -71,12 +75,11 @@ async function packetSpec(target: string, o: FloodOptions): Promise<{ spec: Pack
   return { spec: built.spec, dst: flow.peerIp, src: flow.localIp };
 }
 
-function report(r: FloodResult, json: boolean): string {
-  if (json) return `${JSON.stringify(r)}\n`;
+function report(r: FloodResult): string {
   return `sent ${r.sent} packets in ${(r.elapsedMs / 1000).toFixed(3)} s: ${Math.round(r.rate)} packets/s (stopped by ${r.stoppedBy}${r.blocked ? `, socket full ${r.blocked} times` : ''})\n`;
 }
 
-async function floodCommand(target: string, o: FloodOptions): Promise<void> {
+async function floodCommand(target: string, o: FloodOptions, interrupt: Interrupt): Promise<number> {
   if (o.count === undefined || o.duration === undefined) {
     throw new RangeError('a flood must be bounded: give both --count N and --duration SECONDS.');
   }
@@ -88,13 +91,21 @@ async function floodCommand(target: string, o: FloodOptions): Promise<void> {
   const template = new FloodTemplate(spec, vary);
   const cleanups = new Cleanups();
   const abort = new AbortController();
-  const result = await cleanups.guarded(async () => {
-    const sender = await openFloodSender(dst, o.linkLayer ? { iface: await interfaceWithAddress(src) } : undefined);
-    cleanups.add('close the flood sender', () => sender.close());
-    cleanups.add('stop the flood', () => abort.abort());
-    return flood(cfg, (i) => template.next(i), (p) => sender.trySend(p), undefined, abort.signal);
-  });
-  process.stdout.write(report(result, o.json === true));
+  // A signal stops the flood like its bounds do; the result so far is then printed.
+  interrupt.signal.addEventListener('abort', () => abort.abort(), { once: true });
+  const result = await cleanups.guarded(
+    async () => {
+      const sender = await openFloodSender(dst, o.linkLayer ? { iface: await interfaceWithAddress(src) } : undefined);
+      cleanups.add('close the flood sender', () => sender.close());
+      cleanups.add('stop the flood', () => abort.abort());
+      return flood(cfg, (i) => template.next(i), (p) => sender.trySend(p), undefined, abort.signal);
+    },
+    { signals: false },
+  );
+  const doc = { format: 'tcpcraft-flood', formatVersion: JSON_FORMAT_VERSION, tool: TOOL, interrupted: interrupt.received ?? null, ...result };
+  if (o.json !== undefined) writeJson(o.json, doc);
+  humanStream(jsonOnStdout(o.json)).write(report(result));
+  return 0;
 }
 
 /** Adds `tcpcraft flood` to `program`. */
@@ -110,7 +121,7 @@ export function registerFloodCommand(program: Command): void {
     .option('--sport <port>', 'our TCP port, or the first one with --vary sport (default: random)', portOption)
     .option('--isn <n>', 'sequence number of the (first) segment (default: random)', isnOption)
     .option('--window <n>', 'window of the segment', intOption('--window', 0, 65535))
-    .option('--json', 'print the result as one JSON object')
+    .option('--json [file]', "write the result as JSON to FILE; '-' or no FILE: to stdout (the summary line then goes to stderr)")
     .option('--link-layer', 'inject whole frames through libpcap instead of the raw IP socket (skips the local IP output path: faster)')
     .addHelpText('after', `
 For load tests IN THE LAB ONLY. tcpcraft refuses to flood from the machine's own network
@@ -126,7 +137,7 @@ Example:
   sudo tcpcraft lab down --name flood1`)
     .action(async (target: string, o: FloodOptions) => {
       try {
-        await floodCommand(target, o);
+        process.exitCode = await interruptible((interrupt) => floodCommand(target, o, interrupt));
       } catch (err) {
         if (err instanceof RangeError || err instanceof EnvError) {
           process.stderr.write(`tcpcraft: ${err.message}\n`);

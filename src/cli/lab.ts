@@ -1,4 +1,7 @@
 /** `tcpcraft lab up|down|status|exec` and `tcpcraft cleanup`. */
+import { jsonOnStdout, writeJson, type JsonDest } from './output.js';
+import { JSON_FORMAT_VERSION } from '../report/json.js';
+import { TOOL } from '../version.js';
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { Command, Option } from 'commander';
@@ -102,12 +105,13 @@ Examples:
 
   withLabOptions(lab.command('status'))
     .description('show namespaces, addresses and servers of the lab (exit 1 when not fully up)')
-    .option('--json', 'print the status as JSON')
-    .action((o: LabOpts & { json?: boolean }) =>
+    .option('--json [file]', "write the status as JSON to FILE; '-' or no FILE: to stdout instead of the text")
+    .action((o: LabOpts & { json?: JsonDest }) =>
       envGuarded(async () => {
         const cfg = cfgOf(o);
         const s = await labStatus(cfg);
-        process.stdout.write(o.json ? `${JSON.stringify(s)}\n` : formatStatus(cfg, s));
+        if (o.json !== undefined) writeJson(o.json, { format: 'tcpcraft-lab-status', formatVersion: JSON_FORMAT_VERSION, tool: TOOL, ...s });
+        if (!jsonOnStdout(o.json)) process.stdout.write(formatStatus(cfg, s));
         if (!s.up) process.exitCode = 1;
       }),
     );
@@ -136,11 +140,22 @@ Examples:
           throw new EnvError(`namespace ${ns} does not exist: run 'tcpcraft lab up --name ${cfg.name}' first.`);
         }
         const argv = labExecArgv(cfg, side as LabSide, cmd);
-        process.exitCode = await new Promise<number>((resolve, reject) => {
-          const child = spawn(argv[0] as string, argv.slice(1), { stdio: 'inherit' });
-          child.on('error', reject);
-          child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 + constants.signals[signal] : 1)));
-        });
+        // While the command runs, a signal is its business: a terminal's Ctrl-C reaches it directly (same
+        // process group); SIGTERM and SIGHUP sent to us alone are passed on. We wait for it to finish
+        // (a tcpcraft run inside winds down first) and exit with its status.
+        const passOn = (sig: NodeJS.Signals) => (): void => void (sig !== 'SIGINT' && child?.kill(sig));
+        const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((sig) => [sig, passOn(sig)] as const);
+        let child: ReturnType<typeof spawn> | undefined;
+        for (const [sig, h] of handlers) process.on(sig, h);
+        try {
+          process.exitCode = await new Promise<number>((resolve, reject) => {
+            child = spawn(argv[0] as string, argv.slice(1), { stdio: 'inherit' });
+            child.on('error', reject);
+            child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 + constants.signals[signal] : 1)));
+          });
+        } finally {
+          for (const [sig, h] of handlers) process.off(sig, h);
+        }
       }),
     );
 

@@ -12,12 +12,13 @@ import { registerSuiteCommand } from './suite.js';
 import { registerMatrixCommand } from './matrix.js';
 import { registerCaptureCommands } from './capture.js';
 import { intOption, ipOption, isnOption, portOption } from './options.js';
-import { verdict, writeReport } from './output.js';
+import { humanStream, jsonOnStdout, verdict, writeReport, type JsonDest } from './output.js';
+import { interruptible, type Interrupt } from './interrupt.js';
+import { VERSION } from '../version.js';
 
-/** Exit codes. */
+/** Exit codes (after a signal: 128 + its number, see interrupt.ts). */
 export const Exit = { PASS: 0, FAIL: 1, USAGE: 2 } as const;
 
-const out = (s: string): void => void process.stdout.write(s);
 const err = (s: string): void => void process.stderr.write(s);
 
 export interface FlowOptions {
@@ -27,7 +28,7 @@ export interface FlowOptions {
   dport?: number;
   isn?: number;
   pcap?: string;
-  json?: string;
+  json?: JsonDest;
   ladder?: boolean;
 }
 
@@ -43,15 +44,15 @@ export interface RunOptions extends FlowOptions {
   linkLayer?: boolean;
 }
 
-function flowOptions(cmd: Command): Command {
+function flowOptions(cmd: Command, srcDefault: string): Command {
   return cmd
-    .option('--src <ip>', "our IPv4 address (default: the scenario's local.host, else the route's source)", ipOption)
+    .option('--src <ip>', `our IPv4 address (default: the scenario's local.host, else ${srcDefault})`, ipOption)
     .option('--dst <ip>', "the peer's IPv4 address (default: the scenario's peer.host)", ipOption)
     .option('--sport <port>', "our TCP port (default: the scenario's local.port, else a random ephemeral port)", portOption)
     .option('--dport <port>', "the peer's TCP port (default: the scenario's peer.port)", portOption)
     .option('--isn <n>', 'our initial sequence number (default: random)', isnOption)
     .option('--pcap <file>', 'write every segment sent and received to a capture: FILE.pcapng with a note per packet (step, send or expect, verdict), anything else classic pcap')
-    .option('--json <file>', 'write a machine-readable report of every step')
+    .option('--json [file]', "write the JSON report (schemas/run.schema.json) to FILE; '-' or no FILE: to stdout, and the trace and every other line to stderr")
     .option('--no-ladder', 'do not print the ladder diagram');
 }
 
@@ -67,14 +68,21 @@ async function buildCommand(file: string, o: BuildOptions): Promise<number> {
   const overrides = overridesOf(o);
   const session = planSession(sc, file, overrides, modelRoute(sc, overrides), { isn: randomIsn, port: randomPort, wallUs: () => systemClock.wallUs() });
   const report = session.model;
-  writeReport(report, { ...(o.pcap ? { pcap: o.pcap } : {}), ...(o.json ? { json: o.json } : {}), ladder: o.ladder !== false }, out);
+  const human = humanStream(jsonOnStdout(o.json));
+  const out = (s: string): void => void human.write(s);
+  writeReport(report, { ...(o.pcap ? { pcap: o.pcap } : {}), ...(o.json !== undefined ? { json: o.json } : {}), ladder: o.ladder !== false }, out);
   if (o.pcap) out(`wrote ${report.events.length} packets to ${o.pcap}\n`);
   return Exit.PASS;
 }
 
-/** `tcpcraft run`: the scenario against a live peer, as a suite of one. */
-export async function runCommand(file: string, o: RunOptions): Promise<number> {
+/**
+ * `tcpcraft run`: the scenario against a live peer, as a suite of one. On a signal (`interrupt`)
+ * the run stops where it is and what it did so far is printed and written as usual.
+ */
+export async function runCommand(file: string, o: RunOptions, interrupt?: Interrupt): Promise<number> {
   const sc = await loadScenario(file);
+  const human = humanStream(jsonOnStdout(o.json));
+  const out = (s: string): void => void human.write(s);
   const outcome = await runSuite([{ file, name: sc.name, scenario: sc }], {
     overrides: overridesOf(o),
     jobs: 1,
@@ -82,14 +90,21 @@ export async function runCommand(file: string, o: RunOptions): Promise<number> {
     rehearse: true,
     throwErrors: true,
     ...(o.target ? { target: o.target } : {}),
+    ...(interrupt ? { interrupt: interrupt.signal } : {}),
   });
   const result = outcome.results[0];
   const report = result?.report;
+  if (result?.verdict === 'interrupted' && !report) {
+    out(`INTERRUPTED ${sc.name}: ${result.message ?? ''}: nothing was sent\n`);
+    return Exit.FAIL;
+  }
   if (!result || !report) return Exit.USAGE;
-  writeReport(report, { ...(o.pcap ? { pcap: o.pcap } : {}), ...(o.json ? { json: o.json } : {}), ladder: o.ladder !== false, trace: o.trace !== false }, out);
-  out(verdict(report));
   // With --target, the scenario's expectedFailures mark for that stack decides the exit status.
   const reason = o.target ? sc.expectedFailures?.[o.target] : undefined;
+  writeReport(report, { ...(o.pcap ? { pcap: o.pcap } : {}), ...(o.json !== undefined ? { json: o.json } : {}), ladder: o.ladder !== false, trace: o.trace !== false, ...(o.target ? { target: o.target } : {}), ...(reason !== undefined ? { expectedFailure: reason } : {}) }, out);
+  out(verdict(report));
+  if (o.pcap) out(`wrote ${report.events.length + (report.icmp?.length ?? 0)} packets to ${o.pcap}\n`);
+  if (report.failure?.kind === 'interrupted') return Exit.FAIL;
   if (reason !== undefined) {
     out(report.passed ? `XPASS: expected to fail on ${o.target}, but passed (${reason})\n` : `XFAIL: an expected failure on ${o.target}: ${reason}\n`);
     return report.passed ? Exit.FAIL : Exit.PASS;
@@ -101,16 +116,18 @@ export async function runCommand(file: string, o: RunOptions): Promise<number> {
 export function program(): Command {
   const p = new Command('tcpcraft')
     .description('Craft, send and check TCP segments from scenarios written in TypeScript.')
-    .version('0.1.0')
+    .version(VERSION)
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', `
 Scenarios are .ts files whose default export is scenario({ peer, steps: [send(...), expect(...)] });
 seq and ack are relative to each side's ISN, as Wireshark shows them. See README.md.
 
-Exit status: 0 passed, 1 a segment did not match or did not come, 2 usage or environment error.`);
+Exit status: 0 passed, 1 a segment did not match or did not come, 2 usage or environment error;
+after SIGHUP, SIGINT or SIGTERM (once it has reset the peer, removed its guards and written what it
+had): 129, 130 or 143.`);
 
-  flowOptions(p.command('build <scenario>'))
+  flowOptions(p.command('build <scenario>'), "the lab's addresses: 10.77.0.1 (10.77.0.2 in the server role)")
     .description('offline, no root: play the scenario against a model peer, print each segment with relative and raw numbers')
     .option('--peer-isn <n>', "the model peer's initial sequence number (default: random)", isnOption)
     .addHelpText('after', `
@@ -120,7 +137,7 @@ Example (the netcat seed's own numbers):
       process.exitCode = await buildCommand(file, o);
     });
 
-  flowOptions(p.command('run <scenario>'))
+  flowOptions(p.command('run <scenario>'), "the source address of the route to the peer")
     .description('send the scenario on a real interface (root), match every answer, explain any difference')
     .option('--iface <name>', 'interface to capture on (default: the one routing to the peer)')
     .option('--target <name>', "the stack under test: a failure the scenario's expectedFailures marks for it exits 0 (XFAIL), a pass then exits 1 (XPASS)")
@@ -137,7 +154,7 @@ Example, in the lab:
   sudo tcpcraft lab up
   sudo tcpcraft lab exec client -- tcpcraft run scenarios/netcat-5000.ts --pcap out.pcap`)
     .action(async (file: string, o: RunOptions) => {
-      process.exitCode = await runCommand(file, o);
+      process.exitCode = await interruptible((interrupt) => runCommand(file, o, interrupt));
     });
 
   registerLabCommands(p);

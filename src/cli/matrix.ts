@@ -9,21 +9,21 @@ import { discover, shardOf, type Shard } from '../suite/discover.js';
 import { junitDocument } from '../suite/formats.js';
 import { matrixFailed, matrixJson, matrixMarkdown, matrixTable, runMatrix } from '../suite/matrix.js';
 import { intOption, shardOption } from './options.js';
-import { runCommandBody } from './output.js';
+import { humanStream, jsonOnStdout, runCommandBody, writeJson, type JsonDest } from './output.js';
+import { interruptible, type Interrupt } from './interrupt.js';
+import { TOOL } from '../version.js';
 import { loadAll } from './suite.js';
 
 interface MatrixCliOptions {
   targets: TargetName[];
   jobs?: number;
   timeout?: number;
-  json?: string;
+  json?: JsonDest;
   markdown?: string;
   junit?: string;
   shard?: Shard;
 }
 
-/** The tool's own name and version, for reports. */
-export const TOOL = { name: 'tcpcraft', version: '0.1.0' } as const;
 
 function targetList(v: string): TargetName[] {
   const names = v.split(',').map((t) => t.trim()).filter(Boolean);
@@ -35,7 +35,7 @@ function targetList(v: string): TargetName[] {
   }
 }
 
-async function matrixCommand(paths: string[], o: MatrixCliOptions): Promise<number> {
+async function matrixCommand(paths: string[], o: MatrixCliOptions, interrupt?: Interrupt): Promise<number> {
   if (typeof process.getuid === 'function' && process.getuid() !== 0) throw new EnvError('the matrix brings up labs (network namespaces): run it as root (sudo).');
   const files = shardOf(discover(paths), o.shard);
   if (files.length === 0) throw new EnvError(`no scenario files in ${paths.join(', ')}${o.shard ? ` for shard ${o.shard.index}/${o.shard.count}` : ''}.`);
@@ -43,15 +43,17 @@ async function matrixCommand(paths: string[], o: MatrixCliOptions): Promise<numb
   const scenarios = entries.map((e) => ({ name: e.name, file: e.file, rfc: e.scenario?.rfc ?? null }));
   const say = (s: string): void => void process.stderr.write(`${s}\n`);
   const cleanups = new Cleanups();
-  const m = await cleanups.guarded((c) =>
-    runMatrix(files, scenarios, { targets: o.targets, cleanups: c, say, ...(o.jobs ? { jobs: o.jobs } : {}), ...(o.timeout ? { timeoutMs: o.timeout } : {}) }),
+  const m = await cleanups.guarded(
+    (c) => runMatrix(files, scenarios, { targets: o.targets, cleanups: c, say, ...(o.jobs ? { jobs: o.jobs } : {}), ...(o.timeout ? { timeoutMs: o.timeout } : {}), ...(interrupt ? { interrupt: interrupt.signal } : {}) }),
+    { signals: interrupt === undefined },
   );
-  process.stdout.write(matrixTable(m));
+  const human = humanStream(jsonOnStdout(o.json));
+  human.write(matrixTable(m));
   for (const t of m.targets) {
-    process.stdout.write(`${t.name}: ${t.version}, up in ${(t.startupMs / 1000).toFixed(2)} s, suite ${(t.suiteMs / 1000).toFixed(2)} s${t.error ? ` (${t.error})` : ''}\n`);
+    human.write(`${t.name}: ${t.version}, up in ${(t.startupMs / 1000).toFixed(2)} s, suite ${(t.suiteMs / 1000).toFixed(2)} s${t.error ? ` (${t.error})` : ''}\n`);
   }
-  process.stdout.write(`matrix wall time ${(m.wallMs / 1000).toFixed(2)} s (${m.scenarios.length} scenarios x ${m.targets.length} targets)\n`);
-  if (o.json) writeFileSync(o.json, `${JSON.stringify(matrixJson(m, TOOL), null, 2)}\n`);
+  human.write(`matrix wall time ${(m.wallMs / 1000).toFixed(2)} s (${m.scenarios.length} scenarios x ${m.targets.length} targets)${m.interrupted ? `, interrupted by ${m.interrupted}` : ''}\n`);
+  if (o.json !== undefined) writeJson(o.json, matrixJson(m, TOOL));
   if (o.markdown) writeFileSync(o.markdown, matrixMarkdown(m));
   if (o.junit) {
     const timestamp = m.startedAt.toISOString().replace(/\.\d+Z$/, '');
@@ -70,7 +72,7 @@ export function registerMatrixCommand(program: Command): void {
     .option('--targets <list>', `comma-separated lab targets (${TARGET_NAMES.join(', ')})`, targetList, [...TARGET_NAMES])
     .option('--jobs <n>', 'scenarios run at once within each target', intOption('--jobs', 1, 64))
     .option('--timeout <ms>', 'how long to wait for each expected segment when the scenario does not say', intOption('--timeout', 1, 600000))
-    .option('--json <file>', 'write the matrix as JSON: tool, targets, scenarios and one cell per scenario and target')
+    .option('--json [file]', "write the matrix as JSON (schemas/matrix.schema.json: tool, totals, targets, scenarios, one cell per scenario and target) to FILE; '-' or no FILE: to stdout, the table to stderr")
     .option('--markdown <file>', 'write the table as Markdown')
     .option('--junit <file>', 'write JUnit XML with one testsuite per target')
     .option('--shard <i/n>', 'run only shard i of n of the scenario files (every n-th, from the i-th)', shardOption)
@@ -78,10 +80,11 @@ export function registerMatrixCommand(program: Command): void {
 Each target gets a lab of its own (brought up in parallel, always taken down); the suite runs in
 each, one target after another. A cell is PASS, FAIL with the first difference in a few words,
 XFAIL (the scenario's expectedFailures names the target, with the reason), XPASS (the mark is
-stale: a failure), ERROR (could not run) or N/A. Exit status as 'suite': 0 when no cell failed,
-1 otherwise, 2 for usage or environment errors. Needs root.
+stale: a failure), ERROR (could not run), N/A or INTERRUPTED. Exit status as 'suite': 0 when no
+cell failed, 1 otherwise, 2 for usage or environment errors, 129/130/143 after a signal (the
+running suite is stopped and written, the labs go down). Needs root.
 
 Example:
   sudo tcpcraft matrix scenarios/conformance --targets linux,lwip,slirp --markdown matrix.md`)
-    .action((paths: string[], o: MatrixCliOptions) => runCommandBody(() => matrixCommand(paths, o)));
+    .action((paths: string[], o: MatrixCliOptions) => runCommandBody(() => interruptible((interrupt) => matrixCommand(paths, o, interrupt))));
 }

@@ -13,14 +13,15 @@ import { countsOf, isFailure, progressLine, resultLine, summaryLine, type SuiteR
 import { APPENDIX_B, coverageProblems, requirementsMarkdown } from '../suite/requirements.js';
 import { DEFAULT_JOBS, DEFAULT_TARGET, runSuite, type SuiteEntry } from '../suite/runner.js';
 import { intOption, ipOption, shardOption } from './options.js';
-import { runCommandBody } from './output.js';
+import { humanStream, jsonOnStdout, runCommandBody, writeJson, type JsonDest } from './output.js';
+import { interruptible, type Interrupt } from './interrupt.js';
 
 interface SuiteCliOptions {
   dst?: string;
   jobs: number;
   junit?: string;
   tap?: boolean;
-  json?: string;
+  json?: JsonDest;
   target: string;
   timeout?: number;
   lab: string;
@@ -71,8 +72,9 @@ async function requirementsCommand(files: readonly string[], out: string): Promi
   return problems.length ? 1 : 0;
 }
 
-/** Runs the suite; returns the exit status (0 no failure, 1 failures). */
-async function suiteCommand(paths: string[], o: SuiteCliOptions): Promise<number> {
+/** Runs the suite; returns the exit status (0 no failure, 1 failures; 128 + N after signal N). */
+async function suiteCommand(paths: string[], o: SuiteCliOptions, interrupt?: Interrupt): Promise<number> {
+  if (o.tap && jsonOnStdout(o.json)) throw new EnvError('--tap and --json - both want stdout: give --json a file name.');
   if (o.requirements) return requirementsCommand(discover(paths), o.requirements);
   const files = shardOf(discover(paths), o.shard);
   if (files.length === 0 && o.shard) {
@@ -81,8 +83,8 @@ async function suiteCommand(paths: string[], o: SuiteCliOptions): Promise<number
   }
   if (files.length === 0) throw new EnvError(`no scenario files in ${paths.join(', ')} (a directory contributes its *.ts files, not those starting with '_').`);
   const entries = await loadAll(files);
-  // With --tap, stdout is TAP only and the human-readable lines go to stderr.
-  const human = o.tap ? process.stderr : process.stdout;
+  // With --tap or --json -, stdout is TAP or JSON only and the human-readable lines go to stderr.
+  const human = humanStream(o.tap === true || jsonOnStdout(o.json));
   const say = (s: string): void => void human.write(s);
   const live = human.isTTY === true;
   const done: SuiteResult[] = [];
@@ -93,7 +95,10 @@ async function suiteCommand(paths: string[], o: SuiteCliOptions): Promise<number
   const onResult = (r: SuiteResult): void => {
     done.push(r);
     const counts = countsOf(done, entries.length);
-    if (live) {
+    // Scenarios a signal kept from starting are counted in the closing lines, not listed one by one.
+    if (r.verdict === 'interrupted' && !r.report) {
+      if (live) say(`\r\x1b[K${progressLine(counts)}`);
+    } else if (live) {
       say('\r\x1b[K');
       if (r.verdict !== 'pass') say(`${resultLine(r)}\n`);
       say(progressLine(counts));
@@ -120,8 +125,12 @@ async function suiteCommand(paths: string[], o: SuiteCliOptions): Promise<number
     learnFeatures: true,
     onFeatures: (host, f) => say(`${live ? '\r\x1b[K' : ''}features of ${host}: ${[...f].map(([k, v]) => `${k} ${v ? 'yes' : 'no'}`).join(', ')}\n`),
     onResult,
+    ...(interrupt ? { interrupt: interrupt.signal } : {}),
   });
   if (live) say('\r\x1b[K');
+  if (outcome.interrupted) {
+    say(`\ninterrupted by ${outcome.interrupted}: ${outcome.results.filter((r) => r.verdict === 'interrupted').length} of ${entries.length} scenarios stopped or not started\n`);
+  }
   const failures = outcome.results.filter((r) => isFailure(r.verdict));
   if (failures.length) {
     say(`\n${failures.length} failure${failures.length === 1 ? '' : 's'}:\n`);
@@ -136,7 +145,7 @@ async function suiteCommand(paths: string[], o: SuiteCliOptions): Promise<number
   if (o.junit) {
     writeFileSync(o.junit, junitXml(outcome.results, { target: o.target, wallMs: outcome.wallMs, timestamp: outcome.startedAt.toISOString().replace(/\.\d+Z$/, ''), hostname: hostname() }));
   }
-  if (o.json) writeFileSync(o.json, `${JSON.stringify(suiteJson(outcome.results, o.target), null, 2)}\n`);
+  if (o.json !== undefined) writeJson(o.json, suiteJson(outcome.results, { target: o.target, startedAt: outcome.startedAt, wallMs: outcome.wallMs, ...(outcome.interrupted ? { interrupted: outcome.interrupted } : {}) }));
   return failures.length ? 1 : 0;
 }
 
@@ -150,7 +159,7 @@ export function registerSuiteCommand(program: Command): void {
     .option('--jobs <n>', `scenarios run at once (1: one after another)`, intOption('--jobs', 1, 64), DEFAULT_JOBS)
     .option('--junit <file>', 'write a JUnit XML report (failures, expected failures as skipped)')
     .option('--tap', 'write TAP version 13 on stdout (the human-readable lines then go to stderr)')
-    .option('--json <file>', "write a JSON array of per-scenario results, each with its run's full report")
+    .option('--json [file]', "write the JSON report (schemas/suite.schema.json: totals, tool, target, each result with its run's report) to FILE; '-' or no FILE: to stdout, the human lines to stderr")
     .option('--target <name>', 'the stack under test, whose expectedFailures marks apply', DEFAULT_TARGET)
     .option('--timeout <ms>', "how long to wait for each expected segment when the scenario does not say (default 3000)", intOption('--timeout', 1, 600000))
     .option('--lab <name>', "lab whose server namespace plays the client of server-role scenarios", DEFAULT_LAB.name)
@@ -160,8 +169,13 @@ export function registerSuiteCommand(program: Command): void {
     .addHelpText('after', `
 Verdicts: PASS; FAIL; XFAIL, an expected failure (the scenario's expectedFailures has an entry for
 --target and it failed); XPASS, an unexpected pass (counts as a failure); ERROR, the scenario could
-not run (counts as a failure). Ends with 'N passed, N failed, N expected failures'; exit status 0
-when nothing failed, 1 otherwise, 2 for usage or environment errors.
+not run (counts as a failure); N/A, it requires an optional feature the target lacks; INTERRUPTED,
+stopped (or never started) by a signal. Ends with 'N passed, N failed, N expected failures';
+exit status 0 when nothing failed, 1 otherwise, 2 for usage or environment errors.
+
+SIGINT, SIGTERM or SIGHUP: nothing new starts, the runs in progress stop, reset their peers and
+remove their guards; the summary and the JUnit/TAP/JSON reports of what ran are written; exit
+129/130/143. A second signal exits at once.
 
 One capture per interface is shared by all runs; each run has its own source ports and its own
 kernel-RST guard, removed when it ends. Server-role scenarios and scenarios that fix their own
@@ -170,5 +184,5 @@ source port run one at a time, after the others.
 Example, in the lab:
   sudo tcpcraft lab up
   sudo tcpcraft lab exec client -- tcpcraft suite scenarios/conformance --junit report.xml`)
-    .action((paths: string[], o: SuiteCliOptions) => runCommandBody(() => suiteCommand(paths, o)));
+    .action((paths: string[], o: SuiteCliOptions) => runCommandBody(() => interruptible((interrupt) => suiteCommand(paths, o, interrupt))));
 }

@@ -51,7 +51,14 @@ export type Failure =
       readonly step: ExpectStep;
       readonly waitedMs: number;
     }
-  | { readonly kind: 'error'; readonly stepIndex?: number; readonly message: string };
+  | { readonly kind: 'error'; readonly stepIndex?: number; readonly message: string }
+  | {
+      /** The run was stopped from outside (a signal) while at `stepIndex`; what happened until then is in the report. */
+      readonly kind: 'interrupted';
+      readonly stepIndex: number;
+      /** What stopped it, e.g. 'SIGINT'. */
+      readonly reason: string;
+    };
 
 /** The outcome of running (or planning) a scenario. */
 export interface RunReport {

@@ -40,7 +40,10 @@ export interface RunDeps {
   /** Frames captured on the flows, both directions (our own sends are recognised and skipped). */
   readonly frames: FrameQueue;
   readonly clock: Clock;
-  /** Aborting stops the run where it is (it then sends its cleanup RST and reports as interrupted). */
+  /**
+   * Aborting stops the run where it is: it then sends its cleanup RST and its report's failure is
+   * `interrupted`, with the abort reason (a string such as 'SIGINT', else 'aborted').
+   */
   readonly signal?: AbortSignal;
 }
 
@@ -394,8 +397,9 @@ export async function runScenario(sc: Scenario, cfg: RunConfig, deps: RunDeps): 
   deps.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     for (let i = 0; i < sc.steps.length && !failure; ) {
-      run.current = i;
+      // Checked before moving on, so an interrupted run names the step it was in.
       if (deps.signal?.aborted) throw new Error('interrupted');
+      run.current = i;
       const outcome = await run.step(i, sc.steps[i]!);
       if ('failure' in outcome) failure = outcome.failure;
       else i = outcome.next;
@@ -404,6 +408,10 @@ export async function runScenario(sc: Scenario, cfg: RunConfig, deps: RunDeps): 
     if (failure?.kind === 'mismatch') await run.collectContext(cfg.contextMs ?? 100);
   } catch (err) {
     failure = { kind: 'error', stepIndex: run.current, message: (err as Error).message };
+  }
+  if (deps.signal?.aborted) {
+    const why: unknown = deps.signal.reason;
+    failure = { kind: 'interrupted', stepIndex: run.current, reason: typeof why === 'string' ? why : 'aborted' };
   }
   deps.signal?.removeEventListener('abort', onAbort);
   const leftovers: SegmentView[] = [];

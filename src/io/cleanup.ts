@@ -24,7 +24,7 @@ interface Entry {
 }
 
 /** Exit code conventionally used after a fatal signal: 128 + signal number. */
-const SIGNAL_EXIT: Readonly<Record<'SIGINT' | 'SIGTERM', number>> = { SIGINT: 130, SIGTERM: 143 };
+const SIGNAL_EXIT: Readonly<Record<'SIGHUP' | 'SIGINT' | 'SIGTERM', number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
 /**
  * Registry of cleanups run exactly once each, newest first: on normal end and on failure (call
@@ -37,7 +37,7 @@ export class Cleanups {
   private readonly report: (label: string, err: unknown) => void;
   private readonly exit: (code: number) => void;
   private running: Promise<void> | undefined;
-  private readonly handlers = new Map<'SIGINT' | 'SIGTERM', () => void>();
+  private readonly handlers = new Map<'SIGHUP' | 'SIGINT' | 'SIGTERM', () => void>();
 
   /** Create an empty registry; see {@link CleanupsOptions} for the defaults. */
   constructor(opts: CleanupsOptions = {}) {
@@ -95,9 +95,12 @@ export class Cleanups {
     }
   }
 
-  /** On SIGINT/SIGTERM: run all cleanups, then exit 130/143. A second signal exits at once. */
+  /**
+   * On SIGHUP/SIGINT/SIGTERM: run all cleanups, then exit 129/130/143. A second signal exits at
+   * once. (The long-running commands wind down more gently: src/cli/interrupt.ts.)
+   */
   attachSignals(): void {
-    for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    for (const sig of ['SIGHUP', 'SIGINT', 'SIGTERM'] as const) {
       if (this.handlers.has(sig)) continue;
       let seen = false;
       const handler = (): void => {
@@ -119,9 +122,13 @@ export class Cleanups {
     this.handlers.clear();
   }
 
-  /** Run `body` with signals attached; all cleanups run when it ends, normally or not. */
-  async guarded<T>(body: (cleanups: Cleanups) => Promise<T>): Promise<T> {
-    this.attachSignals();
+  /**
+   * Run `body`; all cleanups run when it ends, normally or not. With `signals` (the default), a
+   * signal meanwhile runs them and exits (see {@link Cleanups.attachSignals}); without, signals are
+   * the caller's business.
+   */
+  async guarded<T>(body: (cleanups: Cleanups) => Promise<T>, o: { readonly signals?: boolean } = {}): Promise<T> {
+    if (o.signals !== false) this.attachSignals();
     try {
       return await body(this);
     } finally {

@@ -21,6 +21,7 @@
  * and conntrack never creates state for a flow the stack does not own. It matches only inbound
  * packets of the flow, so RSTs that tcpcraft sends on purpose (output path) are never blocked.
  */
+import { spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { isIPv4 } from 'node:net';
 import { EnvError, messageOf } from './errors.js';
@@ -130,12 +131,49 @@ export async function installGuard(flow: GuardFlow, opts: GuardOptions = {}): Pr
   throw new Error('could not find a free nft table name for the guard after 5 attempts.');
 }
 
+/**
+ * Every guard this process installed and has not removed yet. When the process exits with any of
+ * them still there (an exit on a path that skipped its cleanup), the exit hook removes them
+ * synchronously, so none outlives the process unless it is killed outright (SIGKILL: then
+ * `tcpcraft cleanup`, or the next run's sweep, removes it).
+ */
+const live = new Map<string, GuardOptions>();
+let exitHooked = false;
+
+function removeLiveSync(): void {
+  for (const [table, opts] of live) {
+    const [cmd, prefix] = nftCommand(opts);
+    spawnSync(cmd, [...prefix, 'delete', 'table', 'ip', table], { stdio: 'ignore', timeout: 3000 });
+  }
+  live.clear();
+}
+
+/** The guard tables this process has installed and not yet removed. */
+export function liveGuards(): string[] {
+  return [...live.keys()];
+}
+
+/**
+ * Stop tracking every live guard without removing it (a forced exit, which says what it leaves:
+ * `tcpcraft cleanup` removes them). Returns their names.
+ */
+export function abandonGuards(): string[] {
+  const names = liveGuards();
+  live.clear();
+  return names;
+}
+
 function makeGuard(table: string, opts: GuardOptions): Guard {
+  live.set(table, opts);
+  if (!exitHooked) {
+    process.on('exit', removeLiveSync);
+    exitHooked = true;
+  }
   let removed: Promise<void> | undefined;
   return {
     table,
     remove() {
-      removed ??= removeTable(table, opts);
+      removed ??= removeTable(table, opts).then(() => void live.delete(table));
       return removed;
     },
   };

@@ -28,6 +28,7 @@ export function formatDiff(d: FieldDiff): string {
 export function formatFailure(report: RunReport): string | undefined {
   const f = report.failure;
   if (!f) return undefined;
+  if (f.kind === 'interrupted') return `${report.file}: interrupted at step ${f.stepIndex + 1} (${f.reason})`;
   if (f.kind === 'error') return `${report.file}: ${f.stepIndex !== undefined ? `step ${f.stepIndex + 1}: ` : ''}${f.message}`;
   const lines: string[] = [];
   const head = `${where(report.file, f.step)}: ${stepLabel(f.stepIndex, f.step)}`;

@@ -20,7 +20,7 @@ interface MatrixJson {
     readonly verdict: string;
     readonly level?: string;
     readonly summary: string;
-    readonly report: { readonly expectedFailure?: string | null; readonly message?: string | null } | null;
+    readonly result: { readonly expectedFailure?: string | null; readonly message?: string | null } | null;
   }>;
 }
 
@@ -38,7 +38,7 @@ export function findingsMarkdown(m: MatrixJson): string {
     .sort((a, b) => a.scenario.localeCompare(b.scenario) || (order.get(a.target) ?? 0) - (order.get(b.target) ?? 0))
     .map((c) => {
       const verdict = { fail: 'differs', xfail: 'differs (known)', na: 'N/A', xpass: 'passes despite a mark', error: 'could not run' }[c.verdict] ?? c.verdict;
-      const what = c.verdict === 'xfail' ? (c.report?.expectedFailure ?? c.summary) : c.summary;
+      const what = c.verdict === 'xfail' ? (c.result?.expectedFailure ?? c.summary) : c.summary;
       return `| ${esc(c.scenario)} | ${esc(rfcOf.get(c.scenario) ?? '')}${c.level && c.level !== 'MUST' ? ` (${c.level})` : ''} | ${esc(c.target)} | ${verdict} | ${esc(what)} |`;
     });
   return [

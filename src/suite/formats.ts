@@ -3,8 +3,10 @@
  * TAP version 13, and JSON. Pure functions of the results.
  */
 import { relative, sep } from 'node:path';
-import { reportJson } from '../report/json.js';
-import type { SuiteResult } from './result.js';
+import { JSON_FORMAT_VERSION, reportJson, type RunReportJson, type ToolJson } from '../report/json.js';
+import type { Level } from '../scenario/types.js';
+import { TOOL } from '../version.js';
+import type { SuiteResult, Verdict } from './result.js';
 import { summaryOf, countsOf } from './result.js';
 
 /** Text safe in XML character data and attribute values (and without characters XML 1.0 forbids). */
@@ -63,7 +65,7 @@ function junitCounts(results: readonly SuiteResult[], wallMs: number): string {
   const failures = results.filter((r) => r.verdict === 'fail' || r.verdict === 'xpass').length;
   const errors = results.filter((r) => r.verdict === 'error').length;
   const c = countsOf(results);
-  return `tests="${results.length}" failures="${failures}" errors="${errors}" skipped="${c.expectedFailures + c.notApplicable}" time="${secs(wallMs)}"`;
+  return `tests="${results.length}" failures="${failures}" errors="${errors}" skipped="${c.expectedFailures + c.notApplicable + c.interrupted}" time="${secs(wallMs)}"`;
 }
 
 /**
@@ -97,6 +99,7 @@ function junitTestsuite(results: readonly SuiteResult[], o: JunitOptions): strin
     if (r.verdict === 'error') lines.push(`      <error message="${xmlEscape(first)}" type="error">${xmlText(message)}</error>`);
     if (r.verdict === 'xfail') lines.push(`      <skipped message="${xmlEscape(`expected failure on ${o.target}: ${r.expectedFailure ?? ''}`)}">${xmlText(message)}</skipped>`);
     if (r.verdict === 'na') lines.push(`      <skipped message="${xmlEscape(`not applicable: ${first}`)}"/>`);
+    if (r.verdict === 'interrupted') lines.push(`      <skipped message="${xmlEscape(`interrupted: ${first}`)}"/>`);
     const out = [
       r.rfc ? `rfc: ${r.rfc}` : undefined,
       `file: ${r.file}`,
@@ -137,6 +140,7 @@ export function tapPoint(r: SuiteResult): string {
   if (r.verdict === 'pass') lines.push(`ok ${n} - ${desc}`);
   else if (r.verdict === 'xfail') lines.push(`not ok ${n} - ${desc} # TODO expected failure: ${(r.expectedFailure ?? '').replace(/\n/g, ' ')}`);
   else if (r.verdict === 'na') lines.push(`ok ${n} - ${desc} # SKIP not applicable: ${(r.message ?? '').replace(/\n/g, ' ')}`);
+  else if (r.verdict === 'interrupted') lines.push(`ok ${n} - ${desc} # SKIP interrupted: ${(r.message ?? '').replace(/\n/g, ' ')}`);
   else lines.push(`not ok ${n} - ${desc}`);
   lines.push('  ---');
   lines.push(`  verdict: ${r.verdict}`, `  file: ${yamlString(r.file)}`);
@@ -147,9 +151,64 @@ export function tapPoint(r: SuiteResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The JSON report: an array of per-scenario results, each with its run's full report. */
-export function suiteJson(results: readonly SuiteResult[], target: string): unknown[] {
-  return results.map((r) => ({
+/** One scenario's entry in the suite's JSON. */
+export interface SuiteResultJson {
+  readonly file: string;
+  readonly name: string;
+  readonly rfc: string | null;
+  readonly level: Level;
+  readonly target: string;
+  readonly verdict: Verdict;
+  readonly expectedFailure: string | null;
+  /** The diagnostic, the error, or why it is N/A or interrupted; null for a pass. */
+  readonly message: string | null;
+  /** The first difference in a few words (as a matrix cell shows it); empty for a pass. */
+  readonly summary: string;
+  readonly durationMs: number;
+  /** Milliseconds since the suite started. */
+  readonly startMs: number;
+  readonly endMs: number;
+  /** The run's full report, null when it did not run. */
+  readonly report: RunReportJson | null;
+}
+
+/** Counts of a suite (`suite --json` totals; a matrix has one per target). */
+export interface TotalsJson {
+  readonly total: number;
+  readonly passed: number;
+  /** fail + xpass + error. */
+  readonly failed: number;
+  readonly expectedFailures: number;
+  readonly notApplicable: number;
+  readonly interrupted: number;
+}
+
+/** `tcpcraft suite --json`. */
+export interface SuiteJson {
+  readonly format: 'tcpcraft-suite';
+  readonly formatVersion: typeof JSON_FORMAT_VERSION;
+  readonly tool: ToolJson;
+  /** The target whose expected failures applied. */
+  readonly target: string;
+  /** ISO 8601. */
+  readonly startedAt: string;
+  readonly wallMs: number;
+  /** The signal that stopped the suite, or null. */
+  readonly interrupted: string | null;
+  readonly totals: TotalsJson;
+  /** In file order. */
+  readonly results: readonly SuiteResultJson[];
+}
+
+/** The totals of `results`. */
+export function totalsJson(results: readonly SuiteResult[]): TotalsJson {
+  const c = countsOf(results);
+  return { total: c.total, passed: c.passed, failed: c.failed, expectedFailures: c.expectedFailures, notApplicable: c.notApplicable, interrupted: c.interrupted };
+}
+
+/** One result as JSON. */
+export function suiteResultJson(r: SuiteResult, target: string): SuiteResultJson {
+  return {
     file: r.file,
     name: r.name,
     rfc: r.rfc ?? null,
@@ -158,10 +217,25 @@ export function suiteJson(results: readonly SuiteResult[], target: string): unkn
     verdict: r.verdict,
     expectedFailure: r.expectedFailure ?? null,
     message: r.message ?? null,
-    summary: r.report ? summaryOf(r.report) : (r.message ?? '').split('\n')[0]!.slice(0, 60),
+    summary: r.verdict === 'pass' ? '' : r.report && r.verdict !== 'interrupted' ? summaryOf(r.report) : (r.message ?? '').split('\n')[0]!.slice(0, 60),
     durationMs: Math.round(r.durationMs),
     startMs: Math.round(r.startMs),
     endMs: Math.round(r.endMs),
     report: r.report ? reportJson(r.report) : null,
-  }));
+  };
+}
+
+/** The suite's JSON document. */
+export function suiteJson(results: readonly SuiteResult[], o: { readonly target: string; readonly startedAt: Date; readonly wallMs: number; readonly interrupted?: string }): SuiteJson {
+  return {
+    format: 'tcpcraft-suite',
+    formatVersion: JSON_FORMAT_VERSION,
+    tool: TOOL,
+    target: o.target,
+    startedAt: o.startedAt.toISOString(),
+    wallMs: Math.round(o.wallMs),
+    interrupted: o.interrupted ?? null,
+    totals: totalsJson(results),
+    results: results.map((r) => suiteResultJson(r, o.target)),
+  };
 }

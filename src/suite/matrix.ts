@@ -19,6 +19,9 @@ import { messageOf } from '../io/errors.js';
 import { labConfig, labDown, labExecArgv, labUp, type LabConfig } from '../io/lab.js';
 import { targetNamed, type TargetName } from '../io/targets.js';
 import { isFailure, LABEL, type SuiteResult, type Verdict } from './result.js';
+import { JSON_FORMAT_VERSION, type ToolJson } from '../report/json.js';
+import { TOOL } from '../version.js';
+import { totalsJson, type SuiteJson, type SuiteResultJson, type TotalsJson } from './formats.js';
 import type { Level } from '../scenario/types.js';
 
 /** A matrix cell's verdict: the suite's (`na` when the target lacks a feature the scenario requires). */
@@ -35,7 +38,7 @@ export interface MatrixCell {
   /** The first difference in a few words (empty for a pass). */
   readonly summary: string;
   /** The suite's result for it (with the run's report), or null when the target never ran it. */
-  readonly report: unknown;
+  readonly result: SuiteResultJson | null;
 }
 
 /** A target as the matrix met it. */
@@ -60,6 +63,8 @@ export interface MatrixOutcome {
   readonly startedAt: Date;
   /** Per target, the suite results (for JUnit). */
   readonly results: ReadonlyMap<TargetName, readonly SuiteResult[]>;
+  /** The signal that stopped the matrix, when one did. */
+  readonly interrupted?: string;
 }
 
 /** Settings of a matrix run. */
@@ -75,41 +80,31 @@ export interface MatrixOptions {
   readonly cleanups: Cleanups;
   /** Progress lines. */
   readonly say?: (line: string) => void;
+  /**
+   * Aborted (reason: the signal's name) to stop: the running suite gets the same signal and writes
+   * what it has; no further target runs (its cells are `interrupted`); the labs go down.
+   */
+  readonly interrupt?: AbortSignal;
 }
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** One entry of `tcpcraft suite --json`. */
-interface SuiteJsonEntry {
-  readonly file: string;
-  readonly name: string;
-  readonly rfc: string | null;
-  readonly level?: Level;
-  readonly verdict: Verdict;
-  readonly expectedFailure: string | null;
-  readonly message: string | null;
-  readonly summary: string;
-  readonly durationMs: number;
-  readonly startMs: number;
-  readonly endMs: number;
-  readonly report: unknown;
-}
-
-/** Runs `argv` to its end, killed (by its PID) after `ms`. */
-function runChild(argv: readonly string[], ms: number): Promise<{ code: number; stderr: string }> {
+/** Runs `argv` to its end, killed (by its PID) after `ms`; `interrupt` passes its signal on to it. */
+function runChild(argv: readonly string[], ms: number, interrupt?: AbortSignal): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
     const timer = setTimeout(() => child.kill('SIGTERM'), ms);
-    child.on('error', (err) => {
+    const pass = (): void => void child.kill(typeof interrupt?.reason === 'string' && /^SIG[A-Z]+$/.test(interrupt.reason) ? (interrupt.reason as NodeJS.Signals) : 'SIGTERM');
+    interrupt?.addEventListener('abort', pass, { once: true });
+    const done = (r: { code: number; stderr: string }): void => {
       clearTimeout(timer);
-      resolve({ code: 2, stderr: err.message });
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? (signal ? 128 : 1), stderr });
-    });
+      interrupt?.removeEventListener('abort', pass);
+      resolve(r);
+    };
+    child.on('error', (err) => done({ code: 2, stderr: err.message }));
+    child.on('close', (code, signal) => done({ code: code ?? (signal ? 128 : 1), stderr }));
   });
 }
 
@@ -150,7 +145,8 @@ export async function runMatrix(files: readonly string[], scenarios: MatrixOutco
     for (const [i, cfg] of labs.entries()) {
       const up = ups[i]!;
       const t = performance.now();
-      const suite = up.error === undefined ? await runSuiteIn(cfg, files, tmp, opts) : { error: up.error };
+      const stopped = opts.interrupt?.aborted === true;
+      const suite = stopped ? { error: `not run (${String(opts.interrupt?.reason)})` } : up.error === undefined ? await runSuiteIn(cfg, files, tmp, opts) : { error: up.error };
       const suiteMs = performance.now() - t;
       targets.push({ name: cfg.target, stack: targetNamed(cfg.target).stack, version: up.version, startupMs: up.startupMs, suiteMs, ...(suite.error ? { error: suite.error } : {}) });
       const entries = suite.entries ?? [];
@@ -159,14 +155,15 @@ export async function runMatrix(files: readonly string[], scenarios: MatrixOutco
         const e = entries.find((x) => x.file === sc.file);
         cells.push(
           e
-            ? { scenario: sc.name, file: sc.file, target: cfg.target, verdict: e.verdict, level: e.level ?? 'MUST', summary: e.verdict === 'pass' ? '' : e.verdict === 'na' ? (e.message ?? '') : e.summary, report: e }
-            : { scenario: sc.name, file: sc.file, target: cfg.target, verdict: 'error', level: 'MUST', summary: suite.error ?? 'not run', report: null },
+            ? { scenario: sc.name, file: sc.file, target: cfg.target, verdict: e.verdict, level: e.level ?? 'MUST', summary: e.verdict === 'pass' ? '' : e.verdict === 'na' ? (e.message ?? '') : e.summary, result: e }
+            : { scenario: sc.name, file: sc.file, target: cfg.target, verdict: stopped ? 'interrupted' : 'error', level: 'MUST', summary: suite.error ?? 'not run', result: null },
         );
       }
       say(`target ${cfg.target}: suite in ${(suiteMs / 1000).toFixed(2)} s`);
       await labDown(cfg);
     }
-    return { targets, scenarios, cells, wallMs: performance.now() - t0, startedAt, results };
+    const interrupted = opts.interrupt?.aborted ? String(opts.interrupt.reason) : undefined;
+    return { targets, scenarios, cells, wallMs: performance.now() - t0, startedAt, results, ...(interrupted ? { interrupted } : {}) };
   } finally {
     for (const cfg of labs) await labDown(cfg).catch(() => undefined);
     rmSync(tmp, { recursive: true, force: true });
@@ -174,7 +171,7 @@ export async function runMatrix(files: readonly string[], scenarios: MatrixOutco
 }
 
 /** Runs the suite in `cfg`'s client namespace; its JSON entries, or why there are none. */
-async function runSuiteIn(cfg: LabConfig, files: readonly string[], tmp: string, opts: MatrixOptions): Promise<{ entries?: SuiteJsonEntry[]; error?: string }> {
+async function runSuiteIn(cfg: LabConfig, files: readonly string[], tmp: string, opts: MatrixOptions): Promise<{ entries?: readonly SuiteResultJson[]; error?: string }> {
   const json = join(tmp, `${cfg.target}.json`);
   const argv = [
     process.execPath,
@@ -190,17 +187,18 @@ async function runSuiteIn(cfg: LabConfig, files: readonly string[], tmp: string,
     ...(opts.jobs !== undefined ? ['--jobs', String(opts.jobs)] : []),
     ...(opts.timeoutMs !== undefined ? ['--timeout', String(opts.timeoutMs)] : []),
   ];
-  const r = await runChild(labExecArgv(cfg, 'client', argv), opts.suiteBoundMs ?? 600_000);
-  if (r.code !== 0 && r.code !== 1) return { error: `the suite exited ${r.code}: ${r.stderr.trim().split('\n').slice(-1)[0] ?? ''}` };
+  const r = await runChild(labExecArgv(cfg, 'client', argv), opts.suiteBoundMs ?? 600_000, opts.interrupt);
+  // An interrupted suite (exit 128 + signal) still writes what it ran.
+  if (r.code !== 0 && r.code !== 1 && r.code < 128) return { error: `the suite exited ${r.code}: ${r.stderr.trim().split('\n').slice(-1)[0] ?? ''}` };
   try {
-    return { entries: JSON.parse(readFileSync(json, 'utf8')) as SuiteJsonEntry[] };
+    return { entries: (JSON.parse(readFileSync(json, 'utf8')) as SuiteJson).results };
   } catch (err) {
     return { error: `the suite wrote no readable JSON: ${messageOf(err)}` };
   }
 }
 
 /** A suite result rebuilt from its JSON (without the run report), for JUnit. */
-function resultOf(e: SuiteJsonEntry, index: number): SuiteResult {
+function resultOf(e: SuiteResultJson, index: number): SuiteResult {
   return {
     index,
     file: e.file,
@@ -253,13 +251,45 @@ export function matrixMarkdown(m: MatrixOutcome): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The JSON report (see the README for its shape). */
-export function matrixJson(m: MatrixOutcome, tool: { readonly name: string; readonly version: string }): unknown {
+/** `tcpcraft matrix --json`. */
+export interface MatrixJson {
+  readonly format: 'tcpcraft-matrix';
+  readonly formatVersion: typeof JSON_FORMAT_VERSION;
+  readonly tool: ToolJson;
+  readonly startedAt: string;
+  readonly wallMs: number;
+  /** The signal that stopped the matrix, or null. */
+  readonly interrupted: string | null;
+  /** Over every cell. */
+  readonly totals: TotalsJson;
+  readonly targets: ReadonlyArray<{ readonly name: TargetName; readonly stack: string; readonly version: string; readonly startupMs: number; readonly suiteMs: number; readonly error?: string; readonly totals: TotalsJson }>;
+  readonly scenarios: ReadonlyArray<{ readonly name: string; readonly file: string; readonly rfc: string | null }>;
+  readonly cells: ReadonlyArray<{ readonly scenario: string; readonly file: string; readonly target: TargetName; readonly verdict: Verdict; readonly level: Level; readonly summary: string; readonly result: SuiteResultJson | null }>;
+}
+
+/** A cell counted as a suite result is. */
+const cellResult = (c: MatrixCell, index: number): SuiteResult => ({ index, file: c.file, name: c.scenario, verdict: c.verdict, durationMs: 0, startMs: 0, endMs: 0 });
+
+/** The JSON document (its schema: schemas/matrix.schema.json). */
+export function matrixJson(m: MatrixOutcome, tool: ToolJson = TOOL): MatrixJson {
   return {
+    format: 'tcpcraft-matrix',
+    formatVersion: JSON_FORMAT_VERSION,
     tool,
-    targets: m.targets.map((t) => ({ name: t.name, stack: t.stack, version: t.version, startupMs: Math.round(t.startupMs), suiteMs: Math.round(t.suiteMs), ...(t.error ? { error: t.error } : {}) })),
-    scenarios: m.scenarios,
-    cells: m.cells.map((c) => ({ scenario: c.scenario, target: c.target, verdict: c.verdict, level: c.level, summary: c.summary, report: c.report })),
+    startedAt: m.startedAt.toISOString(),
     wallMs: Math.round(m.wallMs),
+    interrupted: m.interrupted ?? null,
+    totals: totalsJson(m.cells.map(cellResult)),
+    targets: m.targets.map((t) => ({
+      name: t.name,
+      stack: t.stack,
+      version: t.version,
+      startupMs: Math.round(t.startupMs),
+      suiteMs: Math.round(t.suiteMs),
+      ...(t.error ? { error: t.error } : {}),
+      totals: totalsJson(m.cells.filter((c) => c.target === t.name).map(cellResult)),
+    })),
+    scenarios: m.scenarios,
+    cells: m.cells.map((c) => ({ scenario: c.scenario, file: c.file, target: c.target, verdict: c.verdict, level: c.level, summary: c.summary, result: c.result })),
   };
 }

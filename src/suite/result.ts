@@ -11,8 +11,9 @@ import type { Level } from '../scenario/types.js';
  * - `xpass`: it passed although marked as an expected failure on the target: a failure (the mark is stale).
  * - `error`: it could not run (the file does not load, a step cannot be numbered, the environment...): a failure.
  * - `na`: not applicable: the scenario requires an optional feature the target does not offer.
+ * - `interrupted`: a signal stopped the suite while it ran, or before it started (no verdict; not a failure).
  */
-export type Verdict = 'pass' | 'fail' | 'xfail' | 'xpass' | 'error' | 'na';
+export type Verdict = 'pass' | 'fail' | 'xfail' | 'xpass' | 'error' | 'na' | 'interrupted';
 
 /** One scenario's outcome. */
 export interface SuiteResult {
@@ -74,6 +75,8 @@ export function summaryOf(report: RunReport): string {
       return `no ${f.step.flags || 'segment'} within ${f.waitedMs} ms`;
     case 'unexpected':
       return `unexpected ${f.actual.rel.flags === 0 ? 'segment' : flagLetters(f.actual.rel.flags)} during silence`;
+    case 'interrupted':
+      return `interrupted at step ${f.stepIndex + 1}`;
     case 'error':
       return clip(f.message.split('\n')[0] ?? '', 60);
   }
@@ -89,6 +92,8 @@ export interface Counts {
   readonly expectedFailures: number;
   /** Not applicable: a required feature is absent. */
   readonly notApplicable: number;
+  /** Stopped by a signal, or never started because of one. */
+  readonly interrupted: number;
 }
 
 /** Counts of `results` out of `total` scenarios. */
@@ -97,18 +102,20 @@ export function countsOf(results: readonly SuiteResult[], total = results.length
   let failed = 0;
   let xfail = 0;
   let na = 0;
+  let interrupted = 0;
   for (const r of results) {
     if (r.verdict === 'pass') passed += 1;
     else if (r.verdict === 'xfail') xfail += 1;
     else if (r.verdict === 'na') na += 1;
+    else if (r.verdict === 'interrupted') interrupted += 1;
     else failed += 1;
   }
-  return { total, done: results.length, passed, failed, expectedFailures: xfail, notApplicable: na };
+  return { total, done: results.length, passed, failed, expectedFailures: xfail, notApplicable: na, interrupted };
 }
 
 /** `12 passed, 1 failed, 2 expected failures`: the closing line (one fixed shape, for scripts). */
 export function summaryLine(c: Counts): string {
-  return `${c.passed} passed, ${c.failed} failed, ${c.expectedFailures} expected failures${c.notApplicable ? `, ${c.notApplicable} not applicable` : ''}`;
+  return `${c.passed} passed, ${c.failed} failed, ${c.expectedFailures} expected failures${c.notApplicable ? `, ${c.notApplicable} not applicable` : ''}${c.interrupted ? `, ${c.interrupted} interrupted` : ''}`;
 }
 
 /** `[12/30] 11 passed, 1 failed` (and the expected failures when there are any): the live progress line. */
@@ -116,7 +123,7 @@ export function progressLine(c: Counts): string {
   return `[${c.done}/${c.total}] ${c.passed} passed, ${c.failed} failed${c.expectedFailures ? `, ${c.expectedFailures} expected` : ''}`;
 }
 
-export const LABEL: Readonly<Record<Verdict, string>> = { pass: 'PASS', fail: 'FAIL', xfail: 'XFAIL', xpass: 'XPASS', error: 'ERROR', na: 'N/A' };
+export const LABEL: Readonly<Record<Verdict, string>> = { pass: 'PASS', fail: 'FAIL', xfail: 'XFAIL', xpass: 'XPASS', error: 'ERROR', na: 'N/A', interrupted: 'INTERRUPTED' };
 
 /** `PASS name (123 ms)`, `XFAIL name: reason`...: one line per finished scenario. */
 export function resultLine(r: SuiteResult): string {
@@ -124,5 +131,6 @@ export function resultLine(r: SuiteResult): string {
   if (r.verdict === 'xfail') return `XFAIL ${r.name} ${time}: expected failure: ${r.expectedFailure ?? ''}`;
   if (r.verdict === 'xpass') return `XPASS ${r.name} ${time}: unexpected pass (marked as an expected failure: ${r.expectedFailure ?? ''})`;
   if (r.verdict === 'na') return `N/A ${r.name}: ${r.message ?? ''}`;
+  if (r.verdict === 'interrupted') return `INTERRUPTED ${r.name}${r.report ? ` ${time}` : ''}: ${r.message ?? ''}`;
   return `${LABEL[r.verdict]}${r.level && r.level !== 'MUST' && r.verdict === 'fail' ? ` [${r.level}]` : ''} ${r.name} ${time}`;
 }

@@ -15,9 +15,12 @@
  * - **Server role.** The suite starts the client for the scenario in the target namespace of the
  *   lab: `nc -n -N -w 3 OUR_ADDR OUR_PORT < /dev/null` (connect, then close its sending side).
  * - **Cleanup.** Every run sends the peer a RST it will accept for any connection left open
- *   (runScenario); guards, captures, the raw socket and client processes go on normal end, on
- *   failure and on SIGINT/SIGTERM (one {@link Cleanups} for the suite, newest first: a run is
- *   stopped, and resets its peer, before its guard goes).
+ *   (runScenario); guards, captures, the raw socket and client processes go on normal end and on
+ *   failure (one {@link Cleanups} for the suite, newest first: a run is stopped, and resets its
+ *   peer, before its guard goes).
+ * - **Interruption.** Signals are the caller's (the CLI's): when `interrupt` aborts, no further run
+ *   starts, every running one stops where it is (sends its cleanup RST, its guard goes), and the
+ *   suite returns normally: runs that were stopped and those never started are `interrupted`.
  * - **Wiring.** Each scenario's run is worked out by the session plan (src/session/plan.ts) and
  *   carried out by a device of src/io/device.ts. `tcpcraft run` is a suite of one: planned before
  *   the capture opens (whose filter is then its exact flows), rehearsed in memory, unbounded, and
@@ -100,6 +103,11 @@ export interface SuiteOptions {
   /** Called when a scenario starts and ends. */
   readonly onStart?: (entry: SuiteEntry, index: number) => void;
   readonly onResult?: (result: SuiteResult) => void;
+  /**
+   * Aborted (with the signal's name as reason) to stop the suite: see the module comment. The
+   * outcome then says `interrupted`.
+   */
+  readonly interrupt?: AbortSignal;
 }
 
 /** Default number of runs at once: most of a run is waiting for the peer, so more than the CPUs. */
@@ -115,6 +123,8 @@ export interface SuiteOutcome {
   readonly results: readonly SuiteResult[];
   readonly wallMs: number;
   readonly startedAt: Date;
+  /** Why the suite stopped early (the `interrupt` reason, e.g. 'SIGINT'), when it did. */
+  readonly interrupted?: string;
 }
 
 /** How a scenario may be scheduled. */
@@ -147,6 +157,9 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
   const serialPorts = opts.serialPorts ?? [5000];
   const bound = opts.scenarioBoundMs === undefined ? SCENARIO_BOUND_MS : opts.scenarioBoundMs;
   const overrides = opts.overrides ?? {};
+  const interrupt = opts.interrupt;
+  const stopped = (): boolean => interrupt?.aborted === true;
+  const why = (): string => (typeof interrupt?.reason === 'string' ? interrupt.reason : 'interrupted');
   const startedAt = new Date();
   const t0 = performance.now();
   const since = (): number => performance.now() - t0;
@@ -167,7 +180,7 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
   };
   /** The `error` result of entry `i`, which could not run. */
   const failed = (i: number, e: SuiteEntry, err: unknown): void => {
-    if (opts.throwErrors) throw err;
+    if (opts.throwErrors && !stopped()) throw err;
     const rfc = e.scenario?.rfc;
     finish({ index: i, file: e.file, name: e.name, ...(rfc ? { rfc } : {}), verdict: 'error', message: `${e.file}: ${messageOf(err)}`, durationMs: 0, startMs: since(), endMs: since() });
   };
@@ -220,8 +233,8 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
     }
   }
   const cleanups = new Cleanups();
-  await cleanups.guarded(async () => {
-    if (runnable.length === 0) return;
+  const body = async (): Promise<void> => {
+    if (runnable.length === 0 || stopped()) return;
     const captures = single ? [{ iface: single.iface, filter: single.filter, trusted: true }] : capturesFor([...probes, ...runnable], overrides);
     const devices = await Devices.open(captures, cleanups);
 
@@ -235,6 +248,8 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
       const undo: Array<() => void | Promise<void>> = [];
       const unregisterCleanups: Array<() => void> = [];
       const abort = new AbortController();
+      const onInterrupt = (): void => abort.abort(why());
+      interrupt?.addEventListener('abort', onInterrupt, { once: true });
       let bounded = false;
       let report: RunReport | undefined;
       let error: string | undefined;
@@ -279,10 +294,16 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
         }
         for (const u of unregisterCleanups) u();
         for (const n of p.ports) ports.release(n);
+        interrupt?.removeEventListener('abort', onInterrupt);
       }
-      if (thrown !== undefined && opts.throwErrors) throw thrown;
       const endMs = since();
       const timing = { durationMs: endMs - startMs, startMs, endMs };
+      // A signal stopped it (or its start): what it did so far is kept, without a verdict.
+      if (stopped() && (thrown !== undefined || report?.failure?.kind === 'interrupted')) {
+        const at = report?.failure?.kind === 'interrupted' ? ` at step ${report.failure.stepIndex + 1}` : '';
+        return { ...base, verdict: 'interrupted', message: `interrupted${at} (${why()})`, ...(report ? { report } : {}), ...timing };
+      }
+      if (thrown !== undefined && opts.throwErrors) throw thrown;
       if (!report) return { ...base, verdict: 'error', message: error ?? 'the run did not finish', ...timing };
       if (bounded) return { ...base, verdict: 'error', message: `${e.file}: stopped after ${bound} ms, the suite's bound on one scenario`, report, ...timing };
       const verdict = verdictOf(report.passed, expected);
@@ -294,6 +315,7 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
         list.map((p) => ({ i: p.i, plan: schedulingOf(p.sc, serialPorts, overrides.dst, overrides.sport), placed: p })),
         jobs,
         async (_i, item) => done(item.placed, await runOne(item.placed)),
+        stopped,
       );
 
     // Phase 1: the feature probes; what each learnt, per peer host.
@@ -314,9 +336,23 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
       return false;
     });
     await runAll(applicable, (_p, r) => finish(r));
-  });
+  };
+  try {
+    await body();
+  } finally {
+    await cleanups.runAll();
+  }
+  // What a signal kept from starting.
+  if (stopped()) {
+    const have = new Set(results.map((r) => r.index));
+    for (const [i, e] of entries.entries()) {
+      if (have.has(i)) continue;
+      const sc = e.scenario;
+      finish({ index: i, file: e.file, name: e.name, ...(sc?.rfc ? { rfc: sc.rfc } : {}), ...(sc?.level ? { level: sc.level } : {}), verdict: 'interrupted', message: `not started (${why()})`, durationMs: 0, startMs: since(), endMs: since() });
+    }
+  }
   results.sort((a, b) => a.index - b.index);
-  return { results, wallMs: since(), startedAt };
+  return { results, wallMs: since(), startedAt, ...(stopped() ? { interrupted: why() } : {}) };
 }
 
 /**
@@ -351,9 +387,9 @@ function startClient(netns: string, plan: SessionPlan, name: string, undo: Array
 
 /**
  * Runs `items` with at most `jobs` at once: non-exclusive items first, in order, never two sharing
- * a key at once; then the exclusive ones, each alone.
+ * a key at once; then the exclusive ones, each alone. Once `stop()` is true, nothing more starts.
  */
-export async function schedule<T extends { readonly i: number; readonly plan: Plan }>(items: readonly T[], jobs: number, run: (i: number, item: T) => Promise<void>): Promise<void> {
+export async function schedule<T extends { readonly i: number; readonly plan: Plan }>(items: readonly T[], jobs: number, run: (i: number, item: T) => Promise<void>, stop: () => boolean = () => false): Promise<void> {
   const pending = [...items.filter((x) => !x.plan.exclusive), ...items.filter((x) => x.plan.exclusive)];
   const running = new Set<T>();
   let wake: (() => void) | undefined;
@@ -373,7 +409,7 @@ export async function schedule<T extends { readonly i: number; readonly plan: Pl
   };
   const worker = async (): Promise<void> => {
     for (;;) {
-      if (pending.length === 0) return;
+      if (pending.length === 0 || stop()) return;
       const k = pending.findIndex(allowed);
       if (k < 0) {
         await changed;

@@ -168,11 +168,13 @@ describe('cli build', function () {
   });
 
   describe('--help', () => {
-    const common = ['--src <ip>', '--dst <ip>', '--sport <port>', '--dport <port>', '--isn <n>', '--pcap <file>', '--json <file>', '--no-ladder'];
+    const common = ['--src <ip>', '--dst <ip>', '--sport <port>', '--dport <port>', '--isn <n>', '--pcap <file>', '--json [file]', '--no-ladder'];
     it('build mentions every option and exits 0', () => {
       const r = cli('build', '--help');
       expect(r.code).to.equal(0);
       for (const o of [...common, '--peer-isn <n>']) expect(r.out, o).to.contain(o);
+      // build has no route: its default source is the lab's client address
+      expect(r.out.replace(/\s+/g, ' ')).to.contain("our IPv4 address (default: the scenario's local.host, else the lab's addresses: 10.77.0.1 (10.77.0.2 in the server role))");
       expect(r.out).to.contain('tcpcraft build scenarios/netcat-5000.ts --isn 4126488336 --peer-isn 547479085 --sport 24491');
     });
 
@@ -187,7 +189,7 @@ describe('cli build', function () {
       expect(r.code).to.equal(0);
       expect(r.out).to.match(/\n\s+build \[options\] <scenario>/);
       expect(r.out).to.match(/\n\s+run \[options\] <scenario>/);
-      expect(r.out).to.contain('Exit status: 0 passed, 1 a segment did not match or did not come, 2 usage or environment error.');
+      expect(r.out.replace(/\s+/g, ' ')).to.contain('Exit status: 0 passed, 1 a segment did not match or did not come, 2 usage or environment error; after SIGHUP, SIGINT or SIGTERM (once it has reset the peer, removed its guards and written what it had): 129, 130 or 143.');
     });
   });
 });

@@ -19,7 +19,7 @@ interface Cell {
   target: string;
   verdict: string;
   summary: string;
-  report: { file: string; report: { failure: { step: number | null } | null } | null } | null;
+  result: { file: string; report: { failure: { step: number | null } | null } | null } | null;
 }
 
 /** What a FAIL cell says: the field that differs, or that a segment did not come or came uninvited. */
@@ -76,10 +76,10 @@ describe('every mutated twin over every lab target @live @flake', function () {
     const wrong: string[] = [];
     for (const t of TWINS) {
       for (const target of TARGET_NAMES) {
-        const original = originals.find((c) => c.target === target && c.report?.file.endsWith(`/${t.file}`));
+        const original = originals.find((c) => c.target === target && c.result?.file.endsWith(`/${t.file}`));
         if (original?.verdict !== 'pass') continue;
-        const twin = twins.find((c) => c.target === target && c.report?.file.endsWith(`/${t.file}`));
-        const step = twin?.report?.report?.failure?.step;
+        const twin = twins.find((c) => c.target === target && c.result?.file.endsWith(`/${t.file}`));
+        const step = twin?.result?.report?.failure?.step;
         if (twin?.verdict !== 'fail' || step !== t.step) wrong.push(`${t.file} on ${target}: twin ${twin?.verdict ?? 'missing'} at step ${step ?? '-'} (${twin?.summary ?? ''}), expected a failure at step ${t.step} (${t.why})`);
       }
     }

@@ -299,7 +299,7 @@ describe('engine/run (in-memory peer)', () => {
       const link = new MemLink(SEED_FLOW, clock, script);
       const report = await runScenario(netcat, CFG, { link, frames: link.frames, clock, signal: ac.signal });
       chaiExpect(report.passed).to.equal(false);
-      chaiExpect(report.failure).to.deep.include({ kind: 'error', message: 'interrupted' });
+      chaiExpect(report.failure).to.deep.include({ kind: 'interrupted', reason: 'aborted' });
       // aborted 500 ms after the data, while waiting for the ACK of our FIN: the last ack was 35,
       // and our FIN makes the next sequence number 36
       chaiExpect(clock.now()).to.equal(500);
@@ -316,9 +316,9 @@ describe('engine/run (in-memory peer)', () => {
       const sc = scenario({ name: 'p', peer: { host: '10.77.0.2', port: 5000 }, steps: [send('S'), expect('SA'), pause(60_000), send('A')] });
       const clock = new VirtualClock();
       const link = new MemLink(SEED_FLOW, clock, seedPeer());
-      clock.setTimer(100, () => ac.abort());
+      clock.setTimer(100, () => ac.abort('SIGTERM'));
       const report = await runScenario(sc, { ...CFG, file: 'p.ts' }, { link, frames: link.frames, clock, signal: ac.signal });
-      chaiExpect(report.failure).to.deep.include({ kind: 'error', message: 'interrupted' });
+      chaiExpect(report.failure).to.deep.equal({ kind: 'interrupted', stepIndex: 2, reason: 'SIGTERM' });
       chaiExpect(clock.now()).to.equal(100);
       chaiExpect(sentRaw(link)).to.deep.equal([
         ['S', 4126488336, 0],
@@ -330,7 +330,7 @@ describe('engine/run (in-memory peer)', () => {
       const ac = new AbortController();
       ac.abort();
       const { report, link } = await runWith(seedPeer(), { signal: ac.signal });
-      chaiExpect(report.failure).to.deep.include({ kind: 'error', message: 'interrupted' });
+      chaiExpect(report.failure).to.deep.include({ kind: 'interrupted', reason: 'aborted' });
       chaiExpect(link.sent).to.have.length(0);
     });
   });

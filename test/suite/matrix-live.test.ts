@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { outputOf, ROOT, runBounded } from '../support/live.js';
 import { checkJunit } from './junit.js';
+import { assertValid, validatorFor } from '../support/schema.js';
 
 const DIR = `${ROOT}scenarios/conformance`;
 const FILES = ['closed-port-syn.ts', 'rst-exact.ts', 'closed-port-ack.ts'].map((f) => `${DIR}/${f}`);
@@ -42,6 +43,7 @@ describe('tcpcraft matrix @live', function () {
     // scenarios record that as an expected failure with its reason: nothing fails, exit 0.
     expect(r.code, outputOf(r)).to.equal(0);
     const m = JSON.parse(readFileSync(json, 'utf8')) as Json;
+    assertValid(validatorFor('matrix'), m);
     expect(m.tool.name).to.equal('tcpcraft');
     expect(m.targets.map((t) => t.name)).to.deep.equal(TARGETS);
     for (const t of m.targets) expect(t.version, t.name).to.match(/^(Linux|lwIP|libslirp) \d/);

@@ -4,7 +4,7 @@ import { parseShard, shardOf } from '../../src/suite/discover.js';
 import { BEGIN, END, findingsMarkdown, replaceSection } from '../../src/suite/findings.js';
 import { cellText, matrixFailed, matrixJson, matrixMarkdown, matrixTable, type MatrixCell, type MatrixOutcome } from '../../src/suite/matrix.js';
 
-const cell = (scenario: string, target: 'linux' | 'lwip', verdict: MatrixCell['verdict'], summary = '', level: MatrixCell['level'] = 'MUST'): MatrixCell => ({ scenario, file: `${scenario}.ts`, target, verdict, level, summary, report: null });
+const cell = (scenario: string, target: 'linux' | 'lwip', verdict: MatrixCell['verdict'], summary = '', level: MatrixCell['level'] = 'MUST'): MatrixCell => ({ scenario, file: `${scenario}.ts`, target, verdict, level, summary, result: null });
 
 function outcome(cells: MatrixCell[]): MatrixOutcome {
   return {
@@ -50,7 +50,7 @@ describe('suite/matrix', () => {
   });
 
   it('JSON: tool, targets, scenarios, one cell per scenario and target', () => {
-    const j = matrixJson(m, { name: 'tcpcraft', version: '0.1.0' }) as { tool: unknown; targets: Array<{ name: string }>; scenarios: unknown[]; cells: Array<{ verdict: string }> };
+    const j = matrixJson(m, { name: 'tcpcraft', version: '0.1.0' });
     expect(j.tool).to.deep.equal({ name: 'tcpcraft', version: '0.1.0' });
     expect(j.targets.map((t) => t.name)).to.deep.equal(['linux', 'lwip']);
     expect(j.scenarios).to.have.length(2);
@@ -79,10 +79,10 @@ describe('suite/findings', () => {
     targets: [{ name: 'linux', version: 'Linux 6.1' }, { name: 'lwip', version: 'lwIP 2.1.3' }],
     scenarios: [{ name: 'rst-exact', file: 'rst-exact.ts', rfc: 'RFC 9293 §3.10.7.4' }, { name: 'paws', file: 'paws.ts', rfc: 'RFC 7323 §5.3' }],
     cells: [
-      { scenario: 'rst-exact', target: 'linux', verdict: 'pass', summary: '', report: null },
-      { scenario: 'rst-exact', target: 'lwip', verdict: 'xfail', summary: "flags 'R' ≠ 'RA'", report: { expectedFailure: 'lwIP sets ACK on every RST (tcp_rst())' } },
-      { scenario: 'paws', target: 'lwip', verdict: 'na', level: 'MUST', summary: 'requires timestamps', report: null },
-      { scenario: 'paws', target: 'linux', verdict: 'fail', level: 'SHOULD', summary: 'ack 7 | 13', report: null },
+      { scenario: 'rst-exact', target: 'linux', verdict: 'pass', summary: '', result: null },
+      { scenario: 'rst-exact', target: 'lwip', verdict: 'xfail', summary: "flags 'R' ≠ 'RA'", result: { expectedFailure: 'lwIP sets ACK on every RST (tcp_rst())' } },
+      { scenario: 'paws', target: 'lwip', verdict: 'na', level: 'MUST', summary: 'requires timestamps', result: null },
+      { scenario: 'paws', target: 'linux', verdict: 'fail', level: 'SHOULD', summary: 'ack 7 | 13', result: null },
     ],
   };
 

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { labExecArgv } from '../../src/io/lab.js';
 import { outputOf, ROOT, runBounded, tcpcraftIn, useLab, guardTables } from '../support/live.js';
 import { checkJunit } from './junit.js';
+import { assertValid, validatorFor } from '../support/schema.js';
 
 const DIR = `${ROOT}test/suite/scenarios`;
 
@@ -62,7 +63,9 @@ describe('tcpcraft suite @live', function () {
     expect(xml).to.contain('classname="test.suite.scenarios.c-fail"');
     expect(xml).to.contain('rfc: RFC 9293 §3.10.7.1');
 
-    const results = JSON.parse(readFileSync(json, 'utf8')) as JsonResult[];
+    const doc = JSON.parse(readFileSync(json, 'utf8')) as { results: JsonResult[]; totals: unknown };
+    assertValid(validatorFor('suite'), doc);
+    const results = doc.results;
     expect(results.map((x) => [x.name, x.verdict])).to.deep.equal([
       ['suite-pass-handshake', 'pass'],
       ['suite-pass-closed', 'pass'],
@@ -141,7 +144,7 @@ describe('tcpcraft suite @live', function () {
     const files = [`${DIR}/a-pass-handshake.ts`, `${DIR}/b-pass-closed.ts`];
     const r = await tcpcraftIn(lab.cfg, 'client', ['suite', ...files, '--jobs', '1', '--json', json, '--dst', lab.cfg.serverAddr], 60_000);
     expect(r.code, outputOf(r)).to.equal(0);
-    const [a, b] = JSON.parse(readFileSync(json, 'utf8')) as JsonResult[];
+    const [a, b] = (JSON.parse(readFileSync(json, 'utf8')) as { results: JsonResult[] }).results;
     expect(b!.startMs).to.be.at.least(a!.endMs);
     // An address nothing answers at (inside the lab's subnet, so no traffic leaves it): every scenario fails.
     const away = await tcpcraftIn(lab.cfg, 'client', ['suite', `${DIR}/b-pass-closed.ts`, '--dst', '10.77.0.3', '--timeout', '500'], 60_000);

@@ -42,7 +42,7 @@ describe('suite verdicts and lines', () => {
   });
   it('counts an unexpected pass and an error as failures, and prints the fixed summary shape', () => {
     const c = countsOf(MIXED, 7);
-    expect(c).to.deep.equal({ total: 7, done: 5, passed: 1, failed: 3, expectedFailures: 1, notApplicable: 0 });
+    expect(c).to.deep.equal({ total: 7, done: 5, passed: 1, failed: 3, expectedFailures: 1, notApplicable: 0, interrupted: 0 });
     expect(summaryLine(c)).to.equal('1 passed, 3 failed, 1 expected failures');
     expect(progressLine(c)).to.equal('[5/7] 1 passed, 3 failed, 1 expected');
     expect(progressLine(countsOf([result(0, 'pass')], 30))).to.equal('[1/30] 1 passed, 0 failed');
@@ -51,6 +51,11 @@ describe('suite verdicts and lines', () => {
     expect(na.notApplicable).to.equal(1);
     expect(summaryLine(na)).to.equal('1 passed, 3 failed, 1 expected failures, 1 not applicable');
     expect(isFailure('na')).to.equal(false);
+    // Interrupted (a signal stopped it or kept it from starting): counted apart, not a failure.
+    const stopped = countsOf([...MIXED, result(5, 'interrupted'), result(6, 'interrupted')], 7);
+    expect(stopped.interrupted).to.equal(2);
+    expect(summaryLine(stopped)).to.equal('1 passed, 3 failed, 1 expected failures, 2 interrupted');
+    expect(isFailure('interrupted')).to.equal(false);
   });
 });
 
@@ -96,11 +101,13 @@ describe('suite reports', () => {
     expect(p.stdout).to.match(/Failed tests?:\s+2, 4-5/);
     expect(p.stdout).to.not.match(/Parse errors/);
   });
-  it('writes a JSON array with one entry per scenario', () => {
-    const j = suiteJson(MIXED, 'linux') as Array<Record<string, unknown>>;
+  it('writes a JSON object with the totals and one entry per scenario', () => {
+    const doc = suiteJson(MIXED, { target: 'linux', startedAt: new Date(0), wallMs: 10 });
+    expect(doc.totals).to.deep.equal({ total: 5, passed: 1, failed: 3, expectedFailures: 1, notApplicable: 0, interrupted: 0 });
+    const j = doc.results;
     expect(j).to.have.length(5);
     expect(Object.keys(j[0]!)).to.deep.equal(['file', 'name', 'rfc', 'level', 'target', 'verdict', 'expectedFailure', 'message', 'summary', 'durationMs', 'startMs', 'endMs', 'report']);
-    expect(j.map((r) => r['verdict'])).to.deep.equal(['pass', 'fail', 'xfail', 'xpass', 'error']);
+    expect(j.map((r) => r.verdict)).to.deep.equal(['pass', 'fail', 'xfail', 'xpass', 'error']);
   });
 });
 

@@ -1,0 +1,207 @@
+/**
+ * JSON Schemas (draft-07) of the documents in json.ts, formats.ts (suite) and matrix.ts: the
+ * source of the files in `schemas/` (`make schemas` writes them; test/report/schema.test.ts checks
+ * they are current and validates real documents against them). Every object is closed
+ * (`additionalProperties: false`), so a field added to a document without its schema fails the test.
+ */
+import { JSON_FORMAT_VERSION } from './json.js';
+
+type Schema = Record<string, unknown>;
+
+const str: Schema = { type: 'string' };
+const int: Schema = { type: 'integer' };
+const num: Schema = { type: 'number' };
+const bool: Schema = { type: 'boolean' };
+const nullable = (s: Schema): Schema => ({ anyOf: [s, { type: 'null' }] });
+const u32: Schema = { type: 'integer', minimum: 0, maximum: 0xffff_ffff };
+const port: Schema = { type: 'integer', minimum: 0, maximum: 65535 };
+const decimal: Schema = { type: 'string', pattern: '^[0-9]+$' };
+const hex: Schema = { type: 'string', pattern: '^([0-9a-f]{2})*$' };
+
+/** A closed object: every listed property required unless named in `optional`. */
+function obj(props: Record<string, Schema>, optional: readonly string[] = [], description?: string): Schema {
+  return {
+    type: 'object',
+    ...(description ? { description } : {}),
+    properties: props,
+    required: Object.keys(props).filter((k) => !optional.includes(k)),
+    additionalProperties: false,
+  };
+}
+
+const checksum: Schema = { enum: ['good', 'bad', 'offloaded'] };
+const verdict: Schema = { enum: ['pass', 'fail', 'xfail', 'xpass', 'error', 'na', 'interrupted'] };
+const level: Schema = { enum: ['MUST', 'SHOULD', 'MAY'] };
+const tool = obj({ name: { const: 'tcpcraft' }, version: str });
+
+const segmentProps: Record<string, Schema> = {
+  dir: { enum: ['in', 'out'], description: 'out: sent by tcpcraft; in: from the peer' },
+  timeUs: { ...decimal, description: 'microseconds since the epoch' },
+  flags: { type: 'string', pattern: '^[FSRPAUEWN]*$', description: "flag letters as in scenarios, e.g. 'SA'" },
+  seq: { ...nullable(int), description: "relative to the sender's ISN; null before it is known" },
+  ack: { ...nullable(int), description: "relative to the receiver's ISN; null without ACK or ISN" },
+  len: { type: 'integer', minimum: 0 },
+  rawSeq: u32,
+  rawAck: u32,
+  window: port,
+  options: { type: 'string', description: 'options in scenario notation' },
+  checksums: obj({ ip: checksum, tcp: checksum }),
+  payloadHex: hex,
+};
+
+const segmentDef = obj(segmentProps);
+const segment: Schema = { $ref: '#/definitions/segment' };
+const eventDef = obj(
+  {
+    kind: { enum: ['sent', 'received', 'drained', 'unmatched', 'cleanup'] },
+    step: { ...nullable({ type: 'integer', minimum: 1 }), description: '1-based step, null for the cleanup RST and unmatched segments' },
+    conn: str,
+    ...segmentProps,
+  },
+  ['conn'],
+);
+
+const step = { type: 'integer', minimum: 1 };
+const line = nullable({ type: 'integer', minimum: 1 });
+const diff = obj(
+  {
+    field: { enum: ['flags', 'seq', 'ack', 'rawSeq', 'valid', 'window', 'urgent', 'len', 'payload', 'options', 'time'] },
+    expected: str,
+    actual: str,
+    expectedRaw: u32,
+    actualRaw: u32,
+    text: str,
+  },
+  ['expectedRaw', 'actualRaw'],
+);
+const failureDef: Schema = {
+  anyOf: [
+    { type: 'null' },
+    obj({ kind: { const: 'mismatch' }, step, line, diffs: { type: 'array', items: diff, minItems: 1 }, actual: segment }),
+    obj({ kind: { const: 'unexpected' }, step, line, actual: segment, afterMs: num }),
+    obj({ kind: { const: 'timeout' }, step, line, waitedMs: num }),
+    obj({ kind: { const: 'error' }, step: nullable(step), message: str }),
+    obj({ kind: { const: 'interrupted' }, step, reason: str }),
+  ],
+};
+
+const reportProps: Record<string, Schema> = {
+  scenario: str,
+  file: str,
+  passed: bool,
+  flow: obj({ localIp: str, localPort: port, peerIp: str, peerPort: port }),
+  isn: u32,
+  peerIsn: nullable(u32),
+  durationMs: { type: 'number', minimum: 0 },
+  role: { enum: ['client', 'server'] },
+  events: { type: 'array', items: { $ref: '#/definitions/event' } },
+  leftovers: { type: 'array', items: segment },
+  icmp: { type: 'array', items: obj({ step, conn: str, type: int, code: int, timeUs: decimal, hex }, ['conn']) },
+  failure: { $ref: '#/definitions/failure' },
+};
+const reportDef = obj(reportProps, ['icmp'], "a run's report: every segment with relative and raw numbers, and why it failed");
+const report: Schema = { $ref: '#/definitions/report' };
+
+const header = (format: string): Record<string, Schema> => ({
+  format: { const: format },
+  formatVersion: { const: JSON_FORMAT_VERSION },
+  tool,
+});
+
+const totalsDef = obj(
+  {
+    total: { type: 'integer', minimum: 0 },
+    passed: { type: 'integer', minimum: 0 },
+    failed: { type: 'integer', minimum: 0, description: 'fail + xpass + error' },
+    expectedFailures: { type: 'integer', minimum: 0 },
+    notApplicable: { type: 'integer', minimum: 0 },
+    interrupted: { type: 'integer', minimum: 0 },
+  },
+);
+
+const totals: Schema = { $ref: '#/definitions/totals' };
+const suiteResultDef = obj({
+  file: str,
+  name: str,
+  rfc: nullable(str),
+  level,
+  target: str,
+  verdict,
+  expectedFailure: nullable(str),
+  message: nullable(str),
+  summary: str,
+  durationMs: { type: 'integer', minimum: 0 },
+  startMs: { type: 'integer', minimum: 0 },
+  endMs: { type: 'integer', minimum: 0 },
+  report: nullable(report),
+});
+const suiteResult: Schema = { $ref: '#/definitions/suiteResult' };
+
+/** The shared definitions the documents refer to. */
+const runDefs = { segment: segmentDef, event: eventDef, failure: failureDef };
+const suiteDefs = { ...runDefs, report: reportDef, totals: totalsDef, suiteResult: suiteResultDef };
+
+const schemaHeader = (id: string, title: string): Schema => ({ $schema: 'http://json-schema.org/draft-07/schema#', $id: `urn:tcpcraft:schema:${id}:${JSON_FORMAT_VERSION}`, title });
+
+/** `tcpcraft run --json` (and `build`, `replay`). */
+export const RUN_SCHEMA: Schema = {
+  ...schemaHeader('run', 'tcpcraft run report'),
+  ...obj(
+    {
+      ...header('tcpcraft-run'),
+      target: nullable(str),
+      verdict: { enum: ['pass', 'fail', 'xfail', 'xpass', 'interrupted'] },
+      interrupted: { ...nullable(str), description: 'the signal that stopped the run' },
+      ...reportProps,
+    },
+    ['icmp'],
+  ),
+  definitions: runDefs,
+};
+
+/** `tcpcraft suite --json`. */
+export const SUITE_SCHEMA: Schema = {
+  ...schemaHeader('suite', 'tcpcraft suite report'),
+  ...obj({
+    ...header('tcpcraft-suite'),
+    target: str,
+    startedAt: { type: 'string', format: 'date-time' },
+    wallMs: { type: 'integer', minimum: 0 },
+    interrupted: nullable(str),
+    totals,
+    results: { type: 'array', items: suiteResult },
+  }),
+  definitions: suiteDefs,
+};
+
+/** `tcpcraft matrix --json`. */
+export const MATRIX_SCHEMA: Schema = {
+  ...schemaHeader('matrix', 'tcpcraft matrix report'),
+  ...obj({
+    ...header('tcpcraft-matrix'),
+    startedAt: { type: 'string', format: 'date-time' },
+    wallMs: { type: 'integer', minimum: 0 },
+    interrupted: nullable(str),
+    totals,
+    targets: {
+      type: 'array',
+      items: obj({ name: str, stack: str, version: str, startupMs: { type: 'integer', minimum: 0 }, suiteMs: { type: 'integer', minimum: 0 }, error: str, totals }, ['error']),
+    },
+    scenarios: { type: 'array', items: obj({ name: str, file: str, rfc: nullable(str) }) },
+    cells: {
+      type: 'array',
+      items: obj({ scenario: str, file: str, target: str, verdict, level, summary: str, result: nullable(suiteResult) }),
+    },
+  }),
+  definitions: suiteDefs,
+};
+
+/** The files `make schemas` writes, by name. */
+export const SCHEMA_FILES: Readonly<Record<string, Schema>> = {
+  'run.schema.json': RUN_SCHEMA,
+  'suite.schema.json': SUITE_SCHEMA,
+  'matrix.schema.json': MATRIX_SCHEMA,
+};
+
+/** A schema file's text. */
+export const schemaText = (s: Schema): string => `${JSON.stringify(s, null, 2)}\n`;
