@@ -59,7 +59,7 @@ async function packetSpec(target: string, o: FloodOptions): Promise<{ spec: Pack
       spec: { ip: { src, dst: seg.host }, tcp: { srcPort: o.sport ?? randomPort(), dstPort: seg.port, seq: isn, ack: 0, flags: seg.flags, window: o.window ?? DEFAULT_WINDOW } },
     };
   }
-  if (!/\.(ts|mts|js|mjs)$/.test(target)) {
+  if (!/\.(ts|mts|cts|js|mjs|cjs)$/.test(target)) {
     throw new RangeError(`'${target}' is neither a segment spec (FLAGS@HOST:PORT, e.g. S@10.77.0.2:9) nor a scenario file (.ts).`);
   }
   const sc = await loadScenario(target);

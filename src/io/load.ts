@@ -1,12 +1,13 @@
 /**
- * Loads a scenario file: a `.ts` (or `.js`/`.mts`) file anywhere on disk, compiled on the fly by
- * tsx, with `import ... from 'tcpcraft'` resolved to this copy of tcpcraft wherever the file lives.
+ * Loads a scenario file: `.ts`, `.mts`, `.cts`, `.js`, `.mjs` or `.cjs`, anywhere on disk, compiled
+ * on the fly by tsx, with `import ... from 'tcpcraft'` (or `require('tcpcraft')`) resolved to this
+ * copy of tcpcraft wherever the file lives.
  * Its default export is validated before anything else happens.
  */
-import { existsSync, statSync } from 'node:fs';
-import { register } from 'node:module';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import Module, { register } from 'node:module';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ScenarioError } from '../scenario/errors.js';
 import type { ValidScenario } from '../scenario/model.js';
 import { validateScenario } from '../scenario/validate.js';
@@ -35,7 +36,38 @@ let hookRegistered = false;
 function registerHook(): void {
   if (hookRegistered) return;
   register(`data:text/javascript,${encodeURIComponent(HOOK)}`, { data: { target: ownEntry() } });
+  // CommonJS scenarios (.cjs, .cts, and .js/.ts outside an ESM package) resolve through require():
+  // 'tcpcraft' is this copy there too.
+  const M = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
+  const original = M._resolveFilename;
+  const entry = fileURLToPath(ownEntry());
+  M._resolveFilename = function (request: string, ...rest: unknown[]): string {
+    return request === 'tcpcraft' ? entry : original.call(this, request, ...rest);
+  };
   hookRegistered = true;
+}
+
+/**
+ * The compiler's syntax errors in `message` (esbuild, through tsx: "Transform failed with N
+ * error(s):" then `FILE:LINE:COL: ERROR: TEXT` per error) as `file:line:col: syntax error: TEXT`,
+ * each with its source line and a caret; undefined when the message is not of that kind.
+ */
+export function syntaxErrors(file: string, abs: string, message: string): string | undefined {
+  const found = [...message.matchAll(/^(.*):(\d+):(\d+): ERROR: (.*)$/gm)];
+  if (found.length === 0) return undefined;
+  let lines: string[] = [];
+  try {
+    lines = readFileSync(abs, 'utf8').split('\n');
+  } catch {
+    // the location alone will do
+  }
+  return found
+    .map(([, , line, col, text]) => {
+      const src = lines[Number(line) - 1];
+      const where = `${file}:${line}:${Number(col) + 1}: syntax error: ${text}`;
+      return src === undefined ? where : `${where}\n  ${src}\n  ${' '.repeat(Number(col))}^`;
+    })
+    .join('\n');
 }
 
 /** Imports and validates the scenario at `file`. Throws ScenarioError with the file name on any problem. */
@@ -50,7 +82,7 @@ export async function loadScenario(file: string): Promise<ValidScenario> {
   } catch (err) {
     if (err instanceof ScenarioError) throw err;
     const e = err as Error;
-    throw new ScenarioError(`${file}: cannot load the scenario: ${e.message.split('\n')[0]}`, file);
+    throw new ScenarioError(syntaxErrors(file, abs, e.message) ?? `${file}: cannot load the scenario: ${e.message.split('\n')[0]}`, file);
   }
   // A file that still compiled to CommonJS (a .cts, say) comes back as { default: module.exports }.
   let value = mod.default;

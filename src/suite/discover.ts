@@ -3,11 +3,11 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { EnvError } from '../io/errors.js';
 
-const SCENARIO_EXT = /\.(ts|mts|js|mjs)$/;
+const SCENARIO_EXT = /\.(ts|mts|cts|js|mjs|cjs)$/;
 
 /** True for a file name a directory contributes: a script, not a declaration file, not `_helper.ts` or `.hidden.ts`. */
 export function isScenarioFileName(name: string): boolean {
-  return SCENARIO_EXT.test(name) && !name.endsWith('.d.ts') && !name.startsWith('_') && !name.startsWith('.');
+  return SCENARIO_EXT.test(name) && !/\.d\.[mc]?ts$/.test(name) && !name.startsWith('_') && !name.startsWith('.');
 }
 
 /**

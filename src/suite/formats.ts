@@ -30,7 +30,7 @@ function xmlText(s: string): string {
 export function classnameOf(file: string, cwd = process.cwd()): string {
   const rel = relative(cwd, file);
   const path = rel.startsWith('..') ? file : rel;
-  return path.replace(/\.(m?ts|m?js)$/, '').split(sep).filter((p) => p !== '' && p !== '.').join('.');
+  return path.replace(/\.([mc]?ts|[mc]?js)$/, '').split(sep).filter((p) => p !== '' && p !== '.').join('.');
 }
 
 /** Options of {@link junitXml}. */

@@ -1,6 +1,7 @@
 /**
  * Scenario files load from anywhere on disk, not only inside this package: a .ts file in a temp
- * directory (no package.json around it), importing 'tcpcraft' and a helper module of its own.
+ * directory (no package.json around it), importing 'tcpcraft' and a helper module of its own; the
+ * same scenario as .mts, .cts, .js, .mjs and .cjs (require()); a syntax error named by file:line:col.
  */
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
@@ -42,5 +43,32 @@ describe('cli: scenarios outside the package', function () {
     const r = tcpcraft(['build', 'bad.ts'], dir);
     expect(r.status).to.equal(2);
     expect(r.stderr.trim()).to.equal("tcpcraft: bad.ts:6: step 2 (expect 'QA'): flags: unknown flag letter 'Q' in 'QA' (use F S R P A U E W N, e.g. 'SA', 'PA', 'FA')");
+  });
+
+  it('loads .ts, .mts, .cts, .js, .mjs and .cjs alike (import or require of tcpcraft)', () => {
+    const body = (name: string) => `scenario({ name: '${name}', peer: { host: '10.77.0.2', port: 13 }, steps: [send('S'), expect('SA', { ack: 1 })] })`;
+    const esm = (name: string) => `import { scenario, send, expect } from 'tcpcraft';\nexport default ${body(name)};\n`;
+    const files: Record<string, string> = {
+      'x.mts': esm('x-mts'),
+      'x.cts': esm('x-cts'),
+      'x.js': esm('x-js'),
+      'x.mjs': esm('x-mjs'),
+      'x.cjs': `const { scenario, send, expect } = require('tcpcraft');\nmodule.exports = ${body('x-cjs')};\n`,
+    };
+    for (const [file, text] of Object.entries(files)) {
+      writeFileSync(join(dir, file), text);
+      const r = tcpcraft(['build', file, '--no-ladder'], dir);
+      expect(r.status, `${file}: ${r.stderr}`).to.equal(0);
+      expect(r.stdout, file).to.match(new RegExp(`^x-${file.split('.')[1]} {2}`));
+    }
+  });
+
+  it('a syntax error names file:line:col and the compiler\'s message, and shows the line with a caret', () => {
+    const line = "export default scenario({ name: 's', peer: { host: '10.77.0.2', port: 13 }, steps: [send('S') });";
+    writeFileSync(join(dir, 'syntax.ts'), `import { scenario, send } from 'tcpcraft';\n${line}\n`);
+    const col = line.lastIndexOf('}'); // where the ']' is missing (0-based)
+    const r = tcpcraft(['build', 'syntax.ts'], dir);
+    expect(r.status).to.equal(2);
+    expect(r.stderr.split('\n').slice(0, 3)).to.deep.equal([`tcpcraft: syntax.ts:2:${col + 1}: syntax error: Expected "]" but found "}"`, `  ${line}`, `  ${' '.repeat(col)}^`]);
   });
 });
