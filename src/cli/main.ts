@@ -11,6 +11,7 @@ import { registerFloodCommand } from './flood.js';
 import { registerSuiteCommand } from './suite.js';
 import { registerMatrixCommand } from './matrix.js';
 import { registerCaptureCommands } from './capture.js';
+import { registerInitCommand } from './init.js';
 import { intOption, ipOption, isnOption, portOption } from './options.js';
 import { humanStream, jsonOnStdout, verdict, writeReport, type JsonDest } from './output.js';
 import { interruptible, type Interrupt } from './interrupt.js';
@@ -162,6 +163,7 @@ Example, in the lab:
   registerMatrixCommand(p);
   registerCaptureCommands(p);
   registerFloodCommand(p);
+  registerInitCommand(p);
   return p;
 }
 
