@@ -16,6 +16,7 @@ import { intOption, ipOption, isnOption, portOption } from './options.js';
 import { humanStream, jsonOnStdout, verdict, writeReport, type JsonDest } from './output.js';
 import { interruptible, type Interrupt } from './interrupt.js';
 import { VERSION } from '../version.js';
+import { painter, setColourOption } from './colour.js';
 
 /** Exit codes (after a signal: 128 + its number, see interrupt.ts). */
 export const Exit = { PASS: 0, FAIL: 1, USAGE: 2 } as const;
@@ -70,7 +71,7 @@ async function buildCommand(file: string, o: BuildOptions): Promise<number> {
   const session = planSession(sc, file, overrides, modelRoute(sc, overrides), { isn: randomIsn, port: randomPort, wallUs: () => systemClock.wallUs() });
   const report = session.model;
   const human = humanStream(jsonOnStdout(o.json));
-  const out = (s: string): void => void human.write(s);
+  const out = painter(human);
   writeReport(report, { ...(o.pcap ? { pcap: o.pcap } : {}), ...(o.json !== undefined ? { json: o.json } : {}), ladder: o.ladder !== false }, out);
   if (o.pcap) out(`wrote ${report.events.length} packets to ${o.pcap}\n`);
   return Exit.PASS;
@@ -83,7 +84,7 @@ async function buildCommand(file: string, o: BuildOptions): Promise<number> {
 export async function runCommand(file: string, o: RunOptions, interrupt?: Interrupt): Promise<number> {
   const sc = await loadScenario(file);
   const human = humanStream(jsonOnStdout(o.json));
-  const out = (s: string): void => void human.write(s);
+  const out = painter(human);
   const outcome = await runSuite([{ file, name: sc.name, scenario: sc }], {
     overrides: overridesOf(o),
     jobs: 1,
@@ -118,6 +119,8 @@ export function program(): Command {
   const p = new Command('tcpcraft')
     .description('Craft, send and check TCP segments from scenarios written in TypeScript.')
     .version(VERSION)
+    .option('--no-color', 'no colour in the terminal output (also: the NO_COLOR environment variable); files and pipes never get any')
+    .hook('preAction', (cmd) => setColourOption((cmd.opts() as { color?: boolean }).color === false ? false : undefined))
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', `

@@ -11,6 +11,7 @@ import { matrixFailed, matrixJson, matrixMarkdown, matrixTable, runMatrix } from
 import { intOption, shardOption } from './options.js';
 import { humanStream, jsonOnStdout, runCommandBody, writeJson, type JsonDest } from './output.js';
 import { interruptible, type Interrupt } from './interrupt.js';
+import { painter } from './colour.js';
 import { TOOL } from '../version.js';
 import { loadAll } from './suite.js';
 
@@ -48,11 +49,12 @@ async function matrixCommand(paths: string[], o: MatrixCliOptions, interrupt?: I
     { signals: interrupt === undefined },
   );
   const human = humanStream(jsonOnStdout(o.json));
-  human.write(matrixTable(m));
+  const write = painter(human);
+  write(matrixTable(m));
   for (const t of m.targets) {
-    human.write(`${t.name}: ${t.version}, up in ${(t.startupMs / 1000).toFixed(2)} s, suite ${(t.suiteMs / 1000).toFixed(2)} s${t.error ? ` (${t.error})` : ''}\n`);
+    write(`${t.name}: ${t.version}, up in ${(t.startupMs / 1000).toFixed(2)} s, suite ${(t.suiteMs / 1000).toFixed(2)} s${t.error ? ` (${t.error})` : ''}\n`);
   }
-  human.write(`matrix wall time ${(m.wallMs / 1000).toFixed(2)} s (${m.scenarios.length} scenarios x ${m.targets.length} targets)${m.interrupted ? `, interrupted by ${m.interrupted}` : ''}\n`);
+  write(`matrix wall time ${(m.wallMs / 1000).toFixed(2)} s (${m.scenarios.length} scenarios x ${m.targets.length} targets)${m.interrupted ? `, interrupted by ${m.interrupted}` : ''}\n`);
   if (o.json !== undefined) writeJson(o.json, matrixJson(m, TOOL));
   if (o.markdown) writeFileSync(o.markdown, matrixMarkdown(m));
   if (o.junit) {

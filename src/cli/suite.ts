@@ -15,6 +15,7 @@ import { DEFAULT_JOBS, DEFAULT_TARGET, runSuite, type SuiteEntry } from '../suit
 import { intOption, ipOption, shardOption } from './options.js';
 import { humanStream, jsonOnStdout, runCommandBody, writeJson, type JsonDest } from './output.js';
 import { interruptible, type Interrupt } from './interrupt.js';
+import { painter } from './colour.js';
 
 interface SuiteCliOptions {
   dst?: string;
@@ -85,7 +86,7 @@ async function suiteCommand(paths: string[], o: SuiteCliOptions, interrupt?: Int
   const entries = await loadAll(files);
   // With --tap or --json -, stdout is TAP or JSON only and the human-readable lines go to stderr.
   const human = humanStream(o.tap === true || jsonOnStdout(o.json));
-  const say = (s: string): void => void human.write(s);
+  const say = painter(human);
   const live = human.isTTY === true;
   const done: SuiteResult[] = [];
   // TAP points are written in file order as soon as all those before them are known.

@@ -152,6 +152,18 @@ describe('tcpcraft suite @live', function () {
     expect(away.stdout.toString()).to.match(/nothing arrived from the peer within/);
   });
 
+  it('colours verdicts when forced (FORCE_COLOR), never with --no-color or into a pipe', async () => {
+    const suite = (env: string[], extra: string[] = []) => runBounded(labExecArgv(lab.cfg, 'client', ['env', ...env, process.execPath, `${ROOT}bin/tcpcraft.js`, 'suite', `${DIR}/b-pass-closed.ts`, ...extra]), 60_000);
+    const forced = await suite(['FORCE_COLOR=1']);
+    expect(forced.code, outputOf(forced)).to.equal(0);
+    expect(forced.stdout.toString()).to.include('\x1b[32mPASS\x1b[0m suite-pass-closed');
+    const off = await suite(['FORCE_COLOR=1'], ['--no-color']);
+    expect(off.stdout.toString()).to.not.include('\x1b[');
+    const piped = await suite([]);
+    expect(piped.stdout.toString()).to.not.include('\x1b[');
+    expect(piped.stdout.toString()).to.match(/^PASS suite-pass-closed/m);
+  });
+
   it('SIGTERM stops the suite: exit 143, every guard removed, the open connection reset', async () => {
     const argv = labExecArgv(lab.cfg, 'client', [process.execPath, `${ROOT}bin/tcpcraft.js`, 'suite', `${DIR}/slow`]);
     const child = spawn(argv[0]!, argv.slice(1), { stdio: 'ignore' });
