@@ -13,7 +13,7 @@ APT_PKGS := libpcap-dev netcat-openbsd nftables iproute2 procps ethtool tshark t
 	user-mode-linux runsc util-linux liblwip-dev gcc libc6-dev slirp4netns
 SRC := $(shell find src -name '*.ts' 2>/dev/null)
 
-.PHONY: all setup deps build test test-unit demo clean help bench bench-deps flake slow findings requirements
+.PHONY: all setup deps build test test-unit demo clean help bench bench-deps flake slow soak findings requirements schemas
 
 # The lab `make demo` builds, replays against and removes.
 DEMO_LAB := tcdemo
@@ -29,9 +29,11 @@ help:
 	@echo "make clean  - remove build output and any lab left behind"
 	@echo "make test-unit - only the tests that need no root"
 	@echo "make bench  - benchmarks side by side with scapy, hping3, nping, C and the kernel (root)"
-	@echo "make flake  - the conformance suite 20 times, listing any verdict that changed (root)"
+	@echo "make flake  - the conformance suite 20 times, listing any verdict that changed, then make soak and the @flake tests (root)"
+	@echo "make soak   - 10^6 mutated frames through the parser and 10^3 through a run's receive path: no throw, memory flat (no root)"
 	@echo "make findings - rewrite the 'where the stacks differ' table from a matrix over every lab target (root)"
 	@echo "make slow   - the conformance scenarios that take minutes (scenarios/conformance/slow), once (root)"
+	@echo "make schemas - rewrite schemas/*.json (the JSON reports' schemas) from src/report/schemas.ts (no root)"
 	@echo "make requirements - rewrite scenarios/conformance/REQUIREMENTS.md (RFC 9293 Appendix B vs the scenarios; no root)"
 
 # The lwip lab target's server: the lab's services on lwIP's own TCP (see lab/lwip/lwip-lab.c).
@@ -127,8 +129,20 @@ flake: build
 	done; \
 	node -e 'import("./dist/suite/flake.js").then((m) => { process.exitCode = m.flakeMain(process.argv.slice(1)); })' \
 	  $$(for i in $$(seq 1 $(FLAKE_RUNS)); do echo $$out/run-$$i.json; done) || exit $$?; \
+	echo "the soak (hostile frames, memory):"; $(MAKE) --no-print-directory soak || exit $$?; \
 	echo "and the tests tagged @flake (every mutated twin on every lab target):"; \
 	$(NODE_BIN)/mocha --grep '@flake'
+
+# Hostile input for a while (never part of `make test`; about 5 s): 10^6 random, truncated and
+# mutated frames through the frame parser and 10^3 through the whole receive path of a run; fails
+# on any exception or on heap growth. Prints the peak RSS. No root needed.
+soak: build
+	timeout -k 10 600 node --expose-gc --import tsx bench/soak.ts
+
+# The JSON Schemas shipped in schemas/, from their source in src/report/schemas.ts (a test checks
+# the files are current).
+schemas: node_modules/.installed
+	node --import tsx scripts/schemas.ts
 
 # The slow conformance set (never part of `make test`): scenarios that wait for timers of
 # minutes (R2 for data, 3 minutes of SYN retransmissions), run once in a lab of their own,

@@ -109,6 +109,8 @@ Examples:
     .action((o: LabOpts & { json?: JsonDest }) =>
       envGuarded(async () => {
         const cfg = cfgOf(o);
+        // Without root the namespaces cannot be entered, and the lab would look half up.
+        if (typeof process.getuid === 'function' && process.getuid() !== 0) throw new EnvError(`lab status needs root to look inside the lab's namespaces: run 'sudo tcpcraft lab status${o.name ? ` --name ${cfg.name}` : ''}' (or run it as root).`);
         const s = await labStatus(cfg);
         if (o.json !== undefined) writeJson(o.json, { format: 'tcpcraft-lab-status', formatVersion: JSON_FORMAT_VERSION, tool: TOOL, ...s });
         if (!jsonOnStdout(o.json)) process.stdout.write(formatStatus(cfg, s));

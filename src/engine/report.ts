@@ -50,6 +50,8 @@ export type Failure =
       readonly stepIndex: number;
       readonly step: ExpectStep;
       readonly waitedMs: number;
+      /** What the machine knows about why (e.g. the peer's address never resolved), when it knows. */
+      readonly note?: string;
     }
   | { readonly kind: 'error'; readonly stepIndex?: number; readonly message: string }
   | {

@@ -11,6 +11,7 @@ import { createSocket } from 'node:dgram';
 import { isIPv4 } from 'node:net';
 import { EnvError, messageOf } from './errors.js';
 import { run } from './exec.js';
+import { nextHop } from './route.js';
 
 /** Options of {@link resolveMac}. */
 export interface ResolveOptions {
@@ -113,4 +114,27 @@ export async function resolveMac(iface: string, ip: string, opts: ResolveOptions
   throw new EnvError(
     `${ip} did not answer ARP on ${iface} within ${timeoutMs} ms: check that it is up and on that link ('ip neigh show dev ${iface}'), or add its MAC with 'ip neigh replace ${ip} lladdr MAC dev ${iface}'.`,
   );
+}
+
+/**
+ * Why nothing may have come back from `dst` through `iface`, when the kernel's neighbour table
+ * knows: the next hop (the peer, or its gateway) has an INCOMPLETE or FAILED entry, so the
+ * segments sent through the raw socket never left this host. Undefined when the entry looks fine,
+ * the destination is local, or nothing can be said.
+ */
+export async function unresolvedNeighbour(dst: string, iface: string): Promise<string | undefined> {
+  try {
+    const hop = await nextHop(dst, iface);
+    if (hop.local) return undefined;
+    const r = await run('ip', ['-j', '-4', 'neigh', 'show', 'to', hop.via, 'dev', iface], { pkg: 'iproute2' });
+    if (r.code !== 0) return undefined;
+    const entries = JSON.parse(r.stdout || '[]') as Array<{ dst?: unknown; state?: unknown }>;
+    const states = entries.filter((e) => e.dst === hop.via).flatMap((e) => (Array.isArray(e.state) ? e.state.map(String) : []));
+    const bad = states.find((st) => st === 'INCOMPLETE' || st === 'FAILED');
+    if (!bad) return undefined;
+    const who = hop.via === dst ? dst : `the gateway ${hop.via}`;
+    return `${who} did not answer ARP on ${iface} (its neighbour entry is ${bad}): the segments never left this host; check that ${dst} is up on that link`;
+  } catch {
+    return undefined;
+  }
 }

@@ -45,7 +45,7 @@ export function formatFailure(report: RunReport): string | undefined {
     lines.push(`${head}: a segment arrived ${f.afterMs.toFixed(1)} ms into ${f.step.ms} ms of expected silence:`);
     lines.push(`  actual:   ${viewNotation(f.actual, 'expect')}`);
   } else {
-    lines.push(`${head}: nothing arrived from the peer within ${f.waitedMs} ms`);
+    lines.push(`${head}: nothing arrived from the peer within ${f.waitedMs} ms${f.note ? `: ${f.note}` : ''}`);
     lines.push(`  expected: ${stepNotation(f.step)}`);
   }
   const others = report.events.filter((e) => e.kind === 'unmatched' && e.view !== (f.kind === 'mismatch' || f.kind === 'unexpected' ? f.actual : undefined));

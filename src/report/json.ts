@@ -59,7 +59,7 @@ export interface EventJson extends SegmentJson {
 export type FailureJson =
   | { readonly kind: 'mismatch'; readonly step: number; readonly line: number | null; readonly diffs: ReadonlyArray<FieldDiff & { readonly text: string }>; readonly actual: SegmentJson }
   | { readonly kind: 'unexpected'; readonly step: number; readonly line: number | null; readonly actual: SegmentJson; readonly afterMs: number }
-  | { readonly kind: 'timeout'; readonly step: number; readonly line: number | null; readonly waitedMs: number }
+  | { readonly kind: 'timeout'; readonly step: number; readonly line: number | null; readonly waitedMs: number; readonly note?: string }
   | { readonly kind: 'error'; readonly step: number | null; readonly message: string }
   | { readonly kind: 'interrupted'; readonly step: number; readonly reason: string };
 
@@ -127,7 +127,7 @@ function failureJson(report: RunReport): FailureJson | null {
     case 'unexpected':
       return { kind: f.kind, step: f.stepIndex + 1, line: f.step.site?.line ?? null, actual: segmentJson(f.actual), afterMs: f.afterMs };
     case 'timeout':
-      return { kind: f.kind, step: f.stepIndex + 1, line: f.step.site?.line ?? null, waitedMs: f.waitedMs };
+      return { kind: f.kind, step: f.stepIndex + 1, line: f.step.site?.line ?? null, waitedMs: f.waitedMs, ...(f.note ? { note: f.note } : {}) };
   }
 }
 

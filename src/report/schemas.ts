@@ -79,7 +79,7 @@ const failureDef: Schema = {
     { type: 'null' },
     obj({ kind: { const: 'mismatch' }, step, line, diffs: { type: 'array', items: diff, minItems: 1 }, actual: segment }),
     obj({ kind: { const: 'unexpected' }, step, line, actual: segment, afterMs: num }),
-    obj({ kind: { const: 'timeout' }, step, line, waitedMs: num }),
+    obj({ kind: { const: 'timeout' }, step, line, waitedMs: num, note: str }, ['note']),
     obj({ kind: { const: 'error' }, step: nullable(step), message: str }),
     obj({ kind: { const: 'interrupted' }, step, reason: str }),
   ],

@@ -47,7 +47,7 @@ export function formatFlake(f: Flake): string {
 export function flakeMain(files: readonly string[], out: (s: string) => void = (s) => void process.stdout.write(s)): number {
   const runs = files.map((f) => {
     try {
-      return JSON.parse(readFileSync(f, 'utf8')) as VerdictRecord[];
+      return (JSON.parse(readFileSync(f, 'utf8')) as { results: VerdictRecord[] }).results;
     } catch {
       out(`${f}: no readable report (the run crashed or was stopped)\n`);
       return [];

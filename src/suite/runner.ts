@@ -39,6 +39,7 @@ import { randomIsn, systemClock } from '../io/clock.js';
 import { Devices, type CaptureSpec } from '../io/device.js';
 import { EnvError, messageOf } from '../io/errors.js';
 import { resolveRoute } from '../io/route.js';
+import { unresolvedNeighbour } from '../io/neigh.js';
 import { isServer, type ValidScenario } from '../scenario/model.js';
 import type { Scenario } from '../scenario/types.js';
 import { captureTerms, planSession, routeQuery, type Route, type SessionOverrides, type SessionPlan } from '../session/plan.js';
@@ -281,6 +282,7 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
         } finally {
           if (timer) clearTimeout(timer);
         }
+        report = await explainSilence(report, plan);
       } catch (err) {
         thrown = err;
         error = `${e.file}: ${messageOf(err)}`;
@@ -353,6 +355,18 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
   }
   results.sort((a, b) => a.index - b.index);
   return { results, wallMs: since(), startedAt, ...(stopped() ? { interrupted: why() } : {}) };
+}
+
+/**
+ * A run that heard nothing at all from its peer through the raw socket: when the kernel could not
+ * resolve the peer's (or gateway's) address, the timeout says so (the link-layer path already
+ * fails with that sentence before sending).
+ */
+async function explainSilence(report: RunReport, plan: SessionPlan): Promise<RunReport> {
+  const f = report.failure;
+  if (f?.kind !== 'timeout' || plan.server || plan.cleanupPath === 'link' || report.events.some((e) => e.view.dir === 'in')) return report;
+  const note = await unresolvedNeighbour(plan.flow.peerIp ?? '', plan.iface);
+  return note ? { ...report, failure: { ...f, note } } : report;
 }
 
 /**

@@ -26,8 +26,25 @@ describe('tcpcraft run: environment errors @live', function () {
   }
 
   it('without root (or CAP_NET_RAW): says to use sudo', async () => {
-    const argv = labExecArgv(lab.cfg, 'client', ['setpriv', '--reuid', '65534', '--regid', '65534', '--clear-groups', process.execPath, `${ROOT}bin/tcpcraft.js`, 'run', NETCAT]);
+    // Root's user id with every capability dropped: what an unprivileged user has, while the
+    // checkout stays readable wherever it lives (CI may clone into a directory only root can read).
+    const argv = labExecArgv(lab.cfg, 'client', ['setpriv', '--inh-caps=-all', '--bounding-set=-all', process.execPath, `${ROOT}bin/tcpcraft.js`, 'run', NETCAT]);
     await expectEnvError(argv, /^tcpcraft: tcpcraft needs root or CAP_NET_RAW to send raw packets: run it with sudo\.$/);
+    // And as a real unprivileged user, when the checkout is readable to one.
+    const nobody = ['setpriv', '--reuid', '65534', '--regid', '65534', '--clear-groups'];
+    if ((await runBounded([...nobody, 'test', '-r', `${ROOT}bin/tcpcraft.js`], 5000)).code === 0) {
+      await expectEnvError(labExecArgv(lab.cfg, 'client', [...nobody, process.execPath, `${ROOT}bin/tcpcraft.js`, 'run', NETCAT]), /^tcpcraft: tcpcraft needs root or CAP_NET_RAW/);
+      const st = await runBounded([...nobody, process.execPath, `${ROOT}bin/tcpcraft.js`, 'lab', 'status', '--name', lab.cfg.name], 15_000);
+      expect(st.code).to.equal(2);
+      expect(st.stderr).to.match(/^tcpcraft: lab status needs root .*sudo tcpcraft lab status --name /);
+    }
+  });
+
+  it('a peer address nobody holds: the timeout says its neighbour entry never resolved', async () => {
+    const r = await runBounded(labExecArgv(lab.cfg, 'client', [process.execPath, `${ROOT}bin/tcpcraft.js`, 'run', NETCAT, '--dst', '10.77.0.3', '--timeout', '1200', '--no-trace', '--no-ladder']), 30_000);
+    expect(r.code, outputOf(r)).to.equal(1);
+    expect(r.stdout.toString()).to.match(/nothing arrived from the peer within 1200 ms: 10\.77\.0\.3 did not answer ARP on \S+ \(its neighbour entry is (INCOMPLETE|FAILED)\): the segments never left this host/);
+    expect(await guardTables(lab.cfg)).to.deep.equal([]);
   });
 
   it('no route to the peer: names the address and the fix', async () => {

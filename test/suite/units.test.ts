@@ -221,8 +221,8 @@ describe('suite discovery and flake comparison', () => {
     expect(findFlakes([run('pass'), run('fail'), run('pass')])).to.deep.equal([{ file: 'b.ts', name: 'b', verdicts: ['pass', 'fail', 'pass'] }]);
     const tmp = mkdtempSync(join(tmpdir(), 'tcpcraft-flake-'));
     try {
-      writeFileSync(join(tmp, '1.json'), JSON.stringify(run('pass')));
-      writeFileSync(join(tmp, '2.json'), JSON.stringify(run('fail')));
+      writeFileSync(join(tmp, '1.json'), JSON.stringify({ results: run('pass') }));
+      writeFileSync(join(tmp, '2.json'), JSON.stringify({ results: run('fail') }));
       let out = '';
       expect(flakeMain([join(tmp, '1.json'), join(tmp, '2.json')], (s) => (out += s))).to.equal(1);
       expect(out).to.contain('b (b.ts): pass x1, fail x1 (run 2 differ)');
