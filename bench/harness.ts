@@ -582,6 +582,7 @@ function verdicts(rows: readonly Row[]): Verdict[] {
   check('seed flow >= 20x faster than scapy', ratio(med(rows, M.seed, 'scapy'), med(rows, M.seed, 'tcpcraft')), (v) => v >= 20, (v) => `${v.toFixed(1)}x`, 'seed');
   check('seed flow within 5x of the kernel', ratio(med(rows, M.seed, 'tcpcraft'), med(rows, M.seed, 'kernel socket')), (v) => v <= 5, (v) => `${v.toFixed(1)}x kernel`, 'seed');
   check('process start -> first SYN < 400 ms', med(rows, M.start, 'tcpcraft'), (v) => v < 400, (v) => `${v.toFixed(0)} ms`, 'seed');
+  check('process start -> first SYN: faster than scapy', ratio(med(rows, M.start, 'scapy'), med(rows, M.start, 'tcpcraft')), (v) => v > 1, (v) => `${v.toFixed(2)}x scapy`, 'seed');
   check('whole matrix < 2 s per scenario (87 scenarios x 5 targets)', med(rows, M.matrix, 'tcpcraft'), (v) => v < 174, (v) => `${v.toFixed(1)} s`);
   check('listing a 1M-packet capture: faster than tshark', ratio(med(rows, M.capList, 'tshark -z conv,tcp'), med(rows, M.capList, 'tcpcraft')), (v) => v > 1, (v) => `${v.toFixed(1)}x tshark`);
   check('listing it: peak memory < 256 MB (streaming)', med(rows, M.capMem, 'tcpcraft'), (v) => v < 256, (v) => `${v.toFixed(0)} MB`);

@@ -6,12 +6,6 @@ import { EnvError } from '../io/errors.js';
 import { loadScenario } from '../io/load.js';
 import { modelRoute, planSession, type SessionOverrides } from '../session/plan.js';
 import { runSuite } from '../suite/runner.js';
-import { registerLabCommands } from './lab.js';
-import { registerFloodCommand } from './flood.js';
-import { registerSuiteCommand } from './suite.js';
-import { registerMatrixCommand } from './matrix.js';
-import { registerCaptureCommands } from './capture.js';
-import { registerInitCommand } from './init.js';
 import { intOption, ipOption, isnOption, portOption } from './options.js';
 import { humanStream, jsonOnStdout, verdict, writeReport, type JsonDest } from './output.js';
 import { interruptible, type Interrupt } from './interrupt.js';
@@ -114,8 +108,36 @@ export async function runCommand(file: string, o: RunOptions, interrupt?: Interr
   return report.passed ? Exit.PASS : Exit.FAIL;
 }
 
-/** The program, with every command. */
-export function program(): Command {
+/**
+ * The modules adding the other commands, by the names they add: loaded only when their command
+ * runs (or for the full help), so that `run` starts without them.
+ */
+const MORE: ReadonlyArray<readonly [readonly string[], () => Promise<(p: Command) => void>]> = [
+  [['lab', 'cleanup'], async () => (await import('./lab.js')).registerLabCommands],
+  [['suite'], async () => (await import('./suite.js')).registerSuiteCommand],
+  [['matrix'], async () => (await import('./matrix.js')).registerMatrixCommand],
+  [['show', 'import', 'replay'], async () => (await import('./capture.js')).registerCaptureCommands],
+  [['flood'], async () => (await import('./flood.js')).registerFloodCommand],
+  [['init'], async () => (await import('./init.js')).registerInitCommand],
+];
+
+/** The command a command line names (its first word that is not an option), if any. */
+function commandOf(argv: readonly string[]): string | undefined {
+  return argv.slice(2).find((a) => !a.startsWith('-'));
+}
+
+/** The program with every command, or (given `argv`) with the commands that command line needs. */
+export async function program(argv?: readonly string[]): Promise<Command> {
+  const p = baseProgram();
+  const name = argv ? commandOf(argv) : undefined;
+  if (name === 'run' || name === 'build') return p;
+  const group = MORE.find(([names]) => name !== undefined && names.includes(name));
+  for (const [, load] of group ? [group] : MORE) (await load())(p);
+  return p;
+}
+
+/** The program with its own commands, build and run. */
+function baseProgram(): Command {
   const p = new Command('tcpcraft')
     .description('Craft, send and check TCP segments from scenarios written in TypeScript.')
     .version(VERSION)
@@ -161,12 +183,6 @@ Example, in the lab:
       process.exitCode = await interruptible((interrupt) => runCommand(file, o, interrupt));
     });
 
-  registerLabCommands(p);
-  registerSuiteCommand(p);
-  registerMatrixCommand(p);
-  registerCaptureCommands(p);
-  registerFloodCommand(p);
-  registerInitCommand(p);
   return p;
 }
 
@@ -178,7 +194,7 @@ export async function main(argv: string[]): Promise<void> {
       if (e.code !== 'EPIPE') throw e;
     });
   }
-  const p = program();
+  const p = await program(argv);
   try {
     await p.parseAsync(argv);
   } catch (e) {

@@ -53,6 +53,8 @@ export class Devices {
     private readonly sender: Sender,
     private readonly captures: ReadonlyMap<string, Capture>,
     private readonly cleanups: Cleanups,
+    /** The sweep of killed runs' guards, started by open(). */
+    private readonly swept: Promise<unknown> = Promise.resolve(),
   ) {}
 
   /**
@@ -62,15 +64,23 @@ export class Devices {
   static async open(captures: readonly CaptureSpec[], cleanups: Cleanups): Promise<Devices> {
     const sender = openSender();
     cleanups.add('close the raw socket', () => sender.close());
-    await sweepGuards();
+    // The sweep (one nft command) runs while the captures open and the first guards go in;
+    // attach() waits for it.
+    const swept = sweepGuards();
+    swept.catch(() => undefined);
     const open = new Map<string, Capture>();
-    for (const c of captures) {
-      const sniffer = openSniffer({ iface: c.iface, filter: c.filter, trustedFilter: c.trusted === true });
-      cleanups.add(`close the capture on ${c.iface}`, () => sniffer.close());
-      // Frames are stamped with the clock that stamps our sends, so the trace's times compare.
-      open.set(c.iface, { sniffer, demux: new Demux(sniffer, () => systemClock.wallUs()) });
+    try {
+      for (const c of captures) {
+        const sniffer = openSniffer({ iface: c.iface, filter: c.filter, trustedFilter: c.trusted === true });
+        cleanups.add(`close the capture on ${c.iface}`, () => sniffer.close());
+        // Frames are stamped with the clock that stamps our sends, so the trace's times compare.
+        open.set(c.iface, { sniffer, demux: new Demux(sniffer, () => systemClock.wallUs()) });
+      }
+    } catch (err) {
+      await swept.catch(() => undefined);
+      throw err;
     }
-    return new Devices(sender, open, cleanups);
+    return new Devices(sender, open, cleanups, swept);
   }
 
   /** A device for `plan`: its guards installed, its frames routed to its own queue. */
@@ -106,6 +116,7 @@ export class Devices {
         undo.push(() => guard.remove());
         unregister.push(this.cleanups.add(`remove the kernel-RST guard ${guard.table}`, () => guard.remove()));
       }
+      await this.swept;
       const sender = this.sender;
       return {
         frames,

@@ -114,17 +114,18 @@ export function guardRuleset(table: string, flow: GuardFlow): string {
 /**
  * Install a guard that drops the peer's packets of `flow` (any peer when `peerIp`/`peerPort` are
  * left out) before the local stack sees them.
- * Atomic (one nft transaction). Throws an {@link EnvError}, having changed nothing, when nft is
- * missing or not permitted.
+ * Atomic (one nft transaction, one command). Throws an {@link EnvError}, having changed nothing,
+ * when nft is missing or not permitted.
  */
 export async function installGuard(flow: GuardFlow, opts: GuardOptions = {}): Promise<Guard> {
   checkFlow(flow);
-  await preflight(opts);
   for (let attempt = 0; attempt < 5; attempt++) {
     const table = `tcpcraft_${process.pid}_${randomInt(1, 2 ** 31)}`;
     const r = await nft(['-f', '-'], opts, guardRuleset(table, flow));
     if (r.code === 0) return makeGuard(table, opts);
     if (!/exists/i.test(r.stderr)) {
+      // Why (no permission, no nf_tables...) is worked out only now, keeping the usual path to one command.
+      await preflight(opts);
       throw new Error(`installing the nftables guard ${table} failed: ${r.stderr.trim()}`);
     }
   }
@@ -188,9 +189,11 @@ async function removeTable(table: string, opts: GuardOptions): Promise<void> {
 
 /** Names of all tcpcraft guard tables (family ip) present now. */
 export async function listGuards(opts: GuardOptions = {}): Promise<string[]> {
-  await preflight(opts);
   const r = await nft(['-j', 'list', 'tables', 'ip'], opts);
-  if (r.code !== 0) throw new Error(`nft -j list tables failed: ${r.stderr.trim()}`);
+  if (r.code !== 0) {
+    await preflight(opts);
+    throw new Error(`nft -j list tables failed: ${r.stderr.trim()}`);
+  }
   let parsed: { nftables?: Array<{ table?: { name?: string } }> };
   try {
     parsed = JSON.parse(r.stdout) as typeof parsed;

@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ScenarioError } from '../scenario/errors.js';
 import type { ValidScenario } from '../scenario/model.js';
 import { validateScenario } from '../scenario/validate.js';
+import { compiledScenario } from './compile.js';
 
 /** This package's entry point, in the form the running copy uses (src under tsx, dist when built). */
 function ownEntry(): string {
@@ -74,11 +75,18 @@ export function syntaxErrors(file: string, abs: string, message: string): string
 export async function loadScenario(file: string): Promise<ValidScenario> {
   const abs = resolve(file);
   if (!existsSync(abs) || !statSync(abs).isFile()) throw new ScenarioError(`${file}: no such scenario file`, file);
-  registerHook();
   let mod: { default?: unknown };
   try {
-    const { tsImport } = await import('tsx/esm/api');
-    mod = (await tsImport(pathToFileURL(abs).href, import.meta.url)) as { default?: unknown };
+    // Self-contained scenarios: compiled once, cached, imported without hooks (see compile.ts).
+    const compiled = await compiledScenario(file, abs, ownEntry());
+    if (compiled) {
+      process.setSourceMapsEnabled(true);
+      mod = (await import(pathToFileURL(compiled).href)) as { default?: unknown };
+    } else {
+      registerHook();
+      const { tsImport } = await import('tsx/esm/api');
+      mod = (await tsImport(pathToFileURL(abs).href, import.meta.url)) as { default?: unknown };
+    }
   } catch (err) {
     if (err instanceof ScenarioError) throw err;
     const e = err as Error;
