@@ -11,3 +11,7 @@ export { validateScenario } from './scenario/validate.js';
 export * as wire from './wire/index.js';
 export * as engine from './engine/index.js';
 export * as report from './report/index.js';
+/** The shapes of the JSON reports (`--json`), as schemas/*.schema.json describe them. */
+export type { RunJson, RunReportJson, SegmentJson, EventJson, FailureJson, ToolJson } from './report/json.js';
+export type { SuiteJson, SuiteResultJson, TotalsJson } from './suite/formats.js';
+export type { MatrixJson } from './suite/matrix.js';
