@@ -5,6 +5,7 @@
  * compared. Matchers (`any()`, `range()`, `oneOf()`, `where()`, `pattern()`) say what is
  * acceptable; `capture()` also records the value for later sends.
  */
+import { ipHeaderBytes } from '../wire/packet.js';
 import { describeExpected, isMatcher, type Expected, type Matcher, type PatternMatcher } from '../scenario/matchers.js';
 import type { ExpectStep, OptionKind, OptionsExpectation, Payload } from '../scenario/types.js';
 import { payloadBytes } from '../scenario/model.js';
@@ -167,8 +168,9 @@ function wireProblem(view: SegmentView): string | undefined {
   if (c.ip === 'bad') return 'IPv4 header checksum does not verify';
   const tcp = view.packet.tcp;
   if (tcp.reserved !== 0) return `reserved bits are ${tcp.reserved}, not 0`;
-  const start = view.packet.ip.ihl * 4 + 20;
-  const area = view.packet.bytes.subarray(start, view.packet.ip.ihl * 4 + tcp.dataOffset * 4);
+  const ipLength = ipHeaderBytes(view.packet.ip);
+  const start = ipLength + 20;
+  const area = view.packet.bytes.subarray(start, ipLength + tcp.dataOffset * 4);
   const problem = optionAreaProblem(area);
   return problem === undefined ? undefined : `option area: ${problem}`;
 }

@@ -26,9 +26,20 @@ function checksumSkipping(bytes: Uint8Array, start: number, end: number, skip: n
   return ~fold(sum) & 0xffff;
 }
 
-/** Sum of the TCP/UDP IPv4 pseudo-header (RFC 9293 §3.1): source, destination, zero, protocol, length. */
+/**
+ * Sum of the TCP/UDP pseudo-header: IPv4 (RFC 9293 §3.1: source, destination, zero, protocol,
+ * 16-bit length) or IPv6 (RFC 8200 §8.1: source, destination, 32-bit upper-layer length, zeros,
+ * next header); both sum the same way, the length's upper half being zero for IPv4.
+ */
 export function pseudoHeaderSum(src: Uint8Array, dst: Uint8Array, protocol: number, length: number): number {
-  return onesSum(src) + onesSum(dst) + protocol + length;
+  return onesSum(src) + onesSum(dst) + protocol + (length >>> 16) + (length & 0xffff);
+}
+
+/** The pseudo-header sum for the TCP segment `packet[tcpStart, end)`, by the packet's IP version. */
+function tcpPseudoSum(packet: Uint8Array, tcpStart: number, end: number): number {
+  return packet[0]! >> 4 === 6
+    ? pseudoHeaderSum(packet.subarray(8, 24), packet.subarray(24, 40), 6, end - tcpStart)
+    : pseudoHeaderSum(packet.subarray(12, 16), packet.subarray(16, 20), 6, end - tcpStart);
 }
 
 /** Checksum for an IPv4 header occupying `packet[0, headerLength)`, ignoring its current checksum field. */
@@ -37,11 +48,13 @@ export function ipv4HeaderChecksum(packet: Uint8Array, headerLength: number): nu
 }
 
 /**
- * Checksum for the TCP segment `packet[tcpStart, end)` of an IPv4 packet, ignoring its current
- * checksum field; the addresses are read from the IPv4 header at `packet[12, 20)`.
+ * Checksum for the TCP segment `packet[tcpStart, end)` of an IPv4 or IPv6 packet (by its version
+ * nibble), ignoring its current checksum field; the addresses are read from the IP header. (With
+ * an IPv6 routing header the pseudo-header should carry the final destination: tcpcraft uses the
+ * header's destination, which is what the receiver checks once the route is done.)
  */
 export function tcpChecksum(packet: Uint8Array, tcpStart: number, end = packet.length): number {
-  const pseudo = pseudoHeaderSum(packet.subarray(12, 16), packet.subarray(16, 20), 6, end - tcpStart);
+  const pseudo = tcpPseudoSum(packet, tcpStart, end);
   return checksumSkipping(packet, tcpStart, end, tcpStart + 16, pseudo);
 }
 
@@ -51,8 +64,9 @@ export function tcpChecksum(packet: Uint8Array, tcpStart: number, end = packet.l
  * - `bad`: does not verify.
  * - `offloaded`: holds only the pseudo-header sum, as Linux leaves it when the NIC (or a veth
  *   with TX checksum offload) is to fill it in later: a capture taken before that cannot be trusted.
+ * - `none`: there is no such checksum (the IPv6 header has none).
  */
-export type ChecksumStatus = 'good' | 'bad' | 'offloaded';
+export type ChecksumStatus = 'good' | 'bad' | 'offloaded' | 'none';
 
 /** Status of the IPv4 header checksum of `packet` (header length from its IHL). */
 export function verifyIpv4Checksum(packet: Uint8Array): ChecksumStatus {
@@ -61,10 +75,10 @@ export function verifyIpv4Checksum(packet: Uint8Array): ChecksumStatus {
   return fold(onesSum(packet, 0, headerLength)) === 0xffff ? 'good' : 'bad';
 }
 
-/** Status of the TCP checksum of the IPv4 `packet` whose TCP header starts at `tcpStart`. */
+/** Status of the TCP checksum of the IPv4 or IPv6 `packet` whose TCP header starts at `tcpStart`. */
 export function verifyTcpChecksum(packet: Uint8Array, tcpStart: number, end = packet.length): ChecksumStatus {
   if (tcpStart + 18 > end) return 'bad';
-  const pseudo = pseudoHeaderSum(packet.subarray(12, 16), packet.subarray(16, 20), 6, end - tcpStart);
+  const pseudo = tcpPseudoSum(packet, tcpStart, end);
   if (fold(onesSum(packet, tcpStart, end, pseudo)) === 0xffff) return 'good';
   const field = (packet[tcpStart + 16]! << 8) | packet[tcpStart + 17]!;
   // CHECKSUM_PARTIAL: the field holds the folded pseudo-header sum, not yet complemented.

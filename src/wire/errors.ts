@@ -4,13 +4,13 @@
  */
 
 /** The protocol layer a wire error belongs to. */
-export type Layer = 'link' | 'ipv4' | 'tcp' | 'tcp-option' | 'pcap';
+export type Layer = 'link' | 'ipv4' | 'ipv6' | 'tcp' | 'tcp-option' | 'pcap';
 
 /**
  * Why decoding stopped.
  * - `truncated`: the bytes end before the field does (more bytes would help).
  * - `malformed`: the bytes are all there but contradict themselves (no amount of bytes would help).
- * - `unsupported`: well-formed, but not something tcpcraft decodes (IPv6, UDP, a later fragment).
+ * - `unsupported`: well-formed, but not something tcpcraft decodes (UDP, a later fragment, ARP).
  */
 export type WireErrorKind = 'truncated' | 'malformed' | 'unsupported';
 
@@ -70,6 +70,8 @@ function layerName(layer: Layer): string {
       return 'link header';
     case 'ipv4':
       return 'IPv4 header';
+    case 'ipv6':
+      return 'IPv6 header';
     case 'tcp':
       return 'TCP header';
     case 'tcp-option':

@@ -5,6 +5,7 @@ export * from './checksum.js';
 export * from './options.js';
 export * from './tcp.js';
 export * from './ipv4.js';
+export * from './ipv6.js';
 export * from './link.js';
 export * from './packet.js';
 export * from './pcap.js';

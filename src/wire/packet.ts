@@ -1,28 +1,52 @@
 /**
- * Whole packets: an IPv4 header, a TCP header and a payload, built into bytes or decoded from
- * bytes (optionally behind a link-layer header, see ./link.ts). Building computes every derived field the caller
- * left `'auto'` and writes both checksums last, once; it never mutates its input.
+ * Whole packets: an IPv4 or IPv6 header (with its extension headers), a TCP header and a payload,
+ * built into bytes or decoded from bytes (optionally behind a link-layer header, see ./link.ts).
+ * Building computes every derived field the caller left `'auto'` and writes the checksums last,
+ * once; it never mutates its input. The family follows the addresses: a spec whose destination is
+ * an IPv6 address builds IPv6.
  */
 import { ipv4HeaderChecksum, tcpChecksum, verifyIpv4Checksum, verifyTcpChecksum, type ChecksumStatus } from './checksum.js';
 import { copyBytes, invalid, NO_BYTES, ok, shift, truncated, type Parsed } from './errors.js';
 import { emitIpv4Header, Ipv4Field, ipv4HeaderLength, parseIpv4Header, PROTO_TCP, type Ipv4Header, type Ipv4Spec } from './ipv4.js';
+import { emitIpv6Header, fragmentOf, ipv6HeaderLength, IPV6_HEADER, Ipv6Field, NextHeader, parseIpv6Header, type Ipv6Header, type Ipv6Spec } from './ipv6.js';
 import { ipOffset } from './link.js';
 import { emitTcpHeader, parseTcpHeader, TcpField, tcpHeaderLength, type TcpHeader, type TcpSpec } from './tcp.js';
 
-/** Everything needed to build one IPv4/TCP packet. */
+/** An IP header to build: IPv4, or IPv6 when the destination is an IPv6 address. */
+export type IpSpec = Ipv4Spec | Ipv6Spec;
+
+/** A decoded IP header: IPv4, or IPv6 (which has `flowLabel`). */
+export type IpHeader = Ipv4Header | Ipv6Header;
+
+/** True for an IPv6 spec (its destination is an IPv6 address). */
+export function isIpv6Spec(ip: IpSpec): ip is Ipv6Spec {
+  return ip.dst.includes(':');
+}
+
+/** True for a decoded IPv6 header. */
+export function isIpv6Header(ip: IpHeader): ip is Ipv6Header {
+  return 'flowLabel' in ip;
+}
+
+/** Bytes from the start of the IP header to the TCP header. */
+export function ipHeaderBytes(ip: IpHeader): number {
+  return isIpv6Header(ip) ? ip.headerLength : ip.ihl * 4;
+}
+
+/** Everything needed to build one IPv4/TCP or IPv6/TCP packet. */
 export interface PacketSpec {
-  readonly ip: Ipv4Spec;
+  readonly ip: IpSpec;
   readonly tcp: TcpSpec;
   /** Default empty. */
   readonly payload?: Uint8Array;
 }
 
-/** A decoded IPv4/TCP packet. */
+/** A decoded IPv4/TCP or IPv6/TCP packet. */
 export interface Packet {
-  readonly ip: Ipv4Header;
+  readonly ip: IpHeader;
   readonly tcp: TcpHeader;
   readonly payload: Uint8Array;
-  /** The IPv4 packet's bytes, trimmed to its total length (link padding removed). */
+  /** The IP packet's bytes, trimmed to its total (IPv4) or payload (IPv6) length: link padding removed. */
   readonly bytes: Uint8Array;
 }
 
@@ -47,6 +71,7 @@ function allocate(length: number): Uint8Array {
 /** Builds the bytes of an IPv4/TCP packet. Checksums marked `'auto'` are computed after every other byte. */
 export function buildPacket(spec: PacketSpec): Uint8Array {
   const payload = spec.payload ?? NO_BYTES;
+  if (isIpv6Spec(spec.ip)) return buildIpv6Packet(spec.ip, spec.tcp, payload);
   const ipLength = ipv4HeaderLength(spec.ip);
   const tcpLength = tcpHeaderLength(spec.tcp);
   const buf = allocate(ipLength + tcpLength + payload.length);
@@ -65,12 +90,29 @@ export function buildPacket(spec: PacketSpec): Uint8Array {
   return buf;
 }
 
+/** An IPv6/TCP packet: header, extension headers, TCP header, payload; the TCP checksum last. */
+function buildIpv6Packet(ip: Ipv6Spec, tcp: TcpSpec, payload: Uint8Array): Uint8Array {
+  const ipLength = ipv6HeaderLength(ip);
+  const tcpLength = tcpHeaderLength(tcp);
+  const buf = allocate(ipLength + tcpLength + payload.length);
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  emitIpv6Header(ip, tcpLength + payload.length, buf, 0, view);
+  emitTcpHeader(tcp, buf, ipLength, view, tcpLength);
+  if (payload.length) buf.set(payload, ipLength + tcpLength);
+  if (typeof tcp.checksum !== 'number') {
+    view.setUint16(ipLength + TcpField.CHECKSUM, tcpChecksum(buf, ipLength) ^ (tcp.checksum === 'bad' ? 1 : 0));
+  }
+  return buf;
+}
+
 /**
- * Decodes an IPv4/TCP packet. Bytes past the IPv4 total length (link padding) are ignored;
- * fewer bytes than the total length is `truncated`. Non-TCP and non-first fragments are
- * `unsupported`. Checksums are not checked here: see {@link verifyChecksums}.
+ * Decodes an IPv4/TCP or IPv6/TCP packet (by the version nibble). Bytes past the IPv4 total
+ * length or the IPv6 payload length (link padding) are ignored; fewer is `truncated`. Non-TCP
+ * and non-first fragments are `unsupported`. Checksums are not checked here: see
+ * {@link verifyChecksums}. Never throws.
  */
 export function parsePacket(bytes: Uint8Array): Parsed<Packet> {
+  if (bytes.length > 0 && bytes[0]! >> 4 === 6) return parseIpv6Packet(bytes);
   const ipr = parseIpv4Header(bytes);
   if (!ipr.ok) return ipr;
   const ip = ipr.value;
@@ -87,18 +129,37 @@ export function parsePacket(bytes: Uint8Array): Parsed<Packet> {
   return ok({ ip, tcp, payload: copyBytes(packetBytes, start + tcp.dataOffset * 4), bytes: packetBytes });
 }
 
+function parseIpv6Packet(bytes: Uint8Array): Parsed<Packet> {
+  const ipr = parseIpv6Header(bytes);
+  if (!ipr.ok) return ipr;
+  const ip = ipr.value;
+  const total = IPV6_HEADER + ip.payloadLength;
+  if (total > bytes.length) return truncated('ipv6', 'payloadLength', Ipv6Field.PAYLOAD_LENGTH, total, bytes.length);
+  const frag = ip.extensions.find((e) => e.type === NextHeader.FRAGMENT);
+  if (frag && fragmentOf(frag).offset !== 0) return invalid('unsupported', 'ipv6', 'fragmentOffset', IPV6_HEADER, `IPv6 fragment at offset ${fragmentOf(frag).offset * 8} carries no TCP header`);
+  if (ip.protocol !== PROTO_TCP) return invalid('unsupported', 'ipv6', 'nextHeader', Ipv6Field.NEXT_HEADER, `IPv6 next header ${ip.protocol} is not TCP (6)`);
+  const packetBytes = bytes.subarray(0, total);
+  const start = ip.headerLength;
+  const tcpr = shift(parseTcpHeader(packetBytes.subarray(start)), start);
+  if (!tcpr.ok) return tcpr;
+  const tcp = tcpr.value;
+  return ok({ ip, tcp, payload: copyBytes(packetBytes, start + tcp.dataOffset * 4), bytes: packetBytes });
+}
+
 /** Checksum verdicts for one packet. */
 export interface ChecksumReport {
+  /** The IPv4 header checksum; `none` for IPv6, which has none. */
   readonly ip: ChecksumStatus;
   readonly tcp: ChecksumStatus;
 }
 
-/** Verifies both checksums of a decoded packet (a query only: nothing is dropped for a bad sum). */
+/** Verifies the checksums of a decoded packet (a query only: nothing is dropped for a bad sum). */
 export function verifyChecksums(packet: Packet): ChecksumReport {
+  if (isIpv6Header(packet.ip)) return { ip: 'none', tcp: verifyTcpChecksum(packet.bytes, packet.ip.headerLength) };
   return { ip: verifyIpv4Checksum(packet.bytes), tcp: verifyTcpChecksum(packet.bytes, packet.ip.ihl * 4) };
 }
 
-/** A decoded frame: where the IPv4 packet starts and the packet itself. */
+/** A decoded frame: where the IP packet starts and the packet itself. */
 export interface Frame {
   readonly linkType: number;
   /** Length of the link-layer header that was skipped. */
@@ -106,7 +167,7 @@ export interface Frame {
   readonly packet: Packet;
 }
 
-/** Decodes a captured frame of `linkType` down to its IPv4/TCP packet. Never throws. */
+/** Decodes a captured frame of `linkType` down to its IPv4/TCP or IPv6/TCP packet. Never throws. */
 export function parseFrame(frame: Uint8Array, linkType: number): Parsed<Frame> {
   const at = ipOffset(frame, linkType);
   if (!at.ok) return at;

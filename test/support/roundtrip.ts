@@ -5,6 +5,7 @@
  * Plus {@link packetSpecOf}, the spec that re-emits a parsed packet byte for byte (every derived
  * field as an explicit number, options as the raw option area).
  */
+import type { Ipv4Header } from '../../src/wire/ipv4.js';
 import { expect } from 'chai';
 import type { Packet, PacketSpec, Parsed } from '../../src/wire/index.js';
 
@@ -58,20 +59,20 @@ export function assertValueRoundTrip<V, T>(
 export function packetSpecOf(p: Packet): PacketSpec {
   return {
     ip: {
-      src: p.ip.src,
-      dst: p.ip.dst,
-      version: p.ip.version,
-      ihl: p.ip.ihl,
-      dscp: p.ip.dscp,
-      ecn: p.ip.ecn,
-      totalLength: p.ip.totalLength,
-      id: p.ip.id,
-      flags: p.ip.flags,
-      fragmentOffset: p.ip.fragmentOffset,
-      ttl: p.ip.ttl,
-      protocol: p.ip.protocol,
-      checksum: p.ip.checksum,
-      options: p.ip.options,
+      src: (p.ip as Ipv4Header).src,
+      dst: (p.ip as Ipv4Header).dst,
+      version: (p.ip as Ipv4Header).version,
+      ihl: (p.ip as Ipv4Header).ihl,
+      dscp: (p.ip as Ipv4Header).dscp,
+      ecn: (p.ip as Ipv4Header).ecn,
+      totalLength: (p.ip as Ipv4Header).totalLength,
+      id: (p.ip as Ipv4Header).id,
+      flags: (p.ip as Ipv4Header).flags,
+      fragmentOffset: (p.ip as Ipv4Header).fragmentOffset,
+      ttl: (p.ip as Ipv4Header).ttl,
+      protocol: (p.ip as Ipv4Header).protocol,
+      checksum: (p.ip as Ipv4Header).checksum,
+      options: (p.ip as Ipv4Header).options,
     },
     tcp: {
       srcPort: p.tcp.srcPort,

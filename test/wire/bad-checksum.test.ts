@@ -1,4 +1,5 @@
 /** `checksum: 'bad'` builds the right checksum with its lowest bit flipped: one that never verifies. */
+import type { Ipv4Header } from '../../src/wire/ipv4.js';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { buildPacket, parsePacket, verifyChecksums } from '../../src/wire/packet.js';
@@ -16,7 +17,7 @@ describe("wire: checksum 'bad'", () => {
     const b = parsePacket(bad);
     if (!g.ok || !b.ok) throw new Error('unreadable');
     expect(b.value.tcp.checksum ^ g.value.tcp.checksum).to.equal(1);
-    expect(b.value.ip.checksum ^ g.value.ip.checksum).to.equal(1);
+    expect((b.value.ip as Ipv4Header).checksum ^ (g.value.ip as Ipv4Header).checksum).to.equal(1);
     expect(verifyChecksums(g.value)).to.deep.equal({ ip: 'good', tcp: 'good' });
     expect(verifyChecksums(b.value)).to.deep.equal({ ip: 'bad', tcp: 'bad' });
   });

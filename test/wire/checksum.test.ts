@@ -1,3 +1,4 @@
+import type { Ipv4Header } from '../../src/wire/ipv4.js';
 import { expect } from 'chai';
 import {
   fold,
@@ -123,10 +124,10 @@ describe('wire/checksum', () => {
         frames.forEach((fr, i) => {
           const row = rows[i]!;
           const p = fr.packet;
-          const ihl = p.ip.ihl * 4;
-          expect(p.ip.checksum, `frame ${i + 1} ip.checksum`).to.equal(Number(row['ip.checksum']));
+          const ihl = (p.ip as Ipv4Header).ihl * 4;
+          expect((p.ip as Ipv4Header).checksum, `frame ${i + 1} ip.checksum`).to.equal(Number(row['ip.checksum']));
           expect(p.tcp.checksum, `frame ${i + 1} tcp.checksum`).to.equal(Number(row['tcp.checksum']));
-          expect(ipv4HeaderChecksum(p.bytes, ihl), `frame ${i + 1}`).to.equal(p.ip.checksum);
+          expect(ipv4HeaderChecksum(p.bytes, ihl), `frame ${i + 1}`).to.equal((p.ip as Ipv4Header).checksum);
           const report = verifyChecksums(p);
           expect(report.ip, `frame ${i + 1}`).to.equal('good');
           expect(row['ip.checksum.status']).to.equal('1');

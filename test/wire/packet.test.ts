@@ -1,3 +1,4 @@
+import type { Ipv4Header } from '../../src/wire/ipv4.js';
 import { expect } from 'chai';
 import {
   buildPacket,
@@ -96,9 +97,9 @@ describe('wire/packet', () => {
     };
     it('emit then parse gives the same values, and both checksums verify', () => {
       const bytes = assertValueRoundTrip(base, buildPacket, parsePacket, (p) => ({
-        src: p.ip.src,
-        dst: p.ip.dst,
-        id: p.ip.id,
+        src: (p.ip as Ipv4Header).src,
+        dst: (p.ip as Ipv4Header).dst,
+        id: (p.ip as Ipv4Header).id,
         seq: p.tcp.seq,
         flags: p.tcp.flags,
         options: p.tcp.options,
@@ -159,7 +160,7 @@ describe('wire/packet', () => {
     it('a first fragment (MF set, offset 0) still decodes', () => {
       const m = PSH.slice();
       m[6] = 0x20;
-      expect(expectOk(parsePacket(m)).ip.flags).to.equal(1);
+      expect((expectOk(parsePacket(m)).ip as Ipv4Header).flags).to.equal(1);
     });
     it('fewer bytes than the total length: truncated in totalLength with needed/available', () => {
       expect(errorOf(parsePacket(PSH.subarray(0, 73)))).to.include({ kind: 'truncated', layer: 'ipv4', field: 'totalLength', offset: 2, needed: 74, available: 73 });
@@ -249,17 +250,17 @@ describe('wire/packet', () => {
           const at = `${f.name} frame ${i + 1}`;
           expect(
             {
-              version: p.ip.version,
-              ihl: p.ip.ihl * 4,
-              tos: (p.ip.dscp << 2) | p.ip.ecn,
-              totalLength: p.ip.totalLength,
-              id: p.ip.id,
-              flags: p.ip.flags,
-              frag: p.ip.fragmentOffset,
-              ttl: p.ip.ttl,
-              protocol: p.ip.protocol,
-              ipChecksum: p.ip.checksum,
-              src: p.ip.src,
+              version: (p.ip as Ipv4Header).version,
+              ihl: (p.ip as Ipv4Header).ihl * 4,
+              tos: ((p.ip as Ipv4Header).dscp << 2) | (p.ip as Ipv4Header).ecn,
+              totalLength: (p.ip as Ipv4Header).totalLength,
+              id: (p.ip as Ipv4Header).id,
+              flags: (p.ip as Ipv4Header).flags,
+              frag: (p.ip as Ipv4Header).fragmentOffset,
+              ttl: (p.ip as Ipv4Header).ttl,
+              protocol: (p.ip as Ipv4Header).protocol,
+              ipChecksum: (p.ip as Ipv4Header).checksum,
+              src: (p.ip as Ipv4Header).src,
               dst: p.ip.dst,
               srcPort: p.tcp.srcPort,
               dstPort: p.tcp.dstPort,

@@ -1,4 +1,6 @@
 /** Property tests (fast-check, fixed seeds, bounded runs): round trips, and parsers never throw. */
+import type { Ipv4Spec } from '../../src/wire/ipv4.js';
+import type { Ipv4Header } from '../../src/wire/ipv4.js';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
@@ -63,9 +65,9 @@ describe('wire properties', () => {
         fc.property(packetSpecArb({ unknown: true, maxShift: 255, reservedBits: true }), (spec) => {
           const bytes = buildPacket(spec);
           const p = expectOk(parsePacket(bytes));
-          expect(p.ip).to.deep.include({ src: spec.ip.src, dst: spec.ip.dst, id: spec.ip.id, ttl: spec.ip.ttl, dscp: spec.ip.dscp, ecn: spec.ip.ecn, flags: spec.ip.flags });
-          expect(hex(p.ip.options)).to.equal(hex(spec.ip.options ?? new Uint8Array(0)));
-          expect(p.ip.totalLength).to.equal(bytes.length);
+          expect(p.ip).to.deep.include({ src: (spec.ip as Ipv4Spec).src, dst: (spec.ip as Ipv4Spec).dst, id: (spec.ip as Ipv4Spec).id, ttl: (spec.ip as Ipv4Spec).ttl, dscp: (spec.ip as Ipv4Spec).dscp, ecn: (spec.ip as Ipv4Spec).ecn, flags: (spec.ip as Ipv4Spec).flags });
+          expect(hex((p.ip as Ipv4Header).options)).to.equal(hex((spec.ip as Ipv4Spec).options ?? new Uint8Array(0)));
+          expect((p.ip as Ipv4Header).totalLength).to.equal(bytes.length);
           const { options, ...rest } = spec.tcp;
           expect(p.tcp).to.deep.include(rest);
           expect(p.tcp.options).to.deep.equal(expectedParsedOptions(options as never));

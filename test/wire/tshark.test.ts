@@ -3,6 +3,7 @@
  * verify (both checksums good), decode without warnings about their encoding, and decode to the
  * values we put in. Needs tshark (installed by `make setup`); fails with a clear message without it.
  */
+import type { Ipv4Spec } from '../../src/wire/ipv4.js';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -225,12 +226,12 @@ describe('wire vs tshark (independent oracle)', function () {
         },
         at,
       ).to.deep.equal({
-        src: s.ip.src,
-        dst: s.ip.dst,
-        id: s.ip.id ?? 0,
-        ttl: s.ip.ttl ?? 64,
-        tos: ((s.ip.dscp ?? 0) << 2) | (s.ip.ecn ?? 0),
-        ipFlags: s.ip.flags ?? 2,
+        src: (s.ip as Ipv4Spec).src,
+        dst: (s.ip as Ipv4Spec).dst,
+        id: (s.ip as Ipv4Spec).id ?? 0,
+        ttl: (s.ip as Ipv4Spec).ttl ?? 64,
+        tos: (((s.ip as Ipv4Spec).dscp ?? 0) << 2) | ((s.ip as Ipv4Spec).ecn ?? 0),
+        ipFlags: (s.ip as Ipv4Spec).flags ?? 2,
         len: bytes.length,
         srcPort: s.tcp.srcPort,
         dstPort: s.tcp.dstPort,
