@@ -218,13 +218,14 @@ describe('wire/packet', () => {
       expect(errorOf(parseFrame(new Uint8Array(19), LinkType.LINUX_SLL2))).to.include({ kind: 'truncated', layer: 'link', field: 'protocol', needed: 20, available: 19 });
       expect(errorOf(parseFrame(new Uint8Array(3), LinkType.NULL))).to.include({ kind: 'truncated', layer: 'link', field: 'family', needed: 4, available: 3 });
     });
-    it('a non-IPv4 ethertype / SLL protocol / loopback family is unsupported', () => {
+    it('an ethertype / SLL protocol / loopback family that is neither IPv4 nor IPv6 is unsupported', () => {
       const arp = fromHex('ffffffffffff0000000000020806' + '0001');
       const e = errorOf(parseFrame(arp, LinkType.ETHERNET));
       expect(e).to.include({ kind: 'unsupported', layer: 'link', field: 'ethertype', offset: 12 });
-      expect(e.message).to.equal('ethertype 0x0806 is not IPv4 (link header ethertype, byte 12)');
-      expect(errorOf(parseFrame(fromHex('000000010006000000000002000086dd'), LinkType.LINUX_SLL))).to.include({ kind: 'unsupported', field: 'protocol', offset: 14 });
-      expect(errorOf(parseFrame(fromHex('1e000000' + hex(PSH)), LinkType.NULL))).to.include({ kind: 'unsupported', field: 'family' });
+      expect(e.message).to.equal('ethertype 0x0806 is not IPv4 or IPv6 (link header ethertype, byte 12)');
+      expect(errorOf(parseFrame(fromHex('0000000100060000000000020000' + '0806'), LinkType.LINUX_SLL))).to.include({ kind: 'unsupported', field: 'protocol', offset: 14 });
+      // Loopback family 7 is neither AF_INET (2) nor any AF_INET6 (10, 24, 28, 30).
+      expect(errorOf(parseFrame(fromHex('07000000' + hex(PSH)), LinkType.NULL))).to.include({ kind: 'unsupported', field: 'family' });
     });
     it('errors inside the packet are re-based onto the frame (Ethernet: +14)', () => {
       const eth = fromHex(ETH_HEADER + hex(PSH));

@@ -33,7 +33,7 @@ const LINK_TYPES = [0, 1, 12, 101, 113, 276, 2, 0xffffffff];
 /** Every error is well formed: known kind and layer, a field name, an offset inside the input, a sentence. */
 function checkError(e: WireError, inputLength: number): void {
   expect(['truncated', 'malformed', 'unsupported']).to.include(e.kind);
-  expect(['link', 'ipv4', 'tcp', 'tcp-option', 'pcap']).to.include(e.layer);
+  expect(['link', 'ipv4', 'ipv6', 'tcp', 'tcp-option', 'pcap']).to.include(e.layer);
   expect(e.field).to.be.a('string').and.not.equal('');
   expect(e.offset).to.be.a('number').and.at.least(0);
   expect(e.message).to.be.a('string').and.contain(e.kind === 'truncated' ? 'truncated' : '');
