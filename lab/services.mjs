@@ -13,10 +13,12 @@
 //   TCP 2010 dialer   reads one line "PORT [SECONDS]", closes, then connects back to the client's
 //                     address at PORT (an active open by the target, RFC 9293 MUST-10, 22, 23);
 //                     once connected it writes "dial\n" and echoes; gives up after SECONDS (10)
-// Usage: node lab/services.mjs HOST [LIFETIME_SECONDS]   (default lifetime 43200 s)
+// Usage: node lab/services.mjs HOST[,HOST...] [LIFETIME_SECONDS]   (default lifetime 43200 s;
+// several hosts, e.g. 10.77.0.2,fd77::2: every service on each address)
 import net from 'node:net';
 
-const [host = '127.0.0.1', lifeText = '43200'] = process.argv.slice(2);
+const [hostList = '127.0.0.1', lifeText = '43200'] = process.argv.slice(2);
+const hosts = hostList.split(',');
 const PATTERN = Buffer.from('!"#$%&\'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefgh\r\n');
 const CHARGEN_BYTES = 65536;
 
@@ -67,9 +69,10 @@ const services = {
       const [port, seconds = '10'] = line.slice(0, end).trim().split(/\s+/);
       const lifetimeMs = Math.min(Number(seconds), 600) * 1000;
       const peer = sock.remoteAddress;
+      const local = sock.localAddress;
       sock.end();
       if (!/^\d+$/.test(port ?? '') || Number(port) < 1 || Number(port) > 65535 || !(lifetimeMs > 0)) return;
-      const out = net.connect({ host: peer, port: Number(port), localAddress: host });
+      const out = net.connect({ host: peer, port: Number(port), localAddress: local });
       const timer = setTimeout(() => out.destroy(), lifetimeMs);
       out.on('error', () => out.destroy());
       out.on('close', () => clearTimeout(timer));
@@ -82,7 +85,7 @@ const services = {
 };
 
 let listening = 0;
-for (const [port, handle] of Object.entries(services)) {
+for (const host of hosts) for (const [port, handle] of Object.entries(services)) {
   // 2003 must not read at all: paused before libuv's first read.
   const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: port === '2003' }, (sock) => {
     sock.on('error', () => sock.destroy());
@@ -94,7 +97,7 @@ for (const [port, handle] of Object.entries(services)) {
   });
   server.listen(Number(port), host, () => {
     listening += 1;
-    if (listening === Object.keys(services).length) process.stderr.write(`services: listening on ${host}: 7 echo, 9 discard, 19 chargen, 2003 unread, 2007 echo-nodelay, 2009 keepalive, 2010 dialer\n`);
+    if (listening === Object.keys(services).length * hosts.length) process.stderr.write(`services: listening on ${hostList}: 7 echo, 9 discard, 19 chargen, 2003 unread, 2007 echo-nodelay, 2009 keepalive, 2010 dialer\n`);
   });
 }
 // Bounded lifetime: the lab normally stops us long before this.

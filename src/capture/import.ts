@@ -10,6 +10,7 @@
  * - its pure ACKs (which a stack may merge, delay or skip) and its retransmissions are optional;
  * - each step says its frame number and time in the capture; long payloads become base64.
  */
+import { endpointText } from '../engine/flow.js';
 import { formatOptions, type TcpOption } from '../wire/options.js';
 import { Flag, flagLetters } from '../wire/tcp.js';
 import type { Analysis, Conversation, TcpFrame } from './streams.js';
@@ -169,8 +170,8 @@ export function importScenario(conv: Conversation, frames: readonly TcpFrame[], 
   const server = o.as === 'server';
   const lines = [
     '/**',
-    ` * Imported by \`tcpcraft import\` from ${o.source}: stream ${conv.index}, ${conv.a.ip}:${conv.a.port} -> ${conv.b.ip}:${conv.b.port},`,
-    ` * frames ${frames[0]?.frame ?? '-'}-${frames.at(-1)?.frame ?? '-'}, played as the ${o.as} (${us.ip}:${us.port}).`,
+    ` * Imported by \`tcpcraft import\` from ${o.source}: stream ${conv.index}, ${endpointText(conv.a.ip, conv.a.port)} -> ${endpointText(conv.b.ip, conv.b.port)},`,
+    ` * frames ${frames[0]?.frame ?? '-'}-${frames.at(-1)?.frame ?? '-'}, played as the ${o.as} (${endpointText(us.ip, us.port)}).`,
     ' * Our segments are sent as captured; the other side\'s are checked for flags, relative seq/ack',
     ' * and length only, since its window, options, timestamps and data are its own choice (the',
     ' * capture\'s values are in the comments). Edit freely.',

@@ -3,13 +3,13 @@
  * conversation as the trace (frame numbers, relative and raw numbers side by side, Wireshark's
  * analysis names) followed by the ladder.
  */
-import { formatFlow } from '../engine/flow.js';
+import { endpointText, formatFlow } from '../engine/flow.js';
 import { formatLadder } from '../report/ladder.js';
 import { table, traceRow } from '../report/trace.js';
 import type { Analysis, Conversation, TcpFrame } from './streams.js';
 import { streamReport } from './streams.js';
 
-const ep = (e: { ip: string; port: number }): string => `${e.ip}:${e.port}`;
+const ep = (e: { ip: string; port: number }): string => endpointText(e.ip, e.port);
 
 const LIST_HEAD = ['stream', 'A', 'B', 'A->B frames', 'bytes', 'B->A frames', 'bytes', 'start s', 'duration s', 'handshake'];
 const RIGHT = new Set([0, 3, 4, 5, 6, 7, 8]);

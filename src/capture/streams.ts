@@ -9,6 +9,7 @@ import { viewOf, type SegmentView } from '../engine/state.js';
 import type { Flow } from '../engine/flow.js';
 import type { CapturedPacket } from '../wire/capture.js';
 import { ipOffset } from '../wire/link.js';
+import { fragmentOf, NextHeader, parseIpv6Header } from '../wire/ipv6.js';
 import { parseFrame } from '../wire/packet.js';
 import type { Packet } from '../wire/packet.js';
 import { Flag } from '../wire/tcp.js';
@@ -50,11 +51,12 @@ export interface TcpFrame {
 
 /**
  * The little a conversation list needs from a frame, read straight from the bytes (no full
- * decode, no allocation but the object): addresses as numbers, ports, flags, lengths.
+ * decode, no allocation but the object for IPv4): addresses (IPv4 as numbers, IPv6 as text),
+ * ports, flags, lengths.
  */
 export interface TcpSummary {
-  readonly srcIp: number;
-  readonly dstIp: number;
+  readonly srcIp: number | string;
+  readonly dstIp: number | string;
   readonly srcPort: number;
   readonly dstPort: number;
   readonly flags: number;
@@ -62,12 +64,13 @@ export interface TcpSummary {
   readonly timestampUs: bigint;
 }
 
-/** The summary of an IPv4/TCP frame, or undefined (another protocol, a fragment, too short). */
+/** The summary of an IPv4/TCP or IPv6/TCP frame, or undefined (another protocol, a fragment, too short). */
 export function tcpSummaryOf(p: CapturedPacket): TcpSummary | undefined {
   const at = ipOffset(p.data, p.linkType);
   if (!at.ok) return undefined;
   const d = p.data;
   const i = at.value;
+  if (d.length > i && d[i]! >> 4 === 6) return ipv6Summary(p, i);
   if (d.length < i + 20 || d[i]! >> 4 !== 4 || d[i + 9] !== 6) return undefined;
   if ((((d[i + 6]! & 0x1f) << 8) | d[i + 7]!) !== 0) return undefined; // a later fragment: no TCP header
   const t = i + (d[i]! & 0x0f) * 4;
@@ -83,8 +86,28 @@ export function tcpSummaryOf(p: CapturedPacket): TcpSummary | undefined {
   };
 }
 
-const ipText = (n: number): string => `${n >>> 24}.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${n & 0xff}`;
-const ipNumber = (s: string): number => s.split('.').reduce((n, x) => n * 256 + Number(x), 0);
+/** The summary of the IPv6 packet at `p.data[i]` (its extension headers walked), or undefined. */
+function ipv6Summary(p: CapturedPacket, i: number): TcpSummary | undefined {
+  const h = parseIpv6Header(p.data.subarray(i));
+  if (!h.ok || h.value.protocol !== 6) return undefined;
+  const frag = h.value.extensions.find((e) => e.type === NextHeader.FRAGMENT);
+  if (frag && fragmentOf(frag).offset !== 0) return undefined;
+  const d = p.data;
+  const t = i + h.value.headerLength;
+  if (d.length < t + 14) return undefined;
+  return {
+    srcIp: h.value.src,
+    dstIp: h.value.dst,
+    srcPort: (d[t]! << 8) | d[t + 1]!,
+    dstPort: (d[t + 2]! << 8) | d[t + 3]!,
+    flags: ((d[t + 12]! & 0x01) << 8) | d[t + 13]!,
+    frameLength: p.originalLength,
+    timestampUs: p.timestampUs,
+  };
+}
+
+const ipText = (n: number | string): string => (typeof n === 'string' ? n : `${n >>> 24}.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${n & 0xff}`);
+const ipNumber = (s: string): number | string => (s.includes(':') ? s : s.split('.').reduce((n, x) => n * 256 + Number(x), 0));
 
 /** The IPv4/TCP packet of a captured frame, or undefined (another protocol, or undecodable). */
 export function tcpOf(p: CapturedPacket): TcpFrame | undefined {
@@ -94,12 +117,12 @@ export function tcpOf(p: CapturedPacket): TcpFrame | undefined {
 }
 
 /** One key for both directions of a 4-tuple. */
-const key = (ipA: number, portA: number, ipB: number, portB: number): string =>
+const key = (ipA: number | string, portA: number, ipB: number | string, portB: number): string =>
   ipA < ipB || (ipA === ipB && portA <= portB) ? `${ipA}:${portA}-${ipB}:${portB}` : `${ipB}:${portB}-${ipA}:${portA}`;
 
 interface Tracked {
   readonly c: Conversation;
-  aIp: number;
+  aIp: number | string;
   aPort: number;
 }
 

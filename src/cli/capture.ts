@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { interruptible } from './interrupt.js';
+import { endpointText } from '../engine/flow.js';
 import { Command, InvalidArgumentError } from 'commander';
 import { importScenario, type ImportSide } from '../capture/import.js';
 import { ConversationTable, tcpOf, tcpSummaryOf, type Conversation, type Endpoint, type TcpFrame } from '../capture/streams.js';
@@ -71,7 +72,7 @@ export async function scanCapture(file: string, want?: number | [Endpoint, Endpo
 
 function heading(file: string, s: CaptureScan): string {
   const warn = s.summary.warnings.map((w) => `warning: ${w.message}\n`).join('');
-  return `${warn}${file}: ${s.summary.format ?? 'empty'}, ${s.summary.packets} packets (${s.tcpPackets} TCP over IPv4), ${s.conversations.length} TCP conversation${s.conversations.length === 1 ? '' : 's'}\n`;
+  return `${warn}${file}: ${s.summary.format ?? 'empty'}, ${s.summary.packets} packets (${s.tcpPackets} TCP over IPv4 or IPv6), ${s.conversations.length} TCP conversation${s.conversations.length === 1 ? '' : 's'}\n`;
 }
 
 async function showCommand(file: string, o: ShowOptions): Promise<number> {
@@ -94,7 +95,7 @@ async function showCommand(file: string, o: ShowOptions): Promise<number> {
   }
   if (want === undefined) scan = await scanCapture(file, 0);
   if (!scan.selected) {
-    const what = Array.isArray(want) ? `no conversation between ${want[0].ip}:${want[0].port} and ${want[1].ip}:${want[1].port}` : `no stream ${want}`;
+    const what = Array.isArray(want) ? `no conversation between ${endpointText(want[0].ip, want[0].port)} and ${endpointText(want[1].ip, want[1].port)}` : `no stream ${want}`;
     throw new EnvError(`${file}: ${what}: it has ${scan.conversations.length} TCP conversation${scan.conversations.length === 1 ? '' : 's'} (see tcpcraft show ${file} --list).`);
   }
   out(heading(file, scan));
@@ -120,7 +121,7 @@ async function importedSource(file: string, o: { stream?: number; flow?: [Endpoi
   const want = o.flow ?? o.stream ?? 0;
   const scan = await scanCapture(file, want);
   if (!scan.selected) {
-    throw new EnvError(`${file}: ${Array.isArray(want) ? `no conversation between ${want[0].ip}:${want[0].port} and ${want[1].ip}:${want[1].port}` : `no stream ${want}`}: it has ${scan.conversations.length} TCP conversation${scan.conversations.length === 1 ? '' : 's'} (see tcpcraft show ${file} --list).`);
+    throw new EnvError(`${file}: ${Array.isArray(want) ? `no conversation between ${endpointText(want[0].ip, want[0].port)} and ${endpointText(want[1].ip, want[1].port)}` : `no stream ${want}`}: it has ${scan.conversations.length} TCP conversation${scan.conversations.length === 1 ? '' : 's'} (see tcpcraft show ${file} --list).`);
   }
   const name = `${basename(file).replace(/\.(pcapng|pcap|cap)$/i, '')}-stream${scan.selected.index}-${o.as}`;
   return { source: importScenario(scan.selected, scan.frames, { as: o.as, name, source: file }), scan };

@@ -1,6 +1,7 @@
 /** Parsers for command-line values: each throws InvalidArgumentError with a sentence. */
 import { InvalidArgumentError } from 'commander';
 import { parseIpv4Address } from '../wire/ipv4.js';
+import { canonicalIpv6, parseIpv6Address } from '../wire/ipv6.js';
 import { parseShard, type Shard } from '../suite/discover.js';
 
 /** An integer in [min, max]. */
@@ -11,10 +12,11 @@ export function intOption(name: string, min: number, max: number): (v: string) =
   };
 }
 
-/** A dotted-quad IPv4 address. */
+/** A dotted-quad IPv4 address, or an IPv6 address (given in any form, returned in RFC 5952 form). */
 export function ipOption(v: string): string {
-  if (!parseIpv4Address(v)) throw new InvalidArgumentError(`'${v}' is not an IPv4 address.`);
-  return v;
+  if (parseIpv4Address(v)) return v;
+  if (parseIpv6Address(v)) return canonicalIpv6(v);
+  throw new InvalidArgumentError(`'${v}' is not an IPv4 or IPv6 address.`);
 }
 
 /** Sequence numbers: any u32. */

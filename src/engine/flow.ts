@@ -37,8 +37,23 @@ export function isComplete(flow: FlowSpec): flow is Flow {
   return flow.peerIp !== undefined && flow.peerPort !== undefined;
 }
 
-/** A libpcap filter that passes both directions of `flow` (of any peer when it is not known). */
+/** `10.77.0.1:5000`, `[fd77::2]:5000`: an address and a port as text (IPv6 in brackets). */
+export function endpointText(ip: string | undefined, port: number | string | undefined): string {
+  const host = ip ?? '*';
+  return `${host.includes(':') ? `[${host}]` : host}:${port ?? '*'}`;
+}
+
+/**
+ * A libpcap filter that passes both directions of `flow` (of any peer when it is not known). For
+ * IPv6 the ports are left to the demultiplexer: libpcap's `tcp` and `port` only see a TCP header
+ * right after the fixed IPv6 header, and a scenario may put extension headers in between.
+ */
 export function bpfFilter(flow: FlowSpec): string {
+  if (flow.localIp.includes(':')) {
+    const peer = flow.peerIp ? ` and src host ${flow.peerIp}` : '';
+    const peerDst = flow.peerIp ? ` and dst host ${flow.peerIp}` : '';
+    return `ip6 and ((dst host ${flow.localIp}${peer}) or (src host ${flow.localIp}${peerDst}))`;
+  }
   const peerSrc = [flow.peerIp && `src host ${flow.peerIp}`, flow.peerPort && `src port ${flow.peerPort}`].filter(Boolean);
   const peerDst = [flow.peerIp && `dst host ${flow.peerIp}`, flow.peerPort && `dst port ${flow.peerPort}`].filter(Boolean);
   const inbound = [...peerSrc, `dst host ${flow.localIp}`, `dst port ${flow.localPort}`].join(' and ');
@@ -46,7 +61,7 @@ export function bpfFilter(flow: FlowSpec): string {
   return `tcp and ((${inbound}) or (${outbound}))`;
 }
 
-/** `10.77.0.1:24491 > 10.77.0.2:5000` (`*` for a peer not known yet). */
+/** `10.77.0.1:24491 > 10.77.0.2:5000`, `[fd77::1]:24491 > [fd77::2]:5000` (`*` for a peer not known yet). */
 export function formatFlow(flow: FlowSpec): string {
-  return `${flow.localIp}:${flow.localPort} > ${flow.peerIp ?? '*'}:${flow.peerPort ?? '*'}`;
+  return `${endpointText(flow.localIp, flow.localPort)} > ${endpointText(flow.peerIp, flow.peerPort)}`;
 }

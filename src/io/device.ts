@@ -15,7 +15,7 @@ import { Demux } from '../engine/demux.js';
 import { FrameQueue } from '../engine/queue.js';
 import type { Link } from '../engine/run.js';
 import type { SessionPlan } from '../session/plan.js';
-import { formatIpv4Address, Ipv4Field } from '../wire/ipv4.js';
+import { packetDestination } from '../wire/packet.js';
 import type { Cleanups } from './cleanup.js';
 import { systemClock } from './clock.js';
 import { messageOf } from './errors.js';
@@ -124,7 +124,7 @@ export class Devices {
         send(packet: Uint8Array, step?: number): Promise<void> {
           const path = step === undefined ? plan.cleanupPath : (plan.sendPaths[step] ?? 'raw');
           if (path === 'link') return link!.send(packet);
-          return sender.send(packet, formatIpv4Address(packet, Ipv4Field.DST));
+          return sender.send(packet, packetDestination(packet));
         },
         close: release,
       };

@@ -9,12 +9,15 @@
  * nothing listens there), whatever its source; the rule stays scoped to that one address and port. libpcap still captures them: the packet taps run in __netif_receive_skb, before the
  * netfilter prerouting hook (verified by test/io/guard.test.ts). One nft table per guard:
  *
- *   table ip tcpcraft_<pid>_<n> {
+ *   table ip tcpcraft_<pid>_<n> {            (table ip6 ..., ip6 saddr/daddr for an IPv6 flow)
  *     chain peer_in {
  *       type filter hook prerouting priority raw; policy accept;
  *       ip saddr PEER ip daddr LOCAL tcp sport PEERPORT tcp dport LOCALPORT counter drop
  *     }   (the `ip saddr` / `tcp sport` matches are left out when the peer is a wildcard)
  *   }
+ *
+ * In the ip6 family nftables finds the TCP header behind any extension headers, so the rule
+ * matches a peer that sends them.
  *
  * Why prerouting at priority raw (-300): it is the earliest IPv4 hook, before conntrack (-200)
  * and before any filter/input chain of the host, so no other rule can accept the packet first
@@ -23,7 +26,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { isIPv4 } from 'node:net';
+import { isIPv4, isIPv6 } from 'node:net';
 import { EnvError, messageOf } from './errors.js';
 import { run } from './exec.js';
 
@@ -42,10 +45,14 @@ export interface GuardFlow {
   readonly peerPort?: number;
 }
 
+/** The nftables family of a flow's table: `ip` for IPv4, `ip6` for IPv6. */
+export type GuardFamily = 'ip' | 'ip6';
+
 /** An installed guard. */
 export interface Guard {
-  /** Name of the nft table (family ip) holding the rule, e.g. `tcpcraft_4242_17`. */
+  /** Name of the nft table holding the rule, e.g. `tcpcraft_4242_17`. */
   readonly table: string;
+  readonly family: GuardFamily;
   /** Delete the table. Idempotent: a table already gone is not an error. */
   remove(): Promise<void>;
 }
@@ -84,10 +91,16 @@ async function preflight(opts: GuardOptions): Promise<void> {
   }
 }
 
+/** The family of `flow`'s table. */
+export function guardFamily(flow: GuardFlow): GuardFamily {
+  return flow.localIp.includes(':') ? 'ip6' : 'ip';
+}
+
 function checkFlow(flow: GuardFlow): void {
+  const six = typeof flow.localIp === 'string' && isIPv6(flow.localIp);
   for (const [k, v] of [['localIp', flow.localIp], ['peerIp', flow.peerIp]] as const) {
     if (k === 'peerIp' && v === undefined) continue;
-    if (typeof v !== 'string' || !isIPv4(v)) throw new RangeError(`guard ${k} '${String(v)}' is not an IPv4 address.`);
+    if (typeof v !== 'string' || !(six ? isIPv6(v) : isIPv4(v))) throw new RangeError(`guard ${k} '${String(v)}' is not an ${six ? 'IPv6' : 'IPv4'} address${k === 'peerIp' ? ` (the local address ${flow.localIp} is)` : ''}.`);
   }
   for (const [k, v] of [['localPort', flow.localPort], ['peerPort', flow.peerPort]] as const) {
     if (k === 'peerPort' && v === undefined) continue;
@@ -97,16 +110,17 @@ function checkFlow(flow: GuardFlow): void {
 
 /** The nft script that creates the guard table for `flow`; a missing peer address/port matches any (exported for documentation and tests). */
 export function guardRuleset(table: string, flow: GuardFlow): string {
+  const fam = guardFamily(flow);
   const match = [
-    flow.peerIp !== undefined ? `ip saddr ${flow.peerIp}` : '',
-    `ip daddr ${flow.localIp}`,
+    flow.peerIp !== undefined ? `${fam} saddr ${flow.peerIp}` : '',
+    `${fam} daddr ${flow.localIp}`,
     flow.peerPort !== undefined ? `tcp sport ${flow.peerPort}` : '',
     `tcp dport ${flow.localPort}`,
   ].filter((m) => m !== '');
   return [
-    `create table ip ${table}`,
-    `add chain ip ${table} peer_in { type filter hook prerouting priority raw; policy accept; }`,
-    `add rule ip ${table} peer_in ${match.join(' ')} counter drop`,
+    `create table ${fam} ${table}`,
+    `add chain ${fam} ${table} peer_in { type filter hook prerouting priority raw; policy accept; }`,
+    `add rule ${fam} ${table} peer_in ${match.join(' ')} counter drop`,
     '',
   ].join('\n');
 }
@@ -122,7 +136,7 @@ export async function installGuard(flow: GuardFlow, opts: GuardOptions = {}): Pr
   for (let attempt = 0; attempt < 5; attempt++) {
     const table = `tcpcraft_${process.pid}_${randomInt(1, 2 ** 31)}`;
     const r = await nft(['-f', '-'], opts, guardRuleset(table, flow));
-    if (r.code === 0) return makeGuard(table, opts);
+    if (r.code === 0) return makeGuard(table, guardFamily(flow), opts);
     if (!/exists/i.test(r.stderr)) {
       // Why (no permission, no nf_tables...) is worked out only now, keeping the usual path to one command.
       await preflight(opts);
@@ -138,13 +152,13 @@ export async function installGuard(flow: GuardFlow, opts: GuardOptions = {}): Pr
  * synchronously, so none outlives the process unless it is killed outright (SIGKILL: then
  * `tcpcraft cleanup`, or the next run's sweep, removes it).
  */
-const live = new Map<string, GuardOptions>();
+const live = new Map<string, GuardOptions & { readonly family: GuardFamily }>();
 let exitHooked = false;
 
 function removeLiveSync(): void {
   for (const [table, opts] of live) {
     const [cmd, prefix] = nftCommand(opts);
-    spawnSync(cmd, [...prefix, 'delete', 'table', 'ip', table], { stdio: 'ignore', timeout: 3000 });
+    spawnSync(cmd, [...prefix, 'delete', 'table', opts.family, table], { stdio: 'ignore', timeout: 3000 });
   }
   live.clear();
 }
@@ -164,8 +178,8 @@ export function abandonGuards(): string[] {
   return names;
 }
 
-function makeGuard(table: string, opts: GuardOptions): Guard {
-  live.set(table, opts);
+function makeGuard(table: string, family: GuardFamily, opts: GuardOptions): Guard {
+  live.set(table, { ...opts, family });
   if (!exitHooked) {
     process.on('exit', removeLiveSync);
     exitHooked = true;
@@ -173,34 +187,44 @@ function makeGuard(table: string, opts: GuardOptions): Guard {
   let removed: Promise<void> | undefined;
   return {
     table,
+    family,
     remove() {
-      removed ??= removeTable(table, opts).then(() => void live.delete(table));
+      removed ??= removeTable(table, family, opts).then(() => void live.delete(table));
       return removed;
     },
   };
 }
 
-async function removeTable(table: string, opts: GuardOptions): Promise<void> {
-  const r = await nft(['delete', 'table', 'ip', table], opts);
+async function removeTable(table: string, family: GuardFamily, opts: GuardOptions): Promise<void> {
+  const r = await nft(['delete', 'table', family, table], opts);
   if (r.code !== 0 && !/No such file or directory|does not exist/i.test(r.stderr)) {
     throw new Error(`removing the nftables guard ${table} failed: ${r.stderr.trim()}`);
   }
 }
 
-/** Names of all tcpcraft guard tables (family ip) present now. */
-export async function listGuards(opts: GuardOptions = {}): Promise<string[]> {
-  const r = await nft(['-j', 'list', 'tables', 'ip'], opts);
+/** Every tcpcraft guard table present now (families ip and ip6), with its family. */
+async function guardTables(opts: GuardOptions): Promise<Array<{ readonly name: string; readonly family: GuardFamily }>> {
+  const r = await nft(['-j', 'list', 'tables'], opts);
   if (r.code !== 0) {
     await preflight(opts);
     throw new Error(`nft -j list tables failed: ${r.stderr.trim()}`);
   }
-  let parsed: { nftables?: Array<{ table?: { name?: string } }> };
+  let parsed: { nftables?: Array<{ table?: { name?: string; family?: string } }> };
   try {
     parsed = JSON.parse(r.stdout) as typeof parsed;
   } catch (err) {
     throw new Error(`could not parse 'nft -j list tables': ${messageOf(err)}`);
   }
-  return (parsed.nftables ?? []).flatMap((e) => (e.table?.name && TABLE_RE.test(e.table.name) ? [e.table.name] : []));
+  return (parsed.nftables ?? []).flatMap((e) => {
+    const name = e.table?.name;
+    const family = e.table?.family;
+    return name && TABLE_RE.test(name) && (family === 'ip' || family === 'ip6') ? [{ name, family }] : [];
+  });
+}
+
+/** Names of all tcpcraft guard tables (families ip and ip6) present now. */
+export async function listGuards(opts: GuardOptions = {}): Promise<string[]> {
+  return (await guardTables(opts)).map((t) => t.name);
 }
 
 function pidAlive(pid: number): boolean {
@@ -215,11 +239,11 @@ function pidAlive(pid: number): boolean {
 /** Remove every `tcpcraft_<pid>_*` table whose pid is not a live process; returns the names removed. */
 export async function sweepGuards(opts: GuardOptions = {}): Promise<string[]> {
   const removed: string[] = [];
-  for (const table of await listGuards(opts)) {
-    const pid = Number(TABLE_RE.exec(table)?.[1]);
+  for (const { name, family } of await guardTables(opts)) {
+    const pid = Number(TABLE_RE.exec(name)?.[1]);
     if (pid === process.pid || pidAlive(pid)) continue;
-    await removeTable(table, opts);
-    removed.push(table);
+    await removeTable(name, family, opts);
+    removed.push(name);
   }
   return removed;
 }

@@ -17,7 +17,7 @@ import { isIPv4 } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { EnvError } from './errors.js';
 import { run, runOk } from './exec.js';
-import { LAB_CLIENT_ADDR, LAB_SERVER_ADDR } from '../session/plan.js';
+import { LAB_CLIENT_ADDR, LAB_CLIENT_ADDR6, LAB_PREFIX6, LAB_SERVER_ADDR, LAB_SERVER_ADDR6 } from '../session/plan.js';
 import { targetNamed, type LabHost, type TargetName } from './targets.js';
 
 export { LAB_CHARGEN_PORT, LAB_DAYTIME_PORT, LAB_DISCARD_PORT, LAB_ECHO_PORT, LAB_NC_PORT, LAB_SERVER_LIFETIME_S, TARGET_NAMES, type TargetName } from './targets.js';
@@ -134,8 +134,9 @@ export function recordedTarget(name: string): TargetName | undefined {
 
 /** Every byte the lab's nc on port 5000 has received since `lab up` (all connections, in order). */
 export function labNcOutput(cfg: LabConfig): Buffer {
-  const f = join(labStateDir(cfg), 'nc.out');
-  return existsSync(f) ? readFileSync(f) : Buffer.alloc(0);
+  // What the IPv4 nc got, then what the IPv6 one (the linux target's nc6) got.
+  const files = ['nc.out', 'nc6.out'].map((n) => join(labStateDir(cfg), n)).filter((f) => existsSync(f));
+  return Buffer.concat(files.map((f) => readFileSync(f)));
 }
 
 function onPath(cmd: string): boolean {
@@ -235,6 +236,8 @@ export interface StartServerOptions {
   readonly stdoutFile?: string;
   /** Wait until something listens on this TCP port in the server namespace (bounded, 5 s). */
   readonly waitPort?: number;
+  /** With waitPort: the local address that must be listening on it. */
+  readonly waitAddr?: string;
   /** Wait until the server's stdout or stderr says this: for stacks whose sockets `ss` cannot see. */
   readonly waitOutput?: RegExp;
   /** Bound on the wait, ms (default 5000). */
@@ -287,7 +290,8 @@ export async function startServer(cfg: LabConfig, name: string, argv: readonly s
       if (opts.waitOutput !== undefined) listening = said();
       else {
         const r = await run('ip', ['netns', 'exec', ns, 'ss', '-Hltn', `sport = :${opts.waitPort}`]);
-        listening = r.code === 0 && r.stdout.trim() !== '';
+        // With waitAddr, that address must be the one listening (another server may hold the port on another address).
+        listening = r.code === 0 && r.stdout.trim() !== '' && (opts.waitAddr === undefined || r.stdout.includes(opts.waitAddr.includes(':') ? `[${opts.waitAddr}]:` : `${opts.waitAddr}:`));
       }
       if (!listening) await sleep(50);
     }
@@ -331,6 +335,8 @@ function hostOf(cfg: LabConfig): LabHost {
     async clientAddress() {
       await runOk('ip', ['-n', ns.client, 'addr', 'replace', `${cfg.clientAddr}/${cfg.prefix}`, 'dev', ifs.client]);
       await runOk('ip', ['-n', ns.client, 'addr', 'replace', `${labSpareAddr(cfg)}/${cfg.prefix}`, 'dev', ifs.client]);
+      // IPv6 too, usable at once: duplicate address detection off (the lab owns the link).
+      await runOk('ip', ['-n', ns.client, '-6', 'addr', 'replace', `${LAB_CLIENT_ADDR6}/${LAB_PREFIX6}`, 'dev', ifs.client, 'nodad']);
       await runOk('ip', ['-n', ns.client, 'link', 'set', ifs.client, 'up']);
       await inNs(ns.client, ['ethtool', '-K', ifs.client, ...offloadsOff]);
     },
@@ -386,7 +392,8 @@ export async function labStatus(cfg: LabConfig): Promise<LabStatus> {
     if (r.code !== 0) continue;
     try {
       const list = JSON.parse(r.stdout) as Array<{ addr_info?: Array<{ family?: string; local?: string; prefixlen?: number }> }>;
-      addresses[side] = list.flatMap((l) => (l.addr_info ?? []).filter((a) => a.family === 'inet').map((a) => `${a.local}/${a.prefixlen}`));
+      // IPv4 and global or unique-local IPv6 addresses (not the link-local fe80::/10).
+      addresses[side] = list.flatMap((l) => (l.addr_info ?? []).filter((a) => a.family === 'inet' || (a.family === 'inet6' && !/^fe[89ab]/i.test(a.local ?? ''))).map((a) => `${a.local}/${a.prefixlen}`));
     } catch {
       // leave empty
     }

@@ -1,14 +1,14 @@
 /**
- * Raw IPv4 sender over the npm `raw-socket` addon (a CommonJS module, loaded with createRequire).
+ * Raw IPv4 and IPv6 sender over the npm `raw-socket` addon (a CommonJS module, loaded with createRequire).
  * One socket serves both runs and floods: `trySend` calls the addon's synchronous `sendto` on its
  * non-blocking socket (no event-loop round trip, which matters for reaction time), and `send`
  * uses it too, falling back to the addon's poll-driven queue only when the socket would block.
  */
 import { createRequire } from 'node:module';
-import { isIPv4 } from 'node:net';
+import { isIPv4, isIPv6 } from 'node:net';
 import { EnvError, messageOf } from './errors.js';
 
-/** Sends complete IPv4 packets (header included) on a raw socket. */
+/** Sends complete IPv4 or IPv6 packets (header included) on raw sockets, one per family. */
 export interface Sender {
   /** Send `ipPacket` (IPv4 header + TCP segment) towards `dst`; resolves once the kernel took it. */
   send(ipPacket: Uint8Array, dst: string): Promise<void>;
@@ -35,10 +35,13 @@ interface RawSocket {
 interface RawSocketModule {
   createSocket(opts: { protocol: number; addressFamily?: number; bufferSize?: number }): RawSocket;
   Protocol: { TCP: number };
-  AddressFamily: { IPv4: number };
-  SocketLevel: { IPPROTO_IP: number; SOL_SOCKET: number };
-  SocketOption: { IP_HDRINCL: number; SO_BROADCAST: number };
+  AddressFamily: { IPv4: number; IPv6: number };
+  SocketLevel: { IPPROTO_IP: number; IPPROTO_IPV6: number; SOL_SOCKET: number };
+  SocketOption: { IP_HDRINCL: number; IPV6_HDRINCL?: number; SO_BROADCAST: number };
 }
+
+/** IPV6_HDRINCL on Linux (since 4.5). */
+const LINUX_IPV6_HDRINCL = 36;
 
 const WOULD_BLOCK = /temporarily unavailable|EAGAIN|EWOULDBLOCK|No buffer space|ENOBUFS/i;
 
@@ -55,47 +58,72 @@ function asBuffer(p: Uint8Array): Buffer {
 }
 
 /**
- * Open a raw IPv4 socket (protocol TCP, IP_HDRINCL on) for sending crafted packets.
+ * Open a raw socket of `family` (protocol TCP, header included) for sending crafted packets.
  *
  * Receiving is paused so the socket never reads copies of incoming TCP (capture is the sniffer's
- * job). On this path (Linux raw(7), IP_HDRINCL) the kernel always rewrites the IPv4 header
- * checksum and total length, fills in the source address when it is 0.0.0.0, and fills in a zero
- * IP id when DF is clear; every other byte, the TCP checksum included, goes out exactly as given
- * (src/io/link.ts has the path that keeps those too). Throws an {@link EnvError} without root /
- * CAP_NET_RAW.
+ * job). IPv4 (Linux raw(7), IP_HDRINCL): the kernel always rewrites the header checksum and total
+ * length, fills in the source address when it is 0.0.0.0, and a zero IP id when DF is clear.
+ * IPv6 (IPV6_HDRINCL, Linux 4.5 and later): the kernel takes the header as it is, payload length,
+ * next header and flow label included (an IPv6 header has no checksum). Every other byte, the TCP
+ * checksum included, goes out exactly as given on both (src/io/link.ts has the link-layer path).
+ * Throws an {@link EnvError} without root / CAP_NET_RAW.
  */
-export function openSender(): Sender {
-  const raw = loadRawSocket();
+function openRaw(raw: RawSocketModule, family: 4 | 6): RawSocket {
   let sock: RawSocket;
   try {
-    sock = raw.createSocket({ protocol: raw.Protocol.TCP, addressFamily: raw.AddressFamily.IPv4, bufferSize: 256 });
+    sock = raw.createSocket({ protocol: raw.Protocol.TCP, addressFamily: family === 6 ? raw.AddressFamily.IPv6 : raw.AddressFamily.IPv4, bufferSize: 256 });
   } catch (err) {
     const msg = messageOf(err);
     if (/not permitted|EPERM|EACCES|permission denied/i.test(msg)) {
       throw new EnvError('tcpcraft needs root or CAP_NET_RAW to send raw packets: run it with sudo.', { cause: err });
     }
-    throw new EnvError(`could not open a raw socket (${msg}): check that this kernel supports raw IPv4 sockets.`, { cause: err });
+    throw new EnvError(`could not open a raw IPv${family} socket (${msg}): check that this kernel supports raw IPv${family} sockets.`, { cause: err });
   }
-  let closed = false;
-  let failure: Error | undefined;
-  sock.on('error', (err) => {
-    failure = err;
-    closed = true;
-  });
   try {
-    sock.setOption(raw.SocketLevel.IPPROTO_IP, raw.SocketOption.IP_HDRINCL, 1);
-    // A scenario may address a subnet's broadcast address (RFC 9293 MUST-57: such a SYN must be
-    // dropped); without SO_BROADCAST the kernel refuses to send it (EACCES).
-    sock.setOption(raw.SocketLevel.SOL_SOCKET, raw.SocketOption.SO_BROADCAST, 1);
+    if (family === 6) {
+      // The addon exports IPV6_HDRINCL only on Windows; Linux's value is 36 (linux/in6.h).
+      sock.setOption(raw.SocketLevel.IPPROTO_IPV6, raw.SocketOption.IPV6_HDRINCL ?? LINUX_IPV6_HDRINCL, 1);
+    } else {
+      sock.setOption(raw.SocketLevel.IPPROTO_IP, raw.SocketOption.IP_HDRINCL, 1);
+      // A scenario may address a subnet's broadcast address (RFC 9293 MUST-57: such a SYN must be
+      // dropped); without SO_BROADCAST the kernel refuses to send it (EACCES).
+      sock.setOption(raw.SocketLevel.SOL_SOCKET, raw.SocketOption.SO_BROADCAST, 1);
+    }
     sock.pauseRecv();
   } catch (err) {
     sock.close();
-    throw new Error(`could not configure the raw socket (IP_HDRINCL, SO_BROADCAST): ${messageOf(err)}`, { cause: err });
+    throw new Error(`could not configure the raw IPv${family} socket (header included): ${messageOf(err)}`, { cause: err });
   }
+  return sock;
+}
+
+/**
+ * The sender: a raw IPv4 socket opened at once (so a missing privilege shows before anything
+ * else), a raw IPv6 socket on the first IPv6 packet.
+ */
+export function openSender(): Sender {
+  const raw = loadRawSocket();
+  const sockets = new Map<4 | 6, RawSocket>([[4, openRaw(raw, 4)]]);
+  let closed = false;
+  let failure: Error | undefined;
+  const watch = (sock: RawSocket): RawSocket => {
+    sock.on('error', (err) => {
+      failure = err;
+      closed = true;
+    });
+    return sock;
+  };
+  watch(sockets.get(4)!);
+  const socketFor = (family: 4 | 6): RawSocket => {
+    let sock = sockets.get(family);
+    if (!sock) sockets.set(family, (sock = watch(openRaw(raw, family))));
+    return sock;
+  };
   const noop = (): void => undefined;
   const check = (ipPacket: Uint8Array, dst: string): string | undefined => {
     if (closed) return `cannot send to ${dst}: the raw socket is closed${failure ? ` after an error (${failure.message})` : ''}.`;
-    if (!isIPv4(dst)) return `cannot send to '${dst}': it is not an IPv4 address.`;
+    if (isIPv6(dst)) return ipPacket.length < 40 ? `cannot send a ${ipPacket.length}-byte packet: an IPv6 header needs 40 bytes.` : undefined;
+    if (!isIPv4(dst)) return `cannot send to '${dst}': it is not an IPv4 or IPv6 address.`;
     if (ipPacket.length < 20) return `cannot send a ${ipPacket.length}-byte packet: an IPv4 header needs at least 20 bytes.`;
     return undefined;
   };
@@ -110,6 +138,7 @@ export function openSender(): Sender {
       lastBuf = asBuffer(ipPacket);
     }
     const buf = lastBuf;
+    const sock = socketFor(isIPv6(dst) ? 6 : 4);
     try {
       sock.wrap.send(buf, 0, buf.length, dst, noop);
       return true;
@@ -128,6 +157,7 @@ export function openSender(): Sender {
       }
       // The socket would block: queue behind the addon's poll for writability.
       const buf = asBuffer(ipPacket);
+      const sock = socketFor(isIPv6(dst) ? 6 : 4);
       return new Promise((resolve, reject) => {
         sock.send(buf, 0, buf.length, dst, (err, bytes) => {
           if (err) reject(new Error(`sending ${buf.length} bytes to ${dst} failed: ${err.message}`, { cause: err }));
@@ -139,7 +169,7 @@ export function openSender(): Sender {
     close(): void {
       if (closed) return;
       closed = true;
-      sock.close();
+      for (const sock of sockets.values()) sock.close();
     },
   };
 }

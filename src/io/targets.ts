@@ -19,6 +19,7 @@
  *   its subnet) and forwards each connection to the services on 127.0.0.1 of the server
  *   namespace, which has no other interface: nothing it opens can leave the lab.
  */
+import { LAB_PREFIX6, LAB_SERVER_ADDR6 } from '../session/plan.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -83,8 +84,12 @@ export const LWIP_LAB_BINARY = join(ROOT, 'build', 'lwip-lab');
 
 const lifetime = String(LAB_SERVER_LIFETIME_S);
 
-/** The nc sink, the daytime service and echo/discard/chargen on the server namespace's kernel, at `addr`. */
-async function kernelServices(host: LabHost, addr: string): Promise<void> {
+/**
+ * The nc sink, the daytime service and echo/discard/chargen on the server namespace's kernel, at
+ * `addr`; with `addr6`, the same services at that IPv6 address too (nc's IPv6 twin is `nc6`,
+ * writing nc6.out).
+ */
+async function kernelServices(host: LabHost, addr: string, addr6?: string): Promise<void> {
   // Shortened timers, so that scenarios about them run in seconds (per namespace, never the
   // host's): keep-alive probes 1 s apart once started (only sockets that ask for keep-alives,
   // i.e. the 2009 service, send any), and give up on unacknowledged data after 5 backed-off
@@ -97,11 +102,19 @@ async function kernelServices(host: LabHost, addr: string): Promise<void> {
       waitPort: LAB_NC_PORT,
     });
   }
+  if (addr6 !== undefined && !live.has('nc6')) {
+    await host.startServer('nc6', ['timeout', '-k', '5', lifetime, 'nc', '-lk', '-d', '-n', addr6, String(LAB_NC_PORT)], {
+      stdoutFile: join(host.stateDir, 'nc6.out'),
+      waitPort: LAB_NC_PORT,
+      waitAddr: addr6,
+    });
+  }
+  const hosts = addr6 !== undefined ? `${addr},${addr6}` : addr;
   if (!live.has('daytime')) {
-    await host.startServer('daytime', [process.execPath, join(LAB_DIR, 'daytime.mjs'), addr, String(LAB_DAYTIME_PORT), lifetime], { waitPort: LAB_DAYTIME_PORT });
+    await host.startServer('daytime', [process.execPath, join(LAB_DIR, 'daytime.mjs'), hosts, String(LAB_DAYTIME_PORT), lifetime], { waitPort: LAB_DAYTIME_PORT, ...(addr6 ? { waitAddr: addr6 } : {}) });
   }
   if (!live.has('services')) {
-    await host.startServer('services', [process.execPath, join(LAB_DIR, 'services.mjs'), addr, lifetime], { waitPort: LAB_CHARGEN_PORT });
+    await host.startServer('services', [process.execPath, join(LAB_DIR, 'services.mjs'), hosts, lifetime], { waitPort: LAB_CHARGEN_PORT, ...(addr6 ? { waitAddr: addr6 } : {}) });
   }
 }
 
@@ -133,14 +146,15 @@ const linux: LabTarget = {
   name: 'linux',
   stack: 'Linux',
   needs: [['nc', 'netcat-openbsd'], ['ethtool', 'ethtool'], ['ss', 'iproute2']],
-  servers: ['nc', 'daytime', 'services'],
+  servers: ['nc', 'nc6', 'daytime', 'services'],
   kernelServer: true,
   check: () => undefined,
   async up(host) {
     await host.veth();
     await host.clientAddress();
     await host.inNs('server', ['ip', 'addr', 'replace', `${host.cfg.serverAddr}/${host.cfg.prefix}`, 'dev', host.ifs.server]);
-    await kernelServices(host, host.cfg.serverAddr);
+    await host.inNs('server', ['ip', '-6', 'addr', 'replace', `${LAB_SERVER_ADDR6}/${LAB_PREFIX6}`, 'dev', host.ifs.server, 'nodad']);
+    await kernelServices(host, host.cfg.serverAddr, LAB_SERVER_ADDR6);
   },
   version: kernelVersion,
 };

@@ -4,6 +4,7 @@
  */
 import type { RunReport, TraceEvent } from '../engine/report.js';
 import { flagNames } from '../wire/tcp.js';
+import { endpointText } from '../engine/flow.js';
 
 /** Width of the space between the two lifelines. */
 const GAP = 44;
@@ -29,8 +30,8 @@ function arrow(text: string, dir: 'out' | 'in'): string {
 
 /** The ladder for a run or plan; steps that did not match are marked with `x`. */
 export function formatLadder(report: RunReport): string {
-  const us = `${report.flow.localIp}:${report.flow.localPort}`;
-  const peer = `${report.flow.peerIp}:${report.flow.peerPort}`;
+  const us = endpointText(report.flow.localIp, report.flow.localPort);
+  const peer = endpointText(report.flow.peerIp, report.flow.peerPort);
   const server = report.role === 'server';
   const client = `client ${server ? peer : us}`;
   const serverLabel = `server ${server ? us : peer}${server ? ' (tcpcraft)' : ''}`;

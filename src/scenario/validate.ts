@@ -5,6 +5,10 @@
  */
 import { parseFlagLetters } from '../wire/tcp.js';
 import { parseIpv4Address } from '../wire/ipv4.js';
+import { canonicalIpv6, parseIpv6Address } from '../wire/ipv6.js';
+
+/** True for the text of an IPv4 (dotted quad) or IPv6 address. */
+const isAddress = (v: string): boolean => parseIpv4Address(v) !== undefined || parseIpv6Address(v) !== undefined;
 import { scenarioError, stepError, ScenarioError } from './errors.js';
 import { isMatcher, isRef } from './matchers.js';
 import { optionKindDef, OPTION_KIND_LIST, type OptionField } from '../wire/options.js';
@@ -455,8 +459,8 @@ export function validateScenario(value: unknown, file: string): ValidScenario {
   if (!server && !isObject(value.peer)) throw fail('peer', "must be { host: '10.77.0.2', port: 5000 }");
   if (value.peer !== undefined) {
     if (!isObject(value.peer)) throw fail('peer', 'must be { host?, port? }');
-    if ((!server || value.peer.host !== undefined) && (typeof value.peer.host !== 'string' || !parseIpv4Address(value.peer.host))) {
-      throw fail('peer.host', `${show(value.peer.host)} is not an IPv4 address`);
+    if ((!server || value.peer.host !== undefined) && (typeof value.peer.host !== 'string' || !isAddress(value.peer.host))) {
+      throw fail('peer.host', `${show(value.peer.host)} is not an IPv4 or IPv6 address`);
     }
     intIn(fail, 'peer.port', value.peer.port, 1, 65535);
     if (!server && value.peer.port === undefined) throw fail('peer.port', 'is required');
@@ -464,8 +468,11 @@ export function validateScenario(value: unknown, file: string): ValidScenario {
   if (server && (!isObject(value.local) || value.local.port === undefined)) throw fail('local.port', "is required in the server role: the port to answer on, e.g. local: { port: 13 }");
   if (value.local !== undefined) {
     if (!isObject(value.local)) throw fail('local', 'must be { host?, port? }');
-    if (value.local.host !== undefined && (typeof value.local.host !== 'string' || !parseIpv4Address(value.local.host))) {
-      throw fail('local.host', `${show(value.local.host)} is not an IPv4 address`);
+    if (value.local.host !== undefined && (typeof value.local.host !== 'string' || !isAddress(value.local.host))) {
+      throw fail('local.host', `${show(value.local.host)} is not an IPv4 or IPv6 address`);
+    }
+    if (typeof value.local.host === 'string' && isObject(value.peer) && typeof value.peer.host === 'string' && value.local.host.includes(':') !== value.peer.host.includes(':')) {
+      throw fail('local.host', `${show(value.local.host)} and the peer's ${show(value.peer.host)} are of different IP versions`);
     }
     intIn(fail, 'local.port', value.local.port, 1, 65535);
   }
@@ -495,7 +502,7 @@ export function validateScenario(value: unknown, file: string): ValidScenario {
       if (isObject(c.local)) intIn(fail, `connections.${name}.local.port`, c.local.port, 1, 65535);
       if (c.peer !== undefined && !isObject(c.peer)) throw fail(`connections.${name}.peer`, 'must be { host?, port? }');
       if (isObject(c.peer)) {
-        if (c.peer.host !== undefined && (typeof c.peer.host !== 'string' || !parseIpv4Address(c.peer.host))) throw fail(`connections.${name}.peer.host`, `${show(c.peer.host)} is not an IPv4 address`);
+        if (c.peer.host !== undefined && (typeof c.peer.host !== 'string' || !isAddress(c.peer.host))) throw fail(`connections.${name}.peer.host`, `${show(c.peer.host)} is not an IPv4 or IPv6 address`);
         intIn(fail, `connections.${name}.peer.port`, c.peer.port, 1, 65535);
       }
       conns.push(name);
@@ -516,5 +523,12 @@ export function validateScenario(value: unknown, file: string): ValidScenario {
     const s = steps[first];
     if (s && s.kind === 'send') throw stepError(file, first, s, 'kind', `connection '${name}' has role 'server': the peer speaks first, so start it with expect('S', { conn: '${name}' })`);
   }
-  return value as unknown as ValidScenario;
+  return canonicalHosts(value) as unknown as ValidScenario;
+}
+
+/** `sc` with every IPv6 host in RFC 5952 form (as packets show it), so flows compare as text. */
+function canonicalHosts(sc: Record<string, unknown>): Record<string, unknown> {
+  const fix = (end: unknown): unknown => (isObject(end) && typeof end.host === 'string' && end.host.includes(':') ? { ...end, host: canonicalIpv6(end.host) } : end);
+  const connections = isObject(sc.connections) ? Object.fromEntries(Object.entries(sc.connections).map(([k, c]) => [k, isObject(c) ? { ...c, ...(c.peer !== undefined ? { peer: fix(c.peer) } : {}) } : c])) : undefined;
+  return { ...sc, ...(sc.peer !== undefined ? { peer: fix(sc.peer) } : {}), ...(sc.local !== undefined ? { local: fix(sc.local) } : {}), ...(connections ? { connections } : {}) };
 }

@@ -21,6 +21,10 @@ import type { Scenario } from '../scenario/types.js';
 /** The lab's two addresses (src/io/lab.ts builds the lab on them). */
 export const LAB_CLIENT_ADDR = '10.77.0.1';
 export const LAB_SERVER_ADDR = '10.77.0.2';
+/** The lab's IPv6 addresses (unique-local, RFC 4193; a /64 on the veth, no default route). */
+export const LAB_CLIENT_ADDR6 = 'fd77::1';
+export const LAB_SERVER_ADDR6 = 'fd77::2';
+export const LAB_PREFIX6 = 64;
 
 /** What the command line may change about where and how a scenario runs. */
 export interface SessionOverrides {
@@ -106,11 +110,14 @@ export function routeQuery(sc: Scenario, o: SessionOverrides): RouteQuery {
 
 /** The route of an offline plan (`tcpcraft build`): the lab's addresses, no interface. */
 export function modelRoute(sc: Scenario, o: SessionOverrides): Route {
-  return { iface: '', src: o.src ?? sc.local?.host ?? (isServer(sc) ? LAB_SERVER_ADDR : LAB_CLIENT_ADDR) };
+  const v6 = (o.dst ?? sc.peer?.host ?? '').includes(':');
+  const [client, server] = v6 ? [LAB_CLIENT_ADDR6, LAB_SERVER_ADDR6] : [LAB_CLIENT_ADDR, LAB_SERVER_ADDR];
+  return { iface: '', src: o.src ?? sc.local?.host ?? (isServer(sc) ? server : client) };
 }
 
 /** The other lab address than `ip`: where a model peer sits when the scenario names none. */
-const otherLabAddr = (ip: string): string => (ip === LAB_CLIENT_ADDR ? LAB_SERVER_ADDR : LAB_CLIENT_ADDR);
+const otherLabAddr = (ip: string): string =>
+  ip.includes(':') ? (ip === LAB_CLIENT_ADDR6 ? LAB_SERVER_ADDR6 : LAB_CLIENT_ADDR6) : ip === LAB_CLIENT_ADDR ? LAB_SERVER_ADDR : LAB_CLIENT_ADDR;
 
 /**
  * Libpcap filter terms a scenario needs on its interface when many runs share one capture: its

@@ -5,6 +5,7 @@
 import { relative, sep } from 'node:path';
 import { JSON_FORMAT_VERSION, reportJson, type RunReportJson, type ToolJson } from '../report/json.js';
 import type { Level } from '../scenario/types.js';
+import { formatFlow } from '../engine/flow.js';
 import { TOOL } from '../version.js';
 import type { SuiteResult, Verdict } from './result.js';
 import { summaryOf, countsOf } from './result.js';
@@ -103,7 +104,7 @@ function junitTestsuite(results: readonly SuiteResult[], o: JunitOptions): strin
     const out = [
       r.rfc ? `rfc: ${r.rfc}` : undefined,
       `file: ${r.file}`,
-      r.report ? `flow: ${r.report.flow.localIp}:${r.report.flow.localPort} > ${r.report.flow.peerIp}:${r.report.flow.peerPort}` : undefined,
+      r.report ? `flow: ${formatFlow(r.report.flow)}` : undefined,
       `verdict: ${r.verdict}`,
     ].filter((l): l is string => l !== undefined);
     lines.push(`      <system-out>${xmlText(out.join('\n'))}</system-out>`);

@@ -380,7 +380,7 @@ function capturesFor(placed: readonly Placed[], overrides: SessionOverrides): Ca
     for (const t of captureTerms(sc, overrides)) set.add(t);
     terms.set(route.iface, set);
   }
-  return [...terms].map(([iface, set]) => ({ iface, filter: `tcp and (${[...set].join(' or ')})` }));
+  return [...terms].map(([iface, set]) => ({ iface, filter: `(tcp or ip6) and (${[...set].join(' or ')})` }));
 }
 
 /**

@@ -7,8 +7,8 @@
  */
 import { ipv4HeaderChecksum, tcpChecksum, verifyIpv4Checksum, verifyTcpChecksum, type ChecksumStatus } from './checksum.js';
 import { copyBytes, invalid, NO_BYTES, ok, shift, truncated, type Parsed } from './errors.js';
-import { emitIpv4Header, Ipv4Field, ipv4HeaderLength, parseIpv4Header, PROTO_TCP, type Ipv4Header, type Ipv4Spec } from './ipv4.js';
-import { emitIpv6Header, fragmentOf, ipv6HeaderLength, IPV6_HEADER, Ipv6Field, NextHeader, parseIpv6Header, type Ipv6Header, type Ipv6Spec } from './ipv6.js';
+import { emitIpv4Header, formatIpv4Address, Ipv4Field, ipv4HeaderLength, parseIpv4Header, PROTO_TCP, type Ipv4Header, type Ipv4Spec } from './ipv4.js';
+import { emitIpv6Header, formatIpv6Address, fragmentOf, ipv6HeaderLength, IPV6_HEADER, Ipv6Field, NextHeader, parseIpv6Header, type Ipv6Header, type Ipv6Spec } from './ipv6.js';
 import { ipOffset } from './link.js';
 import { emitTcpHeader, parseTcpHeader, TcpField, tcpHeaderLength, type TcpHeader, type TcpSpec } from './tcp.js';
 
@@ -144,6 +144,11 @@ function parseIpv6Packet(bytes: Uint8Array): Parsed<Packet> {
   if (!tcpr.ok) return tcpr;
   const tcp = tcpr.value;
   return ok({ ip, tcp, payload: copyBytes(packetBytes, start + tcp.dataOffset * 4), bytes: packetBytes });
+}
+
+/** The destination address of a built IP packet (IPv4 or IPv6, by its version nibble). */
+export function packetDestination(packet: Uint8Array): string {
+  return packet[0]! >> 4 === 6 ? formatIpv6Address(packet, Ipv6Field.DST) : formatIpv4Address(packet, Ipv4Field.DST);
 }
 
 /** Checksum verdicts for one packet. */
