@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { interruptible } from './interrupt.js';
 import { endpointText } from '../engine/flow.js';
+import { canonicalIpv6, parseIpv6Address } from '../wire/ipv6.js';
 import { Command, InvalidArgumentError } from 'commander';
 import { importScenario, type ImportSide } from '../capture/import.js';
 import { ConversationTable, tcpOf, tcpSummaryOf, type Conversation, type Endpoint, type TcpFrame } from '../capture/streams.js';
@@ -25,12 +26,17 @@ const out = (s: string): void => void process.stdout.write(s);
 
 /** `A:P-B:P` (IPv4 addresses), either side first. */
 export function flowOption(v: string): [Endpoint, Endpoint] {
-  const m = /^(\d+\.\d+\.\d+\.\d+):(\d+)-(\d+\.\d+\.\d+\.\d+):(\d+)$/.exec(v.trim());
-  const ports = m ? [Number(m[2]), Number(m[4])] : [];
-  if (!m || ports.some((p) => p < 1 || p > 65535)) throw new InvalidArgumentError(`--flow takes ADDRESS:PORT-ADDRESS:PORT, e.g. 10.77.0.1:40000-10.77.0.2:5000, got '${v}'.`);
+  // ADDRESS:PORT for IPv4, [ADDRESS]:PORT for IPv6.
+  const end = String.raw`(?:(\d+\.\d+\.\d+\.\d+)|\[([0-9A-Fa-f:.]+)\]):(\d+)`;
+  const m = new RegExp(`^${end}-${end}$`).exec(v.trim());
+  const ports = m ? [Number(m[3]), Number(m[6])] : [];
+  const ips = m ? [m[1] ?? m[2], m[4] ?? m[5]].map((ip) => (ip !== undefined && ip.includes(':') ? (parseIpv6Address(ip) ? canonicalIpv6(ip) : undefined) : ip)) : [];
+  if (!m || ports.some((p) => p < 1 || p > 65535) || ips.some((ip) => ip === undefined)) {
+    throw new InvalidArgumentError(`--flow takes ADDRESS:PORT-ADDRESS:PORT (IPv6 in brackets), e.g. 10.77.0.1:40000-10.77.0.2:5000 or [fd77::1]:40000-[fd77::2]:5000, got '${v}'.`);
+  }
   return [
-    { ip: m[1]!, port: ports[0]! },
-    { ip: m[3]!, port: ports[1]! },
+    { ip: ips[0]!, port: ports[0]! },
+    { ip: ips[1]!, port: ports[1]! },
   ];
 }
 

@@ -1,5 +1,6 @@
 /** Route and interface look-ups through iproute2 (`ip -j`). */
-import { isIPv4 } from 'node:net';
+import { isIPv4, isIPv6 } from 'node:net';
+import { canonicalIpv6 } from '../wire/ipv6.js';
 import { EnvError } from './errors.js';
 import { run } from './exec.js';
 import type { Route, RouteQuery } from '../session/plan.js';
@@ -31,9 +32,9 @@ export async function routeTo(dst: string): Promise<RouteInfo> {
     throw new EnvError(`no route to ${dst}: add an address or route that reaches it.`);
   }
   if (typeof first.prefsrc !== 'string') {
-    throw new EnvError(`the route to ${dst} via ${first.dev} has no source address: give ${first.dev} an IPv4 address.`);
+    throw new EnvError(`the route to ${dst} via ${first.dev} has no source address: give ${first.dev} an IPv${dst.includes(':') ? '6' : '4'} address.`);
   }
-  return { iface: first.dev, src: first.prefsrc };
+  return { iface: first.dev, src: dst.includes(':') ? canonicalIpv6(first.prefsrc) : first.prefsrc };
 }
 
 /** True when a network interface called `name` exists in the current network namespace. */
@@ -53,18 +54,20 @@ interface IpAddrEntry {
  * interface holds it.
  */
 export async function interfaceWithAddress(ip: string): Promise<string> {
-  if (!isIPv4(ip)) throw new RangeError(`'${ip}' is not an IPv4 address.`);
-  const r = await run('ip', ['-j', '-4', 'addr', 'show'], { pkg: 'iproute2' });
-  if (r.code !== 0) throw new Error(`'ip -j -4 addr show' failed: ${r.stderr.trim() || `exit ${r.code}`}`);
+  const six = isIPv6(ip);
+  if (!six && !isIPv4(ip)) throw new RangeError(`'${ip}' is not an IPv4 or IPv6 address.`);
+  const fam = six ? '-6' : '-4';
+  const r = await run('ip', ['-j', fam, 'addr', 'show'], { pkg: 'iproute2' });
+  if (r.code !== 0) throw new Error(`'ip -j ${fam} addr show' failed: ${r.stderr.trim() || `exit ${r.code}`}`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(r.stdout);
   } catch {
-    throw new Error(`could not parse the output of 'ip -j -4 addr show': ${r.stdout.slice(0, 200)}`);
+    throw new Error(`could not parse the output of 'ip -j ${fam} addr show': ${r.stdout.slice(0, 200)}`);
   }
   for (const link of Array.isArray(parsed) ? (parsed as IpAddrEntry[]) : []) {
     if (typeof link.ifname !== 'string') continue;
-    if ((link.addr_info ?? []).some((a) => a.family === 'inet' && a.local === ip)) return link.ifname;
+    if ((link.addr_info ?? []).some((a) => a.family === (six ? 'inet6' : 'inet') && typeof a.local === 'string' && (six ? canonicalIpv6(a.local) === canonicalIpv6(ip) : a.local === ip))) return link.ifname;
   }
   throw new EnvError(`no interface holds the address ${ip}: pick an address listed by 'ip addr' (or add it with 'ip addr add ${ip}/PREFIX dev IFACE'), or run inside the lab with 'tcpcraft lab exec client -- ...'.`);
 }
@@ -84,7 +87,7 @@ export interface NextHop {
  * Rejects with an {@link EnvError} when `iface` does not reach `dst`.
  */
 export async function nextHop(dst: string, iface: string): Promise<NextHop> {
-  if (!isIPv4(dst)) throw new RangeError(`'${dst}' is not an IPv4 address.`);
+  if (!isIPv4(dst) && !isIPv6(dst)) throw new RangeError(`'${dst}' is not an IPv4 or IPv6 address.`);
   const r = await run('ip', ['-j', 'route', 'get', dst, 'oif', iface], { pkg: 'iproute2' });
   let first: { dev?: unknown; gateway?: unknown; type?: unknown } | undefined;
   if (r.code === 0) {
