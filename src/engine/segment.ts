@@ -5,9 +5,9 @@
  * shows.
  */
 import { isMatcher, isRef, type Expected, type Matcher, type Value } from '../scenario/matchers.js';
-import type { ExpectStep, OptionsExpectation, OptionSpec, SendOption, SendStep } from '../scenario/types.js';
+import type { ExpectStep, IpOverrides, OptionsExpectation, OptionSpec, SendOption, SendStep } from '../scenario/types.js';
 import { DEFAULT_WINDOW, payloadBytes } from '../scenario/model.js';
-import type { PacketSpec } from '../wire/packet.js';
+import type { IpSpec, PacketSpec } from '../wire/packet.js';
 import { Flag, parseFlagLetters } from '../wire/tcp.js';
 import { MODEL_OPTION_ORDER, OPTION_KINDS, type TcpOption } from '../wire/options.js';
 import type { Flow } from './flow.js';
@@ -61,6 +61,39 @@ function resolveOptions(options: readonly SendOption[], captures: Captures): Tcp
   });
 }
 
+/** IPv4-only header values, with no IPv6 counterpart. */
+const V4_ONLY = ['id', 'flags', 'fragmentOffset', 'ihl', 'totalLength', 'checksum', 'options'] as const;
+/** IPv6-only header values. */
+const V6_ONLY = ['hopLimit', 'flowLabel', 'trafficClass', 'nextHeader', 'payloadLength', 'extensions'] as const;
+
+/**
+ * The IP header spec of a segment on `flow`, with the scenario's raw values: the family follows the
+ * flow's addresses, so one scenario runs over either. Shared values carry over (ttl is the hop
+ * limit, dscp and ecn make the traffic class); a value that exists in one family only is an error
+ * on the other.
+ */
+function ipSpecOf(flow: Flow, o: IpOverrides | undefined): IpSpec | { field: string; problem: string } {
+  const six = flow.peerIp.includes(':');
+  if (!o) return { src: flow.localIp, dst: flow.peerIp };
+  const wrong = (six ? V4_ONLY : V6_ONLY).find((k) => o[k] !== undefined);
+  if (wrong) return { field: `ip.${wrong}`, problem: `is an IPv${six ? 4 : 6} header field, and this connection is IPv${six ? 6 : 4} (${flow.peerIp})` };
+  if (!six) return { src: flow.localIp, dst: flow.peerIp, ...o };
+  const trafficClass = o.trafficClass ?? (o.dscp !== undefined || o.ecn !== undefined ? ((o.dscp ?? 0) << 2) | (o.ecn ?? 0) : undefined);
+  const hopLimit = o.hopLimit ?? o.ttl;
+  return {
+    src: flow.localIp,
+    dst: flow.peerIp,
+    ...(o.version !== undefined ? { version: o.version } : {}),
+    ...(trafficClass !== undefined ? { trafficClass } : {}),
+    ...(o.flowLabel !== undefined ? { flowLabel: o.flowLabel } : {}),
+    ...(hopLimit !== undefined ? { hopLimit } : {}),
+    ...(o.nextHeader !== undefined ? { nextHeader: o.nextHeader } : {}),
+    ...(o.payloadLength !== undefined ? { payloadLength: o.payloadLength } : {}),
+    ...(o.protocol !== undefined ? { protocol: o.protocol } : {}),
+    ...(o.extensions !== undefined ? { extensions: o.extensions } : {}),
+  };
+}
+
 /** The packet for a `send` step, given the state before it and the values captured so far. */
 export function buildSend(step: SendStep, state: ConnState, flow: Flow, defaults: SendDefaults, captures: Captures = NO_CAPTURES): Built {
   try {
@@ -96,10 +129,12 @@ function buildSendOrThrow(step: SendStep, state: ConnState, flow: Flow, defaults
     options,
   };
   const raw = rawFields(rel, 'out', state.isns);
+  const ip = ipSpecOf(flow, f.ip);
+  if ('field' in ip) return { ok: false, ...ip };
   return {
     ok: true,
     spec: {
-      ip: { src: flow.localIp, dst: flow.peerIp, ...f.ip },
+      ip,
       tcp: {
         srcPort: flow.localPort,
         dstPort: flow.peerPort,

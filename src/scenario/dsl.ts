@@ -2,6 +2,7 @@
  * The functions scenario authors call: `scenario`, `send`, `expect`, `pause` and the option
  * helpers. Each step remembers the file and line it was written on, for diagnostics.
  */
+import type { Ipv6ExtensionSpec } from '../wire/ipv6.js';
 import { fileURLToPath } from 'node:url';
 import type { Value } from './matchers.js';
 import type { AnyOrderStep, CallSite, EitherStep, ExpectFields, ExpectStep, Flags, OptionSpec, PauseStep, Scenario, SendFields, SendOption, SendStep, SilenceStep, DrainStep, IcmpStep } from './types.js';
@@ -74,6 +75,15 @@ export const fastOpen = (cookie: ArrayLike<number> = []): OptionSpec => ({ kind:
 export const nop = (): OptionSpec => ({ kind: 'nop' });
 /** End-of-option-list. */
 export const eol = (): OptionSpec => ({ kind: 'eol' });
+/**
+ * An IPv6 extension header for `ip: { extensions: [...] }`: its type (0 hop-by-hop, 43 routing,
+ * 44 fragment, 60 destination options, or any number) and the bytes after its next-header and
+ * length bytes (default: the shortest valid body, PadN options or a zero fragment header).
+ */
+export function ext(type: number, data?: ArrayLike<number>): Ipv6ExtensionSpec {
+  return data === undefined ? { type } : { type, data: Uint8Array.from(data) };
+}
+
 /** Any option kind with raw data, e.g. `option(253, [0xde, 0xad])`. */
 export const option = (code: number, data: ArrayLike<number> = []): OptionSpec => ({ kind: 'unknown', code, data: Uint8Array.from(data) });
 

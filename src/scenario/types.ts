@@ -3,6 +3,7 @@
  * and SACK edges are relative to each side's initial sequence number, as Wireshark shows them.
  */
 
+import type { Ipv6ExtensionSpec } from '../wire/ipv6.js';
 import type { KnownOptionKind, SackBlock, TcpOption } from '../wire/options.js';
 import type { Expected, Matcher, PatternMatcher, Value } from './matchers.js';
 
@@ -88,6 +89,17 @@ export interface IpOverrides {
   /** A number sent as given, or `'bad'`: the right checksum with one bit flipped. */
   readonly checksum?: number | 'bad';
   readonly options?: Uint8Array;
+  // IPv6 (RFC 8200) only; `ttl` is the hop limit and `dscp`/`ecn` make the traffic class there too.
+  readonly hopLimit?: number;
+  /** 20 bits. */
+  readonly flowLabel?: number;
+  readonly trafficClass?: number;
+  /** The fixed header's next header (default: the first extension's type, else 6). */
+  readonly nextHeader?: number;
+  /** Default: extension headers + TCP segment. */
+  readonly payloadLength?: number;
+  /** Extension headers between the IPv6 header and TCP, in order (see ext() in the DSL). */
+  readonly extensions?: readonly Ipv6ExtensionSpec[];
 }
 
 /** Raw TCP header values, sent exactly as written instead of the computed ones. */

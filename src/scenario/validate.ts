@@ -30,7 +30,7 @@ const LEVELS: readonly string[] = ['MUST', 'SHOULD', 'MAY'] satisfies readonly L
 const OPTION_KINDS = OPTION_KIND_LIST.map((d) => d.kind);
 const OPTION_CHECK_KEYS = ['has', 'lacks', ...OPTION_KIND_LIST.filter((d) => d.fields.length > 0).map((d) => d.kind)];
 const TCP_OVERRIDE_KEYS = ['seq', 'ack', 'dataOffset', 'reserved', 'checksum'];
-const IP_OVERRIDE_KEYS = ['ttl', 'id', 'dscp', 'ecn', 'flags', 'fragmentOffset', 'protocol', 'version', 'ihl', 'totalLength', 'checksum', 'options'];
+const IP_OVERRIDE_KEYS = ['ttl', 'id', 'dscp', 'ecn', 'flags', 'fragmentOffset', 'protocol', 'version', 'ihl', 'totalLength', 'checksum', 'options', 'hopLimit', 'flowLabel', 'trafficClass', 'nextHeader', 'payloadLength', 'extensions'];
 
 type Check = (field: string, problem: string) => ScenarioError;
 
@@ -220,7 +220,7 @@ function checkSend(fail: Check, f: SendFields): void {
     if (f.tcp.checksum !== 'bad') intIn(fail, 'tcp.checksum', f.tcp.checksum, 0, 0xffff);
   }
   if (f.ip !== undefined) {
-    if (!isObject(f.ip)) throw fail('ip', 'must be an object of raw IPv4 header values');
+    if (!isObject(f.ip)) throw fail('ip', 'must be an object of raw IPv4 or IPv6 header values');
     noUnknownKeys(fail, 'ip.', f.ip, IP_OVERRIDE_KEYS);
     const ip = f.ip;
     intIn(fail, 'ip.ttl', ip.ttl, 0, 255);
@@ -234,6 +234,24 @@ function checkSend(fail: Check, f: SendFields): void {
     intIn(fail, 'ip.ihl', ip.ihl, 0, 15);
     intIn(fail, 'ip.totalLength', ip.totalLength, 0, 0xffff);
     if (ip.checksum !== 'bad') intIn(fail, 'ip.checksum', ip.checksum, 0, 0xffff);
+    intIn(fail, 'ip.hopLimit', ip.hopLimit, 0, 255);
+    intIn(fail, 'ip.flowLabel', ip.flowLabel, 0, 0xfffff);
+    intIn(fail, 'ip.trafficClass', ip.trafficClass, 0, 255);
+    intIn(fail, 'ip.nextHeader', ip.nextHeader, 0, 255);
+    intIn(fail, 'ip.payloadLength', ip.payloadLength, 0, 0xffff);
+    if (ip.extensions !== undefined) {
+      if (!Array.isArray(ip.extensions) || ip.extensions.length > 8) throw fail('ip.extensions', 'must be a list of at most 8 extension headers, e.g. [ext(60)]');
+      ip.extensions.forEach((e: unknown, i: number) => {
+        if (!isObject(e)) throw fail(`ip.extensions[${i}]`, 'must be { type, nextHeader?, length?, data? } (see ext())');
+        noUnknownKeys(fail, `ip.extensions[${i}].`, e, ['type', 'nextHeader', 'length', 'data']);
+        intIn(fail, `ip.extensions[${i}].type`, e.type, 0, 255);
+        if (e.type === undefined) throw fail(`ip.extensions[${i}].type`, 'is required (0 hop-by-hop, 43 routing, 44 fragment, 60 destination options)');
+        if (e.nextHeader !== 'auto') intIn(fail, `ip.extensions[${i}].nextHeader`, e.nextHeader, 0, 255);
+        if (e.length !== 'auto') intIn(fail, `ip.extensions[${i}].length`, e.length, 0, 255);
+        if (e.data !== undefined && (!(e.data instanceof Uint8Array) || e.data.length > 254)) throw fail(`ip.extensions[${i}].data`, 'must be at most 254 bytes (a Uint8Array)');
+        ipHeader += 8 + Math.ceil(((e.data as Uint8Array | undefined)?.length ?? 6) / 8) * 8;
+      });
+    }
     if (ip.options !== undefined) {
       if (!(ip.options instanceof Uint8Array) || ip.options.length > 40) throw fail('ip.options', 'must be at most 40 raw bytes');
       ipHeader += ip.options.length;

@@ -201,6 +201,23 @@ export interface SuiteJson {
   readonly results: readonly SuiteResultJson[];
 }
 
+/** `tcpcraft matrix --json` (built by src/suite/matrix.ts). */
+export interface MatrixJson {
+  readonly format: 'tcpcraft-matrix';
+  readonly formatVersion: typeof JSON_FORMAT_VERSION;
+  readonly tool: ToolJson;
+  readonly startedAt: string;
+  readonly wallMs: number;
+  /** The signal that stopped the matrix, or null. */
+  readonly interrupted: string | null;
+  /** Over every cell. */
+  readonly totals: TotalsJson;
+  /** Lab targets (linux, linux-uml, gvisor, lwip, slirp). */
+  readonly targets: ReadonlyArray<{ readonly name: string; readonly stack: string; readonly version: string; readonly startupMs: number; readonly suiteMs: number; readonly error?: string; readonly totals: TotalsJson }>;
+  readonly scenarios: ReadonlyArray<{ readonly name: string; readonly file: string; readonly rfc: string | null }>;
+  readonly cells: ReadonlyArray<{ readonly scenario: string; readonly file: string; readonly target: string; readonly verdict: Verdict; readonly level: Level; readonly summary: string; readonly result: SuiteResultJson | null }>;
+}
+
 /** The totals of `results`. */
 export function totalsJson(results: readonly SuiteResult[]): TotalsJson {
   const c = countsOf(results);

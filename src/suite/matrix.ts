@@ -21,7 +21,7 @@ import { targetNamed, type TargetName } from '../io/targets.js';
 import { isFailure, LABEL, type SuiteResult, type Verdict } from './result.js';
 import { JSON_FORMAT_VERSION, type ToolJson } from '../report/json.js';
 import { TOOL } from '../version.js';
-import { totalsJson, type SuiteJson, type SuiteResultJson, type TotalsJson } from './formats.js';
+import { totalsJson, type MatrixJson, type SuiteJson, type SuiteResultJson } from './formats.js';
 import type { Level } from '../scenario/types.js';
 
 /** A matrix cell's verdict: the suite's (`na` when the target lacks a feature the scenario requires). */
@@ -249,22 +249,6 @@ export function matrixMarkdown(m: MatrixOutcome): string {
     lines.push(`| ${esc(s.name)} | ${esc(s.rfc ?? '')} | ${cells.join(' | ')} |`);
   }
   return `${lines.join('\n')}\n`;
-}
-
-/** `tcpcraft matrix --json`. */
-export interface MatrixJson {
-  readonly format: 'tcpcraft-matrix';
-  readonly formatVersion: typeof JSON_FORMAT_VERSION;
-  readonly tool: ToolJson;
-  readonly startedAt: string;
-  readonly wallMs: number;
-  /** The signal that stopped the matrix, or null. */
-  readonly interrupted: string | null;
-  /** Over every cell. */
-  readonly totals: TotalsJson;
-  readonly targets: ReadonlyArray<{ readonly name: TargetName; readonly stack: string; readonly version: string; readonly startupMs: number; readonly suiteMs: number; readonly error?: string; readonly totals: TotalsJson }>;
-  readonly scenarios: ReadonlyArray<{ readonly name: string; readonly file: string; readonly rfc: string | null }>;
-  readonly cells: ReadonlyArray<{ readonly scenario: string; readonly file: string; readonly target: TargetName; readonly verdict: Verdict; readonly level: Level; readonly summary: string; readonly result: SuiteResultJson | null }>;
 }
 
 /** A cell counted as a suite result is. */
