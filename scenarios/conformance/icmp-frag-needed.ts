@@ -15,6 +15,8 @@ export default scenario({
   description: 'Fragmentation needed (MTU 1400) about a 1460-byte segment: later segments at most 1360 bytes',
   rfc: 'RFC 9293 §3.7.2, §3.9.2.2 MUST-54; RFC 1191',
   local: { host: '10.77.0.201' },
+  // An IPv4 matter (see the file comment): N/A against an IPv6 peer.
+  requires: ['ipv4'],
   peer: { host: '10.77.0.2', port: 19 },
   steps: [
     send('S', { options: [mss(1460)] }),

@@ -13,6 +13,8 @@ export default scenario({
   description: 'Source Quench mid-transfer: ignored, data keeps coming at once',
   rfc: 'RFC 9293 §3.9.2.2 MUST-55; RFC 6633',
   window: 1000,
+  // An IPv4 matter (see the file comment): N/A against an IPv6 peer.
+  requires: ['ipv4'],
   peer: { host: '10.77.0.2', port: 19 },
   steps: [
     send('S', { options: [mss(500)] }),

@@ -9,6 +9,8 @@ export default scenario({
   name: 'mss-default-536',
   description: 'No MSS option in the SYN: data segments at most 536 bytes',
   rfc: 'RFC 9293 §3.7.1 MUST-15',
+  // An IPv4 matter (see the file comment): N/A against an IPv6 peer.
+  requires: ['ipv4'],
   peer: { host: '10.77.0.2', port: 19 },
   steps: [
     send('S'),

@@ -10,6 +10,8 @@ export default scenario({
   description: 'A SYN from source 224.0.0.9: no SYN/ACK',
   rfc: 'RFC 9293 §3.9.2.1 MUST-63',
   local: { host: '224.0.0.9' },
+  // An IPv4 matter (see the file comment): N/A against an IPv6 peer.
+  requires: ['ipv4'],
   peer: { host: '10.77.0.2', port: 9 },
   steps: [
     send('S'),

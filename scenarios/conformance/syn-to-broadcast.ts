@@ -9,6 +9,8 @@ export default scenario({
   name: 'syn-to-broadcast',
   description: 'A SYN to the subnet broadcast address 10.77.0.255: no answer at all',
   rfc: 'RFC 9293 §3.9.2.1 MUST-57',
+  // An IPv4 matter (see the file comment): N/A against an IPv6 peer.
+  requires: ['ipv4'],
   peer: { host: '10.77.0.255', port: 9 },
   steps: [
     send('S'),

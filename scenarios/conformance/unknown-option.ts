@@ -12,6 +12,8 @@ export default scenario({
   name: 'unknown-option',
   description: 'An unknown option (kind 99) in the SYN and in data is ignored: normal SYN/ACK, data ACKed',
   rfc: 'RFC 9293 §3.1 MUST-5, MUST-6; RFC 1122 §4.2.2.5',
+  // An IPv4 matter (see the file comment): N/A against an IPv6 peer.
+  requires: ['ipv4'],
   peer: { host: '10.77.0.2', port: 9 },
   steps: [
     send('S', { options: [UNKNOWN, mss(1460)] }),

@@ -90,6 +90,7 @@ export async function runCommand(file: string, o: RunOptions, interrupt?: Interr
   });
   const result = outcome.results[0];
   const report = result?.report;
+  if (result?.verdict === 'na') throw new EnvError(`${file}: not applicable here: ${result.message ?? ''}.`);
   if (result?.verdict === 'interrupted' && !report) {
     out(`INTERRUPTED ${sc.name}: ${result.message ?? ''}: nothing was sent\n`);
     return Exit.FAIL;

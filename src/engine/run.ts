@@ -13,7 +13,7 @@
 import { stepError } from '../scenario/errors.js';
 import type { AnyOrderStep, DrainStep, EitherStep, ExpectStep, Scenario, SilenceStep, Step } from '../scenario/types.js';
 import { connOf, DEFAULT_TIMEOUT_MS, DEFAULT_WINDOW, MAIN_CONN } from '../scenario/model.js';
-import { buildIcmpError } from '../wire/icmp.js';
+import { buildIcmpErrorFor } from '../wire/icmp.js';
 import { buildPacket, parseFrame, parsePacket, type Packet } from '../wire/packet.js';
 import { toRaw } from '../wire/seq.js';
 import { Flag } from '../wire/tcp.js';
@@ -325,7 +325,7 @@ class Run {
       case 'icmp': {
         const c = this.conn(step);
         if (!c.lastIn || !isComplete(c.flow)) throw stepError(this.cfg.file, i, step, 'kind', 'an ICMP error quotes the peer\'s latest segment, and none has arrived on this connection yet');
-        const bytes = buildIcmpError({ src: c.flow.localIp, dst: c.flow.peerIp, type: step.type, code: step.code, quoted: c.lastIn, ...(step.mtu !== undefined ? { mtu: step.mtu } : {}) });
+        const bytes = buildIcmpErrorFor({ src: c.flow.localIp, dst: c.flow.peerIp, type: step.type, code: step.code, quoted: c.lastIn, ...(step.mtu !== undefined ? { mtu: step.mtu } : {}) });
         await this.deps.link.send(bytes, i);
         this.icmp.push({ stepIndex: i, ...(c.name !== MAIN_CONN ? { conn: c.name } : {}), type: step.type, code: step.code, timestampUs: this.deps.clock.wallUs(), bytes });
         return next(i + 1);

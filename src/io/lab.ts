@@ -17,7 +17,7 @@ import { isIPv4 } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { EnvError } from './errors.js';
 import { run, runOk } from './exec.js';
-import { LAB_CLIENT_ADDR, LAB_CLIENT_ADDR6, LAB_PREFIX6, LAB_SERVER_ADDR, LAB_SERVER_ADDR6 } from '../session/plan.js';
+import { LAB_CLIENT_ADDR, LAB_CLIENT_ADDR6, LAB_PREFIX6, LAB_SERVER_ADDR, LAB_SERVER_ADDR6, LAB_SPARE_ADDR6 } from '../session/plan.js';
 import { targetNamed, type LabHost, type TargetName } from './targets.js';
 
 export { LAB_CHARGEN_PORT, LAB_DAYTIME_PORT, LAB_DISCARD_PORT, LAB_ECHO_PORT, LAB_NC_PORT, LAB_SERVER_LIFETIME_S, TARGET_NAMES, type TargetName } from './targets.js';
@@ -337,6 +337,7 @@ function hostOf(cfg: LabConfig): LabHost {
       await runOk('ip', ['-n', ns.client, 'addr', 'replace', `${labSpareAddr(cfg)}/${cfg.prefix}`, 'dev', ifs.client]);
       // IPv6 too, usable at once: duplicate address detection off (the lab owns the link).
       await runOk('ip', ['-n', ns.client, '-6', 'addr', 'replace', `${LAB_CLIENT_ADDR6}/${LAB_PREFIX6}`, 'dev', ifs.client, 'nodad']);
+      await runOk('ip', ['-n', ns.client, '-6', 'addr', 'replace', `${LAB_SPARE_ADDR6}/${LAB_PREFIX6}`, 'dev', ifs.client, 'nodad']);
       await runOk('ip', ['-n', ns.client, 'link', 'set', ifs.client, 'up']);
       await inNs(ns.client, ['ethtool', '-K', ifs.client, ...offloadsOff]);
     },

@@ -283,7 +283,14 @@ export interface ConnectionSpec {
  * RFC 9293 rows need on the target (the lab's services, see {@link APP_PORTS}). A target that
  * lacks one reports the scenario as N/A, not as a failure.
  */
-export type Feature = 'sack' | 'timestamps' | 'wscale' | 'rfc5961' | AppFeature;
+export type Feature = 'sack' | 'timestamps' | 'wscale' | 'rfc5961' | AppFeature | FamilyFeature;
+
+/**
+ * The IP version a scenario is about (`requires: ['ipv4']`: ICMPv4, IPv4 options, broadcast, the
+ * IPv4 MSS values...). Run against a peer of the other version it is N/A. Known from the peer's
+ * address, without a probe.
+ */
+export type FamilyFeature = 'ipv4' | 'ipv6';
 
 /**
  * The lab's cooperating applications, by the port they listen on: `app-unread` never reads and

@@ -23,7 +23,7 @@ const SCENARIO_KEYS = ['name', 'description', 'rfc', 'expectedFailures', 'requir
 const SEND_KEYS = ['seq', 'ack', 'payload', 'window', 'options', 'urgent', 'tcp', 'ip', 'conn'];
 const EXPECT_KEYS = ['seq', 'ack', 'rawSeq', 'valid', 'window', 'urgent', 'payload', 'len', 'options', 'optional', 'timeout', 'within', 'after', 'at', 'backoff', 'conn'];
 /** The optional features a scenario may require, and the RFC 2119 levels. */
-export const FEATURES: readonly string[] = ['sack', 'timestamps', 'wscale', 'rfc5961', 'app-unread', 'app-nodelay', 'app-keepalive', 'app-dialer'] satisfies readonly Feature[];
+export const FEATURES: readonly string[] = ['sack', 'timestamps', 'wscale', 'rfc5961', 'app-unread', 'app-nodelay', 'app-keepalive', 'app-dialer', 'ipv4', 'ipv6'] satisfies readonly Feature[];
 const LEVELS: readonly string[] = ['MUST', 'SHOULD', 'MAY'] satisfies readonly Level[];
 
 /** Option kinds by name, and which of them carry values an expectation can check. */
@@ -370,7 +370,8 @@ function checkStep(file: string, index: number, step: unknown, conns: readonly s
       intIn(fail, 'type', s.type, 0, 255);
       intIn(fail, 'code', s.code, 0, 255);
       if (s.type === undefined || s.code === undefined) throw fail('type', 'icmp() takes a type and a code, e.g. icmp(3, 4, { mtu: 1000 })');
-      if (s.mtu !== undefined && !(s.type === 3 && s.code === 4)) throw fail('mtu', 'only "fragmentation needed" (type 3, code 4) carries a next-hop MTU');
+      // ICMPv4 "fragmentation needed" (3/4) or ICMPv6 "packet too big" (2/0): which one the connection's family decides.
+      if (s.mtu !== undefined && !(s.type === 3 && s.code === 4) && !(s.type === 2 && s.code === 0)) throw fail('mtu', 'only "fragmentation needed" (ICMPv4 type 3, code 4) and "packet too big" (ICMPv6 type 2, code 0) carry an MTU');
       intIn(fail, 'mtu', s.mtu, 68, 65535);
       checkConn(fail, s.conn, conns);
       return;

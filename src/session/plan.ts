@@ -25,6 +25,8 @@ export const LAB_SERVER_ADDR = '10.77.0.2';
 export const LAB_CLIENT_ADDR6 = 'fd77::1';
 export const LAB_SERVER_ADDR6 = 'fd77::2';
 export const LAB_PREFIX6 = 64;
+/** The client side's spare IPv6 address (as 10.77.0.201 for IPv4): for scenarios that leave per-peer state such as a path MTU. */
+export const LAB_SPARE_ADDR6 = 'fd77::201';
 
 /** What the command line may change about where and how a scenario runs. */
 export interface SessionOverrides {

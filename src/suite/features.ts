@@ -90,5 +90,19 @@ export function absentFeatures(requires: readonly Feature[] | undefined, known: 
 
 /** Why a scenario is not applicable: `requires sack: 10.77.0.2 does not offer it (...)`. */
 export function absentReason(absent: readonly Feature[], host: string): string {
+  const family = absent.find((f) => f === 'ipv4' || f === 'ipv6');
+  if (family) return `requires ${family === 'ipv4' ? 'IPv4' : 'IPv6'}: the peer ${host} is an IPv${family === 'ipv4' ? '6' : '4'} address`;
   return `requires ${absent.join(', ')}: ${host} does not offer ${absent.length === 1 ? 'it' : 'them'} (learnt from the feature probes)`;
 }
+
+/** What a peer's address says by itself: which IP version it speaks. */
+export function familyFeatures(host: string): ReadonlyMap<Feature, boolean> {
+  const six = host.includes(':');
+  return new Map<Feature, boolean>([
+    ['ipv4', !six],
+    ['ipv6', six],
+  ]);
+}
+
+/** True for the features learnt by probing the peer (not the IP version). */
+export const probed = (f: Feature): boolean => f !== 'ipv4' && f !== 'ipv6';

@@ -44,7 +44,7 @@ import { isServer, type ValidScenario } from '../scenario/model.js';
 import type { Scenario } from '../scenario/types.js';
 import { captureTerms, planSession, routeQuery, type Route, type SessionOverrides, type SessionPlan } from '../session/plan.js';
 import { PortAllocator } from './ports.js';
-import { absentFeatures, absentReason, probesFor, type Probe } from './features.js';
+import { absentFeatures, absentReason, familyFeatures, probed, probesFor, type Probe } from './features.js';
 import type { Feature } from '../scenario/types.js';
 import { messageOf as resultMessage, verdictOf, type SuiteResult } from './result.js';
 
@@ -201,7 +201,7 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
   // The optional features the scenarios require are learnt first, by probing each peer they talk to.
   const probes: Array<Placed & { readonly host: string; readonly probe: Probe }> = [];
   if (opts.learnFeatures) {
-    const hosts = new Set(runnable.filter((p) => p.sc.requires?.length && p.sc.role !== 'server').map((p) => overrides.dst ?? (p.sc.role !== 'server' ? p.sc.peer.host : '')));
+    const hosts = new Set(runnable.filter((p) => p.sc.requires?.some(probed) && p.sc.role !== 'server').map((p) => overrides.dst ?? (p.sc.role !== 'server' ? p.sc.peer.host : '')));
     for (const host of hosts) {
       for (const probe of probesFor(host)) {
         const entry: SuiteEntry = { file: `(feature probe ${probe.name})`, name: probe.scenario.name, scenario: probe.scenario };
@@ -330,8 +330,8 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
     for (const [host, map] of known) opts.onFeatures?.(host, map);
     // Phase 2: the scenarios; those whose required features are absent are not applicable.
     const applicable = runnable.filter((p) => {
-      const host = overrides.dst ?? (p.sc.role !== 'server' ? p.sc.peer.host : '');
-      const absent = absentFeatures(p.sc.requires, known.get(host) ?? new Map());
+      const host = overrides.dst ?? (p.sc.role !== 'server' ? p.sc.peer.host : (p.sc.local?.host ?? p.route.src));
+      const absent = absentFeatures(p.sc.requires, new Map([...(known.get(host) ?? []), ...familyFeatures(host)]));
       if (absent.length === 0) return true;
       const sc = p.sc;
       finish({ index: p.i, file: p.entry.file, name: p.entry.name, ...(sc.rfc ? { rfc: sc.rfc } : {}), ...(sc.level ? { level: sc.level } : {}), verdict: 'na', message: absentReason(absent, host), durationMs: 0, startMs: since(), endMs: since() });
