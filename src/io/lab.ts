@@ -337,7 +337,9 @@ function hostOf(cfg: LabConfig): LabHost {
       await runOk('ip', ['-n', ns.client, 'addr', 'replace', `${labSpareAddr(cfg)}/${cfg.prefix}`, 'dev', ifs.client]);
       // IPv6 too, usable at once: duplicate address detection off (the lab owns the link).
       await runOk('ip', ['-n', ns.client, '-6', 'addr', 'replace', `${LAB_CLIENT_ADDR6}/${LAB_PREFIX6}`, 'dev', ifs.client, 'nodad']);
-      await runOk('ip', ['-n', ns.client, '-6', 'addr', 'replace', `${LAB_SPARE_ADDR6}/${LAB_PREFIX6}`, 'dev', ifs.client, 'nodad']);
+      // The spare is deprecated (preferred lifetime 0), so the kernel never picks it as a source of its
+      // own (RFC 6724 rule 3), yet a scenario may still send from it.
+      await runOk('ip', ['-n', ns.client, '-6', 'addr', 'replace', `${LAB_SPARE_ADDR6}/${LAB_PREFIX6}`, 'dev', ifs.client, 'nodad', 'preferred_lft', '0']);
       await runOk('ip', ['-n', ns.client, 'link', 'set', ifs.client, 'up']);
       await inNs(ns.client, ['ethtool', '-K', ifs.client, ...offloadsOff]);
     },

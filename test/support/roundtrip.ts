@@ -7,7 +7,7 @@
  */
 import type { Ipv4Header } from '../../src/wire/ipv4.js';
 import { expect } from 'chai';
-import type { Packet, PacketSpec, Parsed } from '../../src/wire/index.js';
+import { isIpv6Header, type Packet, type PacketSpec, type Parsed } from '../../src/wire/index.js';
 
 /** Hex of `bytes`, for readable failure messages. */
 export function hex(bytes: Uint8Array): string {
@@ -57,23 +57,45 @@ export function assertValueRoundTrip<V, T>(
 
 /** The spec that rebuilds `p` exactly: derived fields as the numbers seen, options as raw bytes. */
 export function packetSpecOf(p: Packet): PacketSpec {
+  const v6 = p.ip;
+  const ip: PacketSpec['ip'] = isIpv6Header(v6)
+    ? {
+        src: v6.src,
+        dst: v6.dst,
+        version: v6.version,
+        trafficClass: v6.trafficClass,
+        flowLabel: v6.flowLabel,
+        payloadLength: v6.payloadLength,
+        nextHeader: v6.nextHeader,
+        hopLimit: v6.hopLimit,
+        protocol: v6.protocol,
+        extensions: v6.extensions.map((e) => ({ type: e.type, nextHeader: e.nextHeader, length: e.bytes[1]!, data: e.bytes.subarray(2) })),
+      }
+    : ipv4SpecOf(p.ip as Ipv4Header);
+  return { ip, ...tcpAndPayloadOf(p) };
+}
+
+function ipv4SpecOf(ip4: Ipv4Header): PacketSpec['ip'] {
   return {
-    ip: {
-      src: (p.ip as Ipv4Header).src,
-      dst: (p.ip as Ipv4Header).dst,
-      version: (p.ip as Ipv4Header).version,
-      ihl: (p.ip as Ipv4Header).ihl,
-      dscp: (p.ip as Ipv4Header).dscp,
-      ecn: (p.ip as Ipv4Header).ecn,
-      totalLength: (p.ip as Ipv4Header).totalLength,
-      id: (p.ip as Ipv4Header).id,
-      flags: (p.ip as Ipv4Header).flags,
-      fragmentOffset: (p.ip as Ipv4Header).fragmentOffset,
-      ttl: (p.ip as Ipv4Header).ttl,
-      protocol: (p.ip as Ipv4Header).protocol,
-      checksum: (p.ip as Ipv4Header).checksum,
-      options: (p.ip as Ipv4Header).options,
-    },
+    src: ip4.src,
+    dst: ip4.dst,
+    version: ip4.version,
+    ihl: ip4.ihl,
+    dscp: ip4.dscp,
+    ecn: ip4.ecn,
+    totalLength: ip4.totalLength,
+    id: ip4.id,
+    flags: ip4.flags,
+    fragmentOffset: ip4.fragmentOffset,
+    ttl: ip4.ttl,
+    protocol: ip4.protocol,
+    checksum: ip4.checksum,
+    options: ip4.options,
+  };
+}
+
+function tcpAndPayloadOf(p: Packet): Omit<PacketSpec, 'ip'> {
+  return {
     tcp: {
       srcPort: p.tcp.srcPort,
       dstPort: p.tcp.dstPort,

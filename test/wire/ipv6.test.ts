@@ -29,7 +29,8 @@ import {
   type PacketSpec,
 } from '../../src/wire/index.js';
 import { optionListArb, u16, u32, u8 } from './arbitraries.js';
-import { tsharkFields } from './oracle.js';
+import { fixtureFrames, fixturePath, tsharkFields } from './oracle.js';
+import { hex, packetSpecOf } from '../support/roundtrip.js';
 
 const A = 'fd77::1';
 const B = 'fd77::2';
@@ -207,4 +208,35 @@ describe('wire/ipv6', () => {
       }
     });
   });
+});
+
+describe('wire/ipv6: vectors from real IPv6 traffic', () => {
+  // Captured in a dual-stack lab (two namespaces, a veth, no default route; see test/fixtures/README.md):
+  //   ip netns exec LAB-client tcpdump -n -U -i LAB-c -w nc6-eth.pcap "ip6 and tcp port 5000"
+  //     (nc -N -s fd77::1 fd77::2 5000 to Linux's nc -lk: timestamps, SACK, window scaling)
+  //   ip netns exec LAB-server tcpdump -n -U -i LAB-s -w ext6-eth.pcap ip6
+  //     (tcpcraft's ipv6-extension-headers.ts: a SYN behind hop-by-hop, destination options and
+  //      fragment headers, and Linux's SYN/ACK)
+  for (const name of ['nc6-eth.pcap', 'ext6-eth.pcap']) {
+    it(`${name}: every frame parses to tshark's values and re-emits byte for byte`, () => {
+      const file = fixturePath(name);
+      const frames = fixtureFrames(name);
+      // tshark -r FILE -o tcp.check_checksum:TRUE -T fields -e ipv6.src -e ipv6.dst -e ipv6.flow -e ipv6.hlim -e ipv6.plen -e tcp.srcport -e tcp.seq_raw -e tcp.ack_raw -e tcp.window_size_value -e tcp.len -e tcp.checksum.status
+      const rows = tsharkFields(file, ['ipv6.src', 'ipv6.dst', 'ipv6.flow', 'ipv6.hlim', 'ipv6.plen', 'tcp.srcport', 'tcp.seq_raw', 'tcp.ack_raw', 'tcp.window_size_value', 'tcp.len', 'tcp.checksum.status'], ['-o', 'tcp.check_checksum:TRUE']);
+      expect(rows).to.have.length(frames.length);
+      frames.forEach((f, i) => {
+        const p = f.packet;
+        const ip = p.ip as Ipv6Header;
+        const r = rows[i]!;
+        expect([ip.src, ip.dst, ip.flowLabel, String(ip.hopLimit), String(ip.payloadLength), String(p.tcp.srcPort), String(p.tcp.seq), String(p.tcp.ack), String(p.tcp.window), String(p.payload.length), verifyChecksums(p).tcp], `${name} frame ${i + 1}`).to.deep.equal([r[0], r[1], Number(r[2]), r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10] === '1' ? 'good' : 'bad']);
+        const again = buildPacket(packetSpecOf(p));
+        expect(hex(again), `${name} frame ${i + 1} re-emitted`).to.equal(hex(p.bytes));
+      });
+      if (name === 'ext6-eth.pcap') {
+        const first = frames[0]!.packet.ip as Ipv6Header;
+        expect(first.extensions.map((e) => e.type)).to.deep.equal([0, 60, 44]);
+        expect(first.headerLength).to.equal(40 + 8 + 8 + 8);
+      }
+    });
+  }
 });
