@@ -30,7 +30,7 @@ export function colourFor(stream: { readonly isTTY?: boolean }, env: NodeJS.Proc
 }
 
 const VERDICT = /\b(XPASS|XFAIL|PASS|FAIL|ERROR|INTERRUPTED|N\/A)\b/g;
-const DIFF = /^(\s+)(flags|seq|ack|rawSeq|valid|window|urgent|len|payload|options|time)(: expected .* vs )(actual .*)$/;
+const DIFF = /^(\s+)(flags|seq|ack|rawSeq|valid|window|urgent|len|payload|options|ip|time)(: expected .* vs )(actual .*)$/;
 
 function paintLine(line: string): string {
   const diff = DIFF.exec(line);

@@ -5,9 +5,9 @@
  * compared. Matchers (`any()`, `range()`, `oneOf()`, `where()`, `pattern()`) say what is
  * acceptable; `capture()` also records the value for later sends.
  */
-import { ipHeaderBytes } from '../wire/packet.js';
-import { describeExpected, isMatcher, type Expected, type Matcher, type PatternMatcher } from '../scenario/matchers.js';
-import type { ExpectStep, OptionKind, OptionsExpectation, Payload } from '../scenario/types.js';
+import { ipHeaderBytes, isIpv6Header, type IpHeader } from '../wire/packet.js';
+import { describeExpected, isMatcher, isRef, type Expected, type Matcher, type PatternMatcher } from '../scenario/matchers.js';
+import type { ExpectStep, IpExpectation, OptionKind, OptionsExpectation, Payload } from '../scenario/types.js';
 import { payloadBytes } from '../scenario/model.js';
 import { formatOptions, optionAreaProblem, optionCode, OPTION_KIND_LIST, type OptionField, type SackBlock, type TcpOption } from '../wire/options.js';
 import { seqGe, seqLe, toRaw } from '../wire/seq.js';
@@ -17,7 +17,7 @@ import type { SegmentView } from './state.js';
 
 /** One field that differs, with both values as text; seq/ack carry their raw values too. */
 export interface FieldDiff {
-  readonly field: 'flags' | 'seq' | 'ack' | 'rawSeq' | 'valid' | 'window' | 'urgent' | 'len' | 'payload' | 'options' | 'time';
+  readonly field: 'flags' | 'seq' | 'ack' | 'rawSeq' | 'valid' | 'window' | 'urgent' | 'len' | 'payload' | 'options' | 'ip' | 'time';
   readonly expected: string;
   readonly actual: string;
   readonly expectedRaw?: number;
@@ -44,6 +44,8 @@ export interface MatchContext {
    * between the two before (absent until two of the peer's segments were matched).
    */
   readonly backoffGaps?: { readonly gapMs: number; readonly previousGapMs: number };
+  /** Values captured by earlier steps, which `use('name')` in an `ip:` expectation compares with. */
+  readonly known?: Captures;
   /** Slack for `at:`. */
   readonly tolerance?: { readonly ms: number; readonly percent: number };
 }
@@ -103,6 +105,40 @@ export function matchValue<T>(expected: Expected<T>, actual: T, captures: Array<
     }
   }
 }
+
+/**
+ * Checks `ip:` expectations against the packet's IP header: flowLabel and trafficClass (IPv6),
+ * hopLimit or ttl (either family: the same field). `use('name')` stands for a value an earlier
+ * step captured. Returns the failed checks.
+ */
+function checkIp(want: IpExpectation, ip: IpHeader, captures: Array<readonly [string, number]>, known: Captures): Array<{ expected: string; actual: string }> {
+  const v6 = isIpv6Header(ip);
+  const actualOf: Record<keyof IpExpectation, number | undefined> = {
+    flowLabel: v6 ? ip.flowLabel : undefined,
+    trafficClass: v6 ? ip.trafficClass : undefined,
+    hopLimit: v6 ? ip.hopLimit : ip.ttl,
+    ttl: v6 ? ip.hopLimit : ip.ttl,
+  };
+  const out: Array<{ expected: string; actual: string }> = [];
+  for (const k of Object.keys(want) as Array<keyof IpExpectation>) {
+    const w = want[k];
+    if (w === undefined) continue;
+    const actual = actualOf[k];
+    if (actual === undefined) {
+      out.push({ expected: `${k} ${describeIp(w)}`, actual: `an IPv4 packet (no ${k})` });
+      continue;
+    }
+    const expected = isRef(w) ? known.get(w.$use) : w;
+    if (expected === undefined) {
+      out.push({ expected: `${k} ${describeIp(w)}`, actual: `${k} ${actual} (no step captured '${(w as { $use: string }).$use}')` });
+      continue;
+    }
+    if (!matchValue(expected as Expected<number>, actual, captures)) out.push({ expected: `${k} ${describeIp(w)}`, actual: `${k} ${actual}` });
+  }
+  return out;
+}
+
+const describeIp = (w: unknown): string => (isRef(w) ? `use('${(w as { $use: string }).$use}')` : describeExpected(w as Expected<number>));
 
 function hasKind(options: readonly TcpOption[], kind: OptionKind): boolean {
   return options.some((o) => (typeof kind === 'number' ? optionCode(o) === kind : o.kind === kind));
@@ -211,6 +247,10 @@ export function matchExpectation(step: ExpectStep, view: SegmentView, ctx: Match
     if (problem) diffs.push({ field: 'valid', expected: 'a well-formed segment', actual: problem });
   }
   if (f.window !== undefined && !matchValue(f.window, tcp.window, captures)) diffs.push({ field: 'window', expected: describeExpected(f.window), actual: String(tcp.window) });
+  if (f.ip !== undefined) {
+    const failed = checkIp(f.ip, view.packet.ip, captures, ctx.known ?? new Map());
+    if (failed.length) diffs.push({ field: 'ip', expected: failed.map((x) => x.expected).join(', '), actual: failed.map((x) => x.actual).join(', ') });
+  }
   if (f.urgent !== undefined && !matchValue(f.urgent, tcp.urgent, captures)) diffs.push({ field: 'urgent', expected: describeExpected(f.urgent), actual: String(tcp.urgent) });
   if (f.len !== undefined && !matchValue(f.len, view.len, captures)) diffs.push({ field: 'len', expected: describeExpected(f.len), actual: String(view.len) });
   if (f.payload !== undefined && !payloadMatches(f.payload, view.packet.payload, captures)) {

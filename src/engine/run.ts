@@ -191,7 +191,7 @@ class Run {
     // `backoff` compares the intervals between the peer's own segments on this connection, so
     // that our answers in between (a probe's ACK) do not reset the measure.
     const backoffGaps = c.lastInUs !== undefined && c.lastInGapMs !== undefined ? { gapMs: Number(view.timestampUs - c.lastInUs) / 1000, previousGapMs: c.lastInGapMs } : undefined;
-    return matchExpectation(step, view, { isns, elapsedMs, tolerance, ...(backoffGaps ? { backoffGaps } : {}) });
+    return matchExpectation(step, view, { isns, elapsedMs, tolerance, known: this.captures, ...(backoffGaps ? { backoffGaps } : {}) });
   }
 
   timeoutOf(step: ExpectStep): number {

@@ -5,7 +5,7 @@
  * shows.
  */
 import { isMatcher, isRef, type Expected, type Matcher, type Value } from '../scenario/matchers.js';
-import type { ExpectStep, IpOverrides, OptionsExpectation, OptionSpec, SendOption, SendStep } from '../scenario/types.js';
+import type { ExpectStep, IpExpectation, IpOverrides, OptionsExpectation, OptionSpec, SendOption, SendStep } from '../scenario/types.js';
 import { DEFAULT_WINDOW, payloadBytes } from '../scenario/model.js';
 import type { IpSpec, PacketSpec } from '../wire/packet.js';
 import { Flag, parseFlagLetters } from '../wire/tcp.js';
@@ -224,10 +224,17 @@ export function buildModelAnswer(step: ExpectStep, state: ConnState, flow: Flow)
     options: modelOptions(f.options),
   };
   const raw = rawFields(rel, 'in', { local: state.isns.local, peer: state.isns.peer });
+  // IP values the expectation names (a use() is left at the default: the model is consistent with itself).
+  const ipv = (k: keyof IpExpectation): number | undefined => (f.ip?.[k] === undefined || isRef(f.ip[k]) ? undefined : sampleOf(f.ip[k] as Expected<number>));
+  const hop = ipv('hopLimit') ?? ipv('ttl');
+  const six = flow.peerIp.includes(':');
+  const ip: IpSpec = six
+    ? { src: flow.peerIp, dst: flow.localIp, ...(hop !== undefined ? { hopLimit: hop } : {}), ...(ipv('flowLabel') !== undefined ? { flowLabel: ipv('flowLabel')! } : {}), ...(ipv('trafficClass') !== undefined ? { trafficClass: ipv('trafficClass')! } : {}) }
+    : { src: flow.peerIp, dst: flow.localIp, ...(hop !== undefined ? { ttl: hop } : {}) };
   return {
     ok: true,
     spec: {
-      ip: { src: flow.peerIp, dst: flow.localIp },
+      ip,
       tcp: { srcPort: flow.peerPort, dstPort: flow.localPort, seq: raw.seq, ack: raw.ack, flags, window: sampleOf(f.window) ?? DEFAULT_WINDOW, urgent: sampleOf(f.urgent) ?? 0, options: raw.options },
       payload,
     },

@@ -65,7 +65,7 @@ const step = { type: 'integer', minimum: 1 };
 const line = nullable({ type: 'integer', minimum: 1 });
 const diff = obj(
   {
-    field: { enum: ['flags', 'seq', 'ack', 'rawSeq', 'valid', 'window', 'urgent', 'len', 'payload', 'options', 'time'] },
+    field: { enum: ['flags', 'seq', 'ack', 'rawSeq', 'valid', 'window', 'urgent', 'len', 'payload', 'options', 'ip', 'time'] },
     expected: str,
     actual: str,
     expectedRaw: u32,

@@ -5,7 +5,7 @@
 
 import type { Ipv6ExtensionSpec } from '../wire/ipv6.js';
 import type { KnownOptionKind, SackBlock, TcpOption } from '../wire/options.js';
-import type { Expected, Matcher, PatternMatcher, Value } from './matchers.js';
+import type { Expected, Matcher, PatternMatcher, Ref, Value } from './matchers.js';
 
 /** Where a step was written: the scenario file and line, for diagnostics. */
 export interface CallSite {
@@ -136,6 +136,19 @@ export interface SendFields {
   readonly ip?: IpOverrides;
 }
 
+/**
+ * IP header values an expectation checks: `flowLabel` and `trafficClass` (IPv6 only), `hopLimit`
+ * or `ttl` (the same field in either family). Each takes a number, a matcher (`capture()` records
+ * it), or `use('name')`: equal to what an earlier step captured (a flow label kept for the whole
+ * connection, say).
+ */
+export interface IpExpectation {
+  readonly flowLabel?: Expected<number> | Ref;
+  readonly trafficClass?: Expected<number> | Ref;
+  readonly hopLimit?: Expected<number> | Ref;
+  readonly ttl?: Expected<number> | Ref;
+}
+
 /** Fields of a segment to expect. A field left out is not checked ("don't care"). */
 export interface ExpectFields {
   /** Relative to the peer's ISN. */
@@ -154,6 +167,8 @@ export interface ExpectFields {
    */
   readonly valid?: true;
   readonly window?: Expected<number>;
+  /** IP header values: see {@link IpExpectation}. */
+  readonly ip?: IpExpectation;
   readonly urgent?: Expected<number>;
   /** Exact payload bytes, a `pattern(/re/)` over its text, or a matcher over the bytes. */
   readonly payload?: Payload | PatternMatcher | Matcher<Uint8Array>;

@@ -21,7 +21,7 @@ const MAX_PAUSE_MS = 600_000;
 
 const SCENARIO_KEYS = ['name', 'description', 'rfc', 'expectedFailures', 'requires', 'level', 'role', 'peer', 'local', 'connections', 'window', 'timeout', 'tolerance', 'steps'];
 const SEND_KEYS = ['seq', 'ack', 'payload', 'window', 'options', 'urgent', 'tcp', 'ip', 'conn'];
-const EXPECT_KEYS = ['seq', 'ack', 'rawSeq', 'valid', 'window', 'urgent', 'payload', 'len', 'options', 'optional', 'timeout', 'within', 'after', 'at', 'backoff', 'conn'];
+const EXPECT_KEYS = ['seq', 'ack', 'rawSeq', 'valid', 'window', 'urgent', 'payload', 'len', 'options', 'ip', 'optional', 'timeout', 'within', 'after', 'at', 'backoff', 'conn'];
 /** The optional features a scenario may require, and the RFC 2119 levels. */
 export const FEATURES: readonly string[] = ['sack', 'timestamps', 'wscale', 'rfc5961', 'app-unread', 'app-nodelay', 'app-keepalive', 'app-dialer', 'ipv4', 'ipv6'] satisfies readonly Feature[];
 const LEVELS: readonly string[] = ['MUST', 'SHOULD', 'MAY'] satisfies readonly Level[];
@@ -267,6 +267,12 @@ function checkExpect(fail: Check, f: ExpectFields): void {
   for (const [k, min, max] of HEADER_FIELDS) expectedIn(fail, k, f[k], min, max);
   expectedIn(fail, 'len', f.len, 0, IPV4_MAX - 40);
   expectedIn(fail, 'rawSeq', f.rawSeq, 0, 0xffff_ffff);
+  if (f.ip !== undefined) {
+    if (!isObject(f.ip)) throw fail('ip', 'must be { flowLabel?, trafficClass?, hopLimit?, ttl? }');
+    noUnknownKeys(fail, 'ip.', f.ip, ['flowLabel', 'trafficClass', 'hopLimit', 'ttl']);
+    const max: Record<string, number> = { flowLabel: 0xfffff, trafficClass: 255, hopLimit: 255, ttl: 255 };
+    for (const [k, v] of Object.entries(f.ip)) if (!isRef(v)) expectedIn(fail, `ip.${k}`, v, 0, max[k]!);
+  }
   if (f.valid !== undefined && f.valid !== true) throw fail('valid', 'is true (the segment must be well formed) or left out');
   if (f.optional !== undefined && typeof f.optional !== 'boolean') throw fail('optional', 'must be true or false');
   intIn(fail, 'timeout', f.timeout, 1, MAX_PAUSE_MS);

@@ -71,7 +71,9 @@ export function probesFor(host: string): Probe[] {
         const synAck = report.events.find((e) => e.kind === 'received' && e.stepIndex === 1);
         const kinds = new Set((synAck?.view.packet.tcp.options ?? []).map((o) => o.kind));
         const seen = synAck !== undefined;
-        return new Map<Feature, boolean>(seen ? [['sack', kinds.has('sackOk')], ['timestamps', kinds.has('timestamp')], ['wscale', kinds.has('wscale')]] : []);
+        // An IPv6 peer that never answers (a stack without IPv6, or no address): IPv6 scenarios are N/A there.
+        const six: Array<[Feature, boolean]> = host.includes(':') ? [['ipv6', seen]] : [];
+        return new Map<Feature, boolean>(seen ? [['sack', kinds.has('sackOk')], ['timestamps', kinds.has('timestamp')], ['wscale', kinds.has('wscale')], ...six] : six);
       },
     },
     {
@@ -91,6 +93,7 @@ export function absentFeatures(requires: readonly Feature[] | undefined, known: 
 /** Why a scenario is not applicable: `requires sack: 10.77.0.2 does not offer it (...)`. */
 export function absentReason(absent: readonly Feature[], host: string): string {
   const family = absent.find((f) => f === 'ipv4' || f === 'ipv6');
+  if (family === 'ipv6' && host.includes(':')) return `requires IPv6: ${host} did not answer the feature probe's SYN (no IPv6 there)`;
   if (family) return `requires ${family === 'ipv4' ? 'IPv4' : 'IPv6'}: the peer ${host} is an IPv${family === 'ipv4' ? '6' : '4'} address`;
   return `requires ${absent.join(', ')}: ${host} does not offer ${absent.length === 1 ? 'it' : 'them'} (learnt from the feature probes)`;
 }
@@ -105,4 +108,4 @@ export function familyFeatures(host: string): ReadonlyMap<Feature, boolean> {
 }
 
 /** True for the features learnt by probing the peer (not the IP version). */
-export const probed = (f: Feature): boolean => f !== 'ipv4' && f !== 'ipv6';
+export const probed = (f: Feature): boolean => f !== 'ipv4';

@@ -23,7 +23,7 @@ interface Cell {
 }
 
 /** What a FAIL cell says: the field that differs, or that a segment did not come or came uninvited. */
-const SAYS_WHAT = /^(flags|seq|ack|rawSeq|valid|window|urgent|len|payload|options|time) .+ ≠ |^no \S+ within \d+ ms$|^unexpected \S+ during silence$/;
+const SAYS_WHAT = /^(flags|seq|ack|rawSeq|valid|window|urgent|len|payload|options|ip|time) .+ ≠ |^no \S+ within \d+ ms$|^unexpected \S+ during silence$/;
 
 async function matrix(dir: string, json: string): Promise<Cell[]> {
   const t0 = Date.now();
