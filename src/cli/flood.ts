@@ -117,7 +117,7 @@ export function registerFloodCommand(program: Command): void {
     .addOption(new Option('--duration <s>', `stop after S seconds (required, at most ${FLOOD_LIMITS.maxDurationS})`).argParser(durationOption))
     .option('--rate <pps>', 'packets per second (default: as fast as the socket takes them)', intOption('--rate', 1, FLOOD_LIMITS.maxRate))
     .option('--vary <fields>', "what changes per packet: 'sport', 'seq', 'sport,seq' or 'none'", 'none')
-    .option('--src <ip>', "our IPv4 address (default: the route's source)", ipOption)
+    .option('--src <ip>', "our IPv4 or IPv6 address (default: the route's source)", ipOption)
     .option('--sport <port>', 'our TCP port, or the first one with --vary sport (default: random)', portOption)
     .option('--isn <n>', 'sequence number of the (first) segment (default: random)', isnOption)
     .option('--window <n>', 'window of the segment', intOption('--window', 0, 65535))

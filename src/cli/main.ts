@@ -4,9 +4,9 @@ import { ScenarioError } from '../scenario/errors.js';
 import { randomIsn, randomPort, systemClock } from '../io/clock.js';
 import { EnvError } from '../io/errors.js';
 import { loadScenario } from '../io/load.js';
-import { modelRoute, planSession, type SessionOverrides } from '../session/plan.js';
+import { modelRoute, planSession, withLabFamily, type SessionOverrides } from '../session/plan.js';
 import { runSuite } from '../suite/runner.js';
-import { intOption, ipOption, isnOption, portOption } from './options.js';
+import { familyOption, intOption, ipOption, isnOption, portOption } from './options.js';
 import { humanStream, jsonOnStdout, verdict, writeReport, type JsonDest } from './output.js';
 import { interruptible, type Interrupt } from './interrupt.js';
 import { VERSION } from '../version.js';
@@ -34,6 +34,7 @@ interface BuildOptions extends FlowOptions {
 
 export interface RunOptions extends FlowOptions {
   target?: string;
+  family?: 4 | 6;
   iface?: string;
   timeout?: number;
   trace?: boolean;
@@ -76,7 +77,8 @@ async function buildCommand(file: string, o: BuildOptions): Promise<number> {
  * the run stops where it is and what it did so far is printed and written as usual.
  */
 export async function runCommand(file: string, o: RunOptions, interrupt?: Interrupt): Promise<number> {
-  const sc = await loadScenario(file);
+  const loaded = await loadScenario(file);
+  const sc = o.family ? withLabFamily(loaded, o.family) : loaded;
   const human = humanStream(jsonOnStdout(o.json));
   const out = painter(human);
   const outcome = await runSuite([{ file, name: sc.name, scenario: sc }], {
@@ -168,6 +170,7 @@ Example (the netcat seed's own numbers):
     .description('send the scenario on a real interface (root), match every answer, explain any difference')
     .option('--iface <name>', 'interface to capture on (default: the one routing to the peer)')
     .option('--target <name>', "the stack under test: a failure the scenario's expectedFailures marks for it exits 0 (XFAIL), a pass then exits 1 (XPASS)")
+    .option('--family <4|6>', "run over this IP version: the lab's addresses in the scenario become those of that version (10.77.0.2 <-> fd77::2, 10.77.0.1 <-> fd77::1)", familyOption)
     .option('--timeout <ms>', 'how long to wait for each expected segment (default: scenario timeout, else 3000)', intOption('--timeout', 1, 600000))
     .option('--no-trace', 'do not print the trace table')
     .option('--link-layer', 'send every segment as a whole frame through libpcap (keeps IPv4 checksum, total length and id as built; steps that override those use it anyway)')

@@ -19,6 +19,12 @@ export function ipOption(v: string): string {
   throw new InvalidArgumentError(`'${v}' is not an IPv4 or IPv6 address.`);
 }
 
+/** `--family 4|6`. */
+export function familyOption(v: string): 4 | 6 {
+  if (v !== '4' && v !== '6') throw new InvalidArgumentError(`--family takes 4 or 6, got '${v}'.`);
+  return v === '4' ? 4 : 6;
+}
+
 /** Sequence numbers: any u32. */
 export const isnOption = intOption('an ISN', 0, 0xffff_ffff);
 /** TCP ports. */

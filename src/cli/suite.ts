@@ -12,7 +12,8 @@ import { junitXml, suiteJson, tapHeader, tapPoint } from '../suite/formats.js';
 import { countsOf, isFailure, progressLine, resultLine, summaryLine, type SuiteResult } from '../suite/result.js';
 import { APPENDIX_B, coverageProblems, requirementsMarkdown } from '../suite/requirements.js';
 import { DEFAULT_JOBS, DEFAULT_TARGET, runSuite, type SuiteEntry } from '../suite/runner.js';
-import { intOption, ipOption, shardOption } from './options.js';
+import { familyOption, intOption, ipOption, shardOption } from './options.js';
+import { withLabFamily } from '../session/plan.js';
 import { humanStream, jsonOnStdout, runCommandBody, writeJson, type JsonDest } from './output.js';
 import { interruptible, type Interrupt } from './interrupt.js';
 import { painter } from './colour.js';
@@ -29,6 +30,7 @@ interface SuiteCliOptions {
   serialPorts: number[];
   shard?: Shard;
   requirements?: string;
+  family?: 4 | 6;
 }
 
 function portList(v: string): number[] {
@@ -83,7 +85,8 @@ async function suiteCommand(paths: string[], o: SuiteCliOptions, interrupt?: Int
     return 0;
   }
   if (files.length === 0) throw new EnvError(`no scenario files in ${paths.join(', ')} (a directory contributes its *.ts files, not those starting with '_').`);
-  const entries = await loadAll(files);
+  const loaded = await loadAll(files);
+  const entries = o.family ? loaded.map((e) => (e.scenario ? { ...e, scenario: withLabFamily(e.scenario, o.family!) } : e)) : loaded;
   // With --tap or --json -, stdout is TAP or JSON only and the human-readable lines go to stderr.
   const human = humanStream(o.tap === true || jsonOnStdout(o.json));
   const say = painter(human);
@@ -162,6 +165,7 @@ export function registerSuiteCommand(program: Command): void {
     .option('--tap', 'write TAP version 13 on stdout (the human-readable lines then go to stderr)')
     .option('--json [file]', "write the JSON report (schemas/suite.schema.json: totals, tool, target, each result with its run's report) to FILE; '-' or no FILE: to stdout, the human lines to stderr")
     .option('--target <name>', 'the stack under test, whose expectedFailures marks apply', DEFAULT_TARGET)
+    .option('--family <4|6>', "run over this IP version: the lab's addresses in the scenarios become those of that version (10.77.0.2 <-> fd77::2); scenarios about the other version only are N/A", familyOption)
     .option('--timeout <ms>', "how long to wait for each expected segment when the scenario does not say (default 3000)", intOption('--timeout', 1, 600000))
     .option('--lab <name>', "lab whose server namespace plays the client of server-role scenarios", DEFAULT_LAB.name)
     .option('--shard <i/n>', 'run only shard i of n (every n-th scenario file from the i-th, in name order), to split the work over CI runners', shardOption)

@@ -6,7 +6,7 @@
 import { stepError } from '../scenario/errors.js';
 import type { ExpectStep, Scenario, Step } from '../scenario/types.js';
 import { connOf, DEFAULT_WINDOW, MAIN_CONN } from '../scenario/model.js';
-import { buildPacket, parsePacket } from '../wire/packet.js';
+import { buildPacket, parsePacket, parseOwnPacket } from '../wire/packet.js';
 import type { Flow } from './flow.js';
 import { matchExpectation } from './match.js';
 import { makeReport, type RunReport, type TraceEvent } from './report.js';
@@ -73,7 +73,7 @@ export function plan(sc: Scenario, cfg: PlanConfig): RunReport {
   let t = cfg.startUs ?? 0n;
   const record = (c: ModelConn, i: number, step: Step, built: Built, dir: 'out' | 'in'): ReturnType<typeof viewOf> => {
     if (!built.ok) throw stepError(cfg.file, i, step, built.field, built.problem);
-    const parsed = parsePacket(buildPacket(built.spec));
+    const parsed = dir === 'out' ? parseOwnPacket(buildPacket(built.spec)) : parsePacket(buildPacket(built.spec));
     if (!parsed.ok) throw stepError(cfg.file, i, step, parsed.error.field, `builds a packet tcpcraft cannot read back: ${parsed.error.message}`);
     const view = viewOf(parsed.value, dir, c.state.isns, t);
     c.state = observe(c.state, view, i);

@@ -14,7 +14,7 @@ import { stepError } from '../scenario/errors.js';
 import type { AnyOrderStep, DrainStep, EitherStep, ExpectStep, Scenario, SilenceStep, Step } from '../scenario/types.js';
 import { connOf, DEFAULT_TIMEOUT_MS, DEFAULT_WINDOW, MAIN_CONN } from '../scenario/model.js';
 import { buildIcmpErrorFor } from '../wire/icmp.js';
-import { buildPacket, parseFrame, parsePacket, type Packet } from '../wire/packet.js';
+import { buildPacket, parseFrame, parseOwnPacket, parsePacket, type Packet } from '../wire/packet.js';
 import { toRaw } from '../wire/seq.js';
 import { Flag } from '../wire/tcp.js';
 import { directionOf, isComplete, type Flow, type FlowSpec } from './flow.js';
@@ -137,7 +137,7 @@ class Run {
   }
 
   async send(c: Conn, bytes: Uint8Array, kind: 'sent' | 'cleanup', stepIndex?: number): Promise<void> {
-    const parsed = parsePacket(bytes);
+    const parsed = parseOwnPacket(bytes);
     if (!parsed.ok) throw new Error(`built an unreadable packet: ${parsed.error.message}`);
     await this.deps.link.send(bytes, stepIndex);
     const view = viewOf(parsed.value, 'out', c.state.isns, this.deps.clock.wallUs());

@@ -4,9 +4,10 @@
  * codec's single checksum module. Pure: no I/O here.
  */
 import { tcpChecksum } from '../wire/checksum.js';
-import { buildPacket, type PacketSpec } from '../wire/packet.js';
+import { buildPacket, type PacketSpec, ipHeaderBytes, parsePacket } from '../wire/packet.js';
 import { TcpField, parseFlagLetters } from '../wire/tcp.js';
-import { isIPv4 } from 'node:net';
+import { isIPv4, isIPv6 } from 'node:net';
+import { canonicalIpv6 } from '../wire/ipv6.js';
 
 /** Which fields change from one packet to the next. */
 export interface Vary {
@@ -29,14 +30,15 @@ export interface SegmentSpecText {
  * is but a part is wrong.
  */
 export function parseSegmentSpec(text: string): SegmentSpecText | undefined {
-  const m = /^([A-Za-z.]*)@([0-9.]+):(\d+)$/.exec(text);
+  // FLAGS@10.77.0.2:9 or FLAGS@[fd77::2]:9
+  const m = /^([A-Za-z.]*)@(?:([0-9.]+)|\[([0-9A-Fa-f:.]+)\]):(\d+)$/.exec(text);
   if (!m) return undefined;
   const flags = parseFlagLetters(m[1]!.toUpperCase());
   if (!flags.ok) throw new RangeError(`segment spec '${text}': ${flags.message}`);
-  const host = m[2]!;
-  if (!isIPv4(host)) throw new RangeError(`segment spec '${text}': '${host}' is not an IPv4 address`);
-  const port = Number(m[3]);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`segment spec '${text}': port ${m[3]} is not 1..65535`);
+  const host = m[2] ?? canonicalIpv6(m[3]!);
+  if (m[2] !== undefined ? !isIPv4(host) : !isIPv6(host)) throw new RangeError(`segment spec '${text}': '${m[2] ?? m[3]}' is not an IPv${m[2] !== undefined ? 4 : 6} address`);
+  const port = Number(m[4]);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`segment spec '${text}': port ${m[4]} is not 1..65535`);
   return { flags: flags.flags, host, port };
 }
 
@@ -52,7 +54,9 @@ export class FloodTemplate {
   /** Builds the template once from `spec`; `vary` says which fields change per packet. */
   constructor(spec: PacketSpec, readonly vary: Vary) {
     this.bytes = buildPacket(spec);
-    this.ipLength = (this.bytes[0]! & 0x0f) * 4;
+    // Where TCP starts: after the IPv4 header (IHL), or the IPv6 header and its extensions.
+    const parsed = parsePacket(this.bytes);
+    this.ipLength = parsed.ok ? ipHeaderBytes(parsed.value.ip) : (this.bytes[0]! & 0x0f) * 4;
     this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
     this.baseSport = spec.tcp.srcPort;
     this.baseSeq = spec.tcp.seq >>> 0;

@@ -5,7 +5,8 @@
  * reported as "would block" so the loop yields and retries instead of dropping.
  */
 import { readlinkSync } from 'node:fs';
-import { isIPv4 } from 'node:net';
+import { isIPv4, isIPv6 } from 'node:net';
+import { canonicalIpv6 } from '../wire/ipv6.js';
 import { EnvError } from './errors.js';
 import { run } from './exec.js';
 import { openLinkSender } from './link.js';
@@ -38,9 +39,9 @@ export async function openFloodSender(dst: string, linkLayer?: { readonly iface:
   return { trySend: (p) => sender.trySend(p, dst), close: () => sender.close() };
 }
 
-/** True for 127.0.0.0/8. */
+/** True for 127.0.0.0/8 and ::1. */
 export function isLoopback(ip: string): boolean {
-  return isIPv4(ip) && ip.startsWith('127.');
+  return (isIPv4(ip) && ip.startsWith('127.')) || (isIPv6(ip) && canonicalIpv6(ip) === '::1');
 }
 
 /**
@@ -61,13 +62,16 @@ function inInitialNetns(): boolean {
  * default route, with the destination on-link (no gateway).
  */
 export async function checkLabOnly(dst: string): Promise<void> {
-  if (!isIPv4(dst)) throw new RangeError(`flood destination '${dst}' is not an IPv4 address.`);
+  if (!isIPv4(dst) && !isIPv6(dst)) throw new RangeError(`flood destination '${dst}' is not an IPv4 or IPv6 address.`);
   if (isLoopback(dst)) return;
   if (inInitialNetns()) {
     throw new EnvError(`tcpcraft flood is for the lab only: refusing to flood ${dst} from the machine's own network namespace. Run it inside the lab: 'tcpcraft lab exec client -- tcpcraft flood ...' (or flood 127.0.0.1).`);
   }
+  // No default route of either family.
   const def = await run('ip', ['-j', 'route', 'show', 'default'], { pkg: 'iproute2' });
-  if (def.code === 0 && def.stdout.trim() !== '' && def.stdout.trim() !== '[]') {
+  const def6 = await run('ip', ['-j', '-6', 'route', 'show', 'default'], { pkg: 'iproute2' });
+  const hasDefault = (r: { code: number; stdout: string }): boolean => r.code === 0 && r.stdout.trim() !== '' && r.stdout.trim() !== '[]';
+  if (hasDefault(def) || hasDefault(def6)) {
     throw new EnvError(`tcpcraft flood is for the lab only: this network namespace has a default route, so packets could leave the machine. Run it inside the lab ('tcpcraft lab exec client -- tcpcraft flood ...'), which has none, or flood 127.0.0.1.`);
   }
   const r = await run('ip', ['-j', 'route', 'get', dst], { pkg: 'iproute2' });

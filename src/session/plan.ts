@@ -192,3 +192,25 @@ export function planSession(sc: ValidScenario, file: string, o: SessionOverrides
     model,
   };
 }
+
+/** The lab's addresses of one family and their counterparts in the other. */
+const LAB_PAIRS: ReadonlyArray<readonly [string, string]> = [
+  [LAB_CLIENT_ADDR, LAB_CLIENT_ADDR6],
+  [LAB_SERVER_ADDR, LAB_SERVER_ADDR6],
+  ['10.77.0.201', LAB_SPARE_ADDR6],
+];
+
+/**
+ * `sc` with the lab's addresses of the other IP version swapped for those of `family`
+ * (`--family 6`: 10.77.0.2 becomes fd77::2, 10.77.0.201 becomes fd77::201, and back for 4).
+ * Other addresses are left as they are.
+ */
+export function withLabFamily<T extends ValidScenario>(sc: T, family: 4 | 6): T {
+  const map = (host: string | undefined): string | undefined => {
+    const pair = LAB_PAIRS.find(([v4, v6]) => host === v4 || host === v6);
+    return pair && host !== undefined ? (family === 6 ? pair[1] : pair[0]) : host;
+  };
+  const end = <E extends { readonly host?: string } | undefined>(e: E): E => (e && e.host !== undefined ? { ...e, host: map(e.host) } : e);
+  const connections = sc.connections ? Object.fromEntries(Object.entries(sc.connections).map(([k, c]) => [k, { ...c, ...(c.peer ? { peer: end(c.peer) } : {}) }])) : undefined;
+  return { ...sc, ...(sc.peer ? { peer: end(sc.peer) } : {}), ...(sc.local ? { local: end(sc.local) } : {}), ...(connections ? { connections } : {}) } as T;
+}

@@ -146,6 +146,28 @@ function parseIpv6Packet(bytes: Uint8Array): Parsed<Packet> {
   return ok({ ip, tcp, payload: copyBytes(packetBytes, start + tcp.dataOffset * 4), bytes: packetBytes });
 }
 
+/**
+ * Decodes a packet tcpcraft built itself. A length field written wrong on purpose (IPv4 total
+ * length, IPv6 payload length) would make {@link parsePacket} stop; here the rest is decoded as
+ * if the field were right, and the field keeps its written value (`bytes` are the packet as
+ * built, so a capture of it shows the lie).
+ */
+export function parseOwnPacket(bytes: Uint8Array): Parsed<Packet> {
+  const first = parsePacket(bytes);
+  if (first.ok) return first;
+  const v6 = bytes.length > 0 && bytes[0]! >> 4 === 6;
+  if (bytes.length < (v6 ? IPV6_HEADER : 20)) return first;
+  const copy = bytes.slice();
+  const view = new DataView(copy.buffer, copy.byteOffset, copy.byteLength);
+  const at = v6 ? Ipv6Field.PAYLOAD_LENGTH : Ipv4Field.TOTAL_LENGTH;
+  const written = view.getUint16(at);
+  view.setUint16(at, v6 ? copy.length - IPV6_HEADER : copy.length);
+  const again = parsePacket(copy);
+  if (!again.ok) return first;
+  const ip = v6 ? { ...(again.value.ip as Ipv6Header), payloadLength: written } : { ...(again.value.ip as Ipv4Header), totalLength: written };
+  return ok({ ...again.value, ip, bytes });
+}
+
 /** The destination address of a built IP packet (IPv4 or IPv6, by its version nibble). */
 export function packetDestination(packet: Uint8Array): string {
   return packet[0]! >> 4 === 6 ? formatIpv6Address(packet, Ipv6Field.DST) : formatIpv4Address(packet, Ipv4Field.DST);

@@ -143,7 +143,7 @@ describe('cli build', function () {
       ['--peer-isn', 'abc', "an ISN must be an integer in 0..4294967295, got 'abc'."],
       ['--sport', '70000', "a port must be an integer in 1..65535, got '70000'."],
       ['--dport', '0', "a port must be an integer in 1..65535, got '0'."],
-      ['--src', '10.0.0', "'10.0.0' is not an IPv4 address."],
+      ['--src', '10.0.0', "'10.0.0' is not an IPv4 or IPv6 address."],
     ] as const) {
       it(`build ${opt} ${value}`, () => {
         const r = cli('build', 'scenarios/netcat-5000.ts', opt, value);

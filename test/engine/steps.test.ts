@@ -108,7 +108,7 @@ describe('engine: drain, icmp, accepted connections, rawSeq and valid', () => {
   it('validation: icmp types, codes and mtu; role server needs a local port and starts with the peer\'s SYN', () => {
     const bad = (s: Scenario, re: RegExp) => chaiExpect(() => validateScenario(s, FILE)).to.throw(ScenarioError, re);
     bad(sc([icmp(256, 0)]), /type: 256 is not/);
-    bad(sc([icmp(4, 0, { mtu: 1000 })]), /only "fragmentation needed" \(type 3, code 4\) carries a next-hop MTU/);
+    bad(sc([icmp(4, 0, { mtu: 1000 })]), /only "fragmentation needed" \(ICMPv4 type 3, code 4\) and "packet too big" \(ICMPv6 type 2, code 0\) carry an MTU/);
     bad(sc([icmp(3, 4, { mtu: 20 })]), /mtu: 20 is not/);
     bad(sc([drain(-1)]), /ms: -1 is not a duration/);
     bad(sc([send('S')], { connections: { back: { role: 'server' } } }), /connections\.back\.local\.port: is required with role 'server'/);

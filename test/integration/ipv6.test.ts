@@ -8,7 +8,7 @@
  */
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labExecArgv, labNcOutput } from '../../src/io/lab.js';
 import { readCaptureBytes } from '../../src/wire/capture.js';
@@ -127,6 +127,33 @@ describe('IPv6 end to end @live', function () {
         expect(await guardTables(lab.cfg)).to.deep.equal([]);
       }
     }
+  });
+
+  it('the raw IPv6 socket sends the header as built: a wrong payload length, flow label, hop limit and traffic class arrive unchanged', async () => {
+    const file = join(lab.tmp, 'raw6.ts');
+    writeFileSync(file, "import { scenario, send, silence } from 'tcpcraft';\nexport default scenario({ name: 'raw6', peer: { host: 'fd77::2', port: 9 }, steps: [send('S', { ip: { payloadLength: 7, flowLabel: 0xabcde, hopLimit: 3, trafficClass: 0x28 } }), silence(300)] });\n");
+    const pcap = join(lab.tmp, 'raw6.pcap');
+    const cap = await serverCapture(pcap, 'ip6 and tcp port 9');
+    const r = await tcpcraftIn(lab.cfg, 'client', ['run', file, '--no-ladder', '--no-trace']);
+    await cap.stop();
+    expect(r.code, outputOf(r)).to.equal(0);
+    // tshark -r raw6.pcap -T fields -e ipv6.plen -e ipv6.flow -e ipv6.hlim -e ipv6.tclass
+    const t = await runBounded(['tshark', '-r', pcap, '-T', 'fields', '-e', 'ipv6.plen', '-e', 'ipv6.flow', '-e', 'ipv6.hlim', '-e', 'ipv6.tclass'], 30_000);
+    const [plen, flow, hlim, tclass] = t.stdout.toString().trim().split('\n')[0]!.split('\t');
+    expect([Number(plen), Number(flow), Number(hlim), Number(tclass)]).to.deep.equal([7, 0xabcde, 3, 0x28]);
+  });
+
+  it('run --family 6 maps the lab addresses; flood takes FLAGS@[ADDR]:PORT, bounded, lab only', async () => {
+    const r = await tcpcraftIn(lab.cfg, 'client', ['run', NETCAT, '--family', '6', '--no-ladder', '--no-trace', '--json', '-']);
+    expect(r.code, outputOf(r)).to.equal(0);
+    expect((JSON.parse(r.stdout.toString()) as { flow: { peerIp: string } }).flow.peerIp).to.equal('fd77::2');
+    const f = await tcpcraftIn(lab.cfg, 'client', ['flood', 'S@[fd77::2]:9', '--count', '500', '--duration', '5', '--vary', 'sport', '--json', '-']);
+    expect(f.code, outputOf(f)).to.equal(0);
+    expect(JSON.parse(f.stdout.toString())).to.deep.include({ sent: 500, stoppedBy: 'count' });
+    // From the machine's own namespace it is refused, whatever the family.
+    const own = await runBounded([process.execPath, `${ROOT}bin/tcpcraft.js`, 'flood', 'S@[fd77::2]:9', '--count', '1', '--duration', '1'], 15_000);
+    expect(own.code).to.equal(2);
+    expect(own.stderr).to.match(/for the lab only/);
   });
 
   it('the conformance suite over IPv6 against Linux: nothing fails, the IPv4-only scenarios are N/A', async () => {

@@ -74,12 +74,12 @@ describe('scenario/validate', () => {
 
     it('rejects a bad IPv4 peer host', () => {
       const e = scenarioFails(base([send('S')], { peer: { host: '10.77.0.256', port: 5000 } }), 'peer.host');
-      chaiExpect(e.message).to.equal(`${SELF}: peer.host: '10.77.0.256' is not an IPv4 address`);
+      chaiExpect(e.message).to.equal(`${SELF}: peer.host: '10.77.0.256' is not an IPv4 or IPv6 address`);
     });
 
     it('rejects a host name where an IPv4 address is needed (local.host)', () => {
       const e = scenarioFails(base([send('S')], { local: { host: 'localhost' } }), 'local.host');
-      chaiExpect(e.message).to.equal(`${SELF}: local.host: 'localhost' is not an IPv4 address`);
+      chaiExpect(e.message).to.equal(`${SELF}: local.host: 'localhost' is not an IPv4 or IPv6 address`);
     });
   });
 
@@ -194,7 +194,7 @@ describe('scenario/validate', () => {
     it('rejects an unknown expect field (typo windw)', () => {
       const sc = base([send('S'), expect('SA', { windw: 5 } as never) /* @typo-expect */]);
       const e = stepFails(sc, '@typo-expect', 1, "expect 'SA'", 'windw');
-      chaiExpect(e.message).to.contain('unknown field (allowed: seq, ack, rawSeq, valid, window, urgent, payload, len, options, optional, timeout, within, after, at, backoff, conn)');
+      chaiExpect(e.message).to.contain('unknown field (allowed: seq, ack, rawSeq, valid, window, urgent, payload, len, options, ip, optional, timeout, within, after, at, backoff, conn)');
     });
 
     it('rejects optional that is not a boolean', () => {
@@ -254,7 +254,7 @@ describe('scenario/validate', () => {
     });
 
     it('rejects an unknown feature in requires and an unknown level', () => {
-      chaiExpect(scenarioFails(base([send('S')], { requires: ['sack', 'tfo'] }), 'requires[1]').message).to.contain("'tfo' is not a feature (sack, timestamps, wscale, rfc5961, app-unread, app-nodelay, app-keepalive, app-dialer)");
+      chaiExpect(scenarioFails(base([send('S')], { requires: ['sack', 'tfo'] }), 'requires[1]').message).to.contain("'tfo' is not a feature (sack, timestamps, wscale, rfc5961, app-unread, app-nodelay, app-keepalive, app-dialer, ipv4, ipv6)");
       chaiExpect(scenarioFails(base([send('S')], { level: 'MUST NOT' }), 'level').message).to.contain("'MUST NOT' is not a level (MUST, SHOULD, MAY)");
     });
 
@@ -338,7 +338,7 @@ describe('scenario/validate', () => {
 
     it('a typo in a field name names line 10, step 2 and the field', async () => {
       const e = await caughtAsync(loadScenario(`${FIX}/typo-field.ts`));
-      chaiExpect(e.message).to.equal(`${FIX}/typo-field.ts:10: step 2 (expect 'SA'): windw: unknown field (allowed: seq, ack, rawSeq, valid, window, urgent, payload, len, options, optional, timeout, within, after, at, backoff, conn)`);
+      chaiExpect(e.message).to.equal(`${FIX}/typo-field.ts:10: step 2 (expect 'SA'): windw: unknown field (allowed: seq, ack, rawSeq, valid, window, urgent, payload, len, options, ip, optional, timeout, within, after, at, backoff, conn)`);
     });
 
     it('a scenario-level error names the file and field', async () => {
