@@ -8,9 +8,10 @@ NODE_BIN := node_modules/.bin
 # server, tshark as the independent checksum and pcap oracle, tcpdump for capturing fixtures,
 # xmllint (libxml2-utils) to validate JUnit reports and prove (perl) to read TAP; the other lab
 # targets' stacks: user-mode-linux, runsc (gVisor; util-linux for unshare), liblwip-dev (with gcc
-# to build build/lwip-lab) and slirp4netns.
+# to build build/lwip-lab) and slirp4netns; chromium, the headless browser the HTML report tests
+# drive (through puppeteer-core).
 APT_PKGS := libpcap-dev netcat-openbsd nftables iproute2 procps ethtool tshark tcpdump libxml2-utils perl \
-	user-mode-linux runsc util-linux liblwip-dev gcc libc6-dev slirp4netns
+	user-mode-linux runsc util-linux liblwip-dev gcc libc6-dev slirp4netns chromium
 SRC := $(shell find src -name '*.ts' 2>/dev/null)
 
 .PHONY: all setup deps build test test-unit demo clean help bench bench-deps flake slow soak findings requirements schemas

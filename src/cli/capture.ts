@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { interruptible } from './interrupt.js';
+import { runHtml } from '../report/html.js';
+import { reportJson } from '../report/json.js';
+import { streamReport } from '../capture/streams.js';
 import { endpointText } from '../engine/flow.js';
 import { canonicalIpv6, parseIpv6Address } from '../wire/ipv6.js';
 import { Command, InvalidArgumentError } from 'commander';
@@ -20,6 +23,7 @@ interface ShowOptions {
   stream?: number;
   flow?: [Endpoint, Endpoint];
   ladder?: boolean;
+  html?: string;
 }
 
 const out = (s: string): void => void process.stdout.write(s);
@@ -106,6 +110,11 @@ async function showCommand(file: string, o: ShowOptions): Promise<number> {
   }
   out(heading(file, scan));
   out(`${formatStream(file, scan.selected, scan.frames, { ladder: o.ladder !== false })}\n`);
+  if (o.html) {
+    const { report } = streamReport(file, scan.selected, scan.frames);
+    writeFileSync(o.html, runHtml(reportJson(report), `${basename(file)}, stream ${scan.selected.index}`));
+    out(`wrote ${o.html}\n`);
+  }
   return 0;
 }
 
@@ -174,6 +183,7 @@ export function registerCaptureCommands(program: Command): void {
     .option('--stream <n>', 'the conversation to print, by stream number (as Wireshark\'s tcp.stream, in order of first appearance)', intOption('--stream', 0, 1_000_000_000))
     .option('--flow <a:p-b:p>', 'the conversation to print, by its endpoints (either order)', flowOption)
     .option('--no-ladder', 'do not print the ladder diagram')
+    .option('--html <file>', 'also write the conversation as a self-contained HTML report (SVG ladder, packet table, every field and byte)')
     .addHelpText('after', `
 Without --stream or --flow: the only conversation if there is one, else the list. Link types:
 Ethernet, raw IPv4, Linux cooked (SLL, SLL2), BSD loopback. A side whose SYN is not in the

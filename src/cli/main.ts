@@ -25,6 +25,7 @@ export interface FlowOptions {
   isn?: number;
   pcap?: string;
   json?: JsonDest;
+  html?: string;
   ladder?: boolean;
 }
 
@@ -50,6 +51,7 @@ function flowOptions(cmd: Command, srcDefault: string): Command {
     .option('--isn <n>', 'our initial sequence number (default: random)', isnOption)
     .option('--pcap <file>', 'write every segment sent and received to a capture: FILE.pcapng with a note per packet (step, send or expect, verdict), anything else classic pcap')
     .option('--json [file]', "write the JSON report (schemas/run.schema.json) to FILE; '-' or no FILE: to stdout, and the trace and every other line to stderr")
+    .option('--html <file>', 'write a self-contained HTML report: an SVG ladder, the packet table, every field and byte of each packet')
     .option('--no-ladder', 'do not print the ladder diagram');
 }
 
@@ -67,7 +69,7 @@ async function buildCommand(file: string, o: BuildOptions): Promise<number> {
   const report = session.model;
   const human = humanStream(jsonOnStdout(o.json));
   const out = painter(human);
-  writeReport(report, { ...(o.pcap ? { pcap: o.pcap } : {}), ...(o.json !== undefined ? { json: o.json } : {}), ladder: o.ladder !== false }, out);
+  writeReport(report, { ...(o.pcap ? { pcap: o.pcap } : {}), ...(o.json !== undefined ? { json: o.json } : {}), ...(o.html ? { html: o.html } : {}), ladder: o.ladder !== false }, out);
   if (o.pcap) out(`wrote ${report.events.length} packets to ${o.pcap}\n`);
   return Exit.PASS;
 }
@@ -100,7 +102,7 @@ export async function runCommand(file: string, o: RunOptions, interrupt?: Interr
   if (!result || !report) return Exit.USAGE;
   // With --target, the scenario's expectedFailures mark for that stack decides the exit status.
   const reason = o.target ? sc.expectedFailures?.[o.target] : undefined;
-  writeReport(report, { ...(o.pcap ? { pcap: o.pcap } : {}), ...(o.json !== undefined ? { json: o.json } : {}), ladder: o.ladder !== false, trace: o.trace !== false, ...(o.target ? { target: o.target } : {}), ...(reason !== undefined ? { expectedFailure: reason } : {}) }, out);
+  writeReport(report, { ...(o.pcap ? { pcap: o.pcap } : {}), ...(o.json !== undefined ? { json: o.json } : {}), ...(o.html ? { html: o.html } : {}), ladder: o.ladder !== false, trace: o.trace !== false, ...(o.target ? { target: o.target } : {}), ...(reason !== undefined ? { expectedFailure: reason } : {}) }, out);
   out(verdict(report));
   if (o.pcap) out(`wrote ${report.events.length + (report.icmp?.length ?? 0)} packets to ${o.pcap}\n`);
   if (report.failure?.kind === 'interrupted') return Exit.FAIL;

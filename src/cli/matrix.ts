@@ -11,6 +11,7 @@ import { matrixFailed, matrixJson, matrixMarkdown, matrixTable, runMatrix } from
 import { intOption, shardOption } from './options.js';
 import { humanStream, jsonOnStdout, runCommandBody, writeJson, type JsonDest } from './output.js';
 import { interruptible, type Interrupt } from './interrupt.js';
+import { matrixHtml } from '../report/html.js';
 import { painter } from './colour.js';
 import { TOOL } from '../version.js';
 import { loadAll } from './suite.js';
@@ -20,6 +21,7 @@ interface MatrixCliOptions {
   jobs?: number;
   timeout?: number;
   json?: JsonDest;
+  html?: string;
   markdown?: string;
   junit?: string;
   shard?: Shard;
@@ -56,6 +58,7 @@ async function matrixCommand(paths: string[], o: MatrixCliOptions, interrupt?: I
   }
   write(`matrix wall time ${(m.wallMs / 1000).toFixed(2)} s (${m.scenarios.length} scenarios x ${m.targets.length} targets)${m.interrupted ? `, interrupted by ${m.interrupted}` : ''}\n`);
   if (o.json !== undefined) writeJson(o.json, matrixJson(m, TOOL));
+  if (o.html) writeFileSync(o.html, matrixHtml(matrixJson(m, TOOL)));
   if (o.markdown) writeFileSync(o.markdown, matrixMarkdown(m));
   if (o.junit) {
     const timestamp = m.startedAt.toISOString().replace(/\.\d+Z$/, '');
@@ -76,6 +79,7 @@ export function registerMatrixCommand(program: Command): void {
     .option('--timeout <ms>', 'how long to wait for each expected segment when the scenario does not say', intOption('--timeout', 1, 600000))
     .option('--json [file]', "write the matrix as JSON (schemas/matrix.schema.json: tool, totals, targets, scenarios, one cell per scenario and target) to FILE; '-' or no FILE: to stdout, the table to stderr")
     .option('--markdown <file>', 'write the table as Markdown')
+    .option('--html <file>', 'write a self-contained HTML report: the table (a filter for failing rows), each cell linking to its run\'s ladder')
     .option('--junit <file>', 'write JUnit XML with one testsuite per target')
     .option('--shard <i/n>', 'run only shard i of n of the scenario files (every n-th, from the i-th)', shardOption)
     .addHelpText('after', `

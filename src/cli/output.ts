@@ -4,6 +4,7 @@ import { EnvError, messageOf } from '../io/errors.js';
 import { ScenarioError } from '../scenario/errors.js';
 import type { RunReport } from '../engine/report.js';
 import { formatFailure, formatLadder, formatTrace, reportPcap, reportPcapng, runJson } from '../report/index.js';
+import { runHtml } from '../report/html.js';
 
 /**
  * The value of `--json [FILE|-]`: a file name, or `-` (or the bare flag, which commander gives as
@@ -32,6 +33,8 @@ export function humanStream(machineOnStdout: boolean): NodeJS.WriteStream {
 export interface OutputOptions {
   readonly pcap?: string;
   readonly json?: JsonDest;
+  /** A self-contained HTML report (src/report/html.ts). */
+  readonly html?: string;
   readonly ladder?: boolean;
   readonly trace?: boolean;
   /** For the JSON: the --target and its expected-failure reason. */
@@ -45,7 +48,9 @@ export function writeReport(report: RunReport, o: OutputOptions, out: (s: string
   if (o.ladder !== false) out(`${formatLadder(report)}\n\n`);
   // By extension: .pcapng gets a note on every packet, anything else is classic pcap.
   if (o.pcap) writeFileSync(o.pcap, /\.pcapng$/i.test(o.pcap) ? reportPcapng(report) : reportPcap(report));
-  if (o.json !== undefined) writeJson(o.json, runJson(report, { ...(o.target ? { target: o.target } : {}), ...(o.expectedFailure !== undefined ? { expectedFailure: o.expectedFailure } : {}) }));
+  const doc = (): ReturnType<typeof runJson> => runJson(report, { ...(o.target ? { target: o.target } : {}), ...(o.expectedFailure !== undefined ? { expectedFailure: o.expectedFailure } : {}) });
+  if (o.json !== undefined) writeJson(o.json, doc());
+  if (o.html) writeFileSync(o.html, runHtml(doc()));
 }
 
 /** The closing lines: the failure explanation, or a pass line. */

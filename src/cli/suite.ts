@@ -15,6 +15,7 @@ import { DEFAULT_JOBS, DEFAULT_TARGET, runSuite, type SuiteEntry } from '../suit
 import { familyOption, intOption, ipOption, shardOption } from './options.js';
 import { withLabFamily } from '../session/plan.js';
 import { humanStream, jsonOnStdout, runCommandBody, writeJson, type JsonDest } from './output.js';
+import { suiteHtml } from '../report/html.js';
 import { interruptible, type Interrupt } from './interrupt.js';
 import { painter } from './colour.js';
 
@@ -24,6 +25,7 @@ interface SuiteCliOptions {
   junit?: string;
   tap?: boolean;
   json?: JsonDest;
+  html?: string;
   target: string;
   timeout?: number;
   lab: string;
@@ -149,7 +151,9 @@ async function suiteCommand(paths: string[], o: SuiteCliOptions, interrupt?: Int
   if (o.junit) {
     writeFileSync(o.junit, junitXml(outcome.results, { target: o.target, wallMs: outcome.wallMs, timestamp: outcome.startedAt.toISOString().replace(/\.\d+Z$/, ''), hostname: hostname() }));
   }
-  if (o.json !== undefined) writeJson(o.json, suiteJson(outcome.results, { target: o.target, startedAt: outcome.startedAt, wallMs: outcome.wallMs, ...(outcome.interrupted ? { interrupted: outcome.interrupted } : {}) }));
+  const doc = suiteJson(outcome.results, { target: o.target, startedAt: outcome.startedAt, wallMs: outcome.wallMs, ...(outcome.interrupted ? { interrupted: outcome.interrupted } : {}) });
+  if (o.json !== undefined) writeJson(o.json, doc);
+  if (o.html) writeFileSync(o.html, suiteHtml(doc));
   return failures.length ? 1 : 0;
 }
 
@@ -163,6 +167,7 @@ export function registerSuiteCommand(program: Command): void {
     .option('--jobs <n>', `scenarios run at once (1: one after another)`, intOption('--jobs', 1, 64), DEFAULT_JOBS)
     .option('--junit <file>', 'write a JUnit XML report (failures, expected failures as skipped)')
     .option('--tap', 'write TAP version 13 on stdout (the human-readable lines then go to stderr)')
+    .option('--html <file>', 'write a self-contained HTML report: the verdict table (a filter for failures), each run with its SVG ladder and packets')
     .option('--json [file]', "write the JSON report (schemas/suite.schema.json: totals, tool, target, each result with its run's report) to FILE; '-' or no FILE: to stdout, the human lines to stderr")
     .option('--target <name>', 'the stack under test, whose expectedFailures marks apply', DEFAULT_TARGET)
     .option('--family <4|6>', "run over this IP version: the lab's addresses in the scenarios become those of that version (10.77.0.2 <-> fd77::2); scenarios about the other version only are N/A", familyOption)

@@ -43,6 +43,8 @@ export interface SegmentJson {
   readonly options: string;
   readonly checksums: { readonly ip: ChecksumStatus; readonly tcp: ChecksumStatus };
   readonly payloadHex: string;
+  /** The whole IP packet (header, extension headers, TCP header, payload) as sent or captured. */
+  readonly packetHex: string;
 }
 
 /** A segment of the exchange: which step sent or matched it. */
@@ -111,6 +113,7 @@ function segmentJson(v: SegmentView): SegmentJson {
     options: formatOptions(t.options),
     checksums: v.checksums,
     payloadHex: Buffer.from(v.packet.payload).toString('hex'),
+    packetHex: Buffer.from(v.packet.bytes).toString('hex'),
   };
 }
 

@@ -29,7 +29,7 @@ function obj(props: Record<string, Schema>, optional: readonly string[] = [], de
   };
 }
 
-const checksum: Schema = { enum: ['good', 'bad', 'offloaded'] };
+const checksum: Schema = { enum: ['good', 'bad', 'offloaded', 'none'] };
 const verdict: Schema = { enum: ['pass', 'fail', 'xfail', 'xpass', 'error', 'na', 'interrupted'] };
 const level: Schema = { enum: ['MUST', 'SHOULD', 'MAY'] };
 const tool = obj({ name: { const: 'tcpcraft' }, version: str });
@@ -47,6 +47,7 @@ const segmentProps: Record<string, Schema> = {
   options: { type: 'string', description: 'options in scenario notation' },
   checksums: obj({ ip: checksum, tcp: checksum }),
   payloadHex: hex,
+  packetHex: { ...hex, description: 'the whole IP packet as sent or captured' },
 };
 
 const segmentDef = obj(segmentProps);
