@@ -124,6 +124,7 @@ const MORE: ReadonlyArray<readonly [readonly string[], () => Promise<(p: Command
   [['show', 'import', 'replay'], async () => (await import('./capture.js')).registerCaptureCommands],
   [['flood'], async () => (await import('./flood.js')).registerFloodCommand],
   [['init'], async () => (await import('./init.js')).registerInitCommand],
+  [['exercise'], async () => (await import('./exercise.js')).registerExerciseCommand],
 ];
 
 /** The command a command line names (its first word that is not an option), if any. */

@@ -84,6 +84,17 @@ export function ext(type: number, data?: ArrayLike<number>): Ipv6ExtensionSpec {
   return data === undefined ? { type } : { type, data: Uint8Array.from(data) };
 }
 
+/**
+ * A blank for an exercise skeleton: it stands for any value (flags, a number, a payload...) and
+ * makes the scenario refuse to load, naming the step and the field, until it is filled in.
+ */
+export const TODO = Object.freeze({ $todo: 'fill this in' }) as unknown as never;
+
+/** True for the {@link TODO} blank. */
+export function isTodo(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && (v as { $todo?: unknown }).$todo === 'fill this in';
+}
+
 /** Any option kind with raw data, e.g. `option(253, [0xde, 0xad])`. */
 export const option = (code: number, data: ArrayLike<number> = []): OptionSpec => ({ kind: 'unknown', code, data: Uint8Array.from(data) });
 

@@ -13,6 +13,7 @@ import { scenarioError, stepError, ScenarioError } from './errors.js';
 import { isMatcher, isRef } from './matchers.js';
 import { optionKindDef, OPTION_KIND_LIST, type OptionField } from '../wire/options.js';
 import { connOf, MAIN_CONN, payloadBytes, type ValidScenario } from './model.js';
+import { isTodo } from './dsl.js';
 import type { ExpectFields, ExpectStep, Feature, Level, SendFields, Step } from './types.js';
 
 /** Largest IPv4 packet. */
@@ -459,8 +460,32 @@ function checkCaptures(file: string, steps: readonly Step[]): void {
  * Checks that `value` (a scenario file's default export) is a well-formed scenario and returns it
  * typed. Throws a {@link ScenarioError} naming `file`, the step and the field.
  */
+/** Where the TODO blanks of `v` are: their paths (`ack`, `options[0].value`...). */
+function todoPaths(v: unknown, path: string, out: string[]): string[] {
+  if (isTodo(v)) out.push(path);
+  else if (Array.isArray(v)) v.forEach((x, i) => todoPaths(x, `${path}[${i}]`, out));
+  else if (isObject(v) && !(v instanceof Uint8Array)) for (const [k, x] of Object.entries(v)) if (k !== 'site') todoPaths(x, path ? `${path}.${k}` : k, out);
+  return out;
+}
+
+/** An exercise skeleton still has blanks: the first one, by step and field, and how many are left. */
+function checkTodos(file: string, steps: unknown): void {
+  if (!Array.isArray(steps)) return;
+  let total = 0;
+  let first: { i: number; step: Step; field: string } | undefined;
+  steps.forEach((s, i) => {
+    const paths = todoPaths(s, '', []);
+    total += paths.length;
+    if (paths.length && !first) first = { i, step: s as Step, field: paths[0]!.replace(/^fields\./, '') };
+  });
+  if (!first) return;
+  const step = isTodo((first.step as { flags?: unknown }).flags) ? ({ ...first.step, flags: 'TODO' } as Step) : first.step;
+  throw stepError(file, first.i, step, first.field, `TODO: fill in this blank (${total} blank${total === 1 ? '' : 's'} left in the scenario)`);
+}
+
 export function validateScenario(value: unknown, file: string): ValidScenario {
   if (!isObject(value)) throw scenarioError(file, 'default export', 'a scenario file must `export default scenario({ ... })`');
+  checkTodos(file, value.steps);
   noUnknownKeys((field, problem) => scenarioError(file, field, problem), '', value, SCENARIO_KEYS);
   const fail: Check = (field, problem) => scenarioError(file, field, problem);
   if (typeof value.name !== 'string' || value.name.trim() === '') throw fail('name', 'must be a non-empty string');

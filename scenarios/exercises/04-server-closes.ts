@@ -1,0 +1,24 @@
+/**
+ * Exercise 4: the server closes first (the daytime seed).
+ *
+ * The daytime service (port 13) sends the time of day and closes. Fill in how long its data is,
+ * where its FIN sits in its sequence space, and the numbers of the ACKs and of our own FIN.
+ */
+import { scenario, send, expect, TODO } from 'tcpcraft';
+
+export default scenario({
+  name: 'exercise-04-server-closes',
+  peer: { host: '10.77.0.2', port: 13 },
+  steps: [
+    send('S'),
+    expect('SA', { seq: 0, ack: 1 }),
+    send('A'),
+    // "DD Mon YYYY HH:MM:SS" and CR LF.
+    expect('PA', { seq: 1, ack: 1, len: TODO }),
+    send('A'),
+    expect('FA', { seq: TODO, ack: 1 }),
+    send('A', { seq: 1, ack: TODO }),
+    send('FA', { seq: 1, ack: TODO }),
+    expect('A', { seq: TODO, ack: TODO }),
+  ],
+});
