@@ -3,6 +3,7 @@ import { jsonOnStdout, writeJson, type JsonDest } from './output.js';
 import { JSON_FORMAT_VERSION } from '../report/json.js';
 import { TOOL } from '../version.js';
 import { spawn } from 'node:child_process';
+import { registerServeCommand } from './serve.js';
 import { constants } from 'node:os';
 import { Command, Option } from 'commander';
 import { EnvError } from '../io/errors.js';
@@ -82,6 +83,8 @@ Examples:
   sudo tcpcraft lab exec client -- nc 10.77.0.2 13
   sudo tcpcraft lab down
   sudo tcpcraft lab up --name lw --target lwip`);
+
+  registerServeCommand(lab);
 
   withLabOptions(lab.command('up'))
     .description('create the lab and start its servers (harmless if already up)')
