@@ -67,7 +67,9 @@ describe('io/lab @live', function () {
     expect(second.up).to.equal(true);
     const pids = (s: typeof first) => s.servers.map((x) => `${x.name}:${x.pid}`).sort();
     expect(pids(second)).to.deep.equal(pids(first));
-    expect(second.addresses.client).to.deep.equal([`${cfg.clientAddr}/24`, `${labSpareAddr(cfg)}/24`]);
+    // Dual-stack: the IPv4 addresses and the IPv6 ones (fd77::1, and the spare fd77::201).
+    expect([...second.addresses.client].sort()).to.deep.equal([`${cfg.clientAddr}/24`, `${labSpareAddr(cfg)}/24`, 'fd77::1/64', 'fd77::201/64'].sort());
+    expect([...second.addresses.server].sort()).to.deep.equal([`${cfg.serverAddr}/24`, 'fd77::2/64'].sort());
     expect(await rootLinks()).to.deep.equal(linksBefore);
   });
 
@@ -76,6 +78,8 @@ describe('io/lab @live', function () {
       const ns = labNamespaces(cfg)[side];
       const routes = await run('ip', ['-n', ns, 'route', 'show', 'default']);
       expect(routes.stdout.trim(), `${side} default route`).to.equal('');
+      const routes6 = await run('ip', ['-n', ns, '-6', 'route', 'show', 'default']);
+      expect(routes6.stdout.trim(), `${side} IPv6 default route`).to.equal('');
       const lo = await run('ip', ['-n', ns, '-o', 'link', 'show', 'lo']);
       expect(lo.stdout).to.match(/UP/);
       const k = await run('ip', ['netns', 'exec', ns, 'ethtool', '-k', labIfaces(cfg)[side]]);
