@@ -36,7 +36,14 @@ describe('report/json', () => {
       options: 'mss 1460,nop,wscale 8,nop,nop,sackOK',
       checksums: { ip: 'good', tcp: 'good' },
       payloadHex: '',
+      packetHex: (j.events[0] as { packetHex: string }).packetHex,
     });
+    // The whole packet: a 20-byte IPv4 header (no options, DF) and a 32-byte TCP header (12 bytes
+    // of options), our port 24491 (0x5fab) to 5000 (0x1388), seq 4126488336 (0xf5f53710).
+    const hex = (j.events[0] as { packetHex: string }).packetHex;
+    expect(hex).to.match(/^4500003400004000/);
+    expect(hex.slice(40, 56)).to.equal('5fab1388f5f53710');
+    expect(hex).to.have.length((20 + 32) * 2);
     expect(j.events.map((e) => [e.step, e.flags, e.seq, e.ack, e.len, e.rawSeq, e.rawAck])).to.deep.equal([
       [1, 'S', 0, null, 0, 4126488336, 0],
       [2, 'SA', 0, 1, 0, 547479085, 4126488337],
