@@ -137,8 +137,9 @@ describe('IPv6 end to end @live', function () {
     const r = await tcpcraftIn(lab.cfg, 'client', ['run', file, '--no-ladder', '--no-trace']);
     await cap.stop();
     expect(r.code, outputOf(r)).to.equal(0);
-    // tshark -r raw6.pcap -T fields -e ipv6.plen -e ipv6.flow -e ipv6.hlim -e ipv6.tclass
-    const t = await runBounded(['tshark', '-r', pcap, '-T', 'fields', '-e', 'ipv6.plen', '-e', 'ipv6.flow', '-e', 'ipv6.hlim', '-e', 'ipv6.tclass'], 30_000);
+    // Our SYN, from the client (a segment of an earlier test's connection may be in the capture too):
+    // tshark -r raw6.pcap -Y 'ipv6.src == fd77::1' -T fields -e ipv6.plen -e ipv6.flow -e ipv6.hlim -e ipv6.tclass
+    const t = await runBounded(['tshark', '-r', pcap, '-Y', 'ipv6.src == fd77::1', '-T', 'fields', '-e', 'ipv6.plen', '-e', 'ipv6.flow', '-e', 'ipv6.hlim', '-e', 'ipv6.tclass'], 30_000);
     const [plen, flow, hlim, tclass] = t.stdout.toString().trim().split('\n')[0]!.split('\t');
     expect([Number(plen), Number(flow), Number(hlim), Number(tclass)]).to.deep.equal([7, 0xabcde, 3, 0x28]);
   });
