@@ -93,6 +93,17 @@ class Conn {
   lastInGapMs: number | undefined;
   /** The latest segment from the peer that a step took (what an icmp() step quotes). */
   lastIn: Uint8Array | undefined;
+  /**
+   * When we first sent on this connection (µs). A segment from the peer captured before that
+   * cannot answer anything of ours: it belongs to an earlier connection on the same 4-tuple (a
+   * SYN/ACK the peer still retransmits for a run that was killed, say) and is left out.
+   */
+  firstOutUs: bigint | undefined;
+
+  /** Segments captured before our first one on this connection: not ours to match. */
+  stale(timestampUs: bigint): boolean {
+    return this.firstOutUs !== undefined && timestampUs < this.firstOutUs;
+  }
 
   constructor(
     readonly name: string,
@@ -139,7 +150,9 @@ class Run {
   async send(c: Conn, bytes: Uint8Array, kind: 'sent' | 'cleanup', stepIndex?: number): Promise<void> {
     const parsed = parseOwnPacket(bytes);
     if (!parsed.ok) throw new Error(`built an unreadable packet: ${parsed.error.message}`);
+    const before = this.deps.clock.wallUs();
     await this.deps.link.send(bytes, stepIndex);
+    c.firstOutUs ??= before;
     const view = viewOf(parsed.value, 'out', c.state.isns, this.deps.clock.wallUs());
     c.state = observe(c.state, view, stepIndex ?? -1);
     this.moveReference(view.timestampUs);
@@ -148,7 +161,8 @@ class Run {
 
   /** The next segment from `c`'s peer within `ms`; segments for other connections are kept for them. */
   async nextIncoming(c: Conn, ms: number): Promise<SegmentView | undefined> {
-    const queued = c.pending.shift();
+    let queued = c.pending.shift();
+    while (queued && c.stale(queued.timestampUs)) queued = c.pending.shift();
     if (queued) return viewOf(queued.packet, 'in', c.state.isns, queued.timestampUs);
     const deadline = this.deps.clock.now() + ms;
     for (;;) {
@@ -162,6 +176,7 @@ class Run {
         if (directionOf(packet, other.flow) !== 'in') continue;
         // Server role: the first segment from a client tells who the peer is.
         if (!isComplete(other.flow)) other.flow = { ...other.flow, peerIp: packet.ip.src, peerPort: packet.tcp.srcPort };
+        if (other.stale(frame.timestampUs)) break;
         if (other === c) return viewOf(packet, 'in', c.state.isns, frame.timestampUs);
         other.pending.push({ packet, timestampUs: frame.timestampUs });
         break;

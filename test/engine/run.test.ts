@@ -284,6 +284,19 @@ describe('engine/run (in-memory peer)', () => {
     });
   });
 
+  describe('a segment captured before our first one on the connection', () => {
+    it('is not an answer: an earlier connection\'s SYN/ACK retransmitted on the same 4-tuple is left out', async () => {
+      const clock = new VirtualClock();
+      const link = new MemLink(SEED_FLOW, clock, seedPeer(), true);
+      // Captured 20 ms before the run's SYN: a SYN/ACK for another ISN of ours.
+      const stale = link.reply({ flags: Flag.SYN | Flag.ACK, seq: 1234, ack: 99 });
+      link.frames.push({ data: stale, linkType: LinkType.RAW, timestampUs: clock.wallUs() - 20_000n });
+      const report = await runScenario(netcat, CFG, { link, frames: link.frames, clock });
+      chaiExpect(report.passed, JSON.stringify(report.failure)).to.equal(true);
+      chaiExpect(report.events.some((e) => e.view.packet.tcp.seq === 1234)).to.equal(false);
+    });
+  });
+
   describe('abort', () => {
     it('an abort while waiting ends the run as interrupted, with a cleanup RST', async () => {
       const ac = new AbortController();
