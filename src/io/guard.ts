@@ -135,8 +135,18 @@ export async function installGuard(flow: GuardFlow, opts: GuardOptions = {}): Pr
   checkFlow(flow);
   for (let attempt = 0; attempt < 5; attempt++) {
     const table = `tcpcraft_${process.pid}_${randomInt(1, 2 ** 31)}`;
+    const family = guardFamily(flow);
+    // Tracked before nft runs: if the process exits (or nft is killed by a signal sent to the
+    // whole process group) after the kernel took the table but before we heard of it, the exit
+    // hook still deletes it.
+    track(table, family, opts);
     const r = await nft(['-f', '-'], opts, guardRuleset(table, flow));
-    if (r.code === 0) return makeGuard(table, guardFamily(flow), opts);
+    if (r.code === 0) return makeGuard(table, family, opts);
+    // Not installed, or installed and then nft was killed: make sure, then stop tracking it.
+    await removeTable(table, family, opts).then(
+      () => void live.delete(table),
+      () => undefined,
+    );
     if (!/exists/i.test(r.stderr)) {
       // Why (no permission, no nf_tables...) is worked out only now, keeping the usual path to one command.
       await preflight(opts);
@@ -178,12 +188,17 @@ export function abandonGuards(): string[] {
   return names;
 }
 
-function makeGuard(table: string, family: GuardFamily, opts: GuardOptions): Guard {
+/** Starts tracking `table` as live (the exit hook deletes what is still tracked). */
+function track(table: string, family: GuardFamily, opts: GuardOptions): void {
   live.set(table, { ...opts, family });
   if (!exitHooked) {
     process.on('exit', removeLiveSync);
     exitHooked = true;
   }
+}
+
+function makeGuard(table: string, family: GuardFamily, opts: GuardOptions): Guard {
+  track(table, family, opts);
   let removed: Promise<void> | undefined;
   return {
     table,

@@ -35,7 +35,7 @@ import type { RunReport } from '../engine/report.js';
 import { rehearse } from '../engine/rehearse.js';
 import { runScenario } from '../engine/run.js';
 import { Cleanups } from '../io/cleanup.js';
-import { randomIsn, systemClock } from '../io/clock.js';
+import { randomIsn, randomPort, systemClock } from '../io/clock.js';
 import { Devices, type CaptureSpec } from '../io/device.js';
 import { EnvError, messageOf } from '../io/errors.js';
 import { resolveRoute } from '../io/route.js';
@@ -211,10 +211,16 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
   }
 
   const ports = new PortAllocator();
-  /** The session plan of `p`, its ports from the allocator unless the scenario or the command line fixes them. */
-  const planOf = (p: Placed): SessionPlan => {
+  /**
+   * The session plan of `p`, its ports from the allocator unless the scenario or the command line
+   * fixes them. A suite of one (`tcpcraft run`) takes random ephemeral ports instead: the
+   * allocator follows the clock, so separate processes started at the same moment would pick the
+   * same ports and share 4-tuples.
+   */
+  const planOf = (p: Placed, alone = false): SessionPlan => {
     const port = (): number => {
-      const n = ports.next();
+      let n = alone ? randomPort() : ports.next();
+      while (alone && p.ports.includes(n)) n = randomPort();
       p.ports.push(n);
       return n;
     };
@@ -227,7 +233,7 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
   const [only] = runnable;
   if (only && runnable.length === 1 && probes.length === 0) {
     try {
-      single = planOf(only);
+      single = planOf(only, true);
     } catch (err) {
       runnable.length = 0;
       failed(only.i, only.entry, err);
