@@ -309,7 +309,9 @@ async function floodBench(o: BenchOptions, cfg: LabConfig, peers: Peers, exes: M
   for (const [tool, argv] of tools) {
     const rates: number[] = [];
     for (let r = 0; r < o.runs; r++) {
-      const sampler = await startWithReady(labExecArgv(cfg, 'server', [rxrate, labIfaces(cfg).server, String(o.floodSeconds + 8), '300']), /ready/, bound + 5000);
+      // Idle 1.5 s before it stops: the link-layer flood resolves the peer's MAC first (an ARP
+      // exchange and a UDP nudge the sampler counts), and may take a few hundred ms more to start.
+      const sampler = await startWithReady(labExecArgv(cfg, 'server', [rxrate, labIfaces(cfg).server, String(o.floodSeconds + 8), '1500']), /ready/, bound + 5000);
       const sent = await runBounded(labExecArgv(cfg, 'client', argv), bound);
       const got = await sampler.done;
       const m = /packets (\d+) seconds ([\d.]+)/.exec(got.stdout);
