@@ -42,7 +42,7 @@ describe('signals: run and suite wind down and leave nothing @live', function ()
    * Starts `args` in the lab's client namespace as a process group of its own, waits until it has
    * a guard table, sends `sig` (to the group when `group`), and reports the state when it exited.
    */
-  async function stopWith(args: readonly string[], sig: Sig, group: boolean): Promise<Stopped> {
+  async function stopWith(args: readonly string[], sig: Sig, group: boolean, settleMs = 0): Promise<Stopped> {
     const argv = labExecArgv(lab.cfg, 'client', [process.execPath, `${ROOT}bin/tcpcraft.js`, ...args]);
     const child = spawn(argv[0]!, argv.slice(1), { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -60,6 +60,8 @@ describe('signals: run and suite wind down and leave nothing @live', function ()
     const killer = setTimeout(() => process.kill(-pid, 'SIGKILL'), 30_000);
     try {
       for (let i = 0; i < 300 && (await mine()).length === 0; i++) await sleep(20);
+      // The guard goes in just before the first segment: settleMs lets the run get under way.
+      await sleep(settleMs);
       const t0 = performance.now();
       const send = (): void => void (group ? process.kill(-pid, sig) : child.kill(sig));
       send();
@@ -83,7 +85,8 @@ describe('signals: run and suite wind down and leave nothing @live', function ()
           const base = join(lab.tmp, `run-${sig}-${k}`);
           const group = k % 2 === 1;
           const what = `run #${k} ${sig}${group ? ' to the group' : ''}`;
-          const s = await stopWith(['run', HANG, '--dport', '9', '--pcap', `${base}.pcapng`, '--json', `${base}.json`], sig, group);
+          // hang.ts waits 20 s at its step 4, after the handshake: 300 ms in, the run is waiting there.
+          const s = await stopWith(['run', HANG, '--dport', '9', '--pcap', `${base}.pcapng`, '--json', `${base}.json`], sig, group, 300);
           slowest = Math.max(slowest, s.exitMs);
           if (s.code !== exitOf(sig)) problems.push(`${what}: exit ${s.code}, not ${exitOf(sig)}: ${s.stderr}`);
           if (s.tablesAtExit.length) problems.push(`${what}: guard left at exit: ${s.tablesAtExit.join(', ')}`);
