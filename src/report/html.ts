@@ -20,7 +20,7 @@ import type { EventJson, FailureJson, RunJson, RunReportJson, SegmentJson } from
 import type { MatrixJson, SuiteJson, SuiteResultJson } from '../suite/formats.js';
 import { isIpv6Header, ipHeaderBytes, parsePacket, type Packet } from '../wire/packet.js';
 import { formatOptions } from '../wire/options.js';
-import { Flag, flagNames } from '../wire/tcp.js';
+import { flagNames, parseFlagLetters } from '../wire/tcp.js';
 import { endpointText } from '../engine/flow.js';
 
 /** Text safe in HTML content and attribute values. */
@@ -93,11 +93,10 @@ function label(s: SegmentJson): string {
   return parts.join(' ');
 }
 
+/** The flag bits of the letters a JSON segment carries (they are tcpcraft's own, so they parse). */
 function flagBits(letters: string): number {
-  const map: Record<string, number> = { F: Flag.FIN, S: Flag.SYN, R: Flag.RST, P: Flag.PSH, A: Flag.ACK, U: Flag.URG, E: Flag.ECE, W: Flag.CWR, N: Flag.NS };
-  let f = 0;
-  for (const c of letters) f |= map[c] ?? 0;
-  return f;
+  const r = parseFlagLetters(letters);
+  return r.ok ? r.flags : 0;
 }
 
 /** What the failure says, in one line for a label. */
