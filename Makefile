@@ -39,8 +39,14 @@ help:
 
 # The lwip lab target's server: the lab's services on lwIP's own TCP (see lab/lwip/lwip-lab.c).
 LWIP_LAB := build/lwip-lab
+# The lab applications Node cannot write (small receive buffer, urgent data): lab/apps.c.
+LAB_APPS := build/lab-apps
 
-setup: deps node_modules/.installed $(LWIP_LAB)
+setup: deps node_modules/.installed $(LWIP_LAB) $(LAB_APPS)
+
+$(LAB_APPS): lab/apps.c | deps
+	@mkdir -p build
+	gcc -O2 -Wall -Wextra -o $@ $<
 
 $(LWIP_LAB): lab/lwip/lwip-lab.c | deps
 	@mkdir -p build

@@ -6,6 +6,8 @@ import { EnvError } from '../io/errors.js';
 import { loadScenario } from '../io/load.js';
 import { modelRoute, planSession, withLabFamily, type SessionOverrides } from '../session/plan.js';
 import { runSuite } from '../suite/runner.js';
+import { expectedFailureOn } from '../scenario/expected.js';
+import { releaseOf } from '../io/release.js';
 import { familyOption, intOption, ipOption, isnOption, portOption } from './options.js';
 import { humanStream, jsonOnStdout, verdict, writeReport, type JsonDest } from './output.js';
 import { interruptible, type Interrupt } from './interrupt.js';
@@ -101,7 +103,7 @@ export async function runCommand(file: string, o: RunOptions, interrupt?: Interr
   }
   if (!result || !report) return Exit.USAGE;
   // With --target, the scenario's expectedFailures mark for that stack decides the exit status.
-  const reason = o.target ? sc.expectedFailures?.[o.target] : undefined;
+  const reason = o.target ? expectedFailureOn(sc, o.target, releaseOf(o.target)) : undefined;
   writeReport(report, { ...(o.pcap ? { pcap: o.pcap } : {}), ...(o.json !== undefined ? { json: o.json } : {}), ...(o.html ? { html: o.html } : {}), ladder: o.ladder !== false, trace: o.trace !== false, ...(o.target ? { target: o.target } : {}), ...(reason !== undefined ? { expectedFailure: reason } : {}) }, out);
   out(verdict(report));
   if (o.pcap) out(`wrote ${report.events.length + (report.icmp?.length ?? 0)} packets to ${o.pcap}\n`);

@@ -1,4 +1,5 @@
 /** The flow under test: our address and port, the peer's, and which way a packet goes. */
+import { finalDestination } from '../wire/route.js';
 import type { Packet } from '../wire/packet.js';
 
 /** A TCP 4-tuple seen from our side. */
@@ -27,8 +28,10 @@ export type Direction = 'out' | 'in';
 export function directionOf(packet: Packet, flow: FlowSpec): Direction | undefined {
   const { ip, tcp } = packet;
   const peerIs = (addr: string, port: number): boolean => (flow.peerIp === undefined || flow.peerIp === addr) && (flow.peerPort === undefined || flow.peerPort === port);
-  if (ip.dst === flow.localIp && tcp.dstPort === flow.localPort && peerIs(ip.src, tcp.srcPort)) return 'in';
-  if (ip.src === flow.localIp && tcp.srcPort === flow.localPort && peerIs(ip.dst, tcp.dstPort)) return 'out';
+  // A source-routed packet (IPv4) belongs to the flow of its final destination, not its next hop.
+  const dst = finalDestination(ip);
+  if (dst === flow.localIp && tcp.dstPort === flow.localPort && peerIs(ip.src, tcp.srcPort)) return 'in';
+  if (ip.src === flow.localIp && tcp.srcPort === flow.localPort && peerIs(dst, tcp.dstPort)) return 'out';
   return undefined;
 }
 
@@ -44,7 +47,8 @@ export function endpointText(ip: string | undefined, port: number | string | und
 }
 
 /**
- * A libpcap filter that passes both directions of `flow` (of any peer when it is not known). For
+ * A libpcap filter that passes both directions of `flow` (of any peer when it is not known), or a
+ * little more (the demultiplexer has the last word). For
  * IPv6 the ports are left to the demultiplexer: libpcap's `tcp` and `port` only see a TCP header
  * right after the fixed IPv6 header, and a scenario may put extension headers in between.
  */
@@ -56,7 +60,9 @@ export function bpfFilter(flow: FlowSpec): string {
   }
   const peerSrc = [flow.peerIp && `src host ${flow.peerIp}`, flow.peerPort && `src port ${flow.peerPort}`].filter(Boolean);
   const peerDst = [flow.peerIp && `dst host ${flow.peerIp}`, flow.peerPort && `dst port ${flow.peerPort}`].filter(Boolean);
-  const inbound = [...peerSrc, `dst host ${flow.localIp}`, `dst port ${flow.localPort}`].join(' and ');
+  // No `dst host` inbound: a source-routed answer is addressed to its next hop, not to us (the
+  // demultiplexer checks the final destination).
+  const inbound = [...peerSrc, `dst port ${flow.localPort}`].join(' and ');
   const outbound = [`src host ${flow.localIp}`, `src port ${flow.localPort}`, ...peerDst].join(' and ');
   return `tcp and ((${inbound}) or (${outbound}))`;
 }

@@ -5,6 +5,7 @@
  * compared. Matchers (`any()`, `range()`, `oneOf()`, `where()`, `pattern()`) say what is
  * acceptable; `capture()` also records the value for later sends.
  */
+import { describeRoute, sourceRouteOf } from '../wire/route.js';
 import { ipHeaderBytes, isIpv6Header, type IpHeader } from '../wire/packet.js';
 import { describeExpected, isMatcher, isRef, type Expected, type Matcher, type PatternMatcher } from '../scenario/matchers.js';
 import type { ExpectStep, IpExpectation, OptionKind, OptionsExpectation, Payload } from '../scenario/types.js';
@@ -113,15 +114,24 @@ export function matchValue<T>(expected: Expected<T>, actual: T, captures: Array<
  */
 function checkIp(want: IpExpectation, ip: IpHeader, captures: Array<readonly [string, number]>, known: Captures): Array<{ expected: string; actual: string }> {
   const v6 = isIpv6Header(ip);
-  const actualOf: Record<keyof IpExpectation, number | undefined> = {
+  const { dst, route, ...numbers } = want;
+  const actualOf: Record<keyof typeof numbers, number | undefined> = {
     flowLabel: v6 ? ip.flowLabel : undefined,
     trafficClass: v6 ? ip.trafficClass : undefined,
     hopLimit: v6 ? ip.hopLimit : ip.ttl,
     ttl: v6 ? ip.hopLimit : ip.ttl,
   };
   const out: Array<{ expected: string; actual: string }> = [];
-  for (const k of Object.keys(want) as Array<keyof IpExpectation>) {
-    const w = want[k];
+  if (dst !== undefined && dst !== ip.dst) out.push({ expected: `dst ${dst}`, actual: `dst ${ip.dst}` });
+  if (route !== undefined) {
+    const r = v6 ? undefined : sourceRouteOf(ip.options);
+    const left = r ? (r.complete ? [] : r.addresses.slice(Math.max(0, Math.floor((r.pointer - 4) / 4)))) : undefined;
+    const text = (a: readonly string[]): string => `route [${a.join(', ')}]`;
+    if (!r) out.push({ expected: text(route), actual: 'no source route option' });
+    else if (left!.join() !== route.join()) out.push({ expected: text(route), actual: `${text(left!)} (${describeRoute(r)})` });
+  }
+  for (const k of Object.keys(numbers) as Array<keyof typeof numbers>) {
+    const w = numbers[k];
     if (w === undefined) continue;
     const actual = actualOf[k];
     if (actual === undefined) {

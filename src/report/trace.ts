@@ -7,6 +7,7 @@ import type { SegmentView } from '../engine/state.js';
 import { formatOptions } from '../wire/options.js';
 import { flagNames } from '../wire/tcp.js';
 import { formatFlow } from '../engine/flow.js';
+import { describeRoute, sourceRouteOf } from '../wire/route.js';
 
 const COLUMNS = ['#', 'step', 'time', 'dir', 'flags', 'seq', 'ack', 'len', 'raw seq', 'raw ack', 'win', 'options / notes'];
 
@@ -20,6 +21,9 @@ function notes(ev: TraceEvent): string[] {
   if (ev.kind === 'unmatched') out.push('<- did not match');
   if (ev.kind === 'drained') out.push('drained (not checked)');
   if (ev.kind === 'cleanup') out.push('cleanup RST (leaves the peer clean)');
+  const ip = ev.view.packet.ip;
+  const route = 'options' in ip && ip.options.length > 0 ? sourceRouteOf(ip.options) : undefined;
+  if (route) out.push(`IP ${describeRoute(route)}, to ${ip.dst}`);
   const c = ev.view.checksums;
   if (ev.view.dir === 'in') {
     if (c.tcp === 'bad') out.push('TCP checksum BAD');

@@ -140,13 +140,17 @@ export interface SendFields {
  * IP header values an expectation checks: `flowLabel` and `trafficClass` (IPv6 only), `hopLimit`
  * or `ttl` (the same field in either family). Each takes a number, a matcher (`capture()` records
  * it), or `use('name')`: equal to what an earlier step captured (a flow label kept for the whole
- * connection, say).
+ * connection, say). And where an IPv4 packet goes: `dst`, the header's destination as on the wire
+ * (a source-routed packet's next hop), and `route`, the addresses its source route option (loose
+ * or strict) still lists from its pointer on (`[]`: a completed route; no option at all fails).
  */
 export interface IpExpectation {
   readonly flowLabel?: Expected<number> | Ref;
   readonly trafficClass?: Expected<number> | Ref;
   readonly hopLimit?: Expected<number> | Ref;
   readonly ttl?: Expected<number> | Ref;
+  readonly dst?: string;
+  readonly route?: readonly string[];
 }
 
 /** Fields of a segment to expect. A field left out is not checked ("don't care"). */
@@ -294,11 +298,13 @@ export interface ConnectionSpec {
 
 /**
  * Optional TCP features a scenario may need: SACK (RFC 2018), timestamps and window scaling
- * (RFC 7323), the RFC 5961 protections (challenge ACKs); and the cooperating applications some
+ * (RFC 7323), the RFC 5961 protections (challenge ACKs); `source-route`, an IPv4 target that takes
+ * source-routed packets at all (a setting: Linux drops them unless accept_source_route is on,
+ * as RFC 7126 §4.3.2.5 advises for routers); and the cooperating applications some
  * RFC 9293 rows need on the target (the lab's services, see {@link APP_PORTS}). A target that
  * lacks one reports the scenario as N/A, not as a failure.
  */
-export type Feature = 'sack' | 'timestamps' | 'wscale' | 'rfc5961' | AppFeature | FamilyFeature;
+export type Feature = 'sack' | 'timestamps' | 'wscale' | 'rfc5961' | 'source-route' | AppFeature | FamilyFeature;
 
 /**
  * The IP version a scenario is about (`requires: ['ipv4']`: ICMPv4, IPv4 options, broadcast, the
@@ -310,9 +316,11 @@ export type FamilyFeature = 'ipv4' | 'ipv6';
 /**
  * The lab's cooperating applications, by the port they listen on: `app-unread` never reads and
  * closes after 500 ms, `app-nodelay` echoes with Nagle off, `app-keepalive` asks for keep-alives
- * after 1 s idle, `app-dialer` connects back to the client on request.
+ * after 1 s idle, `app-dialer` connects back to the client on request; `app-stall` has a tiny
+ * receive buffer it never reads and reports urgent data, `app-trickle` reads its tiny buffer slowly,
+ * `app-pieces` writes ten pushed pieces at once (lab/apps.c).
  */
-export type AppFeature = 'app-unread' | 'app-nodelay' | 'app-keepalive' | 'app-dialer';
+export type AppFeature = 'app-unread' | 'app-nodelay' | 'app-keepalive' | 'app-dialer' | 'app-stall' | 'app-trickle' | 'app-pieces';
 
 /** How strongly the RFC asks for what a scenario checks (RFC 2119 words). */
 export type Level = 'MUST' | 'SHOULD' | 'MAY';
@@ -326,7 +334,9 @@ export interface Scenario {
   /**
    * Targets on which this scenario is known to fail, with the reason, e.g.
    * `{ linux: 'Linux answers ... on purpose, see ...' }`. `tcpcraft suite --target NAME` counts a
-   * failure there as an expected failure (and a pass as unexpected).
+   * failure there as an expected failure (and a pass as unexpected). A key may name the first
+   * kernel release it applies to, `'linux>=6.17'`, for a behaviour a release introduced (the
+   * `linux` target's release is the machine's own kernel).
    */
   readonly expectedFailures?: Readonly<Record<string, string>>;
   /** Optional features the behaviour depends on (the suite learns each target's from a probe). */

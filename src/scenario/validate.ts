@@ -3,6 +3,7 @@
  * sequence number that cannot be worked out) are found by the engine's planner, which uses the
  * same error format.
  */
+import { EXPECTED_KEY } from './expected.js';
 import { parseFlagLetters } from '../wire/tcp.js';
 import { parseIpv4Address } from '../wire/ipv4.js';
 import { canonicalIpv6, parseIpv6Address } from '../wire/ipv6.js';
@@ -24,7 +25,7 @@ const SCENARIO_KEYS = ['name', 'description', 'rfc', 'expectedFailures', 'requir
 const SEND_KEYS = ['seq', 'ack', 'payload', 'window', 'options', 'urgent', 'tcp', 'ip', 'conn'];
 const EXPECT_KEYS = ['seq', 'ack', 'rawSeq', 'valid', 'window', 'urgent', 'payload', 'len', 'options', 'ip', 'optional', 'timeout', 'within', 'after', 'at', 'backoff', 'conn'];
 /** The optional features a scenario may require, and the RFC 2119 levels. */
-export const FEATURES: readonly string[] = ['sack', 'timestamps', 'wscale', 'rfc5961', 'app-unread', 'app-nodelay', 'app-keepalive', 'app-dialer', 'ipv4', 'ipv6'] satisfies readonly Feature[];
+export const FEATURES: readonly string[] = ['sack', 'timestamps', 'wscale', 'rfc5961', 'source-route', 'app-unread', 'app-nodelay', 'app-keepalive', 'app-dialer', 'app-stall', 'app-trickle', 'app-pieces', 'ipv4', 'ipv6'] satisfies readonly Feature[];
 const LEVELS: readonly string[] = ['MUST', 'SHOULD', 'MAY'] satisfies readonly Level[];
 
 /** Option kinds by name, and which of them carry values an expectation can check. */
@@ -269,10 +270,18 @@ function checkExpect(fail: Check, f: ExpectFields): void {
   expectedIn(fail, 'len', f.len, 0, IPV4_MAX - 40);
   expectedIn(fail, 'rawSeq', f.rawSeq, 0, 0xffff_ffff);
   if (f.ip !== undefined) {
-    if (!isObject(f.ip)) throw fail('ip', 'must be { flowLabel?, trafficClass?, hopLimit?, ttl? }');
-    noUnknownKeys(fail, 'ip.', f.ip, ['flowLabel', 'trafficClass', 'hopLimit', 'ttl']);
+    if (!isObject(f.ip)) throw fail('ip', 'must be { flowLabel?, trafficClass?, hopLimit?, ttl?, dst?, route? }');
+    noUnknownKeys(fail, 'ip.', f.ip, ['flowLabel', 'trafficClass', 'hopLimit', 'ttl', 'dst', 'route']);
+    const { dst, route, ...numbers } = f.ip as Record<string, unknown>;
+    if (dst !== undefined && (typeof dst !== 'string' || !isAddress(dst))) throw fail('ip.dst', `${show(dst)} is not an IP address`);
+    if (route !== undefined) {
+      if (!Array.isArray(route)) throw fail('ip.route', "must be the source route's addresses still to visit, e.g. ['10.77.0.1'] ([] for a completed route)");
+      route.forEach((a: unknown, i: number) => {
+        if (typeof a !== 'string' || parseIpv4Address(a) === undefined) throw fail(`ip.route[${i}]`, `${show(a)} is not an IPv4 address`);
+      });
+    }
     const max: Record<string, number> = { flowLabel: 0xfffff, trafficClass: 255, hopLimit: 255, ttl: 255 };
-    for (const [k, v] of Object.entries(f.ip)) if (!isRef(v)) expectedIn(fail, `ip.${k}`, v, 0, max[k]!);
+    for (const [k, v] of Object.entries(numbers)) if (!isRef(v)) expectedIn(fail, `ip.${k}`, v, 0, max[k]!);
   }
   if (f.valid !== undefined && f.valid !== true) throw fail('valid', 'is true (the segment must be well formed) or left out');
   if (f.optional !== undefined && typeof f.optional !== 'boolean') throw fail('optional', 'must be true or false');
@@ -494,6 +503,7 @@ export function validateScenario(value: unknown, file: string): ValidScenario {
   if (value.expectedFailures !== undefined) {
     if (!isObject(value.expectedFailures)) throw fail('expectedFailures', "must map target names to reasons, e.g. { linux: 'why' }");
     for (const [k, v] of Object.entries(value.expectedFailures)) {
+      if (!EXPECTED_KEY.test(k)) throw fail(`expectedFailures.${k}`, "the key must be a target name, or one with the first kernel release it applies to, e.g. 'linux>=6.17'");
       if (typeof v !== 'string' || v.trim() === '') throw fail(`expectedFailures.${k}`, 'must be a non-empty reason');
     }
   }

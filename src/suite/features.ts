@@ -8,6 +8,9 @@
  * - `rfc5961`: an established connection gets a RST whose sequence number is in the window but
  *   not the exact next one; a stack with the RFC 5961 §3.2 protection answers with a challenge ACK,
  *   one without it drops the connection in silence.
+ * - `source-route` (IPv4 peers): a SYN whose loose source route (completed, via the lab's spare
+ *   client address) says it came by way of another hop. Any SYN/ACK, by that route or not, means
+ *   the target takes such packets; silence means it drops them (a setting, not a TCP matter).
  */
 import { expect, mss, nop, sackOk, scenario, send, timestamp, wscale } from '../scenario/dsl.js';
 import { validateScenario } from '../scenario/validate.js';
@@ -21,7 +24,14 @@ import type { RunReport } from '../engine/report.js';
 export const PROBE_PORT = 9;
 
 /** Where each lab application listens (lab/services.mjs; lab/lwip/lwip-lab.c). */
-export const APP_PORTS: Readonly<Record<AppFeature, number>> = { 'app-unread': 2003, 'app-nodelay': 2007, 'app-keepalive': 2009, 'app-dialer': 2010 };
+export const APP_PORTS: Readonly<Record<AppFeature, number>> = { 'app-unread': 2003, 'app-nodelay': 2007, 'app-keepalive': 2009, 'app-dialer': 2010, 'app-stall': 2011, 'app-trickle': 2012, 'app-pieces': 2013 };
+
+/**
+ * The probe's IPv4 option: a loose source route (131) of one address, the lab's spare client
+ * address 10.77.0.201, with the pointer past it (the route is complete: "I came via .201"), then an
+ * end-of-options byte. A target that reverses it answers by way of 10.77.0.201.
+ */
+export const SOURCE_ROUTE_PROBE = Uint8Array.of(131, 7, 8, 10, 77, 0, 201, 0);
 
 /** A probe: the scenario, and what its report says about the features. */
 export interface Probe {
@@ -50,6 +60,14 @@ export function probesFor(host: string): Probe[] {
     }),
     '(feature probe: rfc5961)',
   );
+  const routed = validateScenario(
+    scenario({
+      name: `probe-source-route ${host}`,
+      peer,
+      steps: [send('S', { ip: { options: SOURCE_ROUTE_PROBE } }), either(expect('SA', { timeout: 2000 }), expect('RA', { timeout: 2000 })), send('R', { seq: 1 })],
+    }),
+    '(feature probe: source-route)',
+  );
   // An application is there when its port answers a SYN with a SYN/ACK (a RST: nothing listens).
   const apps = (Object.entries(APP_PORTS) as Array<[AppFeature, number]>).map(([feature, port]): Probe => ({
     name: feature,
@@ -64,6 +82,15 @@ export function probesFor(host: string): Probe[] {
   }));
   return [
     ...apps,
+    ...(host.includes(':')
+      ? []
+      : [
+          {
+            name: 'source-route',
+            scenario: routed,
+            learn: (report: RunReport) => new Map<Feature, boolean>([['source-route', report.events.some((e) => e.kind === 'received' && e.stepIndex === 1)]]),
+          },
+        ]),
     {
       name: 'options',
       scenario: options,

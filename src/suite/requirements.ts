@@ -178,10 +178,8 @@ const open = (why: string): NoScenario => ({ kind: 'open', why });
 /** The rows no scenario checks, with the reason. */
 export const NO_SCENARIO: Readonly<Record<string, NoScenario>> = {
   'MAY-16': internal('either choice conforms, and which one a stack makes depends on when the application writes: nothing on the wire can fail'),
-  'SHLD-27': open('needs an application that writes several pushed pieces faster than they can be sent; the lab has none yet'),
   'MAY-15': api('a property of the SEND call'),
   'MAY-17': api('what the receiving application is told'),
-  'MUST-66': open('needs the target\'s receive window closed (an application that stops reading, filled by many segments) before a RST and a URG arrive; not written yet'),
   'MUST-32': api('how the application learns of urgent data'),
   'MUST-33': api('what the application can ask about urgent data'),
   'SHLD-13': api('advice to applications, not to TCP'),
@@ -191,7 +189,6 @@ export const NO_SCENARIO: Readonly<Record<string, NoScenario>> = {
   'MUST-46': api('a property of the OPEN call'),
   'MUST-12': api('what the application is told'),
   'MUST-18': internal('Karn\'s rule decides which RTT samples feed the RTO; on the lab\'s sub-millisecond link every RTO sits at the stack\'s floor, so its effect cannot be seen'),
-  'MUST-39': open('needs an application that reads slowly, to see whether small window openings are announced; the lab has none yet'),
   'MUST-49': api('a configuration of the host'),
   'MUST-21': api('a property of the application interface'),
   'SHLD-9': api('what the application is told'),
@@ -203,8 +200,6 @@ export const NO_SCENARIO: Readonly<Record<string, NoScenario>> = {
   'MAY-11': internal('IP-layer handling of the record route option; what TCP does with it is not visible on the wire'),
   'MUST-51': api('a property of the application interface'),
   'MUST-52': api('a property of the application interface'),
-  'MUST-53': open('needs a source-routed SYN and a target that accepts source routes (Linux drops them unless accept_source_route is set); not written yet'),
-  'SHLD-24': open('needs source-routed segments, as MUST-53; not written yet'),
   'SHLD-25': api('what the application is told'),
   'MAY-4': internal('reusing the IP identification or not both conform, so nothing on the wire can fail (the identification of each retransmission is in the trace)'),
   'MUST-47': api('a property of the application interface'),

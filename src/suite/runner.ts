@@ -30,6 +30,7 @@
  *   whose feature is absent are N/A.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { setMaxListeners } from 'node:events';
 import { existsSync } from 'node:fs';
 import type { RunReport } from '../engine/report.js';
 import { rehearse } from '../engine/rehearse.js';
@@ -44,6 +45,8 @@ import { isServer, type ValidScenario } from '../scenario/model.js';
 import type { Scenario } from '../scenario/types.js';
 import { captureTerms, planSession, routeQuery, type Route, type SessionOverrides, type SessionPlan } from '../session/plan.js';
 import { PortAllocator } from './ports.js';
+import { expectedFailureOn } from '../scenario/expected.js';
+import { releaseOf } from '../io/release.js';
 import { absentFeatures, absentReason, familyFeatures, probed, probesFor, type Probe } from './features.js';
 import type { Feature } from '../scenario/types.js';
 import { messageOf as resultMessage, verdictOf, type SuiteResult } from './result.js';
@@ -159,6 +162,9 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
   const bound = opts.scenarioBoundMs === undefined ? SCENARIO_BOUND_MS : opts.scenarioBoundMs;
   const overrides = opts.overrides ?? {};
   const interrupt = opts.interrupt;
+  // Every run in flight (probes included) listens for the interrupt: more than Node's default
+  // of 10 at once is expected here, not a leak.
+  if (interrupt) setMaxListeners(0, interrupt);
   const stopped = (): boolean => interrupt?.aborted === true;
   const why = (): string => (typeof interrupt?.reason === 'string' ? interrupt.reason : 'interrupted');
   const startedAt = new Date();
@@ -248,7 +254,7 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
     /** Runs `p` and returns its result; never throws (unless `throwErrors`). */
     const runOne = async (p: Placed): Promise<SuiteResult> => {
       const { i, entry: e, sc } = p;
-      const expected = sc.expectedFailures?.[target];
+      const expected = expectedFailureOn(sc, target, releaseOf(target));
       const base = { index: i, file: e.file, name: e.name, ...(sc.rfc ? { rfc: sc.rfc } : {}), ...(sc.level ? { level: sc.level } : {}), ...(expected !== undefined ? { expectedFailure: expected } : {}) };
       if (i >= 0) opts.onStart?.(e, i);
       const startMs = since();

@@ -3,6 +3,7 @@
  * after every other byte of the packet is final; verification is a separate query and never a
  * reason to drop a packet.
  */
+import { finalDestinationOffset } from './route.js';
 
 /** One's-complement sum of `bytes` as big-endian 16-bit words (odd tail padded with zero), unfolded. */
 export function onesSum(bytes: Uint8Array, start = 0, end = bytes.length, initial = 0): number {
@@ -35,11 +36,14 @@ export function pseudoHeaderSum(src: Uint8Array, dst: Uint8Array, protocol: numb
   return onesSum(src) + onesSum(dst) + protocol + (length >>> 16) + (length & 0xffff);
 }
 
-/** The pseudo-header sum for the TCP segment `packet[tcpStart, end)`, by the packet's IP version. */
+/**
+ * The pseudo-header sum for the TCP segment `packet[tcpStart, end)`, by the packet's IP version.
+ * IPv4 uses the final destination: the last address of a source route not yet complete.
+ */
 function tcpPseudoSum(packet: Uint8Array, tcpStart: number, end: number): number {
-  return packet[0]! >> 4 === 6
-    ? pseudoHeaderSum(packet.subarray(8, 24), packet.subarray(24, 40), 6, end - tcpStart)
-    : pseudoHeaderSum(packet.subarray(12, 16), packet.subarray(16, 20), 6, end - tcpStart);
+  if (packet[0]! >> 4 === 6) return pseudoHeaderSum(packet.subarray(8, 24), packet.subarray(24, 40), 6, end - tcpStart);
+  const dst = finalDestinationOffset(packet);
+  return pseudoHeaderSum(packet.subarray(12, 16), packet.subarray(dst, dst + 4), 6, end - tcpStart);
 }
 
 /** Checksum for an IPv4 header occupying `packet[0, headerLength)`, ignoring its current checksum field. */
@@ -49,8 +53,8 @@ export function ipv4HeaderChecksum(packet: Uint8Array, headerLength: number): nu
 
 /**
  * Checksum for the TCP segment `packet[tcpStart, end)` of an IPv4 or IPv6 packet (by its version
- * nibble), ignoring its current checksum field; the addresses are read from the IP header. (With
- * an IPv6 routing header the pseudo-header should carry the final destination: tcpcraft uses the
+ * nibble), ignoring its current checksum field; the addresses are read from the IP header (an IPv4
+ * source route's last address when the route is not complete). (With an IPv6 routing header the pseudo-header should carry the final destination: tcpcraft uses the
  * header's destination, which is what the receiver checks once the route is done.)
  */
 export function tcpChecksum(packet: Uint8Array, tcpStart: number, end = packet.length): number {

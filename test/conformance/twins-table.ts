@@ -116,6 +116,12 @@ export const TWINS: readonly Twin[] = [
   { file: 'window-shrink-retransmit.ts', step: 7, with: `either(expect('A', { seq: 1001, timeout: 8000 }), expect('PA', { seq: 1001, timeout: 8000 }))`, why: 'what comes when the timer fires is the old data at 501, not new data past the right edge' },
   { file: 'syn-to-broadcast.ts',        step: 2,  with: `expect('SA', { timeout: 700 })`,                   why: 'nobody answers a SYN sent to a broadcast address' },
   { file: 'window-right-edge.ts',       step: 9,  with: `set({ window: range(62000, 65535) })`,             why: 'the window shrinks as unread data piles up: after 3000 bytes it is 3000 below where it started, not above 62000' },
+  { file: 'zero-window-urgent.ts',      step: 88, with: `silence(1000)`,                                    why: 'the urgent mark reaches the application behind the zero window, and it answers "urgent\\n"' },
+  { file: 'zero-window-rst.ts',         step: 89, with: `expect('A', { seq: 1, window: 0, within: 500 })`,  why: 'the RST at RCV.NXT reset the connection: the next segment gets a RST, not another zero-window ACK' },
+  { file: 'receiver-sws.ts',            step: 148, with: `set({ window: range(1, 199) })`,                   why: 'the reopened window is a useful one (at least our MSS of 200), never a silly few bytes' },
+  { file: 'push-collapse.ts',           step: 6,  with: `set({ len: 100, payload: '0'.repeat(100) })`,       why: 'the ten pushed pieces leave as one 1000-byte segment, not one segment each' },
+  { file: 'source-route-reversed.ts',   step: 5,  with: `set({ ip: { dst: '10.77.0.1' } })`,                why: 'the ACK goes back by the reversed route: to 10.77.0.201 first, not straight to 10.77.0.1' },
+  { file: 'source-route-override.ts',   step: 5,  with: `set({ ip: { dst: '10.77.0.201', route: ['10.77.0.1'] } })`, why: 'the ACK follows the newer route (10.77.0.99, then 10.77.0.1), not the SYN\'s' },
 ];
 
 /** The TypeScript source of twin `t`, importing its original from scenarios/conformance. */
