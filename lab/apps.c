@@ -11,16 +11,18 @@
  *                     says the same before anything has arrived (gVisor treats it as a plain
  *                     recv) cannot tell us, and the application then never writes. Closes after 10 s.
  *                     (RFC 9293 MUST-66: RST and URG processed with a zero window.)
- *   TCP 2012 trickle  receive buffer of STALL_RCVBUF bytes; reads nothing for 1 s, then 25 bytes
- *                     every 20 ms (a slow reader, in small reads) until the peer closes or 20 s pass.
+ *   TCP 2012 trickle  receive buffer of STALL_RCVBUF bytes; reads nothing while data keeps coming
+ *                     in; once its queue has not grown for 300 ms (the sender is stopped by a full
+ *                     window), reads 25 bytes every 20 ms (a slow reader, in small reads) until
+ *                     the peer closes or 20 s pass.
  *                     (RFC 9293 MUST-39: the receiver's silly window syndrome avoidance.)
- *   TCP 2013 pieces   TCP_NODELAY; 200 ms after accepting, writes ten 100-byte pieces "0000..."
- *                     to "9999..." with ten send() calls (each one a push), then reads and drops
+ *   TCP 2013 pieces   TCP_NODELAY; once accepted, writes ten 100-byte pieces "0000..." to
+ *                     "9999..." with ten send() calls (each one a push), then reads and drops
  *                     until the peer closes. (RFC 9293 SHLD-27: successive pushes collapsed.)
  *
  * Usage: lab-apps HOST[,HOST...] LIFETIME_SECONDS
- * Prints "lab-apps: ready" on stdout once every port listens; exits when its parent does, after
- * LIFETIME_SECONDS, or on SIGTERM.
+ * Prints "lab-apps: ready" on stdout once every port listens; ends when its parent does, after
+ * LIFETIME_SECONDS, or at once on SIGTERM.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -33,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -50,7 +53,9 @@ struct conn {
   int fd;
   enum app app;
   long long since;   /* when accepted, ms */
-  long long next;    /* trickle: next read; pieces: when to write */
+  long long next;    /* trickle: next read (0: not reading yet) */
+  int queued;        /* trickle: bytes queued when last looked at */
+  long long grew;    /* trickle: when that last changed */
   int done;          /* stall: urgent reported (or cannot be told); pieces: written */
 };
 
@@ -145,6 +150,13 @@ static int step(int i, long long t) {
     return 1;
   case TRICKLE:
     if (t - c->since > 20000) { drop(i); return 0; }
+    if (c->next == 0) {
+      int q = 0;
+      if (ioctl(c->fd, FIONREAD, &q) < 0) { drop(i); return 0; }
+      if (q != c->queued) { c->queued = q; c->grew = t; }
+      if (q == 0 || t - c->grew < 300) return 1;
+      c->next = t;
+    }
     if (t >= c->next) {
       c->next = t + 20;
       ssize_t n = recv(c->fd, buf, 25, MSG_DONTWAIT);
@@ -153,7 +165,7 @@ static int step(int i, long long t) {
     return 1;
   case PIECES:
     if (t - c->since > 20000) { drop(i); return 0; }
-    if (!c->done && t >= c->next) {
+    if (!c->done) {
       c->done = 1;
       for (int k = 0; k < 10; k++) {
         memset(buf, '0' + k, 100);
@@ -171,9 +183,6 @@ static int step(int i, long long t) {
   return 1;
 }
 
-static volatile sig_atomic_t stop;
-static void on_term(int sig) { (void)sig; stop = 1; }
-
 int main(int argc, char **argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: lab-apps HOST[,HOST...] LIFETIME_SECONDS\n");
@@ -182,8 +191,8 @@ int main(int argc, char **argv) {
   pid_t parent = getppid();
   prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (getppid() != parent) return 0;
-  signal(SIGTERM, on_term);
-  signal(SIGINT, on_term);
+  /* SIGTERM and SIGINT keep their default action: the program ends at once (the kernel closes
+     its sockets). */
   signal(SIGPIPE, SIG_IGN);
   long long deadline = now_ms() + atoll(argv[2]) * 1000;
 
@@ -202,7 +211,7 @@ int main(int argc, char **argv) {
   printf("lab-apps: ready\n");
   fflush(stdout);
 
-  while (!stop && now_ms() < deadline) {
+  while (now_ms() < deadline) {
     /* Accepts wake us at once; connections are looked at every 20 ms. */
     if (poll(lfds, nl, 20) < 0 && errno != EINTR) die("poll");
     long long t = now_ms();
@@ -215,7 +224,9 @@ int main(int argc, char **argv) {
         c->fd = fd;
         c->app = lapp[l];
         c->since = t;
-        c->next = t + (c->app == TRICKLE ? 1000 : 200);
+        c->next = 0;
+        c->queued = 0;
+        c->grew = t;
         /* Nothing urgent can be pending yet: a stack that says otherwise cannot tell us later. */
         c->done = c->app == STALL && urgent_seen(fd);
       }

@@ -91,6 +91,9 @@ const services = {
   },
 };
 
+/** The lab-apps process, while it runs. */
+let apps;
+
 /** Starts build/lab-apps and waits for its "ready" line (or for it to fail). */
 function startApps() {
   const binary = fileURLToPath(new URL('../build/lab-apps', import.meta.url));
@@ -99,6 +102,7 @@ function startApps() {
     return Promise.resolve();
   }
   const child = spawn(binary, [hostList, lifeText], { stdio: ['ignore', 'pipe', 'inherit'] });
+  apps = child;
   process.on('exit', () => child.kill('SIGTERM'));
   return new Promise((resolve) => {
     let out = '';
@@ -137,4 +141,11 @@ for (const host of hosts) for (const [port, handle] of Object.entries(services))
 }
 // Bounded lifetime: the lab normally stops us long before this.
 setTimeout(() => process.exit(0), Number(lifeText) * 1000).unref();
-process.on('SIGTERM', () => process.exit(0));
+// Stopped (the lab going down): lab-apps goes first, and is waited for, so that nothing of ours
+// outlives this process (bounded: 1 s).
+process.on('SIGTERM', () => {
+  if (!apps || apps.exitCode !== null || apps.signalCode !== null) process.exit(0);
+  apps.once('exit', () => process.exit(0));
+  apps.kill('SIGTERM');
+  setTimeout(() => process.exit(0), 1000).unref();
+});
