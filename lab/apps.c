@@ -19,6 +19,10 @@
  *   TCP 2013 pieces   TCP_NODELAY; once accepted, writes ten 100-byte pieces "0000..." to
  *                     "9999..." with ten send() calls (each one a push), then reads and drops
  *                     until the peer closes. (RFC 9293 SHLD-27: successive pushes collapsed.)
+ *   TCP 2014 fastopen echo with TCP Fast Open on the listener (TCP_FASTOPEN, RFC 7413): a SYN may
+ *                     carry data, taken at once with a valid cookie; closes when the peer closes
+ *                     or 20 s pass. (The stack must allow server TFO too: Linux's
+ *                     net.ipv4.tcp_fastopen bit 2, which the lab sets in the server namespace.)
  *
  * Usage: lab-apps HOST[,HOST...] LIFETIME_SECONDS
  * Prints "lab-apps: ready" on stdout once every port listens; ends when its parent does, after
@@ -42,11 +46,11 @@
 #include <unistd.h>
 
 #define STALL_RCVBUF 2048
-#define MAX_LISTEN 16
+#define MAX_LISTEN 32
 #define MAX_CONN 256
 
-enum app { STALL, TRICKLE, PIECES };
-static const struct { enum app app; int port; } APPS[] = {{STALL, 2011}, {TRICKLE, 2012}, {PIECES, 2013}};
+enum app { STALL, TRICKLE, PIECES, FASTOPEN };
+static const struct { enum app app; int port; } APPS[] = {{STALL, 2011}, {TRICKLE, 2012}, {PIECES, 2013}, {FASTOPEN, 2014}};
 #define NAPPS (sizeof APPS / sizeof APPS[0])
 
 struct conn {
@@ -103,6 +107,9 @@ static int listen_on(const char *host, int port, enum app app) {
     if (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size) < 0) die("SO_RCVBUF");
   }
   if (app == PIECES && setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0) die("TCP_NODELAY");
+  /* A stack without server TFO refuses this; the port then simply has no fast open. */
+  int queue = 16;
+  if (app == FASTOPEN) (void)setsockopt(fd, IPPROTO_TCP, TCP_FASTOPEN, &queue, sizeof queue);
   if (bind(fd, (struct sockaddr *)&ss, len) < 0) {
     fprintf(stderr, "lab-apps: port %d on %s: %s\n", port, host, strerror(errno));
     exit(1);
@@ -175,6 +182,15 @@ static int step(int i, long long t) {
     for (;;) {
       ssize_t n = recv(c->fd, buf, sizeof buf, MSG_DONTWAIT);
       if (n > 0) continue;
+      if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) { drop(i); return 0; }
+      break;
+    }
+    return 1;
+  case FASTOPEN:
+    if (t - c->since > 20000) { drop(i); return 0; }
+    for (;;) {
+      ssize_t n = recv(c->fd, buf, sizeof buf, MSG_DONTWAIT);
+      if (n > 0) { send_all(c->fd, buf, (size_t)n); continue; }
       if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) { drop(i); return 0; }
       break;
     }

@@ -13,10 +13,10 @@
 //   TCP 2010 dialer   reads one line "PORT [SECONDS]", closes, then connects back to the client's
 //                     address at PORT (an active open by the target, RFC 9293 MUST-10, 22, 23);
 //                     once connected it writes "dial\n" and echoes; gives up after SECONDS (10)
-//   TCP 2011 stall, 2012 trickle, 2013 pieces: build/lab-apps (lab/apps.c, compiled by `make setup`;
+//   TCP 2011 stall, 2012 trickle, 2013 pieces, 2014 fastopen: build/lab-apps (lab/apps.c, compiled by `make setup`;
 //                     they need a small receive buffer, urgent data and one send() per piece, which
 //                     Node's net module does not offer). Started first, on the same addresses; when
-//                     the program is missing those three ports stay closed and their scenarios N/A.
+//                     the program is missing those four ports stay closed and their scenarios N/A.
 // Usage: node lab/services.mjs HOST[,HOST...] [LIFETIME_SECONDS]   (default lifetime 43200 s;
 // several hosts, e.g. 10.77.0.2,fd77::2: every service on each address)
 import net from 'node:net';
@@ -98,7 +98,7 @@ let apps;
 function startApps() {
   const binary = fileURLToPath(new URL('../build/lab-apps', import.meta.url));
   if (!existsSync(binary)) {
-    process.stderr.write(`services: ${binary} missing (run 'make setup'): ports 2011-2013 stay closed\n`);
+    process.stderr.write(`services: ${binary} missing (run 'make setup'): ports 2011-2014 stay closed\n`);
     return Promise.resolve();
   }
   const child = spawn(binary, [hostList, lifeText], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -136,7 +136,7 @@ for (const host of hosts) for (const [port, handle] of Object.entries(services))
   });
   server.listen(Number(port), host, () => {
     listening += 1;
-    if (listening === Object.keys(services).length * hosts.length) process.stderr.write(`services: listening on ${hostList}: 7 echo, 9 discard, 19 chargen, 2003 unread, 2007 echo-nodelay, 2009 keepalive, 2010 dialer (and lab-apps: 2011 stall, 2012 trickle, 2013 pieces)\n`);
+    if (listening === Object.keys(services).length * hosts.length) process.stderr.write(`services: listening on ${hostList}: 7 echo, 9 discard, 19 chargen, 2003 unread, 2007 echo-nodelay, 2009 keepalive, 2010 dialer (and lab-apps: 2011 stall, 2012 trickle, 2013 pieces, 2014 fastopen)\n`);
   });
 }
 // Bounded lifetime: the lab normally stops us long before this.

@@ -14,8 +14,9 @@ mount -t tmpfs tmpfs /run
 mkdir -p /run/state
 mount -t hostfs -o "$tcpcraft_state" none /run/state
 ip link set lo up
-# Source-routed packets are taken, as in the linux target (scenarios/conformance/README.md).
-sysctl -qw net.ipv4.conf.all.accept_source_route=1 net.ipv4.conf.default.accept_source_route=1 2>/dev/null || true
+# Source-routed packets are taken, and TCP Fast Open is allowed for servers, as in the linux
+# target (scenarios/conformance/README.md).
+sysctl -qw net.ipv4.conf.all.accept_source_route=1 net.ipv4.conf.default.accept_source_route=1 net.ipv4.tcp_fastopen=3 2>/dev/null || true
 ip addr add "$tcpcraft_addr" dev vec0
 ip link set vec0 up
 # Checksums on the wire, not left to an offload the capture would see unfinished.

@@ -26,13 +26,15 @@ export interface FieldDiff {
 }
 
 /** Values recorded by `capture()` matchers, by name. */
-export type Captures = ReadonlyMap<string, number>;
+/** What `capture()` records: a number, or the bytes of a bytes field (a TFO cookie). */
+export type CaptureValue = number | Uint8Array;
+export type Captures = ReadonlyMap<string, CaptureValue>;
 
 /** The outcome of comparing one expectation with one segment. */
 export interface MatchResult {
   readonly diffs: FieldDiff[];
   /** What the expectation's `capture()` matchers recorded (only meaningful when diffs is empty). */
-  readonly captures: Array<readonly [string, number]>;
+  readonly captures: Array<readonly [string, CaptureValue]>;
 }
 
 /** Context for timing checks. */
@@ -86,7 +88,7 @@ function same(space: NumberSpace, a: unknown, b: unknown): boolean {
 }
 
 /** Checks `actual` against an expected value or matcher in `space`, pushing what `capture()` records. */
-export function matchValue<T>(expected: Expected<T>, actual: T, captures: Array<readonly [string, number]>, space: NumberSpace = 'plain'): boolean {
+export function matchValue<T>(expected: Expected<T>, actual: T, captures: Array<readonly [string, CaptureValue]>, space: NumberSpace = 'plain'): boolean {
   if (!isMatcher(expected)) return same(space, expected, actual);
   const m = expected as Matcher<T>;
   switch (m.$match) {
@@ -102,6 +104,7 @@ export function matchValue<T>(expected: Expected<T>, actual: T, captures: Array<
     case 'capture': {
       const ok = m.inner === undefined || matchValue(m.inner, actual, captures, space);
       if (ok && typeof actual === 'number') captures.push([m.name, actual]);
+      else if (ok && actual instanceof Uint8Array) captures.push([m.name, actual.slice()]);
       return ok;
     }
   }
@@ -112,7 +115,7 @@ export function matchValue<T>(expected: Expected<T>, actual: T, captures: Array<
  * hopLimit or ttl (either family: the same field). `use('name')` stands for a value an earlier
  * step captured. Returns the failed checks.
  */
-function checkIp(want: IpExpectation, ip: IpHeader, captures: Array<readonly [string, number]>, known: Captures): Array<{ expected: string; actual: string }> {
+function checkIp(want: IpExpectation, ip: IpHeader, captures: Array<readonly [string, CaptureValue]>, known: Captures): Array<{ expected: string; actual: string }> {
   const v6 = isIpv6Header(ip);
   const { dst, route, ...numbers } = want;
   const actualOf: Record<keyof typeof numbers, number | undefined> = {
@@ -158,7 +161,7 @@ function hasKind(options: readonly TcpOption[], kind: OptionKind): boolean {
 const spaceOf = (f: OptionField): NumberSpace => (f.type === 'bytes' ? 'bytes' : 'plain');
 
 /** Checks option expectations, kind by kind from the option table; returns the failed checks as text (empty when all hold). */
-function checkOptions(want: OptionsExpectation, options: readonly TcpOption[], captures: Array<readonly [string, number]>): string[] {
+function checkOptions(want: OptionsExpectation, options: readonly TcpOption[], captures: Array<readonly [string, CaptureValue]>): string[] {
   const failed: string[] = [];
   for (const k of want.has ?? []) if (!hasKind(options, k)) failed.push(`has ${String(k)}`);
   for (const k of want.lacks ?? []) if (hasKind(options, k)) failed.push(`lacks ${String(k)}`);
@@ -196,7 +199,7 @@ function describeField(v: unknown, f: OptionField): string {
   return describeExpected(v as Expected<unknown>);
 }
 
-function payloadMatches(want: Payload | PatternMatcher | Matcher<Uint8Array>, actual: Uint8Array, captures: Array<readonly [string, number]>): boolean {
+function payloadMatches(want: Payload | PatternMatcher | Matcher<Uint8Array>, actual: Uint8Array, captures: Array<readonly [string, CaptureValue]>): boolean {
   if (typeof want === 'string' || want instanceof Uint8Array) return sameBytes(payloadBytes(want), actual);
   if (want.$match === 'pattern') return want.re.test(Buffer.from(actual).toString('latin1'));
   return matchValue(want, actual, captures, 'bytes');
@@ -224,7 +227,7 @@ function wireProblem(view: SegmentView): string | undefined {
 /** Compares `step` with `view` and returns every differing field plus the values captured. */
 export function matchExpectation(step: ExpectStep, view: SegmentView, ctx: MatchContext): MatchResult {
   const diffs: FieldDiff[] = [];
-  const captures: Array<readonly [string, number]> = [];
+  const captures: Array<readonly [string, CaptureValue]> = [];
   const f = step.fields;
   const tcp = view.packet.tcp;
   const isns = ctx.isns;

@@ -8,7 +8,7 @@ import type { ExpectStep, Scenario, Step } from '../scenario/types.js';
 import { connOf, DEFAULT_WINDOW, MAIN_CONN } from '../scenario/model.js';
 import { buildPacket, parsePacket, parseOwnPacket } from '../wire/packet.js';
 import type { Flow } from './flow.js';
-import { matchExpectation } from './match.js';
+import { matchExpectation, type CaptureValue } from './match.js';
 import { makeReport, type RunReport, type TraceEvent } from './report.js';
 import { buildModelAnswer, buildSend, type Built } from './segment.js';
 import { initialState, observe, viewOf, type ConnState } from './state.js';
@@ -68,7 +68,7 @@ function modelExpectations(step: Step): readonly ExpectStep[] {
 /** Builds every packet of the scenario against the model peer. Throws ScenarioError on numbering problems. */
 export function plan(sc: Scenario, cfg: PlanConfig): RunReport {
   const conns = connections(sc, cfg);
-  const captures = new Map<string, number>();
+  const captures = new Map<string, CaptureValue>();
   const events: TraceEvent[] = [];
   let t = cfg.startUs ?? 0n;
   const record = (c: ModelConn, i: number, step: Step, built: Built, dir: 'out' | 'in'): ReturnType<typeof viewOf> => {

@@ -18,7 +18,7 @@ import { buildPacket, parseFrame, parseOwnPacket, parsePacket, type Packet } fro
 import { toRaw } from '../wire/seq.js';
 import { Flag } from '../wire/tcp.js';
 import { directionOf, isComplete, type Flow, type FlowSpec } from './flow.js';
-import { DEFAULT_TOLERANCE, matchExpectation, type FieldDiff, type MatchResult } from './match.js';
+import { DEFAULT_TOLERANCE, matchExpectation, type FieldDiff, type MatchResult, type CaptureValue } from './match.js';
 import { plan } from './plan.js';
 import { makeReport, type Candidate, type Failure, type IcmpEvent, type RunReport, type TraceEvent } from './report.js';
 import { buildSend } from './segment.js';
@@ -122,7 +122,7 @@ class Conn {
 class Run {
   readonly events: TraceEvent[] = [];
   readonly icmp: IcmpEvent[] = [];
-  readonly captures = new Map<string, number>();
+  readonly captures = new Map<string, CaptureValue>();
   readonly conns = new Map<string, Conn>();
   /** Step being executed, for failures that are not about a segment. */
   current = 0;

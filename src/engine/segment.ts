@@ -4,7 +4,7 @@
  * last. Also builds the model peer's answer for an expectation, which is what `tcpcraft build`
  * shows.
  */
-import { isMatcher, isRef, type Expected, type Matcher, type Value } from '../scenario/matchers.js';
+import { isMatcher, isRef, type Expected, type Matcher, type Ref, type Value } from '../scenario/matchers.js';
 import type { ExpectStep, IpExpectation, IpOverrides, OptionsExpectation, OptionSpec, SendOption, SendStep } from '../scenario/types.js';
 import { DEFAULT_WINDOW, payloadBytes } from '../scenario/model.js';
 import type { IpSpec, PacketSpec } from '../wire/packet.js';
@@ -46,7 +46,17 @@ function resolve(v: Value | undefined, field: string, captures: Captures): numbe
   if (!isRef(v)) return v;
   const got = captures.get(v.$use);
   if (got === undefined) throw new Unresolved(field, `capture '${v.$use}' has not been set by any expectation so far`);
+  if (typeof got !== 'number') throw new Unresolved(field, `capture '${v.$use}' holds bytes (an option's), not a number`);
   return v.map ? v.map(got) : got;
+}
+
+/** A send's bytes value: the literal, or the bytes an expectation captured (e.g. a TFO cookie). */
+function resolveBytes(v: Uint8Array | Ref, field: string, captures: Captures): Uint8Array {
+  if (!isRef(v)) return v;
+  const got = captures.get(v.$use);
+  if (got === undefined) throw new Unresolved(field, `capture '${v.$use}' has not been set by any expectation so far`);
+  if (!(got instanceof Uint8Array)) throw new Unresolved(field, `capture '${v.$use}' holds a number, not bytes`);
+  return got;
 }
 
 /** Send options with every captured value (fields the option table marks `ref`) substituted. */
@@ -56,7 +66,10 @@ function resolveOptions(options: readonly SendOption[], captures: Captures): Tcp
     const refs = OPTION_KINDS[o.kind].fields.filter((f) => f.ref);
     if (refs.length === 0) return o as TcpOption;
     const out: Record<string, unknown> = { ...o };
-    for (const f of refs) out[f.name] = resolve(out[f.name] as Value, `options[${i}].${f.name}`, captures)! >>> 0;
+    for (const f of refs) {
+      const at = `options[${i}].${f.name}`;
+      out[f.name] = f.type === 'bytes' ? resolveBytes(out[f.name] as Uint8Array | Ref, at, captures) : resolve(out[f.name] as Value, at, captures)! >>> 0;
+    }
     return out as unknown as TcpOption;
   });
 }

@@ -94,9 +94,10 @@ async function kernelServices(host: LabHost, addr: string, addr6?: string): Prom
   // host's): keep-alive probes 1 s apart once started (only sockets that ask for keep-alives,
   // i.e. the 2009 service, send any), and give up on unacknowledged data after 5 backed-off
   // retransmissions (about 13 s from a 200 ms RTO) instead of 15. And source-routed packets are
-  // taken (Linux's default drops them), so that the RFC 9293 source-route rows can be tested.
-  // See scenarios/conformance/README.md.
-  await host.inNs('server', ['sysctl', '-qw', 'net.ipv4.tcp_keepalive_intvl=1', 'net.ipv4.tcp_retries2=5', 'net.ipv4.conf.all.accept_source_route=1']);
+  // taken (Linux's default drops them), so that the RFC 9293 source-route rows can be tested; and
+  // TCP Fast Open is allowed for servers too (bit 2; only listeners that ask for it, the lab's
+  // 2014, use it). See scenarios/conformance/README.md.
+  await host.inNs('server', ['sysctl', '-qw', 'net.ipv4.tcp_keepalive_intvl=1', 'net.ipv4.tcp_retries2=5', 'net.ipv4.conf.all.accept_source_route=1', 'net.ipv4.tcp_fastopen=3']);
   const live = host.alive();
   if (!live.has('nc')) {
     await host.startServer('nc', ['timeout', '-k', '5', lifetime, 'nc', '-lk', '-d', '-n', addr, String(LAB_NC_PORT)], {

@@ -27,6 +27,7 @@ function optionCall(o: OptionSpec | SendOption, value: (v: unknown) => string): 
   def.fields.forEach((f, i) => {
     const v = values[f.name];
     if (f.type === 'blocks') args.push(...(v as ReadonlyArray<readonly [number, number]>).map(([l, r]) => `[${l}, ${r}]`));
+    else if (f.type === 'bytes' && isRef(v)) args.push(value(v));
     else if (f.type === 'bytes') {
       const bytes = v as Uint8Array;
       // A trailing empty byte field is the helper's default: `fastOpen()`.

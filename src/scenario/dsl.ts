@@ -4,7 +4,7 @@
  */
 import type { Ipv6ExtensionSpec } from '../wire/ipv6.js';
 import { fileURLToPath } from 'node:url';
-import type { Value } from './matchers.js';
+import { isRef, type Ref, type Value } from './matchers.js';
 import type { AnyOrderStep, CallSite, EitherStep, ExpectFields, ExpectStep, Flags, OptionSpec, PauseStep, Scenario, SendFields, SendOption, SendStep, SilenceStep, DrainStep, IcmpStep } from './types.js';
 
 /** Declares a scenario (returns it unchanged; it exists for the editor's type checking). */
@@ -69,8 +69,16 @@ export function timestamp(tsval: Value, tsecr: Value): SendOption;
 export function timestamp(tsval: Value, tsecr: Value): SendOption {
   return { kind: 'timestamp', tsval, tsecr };
 }
-/** TCP Fast Open option (RFC 7413): no cookie asks the server for one; else the cookie bytes (4 to 16). */
-export const fastOpen = (cookie: ArrayLike<number> = []): OptionSpec => ({ kind: 'fastOpen', cookie: Uint8Array.from(cookie) });
+/**
+ * TCP Fast Open option (RFC 7413): no cookie asks the server for one; else the cookie bytes (4 to
+ * 16), or in a send `use('name')`: the cookie an earlier expectation captured
+ * (`options: { fastOpen: capture('cookie') }`).
+ */
+export function fastOpen(cookie?: ArrayLike<number>): OptionSpec & SendOption;
+export function fastOpen(cookie: Ref): SendOption;
+export function fastOpen(cookie: ArrayLike<number> | Ref = []): SendOption {
+  return isRef(cookie) ? { kind: 'fastOpen', cookie } : { kind: 'fastOpen', cookie: Uint8Array.from(cookie) };
+}
 /** No-operation option. */
 export const nop = (): OptionSpec => ({ kind: 'nop' });
 /** End-of-option-list. */

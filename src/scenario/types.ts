@@ -29,8 +29,11 @@ export type Payload = string | Uint8Array;
  */
 export type OptionSpec = TcpOption;
 
-/** An option in a send: as {@link OptionSpec}, but timestamps may use captured values. */
-export type SendOption = Exclude<OptionSpec, { kind: 'timestamp' }> | { readonly kind: 'timestamp'; readonly tsval: Value; readonly tsecr: Value };
+/** An option in a send: as {@link OptionSpec}, but timestamps and a TFO cookie may use captured values. */
+export type SendOption =
+  | Exclude<OptionSpec, { kind: 'timestamp' } | { kind: 'fastOpen' }>
+  | { readonly kind: 'timestamp'; readonly tsval: Value; readonly tsecr: Value }
+  | { readonly kind: 'fastOpen'; readonly cookie: Uint8Array | Ref };
 
 /** Names of option kinds, for presence and absence checks; a number is any option kind code. */
 export type OptionKind = KnownOptionKind | number;
@@ -300,11 +303,12 @@ export interface ConnectionSpec {
  * Optional TCP features a scenario may need: SACK (RFC 2018), timestamps and window scaling
  * (RFC 7323), the RFC 5961 protections (challenge ACKs); `source-route`, an IPv4 target that takes
  * source-routed packets at all (a setting: Linux drops them unless accept_source_route is on,
- * as RFC 7126 §4.3.2.5 advises for routers); and the cooperating applications some
+ * as RFC 7126 §4.3.2.5 advises for routers); `tfo`, TCP Fast Open for servers (RFC 7413) on the
+ * lab's fast-open echo, port 2014; and the cooperating applications some
  * RFC 9293 rows need on the target (the lab's services, see {@link APP_PORTS}). A target that
  * lacks one reports the scenario as N/A, not as a failure.
  */
-export type Feature = 'sack' | 'timestamps' | 'wscale' | 'rfc5961' | 'source-route' | AppFeature | FamilyFeature;
+export type Feature = 'sack' | 'timestamps' | 'wscale' | 'rfc5961' | 'source-route' | 'tfo' | AppFeature | FamilyFeature;
 
 /**
  * The IP version a scenario is about (`requires: ['ipv4']`: ICMPv4, IPv4 options, broadcast, the

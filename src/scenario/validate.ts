@@ -25,7 +25,7 @@ const SCENARIO_KEYS = ['name', 'description', 'rfc', 'expectedFailures', 'requir
 const SEND_KEYS = ['seq', 'ack', 'payload', 'window', 'options', 'urgent', 'tcp', 'ip', 'conn'];
 const EXPECT_KEYS = ['seq', 'ack', 'rawSeq', 'valid', 'window', 'urgent', 'payload', 'len', 'options', 'ip', 'optional', 'timeout', 'within', 'after', 'at', 'backoff', 'conn'];
 /** The optional features a scenario may require, and the RFC 2119 levels. */
-export const FEATURES: readonly string[] = ['sack', 'timestamps', 'wscale', 'rfc5961', 'source-route', 'app-unread', 'app-nodelay', 'app-keepalive', 'app-dialer', 'app-stall', 'app-trickle', 'app-pieces', 'ipv4', 'ipv6'] satisfies readonly Feature[];
+export const FEATURES: readonly string[] = ['sack', 'timestamps', 'wscale', 'rfc5961', 'source-route', 'tfo', 'app-unread', 'app-nodelay', 'app-keepalive', 'app-dialer', 'app-stall', 'app-trickle', 'app-pieces', 'ipv4', 'ipv6'] satisfies readonly Feature[];
 const LEVELS: readonly string[] = ['MUST', 'SHOULD', 'MAY'] satisfies readonly Level[];
 
 /** Option kinds by name, and which of them carry values an expectation can check. */
@@ -150,7 +150,12 @@ function checkOptionFields(fail: Check, f: string, opt: Record<string, unknown>,
         break;
       }
       case 'bytes':
-        if (!(v instanceof Uint8Array) || v.length > (x.max ?? 38)) throw fail(at, `must be at most ${x.max ?? 38} bytes`);
+        // use('name') in a send: bytes an expectation captured, counted at their most.
+        if (refs && x.ref && isRef(v)) {
+          length += x.max ?? 38;
+          break;
+        }
+        if (!(v instanceof Uint8Array) || v.length > (x.max ?? 38)) throw fail(at, `must be at most ${x.max ?? 38} bytes${x.ref ? ", or use('name') of a captured value" : ''}`);
         length += v.length;
         break;
     }
@@ -436,9 +441,11 @@ function refsOf(fields: SendFields): Array<[string, string]> {
   }
   if (Array.isArray(fields.options)) {
     fields.options.forEach((o, i) => {
-      if (o.kind !== 'timestamp') return;
-      if (isRef(o.tsval)) out.push([`options[${i}].tsval`, o.tsval.$use]);
-      if (isRef(o.tsecr)) out.push([`options[${i}].tsecr`, o.tsecr.$use]);
+      if (o.kind === 'unknown') return;
+      for (const f of OPTION_KIND_LIST.find((d) => d.kind === o.kind)?.fields ?? []) {
+        const v = (o as unknown as Record<string, unknown>)[f.name];
+        if (f.ref && isRef(v)) out.push([`options[${i}].${f.name}`, v.$use]);
+      }
     });
   }
   return out;

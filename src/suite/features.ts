@@ -8,17 +8,22 @@
  * - `rfc5961`: an established connection gets a RST whose sequence number is in the window but
  *   not the exact next one; a stack with the RFC 5961 §3.2 protection answers with a challenge ACK,
  *   one without it drops the connection in silence.
+ * - `tfo`: a SYN asking the lab's fast-open echo (port 2014) for a TCP Fast Open cookie (RFC 7413
+ *   §4.1.1); a SYN/ACK with a cookie of 4 to 16 bytes means the target offers TFO to servers.
  * - `source-route` (IPv4 peers): a SYN whose loose source route (completed, via the lab's spare
  *   client address) says it came by way of another hop. Any SYN/ACK, by that route or not, means
  *   the target takes such packets; silence means it drops them (a setting, not a TCP matter).
  */
-import { expect, mss, nop, sackOk, scenario, send, timestamp, wscale } from '../scenario/dsl.js';
+import { expect, fastOpen, mss, nop, sackOk, scenario, send, timestamp, wscale } from '../scenario/dsl.js';
 import { validateScenario } from '../scenario/validate.js';
 import type { ValidScenario } from '../scenario/model.js';
 import type { AppFeature, Feature } from '../scenario/types.js';
 import { either } from '../scenario/dsl.js';
 import { Flag } from '../wire/tcp.js';
 import type { RunReport } from '../engine/report.js';
+
+/** The lab's echo with TCP Fast Open on its listener (lab/apps.c). */
+export const TFO_PORT = 2014;
 
 /** The lab's discard port, which every target serves. */
 export const PROBE_PORT = 9;
@@ -60,6 +65,14 @@ export function probesFor(host: string): Probe[] {
     }),
     '(feature probe: rfc5961)',
   );
+  const tfo = validateScenario(
+    scenario({
+      name: `probe-tfo ${host}`,
+      peer: { host, port: TFO_PORT },
+      steps: [send('S', { options: [mss(1460), fastOpen()] }), either(expect('SA', { timeout: 2000 }), expect('RA', { timeout: 2000 })), send('R', { seq: 1 })],
+    }),
+    '(feature probe: tfo)',
+  );
   const routed = validateScenario(
     scenario({
       name: `probe-source-route ${host}`,
@@ -82,6 +95,16 @@ export function probesFor(host: string): Probe[] {
   }));
   return [
     ...apps,
+    {
+      name: 'tfo',
+      scenario: tfo,
+      learn(report) {
+        const answer = report.events.find((e) => e.kind === 'received' && e.stepIndex === 1);
+        if (!answer) return new Map<Feature, boolean>();
+        const cookie = answer.view.packet.tcp.options.find((o) => o.kind === 'fastOpen');
+        return new Map<Feature, boolean>([['tfo', cookie !== undefined && cookie.cookie.length >= 4 && cookie.cookie.length <= 16]]);
+      },
+    },
     ...(host.includes(':')
       ? []
       : [

@@ -168,7 +168,7 @@ export const OPTION_KINDS: Readonly<Record<KnownOptionKind, OptionKindDef>> = {
     kind: 'fastOpen',
     code: 34,
     rfc: 'RFC 7413 §4.1.1',
-    fields: [{ name: 'cookie', type: 'bytes', label: 'cookie', max: 16 }],
+    fields: [{ name: 'cookie', type: 'bytes', label: 'cookie', max: 16, ref: true }],
     fits: (len) => len === 2 || (len >= 6 && len <= 18),
     length: (o) => 2 + (o as Of<'fastOpen'>).cookie.length,
     emit: (o, buf, _v, at) => buf.set((o as Of<'fastOpen'>).cookie, at),

@@ -122,6 +122,9 @@ export const TWINS: readonly Twin[] = [
   { file: 'push-collapse.ts',           step: 6,  with: `set({ len: 100, payload: '0'.repeat(100) })`,       why: 'the ten pushed pieces leave as one 1000-byte segment, not one segment each' },
   { file: 'source-route-reversed.ts',   step: 5,  with: `set({ ip: { dst: '10.77.0.1' } })`,                why: 'the ACK goes back by the reversed route: to 10.77.0.201 first, not straight to 10.77.0.1' },
   { file: 'source-route-override.ts',   step: 5,  with: `set({ ip: { dst: '10.77.0.201', route: ['10.77.0.1'] } })`, why: 'the ACK follows the newer route (10.77.0.99, then 10.77.0.1), not the SYN\'s' },
+  { file: 'tfo-cookie.ts',              step: 2,  with: `set({ options: { lacks: ['fastOpen'] } })`,       why: 'the SYN/ACK carries a Fast Open cookie' },
+  { file: 'tfo-data-in-syn.ts',         step: 5,  with: `set({ ack: 1 })`,                                  why: 'with a valid cookie the SYN/ACK acknowledges the 5 data bytes too (ack 6), not the SYN alone' },
+  { file: 'tfo-bad-cookie.ts',          step: 2,  with: `set({ ack: 6 })`,                                  why: 'with an invalid cookie the data in the SYN is not taken: ack 1, not 6' },
 ];
 
 /** The TypeScript source of twin `t`, importing its original from scenarios/conformance. */

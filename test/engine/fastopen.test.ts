@@ -8,7 +8,7 @@ import type { RunReport } from '../../src/engine/report.js';
 import { runScenario } from '../../src/engine/run.js';
 import { optionNotation, stepNotation, viewNotation } from '../../src/report/notation.js';
 import { expect, fastOpen, mss, scenario, send } from '../../src/scenario/dsl.js';
-import { any } from '../../src/scenario/matchers.js';
+import { any, capture, use } from '../../src/scenario/matchers.js';
 import type { ExpectFields, Step } from '../../src/scenario/types.js';
 import { validateScenario } from '../../src/scenario/validate.js';
 import type { ValidScenario } from '../../src/scenario/model.js';
@@ -19,6 +19,15 @@ import { Flag } from '../../src/wire/tcp.js';
 import { MemLink, VirtualClock, type Answer } from '../support/memlink.js';
 import { SEED_FLOW, SEED_ISN, SEED_PEER_ISN } from './helpers.js';
 import { caught } from '../scenario/lines.js';
+
+async function caughtAsync(f: () => Promise<unknown>): Promise<Error> {
+  try {
+    await f();
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected an error');
+}
 
 const COOKIE = [0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4];
 const sc = (steps: Step[]): ValidScenario => validateScenario(scenario({ name: 'tfo', peer: { host: '10.77.0.2', port: 5000 }, steps }), 'tfo.ts');
@@ -82,6 +91,23 @@ describe('TCP Fast Open through every layer (one table entry)', () => {
     chaiExpect(absent.passed).to.equal(false);
     const actual = absent.events.find((e) => e.kind === 'unmatched')!;
     chaiExpect(viewNotation(actual.view)).to.contain('fastOpen([222, 173, 190, 239, 1, 2, 3, 4])');
+  });
+
+  it('a cookie captured from the SYN/ACK goes back in a later SYN: capture() holds bytes, fastOpen(use()) sends them', async () => {
+    const withCookie: TcpOption[] = [{ kind: 'mss', value: 1460 }, { kind: 'fastOpen', cookie: Uint8Array.from(COOKIE) }];
+    const steps: Step[] = [send('S', { options: [fastOpen()] }), expect('SA', { options: { fastOpen: capture('cookie') } }), send('S', { options: [mss(1460), fastOpen(use('cookie'))], payload: 'hi' })];
+    const { report, sent } = await runWith(sc(steps), withCookie);
+    chaiExpect(report.passed, JSON.stringify(report.failure)).to.equal(true);
+    chaiExpect(formatOptions(sent[1]!.tcp.options)).to.equal('mss 1460,tfo cookie deadbeef01020304,eol');
+    chaiExpect(stepNotation(steps[2]!)).to.equal(`send('S', { options: [mss(1460), fastOpen(use("cookie"))], payload: "hi" })`);
+  });
+
+  it('a bytes capture in a number field, and a number capture as a cookie, are errors naming the field', async () => {
+    const withCookie: TcpOption[] = [{ kind: 'fastOpen', cookie: Uint8Array.from(COOKIE) }];
+    const asNumber = sc([send('S', { options: [fastOpen()] }), expect('SA', { options: { fastOpen: capture('cookie') } }), send('A', { window: use('cookie') })]);
+    chaiExpect((await caughtAsync(() => runWith(asNumber, withCookie))).message).to.match(/window.*capture 'cookie' holds bytes/);
+    const asBytes = sc([send('S'), expect('SA', { window: capture('win') }), send('S', { options: [fastOpen(use('win'))] })]);
+    chaiExpect((await caughtAsync(() => runWith(asBytes, withCookie))).message).to.match(/options\[0\]\.cookie.*capture 'win' holds a number/);
   });
 
   it('the model peer (what build shows) answers an expectation for a cookie with that cookie', () => {
