@@ -197,6 +197,16 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
       finish({ index: i, file: e.file, name: e.name, verdict: 'error', message: e.loadError ?? 'did not load', durationMs: 0, startMs: since(), endMs: since() });
       continue;
     }
+    // A scenario about the other IP version is not applicable, known from the peer's address
+    // alone: said before its route or its packets are worked out (an IPv4 option or source
+    // address would not fit an IPv6 peer, and that is not an error of the scenario).
+    const peerHost = overrides.dst ?? (e.scenario.role !== 'server' ? e.scenario.peer.host : e.scenario.peer?.host);
+    const wrongFamily = peerHost !== undefined ? absentFeatures(e.scenario.requires, familyFeatures(peerHost)) : [];
+    if (wrongFamily.length > 0) {
+      const sc = e.scenario;
+      finish({ index: i, file: e.file, name: e.name, ...(sc.rfc ? { rfc: sc.rfc } : {}), ...(sc.level ? { level: sc.level } : {}), verdict: 'na', message: absentReason(wrongFamily, peerHost!), durationMs: 0, startMs: since(), endMs: since() });
+      continue;
+    }
     try {
       runnable.push({ i, entry: e, sc: e.scenario, route: await routeOf(e.scenario), ports: [] });
     } catch (err) {
