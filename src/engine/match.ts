@@ -5,7 +5,7 @@
  * compared. Matchers (`any()`, `range()`, `oneOf()`, `where()`, `pattern()`) say what is
  * acceptable; `capture()` also records the value for later sends.
  */
-import { describeRoute, sourceRouteOf } from '../wire/route.js';
+import { describeRoute, pendingHops, sourceRouteOf } from '../wire/route.js';
 import { ipHeaderBytes, isIpv6Header, type IpHeader } from '../wire/packet.js';
 import { describeExpected, isMatcher, isRef, type Expected, type Matcher, type PatternMatcher } from '../scenario/matchers.js';
 import type { ExpectStep, IpExpectation, OptionKind, OptionsExpectation, Payload } from '../scenario/types.js';
@@ -128,10 +128,9 @@ function checkIp(want: IpExpectation, ip: IpHeader, captures: Array<readonly [st
   if (dst !== undefined && dst !== ip.dst) out.push({ expected: `dst ${dst}`, actual: `dst ${ip.dst}` });
   if (route !== undefined) {
     const r = v6 ? undefined : sourceRouteOf(ip.options);
-    const left = r ? (r.complete ? [] : r.addresses.slice(Math.max(0, Math.floor((r.pointer - 4) / 4)))) : undefined;
     const text = (a: readonly string[]): string => `route [${a.join(', ')}]`;
     if (!r) out.push({ expected: text(route), actual: 'no source route option' });
-    else if (left!.join() !== route.join()) out.push({ expected: text(route), actual: `${text(left!)} (${describeRoute(r)})` });
+    else if (pendingHops(r).join() !== route.join()) out.push({ expected: text(route), actual: `${text(pendingHops(r))} (${describeRoute(r)})` });
   }
   for (const k of Object.keys(numbers) as Array<keyof typeof numbers>) {
     const w = numbers[k];

@@ -40,12 +40,18 @@ function flagsOf(letters: string): number {
 
 const NO_CAPTURES: Captures = new Map();
 
+/** The value captured as `ref`'s name; a capture not set yet stops the build at `field`. */
+function captured(ref: Ref, field: string, captures: Captures): number | Uint8Array {
+  const got = captures.get(ref.$use);
+  if (got === undefined) throw new Unresolved(field, `capture '${ref.$use}' has not been set by any expectation so far`);
+  return got;
+}
+
 /** A send value: the literal, or the captured value (through its map function). */
 function resolve(v: Value | undefined, field: string, captures: Captures): number | undefined {
   if (v === undefined || typeof v === 'number') return v;
   if (!isRef(v)) return v;
-  const got = captures.get(v.$use);
-  if (got === undefined) throw new Unresolved(field, `capture '${v.$use}' has not been set by any expectation so far`);
+  const got = captured(v, field, captures);
   if (typeof got !== 'number') throw new Unresolved(field, `capture '${v.$use}' holds bytes (an option's), not a number`);
   return v.map ? v.map(got) : got;
 }
@@ -53,8 +59,7 @@ function resolve(v: Value | undefined, field: string, captures: Captures): numbe
 /** A send's bytes value: the literal, or the bytes an expectation captured (e.g. a TFO cookie). */
 function resolveBytes(v: Uint8Array | Ref, field: string, captures: Captures): Uint8Array {
   if (!isRef(v)) return v;
-  const got = captures.get(v.$use);
-  if (got === undefined) throw new Unresolved(field, `capture '${v.$use}' has not been set by any expectation so far`);
+  const got = captured(v, field, captures);
   if (!(got instanceof Uint8Array)) throw new Unresolved(field, `capture '${v.$use}' holds a number, not bytes`);
   return got;
 }

@@ -17,7 +17,8 @@
 import { expect, fastOpen, mss, nop, sackOk, scenario, send, timestamp, wscale } from '../scenario/dsl.js';
 import { validateScenario } from '../scenario/validate.js';
 import type { ValidScenario } from '../scenario/model.js';
-import type { AppFeature, Feature } from '../scenario/types.js';
+import type { AppFeature, Feature, SendFields } from '../scenario/types.js';
+import type { Packet } from '../wire/packet.js';
 import { either } from '../scenario/dsl.js';
 import { Flag } from '../wire/tcp.js';
 import type { RunReport } from '../engine/report.js';
@@ -45,6 +46,19 @@ export interface Probe {
   readonly learn: (report: RunReport) => ReadonlyMap<Feature, boolean>;
 }
 
+/** A probe that sends one SYN (with `fields`), takes a SYN/ACK or a RST/ACK, and resets what it opened. */
+function synProbe(name: string, peer: { host: string; port: number }, fields: SendFields = {}): ValidScenario {
+  return validateScenario(
+    scenario({ name: `probe-${name} ${peer.host}`, peer, steps: [send('S', fields), either(expect('SA', { timeout: 2000 }), expect('RA', { timeout: 2000 })), send('R', { seq: 1 })] }),
+    `(feature probe: ${name})`,
+  );
+}
+
+/** The packet that answered a probe's SYN (its step 2), if one came. */
+function answerOf(report: RunReport): Packet | undefined {
+  return report.events.find((e) => e.kind === 'received' && e.stepIndex === 1)?.view.packet;
+}
+
 /** The probes for `host`. */
 export function probesFor(host: string): Probe[] {
   const peer = { host, port: PROBE_PORT };
@@ -65,32 +79,15 @@ export function probesFor(host: string): Probe[] {
     }),
     '(feature probe: rfc5961)',
   );
-  const tfo = validateScenario(
-    scenario({
-      name: `probe-tfo ${host}`,
-      peer: { host, port: TFO_PORT },
-      steps: [send('S', { options: [mss(1460), fastOpen()] }), either(expect('SA', { timeout: 2000 }), expect('RA', { timeout: 2000 })), send('R', { seq: 1 })],
-    }),
-    '(feature probe: tfo)',
-  );
-  const routed = validateScenario(
-    scenario({
-      name: `probe-source-route ${host}`,
-      peer,
-      steps: [send('S', { ip: { options: SOURCE_ROUTE_PROBE } }), either(expect('SA', { timeout: 2000 }), expect('RA', { timeout: 2000 })), send('R', { seq: 1 })],
-    }),
-    '(feature probe: source-route)',
-  );
+  const tfo = synProbe('tfo', { host, port: TFO_PORT }, { options: [mss(1460), fastOpen()] });
+  const routed = synProbe('source-route', peer, { ip: { options: SOURCE_ROUTE_PROBE } });
   // An application is there when its port answers a SYN with a SYN/ACK (a RST: nothing listens).
   const apps = (Object.entries(APP_PORTS) as Array<[AppFeature, number]>).map(([feature, port]): Probe => ({
     name: feature,
-    scenario: validateScenario(
-      scenario({ name: `probe-${feature} ${host}`, peer: { host, port }, steps: [send('S'), either(expect('SA', { timeout: 2000 }), expect('RA', { timeout: 2000 })), send('R', { seq: 1 })] }),
-      `(feature probe: ${feature})`,
-    ),
+    scenario: synProbe(feature, { host, port }),
     learn(report) {
-      const answer = report.events.find((e) => e.kind === 'received' && e.stepIndex === 1);
-      return new Map<Feature, boolean>(answer ? [[feature, (answer.view.packet.tcp.flags & (Flag.SYN | Flag.ACK)) === (Flag.SYN | Flag.ACK)]] : []);
+      const answer = answerOf(report);
+      return new Map<Feature, boolean>(answer ? [[feature, (answer.tcp.flags & (Flag.SYN | Flag.ACK)) === (Flag.SYN | Flag.ACK)]] : []);
     },
   }));
   return [
@@ -99,9 +96,9 @@ export function probesFor(host: string): Probe[] {
       name: 'tfo',
       scenario: tfo,
       learn(report) {
-        const answer = report.events.find((e) => e.kind === 'received' && e.stepIndex === 1);
+        const answer = answerOf(report);
         if (!answer) return new Map<Feature, boolean>();
-        const cookie = answer.view.packet.tcp.options.find((o) => o.kind === 'fastOpen');
+        const cookie = answer.tcp.options.find((o) => o.kind === 'fastOpen');
         return new Map<Feature, boolean>([['tfo', cookie !== undefined && cookie.cookie.length >= 4 && cookie.cookie.length <= 16]]);
       },
     },
@@ -111,15 +108,15 @@ export function probesFor(host: string): Probe[] {
           {
             name: 'source-route',
             scenario: routed,
-            learn: (report: RunReport) => new Map<Feature, boolean>([['source-route', report.events.some((e) => e.kind === 'received' && e.stepIndex === 1)]]),
+            learn: (report: RunReport) => new Map<Feature, boolean>([['source-route', answerOf(report) !== undefined]]),
           },
         ]),
     {
       name: 'options',
       scenario: options,
       learn(report) {
-        const synAck = report.events.find((e) => e.kind === 'received' && e.stepIndex === 1);
-        const kinds = new Set((synAck?.view.packet.tcp.options ?? []).map((o) => o.kind));
+        const synAck = answerOf(report);
+        const kinds = new Set((synAck?.tcp.options ?? []).map((o) => o.kind));
         const seen = synAck !== undefined;
         // An IPv6 peer that never answers (a stack without IPv6, or no address): IPv6 scenarios are N/A there.
         const six: Array<[Feature, boolean]> = host.includes(':') ? [['ipv6', seen]] : [];

@@ -191,6 +191,10 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
     const rfc = e.scenario?.rfc;
     finish({ index: i, file: e.file, name: e.name, ...(rfc ? { rfc } : {}), verdict: 'error', message: `${e.file}: ${messageOf(err)}`, durationMs: 0, startMs: since(), endMs: since() });
   };
+  /** The `na` result of entry `i`, which does not apply to this peer (`reason` says why). */
+  const notApplicable = (i: number, e: SuiteEntry, sc: ValidScenario, reason: string): void => {
+    finish({ index: i, file: e.file, name: e.name, ...(sc.rfc ? { rfc: sc.rfc } : {}), ...(sc.level ? { level: sc.level } : {}), verdict: 'na', message: reason, durationMs: 0, startMs: since(), endMs: since() });
+  };
   const runnable: Placed[] = [];
   for (const [i, e] of entries.entries()) {
     if (!e.scenario) {
@@ -203,8 +207,7 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
     const peerHost = overrides.dst ?? (e.scenario.role !== 'server' ? e.scenario.peer.host : e.scenario.peer?.host);
     const wrongFamily = peerHost !== undefined ? absentFeatures(e.scenario.requires, familyFeatures(peerHost)) : [];
     if (wrongFamily.length > 0) {
-      const sc = e.scenario;
-      finish({ index: i, file: e.file, name: e.name, ...(sc.rfc ? { rfc: sc.rfc } : {}), ...(sc.level ? { level: sc.level } : {}), verdict: 'na', message: absentReason(wrongFamily, peerHost!), durationMs: 0, startMs: since(), endMs: since() });
+      notApplicable(i, e, e.scenario, absentReason(wrongFamily, peerHost!));
       continue;
     }
     try {
@@ -356,8 +359,7 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
       // The address says the family; a probe may add that an IPv6 host does not answer at all.
       const absent = absentFeatures(p.sc.requires, new Map([...familyFeatures(host), ...(known.get(host) ?? [])]));
       if (absent.length === 0) return true;
-      const sc = p.sc;
-      finish({ index: p.i, file: p.entry.file, name: p.entry.name, ...(sc.rfc ? { rfc: sc.rfc } : {}), ...(sc.level ? { level: sc.level } : {}), verdict: 'na', message: absentReason(absent, host), durationMs: 0, startMs: since(), endMs: since() });
+      notApplicable(p.i, p.entry, p.sc, absentReason(absent, host));
       return false;
     });
     await runAll(applicable, (_p, r) => finish(r));

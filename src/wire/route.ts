@@ -50,6 +50,14 @@ export function sourceRouteOf(options: Uint8Array): SourceRoute | undefined {
   return undefined;
 }
 
+/** Index into `addresses` of the next hop (the pointer 4 is the first address). */
+const nextIndex = (route: SourceRoute): number => Math.max(0, Math.floor((route.pointer - 4) / 4));
+
+/** The addresses a route still has to visit, from its pointer on (none once it is complete, or with a pointer below 4, which is malformed). */
+export function pendingHops(route: SourceRoute): readonly string[] {
+  return route.complete || route.pointer < 4 ? [] : route.addresses.slice(nextIndex(route));
+}
+
 /**
  * Where in an IPv4 packet the final destination's 4 bytes are: the last address of a route that is
  * not complete, else the header's destination field (offset 16).
@@ -58,20 +66,18 @@ export function finalDestinationOffset(packet: Uint8Array): number {
   const headerLength = (packet[0]! & 0x0f) * 4;
   if (headerLength <= 20 || headerLength > packet.length) return 16;
   const route = sourceRouteOf(packet.subarray(20, headerLength));
-  if (!route || route.complete || route.addresses.length === 0 || route.pointer < 4) return 16;
+  if (!route || pendingHops(route).length === 0) return 16;
   return 20 + route.offset + 3 + 4 * (route.addresses.length - 1);
 }
 
 /** The final destination of a packet whose IPv4 header is `ip` (IPv6 headers: their destination). */
 export function finalDestination(ip: { readonly dst: string; readonly options?: Uint8Array }): string {
-  if (!ip.options || ip.options.length === 0 || ip.dst.includes(':')) return ip.dst;
-  const route = sourceRouteOf(ip.options);
-  if (!route || route.complete || route.addresses.length === 0 || route.pointer < 4) return ip.dst;
-  return route.addresses[route.addresses.length - 1]!;
+  const route = ip.options && ip.options.length > 0 ? sourceRouteOf(ip.options) : undefined;
+  const pending = route ? pendingHops(route) : [];
+  return pending.length > 0 ? pending[pending.length - 1]! : ip.dst;
 }
 
 /** `LSRR 10.77.0.1 (next: 1 of 1)`, `SSRR 10.0.0.9 10.0.0.1 (complete)`: a route for traces. */
 export function describeRoute(route: SourceRoute): string {
-  const next = Math.floor((route.pointer - 4) / 4) + 1;
-  return `${route.strict ? 'SSRR' : 'LSRR'} ${route.addresses.join(' ')} (${route.complete ? 'complete' : `next: ${next} of ${route.addresses.length}`})`;
+  return `${route.strict ? 'SSRR' : 'LSRR'} ${route.addresses.join(' ')} (${route.complete ? 'complete' : `next: ${nextIndex(route) + 1} of ${route.addresses.length}`})`;
 }
