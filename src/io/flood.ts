@@ -4,12 +4,12 @@
  * Floods send with the raw sender's synchronous `trySend` (src/io/sender.ts); EAGAIN/ENOBUFS is
  * reported as "would block" so the loop yields and retries instead of dropping.
  */
-import { readlinkSync } from 'node:fs';
 import { isIPv4, isIPv6 } from 'node:net';
 import { canonicalIpv6 } from '../wire/ipv6.js';
 import { EnvError } from './errors.js';
 import { run } from './exec.js';
 import { openLinkSender } from './link.js';
+import { inInitialNetns } from './route.js';
 import { openSender, type Sender } from './sender.js';
 
 /** What floods send on: synchronous and non-blocking (false: would block, try again). */
@@ -42,18 +42,6 @@ export async function openFloodSender(dst: string, linkLayer?: { readonly iface:
 /** True for 127.0.0.0/8 and ::1. */
 export function isLoopback(ip: string): boolean {
   return (isIPv4(ip) && ip.startsWith('127.')) || (isIPv6(ip) && canonicalIpv6(ip) === '::1');
-}
-
-/**
- * True when this process provably runs in the same network namespace as PID 1 (the machine's
- * own). When PID 1's namespace cannot be read (containers), the default-route check decides.
- */
-function inInitialNetns(): boolean {
-  try {
-    return readlinkSync('/proc/self/ns/net') === readlinkSync('/proc/1/ns/net');
-  } catch {
-    return false;
-  }
 }
 
 /**

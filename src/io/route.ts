@@ -1,9 +1,10 @@
 /** Route and interface look-ups through iproute2 (`ip -j`). */
-import { isIPv4, isIPv6 } from 'node:net';
+import { readlinkSync } from 'node:fs';
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import { canonicalIpv6 } from '../wire/ipv6.js';
 import { EnvError } from './errors.js';
 import { run } from './exec.js';
-import type { Route, RouteQuery } from '../session/plan.js';
+import { LAB_IFACE, LAB_NET4, LAB_NET6, type Route, type RouteQuery } from '../session/plan.js';
 
 /** Outgoing interface and source address the kernel would use to reach `dst`. */
 export interface RouteInfo {
@@ -125,4 +126,63 @@ export async function resolveRoute(q: RouteQuery): Promise<Route> {
   if (!q.peer) throw new EnvError("the client role needs the peer's address: give --dst (or peer.host in the scenario).");
   const r = await routeTo(q.peer);
   return { iface: q.iface ?? r.iface, src: q.src ?? r.src };
+}
+
+const LAB_NETS = new BlockList();
+LAB_NETS.addSubnet(LAB_NET4.prefix, LAB_NET4.bits, 'ipv4');
+LAB_NETS.addSubnet(LAB_NET6.prefix, LAB_NET6.bits, 'ipv6');
+
+/** True for an address of the lab's subnets (10.77.0.0/24, fd77::/64). */
+export function isLabAddress(ip: string): boolean {
+  if (isIPv4(ip)) return LAB_NETS.check(ip, 'ipv4');
+  return isIPv6(ip) && LAB_NETS.check(ip, 'ipv6');
+}
+
+/**
+ * True when this process provably runs in the same network namespace as PID 1 (the machine's
+ * own), where no lab interface ever is. False when PID 1's namespace cannot be read.
+ */
+export function inInitialNetns(): boolean {
+  try {
+    return readlinkSync('/proc/self/ns/net') === readlinkSync('/proc/1/ns/net');
+  } catch {
+    return false;
+  }
+}
+
+/** How a lab address is reached from here (`ip -j route get`): why it is not inside a lab, or undefined when it is. */
+export function strayLabRoute(route: { readonly dev?: unknown; readonly gateway?: unknown; readonly type?: unknown }, initialNetns: boolean): string | undefined {
+  if (route.type === 'local' || route.dev === 'lo') return undefined;
+  const dev = typeof route.dev === 'string' ? route.dev : '?';
+  if (typeof route.gateway === 'string') return `the route to it goes through the gateway ${route.gateway} on ${dev}`;
+  if (initialNetns || !LAB_IFACE.test(dev)) return `the route to it goes out of ${dev}, which is not a lab interface`;
+  return undefined;
+}
+
+/**
+ * Refuses, before anything is sent, to talk to a lab address (10.77.0.0/24, fd77::/64) that the
+ * route here does not keep inside a lab: through a gateway, or out of an interface the lab did
+ * not make (the machine's own namespace has none). Without this, a lab scenario run outside the
+ * lab would send its crafted segments to whatever host on the real network holds the address.
+ * An address outside the lab's subnets is the user's own choice (`--dst`, a scenario's peer) and
+ * is let through, gateway or not. Throws an {@link EnvError} naming the fix.
+ */
+export async function checkLabPeer(peer: string): Promise<void> {
+  if (!isLabAddress(peer)) return;
+  const r = await run('ip', ['-j', 'route', 'get', peer], { pkg: 'iproute2' });
+  let first: { dev?: unknown; gateway?: unknown; type?: unknown } | undefined;
+  try {
+    const parsed: unknown = r.code === 0 ? JSON.parse(r.stdout) : undefined;
+    first = Array.isArray(parsed) ? (parsed[0] as typeof first) : undefined;
+  } catch {
+    first = undefined;
+  }
+  // No route at all: nothing can leave; the route look-up of the run says so in its own words.
+  if (!first) return;
+  const why = strayLabRoute(first, inInitialNetns());
+  if (why === undefined) return;
+  throw new EnvError(
+    `refusing to send to ${peer}: it is a lab address, but ${why}, so the segments would leave the lab. ` +
+      `Bring the lab up ('tcpcraft lab up') and run inside it ('tcpcraft lab exec client -- tcpcraft ...'), or give --dst with the address of a device of your own.`,
+  );
 }

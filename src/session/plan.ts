@@ -28,6 +28,12 @@ export const LAB_PREFIX6 = 64;
 /** The client side's spare IPv6 address (as 10.77.0.201 for IPv4): for scenarios that leave per-peer state such as a path MTU. */
 export const LAB_SPARE_ADDR6 = 'fd77::201';
 
+/** The lab's subnets: traffic to an address in them is meant for a lab and must stay in one. */
+export const LAB_NET4 = { prefix: '10.77.0.0', bits: 24 } as const;
+export const LAB_NET6 = { prefix: 'fd77::', bits: 64 } as const;
+/** Names of the interfaces a lab makes (`NAME-c` in its client namespace, `NAME-s` in its server one). */
+export const LAB_IFACE = /^[a-z0-9_]{1,13}-[cs]$/;
+
 /** What the command line may change about where and how a scenario runs. */
 export interface SessionOverrides {
   /** Our address (default: the scenario's local.host, else the route's source). */
@@ -121,6 +127,14 @@ export function modelRoute(sc: Scenario, o: SessionOverrides): Route {
 const otherLabAddr = (ip: string): string =>
   ip.includes(':') ? (ip === LAB_CLIENT_ADDR6 ? LAB_SERVER_ADDR6 : LAB_CLIENT_ADDR6) : ip === LAB_CLIENT_ADDR ? LAB_SERVER_ADDR : LAB_CLIENT_ADDR;
 
+/** Every peer address a run of `sc` talks to (the main peer first); none for a server awaiting any client. */
+export function peerHosts(sc: Scenario, o: SessionOverrides): string[] {
+  const main = o.dst ?? sc.peer?.host;
+  const hosts = new Set(main !== undefined ? [main] : []);
+  if (!isServer(sc)) for (const c of Object.values(sc.connections ?? {})) hosts.add(o.dst ?? c.peer?.host ?? main!);
+  return [...hosts];
+}
+
 /**
  * Libpcap filter terms a scenario needs on its interface when many runs share one capture: its
  * peers' addresses, or (server role, any client) its local port. Needs no ports chosen yet.
@@ -130,9 +144,7 @@ export function captureTerms(sc: ValidScenario, o: SessionOverrides): string[] {
     const peer = o.dst ?? sc.peer?.host;
     return [peer ? `host ${peer}` : `port ${o.sport ?? sc.local.port}`];
   }
-  const main = o.dst ?? sc.peer.host;
-  const hosts = new Set([main, ...Object.values(sc.connections ?? {}).map((c) => o.dst ?? c.peer?.host ?? main)]);
-  return [...hosts].map((h) => `host ${h}`);
+  return peerHosts(sc, o).map((h) => `host ${h}`);
 }
 
 /**

@@ -39,11 +39,11 @@ import { Cleanups } from '../io/cleanup.js';
 import { randomIsn, randomPort, systemClock } from '../io/clock.js';
 import { Devices, type CaptureSpec } from '../io/device.js';
 import { EnvError, messageOf } from '../io/errors.js';
-import { resolveRoute } from '../io/route.js';
+import { checkLabPeer, resolveRoute } from '../io/route.js';
 import { unresolvedNeighbour } from '../io/neigh.js';
 import { isServer, type ValidScenario } from '../scenario/model.js';
 import type { Scenario } from '../scenario/types.js';
-import { captureTerms, planSession, routeQuery, type Route, type SessionOverrides, type SessionPlan } from '../session/plan.js';
+import { captureTerms, peerHosts, planSession, routeQuery, type Route, type SessionOverrides, type SessionPlan } from '../session/plan.js';
 import { PortAllocator } from './ports.js';
 import { expectedFailureOn } from '../scenario/expected.js';
 import { releaseOf } from '../io/release.js';
@@ -175,6 +175,11 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
     results.push(r);
     opts.onResult?.(r);
   };
+
+  // Lab traffic stays in a lab: a lab address the route here sends elsewhere stops the whole
+  // suite before anything is opened or sent.
+  const peers = new Set(entries.flatMap((e) => (e.scenario ? peerHosts(e.scenario, overrides) : [])));
+  for (const host of peers) await checkLabPeer(host);
 
   // Where each scenario runs, worked out before anything is opened.
   const routes = new Map<string, Promise<Route>>();
