@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { EnvError } from '../io/errors.js';
-import { loadScenario } from '../io/load.js';
+import { loadOneScenario } from '../io/load.js';
 import { formatFailure, formatLadder, formatTrace } from '../report/index.js';
 import { ScenarioError } from '../scenario/errors.js';
 import { runSuite } from '../suite/runner.js';
@@ -49,7 +49,7 @@ async function checkCommand(file: string, o: CheckOptions): Promise<number> {
   const out = painter(process.stdout);
   let sc;
   try {
-    sc = await loadScenario(file);
+    sc = await loadOneScenario(file, { sender: true });
   } catch (err) {
     if (err instanceof ScenarioError && /TODO: fill in this blank/.test(err.message)) {
       out(`FAIL not finished yet: ${err.message}\n`);

@@ -8,7 +8,8 @@ import { randomIsn, randomPort } from '../io/clock.js';
 import { Cleanups } from '../io/cleanup.js';
 import { EnvError } from '../io/errors.js';
 import { checkLabOnly, openFloodSender } from '../io/flood.js';
-import { loadScenario } from '../io/load.js';
+import { loadOneScenario } from '../io/load.js';
+import { willDrop } from '../io/sandbox.js';
 import { interfaceWithAddress, resolveRoute, routeTo } from '../io/route.js';
 import { buildSend } from '../engine/segment.js';
 import type { Flow } from '../engine/flow.js';
@@ -62,7 +63,12 @@ async function packetSpec(target: string, o: FloodOptions): Promise<{ spec: Pack
   if (!/\.(ts|mts|cts|js|mjs|cjs)$/.test(target)) {
     throw new RangeError(`'${target}' is neither a segment spec (FLAGS@HOST:PORT, e.g. S@10.77.0.2:9) nor a scenario file (.ts).`);
   }
-  const sc = await loadScenario(target);
+  // The scenario's code runs unprivileged (src/io/sandbox.ts); the raw socket is opened first. A
+  // link-layer flood needs its capture handle on an interface known only from the scenario.
+  if (o.linkLayer && willDrop()) {
+    throw new EnvError(`a link-layer flood of a scenario file would run the scenario's code as root: flood FLAGS@HOST:PORT instead, or give --keep-root if you trust ${target}.`);
+  }
+  const sc = await loadOneScenario(target, { sender: true, outputs: [typeof o.json === 'string' ? o.json : undefined] });
   const index = sc.steps.findIndex((s) => s.kind === 'send');
   const step = sc.steps[index];
   if (!step || step.kind !== 'send') throw new RangeError(`${target}: the scenario has no send step to flood.`);

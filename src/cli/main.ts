@@ -3,7 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { ScenarioError } from '../scenario/errors.js';
 import { randomIsn, randomPort, systemClock } from '../io/clock.js';
 import { EnvError } from '../io/errors.js';
-import { loadScenario } from '../io/load.js';
+import { loadOneScenario } from '../io/load.js';
+import { setKeepRoot } from '../io/sandbox.js';
 import { modelRoute, planSession, withLabFamily, type SessionOverrides } from '../session/plan.js';
 import { runSuite } from '../suite/runner.js';
 import { expectedFailureOn } from '../scenario/expected.js';
@@ -57,6 +58,11 @@ function flowOptions(cmd: Command, srcDefault: string): Command {
     .option('--no-ladder', 'do not print the ladder diagram');
 }
 
+/** The files a run or build writes (opened before a drop of privileges, see src/io/sandbox.ts). */
+export function outputsOf(o: FlowOptions): Array<string | undefined> {
+  return [o.pcap, typeof o.json === 'string' ? o.json : undefined, o.html];
+}
+
 /** The session overrides a command line gives. */
 function overridesOf(o: RunOptions & BuildOptions): SessionOverrides {
   const picked = { src: o.src, dst: o.dst, sport: o.sport, dport: o.dport, isn: o.isn, peerIsn: o.peerIsn, iface: o.iface, linkLayer: o.linkLayer, timeoutMs: o.timeout };
@@ -65,7 +71,7 @@ function overridesOf(o: RunOptions & BuildOptions): SessionOverrides {
 
 /** `tcpcraft build`: the scenario against a model peer, offline. */
 async function buildCommand(file: string, o: BuildOptions): Promise<number> {
-  const sc = await loadScenario(file);
+  const sc = await loadOneScenario(file, { outputs: outputsOf(o) });
   const overrides = overridesOf(o);
   const session = planSession(sc, file, overrides, modelRoute(sc, overrides), { isn: randomIsn, port: randomPort, wallUs: () => systemClock.wallUs() });
   const report = session.model;
@@ -81,7 +87,7 @@ async function buildCommand(file: string, o: BuildOptions): Promise<number> {
  * the run stops where it is and what it did so far is printed and written as usual.
  */
 export async function runCommand(file: string, o: RunOptions, interrupt?: Interrupt): Promise<number> {
-  const loaded = await loadScenario(file);
+  const loaded = await loadOneScenario(file, { outputs: outputsOf(o), sender: true });
   const sc = o.family ? withLabFamily(loaded, o.family) : loaded;
   const human = humanStream(jsonOnStdout(o.json));
   const out = painter(human);
@@ -150,12 +156,21 @@ function baseProgram(): Command {
     .description('Craft, send and check TCP segments from scenarios written in TypeScript.')
     .version(VERSION)
     .option('--no-color', 'no colour in the terminal output (also: the NO_COLOR environment variable); files and pipes never get any')
-    .hook('preAction', (cmd) => setColourOption((cmd.opts() as { color?: boolean }).color === false ? false : undefined))
+    .option('--keep-root', "run the scenario's own code as root (also: TCPCRAFT_KEEP_ROOT=1); by default, started as root, tcpcraft opens its sockets, capture and guard first and then runs scenario code as 'nobody' ($TCPCRAFT_USER)")
+    .hook('preAction', (cmd) => {
+      const g = cmd.opts() as { color?: boolean; keepRoot?: boolean };
+      setColourOption(g.color === false ? false : undefined);
+      setKeepRoot(g.keepRoot === true);
+    })
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', `
 Scenarios are .ts files whose default export is scenario({ peer, steps: [send(...), expect(...)] });
 seq and ack are relative to each side's ISN, as Wireshark shows them. See README.md.
+
+A scenario is a program: run only those you trust. Started as root, tcpcraft runs a scenario's
+code (its module, its where() predicates) as the unprivileged user 'nobody' once its raw sockets,
+capture and guard are open (--keep-root keeps root for a scenario that needs it).
 
 Exit status: 0 passed, 1 a segment did not match or did not come, 2 usage or environment error;
 after SIGHUP, SIGINT or SIGTERM (once it has reset the peer, removed its guards and written what it

@@ -1,5 +1,7 @@
 /** `tcpcraft matrix`: the conformance scenarios against several TCP stacks, one table. */
 import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { run } from '../io/exec.js';
 import { hostname } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 import { Cleanups } from '../io/cleanup.js';
@@ -14,7 +16,7 @@ import { interruptible, type Interrupt } from './interrupt.js';
 import { matrixHtml } from '../report/html.js';
 import { painter } from './colour.js';
 import { TOOL } from '../version.js';
-import { loadAll } from './suite.js';
+import type { ListedScenario } from './suite.js';
 
 interface MatrixCliOptions {
   targets: TargetName[];
@@ -42,8 +44,7 @@ async function matrixCommand(paths: string[], o: MatrixCliOptions, interrupt?: I
   if (typeof process.getuid === 'function' && process.getuid() !== 0) throw new EnvError('the matrix brings up labs (network namespaces): run it as root (sudo).');
   const files = shardOf(discover(paths), o.shard);
   if (files.length === 0) throw new EnvError(`no scenario files in ${paths.join(', ')}${o.shard ? ` for shard ${o.shard.index}/${o.shard.count}` : ''}.`);
-  const entries = await loadAll(files);
-  const scenarios = entries.map((e) => ({ name: e.name, file: e.file, rfc: e.scenario?.rfc ?? null }));
+  const scenarios = await listedScenarios(files);
   const say = (s: string): void => void process.stderr.write(`${s}\n`);
   const cleanups = new Cleanups();
   const m = await cleanups.guarded(
@@ -93,4 +94,19 @@ running suite is stopped and written, the labs go down). Needs root.
 Example:
   sudo tcpcraft matrix scenarios/conformance --targets linux,lwip,slirp --markdown matrix.md`)
     .action((paths: string[], o: MatrixCliOptions) => runCommandBody(() => interruptible((interrupt) => matrixCommand(paths, o, interrupt))));
+}
+
+/**
+ * Names and RFC references of `files`, from `tcpcraft suite --list` in a process of its own: the
+ * scenarios' code runs there, unprivileged, while the matrix keeps root for its labs.
+ */
+async function listedScenarios(files: readonly string[]): Promise<Array<{ name: string; file: string; rfc: string | null }>> {
+  const r = await run(process.execPath, [fileURLToPath(new URL('../../bin/tcpcraft.js', import.meta.url)), 'suite', '--list', '--json', '-', ...files], { timeoutMs: 120_000 });
+  let list: ListedScenario[];
+  try {
+    list = JSON.parse(r.stdout) as ListedScenario[];
+  } catch {
+    throw new EnvError(`could not list the scenarios: ${r.stderr.trim() || `exit ${r.code}`}`);
+  }
+  return list.map((l) => ({ name: l.name, file: l.file, rfc: l.rfc }));
 }

@@ -1,6 +1,6 @@
 /** Writing a report out: trace and ladder for people, pcap and JSON files (or JSON on stdout) on request. */
-import { writeFileSync } from 'node:fs';
 import { EnvError, messageOf } from '../io/errors.js';
+import { writeOutput } from '../io/sandbox.js';
 import { ScenarioError } from '../scenario/errors.js';
 import type { RunReport } from '../engine/report.js';
 import { formatFailure, formatLadder, formatTrace, reportPcap, reportPcapng, runJson } from '../report/index.js';
@@ -21,7 +21,7 @@ export function jsonOnStdout(dest: JsonDest | undefined): boolean {
 export function writeJson(dest: JsonDest, doc: unknown): void {
   const text = `${JSON.stringify(doc, null, 2)}\n`;
   if (jsonOnStdout(dest)) process.stdout.write(text);
-  else writeFileSync(dest as string, text);
+  else writeOutput(dest as string, text);
 }
 
 /** Where human-readable lines go: stderr when stdout carries JSON (or another machine format). */
@@ -47,10 +47,10 @@ export function writeReport(report: RunReport, o: OutputOptions, out: (s: string
   if (o.trace !== false) out(`${formatTrace(report)}\n\n`);
   if (o.ladder !== false) out(`${formatLadder(report)}\n\n`);
   // By extension: .pcapng gets a note on every packet, anything else is classic pcap.
-  if (o.pcap) writeFileSync(o.pcap, /\.pcapng$/i.test(o.pcap) ? reportPcapng(report) : reportPcap(report));
+  if (o.pcap) writeOutput(o.pcap, /\.pcapng$/i.test(o.pcap) ? reportPcapng(report) : reportPcap(report));
   const doc = (): ReturnType<typeof runJson> => runJson(report, { ...(o.target ? { target: o.target } : {}), ...(o.expectedFailure !== undefined ? { expectedFailure: o.expectedFailure } : {}) });
   if (o.json !== undefined) writeJson(o.json, doc());
-  if (o.html) writeFileSync(o.html, runHtml(doc()));
+  if (o.html) writeOutput(o.html, runHtml(doc()));
 }
 
 /** The closing lines: the failure explanation, or a pass line. */

@@ -1,12 +1,11 @@
 /** `tcpcraft suite`: many scenarios in one process, in parallel, with JUnit, TAP and JSON reports. */
-import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, relative, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { ScenarioError } from '../scenario/errors.js';
 import { EnvError } from '../io/errors.js';
 import { DEFAULT_LAB, labConfig, labNamespaces } from '../io/lab.js';
-import { loadScenario } from '../io/load.js';
+import { loadScenarios } from '../io/load.js';
+import { writeOutput, type SandboxOptions } from '../io/sandbox.js';
 import { discover, fallbackName, shardOf, type Shard } from '../suite/discover.js';
 import { junitXml, suiteJson, tapHeader, tapPoint } from '../suite/formats.js';
 import { countsOf, isFailure, progressLine, resultLine, summaryLine, type SuiteResult } from '../suite/result.js';
@@ -32,7 +31,26 @@ interface SuiteCliOptions {
   serialPorts: number[];
   shard?: Shard;
   requirements?: string;
+  list?: boolean;
   family?: 4 | 6;
+}
+
+/** One line of `suite --list --json`: a scenario file as loaded, nothing run. */
+export interface ListedScenario {
+  readonly file: string;
+  readonly name: string;
+  readonly rfc: string | null;
+  readonly level: string | null;
+  readonly error?: string;
+}
+
+/** `suite --list`: loads the scenarios (their code runs unprivileged, nothing is sent) and lists them. */
+async function listCommand(files: readonly string[], o: SuiteCliOptions): Promise<number> {
+  const entries = await loadAll(files, { outputs: [typeof o.json === 'string' ? o.json : undefined] });
+  const list: ListedScenario[] = entries.map((e) => ({ file: e.file, name: e.name, rfc: e.scenario?.rfc ?? null, level: e.scenario?.level ?? null, ...(e.loadError !== undefined ? { error: e.loadError } : {}) }));
+  if (o.json !== undefined) writeJson(o.json, list);
+  else for (const l of list) process.stdout.write(`${l.file}  ${l.name}${l.level ? `  ${l.level}` : ''}${l.rfc ? `  ${l.rfc}` : ''}${l.error ? `  (does not load: ${l.error.split('\n')[0]})` : ''}\n`);
+  return entries.some((e) => e.loadError !== undefined) ? 1 : 0;
 }
 
 function portList(v: string): number[] {
@@ -45,18 +63,8 @@ function portList(v: string): number[] {
 }
 
 /** Loads every file; a file that does not load becomes an entry with its error. */
-export async function loadAll(files: readonly string[]): Promise<SuiteEntry[]> {
-  const entries: SuiteEntry[] = [];
-  for (const file of files) {
-    try {
-      const scenario = await loadScenario(file);
-      entries.push({ file, name: scenario.name, scenario });
-    } catch (err) {
-      if (!(err instanceof ScenarioError)) throw err;
-      entries.push({ file, name: fallbackName(file), loadError: err.message });
-    }
-  }
-  return entries;
+export async function loadAll(files: readonly string[], sandbox: SandboxOptions = {}): Promise<SuiteEntry[]> {
+  return (await loadScenarios(files, sandbox)).map((r) => ('scenario' in r ? { file: r.file, name: r.scenario.name, scenario: r.scenario } : { file: r.file, name: fallbackName(r.file), loadError: r.error.message }));
 }
 
 /**
@@ -65,12 +73,12 @@ export async function loadAll(files: readonly string[]): Promise<SuiteEntry[]> {
  * row has neither a scenario nor a stated reason, or a scenario names an unknown ID.
  */
 async function requirementsCommand(files: readonly string[], out: string): Promise<number> {
-  const entries = await loadAll(files);
+  const entries = await loadAll(files, { outputs: [out] });
   const broken = entries.filter((e) => e.loadError !== undefined);
   if (broken.length) throw new EnvError(broken.map((e) => e.loadError).join('\n'));
   const base = dirname(resolve(out));
   const scenarios = entries.map((e) => ({ path: relative(base, resolve(e.file)), ...(e.scenario?.rfc ? { rfc: e.scenario.rfc } : {}) }));
-  writeFileSync(out, requirementsMarkdown(scenarios));
+  writeOutput(out, requirementsMarkdown(scenarios));
   const problems = coverageProblems(scenarios);
   process.stdout.write(`wrote ${out}: ${APPENDIX_B.length} RFC 9293 requirements, ${scenarios.length} scenarios\n`);
   for (const p of problems) process.stdout.write(`problem: ${p}\n`);
@@ -81,13 +89,14 @@ async function requirementsCommand(files: readonly string[], out: string): Promi
 async function suiteCommand(paths: string[], o: SuiteCliOptions, interrupt?: Interrupt): Promise<number> {
   if (o.tap && jsonOnStdout(o.json)) throw new EnvError('--tap and --json - both want stdout: give --json a file name.');
   if (o.requirements) return requirementsCommand(discover(paths), o.requirements);
+  if (o.list) return listCommand(shardOf(discover(paths), o.shard), o);
   const files = shardOf(discover(paths), o.shard);
   if (files.length === 0 && o.shard) {
     process.stdout.write(`shard ${o.shard.index}/${o.shard.count} has no scenario\n${summaryLine(countsOf([]))}\n`);
     return 0;
   }
   if (files.length === 0) throw new EnvError(`no scenario files in ${paths.join(', ')} (a directory contributes its *.ts files, not those starting with '_').`);
-  const loaded = await loadAll(files);
+  const loaded = await loadAll(files, { outputs: [o.junit, typeof o.json === 'string' ? o.json : undefined, o.html], sender: true });
   const entries = o.family ? loaded.map((e) => (e.scenario ? { ...e, scenario: withLabFamily(e.scenario, o.family!) } : e)) : loaded;
   // With --tap or --json -, stdout is TAP or JSON only and the human-readable lines go to stderr.
   const human = humanStream(o.tap === true || jsonOnStdout(o.json));
@@ -149,11 +158,11 @@ async function suiteCommand(paths: string[], o: SuiteCliOptions, interrupt?: Int
   const perSecond = rate === undefined ? '-' : rate >= 1 ? rate.toFixed(1) : rate.toPrecision(2);
   say(`wall time ${(outcome.wallMs / 1000).toFixed(2)} s with --jobs ${o.jobs} (${entries.length} scenarios, ${perSecond} per second, target ${o.target})\n`);
   if (o.junit) {
-    writeFileSync(o.junit, junitXml(outcome.results, { target: o.target, wallMs: outcome.wallMs, timestamp: outcome.startedAt.toISOString().replace(/\.\d+Z$/, ''), hostname: hostname() }));
+    writeOutput(o.junit, junitXml(outcome.results, { target: o.target, wallMs: outcome.wallMs, timestamp: outcome.startedAt.toISOString().replace(/\.\d+Z$/, ''), hostname: hostname() }));
   }
   const doc = suiteJson(outcome.results, { target: o.target, startedAt: outcome.startedAt, wallMs: outcome.wallMs, ...(outcome.interrupted ? { interrupted: outcome.interrupted } : {}) });
   if (o.json !== undefined) writeJson(o.json, doc);
-  if (o.html) writeFileSync(o.html, suiteHtml(doc));
+  if (o.html) writeOutput(o.html, suiteHtml(doc));
   return failures.length ? 1 : 0;
 }
 
@@ -175,6 +184,7 @@ export function registerSuiteCommand(program: Command): void {
     .option('--lab <name>', "lab whose server namespace plays the client of server-role scenarios", DEFAULT_LAB.name)
     .option('--shard <i/n>', 'run only shard i of n (every n-th scenario file from the i-th, in name order), to split the work over CI runners', shardOption)
     .option('--requirements <file>', 'run nothing: write the RFC 9293 Appendix B table for these scenarios (which rows each checks, why others cannot be) to FILE; exit 1 if a row has neither')
+    .option('--list', 'run nothing: list the scenarios (file, name, level, RFC; with --json, as JSON), exit 1 if one does not load')
     .option('--serial-ports <ports>', 'peer ports that serve one connection at a time: scenarios to them never overlap (comma-separated; "" for none)', portList, [5000])
     .addHelpText('after', `
 Verdicts: PASS; FAIL; XFAIL, an expected failure (the scenario's expectedFailures has an entry for

@@ -15,9 +15,10 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { VERSION } from '../version.js';
 import { ScenarioError } from '../scenario/errors.js';
+import { messageOf } from './errors.js';
 
 /** The cache directory, or undefined when caching is off. */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -76,4 +77,84 @@ export async function compiledScenario(file: string, abs: string, entryUrl: stri
     return undefined;
   }
   return out;
+}
+
+/**
+ * The scenario at `abs` (given as `file`) and every module of its own that it imports, bundled by
+ * esbuild into one ES module whose `'tcpcraft'` (imported or required) is the scenario language
+ * found under `globalThis[Symbol.for(apiKey)]`: what a process that has dropped its privileges
+ * imports, with nothing more to read from disk. Stack frames point at the original files through
+ * the inline source map. Throws a ScenarioError for a syntax error or a missing module.
+ */
+export async function bundledScenario(file: string, abs: string, apiKey: string): Promise<string> {
+  const dir = cacheDir();
+  const source = readFileSync(abs);
+  const key = createHash('sha256').update(`bundle\0${VERSION}\0${apiKey}\0${abs}\0`).update(source).digest('hex').slice(0, 40);
+  const cached = dir ? cachedBundle(join(dir, `${key}.bundle.json`)) : undefined;
+  if (cached !== undefined) return cached;
+  const { build } = await import('esbuild');
+  try {
+    const r = await build({
+      metafile: true,
+      entryPoints: [abs],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      // Sources as absolute file URLs wherever the bundle is put.
+      absWorkingDir: '/',
+      outfile: '/scenario.mjs',
+      sourcemap: 'inline',
+      sourceRoot: 'file:///',
+      logLevel: 'silent',
+      // CommonJS code in the bundle may require Node's built-in modules.
+      banner: { js: "import { createRequire as __tcpcraftCreateRequire } from 'node:module'; const require = __tcpcraftCreateRequire(import.meta.url);" },
+      plugins: [
+        {
+          name: 'tcpcraft-api',
+          setup(b) {
+            b.onResolve({ filter: /^tcpcraft$/ }, () => ({ path: 'tcpcraft', namespace: 'tcpcraft-api' }));
+            b.onLoad({ filter: /.*/, namespace: 'tcpcraft-api' }, () => ({ contents: `module.exports = globalThis[Symbol.for(${JSON.stringify(apiKey)})];`, loader: 'js' }));
+          },
+        },
+      ],
+    });
+    const out = r.outputFiles[0];
+    if (!out) throw new Error('esbuild produced no output');
+    if (dir) storeBundle(join(dir, `${key}.bundle.json`), out.text, Object.keys(r.metafile?.inputs ?? {}).filter((p) => !p.includes(':')).map((p) => `/${p}`));
+    return out.text;
+  } catch (err) {
+    const first = (err as { errors?: Array<{ text?: string; location?: { file: string; line: number; column: number; lineText: string } | null }> }).errors?.[0];
+    if (first?.location && !/^Could not resolve/.test(first.text ?? '')) {
+      const { line, column, lineText } = first.location;
+      const where = `/${first.location.file}` === abs ? file : `/${first.location.file}`;
+      throw new ScenarioError(`${where}:${line}:${column + 1}: syntax error: ${first.text ?? ''}\n  ${lineText}\n  ${' '.repeat(column)}^`, file);
+    }
+    throw new ScenarioError(`${file}: cannot load the scenario: ${first?.text ?? messageOf(err)}`, file);
+  }
+}
+
+const digest = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+/** A cached bundle whose every input file is still as it was, else undefined. */
+function cachedBundle(path: string): string | undefined {
+  try {
+    const entry = JSON.parse(readFileSync(path, 'utf8')) as { inputs: Array<[string, string]>; code: string };
+    return entry.inputs.every(([p, sha]) => digest(p) === sha) ? entry.code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Keeps a bundle with the digests of its input files (atomically; a failure only costs speed). */
+function storeBundle(path: string, code: string, inputs: readonly string[]): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ inputs: inputs.map((p) => [p, digest(p)]), code }), { mode: 0o600 });
+    renameSync(tmp, path);
+  } catch {
+    // no cache this time
+  }
 }

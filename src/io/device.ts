@@ -21,8 +21,35 @@ import { systemClock } from './clock.js';
 import { messageOf } from './errors.js';
 import { installGuard, sweepGuards } from './guard.js';
 import { openLinkSender } from './link.js';
+import { sandboxOps, sandboxSender, type PrivilegedOps } from './sandbox.js';
 import { openSender, type Sender } from './sender.js';
 import { openSniffer, type Sniffer } from './sniffer.js';
+
+/** The privileged operations done in this process (as root): what the helper does after a drop. */
+export const localOps: PrivilegedOps = {
+  openSniffer: async (o) => openSniffer(o),
+  openLinkSender,
+  installGuard: (flow) => installGuard(flow),
+  sweepGuards: () => sweepGuards(),
+  async startClient(netns, host, port) {
+    const { spawn } = await import('node:child_process');
+    const c = spawn('ip', ['netns', 'exec', netns, 'nc', '-n', '-N', '-w', '3', host, String(port)], { stdio: 'ignore' });
+    c.on('error', () => undefined);
+    const running = (): boolean => c.exitCode === null && c.signalCode === null;
+    return {
+      async stop() {
+        for (let k = 0; k < 20 && running(); k++) await new Promise((r) => setTimeout(r, 50));
+        if (running()) c.kill('SIGKILL');
+      },
+      kill: () => void (running() && c.kill('SIGKILL')),
+    };
+  },
+};
+
+/** Where privileged work happens: the helper once privileges are dropped, else this process. */
+export function privilegedOps(): PrivilegedOps {
+  return sandboxOps() ?? localOps;
+}
 
 /** What a run talks to: a link to send on and the frames of its flows. */
 export interface Device extends Link {
@@ -53,6 +80,7 @@ export class Devices {
     private readonly sender: Sender,
     private readonly captures: ReadonlyMap<string, Capture>,
     private readonly cleanups: Cleanups,
+    private readonly ops: PrivilegedOps,
     /** The sweep of killed runs' guards, started by open(). */
     private readonly swept: Promise<unknown> = Promise.resolve(),
   ) {}
@@ -62,16 +90,17 @@ export class Devices {
    * of killed runs. Throws an EnvError without privileges or for a missing interface.
    */
   static async open(captures: readonly CaptureSpec[], cleanups: Cleanups): Promise<Devices> {
-    const sender = openSender();
+    const ops = privilegedOps();
+    const sender = sandboxSender() ?? openSender();
     cleanups.add('close the raw socket', () => sender.close());
     // The sweep (one nft command) runs while the captures open and the first guards go in;
     // attach() waits for it.
-    const swept = sweepGuards();
+    const swept = ops.sweepGuards();
     swept.catch(() => undefined);
     const open = new Map<string, Capture>();
     try {
       for (const c of captures) {
-        const sniffer = openSniffer({ iface: c.iface, filter: c.filter, trustedFilter: c.trusted === true });
+        const sniffer = await ops.openSniffer({ iface: c.iface, filter: c.filter, trustedFilter: c.trusted === true });
         cleanups.add(`close the capture on ${c.iface}`, () => sniffer.close());
         // Frames are stamped with the clock that stamps our sends, so the trace's times compare.
         open.set(c.iface, { sniffer, demux: new Demux(sniffer, () => systemClock.wallUs()) });
@@ -80,7 +109,7 @@ export class Devices {
       await swept.catch(() => undefined);
       throw err;
     }
-    return new Devices(sender, open, cleanups, swept);
+    return new Devices(sender, open, cleanups, ops, swept);
   }
 
   /** A device for `plan`: its guards installed, its frames routed to its own queue. */
@@ -106,13 +135,13 @@ export class Devices {
     const frames = new FrameQueue();
     try {
       undo.push(capture.demux.register(plan.flows, frames));
-      const link = plan.needsLink ? await openLinkSender({ iface: plan.iface, peerIp: plan.flow.peerIp! }) : undefined;
+      const link = plan.needsLink ? await this.ops.openLinkSender({ iface: plan.iface, peerIp: plan.flow.peerIp! }) : undefined;
       if (link) {
         undo.push(() => link.close());
         unregister.push(this.cleanups.add('close the link-layer sender', () => link.close()));
       }
       for (const f of plan.flows) {
-        const guard = await installGuard(f);
+        const guard = await this.ops.installGuard(f);
         undo.push(() => guard.remove());
         unregister.push(this.cleanups.add(`remove the kernel-RST guard ${guard.table}`, () => guard.remove()));
       }

@@ -10,6 +10,7 @@ import { EnvError } from './errors.js';
 import { run } from './exec.js';
 import { openLinkSender } from './link.js';
 import { inInitialNetns } from './route.js';
+import { sandboxSender } from './sandbox.js';
 import { openSender, type Sender } from './sender.js';
 
 /** What floods send on: synchronous and non-blocking (false: would block, try again). */
@@ -29,7 +30,7 @@ export async function openFloodSender(dst: string, linkLayer?: { readonly iface:
   }
   let sender: Sender;
   try {
-    sender = openSender();
+    sender = sandboxSender() ?? openSender();
   } catch (err) {
     if (err instanceof EnvError && /root or CAP_NET_RAW/.test(err.message)) {
       throw new EnvError('tcpcraft flood needs root or CAP_NET_RAW: run it with sudo, in the lab.', { cause: err });

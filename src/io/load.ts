@@ -4,14 +4,15 @@
  * copy of tcpcraft wherever the file lives.
  * Its default export is validated before anything else happens.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import Module, { register } from 'node:module';
-import { resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ScenarioError } from '../scenario/errors.js';
 import type { ValidScenario } from '../scenario/model.js';
 import { validateScenario } from '../scenario/validate.js';
-import { compiledScenario } from './compile.js';
+import { bundledScenario, compiledScenario } from './compile.js';
+import { API_KEY, enterSandbox, prestartHelper, sandboxDir, willDrop, type SandboxOptions } from './sandbox.js';
 
 /** This package's entry point, in the form the running copy uses (src under tsx, dist when built). */
 function ownEntry(): string {
@@ -71,6 +72,53 @@ export function syntaxErrors(file: string, abs: string, message: string): string
     .join('\n');
 }
 
+/** A scenario file read and compiled, none of its code run yet (see {@link prepareScenario}). */
+export interface PreparedScenario {
+  readonly file: string;
+  readonly abs: string;
+  /** The bundle (src/io/compile.ts), for a process that will drop its privileges. */
+  readonly bundle?: string;
+}
+
+/**
+ * Reads and compiles the scenario at `file` without running any of its code: with `bundle`, into
+ * one module that needs nothing more from disk (for a process about to drop its privileges, which
+ * then evaluates it with {@link evaluateScenario}). Throws a ScenarioError for a missing file or
+ * a syntax error.
+ */
+export async function prepareScenario(file: string, o: { readonly bundle?: boolean } = {}): Promise<PreparedScenario> {
+  const abs = resolve(file);
+  if (!existsSync(abs) || !statSync(abs).isFile()) throw new ScenarioError(`${file}: no such scenario file`, file);
+  return o.bundle ? { file, abs, bundle: await bundledScenario(file, abs, API_KEY) } : { file, abs };
+}
+
+let bundles = 0;
+
+/** Runs a prepared scenario's code and validates its default export. */
+export async function evaluateScenario(p: PreparedScenario): Promise<ValidScenario> {
+  if (p.bundle === undefined) return loadScenario(p.file);
+  const dir = sandboxDir();
+  if (!dir) throw new Error(`${p.file}: a bundled scenario is evaluated after the drop of privileges`);
+  const path = join(dir, `${++bundles}-${basename(p.abs).replace(/[^\w.-]/g, '_')}.mjs`);
+  let mod: { default?: unknown };
+  try {
+    writeFileSync(path, p.bundle, { mode: 0o600 });
+    process.setSourceMapsEnabled(true);
+    mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
+  } catch (err) {
+    if (err instanceof ScenarioError) throw err;
+    throw new ScenarioError(`${p.file}: cannot load the scenario: ${(err as Error).message.split('\n')[0]}`, p.file);
+  }
+  return validateScenario(defaultExport(mod), p.file);
+}
+
+/** The default export, also of a module compiled to CommonJS ({ default: module.exports }). */
+function defaultExport(mod: { default?: unknown }): unknown {
+  const value = mod.default;
+  if (typeof value === 'object' && value !== null && 'default' in value && !('steps' in value)) return (value as { default: unknown }).default;
+  return value;
+}
+
 /** Imports and validates the scenario at `file`. Throws ScenarioError with the file name on any problem. */
 export async function loadScenario(file: string): Promise<ValidScenario> {
   const abs = resolve(file);
@@ -93,7 +141,40 @@ export async function loadScenario(file: string): Promise<ValidScenario> {
     throw new ScenarioError(syntaxErrors(file, abs, e.message) ?? `${file}: cannot load the scenario: ${e.message.split('\n')[0]}`, file);
   }
   // A file that still compiled to CommonJS (a .cts, say) comes back as { default: module.exports }.
-  let value = mod.default;
-  if (typeof value === 'object' && value !== null && 'default' in value && !('steps' in value)) value = (value as { default: unknown }).default;
-  return validateScenario(value, file);
+  return validateScenario(defaultExport(mod), file);
+}
+
+/** A scenario file loaded for a run, or why it could not be. */
+export type Loaded = { readonly file: string; readonly scenario: ValidScenario } | { readonly file: string; readonly error: ScenarioError };
+
+/**
+ * Loads scenario files for commands that run their code, with the least privilege: as root, every
+ * file is read and compiled first, then the process drops to the unprivileged user (see
+ * src/io/sandbox.ts, which `sandbox` configures) and only then is their code run. A problem with
+ * one file is that file's `error`; an environment problem (no user to drop to) is thrown.
+ */
+export async function loadScenarios(files: readonly string[], sandbox: SandboxOptions): Promise<Loaded[]> {
+  if (!willDrop(sandbox)) {
+    await enterSandbox(sandbox);
+    return Promise.all(files.map((file) => loadScenario(file).then((scenario): Loaded => ({ file, scenario }), (error: unknown) => scenarioError(file, error))));
+  }
+  prestartHelper(sandbox);
+  const prepared: Array<PreparedScenario | Loaded> = [];
+  for (const file of files) prepared.push(await prepareScenario(file, { bundle: true }).catch((error: unknown) => scenarioError(file, error)));
+  await enterSandbox(sandbox);
+  const out: Loaded[] = [];
+  for (const p of prepared) out.push('abs' in p ? await evaluateScenario(p).then((scenario): Loaded => ({ file: p.file, scenario }), (error: unknown) => scenarioError(p.file, error)) : p);
+  return out;
+}
+
+/** The one scenario of a command like `run`: loaded as {@link loadScenarios} does, its error thrown. */
+export async function loadOneScenario(file: string, sandbox: SandboxOptions): Promise<ValidScenario> {
+  const [r] = await loadScenarios([file], sandbox);
+  if (!r || 'error' in r) throw r?.error ?? new ScenarioError(`${file}: did not load`, file);
+  return r.scenario;
+}
+
+function scenarioError(file: string, error: unknown): Loaded {
+  if (error instanceof ScenarioError) return { file, error };
+  throw error;
 }

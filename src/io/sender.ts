@@ -99,11 +99,19 @@ function openRaw(raw: RawSocketModule, family: 4 | 6): RawSocket {
 
 /**
  * The sender: a raw IPv4 socket opened at once (so a missing privilege shows before anything
- * else), a raw IPv6 socket on the first IPv6 packet.
+ * else), a raw IPv6 socket on the first IPv6 packet, or at once too with `ipv6` (before dropping
+ * privileges; a machine without IPv6 then fails only when an IPv6 packet is sent).
  */
-export function openSender(): Sender {
+export function openSender(o: { readonly ipv6?: boolean } = {}): Sender {
   const raw = loadRawSocket();
   const sockets = new Map<4 | 6, RawSocket>([[4, openRaw(raw, 4)]]);
+  if (o.ipv6) {
+    try {
+      sockets.set(6, openRaw(raw, 6));
+    } catch {
+      // no IPv6 here: said when an IPv6 packet is sent
+    }
+  }
   let closed = false;
   let failure: Error | undefined;
   const watch = (sock: RawSocket): RawSocket => {
@@ -113,7 +121,7 @@ export function openSender(): Sender {
     });
     return sock;
   };
-  watch(sockets.get(4)!);
+  for (const sock of sockets.values()) watch(sock);
   const socketFor = (family: 4 | 6): RawSocket => {
     let sock = sockets.get(family);
     if (!sock) sockets.set(family, (sock = watch(openRaw(raw, family))));

@@ -29,7 +29,6 @@
  *   scaling or RFC 5961 wait for the feature probes (src/suite/features.ts) of their peer; those
  *   whose feature is absent are N/A.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import { existsSync } from 'node:fs';
 import type { RunReport } from '../engine/report.js';
@@ -37,7 +36,7 @@ import { rehearse } from '../engine/rehearse.js';
 import { runScenario } from '../engine/run.js';
 import { Cleanups } from '../io/cleanup.js';
 import { randomIsn, randomPort, systemClock } from '../io/clock.js';
-import { Devices, type CaptureSpec } from '../io/device.js';
+import { Devices, privilegedOps, type CaptureSpec } from '../io/device.js';
 import { EnvError, messageOf } from '../io/errors.js';
 import { checkLabPeer, resolveRoute } from '../io/route.js';
 import { unresolvedNeighbour } from '../io/neigh.js';
@@ -147,8 +146,6 @@ export function schedulingOf(sc: Scenario, serialPorts: readonly number[], dst?:
   const keys = [...new Set(ports.filter((p): p is number => p !== undefined && serialPorts.includes(p)).map((p) => `${host}:${p}`))];
   return { exclusive, keys };
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Runs `entries` and returns their results in file order. Throws an {@link EnvError} when the
@@ -306,7 +303,7 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
             await running.catch(() => undefined);
           }),
         );
-        if (plan.server && opts.clientNetns !== undefined) startClient(opts.clientNetns, plan, e.name, undo, unregisterCleanups, cleanups);
+        if (plan.server && opts.clientNetns !== undefined) await startClient(opts.clientNetns, plan, e.name, undo, unregisterCleanups, cleanups);
         try {
           report = await running;
         } finally {
@@ -418,15 +415,10 @@ function capturesFor(placed: readonly Placed[], overrides: SessionOverrides): Ca
  * /dev/null` (connect, then close its sending side). It is waited for (up to a second) and then
  * killed when the run ends, and killed at once on a signal.
  */
-function startClient(netns: string, plan: SessionPlan, name: string, undo: Array<() => void | Promise<void>>, unregister: Array<() => void>, cleanups: Cleanups): void {
-  const c: ChildProcess = spawn('ip', ['netns', 'exec', netns, 'nc', '-n', '-N', '-w', '3', plan.flow.localIp, String(plan.flow.localPort)], { stdio: 'ignore' });
-  c.on('error', () => undefined);
-  const running = (): boolean => c.exitCode === null && c.signalCode === null;
-  undo.push(async () => {
-    for (let k = 0; k < 20 && running(); k++) await sleep(50);
-    if (running()) c.kill('SIGKILL');
-  });
-  unregister.push(cleanups.add(`stop the client of ${name}`, () => void (running() && c.kill('SIGKILL'))));
+async function startClient(netns: string, plan: SessionPlan, name: string, undo: Array<() => void | Promise<void>>, unregister: Array<() => void>, cleanups: Cleanups): Promise<void> {
+  const c = await privilegedOps().startClient(netns, plan.flow.localIp, plan.flow.localPort);
+  undo.push(() => c.stop());
+  unregister.push(cleanups.add(`stop the client of ${name}`, () => c.kill()));
 }
 
 /**

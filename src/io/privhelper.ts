@@ -1,0 +1,178 @@
+/**
+ * The privileged helper: a small root process that tcpcraft forks before it drops to an
+ * unprivileged user to run a scenario's own code (src/io/sandbox.ts). It alone does what needs
+ * root after the drop, and only this: open a libpcap capture and forward its frames, inject
+ * link-layer frames, install and remove the kernel-RST guard, sweep guards of killed runs, start
+ * the client of a server-role scenario in a lab namespace. Every request is checked here, since
+ * the process asking runs code tcpcraft did not write.
+ *
+ * It ignores SIGINT, SIGTERM and SIGHUP (a signal to the process group must not take it down
+ * before tcpcraft has wound its runs down) and ends when its parent does: on the IPC channel's
+ * disconnect it closes every capture, stops every client, removes the outputs its parent
+ * created and left empty, and exits, when guard.ts's exit hook deletes any guard still installed.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { statSync, unlinkSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { messageOf } from './errors.js';
+import { installGuard, sweepGuards, type Guard, type GuardFlow } from './guard.js';
+import { openLinkSender, type LinkSender } from './link.js';
+import { openSniffer, type Sniffer } from './sniffer.js';
+
+/** A request from the parent: `op` with its arguments, answered under the same `id`. */
+export interface HelperRequest {
+  readonly id: number;
+  readonly op: 'sniff' | 'unsniff' | 'link' | 'linkSend' | 'unlink' | 'guard' | 'unguard' | 'sweep' | 'client' | 'unclient' | 'outputs' | 'seal';
+  readonly args?: Record<string, unknown>;
+}
+
+/** The answer to a request. */
+export type HelperReply = { readonly id: number; readonly ok: true; readonly value?: unknown } | { readonly id: number; readonly ok: false; readonly error: string; readonly env: boolean };
+
+/** A captured frame, forwarded as it arrives. */
+export interface HelperFrame {
+  readonly ev: 'frame';
+  readonly cap: number;
+  readonly frame: Uint8Array;
+}
+
+const IFACE = /^[^/\s]{1,15}$/;
+const NETNS = /^[A-Za-z0-9_.-]{1,64}$/;
+
+function str(args: Record<string, unknown> | undefined, k: string, re?: RegExp): string {
+  const v = args?.[k];
+  if (typeof v !== 'string' || (re && !re.test(v))) throw new RangeError(`helper: '${k}' is not valid`);
+  return v;
+}
+function int(args: Record<string, unknown> | undefined, k: string, lo: number, hi: number): number {
+  const v = args?.[k];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) throw new RangeError(`helper: '${k}' is not an integer in ${lo}..${hi}`);
+  return v;
+}
+function ip(args: Record<string, unknown> | undefined, k: string): string {
+  const v = str(args, k);
+  if (isIP(v) === 0) throw new RangeError(`helper: '${k}' is not an IP address`);
+  return v;
+}
+function bytes(args: Record<string, unknown> | undefined, k: string): Uint8Array {
+  const v = args?.[k];
+  if (!(v instanceof Uint8Array) || v.length > 65535 + 40) throw new RangeError(`helper: '${k}' is not a packet`);
+  return v;
+}
+
+/** Serves requests on the IPC channel until the parent goes away. */
+export function serve(): void {
+  const send = (m: HelperReply | HelperFrame | { readonly ev: 'ready' }): void => {
+    if (process.connected) process.send!(m);
+  };
+  const sniffers = new Map<number, Sniffer>();
+  const links = new Map<number, LinkSender>();
+  const guards = new Map<string, Guard>();
+  const clients = new Map<number, ChildProcess>();
+  /** Outputs the parent created before the drop (declared before `seal`), removed if left empty. */
+  const created: string[] = [];
+  let sealed = false;
+  let next = 1;
+
+  const handle = async (op: HelperRequest['op'], a: Record<string, unknown> | undefined): Promise<unknown> => {
+    switch (op) {
+      case 'sniff': {
+        const sniffer = openSniffer({ iface: str(a, 'iface', IFACE), filter: str(a, 'filter'), trustedFilter: a?.trusted === true });
+        const id = next++;
+        sniffers.set(id, sniffer);
+        sniffer.onFrame((frame) => send({ ev: 'frame', cap: id, frame }));
+        return { cap: id, linkType: sniffer.linkType };
+      }
+      case 'unsniff':
+        sniffers.get(int(a, 'cap', 1, 2 ** 31))?.close();
+        sniffers.delete(int(a, 'cap', 1, 2 ** 31));
+        return undefined;
+      case 'link': {
+        const link = await openLinkSender({ iface: str(a, 'iface', IFACE), peerIp: ip(a, 'peerIp') });
+        const id = next++;
+        links.set(id, link);
+        return { link: id, linkType: link.linkType, peerMac: link.peerMac };
+      }
+      case 'linkSend': {
+        const link = links.get(int(a, 'link', 1, 2 ** 31));
+        if (!link) throw new Error('helper: that link-layer sender is closed');
+        return link.send(bytes(a, 'packet'));
+      }
+      case 'unlink':
+        links.get(int(a, 'link', 1, 2 ** 31))?.close();
+        links.delete(int(a, 'link', 1, 2 ** 31));
+        return undefined;
+      case 'guard': {
+        const f = (a?.flow ?? {}) as Record<string, unknown>;
+        const flow: GuardFlow = { localIp: ip(f, 'localIp'), localPort: int(f, 'localPort', 1, 65535), ...(f.peerIp !== undefined ? { peerIp: ip(f, 'peerIp') } : {}), ...(f.peerPort !== undefined ? { peerPort: int(f, 'peerPort', 1, 65535) } : {}) };
+        const g = await installGuard(flow);
+        guards.set(g.table, g);
+        return { table: g.table, family: g.family };
+      }
+      case 'unguard': {
+        const table = str(a, 'table');
+        await guards.get(table)?.remove();
+        guards.delete(table);
+        return undefined;
+      }
+      case 'sweep':
+        return sweepGuards();
+      case 'client': {
+        const argv = ['netns', 'exec', str(a, 'netns', NETNS), 'nc', '-n', '-N', '-w', '3', ip(a, 'host'), String(int(a, 'port', 1, 65535))];
+        const c = spawn('ip', argv, { stdio: 'ignore' });
+        c.on('error', () => undefined);
+        const id = next++;
+        clients.set(id, c);
+        c.on('exit', () => clients.delete(id));
+        return id;
+      }
+      case 'unclient': {
+        // Waits up to `waitMs` for the client to finish on its own, then kills it.
+        const c = clients.get(int(a, 'client', 1, 2 ** 31));
+        const waitMs = a?.waitMs === undefined ? 0 : int(a, 'waitMs', 0, 5000);
+        const running = (): boolean => c !== undefined && c.exitCode === null && c.signalCode === null;
+        for (let k = 0; k < waitMs / 50 && running(); k++) await new Promise((r) => setTimeout(r, 50));
+        if (running()) c!.kill('SIGKILL');
+        return undefined;
+      }
+      case 'outputs': {
+        if (sealed) throw new Error('helper: outputs are declared before the drop');
+        const list = a?.paths;
+        if (!Array.isArray(list) || !list.every((p) => typeof p === 'string' && p.startsWith('/'))) throw new RangeError("helper: 'paths' is not a list of absolute paths");
+        created.push(...(list as string[]));
+        return undefined;
+      }
+      case 'seal':
+        sealed = true;
+        return undefined;
+    }
+    throw new RangeError(`helper: unknown request '${String(op)}'`);
+  };
+
+  process.on('message', (m: HelperRequest) => {
+    const id = typeof m?.id === 'number' ? m.id : -1;
+    handle(m?.op, m?.args).then(
+      (value) => send({ id, ok: true, ...(value !== undefined ? { value } : {}) }),
+      (err: unknown) => send({ id, ok: false, error: messageOf(err), env: (err as Error)?.name === 'EnvError' }),
+    );
+  });
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => undefined);
+  process.on('disconnect', () => {
+    for (const s of sniffers.values()) s.close();
+    for (const l of links.values()) l.close();
+    for (const c of clients.values()) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    for (const p of created) {
+      try {
+        if (statSync(p).size === 0) unlinkSync(p);
+      } catch {
+        // already gone, or not ours to judge
+      }
+    }
+    // guard.ts's exit hook deletes every guard still installed, synchronously.
+    process.exit(0);
+  });
+  send({ ev: 'ready' });
+}
+
+// Forked as a script: serve at once.
+if (process.send && process.argv.includes('--tcpcraft-helper')) serve();
