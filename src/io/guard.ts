@@ -61,6 +61,11 @@ export interface Guard {
 export interface GuardOptions {
   /** Run nft inside this network namespace (`ip netns exec NS nft ...`); default: current one. */
   readonly netns?: string;
+  /**
+   * The process the table is named after (`tcpcraft_<pid>_<n>`), which keeps it from being swept
+   * while alive; default this one. The privileged helper names its tables after tcpcraft's PID.
+   */
+  readonly ownerPid?: number;
 }
 
 const TABLE_RE = /^tcpcraft_(\d+)_(\d+)$/;
@@ -134,7 +139,7 @@ export function guardRuleset(table: string, flow: GuardFlow): string {
 export async function installGuard(flow: GuardFlow, opts: GuardOptions = {}): Promise<Guard> {
   checkFlow(flow);
   for (let attempt = 0; attempt < 5; attempt++) {
-    const table = `tcpcraft_${process.pid}_${randomInt(1, 2 ** 31)}`;
+    const table = `tcpcraft_${opts.ownerPid ?? process.pid}_${randomInt(1, 2 ** 31)}`;
     const family = guardFamily(flow);
     // Tracked before nft runs: if the process exits (or nft is killed by a signal sent to the
     // whole process group) after the kernel took the table but before we heard of it, the exit
@@ -256,7 +261,7 @@ export async function sweepGuards(opts: GuardOptions = {}): Promise<string[]> {
   const removed: string[] = [];
   for (const { name, family } of await guardTables(opts)) {
     const pid = Number(TABLE_RE.exec(name)?.[1]);
-    if (pid === process.pid || pidAlive(pid)) continue;
+    if (pid === process.pid || pid === opts.ownerPid || pidAlive(pid)) continue;
     await removeTable(name, family, opts);
     removed.push(name);
   }

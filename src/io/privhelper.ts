@@ -60,8 +60,8 @@ function bytes(args: Record<string, unknown> | undefined, k: string): Uint8Array
   return v;
 }
 
-/** Serves requests on the IPC channel until the parent goes away. */
-export function serve(): void {
+/** Serves requests on the IPC channel until the parent (tcpcraft, process `owner`) goes away. */
+export function serve(owner: number): void {
   const send = (m: HelperReply | HelperFrame | { readonly ev: 'ready' }): void => {
     if (process.connected) process.send!(m);
   };
@@ -105,7 +105,7 @@ export function serve(): void {
       case 'guard': {
         const f = (a?.flow ?? {}) as Record<string, unknown>;
         const flow: GuardFlow = { localIp: ip(f, 'localIp'), localPort: int(f, 'localPort', 1, 65535), ...(f.peerIp !== undefined ? { peerIp: ip(f, 'peerIp') } : {}), ...(f.peerPort !== undefined ? { peerPort: int(f, 'peerPort', 1, 65535) } : {}) };
-        const g = await installGuard(flow);
+        const g = await installGuard(flow, { ownerPid: owner });
         guards.set(g.table, g);
         return { table: g.table, family: g.family };
       }
@@ -116,7 +116,7 @@ export function serve(): void {
         return undefined;
       }
       case 'sweep':
-        return sweepGuards();
+        return sweepGuards({ ownerPid: owner });
       case 'client': {
         const argv = ['netns', 'exec', str(a, 'netns', NETNS), 'nc', '-n', '-N', '-w', '3', ip(a, 'host'), String(int(a, 'port', 1, 65535))];
         const c = spawn('ip', argv, { stdio: 'ignore' });
@@ -175,4 +175,5 @@ export function serve(): void {
 }
 
 // Forked as a script: serve at once.
-if (process.send && process.argv.includes('--tcpcraft-helper')) serve();
+const at = process.argv.indexOf('--tcpcraft-helper');
+if (process.send && at >= 0) serve(Number(process.argv[at + 1]) || process.ppid);
