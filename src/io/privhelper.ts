@@ -62,8 +62,9 @@ function bytes(args: Record<string, unknown> | undefined, k: string): Uint8Array
 
 /** Serves requests on the IPC channel until the parent (tcpcraft, process `owner`) goes away. */
 export function serve(owner: number): void {
+  // A reply racing tcpcraft's exit finds the channel closed: nothing to tell any more.
   const send = (m: HelperReply | HelperFrame | { readonly ev: 'ready' }): void => {
-    if (process.connected) process.send!(m);
+    if (process.connected) process.send!(m, undefined, {}, () => undefined);
   };
   const sniffers = new Map<number, Sniffer>();
   const links = new Map<number, LinkSender>();

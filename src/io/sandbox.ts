@@ -334,7 +334,8 @@ export async function enterSandbox(o: SandboxOptions = {}): Promise<void> {
     const created = [...outputs].filter(([, v]) => v.created).map(([k]) => k);
     if (helper && created.length) await helper.request('outputs', { paths: created });
     await helper?.request('seal');
-    dir = mkdtempSync(join(tmpdir(), 'tcpcraft-sandbox-'));
+    // /tmp, whatever TMPDIR says: the unprivileged user must be able to reach the directory.
+    dir = mkdtempSync(join(existsSync('/tmp') ? '/tmp' : tmpdir(), 'tcpcraft-sandbox-'));
     chownSync(dir, who.uid, who.gid);
     await preload();
   } catch (err) {
