@@ -57,7 +57,7 @@ export class Demux {
     const packet = decoded.value.packet;
     for (const reg of this.regs) {
       if (reg.flows.some((f) => directionOf(packet, f) !== undefined)) {
-        reg.queue.push(frame);
+        reg.queue.push({ ...frame, packet });
         return;
       }
     }

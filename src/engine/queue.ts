@@ -1,4 +1,5 @@
 /** A queue of captured frames that the run loop awaits with a deadline. */
+import type { Packet } from '../wire/packet.js';
 
 /** A frame as captured: link-layer bytes, link type and capture time. */
 export interface CapturedFrame {
@@ -6,6 +7,8 @@ export interface CapturedFrame {
   readonly linkType: number;
   /** µs since the epoch. */
   readonly timestampUs: bigint;
+  /** Its packet, when whoever queued it (the demultiplexer) has decoded it already: a frame is parsed once. */
+  readonly packet?: Packet;
 }
 
 /** Time, injected so the run loop can be driven by a fake clock in tests. */

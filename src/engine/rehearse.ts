@@ -9,27 +9,10 @@
  * 440 after three), and more passes than that did not help.
  */
 import type { Scenario } from '../scenario/types.js';
-import { frameOf, LinkType } from '../wire/link.js';
-import { Demux } from './demux.js';
-import { FrameQueue, type Clock } from './queue.js';
+import { LinkType } from '../wire/link.js';
+import { memoryDevice, type PeerIo } from './device.js';
 import type { TraceEvent } from './report.js';
 import { runScenario, type RunConfig } from './run.js';
-
-/** A clock on which time only moves when a timer fires, and every timer fires on the next turn. */
-function instantClock(startUs: bigint): Clock {
-  let now = 0;
-  return {
-    now: () => now,
-    wallUs: () => startUs + BigInt(Math.round(now * 1000)),
-    setTimer(ms, cb) {
-      const t = setImmediate(() => {
-        now += ms;
-        cb();
-      });
-      return () => clearImmediate(t);
-    },
-  };
-}
 
 /** What the live capture will look like, so the rehearsal takes the same code paths. */
 export interface RehearsalOptions {
@@ -53,31 +36,21 @@ export async function rehearse(sc: Scenario, cfg: RunConfig, script: readonly Tr
 
 async function rehearseOnce(sc: Scenario, cfg: RunConfig, script: readonly TraceEvent[], linkType: number): Promise<void> {
   try {
-    const frames = new FrameQueue();
-    const clock = instantClock(0n);
-    let capture: ((frame: Uint8Array, timestampUs: bigint) => void) | undefined;
-    const demux = new Demux({ linkType, onFrame: (cb) => void (capture = cb) }, () => clock.wallUs());
-    demux.register([cfg.flow, ...Object.values(cfg.connections ?? {}).map((c) => c.flow)], frames);
-    // Live frames are Buffers (libpcap's copy): the rehearsal's are too, so the code it warms up sees the same types.
-    const captured = (packet: Uint8Array): void => capture?.(Buffer.from(frameOf(packet, linkType)), clock.wallUs());
     let next = 0;
-    // Hand over the model's segments up to the next one we are to send.
-    const deliver = (): void => {
+    // The model's segments up to the next one we are to send.
+    const answer = (io: PeerIo): void => {
       while (next < script.length && script[next]!.view.dir === 'in') {
-        captured(script[next]!.view.packet.bytes);
+        io.emit(script[next]!.view.packet.bytes);
         next += 1;
       }
     };
-    deliver();
-    const link = {
-      send: async (packet: Uint8Array): Promise<void> => {
-        // A live capture sees our own segments too: the run must recognise and skip them.
-        captured(packet);
-        if (next < script.length && script[next]!.view.dir === 'out') next += 1;
-        deliver();
-      },
-    };
-    await runScenario(sc, { ...cfg, cleanupRst: true, contextMs: 0 }, { link, frames, clock });
+    const device = memoryDevice([cfg.flow, ...Object.values(cfg.connections ?? {}).map((c) => c.flow)], (_packet, io) => {
+      if (next < script.length && script[next]!.view.dir === 'out') next += 1;
+      answer(io);
+    }, { linkType });
+    // Answers due before our first segment (the server role's SYN) come first.
+    answer({ clock: device.clock, emit: (p) => device.deliver(p) });
+    await runScenario(sc, { ...cfg, cleanupRst: true, contextMs: 0 }, { link: device, frames: device.frames, clock: device.clock });
   } catch {
     // A rehearsal that cannot be played (e.g. wildcards the model cannot sample) just warms less.
   }

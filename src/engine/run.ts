@@ -169,9 +169,12 @@ class Run {
       const left = Math.max(0, deadline - this.deps.clock.now());
       const frame = await this.deps.frames.take(left, this.deps.clock);
       if (!frame) return undefined;
-      const decoded = parseFrame(frame.data, frame.linkType);
-      if (!decoded.ok) continue; // not ours to judge: undecodable frames never stop a run
-      const packet = decoded.value.packet;
+      let packet = frame.packet;
+      if (!packet) {
+        const decoded = parseFrame(frame.data, frame.linkType);
+        if (!decoded.ok) continue; // not ours to judge: undecodable frames never stop a run
+        packet = decoded.value.packet;
+      }
       for (const other of this.conns.values()) {
         if (directionOf(packet, other.flow) !== 'in') continue;
         // Server role: the first segment from a client tells who the peer is.

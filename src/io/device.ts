@@ -13,7 +13,7 @@
  */
 import { Demux } from '../engine/demux.js';
 import { FrameQueue } from '../engine/queue.js';
-import type { Link } from '../engine/run.js';
+import type { Device } from '../engine/device.js';
 import type { SessionPlan } from '../session/plan.js';
 import { packetDestination } from '../wire/packet.js';
 import type { Cleanups } from './cleanup.js';
@@ -51,15 +51,7 @@ export function privilegedOps(): PrivilegedOps {
   return sandboxOps() ?? localOps;
 }
 
-/** What a run talks to: a link to send on and the frames of its flows. */
-export interface Device extends Link {
-  /** Frames of the run's flows, both directions. */
-  readonly frames: FrameQueue;
-  /** Link type of those frames. */
-  readonly linkType: number;
-  /** Releases the device's guards, link-layer sender and registration; throws the first failure after trying all. */
-  close(): Promise<void>;
-}
+export type { Device } from '../engine/device.js';
 
 /** One capture to open: an interface and a libpcap filter. */
 export interface CaptureSpec {
@@ -150,6 +142,7 @@ export class Devices {
       return {
         frames,
         linkType: capture.sniffer.linkType,
+        clock: systemClock,
         send(packet: Uint8Array, step?: number): Promise<void> {
           const path = step === undefined ? plan.cleanupPath : (plan.sendPaths[step] ?? 'raw');
           if (path === 'link') return link!.send(packet);

@@ -32,8 +32,6 @@
 import { setMaxListeners } from 'node:events';
 import { existsSync } from 'node:fs';
 import type { RunReport } from '../engine/report.js';
-import { rehearse } from '../engine/rehearse.js';
-import { runScenario } from '../engine/run.js';
 import { Cleanups } from '../io/cleanup.js';
 import { randomIsn, randomPort, systemClock } from '../io/clock.js';
 import { Devices, privilegedOps, type CaptureSpec } from '../io/device.js';
@@ -42,6 +40,7 @@ import { checkLabPeer, resolveRoute } from '../io/route.js';
 import { unresolvedNeighbour } from '../io/neigh.js';
 import { isServer, type ValidScenario } from '../scenario/model.js';
 import type { Scenario } from '../scenario/types.js';
+import { runPlan, type RunOutcome } from '../session/unit.js';
 import { captureTerms, peerHosts, planSession, routeQuery, type Route, type SessionOverrides, type SessionPlan } from '../session/plan.js';
 import { PortAllocator } from './ports.js';
 import { expectedFailureOn } from '../scenario/expected.js';
@@ -270,18 +269,12 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
     const runOne = async (p: Placed): Promise<SuiteResult> => {
       const { i, entry: e, sc } = p;
       const expected = expectedFailureOn(sc, target, releaseOf(target));
-      const base = { index: i, file: e.file, name: e.name, ...(sc.rfc ? { rfc: sc.rfc } : {}), ...(sc.level ? { level: sc.level } : {}), ...(expected !== undefined ? { expectedFailure: expected } : {}) };
       if (i >= 0) opts.onStart?.(e, i);
       const startMs = since();
       const undo: Array<() => void | Promise<void>> = [];
-      const unregisterCleanups: Array<() => void> = [];
-      const abort = new AbortController();
-      const onInterrupt = (): void => abort.abort(why());
-      interrupt?.addEventListener('abort', onInterrupt, { once: true });
-      let bounded = false;
-      let report: RunReport | undefined;
-      let error: string | undefined;
-      let thrown: unknown;
+      const unregister: Array<() => void> = [];
+      let outcome: RunOutcome = { bounded: false };
+      let cleanupError: string | undefined;
       try {
         const plan = single ?? planOf(p);
         if (isServer(sc) && opts.clientNetns !== undefined && !existsSync(`/run/netns/${opts.clientNetns}`)) {
@@ -289,55 +282,32 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
         }
         const device = await devices.attach(plan);
         undo.push(() => device.close());
-        // Warm the live path up in memory first, so the first reaction is not paid in compile time.
-        if (opts.rehearse) await rehearse(plan.scenario, plan.run, plan.model.events, { linkType: device.linkType });
-        const timer = bound === null ? undefined : setTimeout(() => {
-          bounded = true;
-          abort.abort();
-        }, bound);
-        const running = runScenario(plan.scenario, plan.run, { link: device, frames: device.frames, clock: systemClock, signal: abort.signal });
-        // On a signal this runs before the device's guards go: the run stops and resets its peer first.
-        unregisterCleanups.push(
-          cleanups.add(`stop ${e.name}`, async () => {
-            abort.abort();
-            await running.catch(() => undefined);
-          }),
-        );
-        if (plan.server && opts.clientNetns !== undefined) await startClient(opts.clientNetns, plan, e.name, undo, unregisterCleanups, cleanups);
-        try {
-          report = await running;
-        } finally {
-          if (timer) clearTimeout(timer);
-        }
-        report = await explainSilence(report, plan);
+        outcome = await runPlan(plan, device, {
+          ...(interrupt ? { signal: interrupt } : {}),
+          boundMs: bound,
+          rehearse: opts.rehearse === true,
+          started: async (stop) => {
+            // On a signal this runs before the device's guards go: the run stops and resets its peer first.
+            unregister.push(cleanups.add(`stop ${e.name}`, stop));
+            if (plan.server && opts.clientNetns !== undefined) await startClient(opts.clientNetns, plan, e.name, undo, unregister, cleanups);
+          },
+        });
+        if (outcome.report) outcome = { ...outcome, report: await explainSilence(outcome.report, plan) };
       } catch (err) {
-        thrown = err;
-        error = `${e.file}: ${messageOf(err)}`;
+        outcome = { ...outcome, error: err };
       } finally {
         for (const u of undo.reverse()) {
           try {
             await u();
           } catch (err) {
-            error ??= `${e.file}: cleanup: ${messageOf(err)}`;
+            cleanupError ??= `${e.file}: cleanup: ${messageOf(err)}`;
           }
         }
-        for (const u of unregisterCleanups) u();
+        for (const u of unregister) u();
         for (const n of p.ports) ports.release(n);
-        interrupt?.removeEventListener('abort', onInterrupt);
       }
-      const endMs = since();
-      const timing = { durationMs: endMs - startMs, startMs, endMs };
-      // A signal stopped it (or its start): what it did so far is kept, without a verdict.
-      if (stopped() && (thrown !== undefined || report?.failure?.kind === 'interrupted')) {
-        const at = report?.failure?.kind === 'interrupted' ? ` at step ${report.failure.stepIndex + 1}` : '';
-        return { ...base, verdict: 'interrupted', message: `interrupted${at} (${why()})`, ...(report ? { report } : {}), ...timing };
-      }
-      if (thrown !== undefined && opts.throwErrors) throw thrown;
-      if (!report) return { ...base, verdict: 'error', message: error ?? 'the run did not finish', ...timing };
-      if (bounded) return { ...base, verdict: 'error', message: `${e.file}: stopped after ${bound} ms, the suite's bound on one scenario`, report, ...timing };
-      const verdict = verdictOf(report.passed, expected);
-      const message = error ?? resultMessage(report, verdict, target, expected);
-      return { ...base, verdict: error && verdict === 'pass' ? 'error' : verdict, ...(message !== undefined ? { message } : {}), report, ...timing };
+      if (outcome.error !== undefined && opts.throwErrors && !stopped()) throw outcome.error;
+      return resultOf(p, expected, outcome, { startMs, endMs: since(), bound, target, ...(stopped() ? { interrupted: why() } : {}), ...(cleanupError !== undefined ? { cleanupError } : {}) });
     };
     const runAll = <P extends Placed>(list: readonly P[], done: (p: P, r: SuiteResult) => void): Promise<void> =>
       schedule(
@@ -382,6 +352,37 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
   }
   results.sort((a, b) => a.index - b.index);
   return { results, wallMs: since(), startedAt, ...(stopped() ? { interrupted: why() } : {}) };
+}
+
+/** How a run ended, besides its outcome: for {@link resultOf}. */
+interface RunCircumstances {
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly bound: number | null;
+  readonly target: string;
+  /** The signal that stopped the suite, when one did. */
+  readonly interrupted?: string;
+  /** A cleanup that failed after the run. */
+  readonly cleanupError?: string;
+}
+
+/** The suite result of a run: the one place a result is made from an outcome. */
+function resultOf(p: Placed, expected: string | undefined, outcome: RunOutcome, c: RunCircumstances): SuiteResult {
+  const { i, entry: e, sc } = p;
+  const base = { index: i, file: e.file, name: e.name, ...(sc.rfc ? { rfc: sc.rfc } : {}), ...(sc.level ? { level: sc.level } : {}), ...(expected !== undefined ? { expectedFailure: expected } : {}), durationMs: c.endMs - c.startMs, startMs: c.startMs, endMs: c.endMs };
+  const { report, error, bounded } = outcome;
+  const withReport = report ? { report } : {};
+  // A signal stopped it (or its start): what it did so far is kept, without a verdict.
+  if (c.interrupted !== undefined && (error !== undefined || report?.failure?.kind === 'interrupted')) {
+    const at = report?.failure?.kind === 'interrupted' ? ` at step ${report.failure.stepIndex + 1}` : '';
+    return { ...base, verdict: 'interrupted', message: `interrupted${at} (${c.interrupted})`, ...withReport };
+  }
+  const failed = error !== undefined ? `${e.file}: ${messageOf(error)}` : c.cleanupError;
+  if (!report) return { ...base, verdict: 'error', message: failed ?? 'the run did not finish' };
+  if (bounded) return { ...base, verdict: 'error', message: `${e.file}: stopped after ${c.bound} ms, the suite's bound on one scenario`, report };
+  const verdict = verdictOf(report.passed, expected);
+  const message = failed ?? resultMessage(report, verdict, c.target, expected);
+  return { ...base, verdict: failed && verdict === 'pass' ? 'error' : verdict, ...(message !== undefined ? { message } : {}), report };
 }
 
 /**

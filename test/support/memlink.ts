@@ -9,8 +9,8 @@
  * virtual time jumps to its deadline. A scripted peer answers synchronously inside `send`, or
  * after a virtual delay through the same clock, so the interleaving is the same on every run.
  */
-import type { Clock } from '../../src/engine/queue.js';
-import { FrameQueue } from '../../src/engine/queue.js';
+import type { FrameQueue } from '../../src/engine/queue.js';
+import { memoryDevice, VirtualClock, type MemoryDevice, type PeerIo } from '../../src/engine/device.js';
 import type { Link } from '../../src/engine/run.js';
 import type { Flow } from '../../src/engine/flow.js';
 import { buildPacket, parsePacket, type Packet } from '../../src/wire/packet.js';
@@ -19,85 +19,8 @@ import type { TcpOption } from '../../src/wire/options.js';
 import { seqAdd } from '../../src/wire/seq.js';
 import { Flag } from '../../src/wire/tcp.js';
 
-interface Timer {
-  readonly at: number;
-  readonly id: number;
-  readonly cb: () => void;
-}
-
-/** Virtual time: `now()` in ms from 0, `wallUs()` from a fixed epoch. */
-export class VirtualClock implements Clock {
-  private t = 0;
-  private nextId = 0;
-  private timers: Timer[] = [];
-  private scheduled = false;
-  /** Every timer length asked for, in order (for assertions on waits). */
-  readonly requested: number[] = [];
-
-  constructor(
-    readonly startUs: bigint = 1_700_000_000_000_000n,
-    /** Fire the earliest timer whenever nothing else is pending. */
-    readonly auto: boolean = true,
-  ) {}
-
-  now(): number {
-    return this.t;
-  }
-
-  wallUs(): bigint {
-    return this.startUs + BigInt(Math.round(this.t * 1000));
-  }
-
-  setTimer(ms: number, cb: () => void): () => void {
-    this.requested.push(ms);
-    const timer: Timer = { at: this.t + Math.max(0, ms), id: this.nextId++, cb };
-    this.timers.push(timer);
-    this.schedule();
-    return () => {
-      this.timers = this.timers.filter((x) => x !== timer);
-    };
-  }
-
-  /** Timers still pending. */
-  get pending(): number {
-    return this.timers.length;
-  }
-
-  /** Moves time forward by `ms`, firing every timer due on the way, in order. */
-  advance(ms: number): void {
-    const target = this.t + ms;
-    for (;;) {
-      const next = this.earliest();
-      if (!next || next.at > target) break;
-      this.fire(next);
-    }
-    this.t = target;
-  }
-
-  private earliest(): Timer | undefined {
-    let best: Timer | undefined;
-    for (const x of this.timers) if (!best || x.at < best.at || (x.at === best.at && x.id < best.id)) best = x;
-    return best;
-  }
-
-  private fire(x: Timer): void {
-    this.timers = this.timers.filter((y) => y !== x);
-    this.t = Math.max(this.t, x.at);
-    x.cb();
-  }
-
-  private schedule(): void {
-    if (!this.auto || this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      const next = this.earliest();
-      if (!next) return;
-      this.fire(next);
-      if (this.timers.length) this.schedule();
-    });
-  }
-}
+/** Virtual time (the engine's, src/engine/device.ts). */
+export { VirtualClock };
 
 /** An answer from the peer: frame bytes now, or after a virtual delay; `linkType` default RAW (101). */
 export type Answer = Uint8Array | { readonly frame: Uint8Array; readonly afterMs?: number; readonly linkType?: number };
@@ -116,11 +39,9 @@ export interface ReplyFields {
   readonly srcPort?: number;
 }
 
-/** A Link whose other end is a script. */
+/** A Link whose other end is a script: the engine's memory device, fed frames as they are (no demux). */
 export class MemLink implements Link {
-  /** Every packet we sent, in order. */
-  readonly sent: Uint8Array[] = [];
-  readonly frames = new FrameQueue();
+  private readonly device: MemoryDevice;
 
   constructor(
     readonly flow: Flow,
@@ -128,25 +49,37 @@ export class MemLink implements Link {
     private readonly script: PeerScript,
     /** Also push our own packets into the queue, as a sniffer on the interface would see them. */
     readonly echo = true,
-  ) {}
+  ) {
+    this.device = memoryDevice([flow], (packet, io) => this.answer(packet, io), { clock, echo, demux: false, buffers: false });
+  }
 
-  async send(packet: Uint8Array): Promise<void> {
-    this.sent.push(packet);
-    if (this.echo) this.deliver(packet);
+  /** Every packet we sent, in order. */
+  get sent(): readonly Uint8Array[] {
+    return this.device.sent;
+  }
+
+  get frames(): FrameQueue {
+    return this.device.frames;
+  }
+
+  send(packet: Uint8Array): Promise<void> {
+    return this.device.send(packet);
+  }
+
+  private answer(packet: Uint8Array, io: PeerIo): void {
     // Not TCP (an ICMP message from an icmp() step): recorded, and the model peer does not answer.
     if (packet[9] !== 6) return;
     const parsed = parsePacket(packet);
     if (!parsed.ok) throw new Error(`memlink: we sent an unreadable packet: ${parsed.error.message}`);
     for (const a of this.script(parsed.value, this) ?? []) {
       const { frame, afterMs, linkType } = a instanceof Uint8Array ? { frame: a, afterMs: 0, linkType: LinkType.RAW } : { afterMs: 0, linkType: LinkType.RAW, ...a };
-      if (afterMs && afterMs > 0) this.clock.setTimer(afterMs, () => this.deliver(frame, linkType));
-      else this.deliver(frame, linkType);
+      io.emit(frame, { afterMs, linkType });
     }
   }
 
   /** Pushes a frame into the queue now, stamped with the virtual clock. */
   deliver(frame: Uint8Array, linkType: number = LinkType.RAW): void {
-    this.frames.push({ data: frame, linkType, timestampUs: this.clock.wallUs() });
+    this.device.frames.push({ data: frame, linkType, timestampUs: this.clock.wallUs() });
   }
 
   /** The IPv4 bytes of a packet from the peer to us on this link's flow. */
