@@ -16,7 +16,7 @@ import { FrameQueue } from '../engine/queue.js';
 import type { Device } from '../engine/device.js';
 import type { SessionPlan } from '../session/plan.js';
 import { packetDestination } from '../wire/packet.js';
-import type { Cleanups } from './cleanup.js';
+import { Cleanups } from './cleanup.js';
 import { systemClock } from './clock.js';
 import { messageOf } from './errors.js';
 import { installGuard, sweepGuards } from './guard.js';
@@ -155,5 +155,32 @@ export class Devices {
       await release().catch((e: unknown) => process.stderr.write(`tcpcraft: cleanup after a failed start: ${messageOf(e)}\n`));
       throw err;
     }
+  }
+}
+
+/**
+ * A live device for one plan, on its own: the plan's capture and the raw socket opened, its guards
+ * installed. `close` releases all of it. Root (or CAP_NET_RAW and CAP_NET_ADMIN) needed; what the
+ * suite runner does for many plans at once, for one (the programmatic API, src/index.ts).
+ */
+export async function openLiveDevice(plan: SessionPlan): Promise<Device> {
+  const cleanups = new Cleanups();
+  try {
+    const devices = await Devices.open([{ iface: plan.iface, filter: plan.filter, trusted: true }], cleanups);
+    const device = await devices.attach(plan);
+    return {
+      ...device,
+      send: (packet, step) => device.send(packet, step),
+      async close() {
+        try {
+          await device.close();
+        } finally {
+          await cleanups.runAll();
+        }
+      },
+    };
+  } catch (err) {
+    await cleanups.runAll();
+    throw err;
   }
 }
