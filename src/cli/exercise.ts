@@ -11,7 +11,7 @@ import { EnvError } from '../io/errors.js';
 import { loadOneScenario } from '../io/load.js';
 import { formatFailure, formatLadder, formatTrace } from '../report/index.js';
 import { ScenarioError } from '../scenario/errors.js';
-import { runSuite } from '../suite/runner.js';
+import { runAlone } from '../suite/runner.js';
 import { EXERCISES, exerciseOf, fileNameOf, hintFor } from '../exercise/catalog.js';
 import { painter } from './colour.js';
 import { ipOption } from './options.js';
@@ -59,15 +59,11 @@ async function checkCommand(file: string, o: CheckOptions): Promise<number> {
   }
   const ex = exerciseOf(resolve(file), sc.name);
   return interruptible(async (interrupt) => {
-    const outcome = await runSuite([{ file, name: sc.name, scenario: sc }], {
+    const result = await runAlone(file, sc, {
       overrides: { ...(ex?.isn !== undefined ? { isn: ex.isn } : {}), ...(o.dst ? { dst: o.dst } : {}), ...(o.timeout ? { timeoutMs: o.timeout } : {}) },
-      jobs: 1,
-      scenarioBoundMs: null,
-      rehearse: true,
-      throwErrors: true,
       interrupt: interrupt.signal,
     });
-    const report = outcome.results[0]?.report;
+    const report = result?.report;
     if (!report) return 2;
     out(`${formatTrace(report)}\n\n`);
     if (o.ladder !== false) out(`${formatLadder(report)}\n\n`);

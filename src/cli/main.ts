@@ -6,7 +6,7 @@ import { EnvError } from '../io/errors.js';
 import { loadOneScenario } from '../io/load.js';
 import { setKeepRoot } from '../io/sandbox.js';
 import { modelRoute, planSession, withLabFamily, type SessionOverrides } from '../session/plan.js';
-import { runSuite } from '../suite/runner.js';
+import { runAlone } from '../suite/runner.js';
 import { expectedFailureOn } from '../scenario/expected.js';
 import { releaseOf } from '../io/release.js';
 import { familyOption, intOption, ipOption, isnOption, portOption } from './options.js';
@@ -91,16 +91,7 @@ export async function runCommand(file: string, o: RunOptions, interrupt?: Interr
   const sc = o.family ? withLabFamily(loaded, o.family) : loaded;
   const human = humanStream(jsonOnStdout(o.json));
   const out = painter(human);
-  const outcome = await runSuite([{ file, name: sc.name, scenario: sc }], {
-    overrides: overridesOf(o),
-    jobs: 1,
-    scenarioBoundMs: null,
-    rehearse: true,
-    throwErrors: true,
-    ...(o.target ? { target: o.target } : {}),
-    ...(interrupt ? { interrupt: interrupt.signal } : {}),
-  });
-  const result = outcome.results[0];
+  const result = await runAlone(file, sc, { overrides: overridesOf(o), ...(o.target ? { target: o.target } : {}), ...(interrupt ? { interrupt: interrupt.signal } : {}) });
   const report = result?.report;
   if (result?.verdict === 'na') throw new EnvError(`${file}: not applicable here: ${result.message ?? ''}.`);
   if (result?.verdict === 'interrupted' && !report) {

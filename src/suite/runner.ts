@@ -354,6 +354,15 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
   return { results, wallMs: since(), startedAt, ...(stopped() ? { interrupted: why() } : {}) };
 }
 
+/**
+ * One scenario as `tcpcraft run` and `exercise check` run it: a suite of one, unbounded, rehearsed
+ * in memory first, its errors thrown rather than turned into a result.
+ */
+export async function runAlone(file: string, sc: ValidScenario, o: Pick<SuiteOptions, 'overrides' | 'target' | 'interrupt'> = {}): Promise<SuiteResult | undefined> {
+  const outcome = await runSuite([{ file, name: sc.name, scenario: sc }], { ...o, jobs: 1, scenarioBoundMs: null, rehearse: true, throwErrors: true });
+  return outcome.results[0];
+}
+
 /** How a run ended, besides its outcome: for {@link resultOf}. */
 interface RunCircumstances {
   readonly startMs: number;
