@@ -11,6 +11,7 @@
  * - each step says its frame number and time in the capture; long payloads become base64.
  */
 import { endpointText } from '../engine/flow.js';
+import { array, blockComment, byteList, call, code, ident, join, lineComment, num, object, source, str, type Code } from '../scenario/code.js';
 import { formatOptions, type TcpOption } from '../wire/options.js';
 import { Flag, flagLetters } from '../wire/tcp.js';
 import type { Analysis, Conversation, TcpFrame } from './streams.js';
@@ -32,37 +33,40 @@ const INLINE_MAX = 120;
 
 const printable = (b: Uint8Array): boolean => b.every((x) => (x >= 0x20 && x < 0x7f) || x === 0x0a || x === 0x0d || x === 0x09);
 
-function payloadLiteral(b: Uint8Array): string {
-  if (b.length <= INLINE_MAX && printable(b)) return JSON.stringify(Buffer.from(b).toString('latin1'));
-  return `b64('${Buffer.from(b).toString('base64')}')`;
+/** A payload as a value: a string literal when short and printable, else `b64('...')` (the file's own helper). */
+function payloadLiteral(b: Uint8Array): { value: Code; b64: boolean } {
+  if (b.length <= INLINE_MAX && printable(b)) return { value: str(Buffer.from(b).toString('latin1')), b64: false };
+  return { value: code`b64(${str(Buffer.from(b).toString('base64'), "'")})`, b64: true };
 }
 
+/** The start of a payload, for a comment (plain text: the comment writer makes it safe). */
 function preview(b: Uint8Array): string {
   const text = printable(b) ? JSON.stringify(Buffer.from(b.subarray(0, 40)).toString('latin1')) : `0x${Buffer.from(b.subarray(0, 16)).toString('hex')}`;
   return `${text}${b.length > 40 ? '…' : ''}`;
 }
 
-/** DSL source for one option we send (timestamps are handled by the caller). */
-function optionSource(o: TcpOption): string {
+/** The DSL call for one option we send (timestamps are handled by the caller): the helper's name, for the import line, and the call. */
+function optionSource(o: TcpOption): { fn: string; call: Code } {
+  const c = (fn: string, ...args: Code[]) => ({ fn, call: call(fn, args) });
   switch (o.kind) {
     case 'mss':
-      return `mss(${o.value})`;
+      return c('mss', num(o.value));
     case 'wscale':
-      return `wscale(${o.shift})`;
+      return c('wscale', num(o.shift));
     case 'sackOk':
-      return 'sackOk()';
+      return c('sackOk');
     case 'sack':
-      return `sack(${o.blocks.map(([l, r]) => `[${l}, ${r}]`).join(', ')})`;
+      return c('sack', ...o.blocks.map(([l, r]) => array([num(l), num(r)])));
     case 'nop':
-      return 'nop()';
+      return c('nop');
     case 'eol':
-      return 'eol()';
+      return c('eol');
     case 'fastOpen':
-      return `fastOpen([${Array.from(o.cookie).join(', ')}])`;
+      return c('fastOpen', byteList(o.cookie));
     case 'timestamp':
-      return `timestamp(${o.tsval}, ${o.tsecr})`;
+      return c('timestamp', num(o.tsval), num(o.tsecr));
     case 'unknown':
-      return `option(${o.code}, [${Array.from(o.data).join(', ')}])`;
+      return c('option', num(o.code), byteList(o.data));
   }
 }
 
@@ -82,7 +86,8 @@ export function importScenario(conv: Conversation, frames: readonly TcpFrame[], 
   const signed = (x: number): number => (x > 0x7fffffff ? x - 0x1_0000_0000 : x);
   const start = frames[0]?.timestampUs ?? 0n;
   const used = new Set<string>(['scenario', 'send', 'expect']);
-  const steps: string[] = [];
+  const steps: Code[] = [];
+  let needsB64 = false;
   // What tcpcraft would send by default: our next sequence number, and the highest acknowledged.
   let sndNxt = 0;
   let rcvNxt: number | undefined;
@@ -93,6 +98,7 @@ export function importScenario(conv: Conversation, frames: readonly TcpFrame[], 
     const p = f.packet;
     const mine = p.ip.src === us.ip && p.tcp.srcPort === us.port;
     const flags = flagLetters(p.tcp.flags);
+    const flagsLit = str(flags, "'");
     if (!mine && p.tcp.flags & Flag.SYN) {
       theirBase = p.tcp.seq;
       theirSyn = true;
@@ -107,29 +113,33 @@ export function importScenario(conv: Conversation, frames: readonly TcpFrame[], 
     const notes = analysis[i]!.length ? ` [${analysis[i]!.join(', ')}]` : '';
     const ts = p.tcp.options.find((x) => x.kind === 'timestamp') as Extract<TcpOption, { kind: 'timestamp' }> | undefined;
     if (mine) {
-      const fields: string[] = [];
+      const fields: Array<[string, Code]> = [];
       const isSyn = (p.tcp.flags & Flag.SYN) !== 0;
-      if (isSyn || resetSeen || seq !== sndNxt) fields.push(`seq: ${signed(seq)}`);
+      if (isSyn || resetSeen || seq !== sndNxt) fields.push(['seq', num(signed(seq))]);
       // Before their SYN there is nothing to count from: the acknowledgment goes out raw, as captured.
-      if (hasAck && theirSyn && ackRel !== rcvNxt) fields.push(`ack: ${signed(ackRel)}`);
-      if ((hasAck && !theirSyn) || (!hasAck && p.tcp.ack !== 0)) fields.push(`tcp: { ack: ${p.tcp.ack} }`);
-      if (p.tcp.window !== 65535) fields.push(`window: ${p.tcp.window}`);
-      if (p.tcp.urgent) fields.push(`urgent: ${p.tcp.urgent}`);
+      if (hasAck && theirSyn && ackRel !== rcvNxt) fields.push(['ack', num(signed(ackRel))]);
+      if ((hasAck && !theirSyn) || (!hasAck && p.tcp.ack !== 0)) fields.push(['tcp', object([['ack', num(p.tcp.ack)]])]);
+      if (p.tcp.window !== 65535) fields.push(['window', num(p.tcp.window)]);
+      if (p.tcp.urgent) fields.push(['urgent', num(p.tcp.urgent)]);
       if (p.tcp.options.length) {
-        const opts = p.tcp.options.map((x) => {
+        const opts = p.tcp.options.map((x): Code => {
           if (x.kind === 'timestamp' && lastTs && x.tsecr === lastTs.value) {
             used.add('timestamp').add('use');
-            return `timestamp(${x.tsval}, use('${lastTs.name}'))`;
+            return call('timestamp', [num(x.tsval), call('use', [str(lastTs.name, "'")])]);
           }
           const src = optionSource(x);
-          used.add(src.slice(0, src.indexOf('(')));
-          return src;
+          used.add(src.fn);
+          return src.call;
         });
-        fields.push(`options: [${opts.join(', ')}]`);
+        fields.push(['options', array(opts)]);
       }
-      if (len) fields.push(`payload: ${payloadLiteral(p.payload)}`);
-      steps.push(`    // ${when}${notes}`);
-      steps.push(`    send('${flags}'${fields.length ? `, { ${fields.join(', ')} }` : ''}),`);
+      if (len) {
+        const payload = payloadLiteral(p.payload);
+        needsB64 ||= payload.b64;
+        fields.push(['payload', payload.value]);
+      }
+      steps.push(code`    ${lineComment(`${when}${notes}`)}`);
+      steps.push(fields.length ? code`    send(${flagsLit}, ${object(fields)}),` : code`    send(${flagsLit}),`);
       const end = (seq + segLen) >>> 0;
       if (end - sndNxt < 0x80000000 || isSyn) sndNxt = end;
       if (p.tcp.flags & Flag.RST) resetSeen = true;
@@ -139,55 +149,55 @@ export function importScenario(conv: Conversation, frames: readonly TcpFrame[], 
     const optional = (flags === 'A' && len === 0) || analysis[i]!.some((a: Analysis) => a === 'retransmission' || a === 'fast retransmission' || a === 'duplicate ACK' || a === 'keep-alive' || a === 'window update');
     // A SYN is numbered from itself (0); before any SYN of theirs their seq is compared raw (a
     // RST from a closed port carries what we sent, so the captured value holds).
-    const fields: string[] = [p.tcp.flags & Flag.SYN ? 'seq: 0' : theirSyn ? `seq: ${signed(seq)}` : `seq: ${p.tcp.seq}`];
-    if (hasAck) fields.push(`ack: ${signed(ackRel)}`);
-    fields.push(`len: ${len}`);
+    const fields: Array<[string, Code]> = [['seq', p.tcp.flags & Flag.SYN ? num(0) : theirSyn ? num(signed(seq)) : num(p.tcp.seq)]];
+    if (hasAck) fields.push(['ack', num(signed(ackRel))]);
+    fields.push(['len', num(len)]);
     let tsName: string | undefined;
     if (ts && !optional) {
       tsName = `ts${++tsCount}`;
       used.add('capture');
-      fields.push(`options: { timestamp: { tsval: capture('${tsName}') } }`);
+      fields.push(['options', object([['timestamp', object([['tsval', call('capture', [str(tsName, "'")])]])]])]);
     }
-    if (optional) fields.push('optional: true', 'timeout: 1000');
+    if (optional) fields.push(['optional', code`true`], ['timeout', num(1000)]);
     const had = [`window ${p.tcp.window}`, ...(p.tcp.options.length ? [formatOptions(p.tcp.options)] : []), ...(len ? [`payload ${preview(p.payload)}`] : [])];
-    steps.push(`    // ${when}${notes}: ${had.join('; ')}`);
-    const body = `{ ${fields.join(', ')} }`;
+    steps.push(code`    ${lineComment(`${when}${notes}: ${had.join('; ')}`)}`);
+    const body = object(fields);
     // Where PSH goes is the sender's choice: data may come with or without it.
     const alt = flags.includes('P') ? flags.replace('P', '') : len > 0 ? flags.replace('A', 'PA') : undefined;
     if (alt !== undefined && alt !== flags) {
       used.add('either');
-      steps.push(`    either(expect('${flags}', ${body}), expect('${alt}', ${body})),`);
+      steps.push(code`    either(expect(${flagsLit}, ${body}), expect(${str(alt, "'")}, ${body})),`);
     } else {
-      steps.push(`    expect('${flags}', ${body}),`);
+      steps.push(code`    expect(${flagsLit}, ${body}),`);
     }
     if (tsName && ts) lastTs = { name: tsName, value: ts.tsval };
     if (p.tcp.flags & Flag.RST) resetSeen = true;
     const end = (seq + segLen) >>> 0;
     if (rcvNxt === undefined || (p.tcp.flags & Flag.SYN) !== 0 || (end - rcvNxt) >>> 0 < 0x80000000) rcvNxt = end;
   });
-  const needsB64 = steps.some((s) => s.includes("b64('"));
-  const imports = [...used].filter((n) => n !== 'b64').sort();
+  const imports = [...used].sort().map(ident);
   const server = o.as === 'server';
-  const lines = [
-    '/**',
-    ` * Imported by \`tcpcraft import\` from ${o.source}: stream ${conv.index}, ${endpointText(conv.a.ip, conv.a.port)} -> ${endpointText(conv.b.ip, conv.b.port)},`,
-    ` * frames ${frames[0]?.frame ?? '-'}-${frames.at(-1)?.frame ?? '-'}, played as the ${o.as} (${endpointText(us.ip, us.port)}).`,
-    ' * Our segments are sent as captured; the other side\'s are checked for flags, relative seq/ack',
-    ' * and length only, since its window, options, timestamps and data are its own choice (the',
-    ' * capture\'s values are in the comments). Edit freely.',
-    ' */',
-    `import { ${imports.join(', ')} } from 'tcpcraft';`,
-    '',
-    ...(needsB64 ? ['/** Long or binary payloads, as captured. */', "const b64 = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'base64'));", ''] : []),
-    'export default scenario({',
-    `  name: ${JSON.stringify(o.name)},`,
-    `  description: ${JSON.stringify(`Replay of stream ${conv.index} of ${o.source.split('/').pop()} as the ${o.as}`)},`,
-    ...(server ? [`  role: 'server',`, `  local: { port: ${us.port} },`] : [`  peer: { host: '${them.ip}', port: ${them.port} },`]),
-    '  steps: [',
+  const fileName = o.source.split('/').pop() ?? o.source;
+  const lines: Code[] = [
+    blockComment([
+      `Imported by \`tcpcraft import\` from ${o.source}: stream ${conv.index}, ${endpointText(conv.a.ip, conv.a.port)} -> ${endpointText(conv.b.ip, conv.b.port)},`,
+      `frames ${frames[0]?.frame ?? '-'}-${frames.at(-1)?.frame ?? '-'}, played as the ${o.as} (${endpointText(us.ip, us.port)}).`,
+      "Our segments are sent as captured; the other side's are checked for flags, relative seq/ack",
+      'and length only, since its window, options, timestamps and data are its own choice (the',
+      "capture's values are in the comments). Edit freely.",
+    ]),
+    code`import { ${join(imports)} } from 'tcpcraft';`,
+    code``,
+    ...(needsB64 ? [blockComment(['Long or binary payloads, as captured.']), code`const b64 = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'base64'));`, code``] : []),
+    code`export default scenario({`,
+    code`  name: ${str(o.name)},`,
+    code`  description: ${str(`Replay of stream ${conv.index} of ${fileName} as the ${o.as}`)},`,
+    ...(server ? [code`  role: 'server',`, code`  local: { port: ${num(us.port)} },`] : [code`  peer: { host: ${str(them.ip, "'")}, port: ${num(them.port)} },`]),
+    code`  steps: [`,
     ...steps,
-    '  ],',
-    '});',
-    '',
+    code`  ],`,
+    code`});`,
+    code``,
   ];
-  return lines.join('\n');
+  return source(lines);
 }

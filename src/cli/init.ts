@@ -7,11 +7,17 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { EnvError } from '../io/errors.js';
+import { code, source } from '../scenario/code.js';
 import { VERSION } from '../version.js';
 import { runCommandBody } from './output.js';
 
-/** The starter scenario: the netcat seed's handshake, data and close, with the numbers explained. */
-export const STARTER = `// A first scenario: the handshake, 34 bytes of data and a close with the lab's nc (port 5000).
+/**
+ * The starter scenario: the netcat seed's handshake, data and close, with the numbers explained.
+ * It is all our own text (nothing from the command line goes into it), written through the code
+ * writer like every generated scenario.
+ */
+export const STARTER = source([
+  code`// A first scenario: the handshake, 34 bytes of data and a close with the lab's nc (port 5000).
 // seq and ack are relative to each side's ISN, as Wireshark shows them. Try it:
 //   tcpcraft build first.ts                     (offline, against a model peer)
 //   sudo tcpcraft lab up                        (a two-namespace lab with nc listening)
@@ -33,7 +39,8 @@ export default scenario({
     send('A'), // we acknowledge its FIN (its sequence number 1): done
   ],
 });
-`;
+`,
+]);
 
 /** The scenario folder's tsconfig: strict, ES modules, nothing emitted (tcpcraft compiles scenarios itself). */
 export const TSCONFIG = `${JSON.stringify(

@@ -10,6 +10,7 @@ import { ipHeaderBytes, isIpv6Header, type IpHeader } from '../wire/packet.js';
 import { describeExpected, isMatcher, isRef, type Expected, type Matcher, type PatternMatcher } from '../scenario/matchers.js';
 import type { ExpectStep, IpExpectation, OptionKind, OptionsExpectation, Payload } from '../scenario/types.js';
 import { payloadBytes } from '../scenario/model.js';
+import { str } from '../scenario/code.js';
 import { formatOptions, optionAreaProblem, optionCode, OPTION_KIND_LIST, type OptionField, type SackBlock, type TcpOption } from '../wire/options.js';
 import { seqGe, seqLe, toRaw } from '../wire/seq.js';
 import { flagLetters, parseFlagLetters } from '../wire/tcp.js';
@@ -150,7 +151,7 @@ function checkIp(want: IpExpectation, ip: IpHeader, captures: Array<readonly [st
   return out;
 }
 
-const describeIp = (w: unknown): string => (isRef(w) ? `use('${(w as { $use: string }).$use}')` : describeExpected(w as Expected<number>));
+const describeIp = (w: unknown): string => (isRef(w) ? `use(${str((w as { $use: string }).$use, "'")})` : describeExpected(w as Expected<number>));
 
 function hasKind(options: readonly TcpOption[], kind: OptionKind): boolean {
   return options.some((o) => (typeof kind === 'number' ? optionCode(o) === kind : o.kind === kind));

@@ -2,6 +2,7 @@
  * Segments written back in the scenario's own notation, so that what arrived can be pasted into
  * a scenario as it is: `expect('SA', { seq: 0, ack: 1, window: 65160, options: [mss(1460)] })`.
  */
+import { prop, str } from '../scenario/code.js';
 import { describeExpected, isMatcher, isRef } from '../scenario/matchers.js';
 import type { OptionSpec, SendOption, Step } from '../scenario/types.js';
 import { OPTION_KINDS } from '../wire/options.js';
@@ -53,16 +54,16 @@ function fieldsText(parts: string[]): string {
 /** A value as written in a scenario: numbers, matchers, `use()` references, nested objects. */
 function valueNotation(v: unknown): string {
   if (isMatcher(v)) return describeExpected(v, valueNotation);
-  if (isRef(v)) return `use(${JSON.stringify(v.$use)}${v.map ? ', …' : ''})`;
+  if (isRef(v)) return `use(${str(v.$use)}${v.map ? ', …' : ''})`;
   if (v instanceof Uint8Array) return payloadNotation(v);
   if (Array.isArray(v)) return `[${v.map(valueNotation).join(', ')}]`;
   if (typeof v === 'object' && v !== null) {
     return `{ ${Object.entries(v)
       .filter(([, x]) => x !== undefined)
-      .map(([k, x]) => `${k}: ${valueNotation(x)}`)
+      .map(([k, x]) => `${prop(k)}: ${valueNotation(x)}`)
       .join(', ')} }`;
   }
-  return typeof v === 'string' ? `'${v}'` : String(v);
+  return typeof v === 'string' ? str(v, "'") : String(v);
 }
 
 /** A step as written in a scenario (the fields it sets, nothing else). */
@@ -71,10 +72,10 @@ export function stepNotation(step: Step): string {
     case 'pause':
       return `pause(${step.ms})`;
     case 'icmp':
-      return `icmp(${step.type}, ${step.code}${step.mtu !== undefined || step.conn ? `, { ${[step.mtu !== undefined ? `mtu: ${step.mtu}` : '', step.conn ? `conn: '${step.conn}'` : ''].filter(Boolean).join(', ')} }` : ''})`;
+      return `icmp(${step.type}, ${step.code}${step.mtu !== undefined || step.conn ? `, { ${[step.mtu !== undefined ? `mtu: ${step.mtu}` : '', step.conn ? `conn: ${str(step.conn, "'")}` : ''].filter(Boolean).join(', ')} }` : ''})`;
     case 'silence':
     case 'drain':
-      return `${step.kind}(${step.ms}${step.conn ? `, { conn: '${step.conn}' }` : ''})`;
+      return `${step.kind}(${step.ms}${step.conn ? `, { conn: ${str(step.conn, "'")} }` : ''})`;
     case 'either':
       return `either(${step.alternatives.map(stepNotation).join(', ')})`;
     case 'anyOrder':
@@ -90,7 +91,7 @@ export function stepNotation(step: Step): string {
     else if (k === 'payload' && (typeof v === 'string' || v instanceof Uint8Array)) parts.push(`payload: ${payloadNotation(payloadBytes(v))}`);
     else parts.push(`${k}: ${valueNotation(v)}`);
   }
-  return `${step.kind}('${step.flags}'${fieldsText(parts)})`;
+  return `${step.kind}(${str(step.flags, "'")}${fieldsText(parts)})`;
 }
 
 /** A segment that was seen, as the `expect` (or `send`) step that would match (or make) it. */

@@ -2,6 +2,7 @@
  * Typed wildcards for expectations and references for sends. A matcher is an object tagged with
  * `$match`, never a sentinel number, so `window: any()` cannot be mistaken for a real window.
  */
+import { str } from './code.js';
 
 /** Matches any value (the same as leaving the field out, but says so explicitly). */
 export interface AnyMatcher {
@@ -107,10 +108,10 @@ export function describeExpected(v: unknown, show: (x: unknown) => string = Stri
     case 'oneOf':
       return `oneOf(${v.values.map(show).join(', ')})`;
     case 'where':
-      return `where(${JSON.stringify(v.label)})`;
+      return `where(${str(v.label)})`;
     case 'pattern':
       return `pattern(${String(v.re)})`;
     case 'capture':
-      return v.inner ? `capture(${JSON.stringify(v.name)}, ${describeExpected(v.inner, show)})` : `capture(${JSON.stringify(v.name)})`;
+      return v.inner ? `capture(${str(v.name)}, ${describeExpected(v.inner, show)})` : `capture(${str(v.name)})`;
   }
 }
