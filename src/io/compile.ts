@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
-import { dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { VERSION } from '../version.js';
 import { ScenarioError } from '../scenario/errors.js';
 import { messageOf } from './errors.js';
@@ -96,7 +96,8 @@ export async function bundledScenario(file: string, abs: string, apiKey: string)
   try {
     const r = await build({
       metafile: true,
-      entryPoints: [abs],
+      // The source as stdin, not as an entry point: esbuild would read '*' in a path as a glob.
+      stdin: { contents: source.toString('utf8'), sourcefile: basename(abs), resolveDir: dirname(abs), loader: loaderOf(abs) },
       bundle: true,
       write: false,
       format: 'esm',
@@ -133,6 +134,11 @@ export async function bundledScenario(file: string, abs: string, apiKey: string)
     }
     throw new ScenarioError(`${file}: cannot load the scenario: ${first?.text ?? messageOf(err)}`, file);
   }
+}
+
+/** esbuild's loader for a scenario file, by its extension. */
+function loaderOf(abs: string): 'ts' | 'js' {
+  return /\.[cm]?ts$/.test(abs) ? 'ts' : 'js';
 }
 
 const digest = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');

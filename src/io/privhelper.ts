@@ -36,8 +36,24 @@ export interface HelperFrame {
   readonly frame: Uint8Array;
 }
 
-const IFACE = /^[^/\s]{1,15}$/;
-const NETNS = /^[A-Za-z0-9_.-]{1,64}$/;
+/** An interface name: what Linux allows, less '.', '..' and a leading '-'. */
+const IFACE = /^(?!\.{1,2}$)(?!-)[A-Za-z0-9_.@:-]{1,15}$/;
+/** A lab's server namespace (src/io/lab.ts: NAME-server), where a server-role scenario's client runs. */
+const NETNS = /^[a-z0-9_]{1,13}-server$/;
+/**
+ * What a capture filter may say: the words tcpcraft's own filters use (src/engine/flow.ts
+ * bpfFilter, the suite's per-peer terms), addresses and port numbers, and at least one `host` or
+ * `port` term. Unprivileged code cannot ask for everything on an interface, or for another protocol.
+ */
+function checkFilter(filter: string): string {
+  const words = filter.replace(/[()]/g, ' ').split(/\s+/).filter(Boolean);
+  const allowed = (w: string, i: number): boolean =>
+    ['tcp', 'ip6', 'and', 'or', 'src', 'dst', 'host', 'port'].includes(w) ||
+    (words[i - 1] === 'host' && isIP(w) !== 0) ||
+    (words[i - 1] === 'port' && /^\d{1,5}$/.test(w) && Number(w) >= 1 && Number(w) <= 65535);
+  if (filter.length > 65536 || !words.every(allowed) || !words.some((w) => w === 'host' || w === 'port')) throw new RangeError('helper: that capture filter is not one tcpcraft makes');
+  return filter;
+}
 
 function str(args: Record<string, unknown> | undefined, k: string, re?: RegExp): string {
   const v = args?.[k];
@@ -78,7 +94,8 @@ export function serve(owner: number): void {
   const handle = async (op: HelperRequest['op'], a: Record<string, unknown> | undefined): Promise<unknown> => {
     switch (op) {
       case 'sniff': {
-        const sniffer = openSniffer({ iface: str(a, 'iface', IFACE), filter: str(a, 'filter'), trustedFilter: a?.trusted === true });
+        // The filter is always compiled by tcpdump first (a request's word about it is not trusted).
+        const sniffer = openSniffer({ iface: str(a, 'iface', IFACE), filter: checkFilter(str(a, 'filter')) });
         const id = next++;
         sniffers.set(id, sniffer);
         sniffer.onFrame((frame) => send({ ev: 'frame', cap: id, frame }));

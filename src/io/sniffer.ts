@@ -58,11 +58,11 @@ export interface SnifferOptions {
 /** The part of a `cap` Cap object tcpcraft uses (internal, shared with src/io/link.ts). */
 export interface CapInstance {
   /** Open a live capture; returns the link type name ('ETHERNET', 'RAW', ...). */
-  open(device: string, filter: string, bufSize: number, buffer: Buffer): string;
+  open(device: string, filter: string, bufSize: number, buffer: Uint8Array): string;
   /** Register the per-frame callback; the frame is in the buffer given to open(). */
   on(ev: 'packet', cb: (nbytes: number, truncated: boolean) => void): void;
   /** Inject `length` bytes of `buffer` as one frame (pcap_sendpacket); throws on failure. */
-  send(buffer: Buffer, length?: number): void;
+  send(buffer: Uint8Array, length?: number): void;
   /** Stop capturing. */
   close(): void;
 }
@@ -105,7 +105,7 @@ function loadCap(): CapModule {
  * {@link pinned} (its GC would abort node). Throws an {@link EnvError} for missing libpcap/cap,
  * privileges or interface; a plain Error for a bad filter.
  */
-export function openCap(iface: string, filter: string, bufferSize: number, shared: Buffer, checkFilter = true): { cap: CapInstance; linkName: string } {
+export function openCap(iface: string, filter: string, bufferSize: number, shared: Uint8Array, checkFilter = true): { cap: CapInstance; linkName: string } {
   const { Cap } = loadCap();
   if (iface !== 'any' && !existsSync(`/sys/class/net/${iface}`)) {
     throw new EnvError(`interface ${iface} does not exist: check 'ip link', or run inside the lab with 'tcpcraft lab exec client -- ...'.`);

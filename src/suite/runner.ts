@@ -172,11 +172,6 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
     opts.onResult?.(r);
   };
 
-  // Lab traffic stays in a lab: a lab address the route here sends elsewhere stops the whole
-  // suite before anything is opened or sent.
-  const peers = new Set(entries.flatMap((e) => (e.scenario ? peerHosts(e.scenario, overrides) : [])));
-  for (const host of peers) await checkLabPeer(host);
-
   // Where each scenario runs, worked out before anything is opened.
   const routes = new Map<string, Promise<Route>>();
   const routeOf = (sc: ValidScenario): Promise<Route> => {
@@ -262,6 +257,10 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
   const cleanups = new Cleanups();
   const body = async (): Promise<void> => {
     if (runnable.length === 0 || stopped()) return;
+    // Lab traffic stays in a lab: a lab address the route here sends elsewhere stops the whole
+    // suite before anything is opened or sent (after planning, so a scenario's own mistake is
+    // named first).
+    for (const host of new Set([...probes, ...runnable].flatMap((p) => peerHosts(p.sc, overrides)))) await checkLabPeer(host);
     const captures = single ? [{ iface: single.iface, filter: single.filter, trusted: true }] : capturesFor([...probes, ...runnable], overrides);
     const devices = await Devices.open(captures, cleanups);
 
