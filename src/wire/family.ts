@@ -145,6 +145,10 @@ export interface FamilyTraits<S extends { readonly src: string; readonly dst: st
   readonly udp: 'udp4' | 'udp6';
   /** iproute2's family switch: '-4' or '-6'. */
   readonly ipFlag: '-4' | '-6';
+  /** The address family iproute2's JSON names: 'inet' or 'inet6'. */
+  readonly inet: 'inet' | 'inet6';
+  /** node:net's family name (BlockList, SocketAddress): 'ipv4' or 'ipv6'. */
+  readonly node: 'ipv4' | 'ipv6';
   /** How a host finds a neighbour's link address: 'ARP' or 'neighbour discovery'. */
   readonly neighbourProtocol: string;
   /** The smallest MTU a link must carry: 68 (RFC 791) or 1280 (RFC 8200 §5). */
@@ -190,6 +194,8 @@ const IPV4: FamilyTraits<Ipv4Spec, Ipv4Header> = {
   pcap: 'ip',
   udp: 'udp4',
   ipFlag: '-4',
+  inet: 'inet',
+  node: 'ipv4',
   neighbourProtocol: 'ARP',
   minMtu: 68,
   defaultMss: 536,
@@ -245,6 +251,8 @@ const IPV6: FamilyTraits<Ipv6Spec, Ipv6Header> = {
   pcap: 'ip6',
   udp: 'udp6',
   ipFlag: '-6',
+  inet: 'inet6',
+  node: 'ipv6',
   neighbourProtocol: 'neighbour discovery',
   minMtu: 1280,
   defaultMss: 1220,
@@ -269,5 +277,5 @@ export const FAMILY: { readonly 4: FamilyTraits<Ipv4Spec, Ipv4Header>; readonly 
  * but 6 is read as IPv4, whose decoder then says what is wrong). Never throws.
  */
 export function parseIpView(bytes: Uint8Array): Parsed<IpView> {
-  return FAMILY[familyOfPacket(bytes) === 6 ? 6 : 4].view(bytes);
+  return FAMILY[familyOfPacket(bytes) ?? 4].view(bytes);
 }

@@ -146,7 +146,7 @@ function parseIpv6Packet(bytes: Uint8Array): Parsed<Packet> {
 export function parseOwnPacket(bytes: Uint8Array): Parsed<Packet> {
   const first = parsePacket(bytes);
   if (first.ok) return first;
-  const family = FAMILY[familyOfPacket(bytes) === 6 ? 6 : 4];
+  const family = FAMILY[familyOfPacket(bytes) ?? 4];
   if (bytes.length < family.minHeader) return first;
   const copy = bytes.slice();
   const view = new DataView(copy.buffer, copy.byteOffset, copy.byteLength);
@@ -159,7 +159,7 @@ export function parseOwnPacket(bytes: Uint8Array): Parsed<Packet> {
 
 /** The destination address of a built IP packet (IPv4 or IPv6, by its version nibble). */
 export function packetDestination(packet: Uint8Array): string {
-  const family = FAMILY[familyOfPacket(packet) === 6 ? 6 : 4];
+  const family = FAMILY[familyOfPacket(packet) ?? 4];
   return family.formatAddress(packet, family.dstOffset);
 }
 
