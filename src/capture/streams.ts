@@ -8,11 +8,12 @@ import type { RunReport, TraceEvent } from '../engine/report.js';
 import { viewOf, type SegmentView } from '../engine/state.js';
 import type { Flow } from '../engine/flow.js';
 import type { CapturedPacket } from '../wire/capture.js';
+import { parseIpView } from '../wire/family.js';
+import { PROTO_TCP } from '../wire/ipv4.js';
 import { ipOffset } from '../wire/link.js';
-import { fragmentOf, NextHeader, parseIpv6Header } from '../wire/ipv6.js';
 import { parseFrame } from '../wire/packet.js';
 import type { Packet } from '../wire/packet.js';
-import { Flag } from '../wire/tcp.js';
+import { Flag, TcpField } from '../wire/tcp.js';
 import { seqLt } from '../wire/seq.js';
 
 /** One endpoint. */
@@ -50,13 +51,13 @@ export interface TcpFrame {
 }
 
 /**
- * The little a conversation list needs from a frame, read straight from the bytes (no full
- * decode, no allocation but the object for IPv4): addresses (IPv4 as numbers, IPv6 as text),
- * ports, flags, lengths.
+ * The little a conversation list needs from a frame: addresses, ports, flags, lengths. The IP
+ * header is decoded by the wire codec (either family, IPv6 extension headers walked); of the TCP
+ * header only the ports and flags are read, so a frame cut short by the snapshot length still counts.
  */
 export interface TcpSummary {
-  readonly srcIp: number | string;
-  readonly dstIp: number | string;
+  readonly srcIp: string;
+  readonly dstIp: string;
   readonly srcPort: number;
   readonly dstPort: number;
   readonly flags: number;
@@ -64,52 +65,27 @@ export interface TcpSummary {
   readonly timestampUs: bigint;
 }
 
-/** The summary of an IPv4/TCP or IPv6/TCP frame, or undefined (another protocol, a fragment, too short). */
+/** The summary of an IPv4/TCP or IPv6/TCP frame, or undefined (another protocol, a later fragment, too short). */
 export function tcpSummaryOf(p: CapturedPacket): TcpSummary | undefined {
   const at = ipOffset(p.data, p.linkType);
   if (!at.ok) return undefined;
   const d = p.data;
-  const i = at.value;
-  if (d.length > i && d[i]! >> 4 === 6) return ipv6Summary(p, i);
-  if (d.length < i + 20 || d[i]! >> 4 !== 4 || d[i + 9] !== 6) return undefined;
-  if ((((d[i + 6]! & 0x1f) << 8) | d[i + 7]!) !== 0) return undefined; // a later fragment: no TCP header
-  const t = i + (d[i]! & 0x0f) * 4;
-  if (d.length < t + 14) return undefined;
+  const ip = parseIpView(d.subarray(at.value));
+  if (!ip.ok || ip.value.protocol !== PROTO_TCP || ip.value.fragmentOffset !== 0) return undefined;
+  const t = at.value + ip.value.headerBytes;
+  if (d.length < t + TcpField.WINDOW) return undefined;
   return {
-    srcIp: ((d[i + 12]! << 24) | (d[i + 13]! << 16) | (d[i + 14]! << 8) | d[i + 15]!) >>> 0,
-    dstIp: ((d[i + 16]! << 24) | (d[i + 17]! << 16) | (d[i + 18]! << 8) | d[i + 19]!) >>> 0,
-    srcPort: (d[t]! << 8) | d[t + 1]!,
-    dstPort: (d[t + 2]! << 8) | d[t + 3]!,
-    flags: ((d[t + 12]! & 0x01) << 8) | d[t + 13]!,
+    srcIp: ip.value.src,
+    dstIp: ip.value.dst,
+    srcPort: (d[t + TcpField.SRC_PORT]! << 8) | d[t + TcpField.SRC_PORT + 1]!,
+    dstPort: (d[t + TcpField.DST_PORT]! << 8) | d[t + TcpField.DST_PORT + 1]!,
+    flags: ((d[t + TcpField.OFFSET_RESERVED_NS]! & 0x01) << 8) | d[t + TcpField.FLAGS]!,
     frameLength: p.originalLength,
     timestampUs: p.timestampUs,
   };
 }
 
-/** The summary of the IPv6 packet at `p.data[i]` (its extension headers walked), or undefined. */
-function ipv6Summary(p: CapturedPacket, i: number): TcpSummary | undefined {
-  const h = parseIpv6Header(p.data.subarray(i));
-  if (!h.ok || h.value.protocol !== 6) return undefined;
-  const frag = h.value.extensions.find((e) => e.type === NextHeader.FRAGMENT);
-  if (frag && fragmentOf(frag).offset !== 0) return undefined;
-  const d = p.data;
-  const t = i + h.value.headerLength;
-  if (d.length < t + 14) return undefined;
-  return {
-    srcIp: h.value.src,
-    dstIp: h.value.dst,
-    srcPort: (d[t]! << 8) | d[t + 1]!,
-    dstPort: (d[t + 2]! << 8) | d[t + 3]!,
-    flags: ((d[t + 12]! & 0x01) << 8) | d[t + 13]!,
-    frameLength: p.originalLength,
-    timestampUs: p.timestampUs,
-  };
-}
-
-const ipText = (n: number | string): string => (typeof n === 'string' ? n : `${n >>> 24}.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${n & 0xff}`);
-const ipNumber = (s: string): number | string => (s.includes(':') ? s : s.split('.').reduce((n, x) => n * 256 + Number(x), 0));
-
-/** The IPv4/TCP packet of a captured frame, or undefined (another protocol, or undecodable). */
+/** The IPv4/TCP or IPv6/TCP packet of a captured frame, or undefined (another protocol, or undecodable). */
 export function tcpOf(p: CapturedPacket): TcpFrame | undefined {
   const r = parseFrame(p.data, p.linkType);
   if (!r.ok) return undefined;
@@ -117,12 +93,12 @@ export function tcpOf(p: CapturedPacket): TcpFrame | undefined {
 }
 
 /** One key for both directions of a 4-tuple. */
-const key = (ipA: number | string, portA: number, ipB: number | string, portB: number): string =>
+const key = (ipA: string, portA: number, ipB: string, portB: number): string =>
   ipA < ipB || (ipA === ipB && portA <= portB) ? `${ipA}:${portA}-${ipB}:${portB}` : `${ipB}:${portB}-${ipA}:${portA}`;
 
 interface Tracked {
   readonly c: Conversation;
-  aIp: number | string;
+  aIp: string;
   aPort: number;
 }
 
@@ -140,8 +116,8 @@ export class ConversationTable {
     if (!t) {
       const c: Conversation = {
         index: this.list.length,
-        a: { ip: ipText(s.srcIp), port: s.srcPort },
-        b: { ip: ipText(s.dstIp), port: s.dstPort },
+        a: { ip: s.srcIp, port: s.srcPort },
+        b: { ip: s.dstIp, port: s.dstPort },
         framesAB: 0,
         bytesAB: 0,
         framesBA: 0,
@@ -183,13 +159,13 @@ export class ConversationTable {
 
   /** The conversation of a 4-tuple, either way round. */
   find(a: Endpoint, b: Endpoint): Conversation | undefined {
-    return this.byKey.get(key(ipNumber(a.ip), a.port, ipNumber(b.ip), b.port))?.c;
+    return this.byKey.get(key(a.ip, a.port, b.ip, b.port))?.c;
   }
 }
 
 function summaryOfFrame(f: TcpFrame): TcpSummary {
   const p = f.packet;
-  return { srcIp: ipNumber(p.ip.src), dstIp: ipNumber(p.ip.dst), srcPort: p.tcp.srcPort, dstPort: p.tcp.dstPort, flags: p.tcp.flags, frameLength: f.frameLength, timestampUs: f.timestampUs };
+  return { srcIp: p.ip.src, dstIp: p.ip.dst, srcPort: p.tcp.srcPort, dstPort: p.tcp.dstPort, flags: p.tcp.flags, frameLength: f.frameLength, timestampUs: f.timestampUs };
 }
 
 /** Wireshark's names for what a segment is (its "TCP analysis" flags). */

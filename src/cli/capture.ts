@@ -8,6 +8,7 @@ import { reportJson } from '../report/json.js';
 import { streamReport } from '../capture/streams.js';
 import { endpointText } from '../engine/flow.js';
 import { canonicalIpv6, parseIpv6Address } from '../wire/ipv6.js';
+import { familyOf } from '../wire/family.js';
 import { Command, InvalidArgumentError } from 'commander';
 import { importScenario, type ImportSide } from '../capture/import.js';
 import { ConversationTable, tcpOf, tcpSummaryOf, type Conversation, type Endpoint, type TcpFrame } from '../capture/streams.js';
@@ -34,7 +35,7 @@ export function flowOption(v: string): [Endpoint, Endpoint] {
   const end = String.raw`(?:(\d+\.\d+\.\d+\.\d+)|\[([0-9A-Fa-f:.]+)\]):(\d+)`;
   const m = new RegExp(`^${end}-${end}$`).exec(v.trim());
   const ports = m ? [Number(m[3]), Number(m[6])] : [];
-  const ips = m ? [m[1] ?? m[2], m[4] ?? m[5]].map((ip) => (ip !== undefined && ip.includes(':') ? (parseIpv6Address(ip) ? canonicalIpv6(ip) : undefined) : ip)) : [];
+  const ips = m ? [m[1] ?? m[2], m[4] ?? m[5]].map((ip) => (ip !== undefined && familyOf(ip) !== 4 ? (parseIpv6Address(ip) ? canonicalIpv6(ip) : undefined) : ip)) : [];
   if (!m || ports.some((p) => p < 1 || p > 65535) || ips.some((ip) => ip === undefined)) {
     throw new InvalidArgumentError(`--flow takes ADDRESS:PORT-ADDRESS:PORT (IPv6 in brackets), e.g. 10.77.0.1:40000-10.77.0.2:5000 or [fd77::1]:40000-[fd77::2]:5000, got '${v}'.`);
   }

@@ -1,4 +1,5 @@
 /** The flow under test: our address and port, the peer's, and which way a packet goes. */
+import { FAMILY, familyOf } from '../wire/family.js';
 import { finalDestination } from '../wire/route.js';
 import type { Packet } from '../wire/packet.js';
 
@@ -43,7 +44,7 @@ export function isComplete(flow: FlowSpec): flow is Flow {
 /** `10.77.0.1:5000`, `[fd77::2]:5000`: an address and a port as text (IPv6 in brackets). */
 export function endpointText(ip: string | undefined, port: number | string | undefined): string {
   const host = ip ?? '*';
-  return `${host.includes(':') ? `[${host}]` : host}:${port ?? '*'}`;
+  return `${familyOf(host) === 6 ? `[${host}]` : host}:${port ?? '*'}`;
 }
 
 /**
@@ -53,10 +54,10 @@ export function endpointText(ip: string | undefined, port: number | string | und
  * right after the fixed IPv6 header, and a scenario may put extension headers in between.
  */
 export function bpfFilter(flow: FlowSpec): string {
-  if (flow.localIp.includes(':')) {
+  if (familyOf(flow.localIp) === 6) {
     const peer = flow.peerIp ? ` and src host ${flow.peerIp}` : '';
     const peerDst = flow.peerIp ? ` and dst host ${flow.peerIp}` : '';
-    return `ip6 and ((dst host ${flow.localIp}${peer}) or (src host ${flow.localIp}${peerDst}))`;
+    return `${FAMILY[6].pcap} and ((dst host ${flow.localIp}${peer}) or (src host ${flow.localIp}${peerDst}))`;
   }
   const peerSrc = [flow.peerIp && `src host ${flow.peerIp}`, flow.peerPort && `src port ${flow.peerPort}`].filter(Boolean);
   const peerDst = [flow.peerIp && `dst host ${flow.peerIp}`, flow.peerPort && `dst port ${flow.peerPort}`].filter(Boolean);

@@ -7,6 +7,7 @@
 import { isMatcher, isRef, type Expected, type Matcher, type Ref, type Value } from '../scenario/matchers.js';
 import type { ExpectStep, IpExpectation, IpOverrides, OptionsExpectation, OptionSpec, SendOption, SendStep } from '../scenario/types.js';
 import { DEFAULT_WINDOW, payloadBytes } from '../scenario/model.js';
+import { familyOf } from '../wire/family.js';
 import type { IpSpec, PacketSpec } from '../wire/packet.js';
 import { Flag, parseFlagLetters } from '../wire/tcp.js';
 import { MODEL_OPTION_ORDER, OPTION_KINDS, type TcpOption } from '../wire/options.js';
@@ -91,7 +92,7 @@ const V6_ONLY = ['hopLimit', 'flowLabel', 'trafficClass', 'nextHeader', 'payload
  * on the other.
  */
 function ipSpecOf(flow: Flow, o: IpOverrides | undefined): IpSpec | { field: string; problem: string } {
-  const six = flow.peerIp.includes(':');
+  const six = familyOf(flow.peerIp) === 6;
   if (!o) return { src: flow.localIp, dst: flow.peerIp };
   const wrong = (six ? V4_ONLY : V6_ONLY).find((k) => o[k] !== undefined);
   if (wrong) return { field: `ip.${wrong}`, problem: `is an IPv${six ? 4 : 6} header field, and this connection is IPv${six ? 6 : 4} (${flow.peerIp})` };
@@ -245,7 +246,7 @@ export function buildModelAnswer(step: ExpectStep, state: ConnState, flow: Flow)
   // IP values the expectation names (a use() is left at the default: the model is consistent with itself).
   const ipv = (k: keyof IpExpectation): number | undefined => (f.ip?.[k] === undefined || isRef(f.ip[k]) ? undefined : sampleOf(f.ip[k] as Expected<number>));
   const hop = ipv('hopLimit') ?? ipv('ttl');
-  const six = flow.peerIp.includes(':');
+  const six = familyOf(flow.peerIp) === 6;
   const ip: IpSpec = six
     ? { src: flow.peerIp, dst: flow.localIp, ...(hop !== undefined ? { hopLimit: hop } : {}), ...(ipv('flowLabel') !== undefined ? { flowLabel: ipv('flowLabel')! } : {}), ...(ipv('trafficClass') !== undefined ? { trafficClass: ipv('trafficClass')! } : {}) }
     : { src: flow.peerIp, dst: flow.localIp, ...(hop !== undefined ? { ttl: hop } : {}) };

@@ -6,7 +6,7 @@
 import { tcpChecksum } from '../wire/checksum.js';
 import { buildPacket, type PacketSpec, ipHeaderBytes, parsePacket } from '../wire/packet.js';
 import { TcpField, parseFlagLetters } from '../wire/tcp.js';
-import { isIPv4, isIPv6 } from 'node:net';
+import { familyOf } from '../wire/family.js';
 import { canonicalIpv6 } from '../wire/ipv6.js';
 
 /** Which fields change from one packet to the next. */
@@ -36,7 +36,7 @@ export function parseSegmentSpec(text: string): SegmentSpecText | undefined {
   const flags = parseFlagLetters(m[1]!.toUpperCase());
   if (!flags.ok) throw new RangeError(`segment spec '${text}': ${flags.message}`);
   const host = m[2] ?? canonicalIpv6(m[3]!);
-  if (m[2] !== undefined ? !isIPv4(host) : !isIPv6(host)) throw new RangeError(`segment spec '${text}': '${m[2] ?? m[3]}' is not an IPv${m[2] !== undefined ? 4 : 6} address`);
+  if (familyOf(host) !== (m[2] !== undefined ? 4 : 6)) throw new RangeError(`segment spec '${text}': '${m[2] ?? m[3]}' is not an IPv${m[2] !== undefined ? 4 : 6} address`);
   const port = Number(m[4]);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`segment spec '${text}': port ${m[4]} is not 1..65535`);
   return { flags: flags.flags, host, port };

@@ -4,7 +4,7 @@
  * Floods send with the raw sender's synchronous `trySend` (src/io/sender.ts); EAGAIN/ENOBUFS is
  * reported as "would block" so the loop yields and retries instead of dropping.
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import { familyOf } from '../wire/family.js';
 import { canonicalIpv6 } from '../wire/ipv6.js';
 import { EnvError } from './errors.js';
 import { run } from './exec.js';
@@ -42,7 +42,7 @@ export async function openFloodSender(dst: string, linkLayer?: { readonly iface:
 
 /** True for 127.0.0.0/8 and ::1. */
 export function isLoopback(ip: string): boolean {
-  return (isIPv4(ip) && ip.startsWith('127.')) || (isIPv6(ip) && canonicalIpv6(ip) === '::1');
+  return (familyOf(ip) === 4 && ip.startsWith('127.')) || (familyOf(ip) === 6 && canonicalIpv6(ip) === '::1');
 }
 
 /**
@@ -51,7 +51,7 @@ export function isLoopback(ip: string): boolean {
  * default route, with the destination on-link (no gateway).
  */
 export async function checkLabOnly(dst: string): Promise<void> {
-  if (!isIPv4(dst) && !isIPv6(dst)) throw new RangeError(`flood destination '${dst}' is not an IPv4 or IPv6 address.`);
+  if (familyOf(dst) === undefined) throw new RangeError(`flood destination '${dst}' is not an IPv4 or IPv6 address.`);
   if (isLoopback(dst)) return;
   if (inInitialNetns()) {
     throw new EnvError(`tcpcraft flood is for the lab only: refusing to flood ${dst} from the machine's own network namespace. Run it inside the lab: 'tcpcraft lab exec client -- tcpcraft flood ...' (or flood 127.0.0.1).`);

@@ -26,7 +26,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { isIPv4, isIPv6 } from 'node:net';
+import { FAMILY, familyOf, type IpFamily } from '../wire/family.js';
 import { EnvError, messageOf } from './errors.js';
 import { run } from './exec.js';
 
@@ -98,14 +98,14 @@ async function preflight(opts: GuardOptions): Promise<void> {
 
 /** The family of `flow`'s table. */
 export function guardFamily(flow: GuardFlow): GuardFamily {
-  return flow.localIp.includes(':') ? 'ip6' : 'ip';
+  return FAMILY[familyOf(flow.localIp) ?? 4].nft;
 }
 
 function checkFlow(flow: GuardFlow): void {
-  const six = typeof flow.localIp === 'string' && isIPv6(flow.localIp);
+  const family: IpFamily = typeof flow.localIp === 'string' && familyOf(flow.localIp) === 6 ? 6 : 4;
   for (const [k, v] of [['localIp', flow.localIp], ['peerIp', flow.peerIp]] as const) {
     if (k === 'peerIp' && v === undefined) continue;
-    if (typeof v !== 'string' || !(six ? isIPv6(v) : isIPv4(v))) throw new RangeError(`guard ${k} '${String(v)}' is not an ${six ? 'IPv6' : 'IPv4'} address${k === 'peerIp' ? ` (the local address ${flow.localIp} is)` : ''}.`);
+    if (typeof v !== 'string' || familyOf(v) !== family) throw new RangeError(`guard ${k} '${String(v)}' is not an ${FAMILY[family].name} address${k === 'peerIp' ? ` (the local address ${flow.localIp} is)` : ''}.`);
   }
   for (const [k, v] of [['localPort', flow.localPort], ['peerPort', flow.peerPort]] as const) {
     if (k === 'peerPort' && v === undefined) continue;

@@ -13,7 +13,7 @@
  */
 import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, openSync, closeSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { isIPv4 } from 'node:net';
+import { familyOf } from '../wire/family.js';
 import { delimiter, join } from 'node:path';
 import { EnvError } from './errors.js';
 import { run, runOk } from './exec.js';
@@ -83,7 +83,7 @@ export function labConfig(partial: Readonly<Partial<LabConfig>> = {}): LabConfig
     throw new RangeError(`lab name '${cfg.name}' is invalid: use 1 to 13 characters among a-z, 0-9 and _ (interface names are limited to 15).`);
   }
   for (const [k, v] of [['client address', cfg.clientAddr], ['server address', cfg.serverAddr]] as const) {
-    if (!isIPv4(v)) throw new RangeError(`lab ${k} '${v}' is not an IPv4 address.`);
+    if (familyOf(v) !== 4) throw new RangeError(`lab ${k} '${v}' is not an IPv4 address.`);
   }
   if (!Number.isInteger(cfg.prefix) || cfg.prefix < 8 || cfg.prefix > 30) throw new RangeError(`lab prefix /${cfg.prefix} is invalid: use 8 to 30.`);
   if (cfg.clientAddr === cfg.serverAddr) throw new RangeError(`lab client and server addresses are both ${cfg.clientAddr}: use two addresses.`);
@@ -291,7 +291,7 @@ export async function startServer(cfg: LabConfig, name: string, argv: readonly s
       else {
         const r = await run('ip', ['netns', 'exec', ns, 'ss', '-Hltn', `sport = :${opts.waitPort}`]);
         // With waitAddr, that address must be the one listening (another server may hold the port on another address).
-        listening = r.code === 0 && r.stdout.trim() !== '' && (opts.waitAddr === undefined || r.stdout.includes(opts.waitAddr.includes(':') ? `[${opts.waitAddr}]:` : `${opts.waitAddr}:`));
+        listening = r.code === 0 && r.stdout.trim() !== '' && (opts.waitAddr === undefined || r.stdout.includes(familyOf(opts.waitAddr) === 6 ? `[${opts.waitAddr}]:` : `${opts.waitAddr}:`));
       }
       if (!listening) await sleep(50);
     }

@@ -21,8 +21,8 @@
  * drivers pad; veth and lo do not need it), so the IPv4 packet is followed by nothing we add.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { isIPv4, isIPv6 } from 'node:net';
-import { EtherType, ethernetHeader, isMac, LinkType } from '../wire/link.js';
+import { FAMILY, familyOf } from '../wire/family.js';
+import { ethernetHeader, isMac, LinkType } from '../wire/link.js';
 import { EnvError, messageOf } from './errors.js';
 import { resolveMac } from './neigh.js';
 import { nextHop } from './route.js';
@@ -79,7 +79,7 @@ export async function openLinkSender(opts: LinkSenderOptions): Promise<LinkSende
   if (!/^[^/\s]{1,15}$/.test(opts.iface) || opts.iface === '.' || opts.iface === '..' || opts.iface === 'any') {
     throw new RangeError(`'${opts.iface}' is not a valid interface to send on: name one interface (1 to 15 characters without '/' or spaces).`);
   }
-  if (!isIPv4(opts.peerIp) && !isIPv6(opts.peerIp)) throw new RangeError(`peer '${opts.peerIp}' is not an IPv4 or IPv6 address.`);
+  if (familyOf(opts.peerIp) === undefined) throw new RangeError(`peer '${opts.peerIp}' is not an IPv4 or IPv6 address.`);
   if (opts.peerMac !== undefined && !isMac(opts.peerMac)) {
     throw new RangeError(`peer MAC '${opts.peerMac}' is not a MAC address: write it as aa:bb:cc:dd:ee:ff.`);
   }
@@ -104,7 +104,7 @@ export async function openLinkSender(opts: LinkSenderOptions): Promise<LinkSende
         }
         peerMac = await resolveMac(opts.iface, hop.via, opts.resolveTimeoutMs !== undefined ? { timeoutMs: opts.resolveTimeoutMs } : {});
       }
-      header = ethernetHeader(peerMac, srcMac, opts.peerIp.includes(':') ? EtherType.IPV6 : EtherType.IPV4);
+      header = ethernetHeader(peerMac, srcMac, FAMILY[familyOf(opts.peerIp) ?? 4].ethertype);
     } else if (linkName === 'RAW') {
       linkType = LinkType.RAW;
       header = new Uint8Array(0);

@@ -8,7 +8,7 @@
  * `ip -j neigh show` (bounded). The datagram only travels to the on-link neighbour itself.
  */
 import { createSocket } from 'node:dgram';
-import { isIPv4, isIPv6 } from 'node:net';
+import { FAMILY, familyOf, type IpFamily } from '../wire/family.js';
 import { EnvError, messageOf } from './errors.js';
 import { run } from './exec.js';
 import { nextHop } from './route.js';
@@ -32,7 +32,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** The MAC of `ip` on `iface` from the kernel's neighbour table now, or undefined when none is usable. */
 export async function lookupMac(iface: string, ip: string): Promise<string | undefined> {
-  const r = await run('ip', ['-j', ip.includes(':') ? '-6' : '-4', 'neigh', 'show', 'to', ip, 'dev', iface], { pkg: 'iproute2' });
+  const r = await run('ip', ['-j', FAMILY[familyOf(ip) ?? 4].ipFlag, 'neigh', 'show', 'to', ip, 'dev', iface], { pkg: 'iproute2' });
   if (r.code !== 0) {
     if (/Cannot find device|does not exist/i.test(r.stderr)) {
       throw new EnvError(`interface ${iface} does not exist: check 'ip link', or run inside the lab with 'tcpcraft lab exec client -- ...'.`);
@@ -53,13 +53,13 @@ export async function lookupMac(iface: string, ip: string): Promise<string | und
   return undefined;
 }
 
-/** First IPv4 (or, with `six`, global or unique-local IPv6) address of `iface`, or undefined. */
-async function firstAddress(iface: string, six = false): Promise<string | undefined> {
-  const r = await run('ip', ['-j', six ? '-6' : '-4', 'addr', 'show', 'dev', iface], { pkg: 'iproute2' });
+/** First address of `family` (for IPv6: global or unique-local) of `iface`, or undefined. */
+async function firstAddress(iface: string, family: IpFamily = 4): Promise<string | undefined> {
+  const r = await run('ip', ['-j', FAMILY[family].ipFlag, 'addr', 'show', 'dev', iface], { pkg: 'iproute2' });
   if (r.code !== 0) return undefined;
   try {
     const list = JSON.parse(r.stdout) as Array<{ addr_info?: Array<{ family?: unknown; local?: unknown }> }>;
-    const a = list.flatMap((l) => l.addr_info ?? []).find((x) => x.family === (six ? 'inet6' : 'inet') && typeof x.local === 'string' && !(six && /^fe[89ab]/i.test(x.local)));
+    const a = list.flatMap((l) => l.addr_info ?? []).find((x) => x.family === FAMILY[family].inet && typeof x.local === 'string' && !(family === 6 && /^fe[89ab]/i.test(x.local)));
     return a?.local as string | undefined;
   } catch {
     return undefined;
@@ -68,7 +68,7 @@ async function firstAddress(iface: string, six = false): Promise<string | undefi
 
 /** Send one byte to UDP port 9 (discard) of `ip` from `localIp`, so the kernel resolves `ip`; errors are ignored (best effort). */
 async function nudge(ip: string, localIp: string | undefined): Promise<void> {
-  const sock = createSocket(ip.includes(':') ? 'udp6' : 'udp4');
+  const sock = createSocket(FAMILY[familyOf(ip) ?? 4].udp);
   try {
     await new Promise<void>((resolve) => {
       sock.once('error', () => resolve());
@@ -88,12 +88,12 @@ async function nudge(ip: string, localIp: string | undefined): Promise<void> {
  * naming the address and the fix when the neighbour does not answer.
  */
 export async function resolveMac(iface: string, ip: string, opts: ResolveOptions = {}): Promise<string> {
-  if (!isIPv4(ip) && !isIPv6(ip)) throw new RangeError(`'${ip}' is not an IPv4 or IPv6 address.`);
+  if (familyOf(ip) === undefined) throw new RangeError(`'${ip}' is not an IPv4 or IPv6 address.`);
   const timeoutMs = opts.timeoutMs ?? 2000;
   const pollMs = opts.pollMs ?? 50;
   const known = await lookupMac(iface, ip);
   if (known !== undefined) return known;
-  const localIp = opts.localIp ?? (await firstAddress(iface, ip.includes(':')));
+  const localIp = opts.localIp ?? (await firstAddress(iface, familyOf(ip) ?? 4));
   const deadline = Date.now() + timeoutMs;
   let nudged = 0;
   try {
@@ -112,7 +112,7 @@ export async function resolveMac(iface: string, ip: string, opts: ResolveOptions
     throw new Error(`resolving the MAC address of ${ip} on ${iface} failed: ${messageOf(err)}`, { cause: err });
   }
   throw new EnvError(
-    `${ip} did not answer ${ip.includes(':') ? 'neighbour discovery' : 'ARP'} on ${iface} within ${timeoutMs} ms: check that it is up and on that link ('ip neigh show dev ${iface}'), or add its MAC with 'ip neigh replace ${ip} lladdr MAC dev ${iface}'.`,
+    `${ip} did not answer ${FAMILY[familyOf(ip) ?? 4].neighbourProtocol} on ${iface} within ${timeoutMs} ms: check that it is up and on that link ('ip neigh show dev ${iface}'), or add its MAC with 'ip neigh replace ${ip} lladdr MAC dev ${iface}'.`,
   );
 }
 
@@ -126,14 +126,14 @@ export async function unresolvedNeighbour(dst: string, iface: string): Promise<s
   try {
     const hop = await nextHop(dst, iface);
     if (hop.local) return undefined;
-    const r = await run('ip', ['-j', hop.via.includes(':') ? '-6' : '-4', 'neigh', 'show', 'to', hop.via, 'dev', iface], { pkg: 'iproute2' });
+    const r = await run('ip', ['-j', FAMILY[familyOf(hop.via) ?? 4].ipFlag, 'neigh', 'show', 'to', hop.via, 'dev', iface], { pkg: 'iproute2' });
     if (r.code !== 0) return undefined;
     const entries = JSON.parse(r.stdout || '[]') as Array<{ dst?: unknown; state?: unknown }>;
     const states = entries.filter((e) => e.dst === hop.via).flatMap((e) => (Array.isArray(e.state) ? e.state.map(String) : []));
     const bad = states.find((st) => st === 'INCOMPLETE' || st === 'FAILED');
     if (!bad) return undefined;
     const who = hop.via === dst ? dst : `the gateway ${hop.via}`;
-    return `${who} did not answer ${hop.via.includes(':') ? 'neighbour discovery' : 'ARP'} on ${iface} (its neighbour entry is ${bad}): the segments never left this host; check that ${dst} is up on that link`;
+    return `${who} did not answer ${FAMILY[familyOf(hop.via) ?? 4].neighbourProtocol} on ${iface} (its neighbour entry is ${bad}): the segments never left this host; check that ${dst} is up on that link`;
   } catch {
     return undefined;
   }

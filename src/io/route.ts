@@ -1,7 +1,7 @@
 /** Route and interface look-ups through iproute2 (`ip -j`). */
 import { readlinkSync } from 'node:fs';
-import { BlockList, isIPv4, isIPv6 } from 'node:net';
-import { canonicalIpv6 } from '../wire/ipv6.js';
+import { BlockList } from 'node:net';
+import { FAMILY, familyOf } from '../wire/family.js';
 import { EnvError } from './errors.js';
 import { run } from './exec.js';
 import { LAB_IFACE, LAB_NET4, LAB_NET6, type Route, type RouteQuery } from '../session/plan.js';
@@ -33,9 +33,9 @@ export async function routeTo(dst: string): Promise<RouteInfo> {
     throw new EnvError(`no route to ${dst}: add an address or route that reaches it.`);
   }
   if (typeof first.prefsrc !== 'string') {
-    throw new EnvError(`the route to ${dst} via ${first.dev} has no source address: give ${first.dev} an IPv${dst.includes(':') ? '6' : '4'} address.`);
+    throw new EnvError(`the route to ${dst} via ${first.dev} has no source address: give ${first.dev} an ${FAMILY[familyOf(dst) ?? 4].name} address.`);
   }
-  return { iface: first.dev, src: dst.includes(':') ? canonicalIpv6(first.prefsrc) : first.prefsrc };
+  return { iface: first.dev, src: FAMILY[familyOf(dst) ?? 4].canonical(first.prefsrc) };
 }
 
 /** True when a network interface called `name` exists in the current network namespace. */
@@ -55,9 +55,9 @@ interface IpAddrEntry {
  * interface holds it.
  */
 export async function interfaceWithAddress(ip: string): Promise<string> {
-  const six = isIPv6(ip);
-  if (!six && !isIPv4(ip)) throw new RangeError(`'${ip}' is not an IPv4 or IPv6 address.`);
-  const fam = six ? '-6' : '-4';
+  const family = familyOf(ip);
+  if (family === undefined) throw new RangeError(`'${ip}' is not an IPv4 or IPv6 address.`);
+  const fam = FAMILY[family].ipFlag;
   const r = await run('ip', ['-j', fam, 'addr', 'show'], { pkg: 'iproute2' });
   if (r.code !== 0) throw new Error(`'ip -j ${fam} addr show' failed: ${r.stderr.trim() || `exit ${r.code}`}`);
   let parsed: unknown;
@@ -68,7 +68,7 @@ export async function interfaceWithAddress(ip: string): Promise<string> {
   }
   for (const link of Array.isArray(parsed) ? (parsed as IpAddrEntry[]) : []) {
     if (typeof link.ifname !== 'string') continue;
-    if ((link.addr_info ?? []).some((a) => a.family === (six ? 'inet6' : 'inet') && typeof a.local === 'string' && (six ? canonicalIpv6(a.local) === canonicalIpv6(ip) : a.local === ip))) return link.ifname;
+    if ((link.addr_info ?? []).some((a) => a.family === FAMILY[family].inet && typeof a.local === 'string' && FAMILY[family].canonical(a.local) === FAMILY[family].canonical(ip))) return link.ifname;
   }
   throw new EnvError(`no interface holds the address ${ip}: pick an address listed by 'ip addr' (or add it with 'ip addr add ${ip}/PREFIX dev IFACE'), or run inside the lab with 'tcpcraft lab exec client -- ...'.`);
 }
@@ -88,7 +88,7 @@ export interface NextHop {
  * Rejects with an {@link EnvError} when `iface` does not reach `dst`.
  */
 export async function nextHop(dst: string, iface: string): Promise<NextHop> {
-  if (!isIPv4(dst) && !isIPv6(dst)) throw new RangeError(`'${dst}' is not an IPv4 or IPv6 address.`);
+  if (familyOf(dst) === undefined) throw new RangeError(`'${dst}' is not an IPv4 or IPv6 address.`);
   const r = await run('ip', ['-j', 'route', 'get', dst, 'oif', iface], { pkg: 'iproute2' });
   let first: { dev?: unknown; gateway?: unknown; type?: unknown } | undefined;
   if (r.code === 0) {
@@ -134,8 +134,8 @@ LAB_NETS.addSubnet(LAB_NET6.prefix, LAB_NET6.bits, 'ipv6');
 
 /** True for an address of the lab's subnets (10.77.0.0/24, fd77::/64). */
 export function isLabAddress(ip: string): boolean {
-  if (isIPv4(ip)) return LAB_NETS.check(ip, 'ipv4');
-  return isIPv6(ip) && LAB_NETS.check(ip, 'ipv6');
+  const family = familyOf(ip);
+  return family !== undefined && LAB_NETS.check(ip, FAMILY[family].node);
 }
 
 /**

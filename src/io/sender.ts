@@ -5,7 +5,7 @@
  * uses it too, falling back to the addon's poll-driven queue only when the socket would block.
  */
 import { createRequire } from 'node:module';
-import { isIPv4, isIPv6 } from 'node:net';
+import { FAMILY, familyOf } from '../wire/family.js';
 import { EnvError, messageOf } from './errors.js';
 
 /** Sends complete IPv4 or IPv6 packets (header included) on raw sockets, one per family. */
@@ -130,9 +130,9 @@ export function openSender(o: { readonly ipv6?: boolean } = {}): Sender {
   const noop = (): void => undefined;
   const check = (ipPacket: Uint8Array, dst: string): string | undefined => {
     if (closed) return `cannot send to ${dst}: the raw socket is closed${failure ? ` after an error (${failure.message})` : ''}.`;
-    if (isIPv6(dst)) return ipPacket.length < 40 ? `cannot send a ${ipPacket.length}-byte packet: an IPv6 header needs 40 bytes.` : undefined;
-    if (!isIPv4(dst)) return `cannot send to '${dst}': it is not an IPv4 or IPv6 address.`;
-    if (ipPacket.length < 20) return `cannot send a ${ipPacket.length}-byte packet: an IPv4 header needs at least 20 bytes.`;
+    if (familyOf(dst) === 6) return ipPacket.length < FAMILY[6].minHeader ? `cannot send a ${ipPacket.length}-byte packet: an IPv6 header needs 40 bytes.` : undefined;
+    if (familyOf(dst) !== 4) return `cannot send to '${dst}': it is not an IPv4 or IPv6 address.`;
+    if (ipPacket.length < FAMILY[4].minHeader) return `cannot send a ${ipPacket.length}-byte packet: an IPv4 header needs at least 20 bytes.`;
     return undefined;
   };
   // A flood sends the same (patched) packet again and again: wrap it in a Buffer once.
@@ -146,7 +146,7 @@ export function openSender(o: { readonly ipv6?: boolean } = {}): Sender {
       lastBuf = asBuffer(ipPacket);
     }
     const buf = lastBuf;
-    const sock = socketFor(isIPv6(dst) ? 6 : 4);
+    const sock = socketFor(familyOf(dst) ?? 4);
     try {
       sock.wrap.send(buf, 0, buf.length, dst, noop);
       return true;
@@ -165,7 +165,7 @@ export function openSender(o: { readonly ipv6?: boolean } = {}): Sender {
       }
       // The socket would block: queue behind the addon's poll for writability.
       const buf = asBuffer(ipPacket);
-      const sock = socketFor(isIPv6(dst) ? 6 : 4);
+      const sock = socketFor(familyOf(dst) ?? 4);
       return new Promise((resolve, reject) => {
         sock.send(buf, 0, buf.length, dst, (err, bytes) => {
           if (err) reject(new Error(`sending ${buf.length} bytes to ${dst} failed: ${err.message}`, { cause: err }));

@@ -6,7 +6,8 @@
 import { EXPECTED_KEY } from './expected.js';
 import { parseFlagLetters } from '../wire/tcp.js';
 import { parseIpv4Address } from '../wire/ipv4.js';
-import { canonicalIpv6, parseIpv6Address } from '../wire/ipv6.js';
+import { IPV6_HEADER, ipv6HeaderLength, parseIpv6Address, type Ipv6ExtensionSpec } from '../wire/ipv6.js';
+import { FAMILY, familyOf, type IpFamily } from '../wire/family.js';
 
 /** True for the text of an IPv4 (dotted quad) or IPv6 address. */
 const isAddress = (v: string): boolean => parseIpv4Address(v) !== undefined || parseIpv6Address(v) !== undefined;
@@ -17,8 +18,8 @@ import { connOf, MAIN_CONN, payloadBytes, type ValidScenario } from './model.js'
 import { isTodo } from './dsl.js';
 import type { ExpectFields, ExpectStep, Feature, Level, SendFields, Step } from './types.js';
 
-/** Largest IPv4 packet. */
-const IPV4_MAX = 65535;
+/** A TCP header without options. */
+const TCP_MIN_HEADER = 20;
 const MAX_PAUSE_MS = 600_000;
 
 const SCENARIO_KEYS = ['name', 'description', 'rfc', 'expectedFailures', 'requires', 'level', 'role', 'peer', 'local', 'connections', 'window', 'timeout', 'tolerance', 'steps'];
@@ -194,11 +195,11 @@ function checkFlags(fail: Check, flags: unknown): void {
   if (!r.ok) throw fail('flags', r.message);
 }
 
-function checkPayload(fail: Check, payload: unknown, room: number): number {
+function checkPayload(fail: Check, payload: unknown, room: number, family: IpFamily): number {
   if (payload === undefined) return 0;
   if (typeof payload !== 'string' && !(payload instanceof Uint8Array)) throw fail('payload', 'must be a string or a Uint8Array');
   const n = payloadBytes(payload).length;
-  if (n > room) throw fail('payload', `${n} bytes is too large: an IPv4 packet with these headers holds at most ${room} bytes of payload`);
+  if (n > room) throw fail('payload', `${n} bytes is too large: an ${FAMILY[family].name} packet with these headers holds at most ${room} bytes of payload`);
   return n;
 }
 
@@ -210,13 +211,16 @@ const HEADER_FIELDS = [
   ['urgent', 0, 0xffff],
 ] as const;
 
-function checkSend(fail: Check, f: SendFields): void {
+/** Most payload bytes a packet of `family` carries behind the smallest IP and TCP headers. */
+const maxPayload = (family: IpFamily): number => FAMILY[family].maxUpperLayer(FAMILY[family].minHeader) - TCP_MIN_HEADER;
+
+function checkSend(fail: Check, f: SendFields, family: IpFamily): void {
   if (!isObject(f)) throw fail('fields', 'must be an object');
   noUnknownKeys(fail, '', f as Record<string, unknown>, SEND_KEYS);
   for (const [k, min, max] of HEADER_FIELDS) valueIn(fail, k, f[k], min, max);
   if (isMatcher(f.payload)) throw fail('payload', 'is a wildcard: wildcards only make sense in expect(); a segment to send needs bytes');
   const optLen = checkOptions(fail, 'options', f.options, true);
-  let ipHeader = 20;
+  let ipHeader = FAMILY[family].minHeader;
   if (f.tcp !== undefined) {
     if (!isObject(f.tcp)) throw fail('tcp', 'must be an object of raw TCP header values');
     noUnknownKeys(fail, 'tcp.', f.tcp, TCP_OVERRIDE_KEYS);
@@ -256,8 +260,9 @@ function checkSend(fail: Check, f: SendFields): void {
         if (e.nextHeader !== 'auto') intIn(fail, `ip.extensions[${i}].nextHeader`, e.nextHeader, 0, 255);
         if (e.length !== 'auto') intIn(fail, `ip.extensions[${i}].length`, e.length, 0, 255);
         if (e.data !== undefined && (!(e.data instanceof Uint8Array) || e.data.length > 254)) throw fail(`ip.extensions[${i}].data`, 'must be at most 254 bytes (a Uint8Array)');
-        ipHeader += 8 + Math.ceil(((e.data as Uint8Array | undefined)?.length ?? 6) / 8) * 8;
       });
+      // As many bytes as the encoder will write for them.
+      ipHeader += ipv6HeaderLength({ src: '::', dst: '::', extensions: ip.extensions as Ipv6ExtensionSpec[] }) - IPV6_HEADER;
     }
     if (ip.options !== undefined) {
       if (!(ip.options instanceof Uint8Array) || ip.options.length > 40) throw fail('ip.options', 'must be at most 40 raw bytes');
@@ -265,14 +270,14 @@ function checkSend(fail: Check, f: SendFields): void {
     }
   }
   const tcpHeader = 20 + (f.options instanceof Uint8Array ? optLen : (optLen + 3) & ~3);
-  checkPayload(fail, f.payload, IPV4_MAX - ipHeader - tcpHeader);
+  checkPayload(fail, f.payload, FAMILY[family].maxUpperLayer(ipHeader) - tcpHeader, family);
 }
 
-function checkExpect(fail: Check, f: ExpectFields): void {
+function checkExpect(fail: Check, f: ExpectFields, family: IpFamily): void {
   if (!isObject(f)) throw fail('fields', 'must be an object');
   noUnknownKeys(fail, '', f as Record<string, unknown>, EXPECT_KEYS);
   for (const [k, min, max] of HEADER_FIELDS) expectedIn(fail, k, f[k], min, max);
-  expectedIn(fail, 'len', f.len, 0, IPV4_MAX - 40);
+  expectedIn(fail, 'len', f.len, 0, maxPayload(family));
   expectedIn(fail, 'rawSeq', f.rawSeq, 0, 0xffff_ffff);
   if (f.ip !== undefined) {
     if (!isObject(f.ip)) throw fail('ip', 'must be { flowLabel?, trafficClass?, hopLimit?, ttl?, dst?, route? }');
@@ -303,11 +308,11 @@ function checkExpect(fail: Check, f: ExpectFields): void {
     if ((f.payload as { $match: string }).$match === 'pattern') {
       if (!((f.payload as { re?: unknown }).re instanceof RegExp)) throw fail('payload', 'pattern() takes a regular expression');
     } else {
-      checkMatcher(fail, 'payload', f.payload as unknown as Record<string, unknown>, (x) => checkPayload(fail, x, IPV4_MAX - 40));
+      checkMatcher(fail, 'payload', f.payload as unknown as Record<string, unknown>, (x) => checkPayload(fail, x, maxPayload(family), family));
     }
     return;
   }
-  const n = checkPayload(fail, f.payload, IPV4_MAX - 40);
+  const n = checkPayload(fail, f.payload, maxPayload(family), family);
   if (f.payload !== undefined && typeof f.len === 'number' && f.len !== n) throw fail('len', `${f.len} disagrees with the ${n}-byte payload`);
 }
 
@@ -364,17 +369,17 @@ function checkConn(fail: Check, conn: unknown, conns: readonly string[]): void {
   if (typeof conn !== 'string' || !conns.includes(conn)) throw fail('conn', `${show(conn)} is not a connection of this scenario (${conns.join(', ')})`);
 }
 
-function checkExpectStep(fail: Check, e: unknown, conns: readonly string[], where: string): ExpectStep {
+function checkExpectStep(fail: Check, e: unknown, conns: readonly string[], where: string, family: IpFamily): ExpectStep {
   if (!isObject(e) || e.kind !== 'expect') throw fail(where, 'must be an expect() step');
   const x = e as unknown as ExpectStep;
   const sub: Check = (field, problem) => fail(`${where}.${field}`, problem);
   checkFlags(sub, x.flags);
-  checkExpect(sub, x.fields);
+  checkExpect(sub, x.fields, family);
   checkConn(sub, x.fields.conn, conns);
   return x;
 }
 
-function checkStep(file: string, index: number, step: unknown, conns: readonly string[]): void {
+function checkStep(file: string, index: number, step: unknown, conns: readonly string[], family: IpFamily): void {
   if (!isObject(step) || !STEP_KINDS.includes(step.kind as string)) {
     throw scenarioError(file, `steps[${index}]`, 'is not a step: use send(), expect(), pause(), either(), anyOrder(), silence(), drain() or icmp()');
   }
@@ -398,12 +403,12 @@ function checkStep(file: string, index: number, step: unknown, conns: readonly s
       return;
     case 'send':
       checkFlags(fail, s.flags);
-      checkSend(fail, s.fields);
+      checkSend(fail, s.fields, family);
       checkConn(fail, s.fields.conn, conns);
       return;
     case 'expect':
       checkFlags(fail, s.flags);
-      checkExpect(fail, s.fields);
+      checkExpect(fail, s.fields, family);
       checkConn(fail, s.fields.conn, conns);
       return;
     case 'either':
@@ -411,7 +416,7 @@ function checkStep(file: string, index: number, step: unknown, conns: readonly s
       const list = s.kind === 'either' ? s.alternatives : s.items;
       const name = s.kind === 'either' ? 'alternatives' : 'items';
       if (!Array.isArray(list) || list.length < 2) throw fail(name, `${s.kind}() needs at least two expect() steps`);
-      const steps = list.map((e, i) => checkExpectStep(fail, e, conns, `${name}[${i}]`));
+      const steps = list.map((e, i) => checkExpectStep(fail, e, conns, `${name}[${i}]`, family));
       const first = steps[0]!.fields.conn ?? MAIN_CONN;
       steps.forEach((e, i) => {
         if ((e.fields.conn ?? MAIN_CONN) !== first) throw fail(`${name}[${i}].conn`, `all expectations of ${s.kind}() must be on one connection`);
@@ -538,7 +543,7 @@ export function validateScenario(value: unknown, file: string): ValidScenario {
     if (value.local.host !== undefined && (typeof value.local.host !== 'string' || !isAddress(value.local.host))) {
       throw fail('local.host', `${show(value.local.host)} is not an IPv4 or IPv6 address`);
     }
-    if (typeof value.local.host === 'string' && isObject(value.peer) && typeof value.peer.host === 'string' && value.local.host.includes(':') !== value.peer.host.includes(':')) {
+    if (typeof value.local.host === 'string' && isObject(value.peer) && typeof value.peer.host === 'string' && familyOf(value.local.host) !== familyOf(value.peer.host)) {
       throw fail('local.host', `${show(value.local.host)} and the peer's ${show(value.peer.host)} are of different IP versions`);
     }
     intIn(fail, 'local.port', value.local.port, 1, 65535);
@@ -576,7 +581,9 @@ export function validateScenario(value: unknown, file: string): ValidScenario {
     }
   }
   if (!Array.isArray(value.steps) || value.steps.length === 0) throw fail('steps', 'must be a non-empty list of send(), expect(), pause(), either(), anyOrder() and silence() steps');
-  value.steps.forEach((s, i) => checkStep(file, i, s, conns));
+  // Payloads are sized for the family of the peer (else of the local address; IPv4 when neither is given).
+  const family = familyOf(isObject(value.peer) && typeof value.peer.host === 'string' ? value.peer.host : '') ?? familyOf(isObject(value.local) && typeof value.local.host === 'string' ? value.local.host : '') ?? 4;
+  value.steps.forEach((s, i) => checkStep(file, i, s, conns, family));
   const steps = value.steps as Step[];
   checkCaptures(file, steps);
   if (server) {
@@ -595,7 +602,7 @@ export function validateScenario(value: unknown, file: string): ValidScenario {
 
 /** `sc` with every IPv6 host in RFC 5952 form (as packets show it), so flows compare as text. */
 function canonicalHosts(sc: Record<string, unknown>): Record<string, unknown> {
-  const fix = (end: unknown): unknown => (isObject(end) && typeof end.host === 'string' && end.host.includes(':') ? { ...end, host: canonicalIpv6(end.host) } : end);
+  const fix = (end: unknown): unknown => (isObject(end) && typeof end.host === 'string' && familyOf(end.host) === 6 ? { ...end, host: FAMILY[6].canonical(end.host) } : end);
   const connections = isObject(sc.connections) ? Object.fromEntries(Object.entries(sc.connections).map(([k, c]) => [k, isObject(c) ? { ...c, ...(c.peer !== undefined ? { peer: fix(c.peer) } : {}) } : c])) : undefined;
   return { ...sc, ...(sc.peer !== undefined ? { peer: fix(sc.peer) } : {}), ...(sc.local !== undefined ? { local: fix(sc.local) } : {}), ...(connections ? { connections } : {}) };
 }

@@ -16,6 +16,7 @@ import type { RunConfig, RunConnection } from '../engine/run.js';
 import { EnvError } from '../io/errors.js';
 import { sendPathFor, type SendPath } from '../io/sendpath.js';
 import { isServer, type ValidScenario } from '../scenario/model.js';
+import { familyOf } from '../wire/family.js';
 import type { Scenario } from '../scenario/types.js';
 
 /** The lab's two addresses (src/io/lab.ts builds the lab on them). */
@@ -118,14 +119,14 @@ export function routeQuery(sc: Scenario, o: SessionOverrides): RouteQuery {
 
 /** The route of an offline plan (`tcpcraft build`): the lab's addresses, no interface. */
 export function modelRoute(sc: Scenario, o: SessionOverrides): Route {
-  const v6 = (o.dst ?? sc.peer?.host ?? '').includes(':');
+  const v6 = familyOf(o.dst ?? sc.peer?.host ?? '') === 6;
   const [client, server] = v6 ? [LAB_CLIENT_ADDR6, LAB_SERVER_ADDR6] : [LAB_CLIENT_ADDR, LAB_SERVER_ADDR];
   return { iface: '', src: o.src ?? sc.local?.host ?? (isServer(sc) ? server : client) };
 }
 
 /** The other lab address than `ip`: where a model peer sits when the scenario names none. */
 const otherLabAddr = (ip: string): string =>
-  ip.includes(':') ? (ip === LAB_CLIENT_ADDR6 ? LAB_SERVER_ADDR6 : LAB_CLIENT_ADDR6) : ip === LAB_CLIENT_ADDR ? LAB_SERVER_ADDR : LAB_CLIENT_ADDR;
+  familyOf(ip) === 6 ? (ip === LAB_CLIENT_ADDR6 ? LAB_SERVER_ADDR6 : LAB_CLIENT_ADDR6) : ip === LAB_CLIENT_ADDR ? LAB_SERVER_ADDR : LAB_CLIENT_ADDR;
 
 /** Every peer address a run of `sc` talks to (the main peer first); none for a server awaiting any client. */
 export function peerHosts(sc: Scenario, o: SessionOverrides): string[] {

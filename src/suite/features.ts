@@ -21,6 +21,7 @@ import type { AppFeature, Feature, SendFields } from '../scenario/types.js';
 import type { Packet } from '../wire/packet.js';
 import { either } from '../scenario/dsl.js';
 import { Flag } from '../wire/tcp.js';
+import { familyOf } from '../wire/family.js';
 import type { RunReport } from '../engine/report.js';
 
 /** The lab's echo with TCP Fast Open on its listener (lab/apps.c). */
@@ -102,7 +103,7 @@ export function probesFor(host: string): Probe[] {
         return new Map<Feature, boolean>([['tfo', cookie !== undefined && cookie.cookie.length >= 4 && cookie.cookie.length <= 16]]);
       },
     },
-    ...(host.includes(':')
+    ...(familyOf(host) === 6
       ? []
       : [
           {
@@ -119,7 +120,7 @@ export function probesFor(host: string): Probe[] {
         const kinds = new Set((synAck?.tcp.options ?? []).map((o) => o.kind));
         const seen = synAck !== undefined;
         // An IPv6 peer that never answers (a stack without IPv6, or no address): IPv6 scenarios are N/A there.
-        const six: Array<[Feature, boolean]> = host.includes(':') ? [['ipv6', seen]] : [];
+        const six: Array<[Feature, boolean]> = familyOf(host) === 6 ? [['ipv6', seen]] : [];
         return new Map<Feature, boolean>(seen ? [['sack', kinds.has('sackOk')], ['timestamps', kinds.has('timestamp')], ['wscale', kinds.has('wscale')], ...six] : six);
       },
     },
@@ -140,14 +141,14 @@ export function absentFeatures(requires: readonly Feature[] | undefined, known: 
 /** Why a scenario is not applicable: `requires sack: 10.77.0.2 does not offer it (...)`. */
 export function absentReason(absent: readonly Feature[], host: string): string {
   const family = absent.find((f) => f === 'ipv4' || f === 'ipv6');
-  if (family === 'ipv6' && host.includes(':')) return `requires IPv6: ${host} did not answer the feature probe's SYN (no IPv6 there)`;
+  if (family === 'ipv6' && familyOf(host) === 6) return `requires IPv6: ${host} did not answer the feature probe's SYN (no IPv6 there)`;
   if (family) return `requires ${family === 'ipv4' ? 'IPv4' : 'IPv6'}: the peer ${host} is an IPv${family === 'ipv4' ? '6' : '4'} address`;
   return `requires ${absent.join(', ')}: ${host} does not offer ${absent.length === 1 ? 'it' : 'them'} (learnt from the feature probes)`;
 }
 
 /** What a peer's address says by itself: which IP version it speaks. */
 export function familyFeatures(host: string): ReadonlyMap<Feature, boolean> {
-  const six = host.includes(':');
+  const six = familyOf(host) === 6;
   return new Map<Feature, boolean>([
     ['ipv4', !six],
     ['ipv6', six],

@@ -6,12 +6,11 @@
  * ICMPv6 (RFC 4443; "packet too big" for Path MTU Discovery, RFC 8201): as much of the offending
  * packet as fits in 1280 bytes.
  */
-import { fold, ipv4HeaderChecksum, onesSum, pseudoHeaderSum } from './checksum.js';
-import { emitIpv4Header, IPV4_MIN_HEADER } from './ipv4.js';
-import { emitIpv6Header, IPV6_HEADER } from './ipv6.js';
+import { internetChecksum } from './checksum.js';
+import { FAMILY, familyOfSpec, type FamilyTraits, type IcmpField } from './family.js';
 
 /** IP protocol number of ICMP. */
-export const PROTO_ICMP = 1;
+export const PROTO_ICMP = FAMILY[4].icmp.protocol;
 
 /** ICMPv4 error types a TCP must handle (RFC 9293 §3.9.2.2, RFC 1122 §4.2.3.9). */
 export const IcmpType = {
@@ -24,39 +23,58 @@ export const IcmpType = {
 /** Length of the ICMP header of an error message. */
 export const ICMP_HEADER = 8;
 
+/** Byte offsets of the fields every ICMP error message starts with (the rest is the family's: see the table's `icmp`). */
+export const IcmpErrorField = {
+  TYPE: 0,
+  CODE: 1,
+  CHECKSUM: 2,
+} as const;
+
 /** What to send. */
 export interface IcmpErrorSpec {
   readonly src: string;
   readonly dst: string;
   readonly type: number;
   readonly code: number;
-  /** Next-hop MTU (type 3 code 4, RFC 1191). */
+  /** Next-hop MTU (type 3 code 4, RFC 1191; ICMPv6 packet too big). */
   readonly mtu?: number;
-  /** The octet where the problem is (type 12). */
+  /** The octet where the problem is (type 12; ICMPv6 parameter problem). */
   readonly pointer?: number;
-  /** The offending IPv4 packet as it was on the wire; its header and 8 payload bytes are quoted. */
+  /** The offending packet as it was on the wire; the family decides how much of it is quoted. */
   readonly quoted: Uint8Array;
   /** Default 64. */
   readonly ttl?: number;
 }
 
+function setField(view: DataView, at: number, f: IcmpField, value: number): void {
+  if (f.width === 1) view.setUint8(at + f.offset, value & 0xff);
+  else if (f.width === 2) view.setUint16(at + f.offset, value & 0xffff);
+  else view.setUint32(at + f.offset, value >>> 0);
+}
+
+/** The whole packet of an ICMP error message in family `t`: IP header, ICMP header, quote; the checksums last. */
+function buildIcmpErrorWith<S extends { readonly src: string; readonly dst: string }, H>(t: FamilyTraits<S, H>, spec: IcmpErrorSpec): Uint8Array {
+  const icmp = t.icmp;
+  const quote = spec.quoted.subarray(0, icmp.quoteLength(spec.quoted));
+  const icmpLength = ICMP_HEADER + quote.length;
+  const header = icmp.header(spec.src, spec.dst, spec.ttl ?? 64);
+  const out = new Uint8Array(t.headerLength(header) + icmpLength);
+  const view = new DataView(out.buffer);
+  const at = t.emit(header, icmpLength, out, 0, view);
+  out[at + IcmpErrorField.TYPE] = spec.type & 0xff;
+  out[at + IcmpErrorField.CODE] = spec.code & 0xff;
+  if (spec.mtu !== undefined) setField(view, at, icmp.mtu, spec.mtu);
+  if (spec.pointer !== undefined) setField(view, at, icmp.pointer, spec.pointer);
+  out.set(quote, at + ICMP_HEADER);
+  const pseudo = icmp.pseudoHeader ? t.pseudoHeaderSum(out, at, out.length, icmp.protocol) : 0;
+  view.setUint16(at + IcmpErrorField.CHECKSUM, internetChecksum(out, at, out.length, pseudo));
+  t.finish(out, at, header, view);
+  return out;
+}
+
 /** The whole IPv4 packet of an ICMP error message, both checksums computed. */
 export function buildIcmpError(spec: IcmpErrorSpec): Uint8Array {
-  const ihl = spec.quoted.length > 0 ? (spec.quoted[0]! & 0x0f) * 4 : 0;
-  const quote = spec.quoted.subarray(0, Math.min(spec.quoted.length, Math.max(ihl, IPV4_MIN_HEADER) + 8));
-  const icmpLength = ICMP_HEADER + quote.length;
-  const out = new Uint8Array(IPV4_MIN_HEADER + icmpLength);
-  const view = new DataView(out.buffer);
-  // No DF and id 0: the kernel's raw socket fills in the identification, as for its own ICMP.
-  const at = emitIpv4Header({ src: spec.src, dst: spec.dst, protocol: PROTO_ICMP, flags: 0, ttl: spec.ttl ?? 64 }, icmpLength, out, 0, view);
-  out[at] = spec.type & 0xff;
-  out[at + 1] = spec.code & 0xff;
-  if (spec.mtu !== undefined) view.setUint16(at + 6, spec.mtu & 0xffff);
-  if (spec.pointer !== undefined) out[at + 4] = spec.pointer & 0xff;
-  out.set(quote, at + ICMP_HEADER);
-  view.setUint16(at + 2, ~fold(onesSum(out, at, out.length)) & 0xffff);
-  view.setUint16(10, ipv4HeaderChecksum(out, at));
-  return out;
+  return buildIcmpErrorWith(FAMILY[4], spec);
 }
 
 /** ICMPv6 error types (RFC 4443 §3). */
@@ -68,10 +86,10 @@ export const Icmpv6Type = {
 } as const;
 
 /** Next header value of ICMPv6. */
-export const NEXT_HEADER_ICMPV6 = 58;
+export const NEXT_HEADER_ICMPV6 = FAMILY[6].icmp.protocol;
 
 /** The IPv6 minimum MTU (RFC 8200 §5): an ICMPv6 error quotes as much as keeps it within this. */
-export const IPV6_MIN_MTU = 1280;
+export const IPV6_MIN_MTU = FAMILY[6].minMtu;
 
 /**
  * The whole IPv6 packet of an ICMPv6 error message (RFC 4443): the IPv6 header (next header 58),
@@ -79,23 +97,10 @@ export const IPV6_MIN_MTU = 1280;
  * (parameter problem), and as much of the offending packet as keeps the message within 1280 bytes.
  */
 export function buildIcmpv6Error(spec: IcmpErrorSpec): Uint8Array {
-  const room = IPV6_MIN_MTU - IPV6_HEADER - ICMP_HEADER;
-  const quote = spec.quoted.subarray(0, Math.min(spec.quoted.length, room));
-  const icmpLength = ICMP_HEADER + quote.length;
-  const out = new Uint8Array(IPV6_HEADER + icmpLength);
-  const view = new DataView(out.buffer);
-  const at = emitIpv6Header({ src: spec.src, dst: spec.dst, protocol: NEXT_HEADER_ICMPV6, hopLimit: spec.ttl ?? 64 }, icmpLength, out, 0, view);
-  out[at] = spec.type & 0xff;
-  out[at + 1] = spec.code & 0xff;
-  if (spec.mtu !== undefined) view.setUint32(at + 4, spec.mtu >>> 0);
-  if (spec.pointer !== undefined) view.setUint32(at + 4, spec.pointer >>> 0);
-  out.set(quote, at + ICMP_HEADER);
-  const pseudo = pseudoHeaderSum(out.subarray(8, 24), out.subarray(24, 40), NEXT_HEADER_ICMPV6, icmpLength);
-  view.setUint16(at + 2, ~fold(onesSum(out, at, out.length, pseudo)) & 0xffff);
-  return out;
+  return buildIcmpErrorWith(FAMILY[6], spec);
 }
 
 /** An ICMP error about a packet of either family: ICMPv4 for an IPv4 destination, ICMPv6 (the types of RFC 4443) for IPv6. */
 export function buildIcmpErrorFor(spec: IcmpErrorSpec): Uint8Array {
-  return spec.dst.includes(':') ? buildIcmpv6Error(spec) : buildIcmpError(spec);
+  return familyOfSpec(spec) === 6 ? buildIcmpv6Error(spec) : buildIcmpError(spec);
 }

@@ -5,10 +5,11 @@
  * once; it never mutates its input. The family follows the addresses: a spec whose destination is
  * an IPv6 address builds IPv6.
  */
-import { ipv4HeaderChecksum, tcpChecksum, verifyIpv4Checksum, verifyTcpChecksum, type ChecksumStatus } from './checksum.js';
+import { tcpChecksum, verifyTcpChecksum, type ChecksumStatus } from './checksum.js';
 import { copyBytes, invalid, NO_BYTES, ok, shift, truncated, type Parsed } from './errors.js';
-import { emitIpv4Header, formatIpv4Address, Ipv4Field, ipv4HeaderLength, parseIpv4Header, PROTO_TCP, type Ipv4Header, type Ipv4Spec } from './ipv4.js';
-import { emitIpv6Header, formatIpv6Address, fragmentOf, ipv6HeaderLength, IPV6_HEADER, Ipv6Field, NextHeader, parseIpv6Header, type Ipv6Header, type Ipv6Spec } from './ipv6.js';
+import { FAMILY, familyOfPacket, familyOfSpec, type FamilyTraits } from './family.js';
+import { Ipv4Field, parseIpv4Header, PROTO_TCP, type Ipv4Header, type Ipv4Spec } from './ipv4.js';
+import { fragmentOf, IPV6_HEADER, Ipv6Field, NextHeader, parseIpv6Header, type Ipv6Header, type Ipv6Spec } from './ipv6.js';
 import { ipOffset } from './link.js';
 import { emitTcpHeader, parseTcpHeader, TcpField, tcpHeaderLength, type TcpHeader, type TcpSpec } from './tcp.js';
 
@@ -20,7 +21,7 @@ export type IpHeader = Ipv4Header | Ipv6Header;
 
 /** True for an IPv6 spec (its destination is an IPv6 address). */
 export function isIpv6Spec(ip: IpSpec): ip is Ipv6Spec {
-  return ip.dst.includes(':');
+  return familyOfSpec(ip) === 6;
 }
 
 /** True for a decoded IPv6 header. */
@@ -68,40 +69,30 @@ function allocate(length: number): Uint8Array {
   return out;
 }
 
-/** Builds the bytes of an IPv4/TCP packet. Checksums marked `'auto'` are computed after every other byte. */
+/**
+ * Builds the bytes of an IPv4/TCP or IPv6/TCP packet (the family follows the addresses, see
+ * {@link isIpv6Spec}). Checksums marked `'auto'` are computed after every other byte.
+ */
 export function buildPacket(spec: PacketSpec): Uint8Array {
   const payload = spec.payload ?? NO_BYTES;
-  if (isIpv6Spec(spec.ip)) return buildIpv6Packet(spec.ip, spec.tcp, payload);
-  const ipLength = ipv4HeaderLength(spec.ip);
-  const tcpLength = tcpHeaderLength(spec.tcp);
-  const buf = allocate(ipLength + tcpLength + payload.length);
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  emitIpv4Header(spec.ip, tcpLength + payload.length, buf, 0, view);
-  emitTcpHeader(spec.tcp, buf, ipLength, view, tcpLength);
-  if (payload.length) buf.set(payload, ipLength + tcpLength);
-  // A checksum one bit off the right one can never verify (the ones'-complement sum then
-  // misses 0xffff by exactly one), unlike a fixed wrong number, which is right once in 65536.
-  if (typeof spec.tcp.checksum !== 'number') {
-    view.setUint16(ipLength + TcpField.CHECKSUM, tcpChecksum(buf, ipLength) ^ (spec.tcp.checksum === 'bad' ? 1 : 0));
-  }
-  if (typeof spec.ip.checksum !== 'number') {
-    view.setUint16(Ipv4Field.CHECKSUM, ipv4HeaderChecksum(buf, ipLength) ^ (spec.ip.checksum === 'bad' ? 1 : 0));
-  }
-  return buf;
+  return isIpv6Spec(spec.ip) ? buildWith(FAMILY[6], spec.ip, spec.tcp, payload) : buildWith(FAMILY[4], spec.ip, spec.tcp, payload);
 }
 
-/** An IPv6/TCP packet: header, extension headers, TCP header, payload; the TCP checksum last. */
-function buildIpv6Packet(ip: Ipv6Spec, tcp: TcpSpec, payload: Uint8Array): Uint8Array {
-  const ipLength = ipv6HeaderLength(ip);
+/** The one packet builder: the family's header, the TCP header, the payload; then the TCP checksum, then what the family's header needs last. */
+function buildWith<S extends IpSpec, H>(family: FamilyTraits<S, H>, ip: S, tcp: TcpSpec, payload: Uint8Array): Uint8Array {
+  const ipLength = family.headerLength(ip);
   const tcpLength = tcpHeaderLength(tcp);
   const buf = allocate(ipLength + tcpLength + payload.length);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  emitIpv6Header(ip, tcpLength + payload.length, buf, 0, view);
+  family.emit(ip, tcpLength + payload.length, buf, 0, view);
   emitTcpHeader(tcp, buf, ipLength, view, tcpLength);
   if (payload.length) buf.set(payload, ipLength + tcpLength);
+  // A checksum one bit off the right one can never verify (the ones'-complement sum then
+  // misses 0xffff by exactly one), unlike a fixed wrong number, which is right once in 65536.
   if (typeof tcp.checksum !== 'number') {
     view.setUint16(ipLength + TcpField.CHECKSUM, tcpChecksum(buf, ipLength) ^ (tcp.checksum === 'bad' ? 1 : 0));
   }
+  family.finish(buf, ipLength, ip, view);
   return buf;
 }
 
@@ -112,7 +103,7 @@ function buildIpv6Packet(ip: Ipv6Spec, tcp: TcpSpec, payload: Uint8Array): Uint8
  * {@link verifyChecksums}. Never throws.
  */
 export function parsePacket(bytes: Uint8Array): Parsed<Packet> {
-  if (bytes.length > 0 && bytes[0]! >> 4 === 6) return parseIpv6Packet(bytes);
+  if (familyOfPacket(bytes) === 6) return parseIpv6Packet(bytes);
   const ipr = parseIpv4Header(bytes);
   if (!ipr.ok) return ipr;
   const ip = ipr.value;
@@ -155,22 +146,21 @@ function parseIpv6Packet(bytes: Uint8Array): Parsed<Packet> {
 export function parseOwnPacket(bytes: Uint8Array): Parsed<Packet> {
   const first = parsePacket(bytes);
   if (first.ok) return first;
-  const v6 = bytes.length > 0 && bytes[0]! >> 4 === 6;
-  if (bytes.length < (v6 ? IPV6_HEADER : 20)) return first;
+  const family = FAMILY[familyOfPacket(bytes) ?? 4];
+  if (bytes.length < family.minHeader) return first;
   const copy = bytes.slice();
   const view = new DataView(copy.buffer, copy.byteOffset, copy.byteLength);
-  const at = v6 ? Ipv6Field.PAYLOAD_LENGTH : Ipv4Field.TOTAL_LENGTH;
-  const written = view.getUint16(at);
-  view.setUint16(at, v6 ? copy.length - IPV6_HEADER : copy.length);
+  const written = view.getUint16(family.lengthOffset);
+  view.setUint16(family.lengthOffset, copy.length - family.lengthExcludes);
   const again = parsePacket(copy);
   if (!again.ok) return first;
-  const ip = v6 ? { ...(again.value.ip as Ipv6Header), payloadLength: written } : { ...(again.value.ip as Ipv4Header), totalLength: written };
-  return ok({ ...again.value, ip, bytes });
+  return ok({ ...again.value, ip: { ...again.value.ip, [family.lengthKey]: written } as IpHeader, bytes });
 }
 
 /** The destination address of a built IP packet (IPv4 or IPv6, by its version nibble). */
 export function packetDestination(packet: Uint8Array): string {
-  return packet[0]! >> 4 === 6 ? formatIpv6Address(packet, Ipv6Field.DST) : formatIpv4Address(packet, Ipv4Field.DST);
+  const family = FAMILY[familyOfPacket(packet) ?? 4];
+  return family.formatAddress(packet, family.dstOffset);
 }
 
 /** Checksum verdicts for one packet. */
@@ -182,8 +172,8 @@ export interface ChecksumReport {
 
 /** Verifies the checksums of a decoded packet (a query only: nothing is dropped for a bad sum). */
 export function verifyChecksums(packet: Packet): ChecksumReport {
-  if (isIpv6Header(packet.ip)) return { ip: 'none', tcp: verifyTcpChecksum(packet.bytes, packet.ip.headerLength) };
-  return { ip: verifyIpv4Checksum(packet.bytes), tcp: verifyTcpChecksum(packet.bytes, packet.ip.ihl * 4) };
+  const family = FAMILY[isIpv6Header(packet.ip) ? 6 : 4];
+  return { ip: family.verifyHeader(packet.bytes), tcp: verifyTcpChecksum(packet.bytes, ipHeaderBytes(packet.ip)) };
 }
 
 /** A decoded frame: where the IP packet starts and the packet itself. */

@@ -99,6 +99,37 @@ describe('scenario/validate', () => {
       chaiExpect(e.message).to.contain('at most 65487 bytes');
     });
 
+    it('sizes payloads for an IPv6 peer: the payload length leaves out the 40-byte header (65515 fits, 65516 does not)', () => {
+      const six = { peer: { host: 'fd77::2', port: 5000 } };
+      const ok = base([send('S'), expect('SA'), send('PA', { payload: new Uint8Array(65515) })], six);
+      chaiExpect(() => validateScenario(ok, SELF)).to.not.throw();
+      const bad = base([send('S'), expect('SA'), send('PA', { payload: new Uint8Array(65516) }) /* @room6 */], six);
+      const e = stepFails(bad, '@room6', 2, "send 'PA'", 'payload');
+      chaiExpect(e.message).to.contain('65516 bytes is too large: an IPv6 packet with these headers holds at most 65515 bytes of payload');
+    });
+
+    it('counts IPv6 extension headers in the payload room (an 8-byte header: 65507 fits, 65508 does not)', () => {
+      const six = { peer: { host: 'fd77::2', port: 5000 } };
+      const ip = { extensions: [{ type: 60 }] };
+      const ok = base([send('S'), expect('SA'), send('PA', { ip, payload: new Uint8Array(65507) })], six);
+      chaiExpect(() => validateScenario(ok, SELF)).to.not.throw();
+      const bad = base([send('S'), expect('SA'), send('PA', { ip, payload: new Uint8Array(65508) }) /* @ext6 */], six);
+      const e = stepFails(bad, '@ext6', 2, "send 'PA'", 'payload');
+      chaiExpect(e.message).to.contain('an IPv6 packet with these headers holds at most 65507 bytes of payload');
+    });
+
+    it('sizes expected payloads for an IPv6 peer too (len up to 65515)', () => {
+      const six = { peer: { host: 'fd77::2', port: 5000 } };
+      chaiExpect(() => validateScenario(base([send('S'), expect('SA', { len: 65515 })], six), SELF)).to.not.throw();
+      const e = stepFails(base([send('S'), expect('SA', { len: 65516 }) /* @len6 */], six), '@len6', 1, "expect 'SA'", 'len');
+      chaiExpect(e.message).to.contain('65516');
+    });
+
+    it('a server-role scenario with only an IPv6 local address sizes for IPv6', () => {
+      const sc = { name: 't', role: 'server', local: { host: 'fd77::1', port: 13 }, steps: [expect('S'), send('SA'), expect('A'), send('PA', { payload: new Uint8Array(65515) })] };
+      chaiExpect(() => validateScenario(sc, SELF)).to.not.throw();
+    });
+
     it('rejects a window above 65535', () => {
       const sc = base([send('S', { window: 65536 }) /* @win */]);
       const e = stepFails(sc, '@win', 0, "send 'S'", 'window');
