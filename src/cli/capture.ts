@@ -1,7 +1,6 @@
 /** `tcpcraft show`: a user's capture (pcap or pcapng) read and printed with relative numbers. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { interruptible } from './interrupt.js';
 import { runHtml } from '../report/html.js';
 import { reportJson } from '../report/json.js';
@@ -10,13 +9,14 @@ import { endpointText } from '../engine/flow.js';
 import { canonicalIpv6, parseIpv6Address } from '../wire/ipv6.js';
 import { familyOf } from '../wire/family.js';
 import { Command, InvalidArgumentError } from 'commander';
-import { importScenario, type ImportSide } from '../capture/import.js';
+import { importScenario, importedScenario, type ImportOptions as ScenarioImportOptions, type ImportSide } from '../capture/import.js';
+import { enterSandbox } from '../io/sandbox.js';
 import { ConversationTable, tcpOf, tcpSummaryOf, type Conversation, type Endpoint, type TcpFrame } from '../capture/streams.js';
 import { conversationLines, formatStream } from '../capture/show.js';
 import { readCaptureFile, type CaptureSummary } from '../io/capturefile.js';
 import { EnvError } from '../io/errors.js';
 import { intOption, ipOption, portOption } from './options.js';
-import { runCommandBody } from './output.js';
+import { outputsOf, runCommandBody } from './output.js';
 import type { RunOptions } from './main.js';
 
 interface ShowOptions {
@@ -131,16 +131,23 @@ function sideOption(v: string): ImportSide {
   return v;
 }
 
-/** The scenario source for the stream the options select (default: stream 0). */
-async function importedSource(file: string, o: { stream?: number; flow?: [Endpoint, Endpoint]; as: ImportSide }): Promise<{ source: string; scan: CaptureScan }> {
+/** The stream the options select (default: stream 0), and how to import it. */
+async function selectedStream(file: string, o: { stream?: number; flow?: [Endpoint, Endpoint]; as: ImportSide }): Promise<{ scan: CaptureScan & { selected: Conversation }; options: ScenarioImportOptions }> {
   if (o.stream !== undefined && o.flow) throw new EnvError('give --stream or --flow, not both.');
   const want = o.flow ?? o.stream ?? 0;
   const scan = await scanCapture(file, want);
-  if (!scan.selected) {
+  const selected = scan.selected;
+  if (!selected) {
     throw new EnvError(`${file}: ${Array.isArray(want) ? `no conversation between ${endpointText(want[0].ip, want[0].port)} and ${endpointText(want[1].ip, want[1].port)}` : `no stream ${want}`}: it has ${scan.conversations.length} TCP conversation${scan.conversations.length === 1 ? '' : 's'} (see tcpcraft show ${file} --list).`);
   }
-  const name = `${basename(file).replace(/\.(pcapng|pcap|cap)$/i, '')}-stream${scan.selected.index}-${o.as}`;
-  return { source: importScenario(scan.selected, scan.frames, { as: o.as, name, source: file }), scan };
+  const name = `${basename(file).replace(/\.(pcapng|pcap|cap)$/i, '')}-stream${selected.index}-${o.as}`;
+  return { scan: { ...scan, selected }, options: { as: o.as, name, source: file } };
+}
+
+/** The scenario source for the stream the options select. */
+async function importedSource(file: string, o: { stream?: number; flow?: [Endpoint, Endpoint]; as: ImportSide }): Promise<{ source: string; scan: CaptureScan }> {
+  const { scan, options } = await selectedStream(file, o);
+  return { source: importScenario(scan.selected, scan.frames, options), scan };
 }
 
 async function importCommand(file: string, o: ImportOptions): Promise<number> {
@@ -161,17 +168,14 @@ interface ReplayOptions extends RunOptions {
 }
 
 async function replayCommand(file: string, o: ReplayOptions): Promise<number> {
-  const { source } = await importedSource(file, o);
-  if (o.save) writeFileSync(o.save, source);
-  const dir = mkdtempSync(join(tmpdir(), 'tcpcraft-replay-'));
-  try {
-    const scenarioFile = join(dir, 'replay.ts');
-    writeFileSync(scenarioFile, source);
-    const { runCommand } = await import('./main.js');
-    return await interruptible((interrupt) => runCommand(o.save ?? scenarioFile, o, interrupt));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const { scan, options } = await selectedStream(file, o);
+  if (o.save) writeFileSync(o.save, importScenario(scan.selected, scan.frames, options));
+  // The capture runs as data: no code is written or evaluated. Its bytes were read as root; what
+  // follows needs no more than the raw sockets and report files opened now (src/io/sandbox.ts).
+  const sc = importedScenario(scan.selected, scan.frames, options);
+  await enterSandbox({ outputs: outputsOf(o), sender: true });
+  const { runLoaded } = await import('./main.js');
+  return interruptible((interrupt) => runLoaded(file, sc, o, interrupt));
 }
 
 /** Add `show`, `import` and `replay` to `program`. */

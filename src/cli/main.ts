@@ -4,13 +4,14 @@ import { ScenarioError } from '../scenario/errors.js';
 import { randomIsn, randomPort, systemClock } from '../io/clock.js';
 import { EnvError } from '../io/errors.js';
 import { loadOneScenario } from '../io/load.js';
+import type { ValidScenario } from '../scenario/model.js';
 import { setKeepRoot } from '../io/sandbox.js';
 import { modelRoute, planSession, withLabFamily, type SessionOverrides } from '../session/plan.js';
 import { runAlone } from '../suite/runner.js';
 import { expectedFailureOn } from '../scenario/expected.js';
 import { releaseOf } from '../io/release.js';
 import { familyOption, intOption, ipOption, isnOption, portOption } from './options.js';
-import { humanStream, jsonOnStdout, verdict, writeReport, type JsonDest } from './output.js';
+import { humanStream, jsonOnStdout, outputsOf, verdict, writeReport, type JsonDest } from './output.js';
 import { interruptible, type Interrupt } from './interrupt.js';
 import { VERSION } from '../version.js';
 import { painter, setColourOption } from './colour.js';
@@ -58,11 +59,6 @@ function flowOptions(cmd: Command, srcDefault: string): Command {
     .option('--no-ladder', 'do not print the ladder diagram');
 }
 
-/** The files a run or build writes (opened before a drop of privileges, see src/io/sandbox.ts). */
-export function outputsOf(o: FlowOptions): Array<string | undefined> {
-  return [o.pcap, typeof o.json === 'string' ? o.json : undefined, o.html];
-}
-
 /** The session overrides a command line gives. */
 function overridesOf(o: RunOptions & BuildOptions): SessionOverrides {
   const picked = { src: o.src, dst: o.dst, sport: o.sport, dport: o.dport, isn: o.isn, peerIsn: o.peerIsn, iface: o.iface, linkLayer: o.linkLayer, timeoutMs: o.timeout };
@@ -87,7 +83,11 @@ async function buildCommand(file: string, o: BuildOptions): Promise<number> {
  * the run stops where it is and what it did so far is printed and written as usual.
  */
 export async function runCommand(file: string, o: RunOptions, interrupt?: Interrupt): Promise<number> {
-  const loaded = await loadOneScenario(file, { outputs: outputsOf(o), sender: true });
+  return runLoaded(file, await loadOneScenario(file, { outputs: outputsOf(o), sender: true }), o, interrupt);
+}
+
+/** `tcpcraft run` of a scenario already loaded (or, for `replay`, built as data): `file` names it in reports. */
+export async function runLoaded(file: string, loaded: ValidScenario, o: RunOptions, interrupt?: Interrupt): Promise<number> {
   const sc = o.family ? withLabFamily(loaded, o.family) : loaded;
   const human = humanStream(jsonOnStdout(o.json));
   const out = painter(human);

@@ -24,6 +24,11 @@ export function writeJson(dest: JsonDest, doc: unknown): void {
   else writeOutput(dest as string, text);
 }
 
+/** The files a run or build writes (opened before a drop of privileges, see src/io/sandbox.ts). */
+export function outputsOf(o: { readonly pcap?: string; readonly json?: JsonDest; readonly html?: string }): Array<string | undefined> {
+  return [o.pcap, typeof o.json === 'string' ? o.json : undefined, o.html];
+}
+
 /** Where human-readable lines go: stderr when stdout carries JSON (or another machine format). */
 export function humanStream(machineOnStdout: boolean): NodeJS.WriteStream {
   return machineOnStdout ? process.stderr : process.stdout;

@@ -7,7 +7,7 @@
  */
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { guardTables, outputOf, ROOT, runBounded, useLab } from '../support/live.js';
 import { labExecArgv } from '../../src/io/lab.js';
@@ -85,6 +85,22 @@ describe('scenario code runs unprivileged @live', function () {
     expect(t.stdout.toString().trim().split('\n')[0]).to.match(/S\S*\s+29200$/);
     expect(await guardTables(lab.cfg), 'guard tables left').to.deep.equal([]);
     expect(await orphanHelpers(), 'helpers outliving their tcpcraft').to.deep.equal([]);
+  });
+
+  it('replay of a capture stored under a directory whose name is code: passes, and that code never runs', async () => {
+    // The reported case: a directory 'y*' holding one named like a statement.
+    const hostile = join(dir, 'y*', "process.getBuiltinModule('fs').writeFileSync('PWNED9','x');");
+    mkdirSync(hostile, { recursive: true });
+    copyFileSync(join(ROOT, 'test/fixtures/nc-plain-eth.pcap'), join(hostile, '*.pcap'));
+    const saved = join(dir, 'saved.ts');
+    const r = await runBounded(labExecArgv(lab.cfg, 'client', ['env', '-C', dir, process.execPath, `${ROOT}bin/tcpcraft.js`, 'replay', join(hostile, '*.pcap'), '--dst', '10.77.0.2', '--save', saved, '--no-ladder', '--no-trace']), 60_000);
+    expect(r.code, outputOf(r)).to.equal(0);
+    expect(r.stdout.toString()).to.match(/^PASS /m);
+    expect(existsSync(join(dir, 'PWNED9')), 'the sentinel').to.equal(false);
+    // The saved scenario holds the path only inside a comment made safe, and builds without running it.
+    const b = await runBounded(['env', '-C', dir, process.execPath, `${ROOT}bin/tcpcraft.js`, 'build', saved, '--no-ladder'], 30_000);
+    expect(b.code, outputOf(b)).to.equal(0);
+    expect(existsSync(join(dir, 'PWNED9')), 'the sentinel after build').to.equal(false);
   });
 
   it('--keep-root runs the scenario as root', async () => {
