@@ -15,7 +15,7 @@ import { ConversationTable, tcpOf, tcpSummaryOf, type Conversation, type Endpoin
 import { conversationLines, formatStream } from '../capture/show.js';
 import { readCaptureFile, type CaptureSummary } from '../io/capturefile.js';
 import { EnvError } from '../io/errors.js';
-import { intOption, ipOption, portOption } from './options.js';
+import { ifaceOption, intOption, ipOption, portOption } from './options.js';
 import { outputsOf, runCommandBody } from './output.js';
 import type { RunOptions } from './main.js';
 
@@ -230,7 +230,7 @@ Example:
     .option('--flow <a:p-b:p>', 'the conversation, by its endpoints', flowOption)
     .option('--as <side>', 'the side to play: client or server', sideOption, 'client' as ImportSide)
     .option('--save <file>', 'also write the imported scenario there')
-    .option('--iface <name>', 'interface to capture on (default: the one routing to the peer)')
+    .option('--iface <name>', 'interface to capture on (default: the one routing to the peer)', ifaceOption)
     .option('--timeout <ms>', 'how long to wait for each expected segment', intOption('--timeout', 1, 600000))
     .option('--pcap <file>', 'write the replay\'s segments to a capture (.pcapng: with a note per packet)')
     .option('--json [file]', "write the JSON report (as run) to FILE; '-' or no FILE: to stdout")

@@ -47,7 +47,9 @@ function withLabOptions(cmd: Command): Command {
 
 /** The lab the options name; its target is --target, else the one it was brought up with, else linux. */
 function cfgOf(o: LabOpts): LabConfig {
-  const target = (o.target ?? recordedTarget(o.name ?? DEFAULT_LAB.name) ?? DEFAULT_LAB.target) as TargetName;
+  // The name is checked before it is used in a path.
+  const name = labConfig({ name: o.name }).name;
+  const target = (o.target ?? recordedTarget(name) ?? DEFAULT_LAB.target) as TargetName;
   return labConfig({ name: o.name, clientAddr: o.clientAddr, serverAddr: o.serverAddr, prefix: o.prefix === undefined ? undefined : Number(o.prefix), target });
 }
 

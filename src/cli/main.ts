@@ -10,7 +10,7 @@ import { modelRoute, planSession, withLabFamily, type SessionOverrides } from '.
 import { runAlone } from '../suite/runner.js';
 import { expectedFailureOn } from '../scenario/expected.js';
 import { releaseOf } from '../io/release.js';
-import { familyOption, intOption, ipOption, isnOption, portOption } from './options.js';
+import { familyOption, ifaceOption, intOption, ipOption, isnOption, portOption } from './options.js';
 import { humanStream, jsonOnStdout, outputsOf, verdict, writeReport, type JsonDest } from './output.js';
 import { interruptible, type Interrupt } from './interrupt.js';
 import { VERSION } from '../version.js';
@@ -179,7 +179,7 @@ Example (the netcat seed's own numbers):
 
   flowOptions(p.command('run <scenario>'), "the source address of the route to the peer")
     .description('send the scenario on a real interface (root), match every answer, explain any difference')
-    .option('--iface <name>', 'interface to capture on (default: the one routing to the peer)')
+    .option('--iface <name>', 'interface to capture on (default: the one routing to the peer)', ifaceOption)
     .option('--target <name>', "the stack under test: a failure the scenario's expectedFailures marks for it exits 0 (XFAIL), a pass then exits 1 (XPASS)")
     .option('--family <4|6>', "run over this IP version: the lab's addresses in the scenario become those of that version (10.77.0.2 <-> fd77::2, 10.77.0.1 <-> fd77::1)", familyOption)
     .option('--timeout <ms>', 'how long to wait for each expected segment (default: scenario timeout, else 3000)', intOption('--timeout', 1, 600000))

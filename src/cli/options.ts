@@ -19,6 +19,12 @@ export function ipOption(v: string): string {
   throw new InvalidArgumentError(`'${v}' is not an IPv4 or IPv6 address.`);
 }
 
+/** `--iface NAME`: a network interface name as Linux allows it (not '.', '..', nor a path). */
+export function ifaceOption(v: string): string {
+  if (!/^(?!\.{1,2}$)(?!-)[A-Za-z0-9_.@:-]{1,15}$/.test(v)) throw new InvalidArgumentError(`'${v}' is not an interface name: 1 to 15 letters, digits or . _ - @ : (see 'ip link').`);
+  return v;
+}
+
 /** `--family 4|6`. */
 export function familyOption(v: string): 4 | 6 {
   if (v !== '4' && v !== '6') throw new InvalidArgumentError(`--family takes 4 or 6, got '${v}'.`);

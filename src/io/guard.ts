@@ -115,6 +115,9 @@ function checkFlow(flow: GuardFlow): void {
 
 /** The nft script that creates the guard table for `flow`; a missing peer address/port matches any (exported for documentation and tests). */
 export function guardRuleset(table: string, flow: GuardFlow): string {
+  // Rule text is made only of checked values: a table name of ours, addresses, port numbers.
+  if (!TABLE_RE.test(table)) throw new RangeError(`'${table}' is not a tcpcraft guard table name.`);
+  checkFlow(flow);
   const fam = guardFamily(flow);
   const match = [
     flow.peerIp !== undefined ? `${fam} saddr ${flow.peerIp}` : '',

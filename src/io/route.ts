@@ -1,6 +1,6 @@
 /** Route and interface look-ups through iproute2 (`ip -j`). */
 import { readlinkSync } from 'node:fs';
-import { BlockList } from 'node:net';
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import { FAMILY, familyOf } from '../wire/family.js';
 import { EnvError } from './errors.js';
 import { run } from './exec.js';
@@ -17,6 +17,7 @@ export interface RouteInfo {
  * Rejects with an {@link EnvError} "no route to DST" when there is none.
  */
 export async function routeTo(dst: string): Promise<RouteInfo> {
+  if (!isIPv4(dst) && !isIPv6(dst)) throw new RangeError(`'${dst}' is not an IPv4 or IPv6 address.`);
   const r = await run('ip', ['-j', 'route', 'get', dst], { pkg: 'iproute2' });
   if (r.code !== 0) {
     const why = r.stderr.trim();

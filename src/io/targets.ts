@@ -23,6 +23,7 @@ import { LAB_PREFIX6, LAB_SERVER_ADDR6 } from '../session/plan.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { EnvError } from './errors.js';
 import type { ExecResult } from './exec.js';
 import type { LabConfig, LabSide, ServerHandle, StartServerOptions } from './lab.js';
 
@@ -165,14 +166,17 @@ const linux: LabTarget = {
 /** The OCI bundle of the gvisor target: the host's root read-only, the lab's services as the container's process. */
 function gvisorBundle(host: LabHost): unknown {
   const addr = host.cfg.serverAddr;
+  // Paths reach the shell as its positional parameters, never inside the script's text (the
+  // checkout may live anywhere); the address, ports and lifetime are validated numbers and addresses.
   const script = [
-    `nc -lk -d -n ${addr} ${LAB_NC_PORT} >> ${join(host.stateDir, 'nc.out')} &`,
-    `node ${join(LAB_DIR, 'daytime.mjs')} ${addr} ${LAB_DAYTIME_PORT} ${lifetime} &`,
-    `exec node ${join(LAB_DIR, 'services.mjs')} ${addr} ${lifetime}`,
+    `nc -lk -d -n ${addr} ${LAB_NC_PORT} >> "$1" &`,
+    `node "$2" ${addr} ${LAB_DAYTIME_PORT} ${lifetime} &`,
+    `exec node "$3" ${addr} ${lifetime}`,
   ].join(' ');
+  const args = ['/bin/sh', '-c', script, 'sh', join(host.stateDir, 'nc.out'), join(LAB_DIR, 'daytime.mjs'), join(LAB_DIR, 'services.mjs')];
   return {
     ociVersion: '1.0.0',
-    process: { user: { uid: 0, gid: 0 }, args: ['/bin/sh', '-c', script], env: [`PATH=${process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin'}`], cwd: '/', terminal: false },
+    process: { user: { uid: 0, gid: 0 }, args, env: [`PATH=${process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin'}`], cwd: '/', terminal: false },
     root: { path: '/', readonly: true },
     hostname: 'tcpcraft-gvisor',
     // Nothing is mounted over /tmp or the checkout: lab/ (and the services) may live there.
@@ -215,6 +219,10 @@ const uml: LabTarget = {
   async up(host) {
     const tap = await tapBridge(host);
     if (host.alive().has('uml')) return;
+    // The kernel's command line splits at white space and knows no quoting.
+    for (const path of [LAB_DIR, host.stateDir]) {
+      if (/[\s"'\\]/.test(path)) throw new EnvError(`the linux-uml target cannot start from ${path}: a path with spaces or quotes cannot go on a kernel command line; use a checkout whose path has none.`);
+    }
     const argv = [
       'timeout', '-k', '5', lifetime,
       'linux.uml', 'mem=256M', 'rootfstype=hostfs', 'rootflags=/', 'ro', `init=${join(LAB_DIR, 'uml', 'init.sh')}`,
