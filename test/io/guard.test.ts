@@ -37,8 +37,13 @@ describe('io/guard ruleset (unit)', () => {
     const text = guardRuleset('tcpcraft_1_3', { localIp: '10.77.0.1', localPort: 13 });
     expect(text).to.contain('add rule ip tcpcraft_1_3 peer_in ip daddr 10.77.0.1 tcp dport 13 counter drop\n');
     expect(text).not.to.match(/saddr|sport/);
-    expect(guardRuleset('t', { localIp: '10.77.0.1', localPort: 13, peerIp: '10.77.0.2' })).to.contain('peer_in ip saddr 10.77.0.2 ip daddr 10.77.0.1 tcp dport 13 counter drop');
-    expect(guardRuleset('t', { localIp: '10.77.0.1', localPort: 13, peerPort: 5000 })).to.contain('peer_in ip daddr 10.77.0.1 tcp sport 5000 tcp dport 13 counter drop');
+    expect(guardRuleset('tcpcraft_1_4', { localIp: '10.77.0.1', localPort: 13, peerIp: '10.77.0.2' })).to.contain('peer_in ip saddr 10.77.0.2 ip daddr 10.77.0.1 tcp dport 13 counter drop');
+    expect(guardRuleset('tcpcraft_1_5', { localIp: '10.77.0.1', localPort: 13, peerPort: 5000 })).to.contain('peer_in ip daddr 10.77.0.1 tcp sport 5000 tcp dport 13 counter drop');
+  });
+  it('makes rule text only from a table name of its own and a checked flow', () => {
+    expect(() => guardRuleset('t; flush ruleset', FLOW)).to.throw(/is not a tcpcraft guard table name/);
+    expect(() => guardRuleset('tcpcraft_1_6', { ...FLOW, peerIp: '10.77.0.2 tcp dport 22 accept' })).to.throw(/is not an IPv4 address/);
+    expect(() => guardRuleset('tcpcraft_1_7', { ...FLOW, localPort: 0 })).to.throw(/is not a TCP port/);
   });
   it('rejects bad flows before touching anything', async () => {
     let err: unknown;
