@@ -45,7 +45,7 @@ const NETNS = /^[a-z0-9_]{1,13}-server$/;
  * bpfFilter, the suite's per-peer terms), addresses and port numbers, and at least one `host` or
  * `port` term. Unprivileged code cannot ask for everything on an interface, or for another protocol.
  */
-function checkFilter(filter: string): string {
+export function checkFilter(filter: string): string {
   const words = filter.replace(/[()]/g, ' ').split(/\s+/).filter(Boolean);
   const allowed = (w: string, i: number): boolean =>
     ['tcp', 'ip6', 'and', 'or', 'src', 'dst', 'host', 'port'].includes(w) ||
