@@ -36,6 +36,11 @@ export function run(cmd: string, argv: readonly string[], opts: ExecOptions = {}
           reject(new EnvError(`command '${cmd}' was not found: install ${pkg} (run 'make setup').`, { cause: err }));
           return;
         }
+        if (err && hasErrnoCode(err, 'EACCES')) {
+          const who = typeof process.getuid === 'function' && process.getuid() !== 0 ? ` by this user (uid ${process.getuid()})` : '';
+          reject(new EnvError(`command '${cmd}' may not be run${who}: permission denied on it or a directory of its PATH entry; put it where everyone may run it, or give --keep-root.`, { cause: err }));
+          return;
+        }
         let code = 0;
         if (err) {
           const c = (err as { code?: unknown }).code;

@@ -331,6 +331,8 @@ export async function enterSandbox(o: SandboxOptions = {}): Promise<void> {
   try {
     sender = o.sender ? openSender({ ipv6: true }) : undefined;
     helper = o.sender ? await (early ?? startHelper()) : undefined;
+    // Guards of killed runs go now, which also says at once when nft is missing or not permitted.
+    await helper?.request('sweep');
     const created = [...outputs].filter(([, v]) => v.created).map(([k]) => k);
     if (helper && created.length) await helper.request('outputs', { paths: created });
     await helper?.request('seal');
