@@ -6,7 +6,7 @@ export * from './scenario/dsl.js';
 export { any, range, oneOf, where, pattern, capture, use } from './scenario/matchers.js';
 export type * from './scenario/matchers.js';
 export type * from './scenario/types.js';
-export { ScenarioError } from './scenario/errors.js';
+export { TcpcraftError, UsageError, EnvError, ScenarioError, CaptureError } from './errors.js';
 export { validateScenario } from './scenario/validate.js';
 export * as wire from './wire/index.js';
 export * as engine from './engine/index.js';

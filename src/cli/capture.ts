@@ -13,10 +13,10 @@ import { importScenario, type ImportSide } from '../capture/import.js';
 import { ConversationTable, tcpOf, tcpSummaryOf, type Conversation, type Endpoint, type TcpFrame } from '../capture/streams.js';
 import { conversationLines, formatStream } from '../capture/show.js';
 import { readCaptureFile, type CaptureSummary } from '../io/capturefile.js';
-import { EnvError } from '../io/errors.js';
+import { UsageError } from '../errors.js';
 import { intOption, ipOption, portOption } from './options.js';
 import { runCommandBody } from './output.js';
-import type { RunOptions } from './main.js';
+import type { RunOptions } from './run.js';
 
 interface ShowOptions {
   list?: boolean;
@@ -86,7 +86,7 @@ function heading(file: string, s: CaptureScan): string {
 }
 
 async function showCommand(file: string, o: ShowOptions): Promise<number> {
-  if (o.stream !== undefined && o.flow) throw new EnvError('give --stream or --flow, not both.');
+  if (o.stream !== undefined && o.flow) throw new UsageError('give --stream or --flow, not both.');
   const want = o.flow ?? o.stream;
   let scan = await scanCapture(file, want);
   if (o.list || (want === undefined && scan.conversations.length !== 1)) {
@@ -106,7 +106,7 @@ async function showCommand(file: string, o: ShowOptions): Promise<number> {
   if (want === undefined) scan = await scanCapture(file, 0);
   if (!scan.selected) {
     const what = Array.isArray(want) ? `no conversation between ${endpointText(want[0].ip, want[0].port)} and ${endpointText(want[1].ip, want[1].port)}` : `no stream ${want}`;
-    throw new EnvError(`${file}: ${what}: it has ${scan.conversations.length} TCP conversation${scan.conversations.length === 1 ? '' : 's'} (see tcpcraft show ${file} --list).`);
+    throw new UsageError(`${file}: ${what}: it has ${scan.conversations.length} TCP conversation${scan.conversations.length === 1 ? '' : 's'} (see tcpcraft show ${file} --list).`);
   }
   out(heading(file, scan));
   out(`${formatStream(file, scan.selected, scan.frames, { ladder: o.ladder !== false })}\n`);
@@ -132,11 +132,11 @@ function sideOption(v: string): ImportSide {
 
 /** The scenario source for the stream the options select (default: stream 0). */
 async function importedSource(file: string, o: { stream?: number; flow?: [Endpoint, Endpoint]; as: ImportSide }): Promise<{ source: string; scan: CaptureScan }> {
-  if (o.stream !== undefined && o.flow) throw new EnvError('give --stream or --flow, not both.');
+  if (o.stream !== undefined && o.flow) throw new UsageError('give --stream or --flow, not both.');
   const want = o.flow ?? o.stream ?? 0;
   const scan = await scanCapture(file, want);
   if (!scan.selected) {
-    throw new EnvError(`${file}: ${Array.isArray(want) ? `no conversation between ${endpointText(want[0].ip, want[0].port)} and ${endpointText(want[1].ip, want[1].port)}` : `no stream ${want}`}: it has ${scan.conversations.length} TCP conversation${scan.conversations.length === 1 ? '' : 's'} (see tcpcraft show ${file} --list).`);
+    throw new UsageError(`${file}: ${Array.isArray(want) ? `no conversation between ${endpointText(want[0].ip, want[0].port)} and ${endpointText(want[1].ip, want[1].port)}` : `no stream ${want}`}: it has ${scan.conversations.length} TCP conversation${scan.conversations.length === 1 ? '' : 's'} (see tcpcraft show ${file} --list).`);
   }
   const name = `${basename(file).replace(/\.(pcapng|pcap|cap)$/i, '')}-stream${scan.selected.index}-${o.as}`;
   return { source: importScenario(scan.selected, scan.frames, { as: o.as, name, source: file }), scan };
@@ -166,7 +166,7 @@ async function replayCommand(file: string, o: ReplayOptions): Promise<number> {
   try {
     const scenarioFile = join(dir, 'replay.ts');
     writeFileSync(scenarioFile, source);
-    const { runCommand } = await import('./main.js');
+    const { runCommand } = await import('./run.js');
     return await interruptible((interrupt) => runCommand(o.save ?? scenarioFile, o, interrupt));
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -6,7 +6,7 @@ import { TOOL } from '../version.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { randomIsn, randomPort } from '../io/clock.js';
 import { Cleanups } from '../io/cleanup.js';
-import { EnvError } from '../io/errors.js';
+import { EnvError } from '../errors.js';
 import { checkLabOnly, openFloodSender } from '../io/flood.js';
 import { loadOneScenario } from '../io/load.js';
 import { willDrop } from '../io/sandbox.js';
@@ -142,15 +142,6 @@ Example:
   sudo tcpcraft lab exec --name flood1 client -- tcpcraft flood S@10.77.0.2:9 --count 100000 --duration 5 --rate 20000 --vary sport
   sudo tcpcraft lab down --name flood1`)
     .action(async (target: string, o: FloodOptions) => {
-      try {
-        process.exitCode = await interruptible((interrupt) => floodCommand(target, o, interrupt));
-      } catch (err) {
-        if (err instanceof RangeError || err instanceof EnvError) {
-          process.stderr.write(`tcpcraft: ${err.message}\n`);
-          process.exitCode = 2;
-          return;
-        }
-        throw err;
-      }
+      process.exitCode = await interruptible((interrupt) => floodCommand(target, o, interrupt));
     });
 }

@@ -5,7 +5,7 @@ import { run } from '../io/exec.js';
 import { hostname } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 import { Cleanups } from '../io/cleanup.js';
-import { EnvError } from '../io/errors.js';
+import { EnvError } from '../errors.js';
 import { TARGET_NAMES, targetNamed, type TargetName } from '../io/targets.js';
 import { discover, shardOf, type Shard } from '../suite/discover.js';
 import { junitDocument } from '../suite/formats.js';

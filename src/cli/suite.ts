@@ -2,7 +2,7 @@
 import { hostname } from 'node:os';
 import { dirname, relative, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { EnvError } from '../io/errors.js';
+import { EnvError } from '../errors.js';
 import { DEFAULT_LAB, labConfig, labNamespaces } from '../io/lab.js';
 import { loadScenarios } from '../io/load.js';
 import { writeOutput, type SandboxOptions } from '../io/sandbox.js';

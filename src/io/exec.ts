@@ -1,6 +1,6 @@
 /** Run external commands (ip, nft, ethtool...) without a shell. */
 import { execFile } from 'node:child_process';
-import { EnvError, hasErrnoCode } from './errors.js';
+import { EnvError, hasErrnoCode } from '../errors.js';
 
 /** What a finished command produced. */
 export interface ExecResult {

@@ -6,7 +6,7 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import { canonicalIpv6 } from '../wire/ipv6.js';
-import { EnvError } from './errors.js';
+import { EnvError } from '../errors.js';
 import { run } from './exec.js';
 import { openLinkSender } from './link.js';
 import { inInitialNetns } from './route.js';

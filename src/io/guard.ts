@@ -27,7 +27,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
-import { EnvError, messageOf } from './errors.js';
+import { EnvError, messageOf } from '../errors.js';
 import { run } from './exec.js';
 
 /**

@@ -15,7 +15,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, openSync, closeSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { isIPv4 } from 'node:net';
 import { delimiter, join } from 'node:path';
-import { EnvError } from './errors.js';
+import { EnvError } from '../errors.js';
 import { run, runOk } from './exec.js';
 import { LAB_CLIENT_ADDR, LAB_CLIENT_ADDR6, LAB_PREFIX6, LAB_SERVER_ADDR, LAB_SERVER_ADDR6, LAB_SPARE_ADDR6 } from '../session/plan.js';
 import { targetNamed, type LabHost, type TargetName } from './targets.js';

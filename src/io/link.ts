@@ -23,7 +23,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isIPv4, isIPv6 } from 'node:net';
 import { EtherType, ethernetHeader, isMac, LinkType } from '../wire/link.js';
-import { EnvError, messageOf } from './errors.js';
+import { EnvError, messageOf } from '../errors.js';
 import { resolveMac } from './neigh.js';
 import { nextHop } from './route.js';
 import { openCap, type CapInstance } from './sniffer.js';

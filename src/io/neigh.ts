@@ -9,7 +9,7 @@
  */
 import { createSocket } from 'node:dgram';
 import { isIPv4, isIPv6 } from 'node:net';
-import { EnvError, messageOf } from './errors.js';
+import { EnvError, messageOf } from '../errors.js';
 import { run } from './exec.js';
 import { nextHop } from './route.js';
 

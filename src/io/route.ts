@@ -2,7 +2,7 @@
 import { readlinkSync } from 'node:fs';
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import { canonicalIpv6 } from '../wire/ipv6.js';
-import { EnvError } from './errors.js';
+import { EnvError } from '../errors.js';
 import { run } from './exec.js';
 import { LAB_IFACE, LAB_NET4, LAB_NET6, type Route, type RouteQuery } from '../session/plan.js';
 

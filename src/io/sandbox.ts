@@ -22,7 +22,7 @@ import { chownSync, closeSync, existsSync, fstatSync, ftruncateSync, mkdtempSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EnvError, messageOf } from './errors.js';
+import { EnvError, errorOfKind, messageOf } from '../errors.js';
 import type { Guard, GuardFlow } from './guard.js';
 import type { LinkSender, LinkSenderOptions } from './link.js';
 import type { HelperFrame, HelperReply, HelperRequest } from './privhelper.js';
@@ -194,7 +194,7 @@ class HelperClient {
       this.pending.delete(m.id);
       this.refresh();
       if (m.ok) p.resolve(m.value);
-      else p.reject(m.env ? new EnvError(m.error) : new Error(m.error));
+      else p.reject(errorOfKind(m.kind, m.error));
     });
     child.on('exit', (code, signal) => {
       this.gone = `the privileged helper ended (${signal ?? `exit ${code}`})`;

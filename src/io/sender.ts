@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { isIPv4, isIPv6 } from 'node:net';
-import { EnvError, messageOf } from './errors.js';
+import { EnvError, messageOf } from '../errors.js';
 
 /** Sends complete IPv4 or IPv6 packets (header included) on raw sockets, one per family. */
 export interface Sender {

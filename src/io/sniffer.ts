@@ -21,7 +21,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { LINK_TYPE_BY_CAP_NAME } from '../wire/link.js';
-import { EnvError, messageOf } from './errors.js';
+import { EnvError, messageOf } from '../errors.js';
 
 /** A running capture on one interface. */
 export interface Sniffer {

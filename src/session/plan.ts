@@ -13,7 +13,7 @@ import { isComplete, bpfFilter, type Flow, type FlowSpec } from '../engine/flow.
 import { plan, type PlanConnection } from '../engine/plan.js';
 import type { RunReport } from '../engine/report.js';
 import type { RunConfig, RunConnection } from '../engine/run.js';
-import { EnvError } from '../io/errors.js';
+import { EnvError } from '../errors.js';
 import { sendPathFor, type SendPath } from '../io/sendpath.js';
 import { isServer, type ValidScenario } from '../scenario/model.js';
 import type { Scenario } from '../scenario/types.js';

@@ -1,7 +1,7 @@
 /** Which files a suite runs: the scenario files named, and those directly inside the directories named. */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { EnvError } from '../io/errors.js';
+import { EnvError } from '../errors.js';
 
 const SCENARIO_EXT = /\.(ts|mts|cts|js|mjs|cjs)$/;
 

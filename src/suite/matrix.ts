@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Cleanups } from '../io/cleanup.js';
-import { messageOf } from '../io/errors.js';
+import { messageOf } from '../errors.js';
 import { labConfig, labDown, labExecArgv, labUp, type LabConfig } from '../io/lab.js';
 import { targetNamed, type TargetName } from '../io/targets.js';
 import { isFailure, LABEL, type SuiteResult, type Verdict } from './result.js';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EnvError } from '../../src/io/errors.js';
+import { EnvError } from '../../src/errors.js';
 import { labConfig, labDown, labExecArgv, labIfaces, labUp, type LabConfig } from '../../src/io/lab.js';
 import { openLinkSender } from '../../src/io/link.js';
 import { ethernetHeader, LinkType } from '../../src/wire/link.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import net from 'node:net';
-import { EnvError } from '../../src/io/errors.js';
+import { EnvError } from '../../src/errors.js';
 import { openSniffer } from '../../src/io/sniffer.js';
 import { summarize } from './helpers/packets.js';
 
