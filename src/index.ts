@@ -13,4 +13,4 @@ export * as engine from './engine/index.js';
 export * as report from './report/index.js';
 /** The shapes of the JSON reports (`--json`), as schemas/*.schema.json describe them. */
 export type { RunJson, RunReportJson, SegmentJson, EventJson, FailureJson, ToolJson } from './report/json.js';
-export type { MatrixJson, SuiteJson, SuiteResultJson, TotalsJson } from './suite/formats.js';
+export type { MatrixJson, SuiteJson, SuiteResultJson, TotalsJson } from './report/suite.js';

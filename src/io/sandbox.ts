@@ -198,7 +198,7 @@ class HelperClient {
     });
     child.on('exit', (code, signal) => {
       this.gone = `the privileged helper ended (${signal ?? `exit ${code}`})`;
-      for (const p of this.pending.values()) p.reject(new Error(this.gone));
+      for (const p of this.pending.values()) p.reject(new EnvError(this.gone));
       this.pending.clear();
     });
     this.refresh();
@@ -212,7 +212,7 @@ class HelperClient {
   }
 
   request<T>(op: HelperRequest['op'], args?: Record<string, unknown>): Promise<T> {
-    if (this.gone) return Promise.reject(new Error(this.gone));
+    if (this.gone) return Promise.reject(new EnvError(this.gone));
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });

@@ -14,7 +14,7 @@ import { plan, type PlanConnection } from '../engine/plan.js';
 import type { RunReport } from '../engine/report.js';
 import type { RunConfig, RunConnection } from '../engine/run.js';
 import { EnvError } from '../errors.js';
-import { sendPathFor, type SendPath } from '../io/sendpath.js';
+import { sendPathFor, type SendPath } from './sendpath.js';
 import { isServer, type ValidScenario } from '../scenario/model.js';
 import type { Scenario } from '../scenario/types.js';
 
