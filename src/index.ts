@@ -8,14 +8,14 @@ export * from './scenario/dsl.js';
 export { any, range, oneOf, where, pattern, capture, use } from './scenario/matchers.js';
 export type * from './scenario/matchers.js';
 export type * from './scenario/types.js';
-export { ScenarioError } from './scenario/errors.js';
+export { TcpcraftError, UsageError, EnvError, ScenarioError, CaptureError } from './errors.js';
 export { validateScenario } from './scenario/validate.js';
 export * as wire from './wire/index.js';
 export * as engine from './engine/index.js';
 export * as report from './report/index.js';
 /** The shapes of the JSON reports (`--json`), as schemas/*.schema.json describe them. */
 export type { RunJson, RunReportJson, SegmentJson, EventJson, FailureJson, ToolJson } from './report/json.js';
-export type { MatrixJson, SuiteJson, SuiteResultJson, TotalsJson } from './suite/formats.js';
+export type { MatrixJson, SuiteJson, SuiteResultJson, TotalsJson } from './report/suite.js';
 
 // Driving tcpcraft from code: the CLI's own functions.
 export { loadScenario } from './io/load.js';
@@ -28,4 +28,3 @@ export { runPlan, type RunOutcome, type RunUnitOptions } from './session/unit.js
 export { runSuite, type SuiteEntry, type SuiteOptions, type SuiteOutcome } from './suite/runner.js';
 export type { SuiteResult, Verdict } from './suite/result.js';
 export type { RunReport } from './engine/report.js';
-export { EnvError } from './io/errors.js';

@@ -14,10 +14,10 @@ import { enterSandbox } from '../io/sandbox.js';
 import { ConversationTable, tcpOf, tcpSummaryOf, type Conversation, type Endpoint, type TcpFrame } from '../capture/streams.js';
 import { conversationLines, formatStream } from '../capture/show.js';
 import { readCaptureFile, type CaptureSummary } from '../io/capturefile.js';
-import { EnvError } from '../io/errors.js';
+import { UsageError } from '../errors.js';
 import { ifaceOption, intOption, ipOption, portOption } from './options.js';
 import { outputsOf, runCommandBody } from './output.js';
-import type { RunOptions } from './main.js';
+import { runLoaded, type RunOptions } from './run.js';
 
 interface ShowOptions {
   list?: boolean;
@@ -87,7 +87,7 @@ function heading(file: string, s: CaptureScan): string {
 }
 
 async function showCommand(file: string, o: ShowOptions): Promise<number> {
-  if (o.stream !== undefined && o.flow) throw new EnvError('give --stream or --flow, not both.');
+  if (o.stream !== undefined && o.flow) throw new UsageError('give --stream or --flow, not both.');
   const want = o.flow ?? o.stream;
   let scan = await scanCapture(file, want);
   if (o.list || (want === undefined && scan.conversations.length !== 1)) {
@@ -107,7 +107,7 @@ async function showCommand(file: string, o: ShowOptions): Promise<number> {
   if (want === undefined) scan = await scanCapture(file, 0);
   if (!scan.selected) {
     const what = Array.isArray(want) ? `no conversation between ${endpointText(want[0].ip, want[0].port)} and ${endpointText(want[1].ip, want[1].port)}` : `no stream ${want}`;
-    throw new EnvError(`${file}: ${what}: it has ${scan.conversations.length} TCP conversation${scan.conversations.length === 1 ? '' : 's'} (see tcpcraft show ${file} --list).`);
+    throw new UsageError(`${file}: ${what}: it has ${scan.conversations.length} TCP conversation${scan.conversations.length === 1 ? '' : 's'} (see tcpcraft show ${file} --list).`);
   }
   out(heading(file, scan));
   out(`${formatStream(file, scan.selected, scan.frames, { ladder: o.ladder !== false })}\n`);
@@ -133,12 +133,12 @@ function sideOption(v: string): ImportSide {
 
 /** The stream the options select (default: stream 0), and how to import it. */
 async function selectedStream(file: string, o: { stream?: number; flow?: [Endpoint, Endpoint]; as: ImportSide }): Promise<{ scan: CaptureScan & { selected: Conversation }; options: ScenarioImportOptions }> {
-  if (o.stream !== undefined && o.flow) throw new EnvError('give --stream or --flow, not both.');
+  if (o.stream !== undefined && o.flow) throw new UsageError('give --stream or --flow, not both.');
   const want = o.flow ?? o.stream ?? 0;
   const scan = await scanCapture(file, want);
   const selected = scan.selected;
   if (!selected) {
-    throw new EnvError(`${file}: ${Array.isArray(want) ? `no conversation between ${endpointText(want[0].ip, want[0].port)} and ${endpointText(want[1].ip, want[1].port)}` : `no stream ${want}`}: it has ${scan.conversations.length} TCP conversation${scan.conversations.length === 1 ? '' : 's'} (see tcpcraft show ${file} --list).`);
+    throw new UsageError(`${file}: ${Array.isArray(want) ? `no conversation between ${endpointText(want[0].ip, want[0].port)} and ${endpointText(want[1].ip, want[1].port)}` : `no stream ${want}`}: it has ${scan.conversations.length} TCP conversation${scan.conversations.length === 1 ? '' : 's'} (see tcpcraft show ${file} --list).`);
   }
   const name = `${basename(file).replace(/\.(pcapng|pcap|cap)$/i, '')}-stream${selected.index}-${o.as}`;
   return { scan: { ...scan, selected }, options: { as: o.as, name, source: file } };
@@ -174,7 +174,6 @@ async function replayCommand(file: string, o: ReplayOptions): Promise<number> {
   // follows needs no more than the raw sockets and report files opened now (src/io/sandbox.ts).
   const sc = importedScenario(scan.selected, scan.frames, options);
   await enterSandbox({ outputs: outputsOf(o), sender: true });
-  const { runLoaded } = await import('./main.js');
   return interruptible((interrupt) => runLoaded(file, sc, o, interrupt));
 }
 

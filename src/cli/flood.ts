@@ -6,7 +6,7 @@ import { TOOL } from '../version.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { randomIsn, randomPort } from '../io/clock.js';
 import { Cleanups } from '../io/cleanup.js';
-import { EnvError } from '../io/errors.js';
+import { EnvError, UsageError, ScenarioError } from '../errors.js';
 import { checkLabOnly, openFloodSender } from '../io/flood.js';
 import { loadOneScenario } from '../io/load.js';
 import { willDrop } from '../io/sandbox.js';
@@ -44,7 +44,7 @@ function durationOption(v: string): number {
 
 function parseVary(text: string): Vary {
   const parts = text.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const p of parts) if (!['sport', 'seq', 'none'].includes(p)) throw new RangeError(`--vary '${p}' is unknown: use sport, seq, both as 'sport,seq', or none.`);
+  for (const p of parts) if (!['sport', 'seq', 'none'].includes(p)) throw new UsageError(`--vary '${p}' is unknown: use sport, seq, both as 'sport,seq', or none.`);
   return { sport: parts.includes('sport'), seq: parts.includes('seq') };
 }
 
@@ -61,7 +61,7 @@ async function packetSpec(target: string, o: FloodOptions): Promise<{ spec: Pack
     };
   }
   if (!/\.(ts|mts|cts|js|mjs|cjs)$/.test(target)) {
-    throw new RangeError(`'${target}' is neither a segment spec (FLAGS@HOST:PORT, e.g. S@10.77.0.2:9) nor a scenario file (.ts).`);
+    throw new UsageError(`'${target}' is neither a segment spec (FLAGS@HOST:PORT, e.g. S@10.77.0.2:9) nor a scenario file (.ts).`);
   }
   // The scenario's code runs unprivileged (src/io/sandbox.ts); the raw socket is opened first. A
   // link-layer flood needs its capture handle on an interface known only from the scenario.
@@ -71,13 +71,13 @@ async function packetSpec(target: string, o: FloodOptions): Promise<{ spec: Pack
   const sc = await loadOneScenario(target, { sender: true, outputs: [typeof o.json === 'string' ? o.json : undefined] });
   const index = sc.steps.findIndex((s) => s.kind === 'send');
   const step = sc.steps[index];
-  if (!step || step.kind !== 'send') throw new RangeError(`${target}: the scenario has no send step to flood.`);
-  if (sc.peer?.host === undefined || sc.peer.port === undefined) throw new RangeError(`${target}: the scenario names no peer (peer: { host, port }) to flood.`);
+  if (!step || step.kind !== 'send') throw new ScenarioError(`${target}: the scenario has no send step to flood.`, target);
+  if (sc.peer?.host === undefined || sc.peer.port === undefined) throw new ScenarioError(`${target}: the scenario names no peer (peer: { host, port }) to flood.`, target);
   const overrides = { ...(o.src ? { src: o.src } : {}), ...(o.sport !== undefined ? { sport: o.sport } : {}), isn };
   const session = planSession(sc, target, overrides, await resolveRoute(routeQuery(sc, overrides)), { isn: randomIsn, port: randomPort });
   const flow = session.flow as Flow;
   const built = buildSend(step, initialState(isn), flow, { window: o.window ?? sc.window ?? DEFAULT_WINDOW });
-  if (!built.ok) throw new RangeError(`${target}: step ${index + 1} cannot be flooded on its own (${built.field}: ${built.problem}).`);
+  if (!built.ok) throw new ScenarioError(`${target}: step ${index + 1} cannot be flooded on its own (${built.field}: ${built.problem}).`, target);
   return { spec: built.spec, dst: flow.peerIp, src: flow.localIp };
 }
 
@@ -87,7 +87,7 @@ function report(r: FloodResult): string {
 
 async function floodCommand(target: string, o: FloodOptions, interrupt: Interrupt): Promise<number> {
   if (o.count === undefined || o.duration === undefined) {
-    throw new RangeError('a flood must be bounded: give both --count N and --duration SECONDS.');
+    throw new UsageError('a flood must be bounded: give both --count N and --duration SECONDS.');
   }
   const cfg = { count: o.count, durationS: o.duration, ...(o.rate !== undefined ? { rate: o.rate } : {}) };
   checkFloodConfig(cfg);
@@ -142,15 +142,6 @@ Example:
   sudo tcpcraft lab exec --name flood1 client -- tcpcraft flood S@10.77.0.2:9 --count 100000 --duration 5 --rate 20000 --vary sport
   sudo tcpcraft lab down --name flood1`)
     .action(async (target: string, o: FloodOptions) => {
-      try {
-        process.exitCode = await interruptible((interrupt) => floodCommand(target, o, interrupt));
-      } catch (err) {
-        if (err instanceof RangeError || err instanceof EnvError) {
-          process.stderr.write(`tcpcraft: ${err.message}\n`);
-          process.exitCode = 2;
-          return;
-        }
-        throw err;
-      }
+      process.exitCode = await interruptible((interrupt) => floodCommand(target, o, interrupt));
     });
 }

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { EnvError } from '../io/errors.js';
+import { EnvError } from '../errors.js';
 import { code, source } from '../scenario/code.js';
 import { VERSION } from '../version.js';
 import { runCommandBody } from './output.js';

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { registerServeCommand } from './serve.js';
 import { constants } from 'node:os';
 import { Command, Option } from 'commander';
-import { EnvError } from '../io/errors.js';
+import { EnvError, UsageError } from '../errors.js';
 import { sweepGuards } from '../io/guard.js';
 import { DEFAULT_LAB, labConfig, labDown, labExecArgv, labIfaces, labNcOutput, labNamespaces, labStatus, labUp, recordedTarget, TARGET_NAMES, type LabConfig, type LabSide, type LabStatus, type TargetName } from '../io/lab.js';
 
@@ -16,25 +16,6 @@ interface LabOpts {
   clientAddr?: string;
   serverAddr?: string;
   prefix?: string;
-}
-
-/** Run an action; an EnvError becomes one line on stderr and exit 2, a bad option value (RangeError) exit 1. */
-async function envGuarded(body: () => Promise<void>): Promise<void> {
-  try {
-    await body();
-  } catch (err) {
-    if (err instanceof EnvError) {
-      process.stderr.write(`tcpcraft: ${err.message}\n`);
-      process.exitCode = 2;
-      return;
-    }
-    if (err instanceof RangeError) {
-      process.stderr.write(`tcpcraft: ${err.message}\n`);
-      process.exitCode = 1;
-      return;
-    }
-    throw err;
-  }
 }
 
 function withLabOptions(cmd: Command): Command {
@@ -91,45 +72,37 @@ Examples:
   withLabOptions(lab.command('up'))
     .description('create the lab and start its servers (harmless if already up)')
     .addOption(new Option('--target <name>', `the TCP stack that answers as the server: ${TARGET_NAMES.join(', ')} (default: linux, or what the lab is up with)`).choices([...TARGET_NAMES]))
-    .action((o: LabOpts) =>
-      envGuarded(async () => {
-        const cfg = cfgOf(o);
-        process.stdout.write(formatStatus(cfg, await labUp(cfg)));
-      }),
-    );
+    .action(async (o: LabOpts) => {
+      const cfg = cfgOf(o);
+      process.stdout.write(formatStatus(cfg, await labUp(cfg)));
+    });
 
   withLabOptions(lab.command('down'))
     .description('stop the servers the lab started, delete its namespaces and state (harmless if absent)')
-    .action((o: LabOpts) =>
-      envGuarded(async () => {
-        const cfg = cfgOf(o);
-        await labDown(cfg);
-        process.stdout.write(`lab ${cfg.name}: down\n`);
-      }),
-    );
+    .action(async (o: LabOpts) => {
+      const cfg = cfgOf(o);
+      await labDown(cfg);
+      process.stdout.write(`lab ${cfg.name}: down\n`);
+    });
 
   withLabOptions(lab.command('status'))
     .description('show namespaces, addresses and servers of the lab (exit 1 when not fully up)')
     .option('--json [file]', "write the status as JSON to FILE; '-' or no FILE: to stdout instead of the text")
-    .action((o: LabOpts & { json?: JsonDest }) =>
-      envGuarded(async () => {
-        const cfg = cfgOf(o);
-        // Without root the namespaces cannot be entered, and the lab would look half up.
-        if (typeof process.getuid === 'function' && process.getuid() !== 0) throw new EnvError(`lab status needs root to look inside the lab's namespaces: run 'sudo tcpcraft lab status${o.name ? ` --name ${cfg.name}` : ''}' (or run it as root).`);
-        const s = await labStatus(cfg);
-        if (o.json !== undefined) writeJson(o.json, { format: 'tcpcraft-lab-status', formatVersion: JSON_FORMAT_VERSION, tool: TOOL, ...s });
-        if (!jsonOnStdout(o.json)) process.stdout.write(formatStatus(cfg, s));
-        if (!s.up) process.exitCode = 1;
-      }),
-    );
+    .action(async (o: LabOpts & { json?: JsonDest }) => {
+      const cfg = cfgOf(o);
+      // Without root the namespaces cannot be entered, and the lab would look half up.
+      if (typeof process.getuid === 'function' && process.getuid() !== 0) throw new EnvError(`lab status needs root to look inside the lab's namespaces: run 'sudo tcpcraft lab status${o.name ? ` --name ${cfg.name}` : ''}' (or run it as root).`);
+      const s = await labStatus(cfg);
+      if (o.json !== undefined) writeJson(o.json, { format: 'tcpcraft-lab-status', formatVersion: JSON_FORMAT_VERSION, tool: TOOL, ...s });
+      if (!jsonOnStdout(o.json)) process.stdout.write(formatStatus(cfg, s));
+      if (!s.up) process.exitCode = 1;
+    });
 
   withLabOptions(lab.command('received'))
     .description("print the bytes the lab's nc server (port 5000) has received so far")
-    .action((o: LabOpts) =>
-      envGuarded(async () => {
-        process.stdout.write(labNcOutput(cfgOf(o)));
-      }),
-    );
+    .action(async (o: LabOpts) => {
+      process.stdout.write(labNcOutput(cfgOf(o)));
+    });
 
   lab
     .command('exec')
@@ -138,53 +111,49 @@ Examples:
     .argument('<side>', "'client' or 'server'")
     .argument('<cmd...>', 'command and arguments; put them after -- so their options are not read as ours')
     .addHelpText('after', '\nExample:\n  sudo tcpcraft lab exec client -- tcpdump -ni tcpcraft-c tcp')
-    .action((side: string, cmd: string[], o: { name?: string }) =>
-      envGuarded(async () => {
-        if (side !== 'client' && side !== 'server') throw new EnvError(`unknown lab side '${side}': use 'client' or 'server'.`);
-        const cfg = labConfig({ name: o.name });
-        const ns = labNamespaces(cfg)[side as LabSide];
-        if (!(await labStatus(cfg)).namespaces[side as LabSide]) {
-          throw new EnvError(`namespace ${ns} does not exist: run 'tcpcraft lab up --name ${cfg.name}' first.`);
-        }
-        const argv = labExecArgv(cfg, side as LabSide, cmd);
-        // While the command runs, a signal is its business: a terminal's Ctrl-C reaches it directly (same
-        // process group); SIGTERM and SIGHUP sent to us alone are passed on. We wait for it to finish
-        // (a tcpcraft run inside winds down first) and exit with its status.
-        const passOn = (sig: NodeJS.Signals) => (): void => void (sig !== 'SIGINT' && child?.kill(sig));
-        const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((sig) => [sig, passOn(sig)] as const);
-        let child: ReturnType<typeof spawn> | undefined;
-        for (const [sig, h] of handlers) process.on(sig, h);
-        try {
-          process.exitCode = await new Promise<number>((resolve, reject) => {
-            child = spawn(argv[0] as string, argv.slice(1), { stdio: 'inherit' });
-            child.on('error', reject);
-            child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 + constants.signals[signal] : 1)));
-          });
-        } finally {
-          for (const [sig, h] of handlers) process.off(sig, h);
-        }
-      }),
-    );
+    .action(async (side: string, cmd: string[], o: { name?: string }) => {
+      if (side !== 'client' && side !== 'server') throw new UsageError(`unknown lab side '${side}': use 'client' or 'server'.`);
+      const cfg = labConfig({ name: o.name });
+      const ns = labNamespaces(cfg)[side as LabSide];
+      if (!(await labStatus(cfg)).namespaces[side as LabSide]) {
+        throw new EnvError(`namespace ${ns} does not exist: run 'tcpcraft lab up --name ${cfg.name}' first.`);
+      }
+      const argv = labExecArgv(cfg, side as LabSide, cmd);
+      // While the command runs, a signal is its business: a terminal's Ctrl-C reaches it directly (same
+      // process group); SIGTERM and SIGHUP sent to us alone are passed on. We wait for it to finish
+      // (a tcpcraft run inside winds down first) and exit with its status.
+      const passOn = (sig: NodeJS.Signals) => (): void => void (sig !== 'SIGINT' && child?.kill(sig));
+      const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((sig) => [sig, passOn(sig)] as const);
+      let child: ReturnType<typeof spawn> | undefined;
+      for (const [sig, h] of handlers) process.on(sig, h);
+      try {
+        process.exitCode = await new Promise<number>((resolve, reject) => {
+          child = spawn(argv[0] as string, argv.slice(1), { stdio: 'inherit' });
+          child.on('error', reject);
+          child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 + constants.signals[signal] : 1)));
+        });
+      } finally {
+        for (const [sig, h] of handlers) process.off(sig, h);
+      }
+    });
 
   program
     .command('cleanup')
     .description('remove nftables guard tables left by dead tcpcraft processes; with --lab also tear that lab down')
     .option('--lab <name>', 'also sweep guards inside lab NAME and tear the lab down')
     .addHelpText('after', '\nGuard tables are named tcpcraft_<pid>_<n>; only those whose pid is no longer running are removed.')
-    .action((o: { lab?: string }) =>
-      envGuarded(async () => {
-        const removed = await sweepGuards();
-        if (o.lab !== undefined) {
-          const cfg = labConfig({ name: o.lab });
-          const status = await labStatus(cfg);
-          for (const side of ['client', 'server'] as const) {
-            if (status.namespaces[side]) removed.push(...(await sweepGuards({ netns: labNamespaces(cfg)[side] })));
-          }
-          await labDown(cfg);
-          process.stdout.write(`lab ${cfg.name}: down\n`);
+    .action(async (o: { lab?: string }) => {
+      const removed = await sweepGuards();
+      if (o.lab !== undefined) {
+        const cfg = labConfig({ name: o.lab });
+        const status = await labStatus(cfg);
+        for (const side of ['client', 'server'] as const) {
+          if (status.namespaces[side]) removed.push(...(await sweepGuards({ netns: labNamespaces(cfg)[side] })));
         }
-        process.stdout.write(removed.length ? `removed ${removed.join(', ')}\n` : 'no stale guard tables\n');
-      }),
-    );
+        await labDown(cfg);
+        process.stdout.write(`lab ${cfg.name}: down\n`);
+      }
+      process.stdout.write(removed.length ? `removed ${removed.join(', ')}\n` : 'no stale guard tables\n');
+    });
 }
 

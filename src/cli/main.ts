@@ -1,50 +1,12 @@
 /** The `tcpcraft` command line: build, run, lab, cleanup. */
-import { Command, CommanderError } from 'commander';
-import { ScenarioError } from '../scenario/errors.js';
-import { randomIsn, randomPort, systemClock } from '../io/clock.js';
-import { EnvError } from '../io/errors.js';
-import { loadOneScenario } from '../io/load.js';
-import type { ValidScenario } from '../scenario/model.js';
+import { Command } from 'commander';
 import { setKeepRoot } from '../io/sandbox.js';
-import { modelRoute, planSession, withLabFamily, type SessionOverrides } from '../session/plan.js';
-import { runAlone } from '../suite/runner.js';
-import { expectedFailureOn } from '../scenario/expected.js';
-import { releaseOf } from '../io/release.js';
 import { familyOption, ifaceOption, intOption, ipOption, isnOption, portOption } from './options.js';
-import { humanStream, jsonOnStdout, outputsOf, verdict, writeReport, type JsonDest } from './output.js';
-import { interruptible, type Interrupt } from './interrupt.js';
+import { interruptible } from './interrupt.js';
 import { VERSION } from '../version.js';
-import { painter, setColourOption } from './colour.js';
-
-/** Exit codes (after a signal: 128 + its number, see interrupt.ts). */
-export const Exit = { PASS: 0, FAIL: 1, USAGE: 2 } as const;
-
-const err = (s: string): void => void process.stderr.write(s);
-
-export interface FlowOptions {
-  src?: string;
-  dst?: string;
-  sport?: number;
-  dport?: number;
-  isn?: number;
-  pcap?: string;
-  json?: JsonDest;
-  html?: string;
-  ladder?: boolean;
-}
-
-interface BuildOptions extends FlowOptions {
-  peerIsn?: number;
-}
-
-export interface RunOptions extends FlowOptions {
-  target?: string;
-  family?: 4 | 6;
-  iface?: string;
-  timeout?: number;
-  trace?: boolean;
-  linkLayer?: boolean;
-}
+import { setColourOption } from './colour.js';
+import { reportFailure } from './failure.js';
+import { buildCommand, runCommand, type BuildOptions, type FlowOptions, type RunOptions } from './run.js';
 
 function flowOptions(cmd: Command, srcDefault: string): Command {
   return cmd
@@ -57,59 +19,6 @@ function flowOptions(cmd: Command, srcDefault: string): Command {
     .option('--json [file]', "write the JSON report (schemas/run.schema.json) to FILE; '-' or no FILE: to stdout, and the trace and every other line to stderr")
     .option('--html <file>', 'write a self-contained HTML report: an SVG ladder, the packet table, every field and byte of each packet')
     .option('--no-ladder', 'do not print the ladder diagram');
-}
-
-/** The session overrides a command line gives. */
-function overridesOf(o: RunOptions & BuildOptions): SessionOverrides {
-  const picked = { src: o.src, dst: o.dst, sport: o.sport, dport: o.dport, isn: o.isn, peerIsn: o.peerIsn, iface: o.iface, linkLayer: o.linkLayer, timeoutMs: o.timeout };
-  return Object.fromEntries(Object.entries(picked).filter(([, v]) => v !== undefined)) as SessionOverrides;
-}
-
-/** `tcpcraft build`: the scenario against a model peer, offline. */
-async function buildCommand(file: string, o: BuildOptions): Promise<number> {
-  const sc = await loadOneScenario(file, { outputs: outputsOf(o) });
-  const overrides = overridesOf(o);
-  const session = planSession(sc, file, overrides, modelRoute(sc, overrides), { isn: randomIsn, port: randomPort, wallUs: () => systemClock.wallUs() });
-  const report = session.model;
-  const human = humanStream(jsonOnStdout(o.json));
-  const out = painter(human);
-  writeReport(report, { ...(o.pcap ? { pcap: o.pcap } : {}), ...(o.json !== undefined ? { json: o.json } : {}), ...(o.html ? { html: o.html } : {}), ladder: o.ladder !== false }, out);
-  if (o.pcap) out(`wrote ${report.events.length} packets to ${o.pcap}\n`);
-  return Exit.PASS;
-}
-
-/**
- * `tcpcraft run`: the scenario against a live peer, as a suite of one. On a signal (`interrupt`)
- * the run stops where it is and what it did so far is printed and written as usual.
- */
-export async function runCommand(file: string, o: RunOptions, interrupt?: Interrupt): Promise<number> {
-  return runLoaded(file, await loadOneScenario(file, { outputs: outputsOf(o), sender: true }), o, interrupt);
-}
-
-/** `tcpcraft run` of a scenario already loaded (or, for `replay`, built as data): `file` names it in reports. */
-export async function runLoaded(file: string, loaded: ValidScenario, o: RunOptions, interrupt?: Interrupt): Promise<number> {
-  const sc = o.family ? withLabFamily(loaded, o.family) : loaded;
-  const human = humanStream(jsonOnStdout(o.json));
-  const out = painter(human);
-  const result = await runAlone(file, sc, { overrides: overridesOf(o), ...(o.target ? { target: o.target } : {}), ...(interrupt ? { interrupt: interrupt.signal } : {}) });
-  const report = result?.report;
-  if (result?.verdict === 'na') throw new EnvError(`${file}: not applicable here: ${result.message ?? ''}.`);
-  if (result?.verdict === 'interrupted' && !report) {
-    out(`INTERRUPTED ${sc.name}: ${result.message ?? ''}: nothing was sent\n`);
-    return Exit.FAIL;
-  }
-  if (!result || !report) return Exit.USAGE;
-  // With --target, the scenario's expectedFailures mark for that stack decides the exit status.
-  const reason = o.target ? expectedFailureOn(sc, o.target, releaseOf(o.target)) : undefined;
-  writeReport(report, { ...(o.pcap ? { pcap: o.pcap } : {}), ...(o.json !== undefined ? { json: o.json } : {}), ...(o.html ? { html: o.html } : {}), ladder: o.ladder !== false, trace: o.trace !== false, ...(o.target ? { target: o.target } : {}), ...(reason !== undefined ? { expectedFailure: reason } : {}) }, out);
-  out(verdict(report));
-  if (o.pcap) out(`wrote ${report.events.length + (report.icmp?.length ?? 0)} packets to ${o.pcap}\n`);
-  if (report.failure?.kind === 'interrupted') return Exit.FAIL;
-  if (reason !== undefined) {
-    out(report.passed ? `XPASS: expected to fail on ${o.target}, but passed (${reason})\n` : `XFAIL: an expected failure on ${o.target}: ${reason}\n`);
-    return report.passed ? Exit.FAIL : Exit.PASS;
-  }
-  return report.passed ? Exit.PASS : Exit.FAIL;
 }
 
 /**
@@ -165,7 +74,8 @@ capture and guard are open (--keep-root keeps root for a scenario that needs it)
 
 Exit status: 0 passed, 1 a segment did not match or did not come, 2 usage or environment error;
 after SIGHUP, SIGINT or SIGTERM (once it has reset the peer, removed its guards and written what it
-had): 129, 130 or 143.`);
+had): 129, 130 or 143. An unexpected error is a bug in tcpcraft: it is printed with its stack and
+the exit status is 70.`);
 
   flowOptions(p.command('build <scenario>'), "the lab's addresses: 10.77.0.1 (10.77.0.2 in the server role)")
     .description('offline, no root: play the scenario against a model peer, print each segment with relative and raw numbers')
@@ -209,19 +119,11 @@ export async function main(argv: string[]): Promise<void> {
       if (e.code !== 'EPIPE') throw e;
     });
   }
-  const p = await program(argv);
   try {
+    const p = await program(argv);
     await p.parseAsync(argv);
   } catch (e) {
-    if (e instanceof CommanderError) {
-      process.exitCode = e.exitCode === 0 ? 0 : Exit.USAGE;
-      return;
-    }
-    if (e instanceof ScenarioError || e instanceof EnvError) {
-      err(`tcpcraft: ${e.message}\n`);
-      process.exitCode = Exit.USAGE;
-      return;
-    }
-    throw e;
+    // Every command's error ends here: one mapping to what is printed and the exit status.
+    process.exitCode = reportFailure(e);
   }
 }

@@ -1,7 +1,5 @@
 /** Writing a report out: trace and ladder for people, pcap and JSON files (or JSON on stdout) on request. */
-import { EnvError, messageOf } from '../io/errors.js';
 import { writeOutput } from '../io/sandbox.js';
-import { ScenarioError } from '../scenario/errors.js';
 import type { RunReport } from '../engine/report.js';
 import { formatFailure, formatLadder, formatTrace, reportPcap, reportPcapng, runJson } from '../report/index.js';
 import { runHtml } from '../report/html.js';
@@ -67,18 +65,9 @@ export function verdict(report: RunReport): string {
 }
 
 /**
- * Runs a command's body and sets the exit status it returns; a usage or environment problem
- * (EnvError, ScenarioError, RangeError) becomes one line on stderr and exit status 2.
+ * Runs a command's body and sets the exit status it returns. What it throws goes up to main(),
+ * which prints it and picks the exit status (src/cli/failure.ts).
  */
 export async function runCommandBody(body: () => Promise<number>): Promise<void> {
-  try {
-    process.exitCode = await body();
-  } catch (err) {
-    if (err instanceof EnvError || err instanceof ScenarioError || err instanceof RangeError) {
-      process.stderr.write(`tcpcraft: ${messageOf(err)}\n`);
-      process.exitCode = 2;
-      return;
-    }
-    throw err;
-  }
+  process.exitCode = await body();
 }

@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { EnvError } from '../io/errors.js';
+import { EnvError } from '../errors.js';
 import { interfaceWithAddress } from '../io/route.js';
 import { ipOption, intOption } from './options.js';
 import { runCommandBody } from './output.js';

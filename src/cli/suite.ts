@@ -2,12 +2,12 @@
 import { hostname } from 'node:os';
 import { dirname, relative, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { EnvError } from '../io/errors.js';
+import { EnvError } from '../errors.js';
 import { DEFAULT_LAB, labConfig, labNamespaces } from '../io/lab.js';
 import { loadScenarios } from '../io/load.js';
 import { writeOutput, type SandboxOptions } from '../io/sandbox.js';
 import { discover, fallbackName, shardOf, type Shard } from '../suite/discover.js';
-import { junitXml, suiteJson, tapHeader, tapPoint } from '../suite/formats.js';
+import { junitXml, suiteJson, tapHeader, tapPoint } from '../report/suite.js';
 import { countsOf, isFailure, progressLine, resultLine, summaryLine, type SuiteResult } from '../suite/result.js';
 import { APPENDIX_B, coverageProblems, requirementsMarkdown } from '../suite/requirements.js';
 import { DEFAULT_JOBS, DEFAULT_TARGET, runSuite, type SuiteEntry } from '../suite/runner.js';

@@ -7,6 +7,7 @@ import { toRaw, toRelative } from '../wire/seq.js';
 import { Flag } from '../wire/tcp.js';
 import { mapOptionSeq, type TcpOption } from '../wire/options.js';
 import type { Direction } from './flow.js';
+import { UsageError } from '../errors.js';
 
 /** The two initial sequence numbers of a connection; the peer's is unknown until its SYN is seen. */
 export interface Isns {
@@ -58,13 +59,13 @@ export function relativeFields(raw: SeqFields, dir: Direction, isns: Isns): Rela
 
 /**
  * Relative numbers -> raw header numbers for a segment going `dir`; the inverse of
- * {@link relativeFields}. Throws a RangeError naming the field whose base ISN is unknown.
+ * {@link relativeFields}. Throws a UsageError naming the field whose base ISN is unknown.
  */
 export function rawFields(rel: SeqFields, dir: Direction, isns: Isns): SeqFields {
   const { own, other } = bases(dir, isns);
-  if (own === undefined) throw new RangeError('seq: the ISN of the sending side is not known yet');
+  if (own === undefined) throw new UsageError('seq: the ISN of the sending side is not known yet');
   const needsOther = (rel.flags & Flag.ACK) !== 0 || rel.options.some((o) => o.kind === 'sack');
-  if (needsOther && other === undefined) throw new RangeError('ack: the peer\'s ISN is not known yet');
+  if (needsOther && other === undefined) throw new UsageError('ack: the peer\'s ISN is not known yet');
   return {
     seq: toRaw(rel.seq, own),
     ack: rel.flags & Flag.ACK ? toRaw(rel.ack, other!) : rel.ack,

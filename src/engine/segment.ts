@@ -15,6 +15,7 @@ import type { Flow } from './flow.js';
 import type { Captures } from './match.js';
 import { rawFields } from './numbering.js';
 import type { ConnState } from './state.js';
+import { UsageError } from '../errors.js';
 
 /** Scenario-wide defaults for sent segments. */
 export interface SendDefaults {
@@ -35,7 +36,7 @@ class Unresolved extends Error {
 
 function flagsOf(letters: string): number {
   const r = parseFlagLetters(letters);
-  if (!r.ok) throw new RangeError(r.message); // validation has already rejected these
+  if (!r.ok) throw new UsageError(r.message); // validation has already rejected these
   return r.flags;
 }
 

@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.js';
 /**
  * The flood loop: sends packets from a template as fast as allowed, always bounded by a count
  * AND a duration, optionally paced to a rate. I/O (the transmit function and the clock) comes in
@@ -37,13 +38,13 @@ export interface FloodResult {
 /** Rejects a config outside the limits with a sentence. */
 export function checkFloodConfig(cfg: FloodConfig): void {
   if (!Number.isInteger(cfg.count) || cfg.count < 1 || cfg.count > FLOOD_LIMITS.maxCount) {
-    throw new RangeError(`--count ${cfg.count} is out of range: use 1..${FLOOD_LIMITS.maxCount}.`);
+    throw new UsageError(`--count ${cfg.count} is out of range: use 1..${FLOOD_LIMITS.maxCount}.`);
   }
   if (!(cfg.durationS > 0) || cfg.durationS > FLOOD_LIMITS.maxDurationS) {
-    throw new RangeError(`--duration ${cfg.durationS} is out of range: use more than 0 and at most ${FLOOD_LIMITS.maxDurationS} seconds.`);
+    throw new UsageError(`--duration ${cfg.durationS} is out of range: use more than 0 and at most ${FLOOD_LIMITS.maxDurationS} seconds.`);
   }
   if (cfg.rate !== undefined && (!(cfg.rate >= 1) || cfg.rate > FLOOD_LIMITS.maxRate)) {
-    throw new RangeError(`--rate ${cfg.rate} is out of range: use 1..${FLOOD_LIMITS.maxRate} packets per second.`);
+    throw new UsageError(`--rate ${cfg.rate} is out of range: use 1..${FLOOD_LIMITS.maxRate} packets per second.`);
   }
 }
 

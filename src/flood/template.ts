@@ -8,6 +8,7 @@ import { buildPacket, type PacketSpec, ipHeaderBytes, parsePacket } from '../wir
 import { TcpField, parseFlagLetters } from '../wire/tcp.js';
 import { familyOf } from '../wire/family.js';
 import { canonicalIpv6 } from '../wire/ipv6.js';
+import { UsageError } from '../errors.js';
 
 /** Which fields change from one packet to the next. */
 export interface Vary {
@@ -26,7 +27,7 @@ export interface SegmentSpecText {
 
 /**
  * Parses `FLAGS@HOST:PORT` (flags in tcpdump letters, e.g. `S`, `SA`, `PA`; `.` or `A` for ACK).
- * Returns undefined when the text is not of that shape; throws RangeError with a sentence when it
+ * Returns undefined when the text is not of that shape; throws a UsageError with a sentence when it
  * is but a part is wrong.
  */
 export function parseSegmentSpec(text: string): SegmentSpecText | undefined {
@@ -34,11 +35,11 @@ export function parseSegmentSpec(text: string): SegmentSpecText | undefined {
   const m = /^([A-Za-z.]*)@(?:([0-9.]+)|\[([0-9A-Fa-f:.]+)\]):(\d+)$/.exec(text);
   if (!m) return undefined;
   const flags = parseFlagLetters(m[1]!.toUpperCase());
-  if (!flags.ok) throw new RangeError(`segment spec '${text}': ${flags.message}`);
+  if (!flags.ok) throw new UsageError(`segment spec '${text}': ${flags.message}`);
   const host = m[2] ?? canonicalIpv6(m[3]!);
-  if (familyOf(host) !== (m[2] !== undefined ? 4 : 6)) throw new RangeError(`segment spec '${text}': '${m[2] ?? m[3]}' is not an IPv${m[2] !== undefined ? 4 : 6} address`);
+  if (familyOf(host) !== (m[2] !== undefined ? 4 : 6)) throw new UsageError(`segment spec '${text}': '${m[2] ?? m[3]}' is not an IPv${m[2] !== undefined ? 4 : 6} address`);
   const port = Number(m[4]);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`segment spec '${text}': port ${m[4]} is not 1..65535`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`segment spec '${text}': port ${m[4]} is not 1..65535`);
   return { flags: flags.flags, host, port };
 }
 

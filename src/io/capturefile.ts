@@ -1,12 +1,12 @@
 /**
  * Reads a capture file from disk in chunks (1 MiB), handing each packet to `onPacket` as it is
  * completed: memory stays constant whatever the file's size. A file that is not a capture, or
- * whose structure breaks, stops with an EnvError (exit 2) naming the block and byte offset; a
+ * whose structure breaks, stops with a CaptureError (exit 2) naming the block and byte offset; a
  * cut-off last packet is reported and everything before it counts.
  */
 import { createReadStream } from 'node:fs';
 import { CaptureReader, type CaptureFormat, type CaptureProblem, type CapturedPacket } from '../wire/capture.js';
-import { EnvError, messageOf } from './errors.js';
+import { CaptureError, messageOf } from '../errors.js';
 
 /** What reading a file gave, besides the packets. */
 export interface CaptureSummary {
@@ -29,10 +29,10 @@ export async function readCaptureFile(file: string, onPacket: (p: CapturedPacket
       if (reader.problems.some((x) => x.fatal)) break;
     }
   } catch (err) {
-    throw new EnvError(`cannot read ${file}: ${messageOf(err)}`);
+    throw new CaptureError(`cannot read ${file}: ${messageOf(err)}`, file, { cause: err });
   }
   const problems = reader.end();
   const fatal = problems.find((p) => p.fatal);
-  if (fatal) throw new EnvError(`${file}: ${fatal.message}`);
+  if (fatal) throw new CaptureError(`${file}: ${fatal.message}`, file);
   return { format: reader.format, packets, warnings: problems.filter((p) => !p.fatal) };
 }

@@ -3,7 +3,7 @@
  * The CLI creates one {@link Cleanups} per run; nothing is global except the signal listeners
  * that {@link Cleanups.attachSignals} adds (and removes again in {@link Cleanups.detachSignals}).
  */
-import { messageOf } from './errors.js';
+import { messageOf } from '../errors.js';
 
 /** A cleanup action; it should be quick and must not assume the others succeeded. */
 export type CleanupFn = () => void | Promise<void>;

@@ -17,8 +17,7 @@ import { isBuiltin } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import { VERSION } from '../version.js';
-import { ScenarioError } from '../scenario/errors.js';
-import { messageOf } from './errors.js';
+import { messageOf, ScenarioError } from '../errors.js';
 
 /** The cache directory, or undefined when caching is off. */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {

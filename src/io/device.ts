@@ -18,7 +18,7 @@ import type { SessionPlan } from '../session/plan.js';
 import { packetDestination } from '../wire/packet.js';
 import { Cleanups } from './cleanup.js';
 import { systemClock } from './clock.js';
-import { messageOf } from './errors.js';
+import { messageOf } from '../errors.js';
 import { installGuard, sweepGuards } from './guard.js';
 import { openLinkSender } from './link.js';
 import { sandboxOps, sandboxSender, type PrivilegedOps } from './sandbox.js';

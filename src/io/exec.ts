@@ -1,6 +1,6 @@
 /** Run external commands (ip, nft, ethtool...) without a shell. */
 import { execFile } from 'node:child_process';
-import { EnvError, hasErrnoCode } from './errors.js';
+import { EnvError, hasErrnoCode } from '../errors.js';
 
 /** What a finished command produced. */
 export interface ExecResult {
@@ -59,7 +59,7 @@ export async function runOk(cmd: string, argv: readonly string[], opts: ExecOpti
   const r = await run(cmd, argv, opts);
   if (r.code !== 0) {
     const detail = r.stderr.trim() || r.stdout.trim() || '(no output)';
-    throw new Error(`command failed (exit ${r.code}): ${[cmd, ...argv].join(' ')}: ${detail}`);
+    throw new EnvError(`command failed (exit ${r.code}): ${[cmd, ...argv].join(' ')}: ${detail}`);
   }
   return r;
 }

@@ -6,7 +6,7 @@
  */
 import { familyOf } from '../wire/family.js';
 import { canonicalIpv6 } from '../wire/ipv6.js';
-import { EnvError } from './errors.js';
+import { EnvError, UsageError } from '../errors.js';
 import { run } from './exec.js';
 import { openLinkSender } from './link.js';
 import { inInitialNetns } from './route.js';
@@ -51,7 +51,7 @@ export function isLoopback(ip: string): boolean {
  * default route, with the destination on-link (no gateway).
  */
 export async function checkLabOnly(dst: string): Promise<void> {
-  if (familyOf(dst) === undefined) throw new RangeError(`flood destination '${dst}' is not an IPv4 or IPv6 address.`);
+  if (familyOf(dst) === undefined) throw new UsageError(`flood destination '${dst}' is not an IPv4 or IPv6 address.`);
   if (isLoopback(dst)) return;
   if (inInitialNetns()) {
     throw new EnvError(`tcpcraft flood is for the lab only: refusing to flood ${dst} from the machine's own network namespace. Run it inside the lab: 'tcpcraft lab exec client -- tcpcraft flood ...' (or flood 127.0.0.1).`);

@@ -27,7 +27,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { FAMILY, familyOf, type IpFamily } from '../wire/family.js';
-import { EnvError, messageOf } from './errors.js';
+import { EnvError, messageOf, UsageError } from '../errors.js';
 import { run } from './exec.js';
 
 /**
@@ -105,18 +105,18 @@ function checkFlow(flow: GuardFlow): void {
   const family: IpFamily = typeof flow.localIp === 'string' && familyOf(flow.localIp) === 6 ? 6 : 4;
   for (const [k, v] of [['localIp', flow.localIp], ['peerIp', flow.peerIp]] as const) {
     if (k === 'peerIp' && v === undefined) continue;
-    if (typeof v !== 'string' || familyOf(v) !== family) throw new RangeError(`guard ${k} '${String(v)}' is not an ${FAMILY[family].name} address${k === 'peerIp' ? ` (the local address ${flow.localIp} is)` : ''}.`);
+    if (typeof v !== 'string' || familyOf(v) !== family) throw new UsageError(`guard ${k} '${String(v)}' is not an ${FAMILY[family].name} address${k === 'peerIp' ? ` (the local address ${flow.localIp} is)` : ''}.`);
   }
   for (const [k, v] of [['localPort', flow.localPort], ['peerPort', flow.peerPort]] as const) {
     if (k === 'peerPort' && v === undefined) continue;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 65535) throw new RangeError(`guard ${k} ${String(v)} is not a TCP port (1..65535).`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 65535) throw new UsageError(`guard ${k} ${String(v)} is not a TCP port (1..65535).`);
   }
 }
 
 /** The nft script that creates the guard table for `flow`; a missing peer address/port matches any (exported for documentation and tests). */
 export function guardRuleset(table: string, flow: GuardFlow): string {
   // Rule text is made only of checked values: a table name of ours, addresses, port numbers.
-  if (!TABLE_RE.test(table)) throw new RangeError(`'${table}' is not a tcpcraft guard table name.`);
+  if (!TABLE_RE.test(table)) throw new UsageError(`'${table}' is not a tcpcraft guard table name.`);
   checkFlow(flow);
   const fam = guardFamily(flow);
   const match = [
@@ -158,10 +158,10 @@ export async function installGuard(flow: GuardFlow, opts: GuardOptions = {}): Pr
     if (!/exists/i.test(r.stderr)) {
       // Why (no permission, no nf_tables...) is worked out only now, keeping the usual path to one command.
       await preflight(opts);
-      throw new Error(`installing the nftables guard ${table} failed: ${r.stderr.trim()}`);
+      throw new EnvError(`installing the nftables guard ${table} failed: ${r.stderr.trim()}`);
     }
   }
-  throw new Error('could not find a free nft table name for the guard after 5 attempts.');
+  throw new EnvError('could not find a free nft table name for the guard after 5 attempts.');
 }
 
 /**
@@ -221,7 +221,7 @@ function makeGuard(table: string, family: GuardFamily, opts: GuardOptions): Guar
 async function removeTable(table: string, family: GuardFamily, opts: GuardOptions): Promise<void> {
   const r = await nft(['delete', 'table', family, table], opts);
   if (r.code !== 0 && !/No such file or directory|does not exist/i.test(r.stderr)) {
-    throw new Error(`removing the nftables guard ${table} failed: ${r.stderr.trim()}`);
+    throw new EnvError(`removing the nftables guard ${table} failed: ${r.stderr.trim()}`);
   }
 }
 
@@ -230,13 +230,13 @@ async function guardTables(opts: GuardOptions): Promise<Array<{ readonly name: s
   const r = await nft(['-j', 'list', 'tables'], opts);
   if (r.code !== 0) {
     await preflight(opts);
-    throw new Error(`nft -j list tables failed: ${r.stderr.trim()}`);
+    throw new EnvError(`nft -j list tables failed: ${r.stderr.trim()}`);
   }
   let parsed: { nftables?: Array<{ table?: { name?: string; family?: string } }> };
   try {
     parsed = JSON.parse(r.stdout) as typeof parsed;
   } catch (err) {
-    throw new Error(`could not parse 'nft -j list tables': ${messageOf(err)}`);
+    throw new EnvError(`could not parse 'nft -j list tables': ${messageOf(err)}`);
   }
   return (parsed.nftables ?? []).flatMap((e) => {
     const name = e.table?.name;

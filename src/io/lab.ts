@@ -15,39 +15,14 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, openSync, closeSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { familyOf } from '../wire/family.js';
 import { delimiter, join } from 'node:path';
-import { EnvError } from './errors.js';
+import { EnvError, UsageError } from '../errors.js';
 import { run, runOk } from './exec.js';
 import { LAB_CLIENT_ADDR, LAB_CLIENT_ADDR6, LAB_PREFIX6, LAB_SERVER_ADDR, LAB_SERVER_ADDR6, LAB_SPARE_ADDR6 } from '../session/plan.js';
-import { targetNamed, type LabHost, type TargetName } from './targets.js';
+import { targetNamed } from './targets.js';
+import type { LabConfig, LabHost, LabSide, ServerHandle, StartServerOptions, TargetName } from './labhost.js';
 
-export { LAB_CHARGEN_PORT, LAB_DAYTIME_PORT, LAB_DISCARD_PORT, LAB_ECHO_PORT, LAB_NC_PORT, LAB_SERVER_LIFETIME_S, TARGET_NAMES, type TargetName } from './targets.js';
-
-/** Lab settings; see {@link labConfig} for the defaults. */
-export interface LabConfig {
-  /** Lab name, prefix of the namespaces (default 'tcpcraft'); [a-z0-9_], at most 13 characters. */
-  readonly name: string;
-  /** Client address (default 10.77.0.1). */
-  readonly clientAddr: string;
-  /** Server address (default 10.77.0.2). */
-  readonly serverAddr: string;
-  /** Prefix length of the lab subnet (default 24). */
-  readonly prefix: number;
-  /** The TCP stack on the server side (default 'linux'); see src/io/targets.ts. */
-  readonly target: TargetName;
-}
-
-/** Which namespace of the lab. */
-export type LabSide = 'client' | 'server';
-
-/** A server process started in the lab's server namespace. */
-export interface ServerHandle {
-  /** Name under which it is recorded in the state dir. */
-  readonly name: string;
-  /** PID of the process (leader of its own process group). */
-  readonly pid: number;
-  /** Stop it (SIGTERM to its process group, SIGKILL after 2 s) and forget it. Idempotent. */
-  stop(): Promise<void>;
-}
+export { LAB_CHARGEN_PORT, LAB_DAYTIME_PORT, LAB_DISCARD_PORT, LAB_ECHO_PORT, LAB_NC_PORT, LAB_SERVER_LIFETIME_S } from './targets.js';
+export { TARGET_NAMES, type LabConfig, type LabSide, type ServerHandle, type StartServerOptions, type TargetName } from './labhost.js';
 
 /** What {@link labStatus} reports. */
 export interface LabStatus {
@@ -80,13 +55,13 @@ const STATE_ROOT = '/run/tcpcraft';
 export function labConfig(partial: Readonly<Partial<LabConfig>> = {}): LabConfig {
   const cfg: LabConfig = Object.freeze({ ...DEFAULT_LAB, ...Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) });
   if (!/^[a-z0-9_]{1,13}$/.test(cfg.name)) {
-    throw new RangeError(`lab name '${cfg.name}' is invalid: use 1 to 13 characters among a-z, 0-9 and _ (interface names are limited to 15).`);
+    throw new UsageError(`lab name '${cfg.name}' is invalid: use 1 to 13 characters among a-z, 0-9 and _ (interface names are limited to 15).`);
   }
   for (const [k, v] of [['client address', cfg.clientAddr], ['server address', cfg.serverAddr]] as const) {
-    if (familyOf(v) !== 4) throw new RangeError(`lab ${k} '${v}' is not an IPv4 address.`);
+    if (familyOf(v) !== 4) throw new UsageError(`lab ${k} '${v}' is not an IPv4 address.`);
   }
-  if (!Number.isInteger(cfg.prefix) || cfg.prefix < 8 || cfg.prefix > 30) throw new RangeError(`lab prefix /${cfg.prefix} is invalid: use 8 to 30.`);
-  if (cfg.clientAddr === cfg.serverAddr) throw new RangeError(`lab client and server addresses are both ${cfg.clientAddr}: use two addresses.`);
+  if (!Number.isInteger(cfg.prefix) || cfg.prefix < 8 || cfg.prefix > 30) throw new UsageError(`lab prefix /${cfg.prefix} is invalid: use 8 to 30.`);
+  if (cfg.clientAddr === cfg.serverAddr) throw new UsageError(`lab client and server addresses are both ${cfg.clientAddr}: use two addresses.`);
   targetNamed(cfg.target).check(cfg);
   return cfg;
 }
@@ -230,27 +205,13 @@ async function killRecord(cfg: LabConfig, rec: ServerRecord): Promise<void> {
   rmSync(file, { force: true });
 }
 
-/** Options of {@link startServer}. */
-export interface StartServerOptions {
-  /** Append the server's stdout to this file (default: `<state dir>/<name>.out`). */
-  readonly stdoutFile?: string;
-  /** Wait until something listens on this TCP port in the server namespace (bounded, 5 s). */
-  readonly waitPort?: number;
-  /** With waitPort: the local address that must be listening on it. */
-  readonly waitAddr?: string;
-  /** Wait until the server's stdout or stderr says this: for stacks whose sockets `ss` cannot see. */
-  readonly waitOutput?: RegExp;
-  /** Bound on the wait, ms (default 5000). */
-  readonly waitMs?: number;
-}
-
 /**
  * Start `argv` as a daemon in the lab's server namespace, in its own process group, recorded in
  * the state dir so {@link labDown} stops it. Replaces a live server recorded under the same name.
  */
 export async function startServer(cfg: LabConfig, name: string, argv: readonly string[], opts: StartServerOptions = {}): Promise<ServerHandle> {
-  if (!/^[a-z0-9_-]{1,32}$/.test(name)) throw new RangeError(`server name '${name}' is invalid: use 1 to 32 characters among a-z, 0-9, _ and -.`);
-  if (argv.length === 0) throw new RangeError(`server '${name}' has an empty command line.`);
+  if (!/^[a-z0-9_-]{1,32}$/.test(name)) throw new UsageError(`server name '${name}' is invalid: use 1 to 32 characters among a-z, 0-9, _ and -.`);
+  if (argv.length === 0) throw new UsageError(`server '${name}' has an empty command line.`);
   const ns = labNamespaces(cfg).server;
   if (!(await namespaceExists(ns))) throw new EnvError(`lab '${cfg.name}' is not up (namespace ${ns} is missing): run 'tcpcraft lab up --name ${cfg.name}' first.`);
   const dir = labStateDir(cfg);
@@ -270,10 +231,10 @@ export async function startServer(cfg: LabConfig, name: string, argv: readonly s
     closeSync(outFd);
     closeSync(errFd);
   }
-  if (pid === undefined) throw new Error(`could not start server '${name}': ${full.join(' ')}`);
+  if (pid === undefined) throw new EnvError(`could not start server '${name}': ${full.join(' ')}`);
   const startTime = procStartTime(pid);
   if (startTime === undefined) {
-    throw new Error(`server '${name}' exited at once: see ${join(dir, `${name}.log`)}`);
+    throw new EnvError(`server '${name}' exited at once: see ${join(dir, `${name}.log`)}`);
   }
   const rec: ServerRecord = { name, pid, startTime, argv: full };
   writeFileSync(join(dir, `${name}.server.json`), JSON.stringify(rec));
@@ -304,7 +265,7 @@ export async function startServer(cfg: LabConfig, name: string, argv: readonly s
         // no log
       }
       const what = opts.waitOutput !== undefined ? `say it was ready (${opts.waitOutput.source})` : `listen on port ${opts.waitPort}`;
-      throw new Error(`server '${name}' did not ${what} within ${(opts.waitMs ?? 5000) / 1000} s${log ? `: ${log}` : ''}`);
+      throw new EnvError(`server '${name}' did not ${what} within ${(opts.waitMs ?? 5000) / 1000} s${log ? `: ${log}` : ''}`);
     }
   }
   let stopped: Promise<void> | undefined;

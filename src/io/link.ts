@@ -23,7 +23,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { FAMILY, familyOf } from '../wire/family.js';
 import { ethernetHeader, isMac, LinkType } from '../wire/link.js';
-import { EnvError, messageOf } from './errors.js';
+import { EnvError, messageOf, UsageError } from '../errors.js';
 import { resolveMac } from './neigh.js';
 import { nextHop } from './route.js';
 import { openCap, type CapInstance } from './sniffer.js';
@@ -77,11 +77,11 @@ function isLoopback(iface: string): boolean {
  */
 export async function openLinkSender(opts: LinkSenderOptions): Promise<LinkSender> {
   if (!/^[^/\s]{1,15}$/.test(opts.iface) || opts.iface === '.' || opts.iface === '..' || opts.iface === 'any') {
-    throw new RangeError(`'${opts.iface}' is not a valid interface to send on: name one interface (1 to 15 characters without '/' or spaces).`);
+    throw new UsageError(`'${opts.iface}' is not a valid interface to send on: name one interface (1 to 15 characters without '/' or spaces).`);
   }
-  if (familyOf(opts.peerIp) === undefined) throw new RangeError(`peer '${opts.peerIp}' is not an IPv4 or IPv6 address.`);
+  if (familyOf(opts.peerIp) === undefined) throw new UsageError(`peer '${opts.peerIp}' is not an IPv4 or IPv6 address.`);
   if (opts.peerMac !== undefined && !isMac(opts.peerMac)) {
-    throw new RangeError(`peer MAC '${opts.peerMac}' is not a MAC address: write it as aa:bb:cc:dd:ee:ff.`);
+    throw new UsageError(`peer MAC '${opts.peerMac}' is not a MAC address: write it as aa:bb:cc:dd:ee:ff.`);
   }
   if (!existsSync(`/sys/class/net/${opts.iface}`)) {
     throw new EnvError(`interface ${opts.iface} does not exist: check 'ip link', or run inside the lab with 'tcpcraft lab exec client -- ...'.`);
@@ -140,13 +140,13 @@ function makeLinkSender(cap: CapInstance, iface: string, linkType: number, peerM
         return true;
       } catch (err) {
         if (QUEUE_FULL.test(messageOf(err))) return false;
-        throw new Error(`injecting a ${length}-byte frame on ${iface} failed: ${messageOf(err)}`, { cause: err });
+        throw new EnvError(`injecting a ${length}-byte frame on ${iface} failed: ${messageOf(err)}`, { cause: err });
       }
     },
     send(ipPacket: Uint8Array): Promise<void> {
       if (closed) return Promise.reject(new Error(`cannot send on ${iface}: the link-layer sender is closed.`));
       if (ipPacket.length < 20) {
-        return Promise.reject(new Error(`cannot send a ${ipPacket.length}-byte packet: an IPv4 header needs at least 20 bytes.`));
+        return Promise.reject(new UsageError(`cannot send a ${ipPacket.length}-byte packet: an IPv4 header needs at least 20 bytes.`));
       }
       const frame = Buffer.alloc(header.length + ipPacket.length);
       frame.set(header, 0);
@@ -155,7 +155,7 @@ function makeLinkSender(cap: CapInstance, iface: string, linkType: number, peerM
         cap.send(frame, frame.length);
         return Promise.resolve();
       } catch (err) {
-        return Promise.reject(new Error(`injecting a ${frame.length}-byte frame on ${iface} failed: ${messageOf(err)}`, { cause: err }));
+        return Promise.reject(new EnvError(`injecting a ${frame.length}-byte frame on ${iface} failed: ${messageOf(err)}`, { cause: err }));
       }
     },
     close(): void {

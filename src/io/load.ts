@@ -4,11 +4,11 @@
  * copy of tcpcraft wherever the file lives.
  * Its default export is validated before anything else happens.
  */
+import { ScenarioError } from '../errors.js';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import Module, { register } from 'node:module';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ScenarioError } from '../scenario/errors.js';
 import type { ValidScenario } from '../scenario/model.js';
 import { validateScenario } from '../scenario/validate.js';
 import { bundledScenario, compiledScenario } from './compile.js';

@@ -9,7 +9,7 @@
  */
 import { createSocket } from 'node:dgram';
 import { FAMILY, familyOf, type IpFamily } from '../wire/family.js';
-import { EnvError, messageOf } from './errors.js';
+import { EnvError, messageOf, UsageError } from '../errors.js';
 import { run } from './exec.js';
 import { nextHop } from './route.js';
 
@@ -37,13 +37,13 @@ export async function lookupMac(iface: string, ip: string): Promise<string | und
     if (/Cannot find device|does not exist/i.test(r.stderr)) {
       throw new EnvError(`interface ${iface} does not exist: check 'ip link', or run inside the lab with 'tcpcraft lab exec client -- ...'.`);
     }
-    throw new Error(`'ip -j neigh show to ${ip} dev ${iface}' failed: ${r.stderr.trim() || `exit ${r.code}`}`);
+    throw new EnvError(`'ip -j neigh show to ${ip} dev ${iface}' failed: ${r.stderr.trim() || `exit ${r.code}`}`);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(r.stdout || '[]');
   } catch {
-    throw new Error(`could not parse the output of 'ip -j neigh show to ${ip} dev ${iface}': ${r.stdout.slice(0, 200)}`);
+    throw new EnvError(`could not parse the output of 'ip -j neigh show to ${ip} dev ${iface}': ${r.stdout.slice(0, 200)}`);
   }
   for (const e of Array.isArray(parsed) ? (parsed as Array<{ dst?: unknown; lladdr?: unknown; state?: unknown }>) : []) {
     if (e.dst !== ip || typeof e.lladdr !== 'string' || !MAC_RE.test(e.lladdr.toLowerCase())) continue;
@@ -88,7 +88,7 @@ async function nudge(ip: string, localIp: string | undefined): Promise<void> {
  * naming the address and the fix when the neighbour does not answer.
  */
 export async function resolveMac(iface: string, ip: string, opts: ResolveOptions = {}): Promise<string> {
-  if (familyOf(ip) === undefined) throw new RangeError(`'${ip}' is not an IPv4 or IPv6 address.`);
+  if (familyOf(ip) === undefined) throw new UsageError(`'${ip}' is not an IPv4 or IPv6 address.`);
   const timeoutMs = opts.timeoutMs ?? 2000;
   const pollMs = opts.pollMs ?? 50;
   const known = await lookupMac(iface, ip);
@@ -109,7 +109,7 @@ export async function resolveMac(iface: string, ip: string, opts: ResolveOptions
     }
   } catch (err) {
     if (err instanceof EnvError) throw err;
-    throw new Error(`resolving the MAC address of ${ip} on ${iface} failed: ${messageOf(err)}`, { cause: err });
+    throw new EnvError(`resolving the MAC address of ${ip} on ${iface} failed: ${messageOf(err)}`, { cause: err });
   }
   throw new EnvError(
     `${ip} did not answer ${FAMILY[familyOf(ip) ?? 4].neighbourProtocol} on ${iface} within ${timeoutMs} ms: check that it is up and on that link ('ip neigh show dev ${iface}'), or add its MAC with 'ip neigh replace ${ip} lladdr MAC dev ${iface}'.`,

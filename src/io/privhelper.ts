@@ -14,7 +14,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { statSync, unlinkSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { messageOf } from './errors.js';
+import { messageOf, TcpcraftError, UsageError, type ErrorKind } from '../errors.js';
 import { installGuard, sweepGuards, type Guard, type GuardFlow } from './guard.js';
 import { openLinkSender, type LinkSender } from './link.js';
 import { openSniffer, type Sniffer } from './sniffer.js';
@@ -27,7 +27,7 @@ export interface HelperRequest {
 }
 
 /** The answer to a request. */
-export type HelperReply = { readonly id: number; readonly ok: true; readonly value?: unknown } | { readonly id: number; readonly ok: false; readonly error: string; readonly env: boolean };
+export type HelperReply = { readonly id: number; readonly ok: true; readonly value?: unknown } | { readonly id: number; readonly ok: false; readonly error: string; readonly kind?: ErrorKind };
 
 /** A captured frame, forwarded as it arrives. */
 export interface HelperFrame {
@@ -51,28 +51,28 @@ export function checkFilter(filter: string): string {
     ['tcp', 'ip6', 'and', 'or', 'src', 'dst', 'host', 'port'].includes(w) ||
     (words[i - 1] === 'host' && isIP(w) !== 0) ||
     (words[i - 1] === 'port' && /^\d{1,5}$/.test(w) && Number(w) >= 1 && Number(w) <= 65535);
-  if (filter.length > 65536 || !words.every(allowed) || !words.some((w) => w === 'host' || w === 'port')) throw new RangeError('helper: that capture filter is not one tcpcraft makes');
+  if (filter.length > 65536 || !words.every(allowed) || !words.some((w) => w === 'host' || w === 'port')) throw new UsageError('helper: that capture filter is not one tcpcraft makes');
   return filter;
 }
 
 function str(args: Record<string, unknown> | undefined, k: string, re?: RegExp): string {
   const v = args?.[k];
-  if (typeof v !== 'string' || (re && !re.test(v))) throw new RangeError(`helper: '${k}' is not valid`);
+  if (typeof v !== 'string' || (re && !re.test(v))) throw new UsageError(`helper: '${k}' is not valid`);
   return v;
 }
 function int(args: Record<string, unknown> | undefined, k: string, lo: number, hi: number): number {
   const v = args?.[k];
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) throw new RangeError(`helper: '${k}' is not an integer in ${lo}..${hi}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) throw new UsageError(`helper: '${k}' is not an integer in ${lo}..${hi}`);
   return v;
 }
 function ip(args: Record<string, unknown> | undefined, k: string): string {
   const v = str(args, k);
-  if (isIP(v) === 0) throw new RangeError(`helper: '${k}' is not an IP address`);
+  if (isIP(v) === 0) throw new UsageError(`helper: '${k}' is not an IP address`);
   return v;
 }
 function bytes(args: Record<string, unknown> | undefined, k: string): Uint8Array {
   const v = args?.[k];
-  if (!(v instanceof Uint8Array) || v.length > 65535 + 40) throw new RangeError(`helper: '${k}' is not a packet`);
+  if (!(v instanceof Uint8Array) || v.length > 65535 + 40) throw new UsageError(`helper: '${k}' is not a packet`);
   return v;
 }
 
@@ -156,7 +156,7 @@ export function serve(owner: number): void {
       case 'outputs': {
         if (sealed) throw new Error('helper: outputs are declared before the drop');
         const list = a?.paths;
-        if (!Array.isArray(list) || !list.every((p) => typeof p === 'string' && p.startsWith('/'))) throw new RangeError("helper: 'paths' is not a list of absolute paths");
+        if (!Array.isArray(list) || !list.every((p) => typeof p === 'string' && p.startsWith('/'))) throw new UsageError("helper: 'paths' is not a list of absolute paths");
         created.push(...(list as string[]));
         return undefined;
       }
@@ -164,14 +164,14 @@ export function serve(owner: number): void {
         sealed = true;
         return undefined;
     }
-    throw new RangeError(`helper: unknown request '${String(op)}'`);
+    throw new UsageError(`helper: unknown request '${String(op)}'`);
   };
 
   process.on('message', (m: HelperRequest) => {
     const id = typeof m?.id === 'number' ? m.id : -1;
     handle(m?.op, m?.args).then(
       (value) => send({ id, ok: true, ...(value !== undefined ? { value } : {}) }),
-      (err: unknown) => send({ id, ok: false, error: messageOf(err), env: (err as Error)?.name === 'EnvError' }),
+      (err: unknown) => send({ id, ok: false, error: messageOf(err), ...(err instanceof TcpcraftError ? { kind: err.kind } : {}) }),
     );
   });
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => undefined);

@@ -2,7 +2,7 @@
 import { readlinkSync } from 'node:fs';
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import { FAMILY, familyOf } from '../wire/family.js';
-import { EnvError } from './errors.js';
+import { EnvError, UsageError } from '../errors.js';
 import { run } from './exec.js';
 import { LAB_IFACE, LAB_NET4, LAB_NET6, type Route, type RouteQuery } from '../session/plan.js';
 
@@ -17,7 +17,7 @@ export interface RouteInfo {
  * Rejects with an {@link EnvError} "no route to DST" when there is none.
  */
 export async function routeTo(dst: string): Promise<RouteInfo> {
-  if (!isIPv4(dst) && !isIPv6(dst)) throw new RangeError(`'${dst}' is not an IPv4 or IPv6 address.`);
+  if (!isIPv4(dst) && !isIPv6(dst)) throw new UsageError(`'${dst}' is not an IPv4 or IPv6 address.`);
   const r = await run('ip', ['-j', 'route', 'get', dst], { pkg: 'iproute2' });
   if (r.code !== 0) {
     const why = r.stderr.trim();
@@ -27,7 +27,7 @@ export async function routeTo(dst: string): Promise<RouteInfo> {
   try {
     parsed = JSON.parse(r.stdout);
   } catch {
-    throw new Error(`could not parse the output of 'ip -j route get ${dst}': ${r.stdout.slice(0, 200)}`);
+    throw new EnvError(`could not parse the output of 'ip -j route get ${dst}': ${r.stdout.slice(0, 200)}`);
   }
   const first = Array.isArray(parsed) ? (parsed[0] as { dev?: unknown; prefsrc?: unknown } | undefined) : undefined;
   if (!first || typeof first.dev !== 'string') {
@@ -57,15 +57,15 @@ interface IpAddrEntry {
  */
 export async function interfaceWithAddress(ip: string): Promise<string> {
   const family = familyOf(ip);
-  if (family === undefined) throw new RangeError(`'${ip}' is not an IPv4 or IPv6 address.`);
+  if (family === undefined) throw new UsageError(`'${ip}' is not an IPv4 or IPv6 address.`);
   const fam = FAMILY[family].ipFlag;
   const r = await run('ip', ['-j', fam, 'addr', 'show'], { pkg: 'iproute2' });
-  if (r.code !== 0) throw new Error(`'ip -j ${fam} addr show' failed: ${r.stderr.trim() || `exit ${r.code}`}`);
+  if (r.code !== 0) throw new EnvError(`'ip -j ${fam} addr show' failed: ${r.stderr.trim() || `exit ${r.code}`}`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(r.stdout);
   } catch {
-    throw new Error(`could not parse the output of 'ip -j ${fam} addr show': ${r.stdout.slice(0, 200)}`);
+    throw new EnvError(`could not parse the output of 'ip -j ${fam} addr show': ${r.stdout.slice(0, 200)}`);
   }
   for (const link of Array.isArray(parsed) ? (parsed as IpAddrEntry[]) : []) {
     if (typeof link.ifname !== 'string') continue;
@@ -89,7 +89,7 @@ export interface NextHop {
  * Rejects with an {@link EnvError} when `iface` does not reach `dst`.
  */
 export async function nextHop(dst: string, iface: string): Promise<NextHop> {
-  if (familyOf(dst) === undefined) throw new RangeError(`'${dst}' is not an IPv4 or IPv6 address.`);
+  if (familyOf(dst) === undefined) throw new UsageError(`'${dst}' is not an IPv4 or IPv6 address.`);
   const r = await run('ip', ['-j', 'route', 'get', dst, 'oif', iface], { pkg: 'iproute2' });
   let first: { dev?: unknown; gateway?: unknown; type?: unknown } | undefined;
   if (r.code === 0) {
@@ -97,7 +97,7 @@ export async function nextHop(dst: string, iface: string): Promise<NextHop> {
       const parsed: unknown = JSON.parse(r.stdout);
       first = Array.isArray(parsed) ? (parsed[0] as typeof first) : undefined;
     } catch {
-      throw new Error(`could not parse the output of 'ip -j route get ${dst} oif ${iface}': ${r.stdout.slice(0, 200)}`);
+      throw new EnvError(`could not parse the output of 'ip -j route get ${dst} oif ${iface}': ${r.stdout.slice(0, 200)}`);
     }
   }
   if (!first || typeof first.dev !== 'string') {

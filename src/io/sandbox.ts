@@ -22,7 +22,7 @@ import { chownSync, closeSync, existsSync, fstatSync, ftruncateSync, mkdtempSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EnvError, messageOf } from './errors.js';
+import { EnvError, errorOfKind, messageOf } from '../errors.js';
 import type { Guard, GuardFlow } from './guard.js';
 import type { LinkSender, LinkSenderOptions } from './link.js';
 import type { HelperFrame, HelperReply, HelperRequest } from './privhelper.js';
@@ -194,11 +194,11 @@ class HelperClient {
       this.pending.delete(m.id);
       this.refresh();
       if (m.ok) p.resolve(m.value);
-      else p.reject(m.env ? new EnvError(m.error) : new Error(m.error));
+      else p.reject(errorOfKind(m.kind, m.error));
     });
     child.on('exit', (code, signal) => {
       this.gone = `the privileged helper ended (${signal ?? `exit ${code}`})`;
-      for (const p of this.pending.values()) p.reject(new Error(this.gone));
+      for (const p of this.pending.values()) p.reject(new EnvError(this.gone));
       this.pending.clear();
     });
     this.refresh();
@@ -212,7 +212,7 @@ class HelperClient {
   }
 
   request<T>(op: HelperRequest['op'], args?: Record<string, unknown>): Promise<T> {
-    if (this.gone) return Promise.reject(new Error(this.gone));
+    if (this.gone) return Promise.reject(new EnvError(this.gone));
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });

@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { FAMILY, familyOf } from '../wire/family.js';
-import { EnvError, messageOf } from './errors.js';
+import { EnvError, messageOf } from '../errors.js';
 
 /** Sends complete IPv4 or IPv6 packets (header included) on raw sockets, one per family. */
 export interface Sender {
@@ -92,7 +92,7 @@ function openRaw(raw: RawSocketModule, family: 4 | 6): RawSocket {
     sock.pauseRecv();
   } catch (err) {
     sock.close();
-    throw new Error(`could not configure the raw IPv${family} socket (header included): ${messageOf(err)}`, { cause: err });
+    throw new EnvError(`could not configure the raw IPv${family} socket (header included): ${messageOf(err)}`, { cause: err });
   }
   return sock;
 }
@@ -152,7 +152,7 @@ export function openSender(o: { readonly ipv6?: boolean } = {}): Sender {
       return true;
     } catch (err) {
       if (WOULD_BLOCK.test(messageOf(err))) return false;
-      throw new Error(`sending ${buf.length} bytes to ${dst} failed: ${messageOf(err)}`, { cause: err });
+      throw new EnvError(`sending ${buf.length} bytes to ${dst} failed: ${messageOf(err)}`, { cause: err });
     }
   };
   return {
@@ -168,8 +168,8 @@ export function openSender(o: { readonly ipv6?: boolean } = {}): Sender {
       const sock = socketFor(familyOf(dst) ?? 4);
       return new Promise((resolve, reject) => {
         sock.send(buf, 0, buf.length, dst, (err, bytes) => {
-          if (err) reject(new Error(`sending ${buf.length} bytes to ${dst} failed: ${err.message}`, { cause: err }));
-          else if (bytes !== buf.length) reject(new Error(`sending to ${dst}: the kernel took ${bytes} of ${buf.length} bytes.`));
+          if (err) reject(new EnvError(`sending ${buf.length} bytes to ${dst} failed: ${err.message}`, { cause: err }));
+          else if (bytes !== buf.length) reject(new EnvError(`sending to ${dst}: the kernel took ${bytes} of ${buf.length} bytes.`));
           else resolve();
         });
       });

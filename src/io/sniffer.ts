@@ -21,7 +21,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { LINK_TYPE_BY_CAP_NAME } from '../wire/link.js';
-import { EnvError, messageOf } from './errors.js';
+import { EnvError, messageOf, UsageError } from '../errors.js';
 
 /** A running capture on one interface. */
 export interface Sniffer {
@@ -103,7 +103,7 @@ function loadCap(): CapModule {
  * Open a `cap` handle on `iface` with `filter` (internal, shared with src/io/link.ts): loads the
  * addon, checks the interface exists and the filter compiles, and pins a Cap whose open failed in
  * {@link pinned} (its GC would abort node). Throws an {@link EnvError} for missing libpcap/cap,
- * privileges or interface; a plain Error for a bad filter.
+ * privileges, interface or a failure to open the capture; a {@link UsageError} for a bad filter.
  */
 export function openCap(iface: string, filter: string, bufferSize: number, shared: Uint8Array, checkFilter = true): { cap: CapInstance; linkName: string } {
   const { Cap } = loadCap();
@@ -111,7 +111,7 @@ export function openCap(iface: string, filter: string, bufferSize: number, share
     throw new EnvError(`interface ${iface} does not exist: check 'ip link', or run inside the lab with 'tcpcraft lab exec client -- ...'.`);
   }
   const bad = checkFilter ? filterError(iface, filter) : undefined;
-  if (bad !== undefined) throw new Error(`could not start capturing on ${iface} with filter '${filter}': ${bad}`);
+  if (bad !== undefined) throw new UsageError(`could not start capturing on ${iface} with filter '${filter}': ${bad}`);
   const cap = new Cap();
   pinned.push(cap);
   try {
@@ -124,7 +124,7 @@ export function openCap(iface: string, filter: string, bufferSize: number, share
     if (/no such device|doesn't exist|does not exist/i.test(msg)) {
       throw new EnvError(`interface ${iface} does not exist (${msg}): check 'ip link', or run inside the lab with 'tcpcraft lab exec client -- ...'.`, { cause: err });
     }
-    throw new Error(`could not start capturing on ${iface} with filter '${filter}': ${msg}`, { cause: err });
+    throw new EnvError(`could not start capturing on ${iface} with filter '${filter}': ${msg}`, { cause: err });
   }
 }
 
@@ -137,20 +137,20 @@ export function openSniffer(opts: SnifferOptions): Sniffer {
   const snaplen = opts.snaplen ?? 65535;
   const bufferSize = opts.bufferSize ?? 4 * 1024 * 1024;
   if (!Number.isInteger(snaplen) || snaplen < 64 || snaplen > 262144) {
-    throw new RangeError(`snaplen ${snaplen} is out of range: use an integer between 64 and 262144.`);
+    throw new UsageError(`snaplen ${snaplen} is out of range: use an integer between 64 and 262144.`);
   }
   if (!Number.isInteger(bufferSize) || bufferSize < 65536 || bufferSize > 2 ** 30) {
-    throw new RangeError(`bufferSize ${bufferSize} is out of range: use an integer between 65536 and 1 GiB.`);
+    throw new UsageError(`bufferSize ${bufferSize} is out of range: use an integer between 65536 and 1 GiB.`);
   }
   if (!/^[^/\s]{1,15}$/.test(opts.iface) || opts.iface === '.' || opts.iface === '..') {
-    throw new RangeError(`'${opts.iface}' is not a valid interface name: use 1 to 15 characters without '/' or spaces.`);
+    throw new UsageError(`'${opts.iface}' is not a valid interface name: use 1 to 15 characters without '/' or spaces.`);
   }
   const shared = Buffer.alloc(snaplen);
   const { cap, linkName } = openCap(opts.iface, opts.filter, bufferSize, shared, opts.trustedFilter !== true);
   const linkType = LINK_TYPE_BY_CAP_NAME[linkName];
   if (linkType === undefined) {
     cap.close();
-    throw new Error(`interface ${opts.iface} has link type '${linkName}', which tcpcraft cannot decode: capture on an ethernet, raw or loopback interface.`);
+    throw new EnvError(`interface ${opts.iface} has link type '${linkName}', which tcpcraft cannot decode: capture on an ethernet, raw or loopback interface.`);
   }
   const wallUs0 = BigInt(Date.now()) * 1000n;
   const mono0 = process.hrtime.bigint();

@@ -23,33 +23,10 @@ import { LAB_PREFIX6, LAB_SERVER_ADDR6 } from '../session/plan.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { EnvError } from './errors.js';
-import type { ExecResult } from './exec.js';
-import type { LabConfig, LabSide, ServerHandle, StartServerOptions } from './lab.js';
+import { TARGET_NAMES, type LabConfig, type LabHost, type TargetName } from './labhost.js';
+import { EnvError, UsageError } from '../errors.js';
 
-/** The names `lab up --target` takes. */
-export const TARGET_NAMES = ['linux', 'linux-uml', 'gvisor', 'lwip', 'slirp'] as const;
-export type TargetName = (typeof TARGET_NAMES)[number];
-
-/** What a target may do to the lab (src/io/lab.ts provides it). */
-export interface LabHost {
-  readonly cfg: LabConfig;
-  readonly ns: Readonly<Record<LabSide, string>>;
-  readonly ifs: Readonly<Record<LabSide, string>>;
-  readonly stateDir: string;
-  /** Runs `argv` in one side of the lab; throws on failure. */
-  inNs(side: LabSide, argv: readonly string[]): Promise<void>;
-  /** Runs `argv` in one side of the lab and returns its result. */
-  tryInNs(side: LabSide, argv: readonly string[]): Promise<ExecResult>;
-  /** The veth pair between the namespaces (made if missing), both ends up, offloads off. */
-  veth(): Promise<void>;
-  /** The client side's address on its interface, the interface up, offloads off. */
-  clientAddress(): Promise<void>;
-  /** Starts a recorded server process in the server namespace (stopped by `lab down`). */
-  startServer(name: string, argv: readonly string[], opts?: StartServerOptions): Promise<ServerHandle>;
-  /** Names of the recorded servers that are alive now. */
-  alive(): ReadonlySet<string>;
-}
+export { TARGET_NAMES, type LabHost, type TargetName } from './labhost.js';
 
 /** One target. */
 export interface LabTarget {
@@ -62,7 +39,7 @@ export interface LabTarget {
   readonly servers: readonly string[];
   /** True when the server namespace's kernel holds the server address (only `linux`). */
   readonly kernelServer: boolean;
-  /** Checks a config this target can serve (throws a RangeError saying why not). */
+  /** Checks a config this target can serve (throws a UsageError saying why not). */
   check(cfg: LabConfig): void;
   /** Wires the lab (its namespaces exist) and starts the services; harmless when already done. */
   up(host: LabHost): Promise<void>;
@@ -293,7 +270,7 @@ const slirp: LabTarget = {
   kernelServer: false,
   check(cfg) {
     const { second } = networkOf(cfg.serverAddr, cfg.prefix);
-    if (cfg.serverAddr !== second) throw new RangeError(`the slirp target answers on the second address of its subnet (${second} for ${cfg.serverAddr}/${cfg.prefix}): use --server-addr ${second}.`);
+    if (cfg.serverAddr !== second) throw new UsageError(`the slirp target answers on the second address of its subnet (${second} for ${cfg.serverAddr}/${cfg.prefix}): use --server-addr ${second}.`);
   },
   async up(host) {
     // The services listen on the server namespace's loopback, where slirp forwards connections.
@@ -317,8 +294,8 @@ const slirp: LabTarget = {
 /** Every target by name. */
 export const TARGETS: Readonly<Record<TargetName, LabTarget>> = { linux, 'linux-uml': uml, gvisor, lwip, slirp };
 
-/** The target called `name`, or a RangeError listing the names. */
+/** The target called `name`, or a UsageError listing the names. */
 export function targetNamed(name: string): LabTarget {
-  if (!(TARGET_NAMES as readonly string[]).includes(name)) throw new RangeError(`unknown lab target '${name}': use one of ${TARGET_NAMES.join(', ')}.`);
+  if (!(TARGET_NAMES as readonly string[]).includes(name)) throw new UsageError(`unknown lab target '${name}': use one of ${TARGET_NAMES.join(', ')}.`);
   return TARGETS[name as TargetName];
 }

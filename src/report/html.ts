@@ -13,11 +13,11 @@
  *   linking to its run's ladder in the same file.
  * - A matrix: scenario x target, each cell linking to its run.
  *
- * Pure: it renders the JSON documents (src/report/json.ts, src/suite/formats.ts), so a matrix,
+ * Pure: it renders the JSON documents (src/report/json.ts, src/report/suite.ts), so a matrix,
  * whose runs come back as JSON from its suites, renders like anything else.
  */
 import type { EventJson, FailureJson, RunJson, RunReportJson, SegmentJson } from './json.js';
-import type { MatrixJson, SuiteJson, SuiteResultJson } from '../suite/formats.js';
+import type { MatrixJson, SuiteJson, SuiteResultJson } from './suite.js';
 import { isIpv6Header, ipHeaderBytes, parsePacket, type Packet } from '../wire/packet.js';
 import { formatOptions } from '../wire/options.js';
 import { flagNames, parseFlagLetters } from '../wire/tcp.js';

@@ -1,7 +1,7 @@
 /** Reports: trace, ladder, diagnostics, JSON and pcap. */
-export * from './notation.js';
+export * from '../engine/notation.js';
 export * from './trace.js';
 export * from './ladder.js';
-export * from './diagnose.js';
+export * from '../engine/diagnose.js';
 export * from './json.js';
 export * from './pcap.js';

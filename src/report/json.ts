@@ -11,7 +11,7 @@ import type { ChecksumStatus } from '../wire/checksum.js';
 import { flagLetters } from '../wire/tcp.js';
 import { formatOptions } from '../wire/options.js';
 import { TOOL } from '../version.js';
-import { formatDiff } from './diagnose.js';
+import { formatDiff } from '../engine/diagnose.js';
 
 /** The version of every document's shape (`formatVersion`). */
 export const JSON_FORMAT_VERSION = 1;

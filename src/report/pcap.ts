@@ -6,8 +6,8 @@
 import type { RunReport, TraceEvent } from '../engine/report.js';
 import type { SegmentView } from '../engine/state.js';
 import { encodePcap, encodePcapng, flagNames, LinkType } from '../wire/index.js';
-import { stepNotation } from './notation.js';
-import { formatDiff } from './diagnose.js';
+import { stepNotation } from '../engine/notation.js';
+import { formatDiff } from '../engine/diagnose.js';
 
 interface Entry {
   readonly timestampUs: bigint;

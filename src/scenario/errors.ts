@@ -1,22 +1,10 @@
 /** Errors in a scenario, reported before anything is sent. */
 import { resolve } from 'node:path';
 import type { Step } from './types.js';
+import { ScenarioError } from '../errors.js';
 
-/**
- * A scenario that cannot be run: the message names the file (and line, when known), the step
- * and the field, e.g. `scenarios/x.ts:12: step 3 (send 'PA'): payload: ...`.
- */
-export class ScenarioError extends Error {
-  constructor(
-    message: string,
-    readonly file: string,
-    readonly stepIndex?: number,
-    readonly field?: string,
-  ) {
-    super(message);
-    this.name = 'ScenarioError';
-  }
-}
+/** A scenario that cannot be run (defined with the other errors in src/errors.ts). */
+export { ScenarioError };
 
 /** A one-line label for a step: `step 3 (send 'PA')`; steps are numbered from 1. */
 export function stepLabel(index: number, step: Step): string {

@@ -13,8 +13,8 @@ import { isComplete, bpfFilter, type Flow, type FlowSpec } from '../engine/flow.
 import { plan, type PlanConnection } from '../engine/plan.js';
 import type { RunReport } from '../engine/report.js';
 import type { RunConfig, RunConnection } from '../engine/run.js';
-import { EnvError } from '../io/errors.js';
-import { sendPathFor, type SendPath } from '../io/sendpath.js';
+import { EnvError } from '../errors.js';
+import { sendPathFor, type SendPath } from './sendpath.js';
 import { isServer, type ValidScenario } from '../scenario/model.js';
 import { familyOf } from '../wire/family.js';
 import type { Scenario } from '../scenario/types.js';

@@ -1,7 +1,7 @@
 /** Which files a suite runs: the scenario files named, and those directly inside the directories named. */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { EnvError } from '../io/errors.js';
+import { EnvError, UsageError } from '../errors.js';
 
 const SCENARIO_EXT = /\.(ts|mts|cts|js|mjs|cjs)$/;
 
@@ -56,11 +56,11 @@ export function shardOf<T>(files: readonly T[], s: Shard | undefined): T[] {
   return files.filter((_, i) => i % s.count === s.index - 1);
 }
 
-/** `i/n` with 1 <= i <= n <= 1000, or a RangeError saying what is wrong. */
+/** `i/n` with 1 <= i <= n <= 1000, or a UsageError saying what is wrong. */
 export function parseShard(text: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
   const index = Number(m?.[1]);
   const count = Number(m?.[2]);
-  if (!m || count < 1 || count > 1000 || index < 1 || index > count) throw new RangeError(`--shard takes i/n with 1 <= i <= n (e.g. 2/4), got '${text}'.`);
+  if (!m || count < 1 || count > 1000 || index < 1 || index > count) throw new UsageError(`--shard takes i/n with 1 <= i <= n (e.g. 2/4), got '${text}'.`);
   return { index, count };
 }

@@ -1,6 +1,6 @@
 /** The verdict of each scenario in a suite, and the counts and lines that summarise them. */
 import type { RunReport } from '../engine/report.js';
-import { formatFailure } from '../report/diagnose.js';
+import { formatFailure } from '../engine/diagnose.js';
 import { flagLetters } from '../wire/tcp.js';
 import type { Level } from '../scenario/types.js';
 

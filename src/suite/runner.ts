@@ -35,7 +35,7 @@ import type { RunReport } from '../engine/report.js';
 import { Cleanups } from '../io/cleanup.js';
 import { randomIsn, randomPort, systemClock } from '../io/clock.js';
 import { Devices, privilegedOps, type CaptureSpec } from '../io/device.js';
-import { EnvError, messageOf } from '../io/errors.js';
+import { EnvError, messageOf } from '../errors.js';
 import { checkLabPeer, resolveRoute } from '../io/route.js';
 import { unresolvedNeighbour } from '../io/neigh.js';
 import { isServer, type ValidScenario } from '../scenario/model.js';

@@ -3,6 +3,7 @@
  * are kept as raw bytes. The header checksum is filled in by `packet.ts`, after every other byte.
  */
 import { copyBytes, invalid, ok, truncated, type Parsed } from './errors.js';
+import { UsageError } from '../errors.js';
 
 /** Byte offsets of the IPv4 header fields, declared once. */
 export const Ipv4Field = {
@@ -162,8 +163,8 @@ export function emitIpv4Header(spec: Ipv4Spec, segmentLength: number, buf: Uint8
   const total = spec.totalLength === undefined || spec.totalLength === 'auto' ? length + segmentLength : spec.totalLength;
   const src = cachedValue(spec.src);
   const dst = cachedValue(spec.dst);
-  if (src < 0) throw new RangeError(`invalid IPv4 source address '${spec.src}'`);
-  if (dst < 0) throw new RangeError(`invalid IPv4 destination address '${spec.dst}'`);
+  if (src < 0) throw new UsageError(`invalid IPv4 source address '${spec.src}'`);
+  if (dst < 0) throw new UsageError(`invalid IPv4 destination address '${spec.dst}'`);
   buf[offset + Ipv4Field.VERSION_IHL] = (((spec.version ?? 4) & 0x0f) << 4) | (ihl & 0x0f);
   buf[offset + Ipv4Field.DSCP_ECN] = (((spec.dscp ?? 0) & 0x3f) << 2) | ((spec.ecn ?? 0) & 0x03);
   view.setUint16(offset + Ipv4Field.TOTAL_LENGTH, total & 0xffff);

@@ -11,6 +11,7 @@
  */
 import { isIPv6 } from 'node:net';
 import { copyBytes, invalid, ok, truncated, type Parsed } from './errors.js';
+import { UsageError } from '../errors.js';
 
 /** Byte offsets of the IPv6 header fields. */
 export const Ipv6Field = {
@@ -209,8 +210,8 @@ export function ipv6HeaderLength(spec: Ipv6Spec): number {
 export function emitIpv6Header(spec: Ipv6Spec, segmentLength: number, buf: Uint8Array, offset: number, view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)): number {
   const src = parseIpv6Address(spec.src);
   const dst = parseIpv6Address(spec.dst);
-  if (!src) throw new RangeError(`invalid IPv6 source address '${spec.src}'`);
-  if (!dst) throw new RangeError(`invalid IPv6 destination address '${spec.dst}'`);
+  if (!src) throw new UsageError(`invalid IPv6 source address '${spec.src}'`);
+  if (!dst) throw new UsageError(`invalid IPv6 destination address '${spec.dst}'`);
   const blocks = ipv6ExtensionBlocks(spec);
   const extLength = blocks.reduce((n, b) => n + b.length, 0);
   const first = spec.extensions?.[0]?.type ?? spec.protocol ?? NextHeader.TCP;

@@ -4,6 +4,7 @@
  * each type (decode). Captures, the sniffer, the link-layer sender and the rehearsal all use it.
  */
 import { invalid, ok, truncated, type Parsed } from './errors.js';
+import { UsageError } from '../errors.js';
 
 /** pcap link types (tcpdump.org "LINK-LAYER HEADER TYPES") that tcpcraft reads and writes. */
 export const LinkType = {
@@ -38,9 +39,9 @@ export function isMac(mac: string): boolean {
   return MAC_RE.test(mac);
 }
 
-/** The 14-byte Ethernet II header `dst src ethertype` (default IPv4). Throws a RangeError for a malformed MAC. */
+/** The 14-byte Ethernet II header `dst src ethertype` (default IPv4). Throws a UsageError for a malformed MAC. */
 export function ethernetHeader(dstMac: string, srcMac: string, ethertype: number = EtherType.IPV4): Uint8Array {
-  for (const m of [dstMac, srcMac]) if (!isMac(m)) throw new RangeError(`'${m}' is not a MAC address: write it as aa:bb:cc:dd:ee:ff.`);
+  for (const m of [dstMac, srcMac]) if (!isMac(m)) throw new UsageError(`'${m}' is not a MAC address: write it as aa:bb:cc:dd:ee:ff.`);
   const h = new Uint8Array(ETHERNET_HEADER_LENGTH);
   h.set(dstMac.split(':').map((x) => parseInt(x, 16)), 0);
   h.set(srcMac.split(':').map((x) => parseInt(x, 16)), 6);

@@ -5,16 +5,17 @@ import { FloodTemplate, parseSegmentSpec } from '../../src/flood/template.js';
 import { verifyTcpChecksum } from '../../src/wire/checksum.js';
 import { parsePacket } from '../../src/wire/packet.js';
 import { Flag } from '../../src/wire/tcp.js';
+import { UsageError } from '../../src/errors.js';
 
 const SPEC = { ip: { src: '10.77.0.1', dst: '10.77.0.2' }, tcp: { srcPort: 65534, dstPort: 9, seq: 0xffff_fffe, ack: 0, flags: Flag.SYN } };
 
 describe('flood (unit)', () => {
   it('refuses configs outside the limits', () => {
-    expect(() => checkFloodConfig({ count: 0, durationS: 1 })).to.throw(RangeError, /--count/);
-    expect(() => checkFloodConfig({ count: FLOOD_LIMITS.maxCount + 1, durationS: 1 })).to.throw(RangeError, /--count/);
-    expect(() => checkFloodConfig({ count: 1, durationS: 0 })).to.throw(RangeError, /--duration/);
-    expect(() => checkFloodConfig({ count: 1, durationS: FLOOD_LIMITS.maxDurationS + 1 })).to.throw(RangeError, /--duration/);
-    expect(() => checkFloodConfig({ count: 1, durationS: 1, rate: 0 })).to.throw(RangeError, /--rate/);
+    expect(() => checkFloodConfig({ count: 0, durationS: 1 })).to.throw(UsageError, /--count/);
+    expect(() => checkFloodConfig({ count: FLOOD_LIMITS.maxCount + 1, durationS: 1 })).to.throw(UsageError, /--count/);
+    expect(() => checkFloodConfig({ count: 1, durationS: 0 })).to.throw(UsageError, /--duration/);
+    expect(() => checkFloodConfig({ count: 1, durationS: FLOOD_LIMITS.maxDurationS + 1 })).to.throw(UsageError, /--duration/);
+    expect(() => checkFloodConfig({ count: 1, durationS: 1, rate: 0 })).to.throw(UsageError, /--rate/);
   });
 
   it('stops at the count', async () => {
@@ -57,7 +58,7 @@ describe('flood (unit)', () => {
     expect(parseSegmentSpec('S@10.77.0.2:9')).to.deep.equal({ flags: Flag.SYN, host: '10.77.0.2', port: 9 });
     expect(parseSegmentSpec('pa@10.77.0.2:5000')?.flags).to.equal(Flag.PSH | Flag.ACK);
     expect(parseSegmentSpec('scenarios/netcat-5000.ts')).to.equal(undefined);
-    expect(() => parseSegmentSpec('SX@10.77.0.2:9')).to.throw(RangeError, /X/);
-    expect(() => parseSegmentSpec('S@10.77.0.2:70000')).to.throw(RangeError, /port/);
+    expect(() => parseSegmentSpec('SX@10.77.0.2:9')).to.throw(UsageError, /X/);
+    expect(() => parseSegmentSpec('S@10.77.0.2:70000')).to.throw(UsageError, /port/);
   });
 });

@@ -6,7 +6,7 @@
 import { expect as chaiExpect } from 'chai';
 import type { RunReport } from '../../src/engine/report.js';
 import { runScenario } from '../../src/engine/run.js';
-import { optionNotation, stepNotation, viewNotation } from '../../src/report/notation.js';
+import { optionNotation, stepNotation, viewNotation } from '../../src/engine/notation.js';
 import { expect, fastOpen, mss, scenario, send } from '../../src/scenario/dsl.js';
 import { any, capture, use } from '../../src/scenario/matchers.js';
 import type { ExpectFields, Step } from '../../src/scenario/types.js';

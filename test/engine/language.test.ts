@@ -9,7 +9,7 @@ import { plan } from '../../src/engine/plan.js';
 import type { Failure, RunReport } from '../../src/engine/report.js';
 import { runScenario, type RunConfig } from '../../src/engine/run.js';
 import type { Flow } from '../../src/engine/flow.js';
-import { formatFailure } from '../../src/report/diagnose.js';
+import { formatFailure } from '../../src/engine/diagnose.js';
 import { anyOrder, either, expect, mss, nop, pause, sackOk, scenario, send, silence, timestamp, wscale } from '../../src/scenario/dsl.js';
 import { any, capture, oneOf, pattern, range, use, where } from '../../src/scenario/matchers.js';
 import type { ExpectFields, Scenario, Step } from '../../src/scenario/types.js';

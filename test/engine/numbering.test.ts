@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { rawFields, relativeFields } from '../../src/engine/numbering.js';
 import { Flag } from '../../src/wire/tcp.js';
 import { SEED_ISN, SEED_PEER_ISN } from './helpers.js';
+import { UsageError } from '../../src/errors.js';
 
 const ISNS = { local: SEED_ISN, peer: SEED_PEER_ISN };
 const SA = Flag.SYN | Flag.ACK;
@@ -100,13 +101,13 @@ describe('engine/numbering', () => {
       }
     });
 
-    it("throws a RangeError naming seq when the sender's ISN is unknown", () => {
-      expect(() => rawFields({ seq: 1, ack: 0, flags: 0, options: [] }, 'in', { local: 0 })).to.throw(RangeError, /^seq: the ISN of the sending side is not known yet$/);
+    it("throws a UsageError naming seq when the sender's ISN is unknown", () => {
+      expect(() => rawFields({ seq: 1, ack: 0, flags: 0, options: [] }, 'in', { local: 0 })).to.throw(UsageError, /^seq: the ISN of the sending side is not known yet$/);
     });
 
-    it("throws a RangeError naming ack when an ACK (or a SACK) needs the peer's unknown ISN", () => {
-      expect(() => rawFields({ seq: 1, ack: 1, flags: Flag.ACK, options: [] }, 'out', { local: 0 })).to.throw(RangeError, /^ack: the peer's ISN is not known yet$/);
-      expect(() => rawFields({ seq: 1, ack: 0, flags: 0, options: [{ kind: 'sack', blocks: [[1, 2]] }] }, 'out', { local: 0 })).to.throw(RangeError, /^ack:/);
+    it("throws a UsageError naming ack when an ACK (or a SACK) needs the peer's unknown ISN", () => {
+      expect(() => rawFields({ seq: 1, ack: 1, flags: Flag.ACK, options: [] }, 'out', { local: 0 })).to.throw(UsageError, /^ack: the peer's ISN is not known yet$/);
+      expect(() => rawFields({ seq: 1, ack: 0, flags: 0, options: [{ kind: 'sack', blocks: [[1, 2]] }] }, 'out', { local: 0 })).to.throw(UsageError, /^ack:/);
     });
   });
 });

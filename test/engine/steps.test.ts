@@ -12,7 +12,7 @@ import { where } from '../../src/scenario/matchers.js';
 import type { Scenario, Step } from '../../src/scenario/types.js';
 import { validateScenario } from '../../src/scenario/validate.js';
 import { ScenarioError } from '../../src/scenario/errors.js';
-import { formatFailure } from '../../src/report/diagnose.js';
+import { formatFailure } from '../../src/engine/diagnose.js';
 import { formatTrace } from '../../src/report/trace.js';
 import { buildIcmpError, onesSum, fold, buildPacket, parsePacket, type Packet, Flag, seqAdd, TcpField, IPV4_MIN_HEADER } from '../../src/wire/index.js';
 import { optionAreaProblem } from '../../src/wire/options.js';

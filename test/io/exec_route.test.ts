@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { EnvError } from '../../src/io/errors.js';
+import { EnvError } from '../../src/errors.js';
 import { run, runOk } from '../../src/io/exec.js';
 import { interfaceExists, nextHop, routeTo } from '../../src/io/route.js';
 import { labConfig, labDown, labExecArgv, labUp, type LabConfig } from '../../src/io/lab.js';

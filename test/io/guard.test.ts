@@ -7,6 +7,7 @@ import { run, runOk } from '../../src/io/exec.js';
 import { guardRuleset, installGuard, listGuards, sweepGuards } from '../../src/io/guard.js';
 import { labConfig, labDown, labExecArgv, labIfaces, labNamespaces, labUp, type LabConfig } from '../../src/io/lab.js';
 import { adoptTestLab, runBounded, sweepDeadTestLabs, startTcpdump, tsNode, uniqueLabName } from './helpers/proc.js';
+import { UsageError } from '../../src/errors.js';
 
 const FLOW = { localIp: '10.77.0.1', localPort: 40000, peerIp: '10.77.0.2', peerPort: 5000 };
 
@@ -52,7 +53,7 @@ describe('io/guard ruleset (unit)', () => {
     } catch (e) {
       err = e;
     }
-    expect(err).to.be.instanceOf(RangeError);
+    expect(err).to.be.instanceOf(UsageError);
     for (const bad of [{ localIp: '10.77.0.1', localPort: 13, peerIp: 'x' }, { localIp: '10.77.0.1', localPort: 13, peerPort: 0 }]) {
       err = undefined;
       try {
@@ -60,7 +61,7 @@ describe('io/guard ruleset (unit)', () => {
       } catch (e) {
         err = e;
       }
-      expect(err, JSON.stringify(bad)).to.be.instanceOf(RangeError);
+      expect(err, JSON.stringify(bad)).to.be.instanceOf(UsageError);
     }
   });
 });

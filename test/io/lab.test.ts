@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adoptTestLab, runBounded, startTcpdump, sweepDeadTestLabs, tsNode, uniqueLabName } from './helpers/proc.js';
+import { UsageError } from '../../src/errors.js';
 
 /** `ip -br link` of the root namespace, interface names only. */
 async function rootLinks(): Promise<string[]> {
@@ -38,9 +39,9 @@ describe('io/lab config (unit)', () => {
     expect(labExecArgv(cfg, 'server', ['nc', '-h'])).to.deep.equal(['ip', 'netns', 'exec', 'abcdefghijklm-server', 'nc', '-h']);
   });
   it('rejects names that would overflow interface names, and bad addresses', () => {
-    expect(() => labConfig({ name: 'abcdefghijklmn' })).to.throw(RangeError, /13 characters/);
-    expect(() => labConfig({ name: 'a/b' })).to.throw(RangeError);
-    expect(() => labConfig({ clientAddr: '10.77.0.300' })).to.throw(RangeError, /not an IPv4/);
+    expect(() => labConfig({ name: 'abcdefghijklmn' })).to.throw(UsageError, /13 characters/);
+    expect(() => labConfig({ name: 'a/b' })).to.throw(UsageError);
+    expect(() => labConfig({ clientAddr: '10.77.0.300' })).to.throw(UsageError, /not an IPv4/);
     expect(labConfig()).to.deep.include({ name: 'tcpcraft', clientAddr: '10.77.0.1', serverAddr: '10.77.0.2', prefix: 24 });
   });
 });

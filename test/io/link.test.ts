@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EnvError } from '../../src/io/errors.js';
+import { EnvError, UsageError } from '../../src/errors.js';
 import { labConfig, labDown, labExecArgv, labIfaces, labUp, type LabConfig } from '../../src/io/lab.js';
 import { openLinkSender } from '../../src/io/link.js';
 import { ethernetHeader, LinkType } from '../../src/wire/link.js';
@@ -23,12 +23,12 @@ async function rejection(p: Promise<unknown>): Promise<Error> {
 describe('io/link and io/route interfaceWithAddress (unit)', () => {
   it('builds the Ethernet II header dst, src, 0x0800', () => {
     expect(Buffer.from(ethernetHeader('32:39:E2:01:88:d0', '00:00:00:00:00:01')).toString('hex')).to.equal('3239e20188d00000000000010800');
-    expect(() => ethernetHeader('32:39:e2:01:88', '00:00:00:00:00:01')).to.throw(RangeError, /aa:bb:cc:dd:ee:ff/);
+    expect(() => ethernetHeader('32:39:e2:01:88', '00:00:00:00:00:01')).to.throw(UsageError, /aa:bb:cc:dd:ee:ff/);
   });
   it('rejects bad arguments and a missing interface before opening anything', async () => {
-    expect(await rejection(openLinkSender({ iface: 'any', peerIp: '127.0.0.1' }))).to.be.instanceOf(RangeError);
-    expect(await rejection(openLinkSender({ iface: 'lo', peerIp: 'localhost' }))).to.be.instanceOf(RangeError);
-    expect(await rejection(openLinkSender({ iface: 'lo', peerIp: '127.0.0.1', peerMac: 'zz' }))).to.be.instanceOf(RangeError);
+    expect(await rejection(openLinkSender({ iface: 'any', peerIp: '127.0.0.1' }))).to.be.instanceOf(UsageError);
+    expect(await rejection(openLinkSender({ iface: 'lo', peerIp: 'localhost' }))).to.be.instanceOf(UsageError);
+    expect(await rejection(openLinkSender({ iface: 'lo', peerIp: '127.0.0.1', peerMac: 'zz' }))).to.be.instanceOf(UsageError);
     const e = await rejection(openLinkSender({ iface: 'tcpcraftnone0', peerIp: '127.0.0.1' }));
     expect(e).to.be.instanceOf(EnvError);
     expect(e.message).to.match(/^interface tcpcraftnone0 does not exist: check 'ip link'/);
@@ -38,7 +38,7 @@ describe('io/link and io/route interfaceWithAddress (unit)', () => {
     const e = await rejection(interfaceWithAddress('198.51.100.77'));
     expect(e).to.be.instanceOf(EnvError);
     expect(e.message).to.match(/^no interface holds the address 198\.51\.100\.77: .*'ip addr'/);
-    expect(await rejection(interfaceWithAddress('nope'))).to.be.instanceOf(RangeError);
+    expect(await rejection(interfaceWithAddress('nope'))).to.be.instanceOf(UsageError);
   });
 });
 

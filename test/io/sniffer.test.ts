@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import net from 'node:net';
-import { EnvError } from '../../src/io/errors.js';
+import { EnvError, UsageError } from '../../src/errors.js';
 import { openSniffer } from '../../src/io/sniffer.js';
 import { summarize } from './helpers/packets.js';
 
@@ -29,8 +29,8 @@ async function connectOnce(port: number): Promise<void> {
 
 describe('io/sniffer', () => {
   it('rejects bad options before opening anything', () => {
-    expect(() => openSniffer({ iface: '../etc', filter: '' })).to.throw(RangeError);
-    expect(() => openSniffer({ iface: 'lo', filter: '', snaplen: 10 })).to.throw(RangeError, /snaplen/);
+    expect(() => openSniffer({ iface: '../etc', filter: '' })).to.throw(UsageError);
+    expect(() => openSniffer({ iface: 'lo', filter: '', snaplen: 10 })).to.throw(UsageError, /snaplen/);
   });
 });
 

@@ -1,6 +1,6 @@
 /** Failure explanations: file:line, step, every field (relative and raw), both segments in notation. */
 import { expect } from 'chai';
-import { formatDiff, formatFailure } from '../../src/report/diagnose.js';
+import { formatDiff, formatFailure } from '../../src/engine/diagnose.js';
 import { mismatchRun, runNetcat, seedPlan, timeoutRun } from './fixtures.js';
 import { seedPeer } from '../support/memlink.js';
 import { Flag } from '../../src/wire/tcp.js';

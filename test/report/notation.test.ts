@@ -5,7 +5,7 @@ import * as dsl from '../../src/scenario/dsl.js';
 import { expect, mss, nop, option, pause, sack, sackOk, send, timestamp, wscale, eol } from '../../src/scenario/dsl.js';
 import type { ExpectStep, SendStep } from '../../src/scenario/types.js';
 import { validateScenario } from '../../src/scenario/validate.js';
-import { optionNotation, stepNotation, viewNotation } from '../../src/report/notation.js';
+import { optionNotation, stepNotation, viewNotation } from '../../src/engine/notation.js';
 import { Flag } from '../../src/wire/tcp.js';
 import { SEED_ISN, SEED_PEER_ISN, viewFor } from '../engine/helpers.js';
 

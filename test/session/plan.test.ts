@@ -4,7 +4,7 @@
  */
 import { expect as chaiExpect } from 'chai';
 import { plan } from '../../src/engine/plan.js';
-import { EnvError } from '../../src/io/errors.js';
+import { EnvError } from '../../src/errors.js';
 import { expect, scenario, send } from '../../src/scenario/dsl.js';
 import { validateScenario } from '../../src/scenario/validate.js';
 import type { Scenario } from '../../src/scenario/types.js';

@@ -2,7 +2,8 @@
 import { expect } from 'chai';
 import { parseShard, shardOf } from '../../src/suite/discover.js';
 import { BEGIN, END, findingsMarkdown, replaceSection } from '../../src/suite/findings.js';
-import { cellText, matrixFailed, matrixJson, matrixMarkdown, matrixTable, type MatrixCell, type MatrixOutcome } from '../../src/suite/matrix.js';
+import { cellText, matrixFailed, matrixJson, matrixMarkdown, matrixTable, type MatrixCell, type MatrixOutcome } from '../../src/report/matrix.js';
+import { UsageError } from '../../src/errors.js';
 
 const cell = (scenario: string, target: 'linux' | 'lwip', verdict: MatrixCell['verdict'], summary = '', level: MatrixCell['level'] = 'MUST'): MatrixCell => ({ scenario, file: `${scenario}.ts`, target, verdict, level, summary, result: null });
 
@@ -70,7 +71,7 @@ describe('suite/matrix', () => {
     expect(shards.map((s) => s.length)).to.deep.equal([3, 3, 3, 2]);
     expect(shardOf(files, undefined)).to.deep.equal(files);
     expect(parseShard('2/4')).to.deep.equal({ index: 2, count: 4 });
-    for (const bad of ['0/4', '5/4', '1/0', 'a/b', '1']) expect(() => parseShard(bad), bad).to.throw(RangeError, /i\/n/);
+    for (const bad of ['0/4', '5/4', '1/0', 'a/b', '1']) expect(() => parseShard(bad), bad).to.throw(UsageError, /i\/n/);
   });
 });
 

@@ -12,7 +12,7 @@ import { Flag } from '../../src/wire/tcp.js';
 import { Demux } from '../../src/engine/demux.js';
 import { discover } from '../../src/suite/discover.js';
 import { findFlakes, flakeMain } from '../../src/suite/flake.js';
-import { classnameOf, junitXml, suiteJson, tapHeader, tapPoint, xmlEscape } from '../../src/suite/formats.js';
+import { classnameOf, junitXml, suiteJson, tapHeader, tapPoint, xmlEscape } from '../../src/report/suite.js';
 import { MS_PER_PORT, PORT_HIGH, PORT_LOW, PortAllocator } from '../../src/suite/ports.js';
 import { countsOf, isFailure, progressLine, summaryLine, verdictOf, type SuiteResult } from '../../src/suite/result.js';
 import { schedule, schedulingOf } from '../../src/suite/runner.js';

@@ -10,6 +10,7 @@ import {
   type Ipv4Spec,
 } from '../../src/wire/ipv4.js';
 import { assertBytesRoundTrip, deepFreeze, expectOk, fromHex, hex } from '../support/roundtrip.js';
+import { UsageError } from '../../src/errors.js';
 
 // tcpdump -r test/fixtures/nc-opts-eth.pcap -n -v -x -c 1   (first 20 bytes: the IPv4 header)
 //   IP (tos 0x0, ttl 64, id 4571, offset 0, flags [DF], proto TCP (6), length 60) 10.99.0.2 > 10.99.0.1
@@ -98,9 +99,9 @@ describe('wire/ipv4', () => {
       expect(() => emit(spec, 0)).not.to.throw();
       expect(spec).to.deep.equal({ src: '1.2.3.4', dst: '5.6.7.8', ttl: 9 });
     });
-    it('throws a RangeError naming an unparseable address', () => {
-      expect(() => emit({ src: '1.2.3', dst: '5.6.7.8' })).to.throw(RangeError, "invalid IPv4 source address '1.2.3'");
-      expect(() => emit({ src: '1.2.3.4', dst: '256.0.0.1' })).to.throw(RangeError, "invalid IPv4 destination address '256.0.0.1'");
+    it('throws a UsageError naming an unparseable address', () => {
+      expect(() => emit({ src: '1.2.3', dst: '5.6.7.8' })).to.throw(UsageError, "invalid IPv4 source address '1.2.3'");
+      expect(() => emit({ src: '1.2.3.4', dst: '256.0.0.1' })).to.throw(UsageError, "invalid IPv4 destination address '256.0.0.1'");
     });
   });
 

@@ -7,6 +7,9 @@
  * at a time (the suite itself runs its scenarios in parallel; two suites at once on a small machine
  * would disturb the timing checks), as a `tcpcraft suite --json` child bounded in time; its JSON is
  * the matrix's raw material. Tables, JSON, Markdown and JUnit are made from the result here.
+ *
+ * It sits with the reports: what it runs is `tcpcraft suite --json` children, and what it works
+ * on is their JSON documents (src/report/suite.ts).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -15,13 +18,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Cleanups } from '../io/cleanup.js';
-import { messageOf } from '../io/errors.js';
+import { messageOf } from '../errors.js';
 import { labConfig, labDown, labExecArgv, labUp, type LabConfig } from '../io/lab.js';
 import { targetNamed, type TargetName } from '../io/targets.js';
-import { isFailure, LABEL, type SuiteResult, type Verdict } from './result.js';
-import { JSON_FORMAT_VERSION, type ToolJson } from '../report/json.js';
+import { isFailure, LABEL, type SuiteResult, type Verdict } from '../suite/result.js';
+import { JSON_FORMAT_VERSION, type ToolJson } from './json.js';
 import { TOOL } from '../version.js';
-import { totalsJson, type MatrixJson, type SuiteJson, type SuiteResultJson } from './formats.js';
+import { totalsJson, type MatrixJson, type SuiteJson, type SuiteResultJson } from './suite.js';
 import type { Level } from '../scenario/types.js';
 
 /** A matrix cell's verdict: the suite's (`na` when the target lacks a feature the scenario requires). */

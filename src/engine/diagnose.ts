@@ -6,8 +6,8 @@
 import { resolve } from 'node:path';
 import { stepLabel } from '../scenario/errors.js';
 import type { Step } from '../scenario/types.js';
-import type { FieldDiff } from '../engine/match.js';
-import type { RunReport } from '../engine/report.js';
+import type { FieldDiff } from './match.js';
+import type { RunReport } from './report.js';
 import { stepNotation, viewNotation } from './notation.js';
 
 function where(file: string, step: Step): string {

@@ -3,12 +3,12 @@
  * TAP version 13, and JSON. Pure functions of the results.
  */
 import { relative, sep } from 'node:path';
-import { JSON_FORMAT_VERSION, reportJson, type RunReportJson, type ToolJson } from '../report/json.js';
+import { JSON_FORMAT_VERSION, reportJson, type RunReportJson, type ToolJson } from './json.js';
 import type { Level } from '../scenario/types.js';
 import { formatFlow } from '../engine/flow.js';
 import { TOOL } from '../version.js';
-import type { SuiteResult, Verdict } from './result.js';
-import { summaryOf, countsOf } from './result.js';
+import type { SuiteResult, Verdict } from '../suite/result.js';
+import { summaryOf, countsOf } from '../suite/result.js';
 
 /** Text safe in XML character data and attribute values (and without characters XML 1.0 forbids). */
 export function xmlEscape(s: string): string {
@@ -201,7 +201,7 @@ export interface SuiteJson {
   readonly results: readonly SuiteResultJson[];
 }
 
-/** `tcpcraft matrix --json` (built by src/suite/matrix.ts). */
+/** `tcpcraft matrix --json` (built by src/report/matrix.ts). */
 export interface MatrixJson {
   readonly format: 'tcpcraft-matrix';
   readonly formatVersion: typeof JSON_FORMAT_VERSION;

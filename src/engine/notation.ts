@@ -7,8 +7,8 @@ import { describeExpected, isMatcher, isRef } from '../scenario/matchers.js';
 import type { OptionSpec, SendOption, Step } from '../scenario/types.js';
 import { OPTION_KINDS } from '../wire/options.js';
 import { payloadBytes } from '../scenario/model.js';
-import type { SegmentView } from '../engine/state.js';
-import { showPayload } from '../engine/match.js';
+import type { SegmentView } from './state.js';
+import { showPayload } from './match.js';
 import { flagLetters } from '../wire/tcp.js';
 
 /** One option as the DSL call that makes it: `mss(1460)`, `sack([1, 2])`, `fastOpen([1, 2, 3, 4])`, `option(253, [222, 173])`. */
