@@ -21,6 +21,7 @@ const CYCLES_TOOL = '/work/shared/tools/import-cycles.mjs';
 const FLOOR: Readonly<Record<string, number>> = {
   'errors.ts': 0,
   'version.ts': 0,
+  lab: 0,
   wire: 1,
   scenario: 2,
   engine: 3,

@@ -6,12 +6,12 @@
  * or after --lifetime seconds.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { EnvError } from '../errors.js';
 import { interfaceWithAddress } from '../io/route.js';
 import { ipOption, intOption } from './options.js';
+import { labServices } from '../lab/catalogue.js';
 import { runCommandBody } from './output.js';
 
 const LAB_DIR = fileURLToPath(new URL('../../lab/', import.meta.url));
@@ -23,10 +23,11 @@ interface ServeOptions {
 
 async function serveCommand(o: ServeOptions): Promise<number> {
   const iface = await interfaceWithAddress(o.addr);
-  const argvs: Array<[string, string[]]> = [
-    ['nc', ['nc', '-lk', '-d', '-n', o.addr, '5000']],
-    ['daytime', [process.execPath, join(LAB_DIR, 'daytime.mjs'), o.addr, '13', String(o.lifetime)]],
-    ['services', [process.execPath, join(LAB_DIR, 'services.mjs'), o.addr, String(o.lifetime)]],
+  const services = labServices(process.execPath, LAB_DIR, o.addr, o.lifetime);
+  const argvs: Array<[string, readonly string[]]> = [
+    ['nc', services.nc],
+    ['daytime', services.daytime],
+    ['services', services.services],
   ];
   const children: ChildProcess[] = [];
   const stopAll = (): void => {

@@ -13,6 +13,7 @@ import { APPENDIX_B, coverageProblems, requirementsMarkdown } from '../suite/req
 import { DEFAULT_JOBS, DEFAULT_TARGET, runSuite, type SuiteEntry } from '../suite/runner.js';
 import { familyOption, intOption, ipOption, shardOption } from './options.js';
 import { withLabFamily } from '../session/plan.js';
+import { LAB_SERIAL_PORTS } from '../lab/catalogue.js';
 import { humanStream, jsonOnStdout, runCommandBody, writeJson, type JsonDest } from './output.js';
 import { suiteHtml } from '../report/html.js';
 import { interruptible, type Interrupt } from './interrupt.js';
@@ -185,7 +186,7 @@ export function registerSuiteCommand(program: Command): void {
     .option('--shard <i/n>', 'run only shard i of n (every n-th scenario file from the i-th, in name order), to split the work over CI runners', shardOption)
     .option('--requirements <file>', 'run nothing: write the RFC 9293 Appendix B table for these scenarios (which rows each checks, why others cannot be) to FILE; exit 1 if a row has neither')
     .option('--list', 'run nothing: list the scenarios (file, name, level, RFC; with --json, as JSON), exit 1 if one does not load')
-    .option('--serial-ports <ports>', 'peer ports that serve one connection at a time: scenarios to them never overlap (comma-separated; "" for none)', portList, [5000])
+    .option('--serial-ports <ports>', 'peer ports that serve one connection at a time: scenarios to them never overlap (comma-separated; "" for none)', portList, [...LAB_SERIAL_PORTS])
     .addHelpText('after', `
 Verdicts: PASS; FAIL; XFAIL, an expected failure (the scenario's expectedFailures has an entry for
 --target and it failed); XPASS, an unexpected pass (counts as a failure); ERROR, the scenario could

@@ -17,7 +17,7 @@ import { familyOf } from '../wire/family.js';
 import { delimiter, join } from 'node:path';
 import { EnvError, UsageError } from '../errors.js';
 import { run, runOk } from './exec.js';
-import { LAB_CLIENT_ADDR, LAB_CLIENT_ADDR6, LAB_PREFIX6, LAB_SERVER_ADDR, LAB_SERVER_ADDR6, LAB_SPARE_ADDR6 } from '../session/plan.js';
+import { LAB_ADDRESSES, LAB_SPARE_OFFSET, OFFLOADS_OFF } from '../lab/catalogue.js';
 import { targetNamed } from './targets.js';
 import type { LabConfig, LabHost, LabSide, ServerHandle, StartServerOptions, TargetName } from './labhost.js';
 
@@ -47,7 +47,7 @@ interface ServerRecord {
 }
 
 /** Default lab settings. */
-export const DEFAULT_LAB: LabConfig = Object.freeze({ name: 'tcpcraft', clientAddr: LAB_CLIENT_ADDR, serverAddr: LAB_SERVER_ADDR, prefix: 24, target: 'linux' as TargetName });
+export const DEFAULT_LAB: LabConfig = Object.freeze({ name: 'tcpcraft', clientAddr: LAB_ADDRESSES[4].client, serverAddr: LAB_ADDRESSES[4].server, prefix: LAB_ADDRESSES[4].bits, target: 'linux' as TargetName });
 
 const STATE_ROOT = '/run/tcpcraft';
 
@@ -73,7 +73,7 @@ export function labConfig(partial: Readonly<Partial<LabConfig>> = {}): LabConfig
  */
 export function labSpareAddr(cfg: LabConfig): string {
   const parts = cfg.clientAddr.split('.').map(Number);
-  parts[3] = (parts[3]! + 200) % 256;
+  parts[3] = (parts[3]! + LAB_SPARE_OFFSET) % 256;
   return parts.join('.');
 }
 
@@ -276,7 +276,6 @@ export async function startServer(cfg: LabConfig, name: string, argv: readonly s
 function hostOf(cfg: LabConfig): LabHost {
   const ns = labNamespaces(cfg);
   const ifs = labIfaces(cfg);
-  const offloadsOff = ['tx', 'off', 'rx', 'off', 'tso', 'off', 'gso', 'off', 'gro', 'off'];
   return {
     cfg,
     ns,
@@ -291,18 +290,18 @@ function hostOf(cfg: LabConfig): LabHost {
         await runOk('ip', ['link', 'add', ifs.client, 'netns', ns.client, 'type', 'veth', 'peer', 'name', ifs.server, 'netns', ns.server]);
       }
       await runOk('ip', ['-n', ns.server, 'link', 'set', ifs.server, 'up']);
-      await inNs(ns.server, ['ethtool', '-K', ifs.server, ...offloadsOff]);
+      await inNs(ns.server, ['ethtool', '-K', ifs.server, ...OFFLOADS_OFF]);
     },
     async clientAddress() {
       await runOk('ip', ['-n', ns.client, 'addr', 'replace', `${cfg.clientAddr}/${cfg.prefix}`, 'dev', ifs.client]);
       await runOk('ip', ['-n', ns.client, 'addr', 'replace', `${labSpareAddr(cfg)}/${cfg.prefix}`, 'dev', ifs.client]);
       // IPv6 too, usable at once: duplicate address detection off (the lab owns the link).
-      await runOk('ip', ['-n', ns.client, '-6', 'addr', 'replace', `${LAB_CLIENT_ADDR6}/${LAB_PREFIX6}`, 'dev', ifs.client, 'nodad']);
+      await runOk('ip', ['-n', ns.client, '-6', 'addr', 'replace', `${LAB_ADDRESSES[6].client}/${LAB_ADDRESSES[6].bits}`, 'dev', ifs.client, 'nodad']);
       // The spare is deprecated (preferred lifetime 0), so the kernel never picks it as a source of its
       // own (RFC 6724 rule 3), yet a scenario may still send from it.
-      await runOk('ip', ['-n', ns.client, '-6', 'addr', 'replace', `${LAB_SPARE_ADDR6}/${LAB_PREFIX6}`, 'dev', ifs.client, 'nodad', 'preferred_lft', '0']);
+      await runOk('ip', ['-n', ns.client, '-6', 'addr', 'replace', `${LAB_ADDRESSES[6].spare}/${LAB_ADDRESSES[6].bits}`, 'dev', ifs.client, 'nodad', 'preferred_lft', '0']);
       await runOk('ip', ['-n', ns.client, 'link', 'set', ifs.client, 'up']);
-      await inNs(ns.client, ['ethtool', '-K', ifs.client, ...offloadsOff]);
+      await inNs(ns.client, ['ethtool', '-K', ifs.client, ...OFFLOADS_OFF]);
     },
     startServer: (name, argv, opts) => startServer(cfg, name, argv, opts),
     alive: () => new Set(readRecords(cfg).filter(recordAlive).map((r) => r.name)),

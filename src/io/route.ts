@@ -4,7 +4,8 @@ import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import { FAMILY, familyOf } from '../wire/family.js';
 import { EnvError, UsageError } from '../errors.js';
 import { run } from './exec.js';
-import { LAB_IFACE, LAB_NET4, LAB_NET6, type Route, type RouteQuery } from '../session/plan.js';
+import { LAB_ADDRESSES, LAB_IFACE } from '../lab/catalogue.js';
+import type { Route, RouteQuery } from '../session/plan.js';
 
 /** Outgoing interface and source address the kernel would use to reach `dst`. */
 export interface RouteInfo {
@@ -130,8 +131,8 @@ export async function resolveRoute(q: RouteQuery): Promise<Route> {
 }
 
 const LAB_NETS = new BlockList();
-LAB_NETS.addSubnet(LAB_NET4.prefix, LAB_NET4.bits, 'ipv4');
-LAB_NETS.addSubnet(LAB_NET6.prefix, LAB_NET6.bits, 'ipv6');
+LAB_NETS.addSubnet(LAB_ADDRESSES[4].net, LAB_ADDRESSES[4].bits, 'ipv4');
+LAB_NETS.addSubnet(LAB_ADDRESSES[6].net, LAB_ADDRESSES[6].bits, 'ipv6');
 
 /** True for an address of the lab's subnets (10.77.0.0/24, fd77::/64). */
 export function isLabAddress(ip: string): boolean {

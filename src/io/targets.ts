@@ -19,7 +19,7 @@
  *   its subnet) and forwards each connection to the services on 127.0.0.1 of the server
  *   namespace, which has no other interface: nothing it opens can leave the lab.
  */
-import { LAB_PREFIX6, LAB_SERVER_ADDR6 } from '../session/plan.js';
+import { LAB_ADDRESSES, LAB_PORTS, labServices, OFFLOADS_OFF, type LabFamily } from '../lab/catalogue.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -39,6 +39,8 @@ export interface LabTarget {
   readonly servers: readonly string[];
   /** True when the server namespace's kernel holds the server address (only `linux`). */
   readonly kernelServer: boolean;
+  /** The IP families its services answer on (the lab catalogue's addresses of each). */
+  readonly families: readonly LabFamily[];
   /** Checks a config this target can serve (throws a UsageError saying why not). */
   check(cfg: LabConfig): void;
   /** Wires the lab (its namespaces exist) and starts the services; harmless when already done. */
@@ -49,11 +51,11 @@ export interface LabTarget {
 
 /** Lifetime bound of the lab's servers, in seconds (12 h); `lab down` normally stops them first. */
 export const LAB_SERVER_LIFETIME_S = 43200;
-export const LAB_NC_PORT = 5000;
-export const LAB_DAYTIME_PORT = 13;
-export const LAB_ECHO_PORT = 7;
-export const LAB_DISCARD_PORT = 9;
-export const LAB_CHARGEN_PORT = 19;
+export const LAB_NC_PORT = LAB_PORTS.nc;
+export const LAB_DAYTIME_PORT = LAB_PORTS.daytime;
+export const LAB_ECHO_PORT = LAB_PORTS.echo;
+export const LAB_DISCARD_PORT = LAB_PORTS.discard;
+export const LAB_CHARGEN_PORT = LAB_PORTS.chargen;
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const LAB_DIR = join(ROOT, 'lab');
@@ -77,25 +79,26 @@ async function kernelServices(host: LabHost, addr: string, addr6?: string): Prom
   // 2014, use it). See scenarios/conformance/README.md.
   await host.inNs('server', ['sysctl', '-qw', 'net.ipv4.tcp_keepalive_intvl=1', 'net.ipv4.tcp_retries2=5', 'net.ipv4.conf.all.accept_source_route=1', 'net.ipv4.tcp_fastopen=3']);
   const live = host.alive();
+  const hosts = addr6 !== undefined ? `${addr},${addr6}` : addr;
+  const services = labServices(process.execPath, LAB_DIR, hosts, lifetime);
   if (!live.has('nc')) {
-    await host.startServer('nc', ['timeout', '-k', '5', lifetime, 'nc', '-lk', '-d', '-n', addr, String(LAB_NC_PORT)], {
+    await host.startServer('nc', ['timeout', '-k', '5', lifetime, ...labServices(process.execPath, LAB_DIR, addr, lifetime).nc], {
       stdoutFile: join(host.stateDir, 'nc.out'),
       waitPort: LAB_NC_PORT,
     });
   }
   if (addr6 !== undefined && !live.has('nc6')) {
-    await host.startServer('nc6', ['timeout', '-k', '5', lifetime, 'nc', '-lk', '-d', '-n', addr6, String(LAB_NC_PORT)], {
+    await host.startServer('nc6', ['timeout', '-k', '5', lifetime, ...labServices(process.execPath, LAB_DIR, addr6, lifetime).nc], {
       stdoutFile: join(host.stateDir, 'nc6.out'),
       waitPort: LAB_NC_PORT,
       waitAddr: addr6,
     });
   }
-  const hosts = addr6 !== undefined ? `${addr},${addr6}` : addr;
   if (!live.has('daytime')) {
-    await host.startServer('daytime', [process.execPath, join(LAB_DIR, 'daytime.mjs'), hosts, String(LAB_DAYTIME_PORT), lifetime], { waitPort: LAB_DAYTIME_PORT, ...(addr6 ? { waitAddr: addr6 } : {}) });
+    await host.startServer('daytime', [...services.daytime], { waitPort: LAB_DAYTIME_PORT, ...(addr6 ? { waitAddr: addr6 } : {}) });
   }
   if (!live.has('services')) {
-    await host.startServer('services', [process.execPath, join(LAB_DIR, 'services.mjs'), hosts, lifetime], { waitPort: LAB_CHARGEN_PORT, ...(addr6 ? { waitAddr: addr6 } : {}) });
+    await host.startServer('services', [...services.services], { waitPort: LAB_CHARGEN_PORT, ...(addr6 ? { waitAddr: addr6 } : {}) });
   }
 }
 
@@ -106,7 +109,6 @@ async function kernelVersion(host: LabHost): Promise<string> {
 }
 
 const IFACE_UP = ['link', 'set'] as const;
-const OFFLOADS_OFF = ['tx', 'off', 'rx', 'off', 'tso', 'off', 'gso', 'off', 'gro', 'off'] as const;
 
 /** `a.b.c.d/len` of the network holding `addr`. */
 function networkOf(addr: string, prefix: number): { network: string; second: string } {
@@ -129,13 +131,15 @@ const linux: LabTarget = {
   needs: [['nc', 'netcat-openbsd'], ['ethtool', 'ethtool'], ['ss', 'iproute2']],
   servers: ['nc', 'nc6', 'daytime', 'services'],
   kernelServer: true,
+  families: [4, 6],
   check: () => undefined,
   async up(host) {
     await host.veth();
     await host.clientAddress();
     await host.inNs('server', ['ip', 'addr', 'replace', `${host.cfg.serverAddr}/${host.cfg.prefix}`, 'dev', host.ifs.server]);
-    await host.inNs('server', ['ip', '-6', 'addr', 'replace', `${LAB_SERVER_ADDR6}/${LAB_PREFIX6}`, 'dev', host.ifs.server, 'nodad']);
-    await kernelServices(host, host.cfg.serverAddr, LAB_SERVER_ADDR6);
+    const six = linux.families.includes(6) ? LAB_ADDRESSES[6].server : undefined;
+    if (six) await host.inNs('server', ['ip', '-6', 'addr', 'replace', `${six}/${LAB_ADDRESSES[6].bits}`, 'dev', host.ifs.server, 'nodad']);
+    await kernelServices(host, host.cfg.serverAddr, six);
   },
   version: kernelVersion,
 };
@@ -192,6 +196,7 @@ const uml: LabTarget = {
   needs: [['linux.uml', 'user-mode-linux'], ['nc', 'netcat-openbsd'], ['ethtool', 'ethtool']],
   servers: ['uml'],
   kernelServer: false,
+  families: [4],
   check: () => undefined,
   async up(host) {
     const tap = await tapBridge(host);
@@ -220,6 +225,7 @@ const gvisor: LabTarget = {
   needs: [['runsc', 'runsc'], ['unshare', 'util-linux'], ['nc', 'netcat-openbsd'], ['ethtool', 'ethtool']],
   servers: ['gvisor'],
   kernelServer: false,
+  families: [4],
   check: () => undefined,
   async up(host) {
     await host.veth();
@@ -247,6 +253,7 @@ const lwip: LabTarget = {
   needs: [['ethtool', 'ethtool'], [LWIP_LAB_BINARY, "liblwip-dev and build it: run 'make setup' (it compiles build/lwip-lab)"]],
   servers: ['lwip'],
   kernelServer: false,
+  families: [4],
   check: () => undefined,
   async up(host) {
     const tap = await tapBridge(host);
@@ -268,6 +275,7 @@ const slirp: LabTarget = {
   needs: [['slirp4netns', 'slirp4netns'], ['nc', 'netcat-openbsd'], ['ethtool', 'ethtool'], ['ss', 'iproute2']],
   servers: ['nc', 'daytime', 'services', 'slirp'],
   kernelServer: false,
+  families: [4],
   check(cfg) {
     const { second } = networkOf(cfg.serverAddr, cfg.prefix);
     if (cfg.serverAddr !== second) throw new UsageError(`the slirp target answers on the second address of its subnet (${second} for ${cfg.serverAddr}/${cfg.prefix}): use --server-addr ${second}.`);

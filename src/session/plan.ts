@@ -18,22 +18,10 @@ import { sendPathFor, type SendPath } from './sendpath.js';
 import { isServer, type ValidScenario } from '../scenario/model.js';
 import { familyOf } from '../wire/family.js';
 import type { Scenario } from '../scenario/types.js';
+import { LAB_ADDRESSES } from '../lab/catalogue.js';
 
-/** The lab's two addresses (src/io/lab.ts builds the lab on them). */
-export const LAB_CLIENT_ADDR = '10.77.0.1';
-export const LAB_SERVER_ADDR = '10.77.0.2';
-/** The lab's IPv6 addresses (unique-local, RFC 4193; a /64 on the veth, no default route). */
-export const LAB_CLIENT_ADDR6 = 'fd77::1';
-export const LAB_SERVER_ADDR6 = 'fd77::2';
-export const LAB_PREFIX6 = 64;
-/** The client side's spare IPv6 address (as 10.77.0.201 for IPv4): for scenarios that leave per-peer state such as a path MTU. */
-export const LAB_SPARE_ADDR6 = 'fd77::201';
-
-/** The lab's subnets: traffic to an address in them is meant for a lab and must stay in one. */
-export const LAB_NET4 = { prefix: '10.77.0.0', bits: 24 } as const;
-export const LAB_NET6 = { prefix: 'fd77::', bits: 64 } as const;
-/** Names of the interfaces a lab makes (`NAME-c` in its client namespace, `NAME-s` in its server one). */
-export const LAB_IFACE = /^[a-z0-9_]{1,13}-[cs]$/;
+const LAB4 = LAB_ADDRESSES[4];
+const LAB6 = LAB_ADDRESSES[6];
 
 /** What the command line may change about where and how a scenario runs. */
 export interface SessionOverrides {
@@ -120,13 +108,13 @@ export function routeQuery(sc: Scenario, o: SessionOverrides): RouteQuery {
 /** The route of an offline plan (`tcpcraft build`): the lab's addresses, no interface. */
 export function modelRoute(sc: Scenario, o: SessionOverrides): Route {
   const v6 = familyOf(o.dst ?? sc.peer?.host ?? '') === 6;
-  const [client, server] = v6 ? [LAB_CLIENT_ADDR6, LAB_SERVER_ADDR6] : [LAB_CLIENT_ADDR, LAB_SERVER_ADDR];
+  const [client, server] = v6 ? [LAB6.client, LAB6.server] : [LAB4.client, LAB4.server];
   return { iface: '', src: o.src ?? sc.local?.host ?? (isServer(sc) ? server : client) };
 }
 
 /** The other lab address than `ip`: where a model peer sits when the scenario names none. */
 const otherLabAddr = (ip: string): string =>
-  familyOf(ip) === 6 ? (ip === LAB_CLIENT_ADDR6 ? LAB_SERVER_ADDR6 : LAB_CLIENT_ADDR6) : ip === LAB_CLIENT_ADDR ? LAB_SERVER_ADDR : LAB_CLIENT_ADDR;
+  familyOf(ip) === 6 ? (ip === LAB6.client ? LAB6.server : LAB6.client) : ip === LAB4.client ? LAB4.server : LAB4.client;
 
 /** Every peer address a run of `sc` talks to (the main peer first); none for a server awaiting any client. */
 export function peerHosts(sc: Scenario, o: SessionOverrides): string[] {
@@ -208,9 +196,9 @@ export function planSession(sc: ValidScenario, file: string, o: SessionOverrides
 
 /** The lab's addresses of one family and their counterparts in the other. */
 const LAB_PAIRS: ReadonlyArray<readonly [string, string]> = [
-  [LAB_CLIENT_ADDR, LAB_CLIENT_ADDR6],
-  [LAB_SERVER_ADDR, LAB_SERVER_ADDR6],
-  ['10.77.0.201', LAB_SPARE_ADDR6],
+  [LAB4.client, LAB6.client],
+  [LAB4.server, LAB6.server],
+  [LAB4.spare, LAB6.spare],
 ];
 
 /**

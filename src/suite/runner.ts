@@ -43,6 +43,7 @@ import type { Scenario } from '../scenario/types.js';
 import { runPlan, type RunOutcome } from '../session/unit.js';
 import { captureTerms, peerHosts, planSession, routeQuery, type Route, type SessionOverrides, type SessionPlan } from '../session/plan.js';
 import { PortAllocator } from './ports.js';
+import { LAB_SERIAL_PORTS } from '../lab/catalogue.js';
 import { expectedFailureOn } from '../scenario/expected.js';
 import { releaseOf } from '../io/release.js';
 import { absentFeatures, absentReason, familyFeatures, probed, probesFor, type Probe } from './features.js';
@@ -154,7 +155,7 @@ export function schedulingOf(sc: Scenario, serialPorts: readonly number[], dst?:
 export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOptions = {}): Promise<SuiteOutcome> {
   const jobs = Math.max(1, opts.jobs ?? DEFAULT_JOBS);
   const target = opts.target ?? DEFAULT_TARGET;
-  const serialPorts = opts.serialPorts ?? [5000];
+  const serialPorts = opts.serialPorts ?? LAB_SERIAL_PORTS;
   const bound = opts.scenarioBoundMs === undefined ? SCENARIO_BOUND_MS : opts.scenarioBoundMs;
   const overrides = opts.overrides ?? {};
   const interrupt = opts.interrupt;

@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { isLabAddress, strayLabRoute } from '../../src/io/route.js';
 import { labIfaces, labConfig } from '../../src/io/lab.js';
-import { LAB_IFACE } from '../../src/session/plan.js';
+import { LAB_IFACE } from '../../src/lab/catalogue.js';
 
 describe('lab addresses and the routes to them', () => {
   it('the lab subnets are 10.77.0.0/24 and fd77::/64, nothing else', () => {

@@ -9,7 +9,11 @@ import { expect, scenario, send } from '../../src/scenario/dsl.js';
 import { validateScenario } from '../../src/scenario/validate.js';
 import type { Scenario } from '../../src/scenario/types.js';
 import type { ValidScenario } from '../../src/scenario/model.js';
-import { captureTerms, LAB_CLIENT_ADDR, LAB_SERVER_ADDR, modelRoute, planSession, routeQuery, type Sources } from '../../src/session/plan.js';
+import { captureTerms, modelRoute, planSession, routeQuery, type Sources } from '../../src/session/plan.js';
+import { LAB_ADDRESSES } from '../../src/lab/catalogue.js';
+
+const LAB_CLIENT_ADDR = LAB_ADDRESSES[4].client;
+const LAB_SERVER_ADDR = LAB_ADDRESSES[4].server;
 import { loadScenario } from '../../src/io/load.js';
 
 /** Sources that hand out 1000, 1001, ... as ISNs and 40000, 40001, ... as ports. */

@@ -1,0 +1,76 @@
+/**
+ * The lab catalogue: everything tcpcraft's lab is made of, declared once and read by every layer
+ * (the session plan's defaults, the route check, `lab up` and its targets, `lab serve`, the suite
+ * and its probes). A leaf: it imports nothing.
+ */
+
+/** IP families, as the catalogue keys them. */
+export type LabFamily = 4 | 6;
+
+/** The lab's addresses in one family: client, server, the client's spare, the subnet. */
+export interface LabAddresses {
+  readonly client: string;
+  readonly server: string;
+  /**
+   * A second address of the client side, for scenarios that leave per-peer state in the target
+   * (a cached path MTU, say), so that the others, sent from `client`, do not see it. The kernel
+   * never picks it as a source of its own.
+   */
+  readonly spare: string;
+  /** The lab subnet: traffic to an address in it is meant for a lab and must stay in one. */
+  readonly net: string;
+  readonly bits: number;
+}
+
+/** The lab's addresses per family (IPv6: unique-local, RFC 4193; no default route in either). */
+export const LAB_ADDRESSES: Readonly<Record<LabFamily, LabAddresses>> = {
+  4: { client: '10.77.0.1', server: '10.77.0.2', spare: '10.77.0.201', net: '10.77.0.0', bits: 24 },
+  6: { client: 'fd77::1', server: 'fd77::2', spare: 'fd77::201', net: 'fd77::', bits: 64 },
+};
+
+/** Where an IPv4 lab's spare client address sits: the client's last octet plus this. */
+export const LAB_SPARE_OFFSET = 200;
+
+/** The ports of the lab's services on the server address. */
+export const LAB_PORTS = {
+  /** nc -lk: a sink that keeps what it received (`lab received`), one connection at a time. */
+  nc: 5000,
+  /** 22 bytes of time of day, then close. */
+  daytime: 13,
+  echo: 7,
+  discard: 9,
+  /** A bounded chargen: 65536 bytes. */
+  chargen: 19,
+  /** Nothing listens here: a closed port. */
+  closed: 5999,
+} as const;
+
+/** Peer ports whose service takes one connection at a time: suite scenarios to them never overlap. */
+export const LAB_SERIAL_PORTS: readonly number[] = [LAB_PORTS.nc];
+
+/** Names of the interfaces a lab makes (`NAME-c` in its client namespace, `NAME-s` in its server one). */
+export const LAB_IFACE = /^[a-z0-9_]{1,13}-[cs]$/;
+
+/** `ethtool -K IFACE ...` arguments that turn the offloads off (captures show real checksums, no super-segments). */
+export const OFFLOADS_OFF: readonly string[] = ['tx', 'off', 'rx', 'off', 'tso', 'off', 'gso', 'off', 'gro', 'off'];
+
+/** The lab's services as processes: the command line of each, for `lab up`'s targets and `lab serve`. */
+export interface LabServices {
+  readonly nc: readonly string[];
+  readonly daytime: readonly string[];
+  readonly services: readonly string[];
+}
+
+/**
+ * The command lines of the lab's services on `hosts` (addresses, comma-separated) for `lifetime`
+ * seconds: nc on 5000 (for one address), lab/daytime.mjs on 13, lab/services.mjs (echo, discard,
+ * chargen and the cooperating applications). `node` is the Node.js to run them with, `labDir` the
+ * package's lab/ folder.
+ */
+export function labServices(node: string, labDir: string, hosts: string, lifetime: number | string): LabServices {
+  return {
+    nc: ['nc', '-lk', '-d', '-n', hosts, String(LAB_PORTS.nc)],
+    daytime: [node, `${labDir.replace(/\/$/, '')}/daytime.mjs`, hosts, String(LAB_PORTS.daytime), String(lifetime)],
+    services: [node, `${labDir.replace(/\/$/, '')}/services.mjs`, hosts, String(lifetime)],
+  };
+}
