@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,5 +78,34 @@ describe('the npm package', function () {
     const again = sh(bin, ['init', proj], tmp);
     expect(again.status).to.equal(2);
     expect(again.stderr).to.match(/already exist.*never overwrites/);
+  });
+
+  it('the API from the installed package, as a user with no privileges at all (nobody): the netcat seed against a memory peer passes', () => {
+    const prefix = join(tmp, 'prefix');
+    const pkg = join(prefix, 'lib/node_modules/tcpcraft');
+    const proj = join(tmp, 'api');
+    mkdirSync(join(proj, 'node_modules'), { recursive: true });
+    symlinkSync(pkg, join(proj, 'node_modules/tcpcraft'));
+    writeFileSync(
+      join(proj, 'memory.mjs'),
+      `import { loadScenario, modelRoute, planSession, memoryDevice, runPlan } from 'tcpcraft';
+const file = process.argv[2];
+const sc = await loadScenario(file);
+const plan = planSession(sc, file, {}, modelRoute(sc, {}), { isn: () => 1, port: () => 40000 });
+const script = plan.model.events;
+let next = 0;
+const device = memoryDevice(plan.flows, (_p, io) => {
+  if (script[next]?.view.dir === 'out') next += 1;
+  while (script[next]?.view.dir === 'in') io.emit(script[next++].view.packet.bytes);
+});
+const { report, error } = await runPlan(plan, device);
+if (error) throw error;
+console.log(JSON.stringify({ uid: process.getuid(), passed: report.passed, acks: report.events.map((e) => e.view.rel.ack) }));
+`,
+    );
+    chmodSync(tmp, 0o755);
+    const r = spawnSync('setpriv', ['--reuid', '65534', '--regid', '65534', '--clear-groups', process.execPath, join(proj, 'memory.mjs'), join(pkg, 'scenarios/netcat-5000.ts')], { cwd: proj, encoding: 'utf8', timeout: 60_000, env: { ...process.env, TCPCRAFT_CACHE: 'off', HOME: proj } });
+    expect(r.status, `${r.stdout}\n${r.stderr}`).to.equal(0);
+    expect(JSON.parse(r.stdout)).to.deep.equal({ uid: 65534, passed: true, acks: [0, 1, 1, 1, 35, 1, 36, 36, 2] });
   });
 });
