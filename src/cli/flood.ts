@@ -10,7 +10,7 @@ import { EnvError, UsageError, ScenarioError } from '../errors.js';
 import { checkLabOnly, openFloodSender } from '../io/flood.js';
 import { loadOneScenario } from '../io/load.js';
 import { willDrop } from '../io/sandbox.js';
-import { interfaceWithAddress, resolveRoute, routeTo } from '../io/route.js';
+import { interfaceWithAddress, resolveRoute } from '../io/route.js';
 import { buildSend } from '../engine/segment.js';
 import type { Flow } from '../engine/flow.js';
 import { DEFAULT_WINDOW } from '../scenario/model.js';
@@ -53,7 +53,8 @@ async function packetSpec(target: string, o: FloodOptions): Promise<{ spec: Pack
   const isn = o.isn ?? randomIsn();
   const seg = parseSegmentSpec(target);
   if (seg) {
-    const src = o.src ?? (await routeTo(seg.host)).src;
+    // The same route look-up as a scenario's (src/io/route.ts resolveRoute).
+    const src = o.src ?? (await resolveRoute({ server: false, peer: seg.host })).src;
     return {
       dst: seg.host,
       src,
