@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { EXERCISES, fileNameOf } from '../../src/exercise/catalog.js';
-import { ROOT, outputOf, runBounded } from '../support/live.js';
+import { ROOT, must, outputOf, runBounded } from '../support/live.js';
 
 const SERVER_ADDR = '10.88.0.1';
 const STUDENTS = 4;
@@ -17,11 +17,6 @@ const STUDENTS = 4;
 const CHECKS = [1, 2, 4, 5, 6, 9];
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function must(argv: readonly string[]): Promise<void> {
-  const r = await runBounded(argv, 15_000);
-  if (r.code !== 0) throw new Error(`${argv.join(' ')}: ${r.stderr}`);
-}
 
 describe('a classroom LAN: one server, four students at once @live', function () {
   this.timeout(180_000);

@@ -12,14 +12,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, outputOf, runBounded } from '../support/live.js';
+import { ROOT, must, outputOf, runBounded } from '../support/live.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function must(argv: readonly string[]): Promise<void> {
-  const r = await runBounded(argv, 15_000);
-  if (r.code !== 0) throw new Error(`${argv.join(' ')}: ${r.stderr}`);
-}
 
 describe('lab addresses outside a lab: refused, nothing sent @live', function () {
   this.timeout(180_000);

@@ -58,3 +58,9 @@ export async function guardTables(cfg: LabConfig, side: LabSide = 'client'): Pro
   const r = await runBounded(labExecArgv(cfg, side, ['nft', 'list', 'tables']), 5000);
   return r.stdout.toString().split('\n').filter((l) => l.includes('tcpcraft_'));
 }
+
+/** Runs `argv` (bounded to 15 s) and throws with its stderr unless it exits 0: for setting up namespaces and links. */
+export async function must(argv: readonly string[]): Promise<void> {
+  const r = await runBounded(argv, 15_000);
+  if (r.code !== 0) throw new Error(`${argv.join(' ')}: ${r.stderr}`);
+}
