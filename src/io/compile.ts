@@ -115,6 +115,16 @@ export async function bundledScenario(file: string, abs: string, apiKey: string)
           name: 'tcpcraft-api',
           setup(b) {
             b.onResolve({ filter: /^tcpcraft$/ }, () => ({ path: 'tcpcraft', namespace: 'tcpcraft-api' }));
+            // esbuild reads as root what it bundles: only modules of the scenario's own (in its
+            // folder's tree, or a package under a node_modules folder), never another file's
+            // text, JSON or bytes (a loader or an import attribute would inline any file).
+            b.onLoad({ filter: /.*/, namespace: 'file' }, (args) => {
+              const own = args.path.startsWith(`${dirname(abs)}/`) || args.path.includes('/node_modules/');
+              if (!own || !/\.(ts|mts|cts|js|mjs|cjs)$/.test(args.path) || Object.keys(args.with).length > 0) {
+                return { errors: [{ text: `a scenario may import only modules of its own (.ts, .js and the like, in its folder or a node_modules package), not ${args.path}` }] };
+              }
+              return undefined;
+            });
             b.onLoad({ filter: /.*/, namespace: 'tcpcraft-api' }, () => ({ contents: `module.exports = globalThis[Symbol.for(${JSON.stringify(apiKey)})];`, loader: 'js' }));
           },
         },
@@ -125,11 +135,13 @@ export async function bundledScenario(file: string, abs: string, apiKey: string)
     if (dir) storeBundle(join(dir, `${key}.bundle.json`), out.text, Object.keys(r.metafile?.inputs ?? {}).filter((p) => !p.includes(':')).map((p) => `/${p}`));
     return out.text;
   } catch (err) {
-    const first = (err as { errors?: Array<{ text?: string; location?: { file: string; line: number; column: number; lineText: string } | null }> }).errors?.[0];
+    const first = (err as { errors?: Array<{ text?: string; pluginName?: string; location?: { file: string; line: number; column: number; lineText: string } | null }> }).errors?.[0];
     if (first?.location && !/^Could not resolve/.test(first.text ?? '')) {
       const { line, column, lineText } = first.location;
       const where = `/${first.location.file}` === abs ? file : `/${first.location.file}`;
-      throw new ScenarioError(`${where}:${line}:${column + 1}: syntax error: ${first.text ?? ''}\n  ${lineText}\n  ${' '.repeat(column)}^`, file);
+      // A plugin's refusal is not a syntax error.
+      const what = first.pluginName ? '' : 'syntax error: ';
+      throw new ScenarioError(`${where}:${line}:${column + 1}: ${what}${first.text ?? ''}\n  ${lineText}\n  ${' '.repeat(column)}^`, file);
     }
     throw new ScenarioError(`${file}: cannot load the scenario: ${first?.text ?? messageOf(err)}`, file);
   }

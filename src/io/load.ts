@@ -5,14 +5,14 @@
  * Its default export is validated before anything else happens.
  */
 import { ScenarioError } from '../errors.js';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import Module, { register } from 'node:module';
-import { basename, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ValidScenario } from '../scenario/model.js';
 import { validateScenario } from '../scenario/validate.js';
 import { bundledScenario, compiledScenario } from './compile.js';
-import { API_KEY, enterSandbox, prestartHelper, sandboxDir, willDrop, type SandboxOptions } from './sandbox.js';
+import { API_KEY, enterSandbox, prestartHelper, willDrop, type SandboxOptions } from './sandbox.js';
 
 /** This package's entry point, in the form the running copy uses (src under tsx, dist when built). */
 function ownEntry(): string {
@@ -92,17 +92,14 @@ export async function prepareScenario(file: string, o: { readonly bundle?: boole
   return o.bundle ? { file, abs, bundle: await bundledScenario(file, abs, API_KEY) } : { file, abs };
 }
 
-let bundles = 0;
-
-/** Runs a prepared scenario's code and validates its default export. */
-export async function evaluateScenario(p: PreparedScenario): Promise<ValidScenario> {
-  if (p.bundle === undefined) return loadScenario(p.file);
-  const dir = sandboxDir();
-  if (!dir) throw new Error(`${p.file}: a bundled scenario is evaluated after the drop of privileges`);
-  const path = join(dir, `${++bundles}-${basename(p.abs).replace(/[^\w.-]/g, '_')}.mjs`);
+/**
+ * Runs a prepared scenario's code and validates its default export: a bundle from `path`, where
+ * {@link enterSandbox} put it before the drop; otherwise the file, as {@link loadScenario} does.
+ */
+export async function evaluateScenario(p: PreparedScenario, path?: string): Promise<ValidScenario> {
+  if (p.bundle === undefined || path === undefined) return loadScenario(p.file);
   let mod: { default?: unknown };
   try {
-    writeFileSync(path, p.bundle, { mode: 0o600 });
     process.setSourceMapsEnabled(true);
     mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
   } catch (err) {
@@ -161,9 +158,13 @@ export async function loadScenarios(files: readonly string[], sandbox: SandboxOp
   prestartHelper(sandbox);
   const prepared: Array<PreparedScenario | Loaded> = [];
   for (const file of files) prepared.push(await prepareScenario(file, { bundle: true }).catch((error: unknown) => scenarioError(file, error)));
-  await enterSandbox(sandbox);
+  const names = prepared.map((p, i) => `${i}-${basename(p.file)}`);
+  const modules = prepared.flatMap((p, i) => ('bundle' in p && p.bundle !== undefined ? [{ name: names[i]!, text: p.bundle }] : []));
+  const paths = await enterSandbox(sandbox, modules);
   const out: Loaded[] = [];
-  for (const p of prepared) out.push('abs' in p ? await evaluateScenario(p).then((scenario): Loaded => ({ file: p.file, scenario }), (error: unknown) => scenarioError(p.file, error)) : p);
+  for (const [i, p] of prepared.entries()) {
+    out.push('abs' in p ? await evaluateScenario(p, paths.get(names[i]!)).then((scenario): Loaded => ({ file: p.file, scenario }), (error: unknown) => scenarioError(p.file, error)) : p);
+  }
   return out;
 }
 

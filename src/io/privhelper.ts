@@ -12,8 +12,9 @@
  * created and left empty, and exits, when guard.ts's exit hook deletes any guard still installed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { statSync, unlinkSync } from 'node:fs';
-import { isIP } from 'node:net';
+import { rmSync, statSync, unlinkSync } from 'node:fs';
+import { BlockList, isIP } from 'node:net';
+import { LAB_ADDRESSES } from '../lab/catalogue.js';
 import { messageOf, TcpcraftError, UsageError, type ErrorKind } from '../errors.js';
 import { installGuard, sweepGuards, type Guard, type GuardFlow } from './guard.js';
 import { openLinkSender, type LinkSender } from './link.js';
@@ -40,20 +41,40 @@ export interface HelperFrame {
 const IFACE = /^(?!\.{1,2}$)(?!-)[A-Za-z0-9_.@:-]{1,15}$/;
 /** A lab's server namespace (src/io/lab.ts: NAME-server), where a server-role scenario's client runs. */
 const NETNS = /^[a-z0-9_]{1,13}-server$/;
+// The filters tcpcraft makes, exactly: a run's flows (src/engine/flow.ts bpfFilter, each in
+// parentheses, joined by `or`), or a suite's peers (src/suite/runner.ts capturesFor).
+const A = '[0-9A-Fa-f:.]+';
+const P = '\\d{1,5}';
+const FLOW4 = `tcp and \\(\\((?:src host ${A} and )?(?:src port ${P} and )?dst port ${P}\\) or \\(src host ${A} and src port ${P}(?: and dst host ${A})?(?: and dst port ${P})?\\)\\)`;
+const FLOW6 = `ip6 and \\(\\(dst host ${A}(?: and src host ${A})?\\) or \\(src host ${A}(?: and dst host ${A})?\\)\\)`;
+const FLOW = `\\((?:${FLOW4}|${FLOW6})\\)`;
+const RUN_FILTER = new RegExp(`^${FLOW}(?: or ${FLOW})*$`);
+const TERM = `(?:host ${A}|port ${P})`;
+const SUITE_FILTER = new RegExp(`^\\(tcp or ip6\\) and \\(${TERM}(?: or ${TERM})*\\)$`);
+
 /**
- * What a capture filter may say: the words tcpcraft's own filters use (src/engine/flow.ts
- * bpfFilter, the suite's per-peer terms), addresses and port numbers, and at least one `host` or
- * `port` term. Unprivileged code cannot ask for everything on an interface, or for another protocol.
+ * A capture filter of exactly the forms tcpcraft makes, every address an address and every port a
+ * port: unprivileged code cannot widen a capture to everything on an interface, or to another
+ * protocol. Throws a UsageError otherwise.
  */
 export function checkFilter(filter: string): string {
-  const words = filter.replace(/[()]/g, ' ').split(/\s+/).filter(Boolean);
-  const allowed = (w: string, i: number): boolean =>
-    ['tcp', 'ip6', 'and', 'or', 'src', 'dst', 'host', 'port'].includes(w) ||
-    (words[i - 1] === 'host' && isIP(w) !== 0) ||
-    (words[i - 1] === 'port' && /^\d{1,5}$/.test(w) && Number(w) >= 1 && Number(w) <= 65535);
-  if (filter.length > 65536 || !words.every(allowed) || !words.some((w) => w === 'host' || w === 'port')) throw new UsageError('helper: that capture filter is not one tcpcraft makes');
+  const shaped = filter.length <= 65536 && (RUN_FILTER.test(filter) || SUITE_FILTER.test(filter));
+  const values = [...filter.matchAll(/\b(host|port) (\S+?)(?=[\s)]|$)/g)];
+  const valid = values.every(([, k, v]) => (k === 'host' ? isIP(v!) !== 0 : Number(v) >= 1 && Number(v) <= 65535));
+  if (!shaped || !valid) throw new UsageError('helper: that capture filter is not one tcpcraft makes');
   return filter;
 }
+
+/** How many of each thing the helper holds at once, at most (a run needs a few; a suite a few dozen). */
+const LIMITS = { sniffers: 16, links: 64, guards: 512, clients: 64 } as const;
+
+function room(what: keyof typeof LIMITS, held: number): void {
+  if (held >= LIMITS[what]) throw new UsageError(`helper: already ${held} ${what} open`);
+}
+
+/** The lab's subnets (src/lab/catalogue.ts): the only local addresses a guard for any peer may cover. */
+const LAB_NETS = new BlockList();
+for (const f of [4, 6] as const) LAB_NETS.addSubnet(LAB_ADDRESSES[f].net, LAB_ADDRESSES[f].bits, f === 4 ? 'ipv4' : 'ipv6');
 
 function str(args: Record<string, unknown> | undefined, k: string, re?: RegExp): string {
   const v = args?.[k];
@@ -88,14 +109,19 @@ export function serve(owner: number): void {
   const clients = new Map<number, ChildProcess>();
   /** Outputs the parent created before the drop (declared before `seal`), removed if left empty. */
   const created: string[] = [];
+  /** The directory of compiled scenarios (declared before `seal`), removed at the end. */
+  let scratch: string | undefined;
   let sealed = false;
   let next = 1;
 
   const handle = async (op: HelperRequest['op'], a: Record<string, unknown> | undefined): Promise<unknown> => {
     switch (op) {
       case 'sniff': {
+        room('sniffers', sniffers.size);
+        const iface = str(a, 'iface', IFACE);
+        if (iface === 'any') throw new UsageError("helper: a capture is on one interface, not 'any'");
         // The filter is always compiled by tcpdump first (a request's word about it is not trusted).
-        const sniffer = openSniffer({ iface: str(a, 'iface', IFACE), filter: checkFilter(str(a, 'filter')) });
+        const sniffer = openSniffer({ iface, filter: checkFilter(str(a, 'filter')) });
         const id = next++;
         sniffers.set(id, sniffer);
         sniffer.onFrame((frame) => send({ ev: 'frame', cap: id, frame }));
@@ -106,6 +132,7 @@ export function serve(owner: number): void {
         sniffers.delete(int(a, 'cap', 1, 2 ** 31));
         return undefined;
       case 'link': {
+        room('links', links.size);
         const link = await openLinkSender({ iface: str(a, 'iface', IFACE), peerIp: ip(a, 'peerIp') });
         const id = next++;
         links.set(id, link);
@@ -123,6 +150,11 @@ export function serve(owner: number): void {
       case 'guard': {
         const f = (a?.flow ?? {}) as Record<string, unknown>;
         const flow: GuardFlow = { localIp: ip(f, 'localIp'), localPort: int(f, 'localPort', 1, 65535), ...(f.peerIp !== undefined ? { peerIp: ip(f, 'peerIp') } : {}), ...(f.peerPort !== undefined ? { peerPort: int(f, 'peerPort', 1, 65535) } : {}) };
+        room('guards', guards.size);
+        // A guard for any peer (a server-role scenario) drops everything to a local port: only on a lab address.
+        if (flow.peerIp === undefined && !LAB_NETS.check(flow.localIp, isIP(flow.localIp) === 6 ? 'ipv6' : 'ipv4')) {
+          throw new UsageError(`helper: a guard for any peer is only for a lab address, not ${flow.localIp}`);
+        }
         const g = await installGuard(flow, { ownerPid: owner });
         guards.set(g.table, g);
         return { table: g.table, family: g.family };
@@ -136,6 +168,7 @@ export function serve(owner: number): void {
       case 'sweep':
         return sweepGuards({ ownerPid: owner });
       case 'client': {
+        room('clients', clients.size);
         const argv = ['netns', 'exec', str(a, 'netns', NETNS), 'nc', '-n', '-N', '-w', '3', ip(a, 'host'), String(int(a, 'port', 1, 65535))];
         const c = spawn('ip', argv, { stdio: 'ignore' });
         c.on('error', () => undefined);
@@ -158,6 +191,11 @@ export function serve(owner: number): void {
         const list = a?.paths;
         if (!Array.isArray(list) || !list.every((p) => typeof p === 'string' && p.startsWith('/'))) throw new UsageError("helper: 'paths' is not a list of absolute paths");
         created.push(...(list as string[]));
+        if (a?.scratch !== undefined) {
+          const dir = str(a, 'scratch');
+          if (!/^\/.*\/tcpcraft-sandbox-[A-Za-z0-9]+$/.test(dir)) throw new UsageError("helper: 'scratch' is not a sandbox directory");
+          scratch = dir;
+        }
         return undefined;
       }
       case 'seal':
@@ -186,6 +224,7 @@ export function serve(owner: number): void {
         // already gone, or not ours to judge
       }
     }
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
     // guard.ts's exit hook deletes every guard still installed, synchronously.
     process.exit(0);
   });

@@ -140,16 +140,22 @@ export function isLabAddress(ip: string): boolean {
   return family !== undefined && LAB_NETS.check(ip, FAMILY[family].node);
 }
 
+let initialNetns: boolean | undefined;
+
 /**
  * True when this process provably runs in the same network namespace as PID 1 (the machine's
- * own), where no lab interface ever is. False when PID 1's namespace cannot be read.
+ * own), where no lab interface ever is. False when PID 1's namespace cannot be read. Worked out
+ * once (before a drop of privileges, src/io/sandbox.ts: afterwards /proc/1 is not readable).
  */
 export function inInitialNetns(): boolean {
-  try {
-    return readlinkSync('/proc/self/ns/net') === readlinkSync('/proc/1/ns/net');
-  } catch {
-    return false;
+  if (initialNetns === undefined) {
+    try {
+      initialNetns = readlinkSync('/proc/self/ns/net') === readlinkSync('/proc/1/ns/net');
+    } catch {
+      initialNetns = false;
+    }
   }
+  return initialNetns;
 }
 
 /** How a lab address is reached from here (`ip -j route get`): why it is not inside a lab, or undefined when it is. */

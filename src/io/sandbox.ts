@@ -18,7 +18,7 @@
  * Not started as root, tcpcraft has nothing to drop, and none of this happens.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { chownSync, closeSync, existsSync, fstatSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fstatSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,7 @@ import { EnvError, errorOfKind, messageOf } from '../errors.js';
 import type { Guard, GuardFlow } from './guard.js';
 import type { LinkSender, LinkSenderOptions } from './link.js';
 import type { HelperFrame, HelperReply, HelperRequest } from './privhelper.js';
+import { inInitialNetns } from './route.js';
 import { openSender, type Sender } from './sender.js';
 import type { Sniffer, SnifferOptions } from './sniffer.js';
 
@@ -49,6 +50,12 @@ export interface SandboxOptions {
   readonly keepRoot?: boolean;
 }
 
+/** A compiled scenario to put where the unprivileged user can import it, and nobody can change it. */
+export interface SandboxModule {
+  readonly name: string;
+  readonly text: string;
+}
+
 interface Output {
   readonly fd: number;
   readonly created: boolean;
@@ -58,7 +65,6 @@ interface State {
   readonly user: string;
   readonly uid: number;
   readonly gid: number;
-  readonly dir: string;
   readonly ops: PrivilegedOps | undefined;
   readonly sender: Sender | undefined;
   readonly outputs: ReadonlyMap<string, Output>;
@@ -78,6 +84,9 @@ export function willDrop(o: SandboxOptions = {}): boolean {
   return !(o.keepRoot || keepRootOption || process.env.TCPCRAFT_KEEP_ROOT === '1');
 }
 
+/** The API's functions that open live devices: not handed to scenario code. */
+const LIVE_API: readonly string[] = ['openLiveDevice', 'runSuite'];
+
 /** Symbol under which the scenario language is handed to scenario modules after the drop. */
 export const API_KEY = 'tcpcraft.api';
 
@@ -94,11 +103,6 @@ export function sandboxOps(): PrivilegedOps | undefined {
 /** The raw sender opened before the drop, if any. */
 export function sandboxSender(): Sender | undefined {
   return state?.sender;
-}
-
-/** The private directory (owned by the unprivileged user) where compiled scenarios are put. */
-export function sandboxDir(): string | undefined {
-  return state?.dir;
 }
 
 /**
@@ -194,7 +198,8 @@ class HelperClient {
       this.pending.delete(m.id);
       this.refresh();
       if (m.ok) p.resolve(m.value);
-      else p.reject(errorOfKind(m.kind, m.error));
+      // What the helper could not do is the machine's state unless it says otherwise.
+      else p.reject(errorOfKind(m.kind ?? 'env', m.error));
     });
     child.on('exit', (code, signal) => {
       this.gone = `the privileged helper ended (${signal ?? `exit ${code}`})`;
@@ -217,7 +222,11 @@ class HelperClient {
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       this.refresh();
-      this.child.send({ id, op, ...(args ? { args } : {}) } satisfies HelperRequest);
+      this.child.send({ id, op, ...(args ? { args } : {}) } satisfies HelperRequest, (err) => {
+        if (!err || !this.pending.delete(id)) return;
+        this.refresh();
+        reject(new EnvError(`the privileged helper cannot be reached (${err.message})`));
+      });
     });
   }
 
@@ -241,7 +250,7 @@ let early: Promise<HelperClient> | undefined;
  * drop privileges and needs it, so that its start overlaps the reading and compiling of scenarios.
  */
 export function prestartHelper(o: SandboxOptions): void {
-  if (early || !o.sender || !willDrop(o)) return;
+  if (early || !willDrop(o)) return;
   early = startHelper();
   early.catch(() => undefined);
 }
@@ -321,8 +330,9 @@ function remoteOps(h: HelperClient): PrivilegedOps {
  * once the scenario files are read and compiled, before any of their code runs. Does nothing when
  * the process is not root, or when asked to keep root.
  */
-export async function enterSandbox(o: SandboxOptions = {}): Promise<void> {
-  if (!willDrop(o)) return;
+export async function enterSandbox(o: SandboxOptions = {}, modules: readonly SandboxModule[] = []): Promise<ReadonlyMap<string, string>> {
+  const paths = new Map<string, string>();
+  if (!willDrop(o)) return paths;
   const who = targetUser();
   const outputs = openOutputs(o.outputs ?? []);
   let sender: Sender | undefined;
@@ -330,15 +340,23 @@ export async function enterSandbox(o: SandboxOptions = {}): Promise<void> {
   let dir: string | undefined;
   try {
     sender = o.sender ? openSender({ ipv6: true }) : undefined;
-    helper = o.sender ? await (early ?? startHelper()) : undefined;
+    helper = await (early ?? startHelper());
     // Guards of killed runs go now, which also says at once when nft is missing or not permitted.
-    await helper?.request('sweep');
-    const created = [...outputs].filter(([, v]) => v.created).map(([k]) => k);
-    if (helper && created.length) await helper.request('outputs', { paths: created });
-    await helper?.request('seal');
-    // /tmp, whatever TMPDIR says: the unprivileged user must be able to reach the directory.
+    if (o.sender) await helper.request('sweep');
+    // The compiled scenarios, in a directory of root's that everyone may read and nobody else
+    // write (/tmp whatever TMPDIR says, so that the unprivileged user can reach it).
     dir = mkdtempSync(join(existsSync('/tmp') ? '/tmp' : tmpdir(), 'tcpcraft-sandbox-'));
-    chownSync(dir, who.uid, who.gid);
+    chmodSync(dir, 0o755);
+    for (const [i, m] of modules.entries()) {
+      const path = join(dir, `${i + 1}-${m.name.replace(/[^\w.-]/g, '_')}.mjs`);
+      writeFileSync(path, m.text, { mode: 0o644 });
+      paths.set(m.name, path);
+    }
+    // What the helper removes when tcpcraft ends: outputs created now and never written, the directory.
+    const created = [...outputs].filter(([, v]) => v.created).map(([k]) => k);
+    await helper.request('outputs', { paths: created, scratch: dir });
+    await helper.request('seal');
+    inInitialNetns();
     await preload();
   } catch (err) {
     sender?.close();
@@ -349,27 +367,14 @@ export async function enterSandbox(o: SandboxOptions = {}): Promise<void> {
     }
     throw err;
   }
-  const scratch = dir;
-  // Outputs created now and never written are removed at exit (by the helper, when there is one).
-  if (!helper) {
-    process.on('exit', () => {
-      for (const [abs, v] of outputs) {
-        try {
-          if (v.created && fstatSync(v.fd).size === 0) rmSync(abs, { force: true });
-        } catch {
-          // nothing to do
-        }
-      }
-    });
-  }
-  process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
   process.setgroups!([]);
   process.setgid!(who.gid);
   process.setuid!(who.uid);
   if (process.getuid!() !== who.uid || process.geteuid!() !== who.uid || process.getegid!() !== who.gid) {
     throw new EnvError(`could not switch to the user ${who.user}: run with --keep-root to stay root.`);
   }
-  state = { ...who, dir: scratch, ops: helper ? remoteOps(helper) : undefined, sender, outputs };
+  state = { ...who, ops: o.sender ? remoteOps(helper) : undefined, sender, outputs };
+  return paths;
 }
 
 /**
@@ -380,7 +385,10 @@ export async function enterSandbox(o: SandboxOptions = {}): Promise<void> {
 async function preload(): Promise<void> {
   const ts = import.meta.url.endsWith('.ts');
   const api = (await import(new URL(`../index.${ts ? 'ts' : 'js'}`, import.meta.url).href)) as Record<string, unknown>;
-  (globalThis as Record<symbol, unknown>)[Symbol.for(API_KEY)] = api;
+  // What scenario files import from 'tcpcraft': the package's API, less what opens live devices
+  // (the helper checks every request anyway).
+  const language = Object.fromEntries(Object.entries(api).filter(([k]) => !LIVE_API.includes(k)));
+  (globalThis as Record<symbol, unknown>)[Symbol.for(API_KEY)] = Object.freeze(language);
   try {
     const esbuild = await import('esbuild');
     await esbuild.stop();

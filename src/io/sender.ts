@@ -40,6 +40,9 @@ interface RawSocketModule {
   SocketOption: { IP_HDRINCL: number; IPV6_HDRINCL?: number; SO_BROADCAST: number };
 }
 
+/** IPPROTO_RAW (netinet/in.h): the header is included, and nothing is received. */
+const IPPROTO_RAW = 255;
+
 /** IPV6_HDRINCL on Linux (since 4.5). */
 const LINUX_IPV6_HDRINCL = 36;
 
@@ -71,7 +74,9 @@ function asBuffer(p: Uint8Array): Buffer {
 function openRaw(raw: RawSocketModule, family: 4 | 6): RawSocket {
   let sock: RawSocket;
   try {
-    sock = raw.createSocket({ protocol: raw.Protocol.TCP, addressFamily: family === 6 ? raw.AddressFamily.IPv6 : raw.AddressFamily.IPv4, bufferSize: 256 });
+    // IPPROTO_RAW: a socket that only sends (the kernel delivers nothing to it), so the process
+    // that keeps it after dropping root (src/io/sandbox.ts) cannot read the machine's TCP with it.
+    sock = raw.createSocket({ protocol: IPPROTO_RAW, addressFamily: family === 6 ? raw.AddressFamily.IPv6 : raw.AddressFamily.IPv4, bufferSize: 256 });
   } catch (err) {
     const msg = messageOf(err);
     if (/not permitted|EPERM|EACCES|permission denied/i.test(msg)) {

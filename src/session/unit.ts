@@ -61,7 +61,9 @@ export async function runPlan(plan: SessionPlan, device: Device, o: RunUnitOptio
         await running.catch(() => undefined);
       });
     } catch (err) {
+      // What was to go with the run (a server-role scenario's client) did not start: stop the run.
       error = err;
+      abort.abort();
     }
     report = await running;
   } catch (err) {
