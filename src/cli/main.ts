@@ -1,6 +1,6 @@
 /** The `tcpcraft` command line: build, run, lab, cleanup. */
 import { Command } from 'commander';
-import { setKeepRoot } from '../io/sandbox.js';
+import { prestartHelper, setKeepRoot } from '../io/sandbox.js';
 import { familyOption, ifaceOption, intOption, ipOption, isnOption, portOption } from './options.js';
 import { interruptible } from './interrupt.js';
 import { VERSION } from '../version.js';
@@ -111,6 +111,9 @@ Example, in the lab:
   return p;
 }
 
+/** The commands that run scenario code (and so drop root once their sockets are open). */
+const DROPPING: readonly string[] = ['run', 'build', 'suite', 'replay', 'exercise', 'flood'];
+
 /** Runs the CLI with `argv` (as process.argv) and sets the exit code. */
 export async function main(argv: string[]): Promise<void> {
   // A reader that goes away (`tcpcraft run ... | head`) must not kill a run before its cleanup.
@@ -119,6 +122,11 @@ export async function main(argv: string[]): Promise<void> {
       if (e.code !== 'EPIPE') throw e;
     });
   }
+  // Commands that run scenario code as root will drop to the unprivileged user with a helper of
+  // root's: start the helper now, so that its start overlaps loading the rest of tcpcraft.
+  const name = commandOf(argv);
+  const dropping = name !== undefined && DROPPING.includes(name) && (name !== 'exercise' || argv.includes('check'));
+  if (dropping && !argv.includes('--keep-root') && !argv.includes('--help') && !argv.includes('-h')) prestartHelper({});
   try {
     const p = await program(argv);
     await p.parseAsync(argv);
