@@ -41,12 +41,18 @@ help:
 LWIP_LAB := build/lwip-lab
 # The lab applications Node cannot write (small receive buffer, urgent data): lab/apps.c.
 LAB_APPS := build/lab-apps
+# The puppet: socket calls on command for a scenario's app() steps (lab/puppet.c).
+LAB_PUPPET := build/lab-puppet
 
-setup: deps node_modules/.installed $(LWIP_LAB) $(LAB_APPS)
+setup: deps node_modules/.installed $(LWIP_LAB) $(LAB_APPS) $(LAB_PUPPET)
 
 $(LAB_APPS): lab/apps.c | deps
 	@mkdir -p build
 	gcc -O2 -Wall -Wextra -o $@ $<
+
+$(LAB_PUPPET): lab/puppet.c | deps
+	@mkdir -p build
+	gcc -O2 -Wall -Wextra -pthread -o $@ $<
 
 $(LWIP_LAB): lab/lwip/lwip-lab.c | deps
 	@mkdir -p build

@@ -1,4 +1,5 @@
 /** The `tcpcraft` command line: build, run, lab, cleanup. */
+import { DEFAULT_LAB_NAME } from '../lab/catalogue.js';
 import { Command } from 'commander';
 import { prestartHelper, setKeepRoot } from '../io/sandbox.js';
 import { familyOption, ifaceOption, intOption, ipOption, isnOption, portOption } from './options.js';
@@ -95,6 +96,7 @@ Example (the netcat seed's own numbers):
     .option('--timeout <ms>', 'how long to wait for each expected segment (default: scenario timeout, else 3000)', intOption('--timeout', 1, 600000))
     .option('--no-trace', 'do not print the trace table')
     .option('--link-layer', 'send every segment as a whole frame through libpcap (keeps IPv4 checksum, total length and id as built; steps that override those use it anyway)')
+    .option('--lab <name>', "the lab whose application app() steps drive (its puppet, see 'tcpcraft lab up')", DEFAULT_LAB_NAME)
     .addHelpText('after', `
 The kernel would answer the peer's SYN/ACK with a RST (it never made this connection): for the
 duration of the run, tcpcraft drops the peer's packets of this one 4-tuple in nftables before the

@@ -33,6 +33,8 @@ export interface BuildOptions extends FlowOptions {
 
 export interface RunOptions extends FlowOptions {
   target?: string;
+  /** The lab whose puppet app() steps drive. */
+  lab?: string;
   family?: 4 | 6;
   iface?: string;
   timeout?: number;
@@ -72,7 +74,7 @@ export async function runLoaded(file: string, loaded: ValidScenario, o: RunOptio
   const sc = o.family ? withLabFamily(loaded, o.family) : loaded;
   const human = humanStream(jsonOnStdout(o.json));
   const out = painter(human);
-  const result = await runAlone(file, sc, { overrides: overridesOf(o), ...(o.target ? { target: o.target } : {}), ...(interrupt ? { interrupt: interrupt.signal } : {}) });
+  const result = await runAlone(file, sc, { overrides: overridesOf(o), ...(o.target ? { target: o.target } : {}), ...(o.lab ? { lab: o.lab } : {}), ...(interrupt ? { interrupt: interrupt.signal } : {}) });
   const report = result?.report;
   if (result?.verdict === 'na') throw new EnvError(`${file}: not applicable here: ${result.message ?? ''}.`);
   if (result?.verdict === 'interrupted' && !report) {

@@ -138,6 +138,7 @@ async function suiteCommand(paths: string[], o: SuiteCliOptions, interrupt?: Int
     target: o.target,
     serialPorts: o.serialPorts,
     clientNetns,
+    lab: o.lab,
     learnFeatures: true,
     onFeatures: (host, f) => say(`${live ? '\r\x1b[K' : ''}features of ${host}: ${[...f].map(([k, v]) => `${k} ${v ? 'yes' : 'no'}`).join(', ')}\n`),
     onResult,
@@ -182,7 +183,7 @@ export function registerSuiteCommand(program: Command): void {
     .option('--target <name>', 'the stack under test, whose expectedFailures marks apply', DEFAULT_TARGET)
     .option('--family <4|6>', "run over this IP version: the lab's addresses in the scenarios become those of that version (10.77.0.2 <-> fd77::2); scenarios about the other version only are N/A", familyOption)
     .option('--timeout <ms>', "how long to wait for each expected segment when the scenario does not say (default 3000)", intOption('--timeout', 1, 600000))
-    .option('--lab <name>', "lab whose server namespace plays the client of server-role scenarios", DEFAULT_LAB.name)
+    .option('--lab <name>', "lab whose server namespace plays the client of server-role scenarios, and whose application app() steps drive", DEFAULT_LAB.name)
     .option('--shard <i/n>', 'run only shard i of n (every n-th scenario file from the i-th, in name order), to split the work over CI runners', shardOption)
     .option('--requirements <file>', 'run nothing: write the RFC 9293 Appendix B table for these scenarios (which rows each checks, why others cannot be) to FILE; exit 1 if a row has neither')
     .option('--list', 'run nothing: list the scenarios (file, name, level, RFC; with --json, as JSON), exit 1 if one does not load')

@@ -14,6 +14,7 @@ import { Demux } from './demux.js';
 import type { FlowSpec } from './flow.js';
 import { FrameQueue, type Clock } from './queue.js';
 import type { Link } from './run.js';
+import type { AppChannel } from './app.js';
 
 /** What a run talks to. */
 export interface Device extends Link {
@@ -23,6 +24,8 @@ export interface Device extends Link {
   readonly linkType: number;
   /** The clock the device stamps frames with, and the run must time itself by. */
   readonly clock: Clock;
+  /** The target's application, when the device reaches one (app() steps need it). */
+  readonly app?: AppChannel;
   /** Releases what the device holds; throws the first failure after trying all. */
   close(): Promise<void>;
 }

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { stepLabel } from '../scenario/errors.js';
 import type { Step } from '../scenario/types.js';
 import type { FieldDiff } from './match.js';
-import type { RunReport } from './report.js';
+import { appResultText, type RunReport } from './report.js';
 import { stepNotation, viewNotation } from './notation.js';
 
 function where(file: string, step: Step): string {
@@ -44,6 +44,10 @@ export function formatFailure(report: RunReport): string | undefined {
   } else if (f.kind === 'unexpected') {
     lines.push(`${head}: a segment arrived ${f.afterMs.toFixed(1)} ms into ${f.step.ms} ms of expected silence:`);
     lines.push(`  actual:   ${viewNotation(f.actual, 'expect')}`);
+  } else if (f.kind === 'app') {
+    lines.push(`${head}: the target's application ${f.event.call}: ${f.problems.join('; ')}`);
+    lines.push(`  expected: ${stepNotation(f.step)}`);
+    lines.push(`  actual:   ${f.event.call} ${appResultText(f.event)}${f.event.durationUs !== undefined ? ` after ${(f.event.durationUs / 1000).toFixed(1)} ms on the target` : ''}`);
   } else {
     lines.push(`${head}: nothing arrived from the peer within ${f.waitedMs} ms${f.note ? `: ${f.note}` : ''}`);
     lines.push(`  expected: ${stepNotation(f.step)}`);

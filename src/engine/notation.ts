@@ -80,6 +80,23 @@ export function stepNotation(step: Step): string {
       return `either(${step.alternatives.map(stepNotation).join(', ')})`;
     case 'anyOrder':
       return `anyOrder(${step.items.map(stepNotation).join(', ')})`;
+    case 'appWait':
+      return `appWait(${str(step.name, "'")})`;
+    case 'app': {
+      const c = step.call as unknown as Record<string, unknown>;
+      const args: string[] = [str(String(c.call), "'")];
+      const opts: string[] = [];
+      for (const [k, v] of Object.entries(c)) {
+        if (k === 'call' || v === undefined) continue;
+        if (['data', 'n', 'how', 'name', 'value', 'on'].includes(k)) args.push(k === 'data' && typeof v !== 'number' ? payloadNotation(payloadBytes(v as string | Uint8Array)) : valueNotation(v));
+        else opts.push(`${k}: ${valueNotation(v)}`);
+      }
+      for (const [k, v] of Object.entries(step.checks ?? {})) {
+        if (v === undefined) continue;
+        opts.push(k === 'data' ? `data: ${payloadNotation(payloadBytes(v as string | Uint8Array))}` : `${k}: ${valueNotation(v)}`);
+      }
+      return `app(${args.join(', ')}${fieldsText(opts)})`;
+    }
     default:
       break;
   }

@@ -1,5 +1,5 @@
 /** What a run or a plan produced: the events on the flow and the verdict. */
-import type { ExpectStep, Role, Scenario, SilenceStep } from '../scenario/types.js';
+import type { AppStep, AppWaitStep, ExpectStep, Role, Scenario, SilenceStep } from '../scenario/types.js';
 import type { Flow } from './flow.js';
 import type { FieldDiff } from './match.js';
 import type { Isns } from './numbering.js';
@@ -53,6 +53,15 @@ export type Failure =
       /** What the machine knows about why (e.g. the peer's address never resolved), when it knows. */
       readonly note?: string;
     }
+  | {
+      /** An app() step's call returned something else than the step says (or never returned). */
+      readonly kind: 'app';
+      readonly stepIndex: number;
+      readonly step: AppStep | AppWaitStep;
+      /** Each way the result differs, in words (`returned -1 ECONNRESET, expected 1000`). */
+      readonly problems: readonly string[];
+      readonly event: AppEvent;
+    }
   | { readonly kind: 'error'; readonly stepIndex?: number; readonly message: string }
   | {
       /** The run was stopped from outside (a signal) while at `stepIndex`; what happened until then is in the report. */
@@ -76,6 +85,8 @@ export interface RunReport {
   readonly events: readonly TraceEvent[];
   /** ICMP error messages the scenario sent (icmp() steps), in order. */
   readonly icmp?: readonly IcmpEvent[];
+  /** The calls app() steps made the target's application do, in the order they were made. */
+  readonly app?: readonly AppEvent[];
   readonly passed: boolean;
   readonly failure?: Failure;
   /** Segments from the peer that no step consumed, in arrival order (not a failure by themselves). */
@@ -103,11 +114,37 @@ export interface IcmpEvent {
   readonly bytes: Uint8Array;
 }
 
+/** A call of the target's application, made by an app() step. */
+export interface AppEvent {
+  readonly stepIndex: number;
+  readonly conn?: string;
+  /** The call in a few words: `write 1000`, `setsockopt TCP_NODELAY 1`. */
+  readonly call: string;
+  /** When we asked for it. */
+  readonly startUs: bigint;
+  /** When its reply came (absent: it had not returned when the run ended). */
+  readonly endUs?: bigint;
+  readonly ret?: number;
+  readonly errno?: string;
+  /** How long the call took on the target, by its own clock (µs). */
+  readonly durationUs?: number;
+  /** What a read returned. */
+  readonly data?: Uint8Array;
+  /** The name it ran under in the background, if it did. */
+  readonly background?: string;
+}
+
+/** `= 1000`, `= -1 ECONNRESET`, `(still running)`: an app call's result in words. */
+export function appResultText(e: AppEvent): string {
+  if (e.ret === undefined) return '(did not return)';
+  return `= ${e.ret}${e.errno ? ` ${e.errno}` : ''}`;
+}
+
 export function makeReport(
   sc: Scenario,
   file: string,
   conns: readonly [ReportedConnection, ...ReportedConnection[]],
-  outcome: Pick<RunReport, 'events' | 'leftovers' | 'startedUs' | 'durationMs'> & { readonly failure?: Failure | undefined; readonly icmp?: readonly IcmpEvent[] },
+  outcome: Pick<RunReport, 'events' | 'leftovers' | 'startedUs' | 'durationMs'> & { readonly failure?: Failure | undefined; readonly icmp?: readonly IcmpEvent[]; readonly app?: readonly AppEvent[] },
 ): RunReport {
   const [main, ...others] = conns;
   return {
@@ -119,6 +156,7 @@ export function makeReport(
     ...(others.length ? { connections: others } : {}),
     events: outcome.events,
     ...(outcome.icmp && outcome.icmp.length ? { icmp: outcome.icmp } : {}),
+    ...(outcome.app && outcome.app.length ? { app: outcome.app } : {}),
     passed: outcome.failure === undefined,
     ...(outcome.failure ? { failure: outcome.failure } : {}),
     leftovers: outcome.leftovers,

@@ -24,6 +24,7 @@ import { makeReport, type Candidate, type Failure, type IcmpEvent, type RunRepor
 import { buildSend } from './segment.js';
 import { hasStarted, initialState, isClosed, observe, viewOf, type ConnState, type SegmentView } from './state.js';
 import type { Clock, FrameQueue } from './queue.js';
+import { AppDriver, type AppChannel, type AppOutcome } from './app.js';
 
 /** Where packets go. */
 export interface Link {
@@ -45,6 +46,8 @@ export interface RunDeps {
    * `interrupted`, with the abort reason (a string such as 'SIGINT', else 'aborted').
    */
   readonly signal?: AbortSignal;
+  /** The target's application, for app() steps (absent: a scenario with app() steps fails at the first). */
+  readonly app?: AppChannel;
 }
 
 /** A further connection's flow and ISN. */
@@ -128,6 +131,8 @@ class Run {
   current = 0;
   /** Time of the last segment sent or matched (µs), the reference for timing checks. */
   lastUs: bigint;
+  /** The app() steps' calls, once the first one runs. */
+  appDriver: AppDriver | undefined;
 
   constructor(
     readonly sc: Scenario,
@@ -316,9 +321,35 @@ class Run {
     return { failure: { kind: 'mismatch', stepIndex: i, step, actual: view, diffs, ...(others && others.length ? { others } : {}) } };
   }
 
+  driver(i: number, step: Step): AppDriver {
+    if (this.appDriver) return this.appDriver;
+    if (!this.deps.app) throw stepError(this.cfg.file, i, step, 'kind', "this target has no application to drive (app() steps need the lab's puppet: run against a lab target)");
+    return (this.appDriver = new AppDriver(this.deps.app, this.deps.clock));
+  }
+
+  /** The outcome of an app() call: its captures kept, its return the new time reference; a failure when it differs. */
+  appOutcome(i: number, step: Step & { kind: 'app' | 'appWait' }, o: AppOutcome): Outcome {
+    if (o.problems.length) return { failure: { kind: 'app', stepIndex: i, step, problems: o.problems, event: o.event } };
+    for (const [name, value] of o.captures) this.captures.set(name, value);
+    if (o.event.endUs !== undefined) this.moveReference(o.event.endUs);
+    return next(i + 1);
+  }
+
   /** Runs step `i`. */
   async step(i: number, step: Step): Promise<Outcome> {
     switch (step.kind) {
+      case 'app': {
+        const c = this.conn(step);
+        const out = await this.driver(i, step).run(i, step, { name: c.name, flow: c.flow }, this.sc.timeout ?? this.cfg.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+        return out ? this.appOutcome(i, step, out) : next(i + 1);
+      }
+      case 'appWait': {
+        const out = await this.driver(i, step).wait(step.name, (started) => {
+          const c = this.conn(started);
+          return { name: c.name, flow: c.flow };
+        });
+        return this.appOutcome(i, step, out);
+      }
       case 'pause':
         await this.sleep(step.ms);
         return next(i + 1);
@@ -436,7 +467,7 @@ export async function runScenario(sc: Scenario, cfg: RunConfig, deps: RunDeps): 
   for (const c of run.conns.values()) for (let v = await run.nextIncoming(c, 0); v; v = await run.nextIncoming(c, 0)) leftovers.push(v);
   if (cfg.cleanupRst !== false) await run.cleanup();
   const [main, ...others] = [...run.conns.values()].map((c) => ({ name: c.name, flow: c.fullFlow, isns: c.state.isns }));
-  return makeReport(sc, cfg.file, [main!, ...others], { events: run.events, icmp: run.icmp, failure, leftovers, startedUs, durationMs: deps.clock.now() - started });
+  return makeReport(sc, cfg.file, [main!, ...others], { events: run.events, icmp: run.icmp, app: run.appDriver?.events ?? [], failure, leftovers, startedUs, durationMs: deps.clock.now() - started });
 }
 
 /**

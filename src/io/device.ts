@@ -24,6 +24,7 @@ import { openLinkSender } from './link.js';
 import { sandboxOps, sandboxSender, type PrivilegedOps } from './sandbox.js';
 import { openSender, type Sender } from './sender.js';
 import { openSniffer, type Sniffer } from './sniffer.js';
+import { openPuppet } from './puppet.js';
 
 /** The privileged operations done in this process (as root): what the helper does after a drop. */
 export const localOps: PrivilegedOps = {
@@ -44,7 +45,13 @@ export const localOps: PrivilegedOps = {
       kill: () => void (running() && c.kill('SIGKILL')),
     };
   },
+  openPuppet: (lab) => openPuppet(lab),
 };
+
+/** True when the plan's scenario drives the target's application. */
+function usesApp(plan: SessionPlan): boolean {
+  return plan.scenario.steps.some((s) => s.kind === 'app');
+}
 
 /** Where privileged work happens: the helper once privileges are dropped, else this process. */
 export function privilegedOps(): PrivilegedOps {
@@ -104,8 +111,11 @@ export class Devices {
     return new Devices(sender, open, cleanups, ops, swept);
   }
 
-  /** A device for `plan`: its guards installed, its frames routed to its own queue. */
-  async attach(plan: SessionPlan): Promise<Device> {
+  /**
+   * A device for `plan`: its guards installed, its frames routed to its own queue; with `lab`,
+   * and a scenario with app() steps, a session with that lab's puppet application.
+   */
+  async attach(plan: SessionPlan, o: { readonly lab?: string } = {}): Promise<Device> {
     const capture = this.captures.get(plan.iface);
     if (!capture) throw new Error(`no capture is open on ${plan.iface} for ${plan.file}`);
     const undo: Array<() => void | Promise<void>> = [];
@@ -137,12 +147,18 @@ export class Devices {
         undo.push(() => guard.remove());
         unregister.push(this.cleanups.add(`remove the kernel-RST guard ${guard.table}`, () => guard.remove()));
       }
+      const app = o.lab !== undefined && usesApp(plan) ? await this.ops.openPuppet(o.lab) : undefined;
+      if (app) {
+        undo.push(() => app.close());
+        unregister.push(this.cleanups.add("end the session with the target's application", () => app.close()));
+      }
       await this.swept;
       const sender = this.sender;
       return {
         frames,
         linkType: capture.sniffer.linkType,
         clock: systemClock,
+        ...(app ? { app } : {}),
         send(packet: Uint8Array, step?: number): Promise<void> {
           const path = step === undefined ? plan.cleanupPath : (plan.sendPaths[step] ?? 'raw');
           if (path === 'link') return link!.send(packet);
@@ -163,11 +179,11 @@ export class Devices {
  * installed. `close` releases all of it. Root (or CAP_NET_RAW and CAP_NET_ADMIN) needed; what the
  * suite runner does for many plans at once, for one (the programmatic API, src/index.ts).
  */
-export async function openLiveDevice(plan: SessionPlan): Promise<Device> {
+export async function openLiveDevice(plan: SessionPlan, o: { readonly lab?: string } = {}): Promise<Device> {
   const cleanups = new Cleanups();
   try {
     const devices = await Devices.open([{ iface: plan.iface, filter: plan.filter, trusted: true }], cleanups);
-    const device = await devices.attach(plan);
+    const device = await devices.attach(plan, o);
     return {
       ...device,
       send: (packet, step) => device.send(packet, step),

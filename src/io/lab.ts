@@ -17,7 +17,7 @@ import { familyOf } from '../wire/family.js';
 import { delimiter, join } from 'node:path';
 import { EnvError, UsageError } from '../errors.js';
 import { run, runOk } from './exec.js';
-import { LAB_ADDRESSES, LAB_SPARE_OFFSET, OFFLOADS_OFF } from '../lab/catalogue.js';
+import { DEFAULT_LAB_NAME, LAB_ADDRESSES, LAB_SPARE_OFFSET, OFFLOADS_OFF } from '../lab/catalogue.js';
 import { targetNamed } from './targets.js';
 import type { LabConfig, LabHost, LabSide, ServerHandle, StartServerOptions, TargetName } from './labhost.js';
 
@@ -47,7 +47,7 @@ interface ServerRecord {
 }
 
 /** Default lab settings. */
-export const DEFAULT_LAB: LabConfig = Object.freeze({ name: 'tcpcraft', clientAddr: LAB_ADDRESSES[4].client, serverAddr: LAB_ADDRESSES[4].server, prefix: LAB_ADDRESSES[4].bits, target: 'linux' as TargetName });
+export const DEFAULT_LAB: LabConfig = Object.freeze({ name: DEFAULT_LAB_NAME, clientAddr: LAB_ADDRESSES[4].client, serverAddr: LAB_ADDRESSES[4].server, prefix: LAB_ADDRESSES[4].bits, target: 'linux' as TargetName });
 
 const STATE_ROOT = '/run/tcpcraft';
 

@@ -19,11 +19,12 @@ import { messageOf, TcpcraftError, UsageError, type ErrorKind } from '../errors.
 import { installGuard, sweepGuards, type Guard, type GuardFlow } from './guard.js';
 import { openLinkSender, type LinkSender } from './link.js';
 import { openSniffer, type Sniffer } from './sniffer.js';
+import { checkCall, LAB_NAME, openPuppet, type PuppetSession } from './puppet.js';
 
 /** A request from the parent: `op` with its arguments, answered under the same `id`. */
 export interface HelperRequest {
   readonly id: number;
-  readonly op: 'sniff' | 'unsniff' | 'link' | 'linkSend' | 'unlink' | 'guard' | 'unguard' | 'sweep' | 'client' | 'unclient' | 'outputs' | 'seal';
+  readonly op: 'sniff' | 'unsniff' | 'link' | 'linkSend' | 'unlink' | 'guard' | 'unguard' | 'sweep' | 'client' | 'unclient' | 'puppet' | 'puppetCall' | 'unpuppet' | 'outputs' | 'seal';
   readonly args?: Record<string, unknown>;
 }
 
@@ -66,7 +67,7 @@ export function checkFilter(filter: string): string {
 }
 
 /** How many of each thing the helper holds at once, at most (a run needs a few; a suite a few dozen). */
-const LIMITS = { sniffers: 16, links: 64, guards: 512, clients: 64 } as const;
+const LIMITS = { sniffers: 16, links: 64, guards: 512, clients: 64, puppets: 64 } as const;
 
 function room(what: keyof typeof LIMITS, held: number): void {
   if (held >= LIMITS[what]) throw new UsageError(`helper: already ${held} ${what} open`);
@@ -107,6 +108,7 @@ export function serve(owner: number): void {
   const links = new Map<number, LinkSender>();
   const guards = new Map<string, Guard>();
   const clients = new Map<number, ChildProcess>();
+  const puppets = new Map<number, PuppetSession>();
   /** Outputs the parent created before the drop (declared before `seal`), removed if left empty. */
   const created: string[] = [];
   /** The directory of compiled scenarios (declared before `seal`), removed at the end. */
@@ -186,6 +188,24 @@ export function serve(owner: number): void {
         if (running()) c!.kill('SIGKILL');
         return undefined;
       }
+      case 'puppet': {
+        room('puppets', puppets.size);
+        // Only a lab's own relay, by the lab's name: never a path the request gives.
+        const session = await openPuppet(str(a, 'lab', LAB_NAME));
+        const id = next++;
+        puppets.set(id, session);
+        return { puppet: id, stack: session.stack };
+      }
+      case 'puppetCall': {
+        const session = puppets.get(int(a, 'puppet', 1, 2 ** 31));
+        if (!session) throw new Error("helper: that session with the target's application is closed");
+        const c = checkCall(a?.call, a?.args);
+        return session.call(c.call, c.args);
+      }
+      case 'unpuppet':
+        puppets.get(int(a, 'puppet', 1, 2 ** 31))?.close();
+        puppets.delete(int(a, 'puppet', 1, 2 ** 31));
+        return undefined;
       case 'outputs': {
         if (sealed) throw new Error('helper: outputs are declared before the drop');
         const list = a?.paths;
@@ -217,6 +237,7 @@ export function serve(owner: number): void {
     for (const s of sniffers.values()) s.close();
     for (const l of links.values()) l.close();
     for (const c of clients.values()) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    for (const p of puppets.values()) p.close();
     for (const p of created) {
       try {
         if (statSync(p).size === 0) unlinkSync(p);

@@ -29,6 +29,8 @@ import type { HelperFrame, HelperReply, HelperRequest } from './privhelper.js';
 import { inInitialNetns } from './route.js';
 import { openSender, type Sender } from './sender.js';
 import type { Sniffer, SnifferOptions } from './sniffer.js';
+import type { PuppetSession } from './puppet.js';
+import type { PuppetReply } from '../lab/puppet.js';
 
 /** The privileged operations a live run needs after the start: done here, or by the helper. */
 export interface PrivilegedOps {
@@ -38,6 +40,8 @@ export interface PrivilegedOps {
   sweepGuards(): Promise<unknown>;
   /** Starts `nc` towards HOST:PORT in network namespace `netns`; `stop` waits up to a second, then kills it. */
   startClient(netns: string, host: string, port: number): Promise<{ stop(): Promise<void>; kill(): void }>;
+  /** Opens a session with lab `lab`'s puppet application (src/io/puppet.ts). */
+  openPuppet(lab: string): Promise<PuppetSession>;
 }
 
 /** What {@link enterSandbox} needs to know before the drop. */
@@ -320,6 +324,19 @@ function remoteOps(h: HelperClient): PrivilegedOps {
       return {
         stop: () => h.request<void>('unclient', { client, waitMs: 1000 }),
         kill: () => void h.request('unclient', { client }).catch(() => undefined),
+      };
+    },
+    async openPuppet(lab) {
+      const { puppet, stack } = await h.request<{ puppet: number; stack: string }>('puppet', { lab });
+      let closed = false;
+      return {
+        stack,
+        call: (call, args) => (closed ? Promise.reject(new EnvError("the target's application: the session is closed")) : h.request<PuppetReply>('puppetCall', { puppet, call, args: [...args] })),
+        close() {
+          if (closed) return;
+          closed = true;
+          h.request('unpuppet', { puppet }).catch(() => undefined);
+        },
       };
     },
   };

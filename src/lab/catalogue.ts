@@ -4,6 +4,9 @@
  * and its probes). A leaf: it imports nothing.
  */
 
+/** The lab a command means when it names none. */
+export const DEFAULT_LAB_NAME = 'tcpcraft';
+
 /** IP families, as the catalogue keys them. */
 export type LabFamily = 4 | 6;
 

@@ -112,6 +112,8 @@ function failureLine(f: FailureJson): string {
       return `${f.step !== null ? `step ${f.step}: ` : ''}${f.message}`;
     case 'interrupted':
       return `interrupted at step ${f.step} (${f.reason})`;
+    case 'app':
+      return `step ${f.step}: the application's ${f.call.call}: ${f.problems.join('; ')}`;
   }
 }
 

@@ -4,7 +4,7 @@
  * reader would notice) and the tool that wrote it. The JSON Schema files in `schemas/` describe the
  * same shapes; test/report/schema.test.ts checks real documents against them.
  */
-import type { RunReport } from '../engine/report.js';
+import type { AppEvent, RunReport } from '../engine/report.js';
 import type { SegmentView } from '../engine/state.js';
 import type { FieldDiff } from '../engine/match.js';
 import type { ChecksumStatus } from '../wire/checksum.js';
@@ -63,7 +63,39 @@ export type FailureJson =
   | { readonly kind: 'unexpected'; readonly step: number; readonly line: number | null; readonly actual: SegmentJson; readonly afterMs: number }
   | { readonly kind: 'timeout'; readonly step: number; readonly line: number | null; readonly waitedMs: number; readonly note?: string }
   | { readonly kind: 'error'; readonly step: number | null; readonly message: string }
-  | { readonly kind: 'interrupted'; readonly step: number; readonly reason: string };
+  | { readonly kind: 'interrupted'; readonly step: number; readonly reason: string }
+  | { readonly kind: 'app'; readonly step: number; readonly line: number | null; readonly problems: readonly string[]; readonly call: AppJson };
+
+/** A call of the target's application (an app() step). */
+export interface AppJson {
+  readonly step: number;
+  readonly conn?: string;
+  readonly call: string;
+  readonly startUs: string;
+  /** Absent: it had not returned when the run ended. */
+  readonly endUs?: string;
+  readonly ret?: number;
+  readonly errno?: string;
+  readonly durationUs?: number;
+  /** What a read returned, in hex. */
+  readonly dataHex?: string;
+  readonly background?: string;
+}
+
+function appJson(e: AppEvent): AppJson {
+  return {
+    step: e.stepIndex + 1,
+    ...(e.conn ? { conn: e.conn } : {}),
+    call: e.call,
+    startUs: String(e.startUs),
+    ...(e.endUs !== undefined ? { endUs: String(e.endUs) } : {}),
+    ...(e.ret !== undefined ? { ret: e.ret } : {}),
+    ...(e.errno ? { errno: e.errno } : {}),
+    ...(e.durationUs !== undefined ? { durationUs: e.durationUs } : {}),
+    ...(e.data ? { dataHex: Buffer.from(e.data).toString('hex') } : {}),
+    ...(e.background ? { background: e.background } : {}),
+  };
+}
 
 /** A run's report: the body of `run --json`, and of each result of a suite. */
 export interface RunReportJson {
@@ -82,6 +114,8 @@ export interface RunReportJson {
   readonly leftovers: readonly SegmentJson[];
   /** ICMP errors the scenario sent (icmp() steps). */
   readonly icmp?: ReadonlyArray<{ readonly step: number; readonly conn?: string; readonly type: number; readonly code: number; readonly timeUs: string; readonly hex: string }>;
+  /** The calls app() steps made the target's application do. */
+  readonly app?: readonly AppJson[];
   readonly failure: FailureJson | null;
 }
 
@@ -131,6 +165,8 @@ function failureJson(report: RunReport): FailureJson | null {
       return { kind: f.kind, step: f.stepIndex + 1, line: f.step.site?.line ?? null, actual: segmentJson(f.actual), afterMs: f.afterMs };
     case 'timeout':
       return { kind: f.kind, step: f.stepIndex + 1, line: f.step.site?.line ?? null, waitedMs: f.waitedMs, ...(f.note ? { note: f.note } : {}) };
+    case 'app':
+      return { kind: f.kind, step: f.stepIndex + 1, line: f.step.site?.line ?? null, problems: f.problems, call: appJson(f.event) };
   }
 }
 
@@ -147,6 +183,7 @@ export function reportJson(report: RunReport): RunReportJson {
     role: report.role ?? 'client',
     events: report.events.map((e) => ({ kind: e.kind, step: e.stepIndex !== undefined ? e.stepIndex + 1 : null, ...(e.conn ? { conn: e.conn } : {}), ...segmentJson(e.view) })),
     leftovers: report.leftovers.map(segmentJson),
+    ...(report.app ? { app: report.app.map(appJson) } : {}),
     ...(report.icmp ? { icmp: report.icmp.map((m) => ({ step: m.stepIndex + 1, ...(m.conn ? { conn: m.conn } : {}), type: m.type, code: m.code, timeUs: String(m.timestampUs), hex: Buffer.from(m.bytes).toString('hex') })) } : {}),
     failure: failureJson(report),
   };

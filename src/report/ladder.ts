@@ -3,6 +3,7 @@
  * the server on the right, one arrow per segment labelled with flags and relative numbers.
  */
 import type { RunReport, TraceEvent } from '../engine/report.js';
+import { appLine, appTime } from './trace.js';
 import { flagNames } from '../wire/tcp.js';
 import { endpointText } from '../engine/flow.js';
 
@@ -39,11 +40,14 @@ export function formatLadder(report: RunReport): string {
   const lines: string[] = [];
   lines.push(' '.repeat(margin) + client.padEnd(GAP + 1) + serverLabel);
   lines.push(' '.repeat(margin) + '|' + ' '.repeat(GAP - 1 + 0) + '|');
-  for (const ev of report.events) {
+  const segments = report.events.map((ev, i) => {
     const tag = ev.kind === 'unmatched' ? 'x' : ev.kind === 'cleanup' ? 'cleanup' : ev.kind === 'drained' ? `step ${ev.stepIndex! + 1}, drained` : ev.stepIndex !== undefined ? `step ${ev.stepIndex + 1}` : '';
     const text = ev.conn ? `[${ev.conn}] ${label(ev)}` : label(ev);
-    lines.push(tag.padEnd(margin) + arrow(text, (ev.view.dir === 'out') === !server ? 'out' : 'in'));
-  }
+    return { us: ev.view.timestampUs, i, line: tag.padEnd(margin) + arrow(text, (ev.view.dir === 'out') === !server ? 'out' : 'in') };
+  });
+  // The application's calls, written beside the target's lifeline at the time they returned.
+  const calls = (report.app ?? []).map((e, j) => ({ us: appTime(e), i: segments.length + j, line: `step ${e.stepIndex + 1}`.padEnd(margin) + '|' + ' '.repeat(GAP - 1) + '|  ' + appLine(e, report.role) }));
+  for (const x of [...segments, ...calls].sort((a, b) => (a.us < b.us ? -1 : a.us > b.us ? 1 : a.i - b.i))) lines.push(x.line);
   lines.push(' '.repeat(margin) + '|' + ' '.repeat(GAP - 1) + '|');
   return lines.join('\n');
 }

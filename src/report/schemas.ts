@@ -75,6 +75,10 @@ const diff = obj(
   },
   ['expectedRaw', 'actualRaw'],
 );
+const appCall = obj(
+  { step, conn: str, call: str, startUs: decimal, endUs: decimal, ret: int, errno: str, durationUs: num, dataHex: hex, background: str },
+  ['conn', 'endUs', 'ret', 'errno', 'durationUs', 'dataHex', 'background'],
+);
 const failureDef: Schema = {
   anyOf: [
     { type: 'null' },
@@ -83,6 +87,7 @@ const failureDef: Schema = {
     obj({ kind: { const: 'timeout' }, step, line, waitedMs: num, note: str }, ['note']),
     obj({ kind: { const: 'error' }, step: nullable(step), message: str }),
     obj({ kind: { const: 'interrupted' }, step, reason: str }),
+    obj({ kind: { const: 'app' }, step, line, problems: { type: 'array', items: str, minItems: 1 }, call: appCall }),
   ],
 };
 
@@ -98,9 +103,10 @@ const reportProps: Record<string, Schema> = {
   events: { type: 'array', items: { $ref: '#/definitions/event' } },
   leftovers: { type: 'array', items: segment },
   icmp: { type: 'array', items: obj({ step, conn: str, type: int, code: int, timeUs: decimal, hex }, ['conn']) },
+  app: { type: 'array', items: appCall },
   failure: { $ref: '#/definitions/failure' },
 };
-const reportDef = obj(reportProps, ['icmp'], "a run's report: every segment with relative and raw numbers, and why it failed");
+const reportDef = obj(reportProps, ['icmp', 'app'], "a run's report: every segment with relative and raw numbers, and why it failed");
 const report: Schema = { $ref: '#/definitions/report' };
 
 const header = (format: string): Record<string, Schema> => ({
@@ -155,7 +161,7 @@ export const RUN_SCHEMA: Schema = {
       interrupted: { ...nullable(str), description: 'the signal that stopped the run' },
       ...reportProps,
     },
-    ['icmp'],
+    ['icmp', 'app'],
   ),
   definitions: runDefs,
 };

@@ -2,7 +2,7 @@
  * The trace a student can follow: one line per segment with relative and raw numbers side by
  * side, as Wireshark shows them ("Sequence Number: 35 (relative)", "Sequence Number (raw): ...").
  */
-import type { RunReport, TraceEvent } from '../engine/report.js';
+import { appResultText, type AppEvent, type RunReport, type TraceEvent } from '../engine/report.js';
 import type { SegmentView } from '../engine/state.js';
 import { formatOptions } from '../wire/options.js';
 import { flagNames } from '../wire/tcp.js';
@@ -82,7 +82,27 @@ export function formatTrace(report: RunReport): string {
   const role = report.role === 'server' ? 'tcpcraft is the server; ' : '';
   const head = [`${report.scenario}  ${formatFlow(report.flow)}  (${role}${isns}; seq/ack relative, raw beside them)`];
   for (const c of report.connections ?? []) head.push(`  [${c.name}] ${formatFlow(c.flow)}  (ISN ${c.isns.local}, peer ISN ${c.isns.peer ?? 'unknown'})`);
-  const rows = [COLUMNS, ...report.events.map((e, i) => traceRow(i, e, report.startedUs, report.role))];
+  const rows = [COLUMNS, ...withAppRows(report, report.events.map((e, i) => ({ us: e.view.timestampUs, cells: traceRow(i, e, report.startedUs, report.role) })))];
   const icmp = (report.icmp ?? []).map((m) => `  step ${m.stepIndex + 1} at ${seconds(m.timestampUs, report.startedUs)} s: sent ICMP type ${m.type} code ${m.code}${m.conn ? ` [${m.conn}]` : ''} about the peer's latest segment`);
   return `${head.join('\n')}\n${table(rows)}${icmp.length ? `\n${icmp.join('\n')}` : ''}`;
+}
+
+/** When an app() call shows in a trace or ladder: when it returned (or was made, if it never did). */
+export function appTime(e: AppEvent): bigint {
+  return e.endUs ?? e.startUs;
+}
+
+/** `server app: write 1000 = 1000 (0.1 ms on the target)`: an app() call in words. */
+export function appLine(e: AppEvent, role: RunReport['role']): string {
+  const side = role === 'server' ? 'client' : 'server';
+  const took = e.durationUs !== undefined ? ` (${(e.durationUs / 1000).toFixed(1)} ms on the target)` : '';
+  const bg = e.background ? ` [background '${e.background}']` : '';
+  return `${side} app${e.conn ? ` [${e.conn}]` : ''}: ${e.call} ${appResultText(e)}${took}${bg}`;
+}
+
+/** The segment rows with a row for each app() call slotted in by time. */
+function withAppRows(report: RunReport, rows: Array<{ us: bigint; cells: string[] }>): string[][] {
+  const calls = (report.app ?? []).map((e) => ({ us: appTime(e), cells: ['', String(e.stepIndex + 1), seconds(appTime(e), report.startedUs), 'app', '', '', '', '', '', '', '', appLine(e, report.role)] }));
+  // Stable: a call and a segment at the same instant keep the order they happened in (segments first).
+  return [...rows, ...calls].map((r, i) => ({ ...r, i })).sort((a, b) => (a.us < b.us ? -1 : a.us > b.us ? 1 : a.i - b.i)).map((r) => r.cells);
 }

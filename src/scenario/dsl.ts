@@ -5,7 +5,8 @@
 import type { Ipv6ExtensionSpec } from '../wire/ipv6.js';
 import { fileURLToPath } from 'node:url';
 import { isRef, type Ref, type Value } from './matchers.js';
-import type { AnyOrderStep, CallSite, EitherStep, ExpectFields, ExpectStep, Flags, OptionSpec, PauseStep, Scenario, SendFields, SendOption, SendStep, SilenceStep, DrainStep, IcmpStep } from './types.js';
+import { writePattern, type SockoptName } from '../lab/puppet.js';
+import type { AppCall, AppChecks, AppStep, AppWaitStep, AnyOrderStep, CallSite, EitherStep, ExpectFields, ExpectStep, Flags, OptionSpec, PauseStep, Scenario, SendFields, SendOption, SendStep, SilenceStep, DrainStep, IcmpStep } from './types.js';
 
 /** Declares a scenario (returns it unchanged; it exists for the editor's type checking). */
 export function scenario(def: Scenario): Scenario {
@@ -40,6 +41,85 @@ export function anyOrder(...items: ExpectStep[]): AnyOrderStep {
 /** Nothing may arrive from the peer (on `conn`) for `ms` milliseconds. */
 export function silence(ms: number, opts: { conn?: string } = {}): SilenceStep {
   return withSite(opts.conn === undefined ? { kind: 'silence', ms } : { kind: 'silence', ms, conn: opts.conn });
+}
+
+/** Options of a write or send: MSG_MORE, MSG_OOB. */
+type WriteOpts = AppChecks & { readonly more?: boolean; readonly oob?: boolean };
+/** Options of a read: MSG_OOB, MSG_PEEK. */
+type ReadOpts = AppChecks & { readonly oob?: boolean; readonly peek?: boolean };
+
+/**
+ * Makes the target's application call a socket function (the lab's puppet application), on the
+ * connection's socket, and checks what it returns:
+ *
+ *     app('listen')                        // socket, bind to the address and port we talk to, listen
+ *     app('accept', { background: 'acc' }) // ... appWait('acc') once our handshake is done
+ *     app('connect', { background: 'c' })  // a server-role scenario: the target opens the connection
+ *     app('write', 1000)                   // 1000 bytes 'abc...' (see appBytes), must all be taken
+ *     app('write', 'hello\n', { more: true })
+ *     app('read', 100, { returns: 5, data: 'hello' })
+ *     app('read', 100, { returns: 0 })     // the end of the stream (our FIN came)
+ *     app('shutdown', 'wr')
+ *     app('close')
+ *     app('setsockopt', 'TCP_NODELAY', 1)
+ *     app('getsockopt', 'SO_ERROR', { returns: 0 })
+ *     app('write', 10, { errno: 'EPIPE' })
+ *
+ * Needs `requires: ['app-puppet']`. See {@link AppChecks} for what the last argument may say.
+ */
+export function app(call: 'listen', opts?: AppChecks & { readonly backlog?: number }): AppStep;
+export function app(call: 'accept' | 'connect' | 'close', opts?: AppChecks): AppStep;
+export function app(call: 'write', data: number | string | Uint8Array, opts?: WriteOpts): AppStep;
+export function app(call: 'read', n: number, opts?: ReadOpts): AppStep;
+export function app(call: 'shutdown', how: 'rd' | 'wr' | 'rdwr', opts?: AppChecks): AppStep;
+export function app(call: 'setsockopt', name: SockoptName, value: number | boolean, opts?: AppChecks): AppStep;
+export function app(call: 'getsockopt', name: SockoptName, opts?: AppChecks): AppStep;
+export function app(call: 'nonblock', on: boolean, opts?: AppChecks): AppStep;
+export function app(call: string, ...args: unknown[]): AppStep {
+  // Positional arguments each call takes; the object after them holds its flags and checks.
+  const positional = call === 'setsockopt' ? 2 : ['write', 'read', 'shutdown', 'getsockopt', 'nonblock'].includes(call) ? 1 : 0;
+  const extra = args[positional];
+  const raw = typeof extra === 'object' && extra !== null ? (extra as Record<string, unknown>) : {};
+  const { backlog, more, oob, peek, ...checks } = raw as Record<string, unknown> & { backlog?: number; more?: boolean; oob?: boolean; peek?: boolean };
+  const a0 = args[0];
+  let c: unknown;
+  switch (call) {
+    case 'listen':
+      c = { call, ...(backlog !== undefined ? { backlog } : {}) };
+      break;
+    case 'write':
+      c = { call, data: a0, ...(more !== undefined ? { more } : {}), ...(oob !== undefined ? { oob } : {}) };
+      break;
+    case 'read':
+      c = { call, n: a0, ...(oob !== undefined ? { oob } : {}), ...(peek !== undefined ? { peek } : {}) };
+      break;
+    case 'shutdown':
+      c = { call, how: a0 };
+      break;
+    case 'setsockopt':
+      c = { call, name: a0, value: typeof args[1] === 'boolean' ? Number(args[1]) : args[1] };
+      break;
+    case 'getsockopt':
+      c = { call, name: a0 };
+      break;
+    case 'nonblock':
+      c = { call, on: a0 };
+      break;
+    default:
+      // accept, connect, close; anything else is named by the validator.
+      c = { call };
+  }
+  return withSite({ kind: 'app', call: c as AppCall, checks: checks as AppChecks });
+}
+
+/** Waits for the call `app(..., { background: name })` started, and checks it. */
+export function appWait(name: string): AppWaitStep {
+  return withSite({ kind: 'appWait', name });
+}
+
+/** The `n` bytes `app('write', n)` sends: 'abcdefghijklmnopqrstuvwxyzabc...'. */
+export function appBytes(n: number): Uint8Array {
+  return writePattern(n);
 }
 
 /** MSS option. */

@@ -1,6 +1,7 @@
 /** Errors in a scenario, reported before anything is sent. */
 import { resolve } from 'node:path';
 import type { Step } from './types.js';
+import { appCallText } from './model.js';
 import { ScenarioError } from '../errors.js';
 
 /** A scenario that cannot be run (defined with the other errors in src/errors.ts). */
@@ -18,6 +19,10 @@ export function stepLabel(index: number, step: Step): string {
       return `step ${index + 1} (${step.kind})`;
     case 'icmp':
       return `step ${index + 1} (icmp ${step.type}/${step.code})`;
+    case 'app':
+      return `step ${index + 1} (app ${step.call && typeof step.call === 'object' ? appCallText(step.call) : '?'})`;
+    case 'appWait':
+      return `step ${index + 1} (appWait '${step.name}')`;
     default:
       return `step ${index + 1} (${step.kind} '${step.flags}')`;
   }

@@ -279,8 +279,73 @@ export interface IcmpStep {
   readonly site?: CallSite;
 }
 
+/**
+ * What an `app()` step checks of its call's result, and how it runs. With neither `returns` nor
+ * `errno`, the call must succeed (a write must take every byte it was given).
+ */
+export interface AppChecks {
+  /** The return value: a number or a matcher (`range(1, 100)`, `capture('n')`). */
+  readonly returns?: Expected<number>;
+  /** The symbolic errno the call must fail with, e.g. `'ECONNRESET'` (then `returns` defaults to -1). */
+  readonly errno?: string;
+  /** The bytes a read must return (text or bytes, exactly). */
+  readonly data?: Payload;
+  /** Which connection's socket (default: the main one). */
+  readonly conn?: string;
+  /**
+   * Start the call and go on without waiting for it; `appWait(name)` waits for it later and
+   * checks it then. For calls that block until something we send arrives (accept, read, a
+   * connect we answer).
+   */
+  readonly background?: string;
+  /** The call must return within this many ms of being made. */
+  readonly within?: number;
+  /** The call must not return before this many ms (it blocked that long). */
+  readonly after?: number;
+  /** How long to wait for the call to return, ms. Default: the scenario's `timeout`. */
+  readonly timeout?: number;
+  /** On the listening socket rather than the connection's (setsockopt, getsockopt, close). */
+  readonly listener?: boolean;
+}
+
+/**
+ * A socket call the target's application makes on command (the lab's puppet application, see
+ * src/lab/puppet.ts), on the socket of a connection: `listen` (a socket bound to the peer address
+ * and port the scenario talks to), `accept` (the connection, once we open it), `connect` (to our
+ * address and port: a server-role scenario's connection), `write` (N bytes of the write pattern,
+ * or the given text or bytes), `read` (up to N bytes), `shutdown`, `close`, `setsockopt`,
+ * `getsockopt`, `nonblock`. Socket options set before the socket exists are applied when it is
+ * made (before `bind` or `connect`).
+ */
+export type AppCall =
+  | { readonly call: 'listen'; readonly backlog?: number }
+  | { readonly call: 'accept' }
+  | { readonly call: 'connect' }
+  | { readonly call: 'write'; readonly data: number | Payload; readonly more?: boolean; readonly oob?: boolean }
+  | { readonly call: 'read'; readonly n: number; readonly oob?: boolean; readonly peek?: boolean }
+  | { readonly call: 'shutdown'; readonly how: 'rd' | 'wr' | 'rdwr' }
+  | { readonly call: 'close' }
+  | { readonly call: 'setsockopt'; readonly name: string; readonly value: number }
+  | { readonly call: 'getsockopt'; readonly name: string }
+  | { readonly call: 'nonblock'; readonly on: boolean };
+
+/** Make the target's application call `call` (see {@link AppCall}) and check the result. */
+export interface AppStep {
+  readonly kind: 'app';
+  readonly call: AppCall;
+  readonly checks: AppChecks;
+  readonly site?: CallSite;
+}
+
+/** Wait for a call an `app()` step started in the background, and check it. */
+export interface AppWaitStep {
+  readonly kind: 'appWait';
+  readonly name: string;
+  readonly site?: CallSite;
+}
+
 /** One step of a scenario. */
-export type Step = SendStep | ExpectStep | PauseStep | EitherStep | AnyOrderStep | SilenceStep | DrainStep | IcmpStep;
+export type Step = SendStep | ExpectStep | PauseStep | EitherStep | AnyOrderStep | SilenceStep | DrainStep | IcmpStep | AppStep | AppWaitStep;
 
 /** The side tcpcraft plays: `client` sends the SYN, `server` waits for one. */
 export type Role = 'client' | 'server';
@@ -304,11 +369,12 @@ export interface ConnectionSpec {
  * (RFC 7323), the RFC 5961 protections (challenge ACKs); `source-route`, an IPv4 target that takes
  * source-routed packets at all (a setting: Linux drops them unless accept_source_route is on,
  * as RFC 7126 §4.3.2.5 advises for routers); `tfo`, TCP Fast Open for servers (RFC 7413) on the
- * lab's fast-open echo, port 2014; and the cooperating applications some
+ * lab's fast-open echo, port 2014; `app-puppet`, an application on the target that `app()` steps
+ * drive (every lab target has one); and the fixed cooperating applications some
  * RFC 9293 rows need on the target (the lab's services, see {@link APP_PORTS}). A target that
  * lacks one reports the scenario as N/A, not as a failure.
  */
-export type Feature = 'sack' | 'timestamps' | 'wscale' | 'rfc5961' | 'source-route' | 'tfo' | AppFeature | FamilyFeature;
+export type Feature = 'sack' | 'timestamps' | 'wscale' | 'rfc5961' | 'source-route' | 'tfo' | 'app-puppet' | AppFeature | FamilyFeature;
 
 /**
  * The IP version a scenario is about (`requires: ['ipv4']`: ICMPv4, IPv4 options, broadcast, the

@@ -16,7 +16,8 @@ import { isMatcher, isRef } from './matchers.js';
 import { optionKindDef, OPTION_KIND_LIST, type OptionField } from '../wire/options.js';
 import { connOf, MAIN_CONN, payloadBytes, type ValidScenario } from './model.js';
 import { isTodo } from './dsl.js';
-import type { ExpectFields, ExpectStep, Feature, Level, SendFields, Step } from './types.js';
+import type { AppStep, ExpectFields, ExpectStep, Feature, Level, SendFields, Step } from './types.js';
+import { MAX_IO, SHUTDOWN_HOWS, SOCKOPTS } from '../lab/puppet.js';
 
 /** A TCP header without options. */
 const TCP_MIN_HEADER = 20;
@@ -26,7 +27,7 @@ const SCENARIO_KEYS = ['name', 'description', 'rfc', 'expectedFailures', 'requir
 const SEND_KEYS = ['seq', 'ack', 'payload', 'window', 'options', 'urgent', 'tcp', 'ip', 'conn'];
 const EXPECT_KEYS = ['seq', 'ack', 'rawSeq', 'valid', 'window', 'urgent', 'payload', 'len', 'options', 'ip', 'optional', 'timeout', 'within', 'after', 'at', 'backoff', 'conn'];
 /** The optional features a scenario may require, and the RFC 2119 levels. */
-export const FEATURES: readonly string[] = ['sack', 'timestamps', 'wscale', 'rfc5961', 'source-route', 'tfo', 'app-unread', 'app-nodelay', 'app-keepalive', 'app-dialer', 'app-stall', 'app-trickle', 'app-pieces', 'ipv4', 'ipv6'] satisfies readonly Feature[];
+export const FEATURES: readonly string[] = ['sack', 'timestamps', 'wscale', 'rfc5961', 'source-route', 'tfo', 'app-puppet', 'app-unread', 'app-nodelay', 'app-keepalive', 'app-dialer', 'app-stall', 'app-trickle', 'app-pieces', 'ipv4', 'ipv6'] satisfies readonly Feature[];
 const LEVELS: readonly string[] = ['MUST', 'SHOULD', 'MAY'] satisfies readonly Level[];
 
 /** Option kinds by name, and which of them carry values an expectation can check. */
@@ -362,7 +363,92 @@ function checkOptionChecks(fail: Check, o: unknown): void {
   }
 }
 
-const STEP_KINDS = ['send', 'expect', 'pause', 'either', 'anyOrder', 'silence', 'drain', 'icmp'];
+const STEP_KINDS = ['send', 'expect', 'pause', 'either', 'anyOrder', 'silence', 'drain', 'icmp', 'app', 'appWait'];
+const APP_CHECK_KEYS = ['returns', 'errno', 'data', 'conn', 'background', 'within', 'after', 'timeout', 'listener'];
+const APP_CALLS = ['listen', 'accept', 'connect', 'write', 'read', 'shutdown', 'close', 'setsockopt', 'getsockopt', 'nonblock'];
+/** What each call may also carry besides its checks. */
+const APP_CALL_KEYS: Readonly<Record<string, readonly string[]>> = { listen: ['backlog'], write: ['data', 'more', 'oob'], read: ['n', 'oob', 'peek'], shutdown: ['how'], setsockopt: ['name', 'value'], getsockopt: ['name'], nonblock: ['on'] };
+const ERRNO = /^E[A-Z0-9]{1,20}$/;
+
+/** An app() step: a call the puppet knows, with arguments and checks in range. */
+function checkApp(fail: Check, s: AppStep, conns: readonly string[]): void {
+  const c = s.call as unknown as Record<string, unknown>;
+  if (!isObject(c) || !APP_CALLS.includes(c.call as string)) throw fail('call', `${show(isObject(c) ? c.call : c)} is not a call the application can make (${APP_CALLS.join(', ')})`);
+  const call = c.call as string;
+  const known = APP_CALL_KEYS[call] ?? [];
+  for (const k of Object.keys(c)) if (k !== 'call' && !known.includes(k)) throw fail(k, `app('${call}') takes no '${k}'`);
+  const flag = (k: string): void => {
+    if (c[k] !== undefined && typeof c[k] !== 'boolean') throw fail(k, `${show(c[k])} must be true or false`);
+  };
+  switch (call) {
+    case 'listen':
+      intIn(fail, 'backlog', c.backlog, 0, 4096);
+      break;
+    case 'write': {
+      const d = c.data;
+      if (typeof d === 'number') intIn(fail, 'data', d, 1, MAX_IO);
+      else if (typeof d === 'string' || d instanceof Uint8Array) {
+        const n = payloadBytes(d).length;
+        if (n < 1 || n > MAX_IO) throw fail('data', `${n} bytes: a write takes 1..${MAX_IO}`);
+      } else throw fail('data', "app('write', ...) takes a byte count, a text or bytes, e.g. app('write', 1000)");
+      flag('more');
+      flag('oob');
+      break;
+    }
+    case 'read':
+      if (c.n === undefined) throw fail('n', "app('read', N) needs the most bytes to read, e.g. app('read', 1000)");
+      intIn(fail, 'n', c.n, 1, MAX_IO);
+      flag('oob');
+      flag('peek');
+      break;
+    case 'shutdown':
+      if (!(SHUTDOWN_HOWS as readonly string[]).includes(c.how as string)) throw fail('how', `${show(c.how)} is not 'rd', 'wr' or 'rdwr'`);
+      break;
+    case 'setsockopt':
+    case 'getsockopt':
+      if (typeof c.name !== 'string' || !(c.name in SOCKOPTS)) throw fail('name', `${show(c.name)} is not a socket option the application knows (${Object.keys(SOCKOPTS).join(', ')})`);
+      if (call === 'setsockopt') intIn(fail, 'value', c.value, -1, 0x7fffffff);
+      if (call === 'setsockopt' && c.value === undefined) throw fail('value', `app('setsockopt', '${c.name}', VALUE) needs a value`);
+      break;
+    case 'nonblock':
+      if (typeof c.on !== 'boolean') throw fail('on', "app('nonblock', true|false)");
+      break;
+  }
+  const k = s.checks as unknown as Record<string, unknown>;
+  if (k !== undefined && !isObject(k)) throw fail('checks', 'must be an object of checks, e.g. { returns: 0 }');
+  noUnknownKeys(fail, '', k ?? {}, APP_CHECK_KEYS);
+  if (k?.returns !== undefined) expectedIn(fail, 'returns', k.returns, -1, 0x7fffffff);
+  if (k?.errno !== undefined && (typeof k.errno !== 'string' || !ERRNO.test(k.errno))) throw fail('errno', `${show(k.errno)} is not an errno name such as 'ECONNRESET'`);
+  if (k?.data !== undefined) {
+    if (call !== 'read') throw fail('data', 'only a read returns data');
+    if (typeof k.data !== 'string' && !(k.data instanceof Uint8Array)) throw fail('data', 'must be text or bytes');
+  }
+  if (k?.background !== undefined && (typeof k.background !== 'string' || !/^[A-Za-z_][\w-]{0,63}$/.test(k.background))) throw fail('background', `${show(k.background)} is not a usable name`);
+  for (const t of ['within', 'after', 'timeout'] as const) {
+    const v = k?.[t];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > MAX_PAUSE_MS)) throw fail(t, `${show(v)} is not a duration in 0..${MAX_PAUSE_MS} ms`);
+  }
+  if (k?.listener !== undefined && typeof k.listener !== 'boolean') throw fail('listener', 'must be true or false');
+  checkConn(fail, k?.conn, conns);
+}
+
+/** appWait() names must be started, once, by an earlier app(..., { background }) step; each background call is waited for at most once. */
+function checkBackground(file: string, steps: readonly Step[]): void {
+  const started = new Map<string, number>();
+  const waited = new Set<string>();
+  steps.forEach((s, i) => {
+    if (s.kind === 'app' && s.checks?.background !== undefined) {
+      const name = s.checks.background;
+      if (started.has(name) && !waited.has(name)) throw stepError(file, i, s, 'background', `'${name}' is already running in the background (step ${started.get(name)! + 1}): wait for it with appWait('${name}') first`);
+      started.set(name, i);
+      waited.delete(name);
+    }
+    if (s.kind === 'appWait') {
+      if (!started.has(s.name) || waited.has(s.name)) throw stepError(file, i, s, 'name', `no call named '${s.name}' runs in the background here: start one with app(..., { background: '${s.name}' })`);
+      waited.add(s.name);
+    }
+  });
+}
 
 function checkConn(fail: Check, conn: unknown, conns: readonly string[]): void {
   if (conn === undefined) return;
@@ -381,7 +467,7 @@ function checkExpectStep(fail: Check, e: unknown, conns: readonly string[], wher
 
 function checkStep(file: string, index: number, step: unknown, conns: readonly string[], family: IpFamily): void {
   if (!isObject(step) || !STEP_KINDS.includes(step.kind as string)) {
-    throw scenarioError(file, `steps[${index}]`, 'is not a step: use send(), expect(), pause(), either(), anyOrder(), silence(), drain() or icmp()');
+    throw scenarioError(file, `steps[${index}]`, 'is not a step: use send(), expect(), pause(), either(), anyOrder(), silence(), drain(), icmp(), app() or appWait()');
   }
   const s = step as unknown as Step;
   const fail: Check = (field, problem) => stepError(file, index, s, field, problem);
@@ -410,6 +496,12 @@ function checkStep(file: string, index: number, step: unknown, conns: readonly s
       checkFlags(fail, s.flags);
       checkExpect(fail, s.fields, family);
       checkConn(fail, s.fields.conn, conns);
+      return;
+    case 'app':
+      checkApp(fail, s, conns);
+      return;
+    case 'appWait':
+      if (typeof s.name !== 'string') throw fail('name', "appWait() takes the name given as an app() step's background");
       return;
     case 'either':
     case 'anyOrder': {
@@ -586,6 +678,11 @@ export function validateScenario(value: unknown, file: string): ValidScenario {
   value.steps.forEach((s, i) => checkStep(file, i, s, conns, family));
   const steps = value.steps as Step[];
   checkCaptures(file, steps);
+  checkBackground(file, steps);
+  if (steps.some((s) => s.kind === 'app') && !(Array.isArray(value.requires) && value.requires.includes('app-puppet'))) {
+    const i = steps.findIndex((s) => s.kind === 'app');
+    throw stepError(file, i, steps[i]!, 'kind', "app() steps drive the target's application: add requires: ['app-puppet'] to the scenario (targets without one report it N/A)");
+  }
   if (server) {
     const first = steps.findIndex((s) => s.kind !== 'pause');
     const s = steps[first];

@@ -53,7 +53,7 @@ export async function runPlan(plan: SessionPlan, device: Device, o: RunUnitOptio
         abort.abort();
       }, o.boundMs);
     }
-    const running = runScenario(plan.scenario, plan.run, { link: device, frames: device.frames, clock: device.clock, signal: abort.signal });
+    const running = runScenario(plan.scenario, plan.run, { link: device, frames: device.frames, clock: device.clock, signal: abort.signal, ...(device.app ? { app: device.app } : {}) });
     running.catch(() => undefined);
     try {
       await o.started?.(async () => {

@@ -156,4 +156,4 @@ export function familyFeatures(host: string): ReadonlyMap<Feature, boolean> {
 }
 
 /** True for the features learnt by probing the peer (not the IP version). */
-export const probed = (f: Feature): boolean => f !== 'ipv4';
+export const probed = (f: Feature): boolean => f !== 'ipv4' && f !== 'app-puppet';

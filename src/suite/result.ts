@@ -79,6 +79,8 @@ export function summaryOf(report: RunReport): string {
       return `interrupted at step ${f.stepIndex + 1}`;
     case 'error':
       return clip(f.message.split('\n')[0] ?? '', 60);
+    case 'app':
+      return clip(`${f.event.call}: ${f.problems[0] ?? ''}`, 60);
   }
 }
 

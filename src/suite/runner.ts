@@ -46,6 +46,7 @@ import { PortAllocator } from './ports.js';
 import { LAB_SERIAL_PORTS } from '../lab/catalogue.js';
 import { expectedFailureOn } from '../scenario/expected.js';
 import { releaseOf } from '../io/release.js';
+import { hasPuppet } from '../io/puppet.js';
 import { absentFeatures, absentReason, familyFeatures, probed, probesFor, type Probe } from './features.js';
 import type { Feature } from '../scenario/types.js';
 import { messageOf as resultMessage, verdictOf, type SuiteResult } from './result.js';
@@ -89,6 +90,11 @@ export interface SuiteOptions {
    * client is someone else's business (`tcpcraft run`), none is started.
    */
   readonly clientNetns?: string;
+  /**
+   * The lab whose puppet application app() steps drive (its relay's socket in the lab's state
+   * directory). Undefined, or a lab without one: scenarios that require `app-puppet` are N/A.
+   */
+  readonly lab?: string;
   /** Play each scenario against its model in memory first, so the live path is compiled (`tcpcraft run`). */
   readonly rehearse?: boolean;
   /**
@@ -143,7 +149,10 @@ export function schedulingOf(sc: Scenario, serialPorts: readonly number[], dst?:
   const exclusive = sc.role === 'server' || fixedPort;
   const host = dst ?? sc.peer?.host ?? '';
   const ports = [sc.peer?.port, ...Object.values(sc.connections ?? {}).map((c) => c.peer?.port ?? sc.peer?.port)];
-  const keys = [...new Set(ports.filter((p): p is number => p !== undefined && serialPorts.includes(p)).map((p) => `${host}:${p}`))];
+  // The target's application listens on the scenario's peer port: two such runs at once would
+  // both ask for that port.
+  const listens = sc.steps.some((s) => s.kind === 'app' && s.call.call === 'listen');
+  const keys = [...new Set(ports.filter((p): p is number => p !== undefined && (serialPorts.includes(p) || listens)).map((p) => `${host}:${p}`))];
   return { exclusive, keys };
 }
 
@@ -205,6 +214,14 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
     const wrongFamily = peerHost !== undefined ? absentFeatures(e.scenario.requires, familyFeatures(peerHost)) : [];
     if (wrongFamily.length > 0) {
       notApplicable(i, e, e.scenario, absentReason(wrongFamily, peerHost!));
+      continue;
+    }
+    // The target's application is the lab's, known without a probe: its relay is there or not.
+    if (e.scenario.requires?.includes('app-puppet') && !(opts.lab !== undefined && hasPuppet(opts.lab))) {
+      const reason = opts.lab !== undefined ? `requires app-puppet: lab '${opts.lab}' has no application to drive (is it up? 'tcpcraft lab up --name ${opts.lab}')` : 'requires app-puppet: no lab is named whose application app() steps could drive';
+      // A suite reports it as not applicable; a run of this one scenario cannot do what it was asked.
+      if (opts.learnFeatures) notApplicable(i, e, e.scenario, reason);
+      else failed(i, e, new EnvError(`${reason}.`));
       continue;
     }
     try {
@@ -280,7 +297,7 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
         if (isServer(sc) && opts.clientNetns !== undefined && !existsSync(`/run/netns/${opts.clientNetns}`)) {
           throw new EnvError(`a server-role scenario needs a client on the target: run the suite with --lab NAME of a lab that is up (its server namespace ${opts.clientNetns} is missing).`);
         }
-        const device = await devices.attach(plan);
+        const device = await devices.attach(plan, opts.lab !== undefined ? { lab: opts.lab } : {});
         undo.push(() => device.close());
         outcome = await runPlan(plan, device, {
           ...(interrupt ? { signal: interrupt } : {}),
@@ -358,7 +375,7 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
  * One scenario as `tcpcraft run` and `exercise check` run it: a suite of one, unbounded, rehearsed
  * in memory first, its errors thrown rather than turned into a result.
  */
-export async function runAlone(file: string, sc: ValidScenario, o: Pick<SuiteOptions, 'overrides' | 'target' | 'interrupt'> = {}): Promise<SuiteResult | undefined> {
+export async function runAlone(file: string, sc: ValidScenario, o: Pick<SuiteOptions, 'overrides' | 'target' | 'interrupt' | 'lab'> = {}): Promise<SuiteResult | undefined> {
   const outcome = await runSuite([{ file, name: sc.name, scenario: sc }], { ...o, jobs: 1, scenarioBoundMs: null, rehearse: true, throwErrors: true });
   return outcome.results[0];
 }

@@ -285,7 +285,7 @@ describe('scenario/validate', () => {
     });
 
     it('rejects an unknown feature in requires and an unknown level', () => {
-      chaiExpect(scenarioFails(base([send('S')], { requires: ['sack', 'tcp-ao'] }), 'requires[1]').message).to.contain("'tcp-ao' is not a feature (sack, timestamps, wscale, rfc5961, source-route, tfo, app-unread, app-nodelay, app-keepalive, app-dialer, app-stall, app-trickle, app-pieces, ipv4, ipv6)");
+      chaiExpect(scenarioFails(base([send('S')], { requires: ['sack', 'tcp-ao'] }), 'requires[1]').message).to.contain("'tcp-ao' is not a feature (sack, timestamps, wscale, rfc5961, source-route, tfo, app-puppet, app-unread, app-nodelay, app-keepalive, app-dialer, app-stall, app-trickle, app-pieces, ipv4, ipv6)");
       chaiExpect(scenarioFails(base([send('S')], { level: 'MUST NOT' }), 'level').message).to.contain("'MUST NOT' is not a level (MUST, SHOULD, MAY)");
     });
 
@@ -299,7 +299,7 @@ describe('scenario/validate', () => {
 
     it('rejects something that is not a step', () => {
       const e = scenarioFails(base([send('S'), { kind: 'wait' } as never]), 'steps[1]');
-      chaiExpect(e.message).to.equal(`${SELF}: steps[1]: is not a step: use send(), expect(), pause(), either(), anyOrder(), silence(), drain() or icmp()`);
+      chaiExpect(e.message).to.equal(`${SELF}: steps[1]: is not a step: use send(), expect(), pause(), either(), anyOrder(), silence(), drain(), icmp(), app() or appWait()`);
     });
 
     it('names only the file when a step has no call site (built by hand)', () => {

@@ -1,0 +1,143 @@
+// tcpcraft lab: the relay between tcpcraft runs and the lab's puppet application (the protocol is
+// described in src/lab/puppet.ts). The puppet runs on the target and speaks over one stream (its
+// stdin and stdout, or a pair of named pipes); the relay listens on a Unix socket in the lab's
+// state directory, gives each client (one scenario run) a session number, passes its requests to
+// the puppet with that number in front and the replies back without it, and ends the session when
+// the client goes (the puppet then closes that session's sockets). Nothing of this goes over the
+// lab's links: the connection under test never carries the puppet's commands.
+//
+// Usage:
+//   node lab/puppet-relay.mjs SOCKET LIFETIME_SECONDS spawn PROGRAM [ARG...]
+//        runs PROGRAM and talks to it over its stdin and stdout
+//   node lab/puppet-relay.mjs SOCKET LIFETIME_SECONDS fifo IN OUT
+//        writes requests into the named pipe IN and reads replies from OUT (a puppet the target
+//        started itself, e.g. inside user-mode Linux on a console line, or lwip-lab)
+// Prints "puppet-relay: ready STACK" on stderr once the puppet said it is ready and the socket
+// listens. Ends when the puppet ends, after its lifetime, or on SIGTERM (removing the socket).
+import net from 'node:net';
+import { spawn } from 'node:child_process';
+import { openSync, rmSync, chmodSync, createReadStream, createWriteStream } from 'node:fs';
+
+const [socketPath, lifeText, mode, ...rest] = process.argv.slice(2);
+const MAX_LINE = 140000;
+// A client's request: ID CALL ARG..., printable ASCII words (the puppet checks the rest).
+const REQUEST = /^[1-9][0-9]{0,9} [a-z]{1,12}(?: [!-~]{1,140000}){0,4}$/;
+const REPLY = /^([1-9][0-9]{0,9}) ([0-9].*)$/;
+const MAX_SESSIONS = 64;
+
+if (!socketPath || !lifeText || !['spawn', 'fifo'].includes(mode) || rest.length < (mode === 'spawn' ? 1 : 2)) {
+  process.stderr.write('usage: puppet-relay.mjs SOCKET LIFETIME spawn PROGRAM [ARG...] | fifo IN OUT\n');
+  process.exit(2);
+}
+
+let toPuppet;
+let fromPuppet;
+let child;
+if (mode === 'spawn') {
+  child = spawn(rest[0], rest.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] });
+  child.on('error', (err) => {
+    process.stderr.write(`puppet-relay: ${rest[0]}: ${err.message}\n`);
+    process.exit(1);
+  });
+  child.on('exit', (code, sig) => {
+    process.stderr.write(`puppet-relay: the puppet ended (${sig ?? code})\n`);
+    finish(1);
+  });
+  toPuppet = child.stdin;
+  fromPuppet = child.stdout;
+} else {
+  // Opened read-write: neither open blocks waiting for the other end, and no EOF comes while we hold them.
+  toPuppet = createWriteStream(null, { fd: openSync(rest[0], 'r+') });
+  fromPuppet = createReadStream(null, { fd: openSync(rest[1], 'r+') });
+}
+toPuppet.on('error', () => finish(1));
+
+/** Session number -> client socket. */
+const sessions = new Map();
+let nextSid = 1;
+let stack;
+let server;
+
+function finish(code) {
+  try {
+    rmSync(socketPath, { force: true });
+  } catch {
+    // gone already
+  }
+  if (child && child.exitCode === null) child.kill('SIGTERM');
+  process.exit(code);
+}
+
+function lines(stream, onLine, onTooLong) {
+  let buf = '';
+  stream.setEncoding('latin1');
+  stream.on('data', (chunk) => {
+    buf += chunk;
+    for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+      onLine(buf.slice(0, nl).replace(/\r$/, ''));
+      buf = buf.slice(nl + 1);
+    }
+    if (buf.length > MAX_LINE) {
+      buf = '';
+      onTooLong();
+    }
+  });
+}
+
+lines(
+  fromPuppet,
+  (line) => {
+    if (stack === undefined) {
+      const ready = /^0 0 ready (\d+) ([A-Za-z0-9_.-]{1,40})$/.exec(line);
+      if (ready) listen(ready[1], ready[2]);
+      return;
+    }
+    const m = REPLY.exec(line);
+    if (!m) return;
+    const client = sessions.get(Number(m[1]));
+    if (client && !client.destroyed) client.write(`${m[2]}\n`);
+  },
+  () => process.stderr.write('puppet-relay: an overlong line from the puppet was dropped\n'),
+);
+
+function listen(protocol, name) {
+  stack = name;
+  rmSync(socketPath, { force: true });
+  server = net.createServer((client) => {
+    if (sessions.size >= MAX_SESSIONS) {
+      client.destroy();
+      return;
+    }
+    const sid = nextSid++;
+    sessions.set(sid, client);
+    client.write(`ready ${protocol} ${stack}\n`);
+    client.on('error', () => client.destroy());
+    client.on('close', () => {
+      sessions.delete(sid);
+      toPuppet.write(`${sid} 0 end\n`);
+    });
+    lines(
+      client,
+      (line) => {
+        if (!REQUEST.test(line)) {
+          client.destroy();
+          return;
+        }
+        toPuppet.write(`${sid} ${line}\n`);
+      },
+      () => client.destroy(),
+    );
+  });
+  server.on('error', (err) => {
+    process.stderr.write(`puppet-relay: ${socketPath}: ${err.message}\n`);
+    finish(1);
+  });
+  server.listen(socketPath, () => {
+    chmodSync(socketPath, 0o600);
+    process.stderr.write(`puppet-relay: ready ${stack}\n`);
+  });
+}
+
+setTimeout(() => finish(0), Number(lifeText) * 1000).unref();
+process.on('SIGTERM', () => finish(0));
+process.on('SIGINT', () => finish(0));
