@@ -113,6 +113,9 @@ export class AppDriver {
     switch (c.call) {
       case 'listen': {
         if (!conn.flow.peerIp || !conn.flow.peerPort) throw new AppUsageError(`app('listen') binds the address and port the scenario talks to, and connection '${conn.name}' names none`);
+        // Like most servers, the listener may take a port that connections of earlier runs still
+        // hold in TIME-WAIT (a scenario may set SO_REUSEADDR to 0 to see otherwise).
+        if (!s.pending.some(([name]) => name === 'SO_REUSEADDR')) s.pending.unshift(['SO_REUSEADDR', 1]);
         const made = await this.newSocket(s, conn.flow.peerIp);
         if ('failed' in made) return made.failed;
         s.listener = made.h;

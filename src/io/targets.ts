@@ -22,7 +22,8 @@
 import { LAB_ADDRESSES, LAB_PORTS, labServices, OFFLOADS_OFF, type LabFamily } from '../lab/catalogue.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { PUPPET_SOCKET } from '../lab/puppet.js';
 import { TARGET_NAMES, type LabConfig, type LabHost, type TargetName } from './labhost.js';
 import { EnvError, UsageError } from '../errors.js';
 
@@ -63,6 +64,23 @@ const LAB_DIR = join(ROOT, 'lab');
 export const LWIP_LAB_BINARY = join(ROOT, 'build', 'lwip-lab');
 
 const lifetime = String(LAB_SERVER_LIFETIME_S);
+
+/** The puppet application for stacks that run Linux binaries (lab/puppet.c, compiled by `make setup`). */
+export const PUPPET_BINARY = join(ROOT, 'build', 'lab-puppet');
+
+/**
+ * Starts the lab's puppet relay (lab/puppet-relay.mjs) in the server namespace, talking to a
+ * puppet over `transport` (`spawn PROGRAM ARG...` or `fifo IN OUT`, see the relay). Without the
+ * compiled puppet the lab has no application to drive, and scenarios that need one are N/A.
+ */
+async function startPuppet(host: LabHost, transport: readonly string[]): Promise<void> {
+  if (host.alive().has('puppet')) return;
+  if (transport[0] === 'spawn' && transport.includes(PUPPET_BINARY) && !existsSync(PUPPET_BINARY)) return;
+  await host.startServer('puppet', [process.execPath, join(LAB_DIR, 'puppet-relay.mjs'), join(host.stateDir, PUPPET_SOCKET), lifetime, ...transport], { waitOutput: /puppet-relay: ready/, waitMs: 15_000 });
+}
+
+/** The puppet as a child of the relay, on the kernel of the namespace the relay runs in. */
+const puppetChild = (stack: string, ...flags: string[]): string[] => ['spawn', PUPPET_BINARY, ...flags, '--stack', stack, '--lifetime', lifetime];
 
 /**
  * The nc sink, the daytime service and echo/discard/chargen on the server namespace's kernel, at
@@ -140,6 +158,7 @@ const linux: LabTarget = {
     const six = linux.families.includes(6) ? LAB_ADDRESSES[6].server : undefined;
     if (six) await host.inNs('server', ['ip', '-6', 'addr', 'replace', `${six}/${LAB_ADDRESSES[6].bits}`, 'dev', host.ifs.server, 'nodad']);
     await kernelServices(host, host.cfg.serverAddr, six);
+    await startPuppet(host, puppetChild('linux'));
   },
   version: kernelVersion,
 };
@@ -240,6 +259,9 @@ const gvisor: LabTarget = {
       waitOutput: /(?=[\s\S]*daytime: listening)(?=[\s\S]*services: listening)/,
       waitMs: 20_000,
     });
+    // The puppet runs in the sandbox, beside the services (runsc exec), its stdin and stdout
+    // piped to the relay outside: its socket calls go to netstack.
+    if (existsSync(PUPPET_BINARY)) await startPuppet(host, ['spawn', 'runsc', '--root', join(dir, 'runsc'), 'exec', `tcpcraft-${host.cfg.name}`, ...puppetChild('gvisor').slice(1)]);
   },
   async version(host) {
     const r = await host.tryInNs('server', ['runsc', '--version']);
@@ -291,6 +313,8 @@ const slirp: LabTarget = {
       });
     }
     await host.clientAddress();
+    // slirp hands each connection on to the loopback of the server namespace: the puppet listens there.
+    await startPuppet(host, puppetChild('slirp', '--bind-any'));
   },
   async version(host) {
     const r = await host.tryInNs('server', ['slirp4netns', '--version']);

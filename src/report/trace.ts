@@ -87,9 +87,18 @@ export function formatTrace(report: RunReport): string {
   return `${head.join('\n')}\n${table(rows)}${icmp.length ? `\n${icmp.join('\n')}` : ''}`;
 }
 
-/** When an app() call shows in a trace or ladder: when it returned (or was made, if it never did). */
+/**
+ * When an app() call shows in a trace or ladder: when it returned on the target. Its reply reaches
+ * us later than that (the relay is in between: often after the segment the call made the stack
+ * send), so, as NTP does, the way there and the way back are taken to be equally long: what the
+ * exchange took beyond the call's own duration (the target's measure), halved, is taken off the
+ * reply's arrival. A call that never returned shows when it was made.
+ */
 export function appTime(e: AppEvent): bigint {
-  return e.endUs ?? e.startUs;
+  if (e.endUs === undefined) return e.startUs;
+  if (e.durationUs === undefined) return e.endUs;
+  const transit = e.endUs - e.startUs - BigInt(Math.round(e.durationUs));
+  return transit > 0n ? e.endUs - transit / 2n : e.endUs;
 }
 
 /** `server app: write 1000 = 1000 (0.1 ms on the target)`: an app() call in words. */

@@ -52,7 +52,7 @@ type ReadOpts = AppChecks & { readonly oob?: boolean; readonly peek?: boolean };
  * Makes the target's application call a socket function (the lab's puppet application), on the
  * connection's socket, and checks what it returns:
  *
- *     app('listen')                        // socket, bind to the address and port we talk to, listen
+ *     app('listen')                        // socket (SO_REUSEADDR on), bind to the address and port we talk to, listen
  *     app('accept', { background: 'acc' }) // ... appWait('acc') once our handshake is done
  *     app('connect', { background: 'c' })  // a server-role scenario: the target opens the connection
  *     app('write', 1000)                   // 1000 bytes 'abc...' (see appBytes), must all be taken

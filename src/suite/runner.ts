@@ -306,7 +306,8 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
           started: async (stop) => {
             // On a signal this runs before the device's guards go: the run stops and resets its peer first.
             unregister.push(cleanups.add(`stop ${e.name}`, stop));
-            if (plan.server && opts.clientNetns !== undefined) await startClient(opts.clientNetns, plan, e.name, undo, unregister, cleanups);
+            // A scenario whose target application connects (app('connect')) needs no nc of ours.
+            if (plan.server && opts.clientNetns !== undefined && !connectsItself(sc)) await startClient(opts.clientNetns, plan, e.name, undo, unregister, cleanups);
           },
         });
         if (outcome.report) outcome = { ...outcome, report: await explainSilence(outcome.report, plan) };
@@ -489,4 +490,9 @@ export async function schedule<T extends { readonly i: number; readonly plan: Pl
     }
   };
   await Promise.all(Array.from({ length: Math.min(jobs, Math.max(1, items.length)) }, () => worker()));
+}
+
+/** True when the scenario has the target's application open its connection (app('connect')). */
+function connectsItself(sc: Scenario): boolean {
+  return sc.steps.some((s) => s.kind === 'app' && s.call.call === 'connect');
 }
