@@ -10,13 +10,17 @@
 //   node lab/puppet-relay.mjs SOCKET LIFETIME_SECONDS spawn PROGRAM [ARG...]
 //        runs PROGRAM and talks to it over its stdin and stdout
 //   node lab/puppet-relay.mjs SOCKET LIFETIME_SECONDS fifo IN OUT
-//        writes requests into the named pipe IN and reads replies from OUT (a puppet the target
-//        started itself, e.g. inside user-mode Linux on a console line, or lwip-lab)
+//        writes requests into IN and reads replies from OUT, for a puppet the target started
+//        itself: named pipes (lwip-lab), or the same terminal twice (user-mode Linux's console
+//        line, a pseudo-terminal the target put in raw mode)
+// On start it says hello (`1 0 hello`), which makes the puppet repeat its ready line: a console
+// line drops what the puppet wrote before anyone had it open.
 // Prints "puppet-relay: ready STACK" on stderr once the puppet said it is ready and the socket
 // listens. Ends when the puppet ends, after its lifetime, or on SIGTERM (removing the socket).
 import net from 'node:net';
 import { spawn } from 'node:child_process';
-import { openSync, rmSync, chmodSync, createReadStream, createWriteStream } from 'node:fs';
+import { openSync, rmSync, chmodSync, constants } from 'node:fs';
+import tty from 'node:tty';
 
 const [socketPath, lifeText, mode, ...rest] = process.argv.slice(2);
 const MAX_LINE = 140000;
@@ -46,10 +50,20 @@ if (mode === 'spawn') {
   toPuppet = child.stdin;
   fromPuppet = child.stdout;
 } else {
-  // Opened read-write: neither open blocks waiting for the other end, and no EOF comes while we hold them.
-  toPuppet = createWriteStream(null, { fd: openSync(rest[0], 'r+') });
-  fromPuppet = createReadStream(null, { fd: openSync(rest[1], 'r+') });
+  // Opened read-write: neither open blocks waiting for the other end, and no EOF comes while we
+  // hold them; never as our controlling terminal.
+  // Through libuv's event loop (a pipe or a terminal handle), not blocking reads in its thread
+  // pool, which would keep the process from ever exiting.
+  const flags = constants.O_RDWR | constants.O_NOCTTY | constants.O_NONBLOCK;
+  const open = (path, reading) => {
+    const fd = openSync(path, flags);
+    if (tty.isatty(fd)) return reading ? new tty.ReadStream(fd) : new tty.WriteStream(fd);
+    return new net.Socket({ fd, readable: reading, writable: !reading });
+  };
+  toPuppet = open(rest[0], false);
+  fromPuppet = open(rest[1], true);
 }
+toPuppet.write('1 0 hello\n');
 toPuppet.on('error', () => finish(1));
 
 /** Session number -> client socket. */

@@ -649,6 +649,16 @@ static int parse_prefix(const char *line, size_t len, unsigned *sid, unsigned *i
 }
 
 /* One line (without its newline, NUL terminated at line[len]); too_long: it was cut. */
+/* The ready line: at the start, and again whenever the relay says hello (a console line may have
+ * lost the first one, written before anyone listened). */
+static const char *stack;
+
+static void say_ready(void) {
+  char ready[96];
+  int n = snprintf(ready, sizeof ready, "0 0 ready %d %s\n", PROTOCOL, stack);
+  put_line(ready, (size_t)n);
+}
+
 static void handle_line(char *line, size_t len, int too_long) {
   unsigned sid, id;
   if (!parse_prefix(line, len, &sid, &id)) return;
@@ -665,8 +675,9 @@ static void handle_line(char *line, size_t len, int too_long) {
     s = sp + 1;
   }
   if (id == 0) {
-    /* Only "SID 0 end" has no request number; nothing else can be answered. */
+    /* Only "SID 0 end" and "SID 0 hello" have no request number; nothing else can be answered. */
     if (ok && ntok == 3 && strcmp(tok[2], "end") == 0) end_session(sid);
+    if (ok && ntok == 3 && strcmp(tok[2], "hello") == 0) say_ready();
     return;
   }
   if (!ok || ntok < 3) { reply_bad(sid, id); return; }
@@ -720,7 +731,7 @@ static void usage(void) {
 }
 
 int main(int argc, char **argv) {
-  const char *stack = "linux";
+  stack = "linux";
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--bind-any") == 0) bind_any = 1;
     else if (strcmp(argv[i], "--stack") == 0 && i + 1 < argc) stack = argv[++i];
@@ -747,9 +758,7 @@ int main(int argc, char **argv) {
   }
   for (int i = 0; i < MAX_IO; i++) pattern[i] = (unsigned char)('a' + i % 26);
 
-  char ready[96];
-  int n = snprintf(ready, sizeof ready, "0 0 ready %d %s\n", PROTOCOL, stack);
-  put_line(ready, (size_t)n);
+  say_ready();
 
   /* Lines up to MAX_LINE bytes with the newline; a longer one is kept cut, to answer EBADREQ. */
   static char line[MAX_LINE];

@@ -6,6 +6,7 @@
 # Linux hands to init as environment variables:
 #   tcpcraft_addr=ADDR/LEN  tcpcraft_state=DIR (the lab's state dir, mounted read-write for nc.out)
 #   tcpcraft_lab=DIR (the lab/ directory)  tcpcraft_life=SECONDS
+#   tcpcraft_puppet=FILE (build/lab-puppet, when there is one: it is run on console line 1)
 export PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
@@ -25,5 +26,12 @@ addr=${tcpcraft_addr%/*}
 nc -lk -d -n "$addr" 5000 >> /run/state/nc.out 2>/dev/null &
 node "$tcpcraft_lab/daytime.mjs" "$addr" 13 "$tcpcraft_life" &
 node "$tcpcraft_lab/services.mjs" "$addr" "$tcpcraft_life" &
+# The puppet application (lab/puppet.c) on the second console line (a pseudo-terminal outside,
+# whose other end the lab's relay holds): raw on both ends, so that no byte is echoed, translated
+# or held for a line editor.
+if [ -n "${tcpcraft_puppet:-}" ] && [ -x "$tcpcraft_puppet" ] && [ -c /dev/tty1 ]; then
+  stty -F /dev/tty1 raw -echo 2>/dev/null
+  "$tcpcraft_puppet" --stack linux-uml --lifetime "$tcpcraft_life" </dev/tty1 >/dev/tty1 2>/dev/null &
+fi
 echo "uml-lab: init done"
 while :; do sleep 3600; done

@@ -22,7 +22,7 @@
 import { LAB_ADDRESSES, LAB_PORTS, labServices, OFFLOADS_OFF, type LabFamily } from '../lab/catalogue.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { PUPPET_SOCKET } from '../lab/puppet.js';
 import { TARGET_NAMES, type LabConfig, type LabHost, type TargetName } from './labhost.js';
 import { EnvError, UsageError } from '../errors.js';
@@ -42,6 +42,11 @@ export interface LabTarget {
   readonly kernelServer: boolean;
   /** The IP families its services answer on (the lab catalogue's addresses of each). */
   readonly families: readonly LabFamily[];
+  /**
+   * Why its application cannot open a connection to the lab's client (`app('connect')`), if it
+   * cannot; scenarios that need it are then N/A there.
+   */
+  readonly noConnect?: string;
   /** Checks a config this target can serve (throws a UsageError saying why not). */
   check(cfg: LabConfig): void;
   /** Wires the lab (its namespaces exist) and starts the services; harmless when already done. */
@@ -224,13 +229,25 @@ const uml: LabTarget = {
     for (const path of [LAB_DIR, host.stateDir]) {
       if (/[\s"'\\]/.test(path)) throw new EnvError(`the linux-uml target cannot start from ${path}: a path with spaces or quotes cannot go on a kernel command line; use a checkout whose path has none.`);
     }
+    // The puppet talks over the kernel's second console line (con1, /dev/tty1 inside), which UML
+    // makes a pseudo-terminal outside: the relay's other end.
+    const puppet = existsSync(PUPPET_BINARY);
     const argv = [
       'timeout', '-k', '5', lifetime,
       'linux.uml', 'mem=256M', 'rootfstype=hostfs', 'rootflags=/', 'ro', `init=${join(LAB_DIR, 'uml', 'init.sh')}`,
-      `vec0:transport=tap,ifname=${tap}`, 'con=null', 'con0=null,fd:1',
+      `vec0:transport=tap,ifname=${tap}`, 'con=null', 'con0=null,fd:1', ...(puppet ? ['con1=pts', `tcpcraft_puppet=${PUPPET_BINARY}`] : []),
       `tcpcraft_addr=${host.cfg.serverAddr}/${host.cfg.prefix}`, `tcpcraft_state=${host.stateDir}`, `tcpcraft_lab=${LAB_DIR}`, `tcpcraft_life=${lifetime}`,
     ];
     await host.startServer('uml', argv, { waitOutput: /(?=[\s\S]*daytime: listening)(?=[\s\S]*services: listening)/, waitMs: 30_000 });
+    if (puppet) {
+      // UML gives the line a new pseudo-terminal each time it is opened inside (init's stty, then
+      // the puppet): the last one it names is the puppet's.
+      const said = [...readFileSync(join(host.stateDir, 'uml.out'), 'utf8').matchAll(/Virtual console 1 assigned device '(\/dev\/pts\/\d+)'/g)].at(-1);
+      if (said) {
+        await host.inNs('server', ['stty', '-F', said[1]!, 'raw', '-echo']);
+        await startPuppet(host, ['fifo', said[1]!, said[1]!]);
+      }
+    }
   },
   async version(host) {
     const r = await host.tryInNs('server', ['linux.uml', '--version']);
@@ -279,11 +296,16 @@ const lwip: LabTarget = {
   check: () => undefined,
   async up(host) {
     const tap = await tapBridge(host);
+    // lwip-lab is its own puppet (lwIP's raw API), over two named pipes the relay holds the other ends of.
+    const fifoIn = join(host.stateDir, 'puppet-in.fifo');
+    const fifoOut = join(host.stateDir, 'puppet-out.fifo');
     if (!host.alive().has('lwip')) {
-      await host.startServer('lwip', ['env', `PRECONFIGURED_TAPIF=${tap}`, LWIP_LAB_BINARY, host.cfg.serverAddr, maskOf(host.cfg.prefix), join(host.stateDir, 'nc.out'), lifetime], {
+      for (const f of [fifoIn, fifoOut]) if (!existsSync(f)) await host.inNs('server', ['mkfifo', '-m', '600', f]);
+      await host.startServer('lwip', ['env', `PRECONFIGURED_TAPIF=${tap}`, LWIP_LAB_BINARY, host.cfg.serverAddr, maskOf(host.cfg.prefix), join(host.stateDir, 'nc.out'), lifetime, fifoIn, fifoOut], {
         waitOutput: /lwip-lab: ready/,
       });
     }
+    await startPuppet(host, ['fifo', fifoIn, fifoOut]);
   },
   async version(host) {
     const r = await host.tryInNs('server', ['dpkg-query', '-W', '-f', '${Version}', 'liblwip0']);
@@ -298,6 +320,7 @@ const slirp: LabTarget = {
   servers: ['nc', 'daytime', 'services', 'slirp'],
   kernelServer: false,
   families: [4],
+  noConnect: "slirp only forwards connections its guest (the lab's client) opens; its host side has no route to the client",
   check(cfg) {
     const { second } = networkOf(cfg.serverAddr, cfg.prefix);
     if (cfg.serverAddr !== second) throw new UsageError(`the slirp target answers on the second address of its subnet (${second} for ${cfg.serverAddr}/${cfg.prefix}): use --server-addr ${second}.`);

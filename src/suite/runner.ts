@@ -47,6 +47,8 @@ import { LAB_SERIAL_PORTS } from '../lab/catalogue.js';
 import { expectedFailureOn } from '../scenario/expected.js';
 import { releaseOf } from '../io/release.js';
 import { hasPuppet } from '../io/puppet.js';
+import { recordedTarget } from '../io/lab.js';
+import { TARGETS } from '../io/targets.js';
 import { absentFeatures, absentReason, familyFeatures, probed, probesFor, type Probe } from './features.js';
 import type { Feature } from '../scenario/types.js';
 import { messageOf as resultMessage, verdictOf, type SuiteResult } from './result.js';
@@ -222,6 +224,11 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
       // A suite reports it as not applicable; a run of this one scenario cannot do what it was asked.
       if (opts.learnFeatures) notApplicable(i, e, e.scenario, reason);
       else failed(i, e, new EnvError(`${reason}.`));
+      continue;
+    }
+    const cannot = opts.lab !== undefined && connectsItself(e.scenario) ? TARGETS[recordedTarget(opts.lab) ?? 'linux'].noConnect : undefined;
+    if (cannot !== undefined) {
+      notApplicable(i, e, e.scenario, `its application connects to us (app('connect')), and ${cannot}`);
       continue;
     }
     try {

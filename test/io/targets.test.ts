@@ -10,10 +10,12 @@ import { join } from 'node:path';
 import { labConfig, labDown, labNcOutput, labStatus, labUp, type LabConfig, type TargetName } from '../../src/io/lab.js';
 import { outputOf, ROOT, runBounded, tcpcraftIn } from '../support/live.js';
 import { uniqueLabName } from './helpers/proc.js';
+import { puppetRoundTrip } from '../support/puppet.js';
 
 const NETCAT = `${ROOT}scenarios/netcat-5000.ts`;
 const DAYTIME = `${ROOT}scenarios/daytime-13.ts`;
 const PAYLOAD = 'Hello from tcpcraft, over netcat!\n';
+
 
 interface Json {
   passed: boolean;
@@ -110,6 +112,10 @@ for (const c of CASES) {
       expect(rep.failure?.step).to.equal(c.daytime.step);
       expect(rep.failure?.diffs).to.have.length(1);
       expect(rep.failure?.diffs?.[0]).to.deep.include({ field: c.daytime.field, expected: c.daytime.expected, actual: c.daytime.actual });
+    });
+
+    it(`drives its application through the puppet: open, write, read, half-close, close${c.target === 'slirp' ? ' (slirp: no connect towards the client)' : ', and connect'}`, async () => {
+      await puppetRoundTrip(cfg, dir, c.target !== 'slirp');
     });
 
     it('lab down leaves no process, namespace or nft table', async () => {
