@@ -119,7 +119,10 @@ export function matchValue<T>(expected: Expected<T>, actual: T, captures: Array<
 function checkIp(want: IpExpectation, ip: IpHeader, captures: Array<readonly [string, CaptureValue]>, known: Captures): Array<{ expected: string; actual: string }> {
   const v6 = isIpv6Header(ip);
   const { dst, route, ...numbers } = want;
+  const tos = v6 ? ip.trafficClass : (ip.dscp << 2) | ip.ecn;
   const actualOf: Record<keyof typeof numbers, number | undefined> = {
+    dscp: tos >> 2,
+    ecn: tos & 3,
     flowLabel: v6 ? ip.flowLabel : undefined,
     trafficClass: v6 ? ip.trafficClass : undefined,
     hopLimit: v6 ? ip.hopLimit : ip.ttl,

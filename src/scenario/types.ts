@@ -140,7 +140,7 @@ export interface SendFields {
 }
 
 /**
- * IP header values an expectation checks: `flowLabel` and `trafficClass` (IPv6 only), `hopLimit`
+ * IP header values an expectation checks: `dscp` and `ecn` (either family), `flowLabel` and `trafficClass` (IPv6 only), `hopLimit`
  * or `ttl` (the same field in either family). Each takes a number, a matcher (`capture()` records
  * it), or `use('name')`: equal to what an earlier step captured (a flow label kept for the whole
  * connection, say). And where an IPv4 packet goes: `dst`, the header's destination as on the wire
@@ -148,6 +148,10 @@ export interface SendFields {
  * or strict) still lists from its pointer on (`[]`: a completed route; no option at all fails).
  */
 export interface IpExpectation {
+  /** The Diffserv codepoint (IPv4: the TOS byte's upper 6 bits; IPv6: the traffic class's). */
+  readonly dscp?: Expected<number> | Ref;
+  /** The ECN field (the low 2 bits of the TOS byte or traffic class): 0 not-ECT, 1 ECT(1), 2 ECT(0), 3 CE. */
+  readonly ecn?: Expected<number> | Ref;
   readonly flowLabel?: Expected<number> | Ref;
   readonly trafficClass?: Expected<number> | Ref;
   readonly hopLimit?: Expected<number> | Ref;

@@ -281,8 +281,8 @@ function checkExpect(fail: Check, f: ExpectFields, family: IpFamily): void {
   expectedIn(fail, 'len', f.len, 0, maxPayload(family));
   expectedIn(fail, 'rawSeq', f.rawSeq, 0, 0xffff_ffff);
   if (f.ip !== undefined) {
-    if (!isObject(f.ip)) throw fail('ip', 'must be { flowLabel?, trafficClass?, hopLimit?, ttl?, dst?, route? }');
-    noUnknownKeys(fail, 'ip.', f.ip, ['flowLabel', 'trafficClass', 'hopLimit', 'ttl', 'dst', 'route']);
+    if (!isObject(f.ip)) throw fail('ip', 'must be { dscp?, ecn?, flowLabel?, trafficClass?, hopLimit?, ttl?, dst?, route? }');
+    noUnknownKeys(fail, 'ip.', f.ip, ['dscp', 'ecn', 'flowLabel', 'trafficClass', 'hopLimit', 'ttl', 'dst', 'route']);
     const { dst, route, ...numbers } = f.ip as Record<string, unknown>;
     if (dst !== undefined && (typeof dst !== 'string' || !isAddress(dst))) throw fail('ip.dst', `${show(dst)} is not an IP address`);
     if (route !== undefined) {
@@ -291,7 +291,7 @@ function checkExpect(fail: Check, f: ExpectFields, family: IpFamily): void {
         if (typeof a !== 'string' || parseIpv4Address(a) === undefined) throw fail(`ip.route[${i}]`, `${show(a)} is not an IPv4 address`);
       });
     }
-    const max: Record<string, number> = { flowLabel: 0xfffff, trafficClass: 255, hopLimit: 255, ttl: 255 };
+    const max: Record<string, number> = { dscp: 63, ecn: 3, flowLabel: 0xfffff, trafficClass: 255, hopLimit: 255, ttl: 255 };
     for (const [k, v] of Object.entries(numbers)) if (!isRef(v)) expectedIn(fail, `ip.${k}`, v, 0, max[k]!);
   }
   if (f.valid !== undefined && f.valid !== true) throw fail('valid', 'is true (the segment must be well formed) or left out');

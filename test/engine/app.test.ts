@@ -152,7 +152,7 @@ describe('engine: app() steps drive the target application', () => {
     ];
     const { report, target } = await run(sc(steps));
     passes(report);
-    chaiExpect(target.calls).to.deep.equal(['socket 4', 'setsockopt 1 SO_RCVBUF 4096', 'bind 1 10.77.0.2 5000', 'listen 1 16', 'accept 1', 'write 2 5 -', 'read 2 100 -', 'close 2']);
+    chaiExpect(target.calls).to.deep.equal(['socket 4', 'setsockopt 1 SO_REUSEADDR 1', 'setsockopt 1 SO_RCVBUF 4096', 'bind 1 10.77.0.2 5000', 'listen 1 16', 'accept 1', 'write 2 5 -', 'read 2 100 -', 'close 2']);
     chaiExpect(report.app?.map((e) => `${e.call} = ${e.ret}`)).to.deep.equal(['setsockopt SO_RCVBUF 4096 = 0', 'listen = 0', 'accept = 2', 'write 5 = 5', 'read 100 = 2', 'close = 0']);
   });
 
