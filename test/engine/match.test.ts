@@ -104,3 +104,22 @@ describe('engine/match', () => {
     chaiExpect(showPayload(Uint8Array.from([0xc3, 0xa9]))).to.equal('0xc3a9');
   });
 });
+
+describe('match: the Diffserv and ECN fields of the IP header', () => {
+  /** An ACK from the peer whose TOS byte is `tos` (DSCP in its upper 6 bits, ECN in the lower 2). */
+  function withTos(tos: number) {
+    const v = viewFor({ dir: 'in', seq: 547479086, ack: 4126488337, flags: A }, ISNS);
+    const bytes = Uint8Array.from(v.packet.bytes);
+    bytes[1] = tos;
+    return { ...v, packet: { ...v.packet, ip: { ...v.packet.ip, dscp: tos >> 2, ecn: tos & 3 }, bytes } };
+  }
+
+  it('dscp and ecn are checked from the TOS byte, each on its own', () => {
+    chaiExpect(diffExpectation(expect('A', { ip: { dscp: 8 } }), withTos(0x20), ISNS)).to.deep.equal([]);
+    chaiExpect(diffExpectation(expect('A', { ip: { dscp: 8, ecn: 2 } }), withTos(0x22), ISNS)).to.deep.equal([]);
+    const wrong = diffExpectation(expect('A', { ip: { dscp: 18 } }), withTos(0x20), ISNS);
+    chaiExpect(wrong.map((d) => [d.field, d.expected, d.actual])).to.deep.equal([['ip', 'dscp 18', 'dscp 8']]);
+    const ce = diffExpectation(expect('A', { ip: { ecn: 0 } }), withTos(0x03), ISNS);
+    chaiExpect(ce.map((d) => [d.field, d.expected, d.actual])).to.deep.equal([['ip', 'ecn 0', 'ecn 3']]);
+  });
+});
