@@ -259,9 +259,23 @@ export function runSection(id: string, r: RunReportJson, o: { readonly title?: s
     '<table class="packets"><tr><th>#</th><th>step</th><th>time (s)</th><th>dir</th><th>flags</th><th>seq</th><th>ack</th><th>len</th><th>raw seq</th><th>raw ack</th><th>win</th><th>options</th></tr>',
     rows.join('\n'),
     '</table>',
+    appTable(r, t0),
     events.map((e, i) => packetDetails(id, i, e)).join('\n'),
     '</section>',
   ].join('\n');
+}
+
+/** The calls app() steps made the target's application do, with what each returned. */
+function appTable(r: RunReportJson, t0: bigint): string {
+  if (!r.app?.length) return '';
+  const side = r.role === 'server' ? 'client' : 'server';
+  const rows = r.app.map((a) => {
+    const secs = (Number(BigInt(a.endUs ?? a.startUs) - t0) / 1e6).toFixed(6);
+    const result = a.ret === undefined ? '(did not return)' : `${a.ret}${a.errno ? ` ${a.errno}` : ''}`;
+    const took = a.durationUs !== undefined ? (a.durationUs / 1000).toFixed(1) : '-';
+    return `<tr><td>${a.step}</td><td class="num">${secs}</td><td class="mono">${esc(a.call)}${a.background ? ` (background '${esc(a.background)}')` : ''}</td><td class="mono">${esc(result)}</td><td class="num">${took}</td></tr>`;
+  });
+  return [`<h3>The ${side}'s application (app() steps)</h3>`, '<table class="packets app"><tr><th>step</th><th>reply (s)</th><th>call</th><th>returned</th><th>ms on the target</th></tr>', ...rows, '</table>'].join('\n');
 }
 
 /** The page of one run (`run --html`, `build --html`, `show --html`). */

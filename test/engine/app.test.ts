@@ -240,3 +240,13 @@ describe('engine: app() steps drive the target application', () => {
     chaiExpect(bad([app('listen'), app('read', 1, { background: 'r' }), app('read', 1, { background: 'r' })])).to.contain("'r' is already running");
   });
 });
+
+describe('html: the application calls of a run', () => {
+  it('lists each call with what it returned', async () => {
+    const { runHtml } = await import('../../src/report/html.js');
+    const { report } = await run(sc([...open(), app('write', 3), expect('PA', { len: 3 })]));
+    const html = runHtml(runJson(report));
+    chaiExpect(html).to.contain("The server's application (app() steps)");
+    chaiExpect(html).to.match(/<td class="mono">write 3<\/td><td class="mono">3<\/td>/);
+  });
+});
