@@ -10,6 +10,9 @@ export default scenario({
   description: 'IP_TOS changed between two writes: the second data segment carries the new DSCP',
   rfc: 'RFC 9293 §3.9.1.1 SHLD-21',
   level: 'SHOULD',
+  expectedFailures: {
+    slirp: "libslirp's segments carry so->so_iptos (tcp_output(), src/tcp_output.c), fixed at setup from the guest's SYN; the host application's IP_TOS never reaches slirp's TCP",
+  },
   requires: ['app-puppet', 'ipv4'],
   peer: { host: '10.77.0.2', port: 2102 },
   steps: [
