@@ -31,6 +31,7 @@ const MORE: ReadonlyArray<readonly [readonly string[], () => Promise<(p: Command
   [['suite'], async () => (await import('./suite.js')).registerSuiteCommand],
   [['matrix'], async () => (await import('./matrix.js')).registerMatrixCommand],
   [['show', 'import', 'replay'], async () => (await import('./capture.js')).registerCaptureCommands],
+  [['import-pkt'], async () => (await import('./packetdrill.js')).registerPacketdrillCommand],
   [['flood'], async () => (await import('./flood.js')).registerFloodCommand],
   [['init'], async () => (await import('./init.js')).registerInitCommand],
   [['exercise'], async () => (await import('./exercise.js')).registerExerciseCommand],
