@@ -415,6 +415,7 @@ class Parser {
   }
 
   private time(): PktTime {
+    const start = this.t;
     if (this.is('p', '*')) {
       this.next();
       return { kind: 'any' };
@@ -426,7 +427,7 @@ class Parser {
       this.next();
       this.expectP('+', "'+' (a relative range is +a~+b)");
       const b = this.seconds();
-      if (b < a) this.fail('the time range is backwards');
+      if (b < a) this.fail('the time range is backwards', start);
       return { kind: 'relRange', a, b };
     }
     if (this.is('int') || this.is('float')) {
@@ -434,7 +435,7 @@ class Parser {
       if (!this.is('p', '~')) return { kind: 'abs', t: a };
       this.next();
       const b = this.seconds();
-      if (b < a) this.fail('the time range is backwards');
+      if (b < a) this.fail('the time range is backwards', start);
       return { kind: 'absRange', a, b };
     }
     return this.fail(`expected an event: a time (0, +0.1, .1, +.1~+.2, *), an option (--name=value) or a \`command\`, found ${this.found()}`);
@@ -492,13 +493,15 @@ class Parser {
     }
     if (this.is('word', 'win')) {
       this.next();
+      const at = this.t;
       win = this.int('the window');
-      if (win < 0 || win > 65535) this.fail('a window must be 0..65535');
+      if (win < 0 || win > 65535) this.fail('a window must be 0..65535', at);
     }
     if (this.is('word', 'urg')) {
       this.next();
+      const at = this.t;
       urg = this.int('the urgent pointer');
-      if (urg < 0 || urg > 65535) this.fail('an urgent pointer must be 0..65535');
+      if (urg < 0 || urg > 65535) this.fail('an urgent pointer must be 0..65535', at);
     }
     let options: PktOption[] | 'any' | undefined;
     if (this.is('p', '<')) options = this.options();
@@ -527,8 +530,9 @@ class Parser {
         else if (w === 'tos') info = { ...info, tos: this.byte('the TOS byte') };
         else if (w === 'ttl') info = { ...info, ttl: this.byte('the TTL') };
         else if (w === 'flowlabel') {
+          const at = this.t;
           const v = this.int('the flow label');
-          if (v < 0 || v > 0xfffff) this.fail('a flow label must be 0..0xfffff');
+          if (v < 0 || v > 0xfffff) this.fail('a flow label must be 0..0xfffff', at);
           info = { ...info, flowLabel: v };
         } else this.fail(`'${w}' is not an IP field packetdrill knows (ect0, ect1, ce, noecn, ect01, tos, flowlabel, ttl)`, this.toks[this.i - 1]);
         if (this.is('p', ',')) {
