@@ -1390,12 +1390,12 @@ class Converter {
         ['ip', ip.k === 'obj' && ip.fields.length ? ip : undefined],
         ...(k === 0 ? timing : []),
       ]);
-      if (last) this.items.push({ comments: k === 0 ? comments : [], step: fn('expect', s(flags), fields) });
+      if (pieces === 1) this.items.push({ comments, step: fn('expect', s(flags), fields) });
       else {
-        // Before the last piece PSH and FIN do not come; PSH may still (a stack pushes when it likes).
-        const bare = flagLetters(parseFlagLetters(flags.replace(/[PF]/g, '')).ok ? (parseFlagLetters(flags.replace(/[PF]/g, '')) as { flags: number }).flags : 0);
-        const pushed = flagLetters((parseFlagLetters(bare) as { flags: number }).flags | Flag.PSH);
-        this.items.push({ comments: k === 0 ? comments : [], step: fn('either', fn('expect', s(bare), fields), fn('expect', s(pushed), fields)) });
+        // On the wire PSH comes where the stack's own segmentation ends a write, which need not be
+        // where the script's TSO packet ended: any piece may have it or not. FIN only on the last.
+        const mask = (parseFlagLetters(flags) as { flags: number }).flags & ~Flag.PSH & ~(last ? 0 : Flag.FIN);
+        this.items.push({ comments: k === 0 ? comments : [], step: fn('either', fn('expect', s(flagLetters(mask)), fields), fn('expect', s(flagLetters(mask | Flag.PSH)), fields)) });
       }
     }
     this.segmentDone(t);

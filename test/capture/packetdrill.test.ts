@@ -105,7 +105,7 @@ describe('import-pkt: packetdrill scripts as scenarios', function () {
   }
 
   describe('the fixtures, step by step', () => {
-    it('a listening stack: client role, handshake, a write split at the MSS, our data, a close', async () => {
+    it('a listening stack: client role, handshake, a write split at the MSS (PSH on any piece), our data, a close', async () => {
       const sc = await fromFixture('listen-accept-write');
       chai(sc.name).to.equal('listen-accept-write');
       chai(sc.role).to.equal(undefined);
@@ -128,7 +128,7 @@ describe('import-pkt: packetdrill scripts as scenarios', function () {
           app('write', 2500),
           either(expect('A', piece(1, 10)), expect('PA', piece(1, 10))),
           either(expect('A', piece(1001)), expect('PA', piece(1001))),
-          expect('PA', { seq: 2001, ack: 1, len: 500, options: [] }),
+          either(expect('A', { seq: 2001, ack: 1, len: 500, options: [] }), expect('PA', { seq: 2001, ack: 1, len: 500, options: [] })),
           pause(30),
           send('A', { seq: 1, ack: 2501, window: 457 }),
           pause(10),
@@ -167,7 +167,7 @@ describe('import-pkt: packetdrill scripts as scenarios', function () {
           app('write', 3000),
           either(expect('A', piece(1, 10)), expect('PA', piece(1, 10))),
           either(expect('A', piece(1189)), expect('PA', piece(1189))),
-          expect('PA', { seq: 2377, ack: 1, len: 624, options: tsOnly(capture('ts3'), 90) }),
+          either(expect('A', { seq: 2377, ack: 1, len: 624, options: tsOnly(capture('ts3'), 90) }), expect('PA', { seq: 2377, ack: 1, len: 624, options: tsOnly(capture('ts3'), 90) })),
           pause(40),
           send('A', { seq: 1, ack: 3001, window: 900, options: [nop(), nop(), timestamp(130, use('ts3'))] }),
           pause(10),
@@ -232,7 +232,7 @@ describe('import-pkt: packetdrill scripts as scenarios', function () {
           app('write', 1200),
           either(expect('A', piece(1)), expect('PA', piece(1))),
           either(expect('A', piece(537)), expect('PA', piece(537))),
-          expect('PA', { seq: 1073, ack: 701, len: 128, options: [] }),
+          either(expect('A', { seq: 1073, ack: 701, len: 128, options: [] }), expect('PA', { seq: 1073, ack: 701, len: 128, options: [] })),
         ]),
       );
     });
@@ -284,7 +284,7 @@ describe('import-pkt: packetdrill scripts as scenarios', function () {
           app('write', 150, { more: true }),
           app('write', 1250),
           either(expect('A', piece(1, 0)), expect('PA', piece(1, 0))),
-          expect('PA', piece(701)),
+          either(expect('A', piece(701)), expect('PA', piece(701))),
           send('A', { seq: 1, ack: 1401, window: 65535 }),
           // 70000 bytes: the application moves at most 65536 a call.
           app('write', 65536, { more: true }),
