@@ -202,6 +202,9 @@ export interface PktIpInfo {
   readonly tos?: number;
   readonly flowLabel?: number;
   readonly ttl?: number;
+  /** IPv6 (packetdrill's `hlim`, `class`). */
+  readonly hopLimit?: number;
+  readonly trafficClass?: number;
 }
 
 export interface PktPacket {
@@ -383,6 +386,7 @@ class Parser {
   private event(): PktEvent {
     const start = this.t;
     const comments = this.commentsBefore(start.start);
+    if (this.is('p', '#') && start.first) this.fail('a C preprocessor line (#ifdef...): give the script to cpp first, e.g. cpp -P -DFreeBSD FILE.pkt > OUT.pkt, so that one branch is chosen');
     if (this.is('option')) this.fail(`an option (${start.text}) after the script's first event: options go at the top`);
     let time: PktTime | undefined;
     let action: PktAction;
@@ -505,6 +509,11 @@ class Parser {
     }
     let options: PktOption[] | 'any' | undefined;
     if (this.is('p', '<')) options = this.options();
+    if (this.is('p', '/') && this.is('word', 'udp', this.at(1))) {
+      // TCP in UDP (the tcp-testsuite's `/udp(1 > 9811)`, RFC 6951-style encapsulation).
+      this.skipEvent();
+      return { type: 'other', dir, what: 'UDP-encapsulated TCP' };
+    }
     return { type: 'tcp', dir, ip, ...(ports ? { ports } : {}), flags, seq, end, len, ...(ack !== undefined ? { ack } : {}), ...(win !== undefined ? { win } : {}), ...(urg !== undefined ? { urg } : {}), ...(options !== undefined ? { options } : {}) };
   }
 
@@ -521,7 +530,7 @@ class Parser {
     while (this.is('p', '[') || this.is('p', '(')) {
       const close = this.next().text === '[' ? ']' : ')';
       for (;;) {
-        const w = this.word("an IP field (ect0, ect1, ce, noecn, ect01, tos, flowlabel, ttl)");
+        const w = this.word('an IP field (ect0, ect1, ce, noecn, ect01, tos, flowlabel, ttl, hlim, class)');
         if (w === 'ect0') info = { ...info, ecn: 2 };
         else if (w === 'ect1') info = { ...info, ecn: 1 };
         else if (w === 'ce') info = { ...info, ecn: 3 };
@@ -529,12 +538,14 @@ class Parser {
         else if (w === 'ect01') info = { ...info, ecn: 'either' };
         else if (w === 'tos') info = { ...info, tos: this.byte('the TOS byte') };
         else if (w === 'ttl') info = { ...info, ttl: this.byte('the TTL') };
+        else if (w === 'hlim') info = { ...info, hopLimit: this.byte('the hop limit') };
+        else if (w === 'class') info = { ...info, trafficClass: this.byte('the traffic class') };
         else if (w === 'flowlabel') {
           const at = this.t;
           const v = this.int('the flow label');
           if (v < 0 || v > 0xfffff) this.fail('a flow label must be 0..0xfffff', at);
           info = { ...info, flowLabel: v };
-        } else this.fail(`'${w}' is not an IP field packetdrill knows (ect0, ect1, ce, noecn, ect01, tos, flowlabel, ttl)`, this.toks[this.i - 1]);
+        } else this.fail(`'${w}' is not an IP field packetdrill knows (ect0, ect1, ce, noecn, ect01, tos, flowlabel, ttl, hlim, class)`, this.toks[this.i - 1]);
         if (this.is('p', ',')) {
           this.next();
           continue;
@@ -565,8 +576,8 @@ class Parser {
     if (this.is('word')) {
       const w = this.next();
       let f = w.text;
-      // `S.`: the dot right after the letters.
-      if (this.is('p', '.') && this.t.start === w.end) f += this.next().text;
+      // `S.`, or `F .` (packetdrill's lexer drops the space): no seq starts with a dot.
+      if (this.is('p', '.')) f += this.next().text;
       else if (this.is('float') && this.t.start === w.end) f += this.next().text;
       const bad = /[^.FSRPUEWA0-7]/.exec(f);
       if (bad) this.fail(`'${bad[0]}' is not a TCP flag (packetdrill's are . F S R P U E W A and the AccECN counts 0-7)`, w);
@@ -1269,6 +1280,8 @@ class Converter {
       ['ecn', typeof p.ip.ecn === 'number' ? n(p.ip.ecn) : p.ip.tos !== undefined ? n(p.ip.tos & 3) : undefined],
       ['dscp', p.ip.tos !== undefined && p.ip.tos >> 2 ? n(p.ip.tos >> 2) : undefined],
       ['ttl', p.ip.ttl !== undefined ? n(p.ip.ttl) : undefined],
+      ['hopLimit', p.ip.hopLimit !== undefined ? n(p.ip.hopLimit) : undefined],
+      ['trafficClass', p.ip.trafficClass !== undefined ? n(p.ip.trafficClass) : undefined],
       ['flowLabel', p.ip.flowLabel !== undefined ? n(p.ip.flowLabel) : undefined],
     ]);
     let options: Val | undefined;
@@ -1342,6 +1355,8 @@ class Converter {
     const ip = obj([
       ['ecn', p.ip.ecn === 'either' ? fn('oneOf', n(1), n(2)) : p.ip.ecn !== undefined ? n(p.ip.ecn) : p.ip.tos !== undefined ? n(p.ip.tos & 3) : undefined],
       ['ttl', p.ip.ttl !== undefined ? n(p.ip.ttl) : undefined],
+      ['hopLimit', p.ip.hopLimit !== undefined ? n(p.ip.hopLimit) : undefined],
+      ['trafficClass', p.ip.trafficClass !== undefined ? n(p.ip.trafficClass) : undefined],
       ['flowLabel', p.ip.flowLabel !== undefined ? n(p.ip.flowLabel) : undefined],
     ]);
     if (p.ip.tos !== undefined && p.ip.tos >> 2) this.warn(e.line, 'the DSCP of the TOS byte is not checked (only its ECN bits)', e.text);

@@ -450,6 +450,19 @@ describe('import-pkt: packetdrill scripts as scenarios', function () {
       }
     });
 
+    it("the tcp-testsuite's forms: `F .`, IPv6 (hlim N) and (class N); TCP in UDP is not converted; #ifdef asks for cpp", async () => {
+      const sc = await stepsOf(`${listenHead}+0 < (hlim 3) S 0:0(0) win 100\n+0 > (hlim 4, class 0x20) S. 0:0(0) ack 1 <...>\n+0 < F . 1:1(0) ack 1 win 100\n`);
+      chai(shape(sc.steps.filter((s) => s.kind !== 'app'))).to.deep.equal(
+        shape([send('S', { seq: 0, window: 100, ip: { hopLimit: 3 } }), expect('SA', { seq: 0, ack: 1, len: 0, ip: { hopLimit: 4, trafficClass: 0x20 }, at: 0 }), send('FA', { seq: 1, ack: 1, window: 100 })]),
+      );
+      const udp = convertPacketdrill(`${listenHead}+0 < S 0:0(0) win 100 <mss 1460>/udp(1 > 9811)\n`, { name: 'x', source: 'x.pkt' });
+      chai(udp).to.deep.include({ ok: false, kind: 'unsupported' });
+      chai((udp as { issues: Array<{ reason: string }> }).issues.map((i) => i.reason)).to.deep.equal(['UDP-encapsulated TCP packets']);
+      const cpp = convertPacketdrill(`${listenHead}#ifdef FreeBSD\n+0 < S 0:0(0) win 100\n#endif\n`, { name: 'x', source: 'x.pkt' });
+      chai(cpp).to.deep.include({ ok: false, kind: 'syntax', line: 4, column: 1 });
+      chai((cpp as { message: string }).message).to.match(/C preprocessor line.*cpp -P/);
+    });
+
     it("packetdrill's numbers on SYNs are absolute: made relative to each side's SYN", async () => {
       const sc = await stepsOf(`${listenHead}+0 < S 1000:1000(0) win 100\n+0 > S. 5000:5000(0) ack 1001 <...>\n+0 < . 1:1(0) ack 1 win 100\n`);
       chai(shape(sc.steps.filter((s) => s.kind !== 'app'))).to.deep.equal(shape([send('S', { seq: 0, window: 100 }), expect('SA', { seq: 0, ack: 1, len: 0, at: 0 }), send('A', { seq: 1, ack: 1, window: 100 })]));
