@@ -965,7 +965,7 @@ const ICMP4: Readonly<Record<string, { type: number; codes?: readonly string[] }
     codes: ['net_unreachable', 'host_unreachable', 'protocol_unreachable', 'port_unreachable', 'frag_needed', 'source_route_failed', 'net_unknown', 'host_unknown', 'source_host_isolated', 'net_prohibited', 'host_prohibited', 'net_unreachable_for_tos', 'host_unreachable_for_tos', 'packet_filtered', 'precedence_violation', 'precedence_cutoff'],
   },
   source_quench: { type: 4 },
-  time_exceeded: { type: 11 },
+  time_exceeded: { type: 11, codes: ['ttl_exceeded_in_transit', 'frag_reassembly_time_exceeded'] },
   parameter_problem: { type: 12 },
 };
 const ICMP6: Readonly<Record<string, { type: number; codes?: readonly string[] }>> = {
@@ -1656,6 +1656,11 @@ class Converter {
       }
       case 'fcntl': {
         const where = this.socketOf(fd, 'fcntl');
+        if (args[1]?.k === 'word' && args[1].v === 'F_GETFL') {
+          // The file's flags are the application's own (set by its nonblock calls), not the stack's.
+          this.warn(e.line, 'fcntl(F_GETFL) is not checked: the flags are those the application set', e.text);
+          return this.noStep(e, 'not checked: the flags are those the application set');
+        }
         if (!(args[1]?.k === 'word' && args[1].v === 'F_SETFL')) return unsupported(`fcntl(${args[1]?.k === 'word' ? args[1].v : '...'})`);
         const words = wordsOf(args[2]);
         if (!words) return unsupported('fcntl() with flags tcpcraft cannot read');

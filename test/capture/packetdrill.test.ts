@@ -511,10 +511,11 @@ describe('import-pkt: packetdrill scripts as scenarios', function () {
       ]);
     });
 
-    it('options that change nothing seen from outside are notes, not refusals', () => {
-      const r = convert(`--local_ip=192.168.0.2\n--tcp_ts_tick_usecs=1000\n${listenHead}`);
+    it('options and calls that change nothing seen from outside are notes, not refusals', () => {
+      const r = convert(`--local_ip=192.168.0.2\n--tcp_ts_tick_usecs=1000\n${listenHead}+0 fcntl(3, F_GETFL) = 0x2 (flags O_RDWR)\n`);
       chai(r.dropped).to.deep.equal([]);
-      chai(r.warnings.map((w) => w.line)).to.deep.equal([1, 2]);
+      chai(r.warnings.map((w) => w.line)).to.deep.equal([1, 2, 6]);
+      chai(r.source).to.contain('    // line 6: +0 fcntl(3, F_GETFL) = 0x2 (flags O_RDWR)\n    // not checked: the flags are those the application set\n');
       chai(r.source).to.contain("line 1: --local_ip ignored: the lab's addresses are used");
     });
   });
