@@ -17,7 +17,7 @@ import { convertPacketdrill, parsePacketdrill, type PktConversion } from '../../
 import { scenarioFileName } from '../../src/cli/packetdrill.js';
 import { app, appWait, either, expect, fastOpen, icmp, mss, nop, option, pause, sack, sackOk, scenario, send, timestamp, wscale } from '../../src/scenario/dsl.js';
 import { capture, oneOf, use } from '../../src/scenario/matchers.js';
-import type { Scenario, Step } from '../../src/scenario/types.js';
+import type { OptionsExpectation, Scenario, Step } from '../../src/scenario/types.js';
 import { validateScenario } from '../../src/scenario/validate.js';
 import { checkGenerated, fileName, hostileText, sentinelWriters, wellFormed } from '../support/hostile.js';
 
@@ -151,7 +151,7 @@ describe('import-pkt: packetdrill scripts as scenarios', function () {
       chai(sc.local).to.deep.equal({ port: 8080 });
       chai(sc.peer).to.deep.equal({ host: '10.77.0.2' });
       chai(sc.requires).to.deep.equal(['app-puppet', 'sack', 'timestamps', 'wscale']);
-      const tsOnly = (tsval: unknown, tsecr: number) => ({ has: ['timestamp'], lacks: ['mss', 'wscale', 'sackOk', 'sack', 'fastOpen'], timestamp: tsval === undefined ? { tsecr } : { tsval, tsecr } });
+      const tsOnly = (tsval: ReturnType<typeof capture<number>> | undefined, tsecr: number): OptionsExpectation => ({ has: ['timestamp'], lacks: ['mss', 'wscale', 'sackOk', 'sack', 'fastOpen'], timestamp: tsval === undefined ? { tsecr } : { tsval, tsecr } });
       // MSS 1200 offered, timestamps on both sides: 1188 bytes a segment.
       const piece = (seq: number, at?: number) => ({ seq, ack: 1, len: 1188, options: tsOnly(undefined, 90), ...(at !== undefined ? { at } : {}) });
       chai(shape(sc.steps)).to.deep.equal(
@@ -457,7 +457,7 @@ describe('import-pkt: packetdrill scripts as scenarios', function () {
       );
       const udp = convertPacketdrill(`${listenHead}+0 < S 0:0(0) win 100 <mss 1460>/udp(1 > 9811)\n`, { name: 'x', source: 'x.pkt' });
       chai(udp).to.deep.include({ ok: false, kind: 'unsupported' });
-      chai((udp as { issues: Array<{ reason: string }> }).issues.map((i) => i.reason)).to.deep.equal(['UDP-encapsulated TCP packets']);
+      chai((udp as unknown as { issues: Array<{ reason: string }> }).issues.map((i) => i.reason)).to.deep.equal(['UDP-encapsulated TCP packets']);
       const cpp = convertPacketdrill(`${listenHead}#ifdef FreeBSD\n+0 < S 0:0(0) win 100\n#endif\n`, { name: 'x', source: 'x.pkt' });
       chai(cpp).to.deep.include({ ok: false, kind: 'syntax', line: 4, column: 1 });
       chai((cpp as { message: string }).message).to.match(/C preprocessor line.*cpp -P/);
@@ -505,7 +505,7 @@ describe('import-pkt: packetdrill scripts as scenarios', function () {
       const text = `${listenHead}+0 close(3) = 0\n+0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 listen(3, 1) = 0\n`;
       const r = convertPacketdrill(text, { name: 'x', source: 'x.pkt' });
       chai(r).to.deep.include({ ok: false, kind: 'unsupported' });
-      chai((r as { issues: Array<{ line: number; reason: string }> }).issues.map((i) => [i.line, i.reason])).to.deep.equal([
+      chai((r as unknown as { issues: Array<{ line: number; reason: string }> }).issues.map((i) => [i.line, i.reason])).to.deep.equal([
         [5, 'more than one connection (a second socket)'],
         [6, 'more than one connection (a second socket)'],
       ]);
