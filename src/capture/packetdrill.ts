@@ -999,6 +999,24 @@ function wordsOf(e: PktExpr | undefined): string[] | undefined {
   }
   return undefined;
 }
+/** True when `e` names `word` anywhere in it. */
+function mentions(e: PktExpr, word: string): boolean {
+  switch (e.k) {
+    case 'word':
+      return e.v === word;
+    case 'or':
+    case 'array':
+    case 'struct':
+      return e.items.some((x) => mentions(x, word));
+    case 'assign':
+      return mentions(e.value, word) || (e.args ?? []).some((x) => mentions(x, word));
+    case 'call':
+      return e.args.some((x) => mentions(x, word));
+    default:
+      return false;
+  }
+}
+
 /** The value written in `[v]` (setsockopt's and getsockopt's value), a number or undefined. */
 const boxed = (e: PktExpr | undefined): number | undefined => (e?.k === 'array' && e.items.length === 1 ? numOf(e.items[0]) : numOf(e));
 /** `sin_port=htons(N)` in a sockaddr argument, if given. */
@@ -1082,7 +1100,9 @@ class Converter {
 
   convert(): PktConversion {
     this.readOptions();
-    this.role = this.script.events.some((e) => e.action.type === 'syscall' && (e.action.name === 'connect' || ((e.action.name === 'sendto' || e.action.name === 'sendmsg') && JSON.stringify(e.action.args).includes('MSG_FASTOPEN')))) ? 'server' : 'client';
+    // The stack opens the connection when the script connects (or sends with MSG_FASTOPEN, which connects).
+    const connects = (a: PktAction): boolean => a.type === 'syscall' && (a.name === 'connect' || ((a.name === 'sendto' || a.name === 'sendmsg') && a.args.some((x) => mentions(x, 'MSG_FASTOPEN'))));
+    this.role = this.script.events.some((e) => connects(e.action)) ? 'server' : 'client';
     this.est = this.estimates();
     this.script.events.forEach((e, i) => {
       this.index = i;
@@ -1112,6 +1132,7 @@ class Converter {
     for (const p of this.pending.splice(0)) this.items.push({ comments: [`the ${p.name} call started in the background returns by now`], step: fn('appWait', s(p.name)) });
     if (this.script.trailing.length) this.items.push({ comments: this.script.trailing });
     if (this.issues.length && !this.o.drop) return { ok: false, kind: 'unsupported', issues: this.issues };
+    if (!this.items.some((i) => i.step)) return { ok: false, kind: 'unsupported', issues: [...this.issues, { line: 0, reason: 'nothing left to play', text: '' }] };
     return { ok: true, source: this.write(), role: this.role, steps: this.items.filter((i) => i.step).length, dropped: this.issues, warnings: this.warnings };
   }
 
@@ -1124,10 +1145,14 @@ class Converter {
   private readOptions(): void {
     for (const opt of this.script.options) {
       const v = opt.value;
+      const refuse = (reason: string): void => {
+        this.issues.push({ line: opt.line, reason, text: opt.text });
+        this.items.push({ comments: [`dropped (line ${opt.line}: ${reason}): ${opt.text}`] });
+      };
       const number = (min: number, max: number): number | undefined => {
         const x = v !== undefined && /^\d+(\.\d+)?$/.test(v) ? Number(v) : Number.NaN;
         if (!(x >= min && x <= max)) {
-          this.issues.push({ line: opt.line, reason: `option --${opt.name} with a value tcpcraft cannot read`, text: opt.text });
+          refuse(`option --${opt.name} with a value tcpcraft cannot read`);
           return undefined;
         }
         return x;
@@ -1155,11 +1180,11 @@ class Converter {
           else if (v === 'ipv4-mapped-ipv6') {
             this.family = 4;
             this.warn(opt.line, 'an IPv4-mapped IPv6 socket is played as IPv4', opt.text);
-          } else this.issues.push({ line: opt.line, reason: `option --ip_version=${v ?? ''}`, text: opt.text });
+          } else refuse(`option --ip_version=${v ?? ''}`);
           break;
         default:
           if (IGNORED_OPTIONS[opt.name] !== undefined) this.warn(opt.line, `--${opt.name} ignored: ${IGNORED_OPTIONS[opt.name]}`, opt.text);
-          else this.issues.push({ line: opt.line, reason: `option --${opt.name}`, text: opt.text });
+          else refuse(`option --${opt.name}`);
       }
     }
   }

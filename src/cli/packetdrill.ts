@@ -54,7 +54,7 @@ export function scenarioFileName(rel: string, taken: Set<string>): string {
   return name;
 }
 
-const issueLine = (i: PktIssue): string => `line ${i.line}: ${i.reason}: ${shown(i.text.length > 100 ? `${i.text.slice(0, 100)}…` : i.text)}`;
+const issueLine = (i: PktIssue): string => (i.line ? `line ${i.line}: ${i.reason}: ${shown(i.text.length > 100 ? `${i.text.slice(0, 100)}…` : i.text)}` : i.reason);
 
 /** The one-sentence (or few-line) reason a conversion failed, naming the file. */
 function failureText(file: string, text: string, r: Extract<PktConversion, { ok: false }>): string {

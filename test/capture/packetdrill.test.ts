@@ -334,7 +334,16 @@ describe('import-pkt: packetdrill scripts as scenarios', function () {
       const d = convert(fixture('not-from-outside'), { drop: true });
       chai(d.dropped.map((i) => i.line)).to.deep.equal([2, 3, 7, 14, 15, 16, 17, 20]);
       chai(d.source).to.contain('    // dropped (line 14: a python block (%{ }%)): +0 %{ assert tcpi_snd_cwnd == 10, tcpi_snd_cwnd }%\n');
-      chai(d.source).to.contain('    // dropped (line 3: a shell command setting sysctls): `sysctl -q net.ipv4.tcp_sack=0`\n');
+      chai(d.source).to.contain('    // dropped (line 2: option --mtu): --mtu=1200\n    // dropped (line 3: a shell command setting sysctls): `sysctl -q net.ipv4.tcp_sack=0`\n');
+      // Nothing left once everything is dropped: no scenario.
+      chai(convertPacketdrill('`echo only`\n', { name: 'x', source: 'x.pkt', drop: true })).to.deep.equal({
+        ok: false,
+        kind: 'unsupported',
+        issues: [
+          { line: 1, reason: 'a shell command', text: '`echo only`' },
+          { line: 0, reason: 'nothing left to play', text: '' },
+        ],
+      });
       chai(d.source).to.contain('Dropped: 8 line(s) that cannot be played from outside');
       const { sc } = await load(d.source);
       chai(shape(sc.steps)).to.deep.equal(
