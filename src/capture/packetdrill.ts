@@ -1552,13 +1552,18 @@ class Converter {
       case 'bind': {
         this.socketOf(fd, 'bind');
         const p = portIn(args[1]);
-        if (this.role === 'client' && p !== undefined) this.port = p;
-        if (this.role === 'server' && p !== undefined) this.localPort = p;
         if (failed) return unsupported('a bind() that fails');
-        return this.noStep(e, 'bind: part of listen');
+        if (this.role === 'client') {
+          if (p !== undefined) this.port = p;
+          return this.noStep(e, 'bind: part of listen');
+        }
+        // A connecting application's own port is its stack's choice here.
+        if (p !== undefined) this.warn(e.line, 'the port bound before connect is not used: the application connects from a port of its own', e.text);
+        return this.noStep(e, 'bind: the application connects from a port of its own');
       }
       case 'listen': {
-        if (this.role !== 'client' || fd !== this.listenFd) return unsupported('listen() on a second socket');
+        if (this.role !== 'client') return unsupported('listen() in a script that also connects');
+        if (fd !== this.listenFd) return unsupported('listen() on a second socket');
         const backlog = numOf(args[1]);
         step = { call: [s('listen'), ...(backlog !== undefined ? [obj([['backlog', n(Math.min(Math.max(backlog, 0), 4096))]])] : [])], checks: errnoCheck };
         this.listening = true;
