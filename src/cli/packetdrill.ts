@@ -156,9 +156,10 @@ made by the target's application on command (app() steps; the scenarios require 
                   marks ([ect0], [ce]...) as ip: { ecn }; one longer than the stack's MSS is
                   expected as MSS-sized segments (packetdrill takes them whole or in pieces)
   numbers         the script's relative ones (a SYN's, absolute in packetdrill, made relative)
-  +T before < or a call      pause() up to that time; before >: at: (from the previous segment,
-                  the times of the events in between added up); +a~+b: after/within; *: none;
-                  --tolerance_usecs / --tolerance_percent become the scenario's tolerance
+  +T              before < or a call: pause() up to that time; before >: at: (from the previous
+                  segment, the times of the events in between added up)
+  +a~+b, *        after/within widened by the tolerance; no timing; --tolerance_usecs and
+                  --tolerance_percent become the scenario's tolerance
   T...E calls     how long the call blocks is checked; a call that waits for what we send next
                   (accept before the handshake, a blocking read or connect) runs in the background
                   and is waited for (appWait) where the script has it return
