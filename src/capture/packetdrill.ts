@@ -1030,7 +1030,7 @@ function iovLengths(e: PktExpr | undefined): number[] | undefined {
   if (e?.k !== 'array') return undefined;
   const out: number[] = [];
   for (const item of e.items) {
-    const len = item.k === 'struct' && item.items.length === 2 ? numOf(item.items[1]) : undefined;
+    const len = item.k === 'struct' && item.items.length === 2 && item.items[0]!.k === 'ellipsis' ? numOf(item.items[1]) : undefined;
     if (len === undefined) return undefined;
     out.push(len);
   }
@@ -1599,6 +1599,7 @@ class Converter {
         let flagsArg: PktExpr | undefined;
         let data: string | undefined;
         if (c.name === 'write' || c.name === 'send' || c.name === 'sendto') {
+          if (args[1]?.k !== 'ellipsis' && args[1]?.k !== 'str') return unsupported(`${c.name}() from a buffer the application cannot pass (${args[1]?.k === 'word' ? args[1].v : 'not ...'})`);
           const count = numOf(args[2]);
           lengths = count === undefined ? undefined : [count];
           // Text given as the buffer is the data (without escapes: packetdrill's would need decoding).
@@ -1656,6 +1657,7 @@ class Converter {
       case 'recv':
       case 'recvfrom': {
         const where = this.socketOf(fd, c.name);
+        if (args[1]?.k !== 'ellipsis') return unsupported(`${c.name}() into a buffer the application cannot pass (${args[1]?.k === 'word' ? args[1].v : 'not ...'})`);
         let count = numOf(args[2]);
         if (count === undefined || count < 1) return unsupported(`${c.name}() with a length tcpcraft cannot read`);
         const words = c.name === 'read' ? [] : wordsOf(args[3]);

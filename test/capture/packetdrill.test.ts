@@ -510,6 +510,14 @@ describe('import-pkt: packetdrill scripts as scenarios', function () {
       ]);
     });
 
+    it('calls with a buffer the application cannot pass (NULL) are not converted', () => {
+      const r = convertPacketdrill(`${listenHead}+0 < S 0:0(0) win 100\n+0 > S. 0:0(0) ack 1 <...>\n+0 < . 1:1(0) ack 1 win 100\n+0 accept(3, ..., ...) = 4\n+0 write(4, NULL, 10) = -1 EFAULT (Bad address)\n+0 recv(4, NULL, 10, 0) = -1 EFAULT (Bad address)\n`, { name: 'x', source: 'x.pkt' });
+      chai((r as unknown as { issues: Array<{ line: number; reason: string }> }).issues.map((i) => [i.line, i.reason])).to.deep.equal([
+        [8, 'write() from a buffer the application cannot pass (NULL)'],
+        [9, 'recv() into a buffer the application cannot pass (NULL)'],
+      ]);
+    });
+
     it('more than one connection: the second socket and all that follows it are not converted', () => {
       const text = `${listenHead}+0 close(3) = 0\n+0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n+0 listen(3, 1) = 0\n`;
       const r = convertPacketdrill(text, { name: 'x', source: 'x.pkt' });
