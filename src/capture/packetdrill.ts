@@ -1771,7 +1771,10 @@ class Converter {
       // Something happens before it returns (at the same time included: the data it waits for): it runs in the background.
       if (nextAt !== undefined && nextAt <= end && d > 0) until = end;
     }
-    if (step.blocks === 'accept' && !this.established) until = 'established';
+    // Before the stack has even answered our SYN, an accept cannot return: it waits for the
+    // handshake. After that the script's placement says when it returns (with Fast Open, before
+    // the handshake's last ACK). A blocking connect returns once the SYN/ACK is in.
+    if (step.blocks === 'accept' && !this.stackSynAck) until = 'established';
     if (step.blocks === 'connect' && !this.synAckIn) until = 'synack';
     if (until !== undefined) {
       const name = this.next(step.blocks ?? 'call');

@@ -510,6 +510,15 @@ describe('import-pkt: packetdrill scripts as scenarios', function () {
       ]);
     });
 
+    it('an accept after the SYN/ACK is where the script has it (Fast Open returns there); before it, in the background', async () => {
+      const tfo = await stepsOf(`${listenHead}+0 < S 0:10(10) win 100 <FO 0102030405060708>\n+0 > S. 0:0(0) ack 11 <...>\n+0 accept(3, ..., ...) = 4\n+0 read(4, ..., 100) = 10\n`);
+      chai(shape(tfo.steps.filter((s) => s.kind === 'app' || s.kind === 'appWait'))).to.deep.equal(shape([app('listen', { backlog: 1 }), app('accept'), app('read', 100, { returns: 10 })]));
+      const early = await stepsOf(`${listenHead}+0 accept(3, ..., ...) = 4\n+0 < S 0:0(0) win 100\n+0 > S. 0:0(0) ack 1 <...>\n+0 < . 1:1(0) ack 1 win 100\n`);
+      chai(shape(early.steps.filter((s) => s.kind !== 'pause'))).to.deep.equal(
+        shape([app('listen', { backlog: 1 }), app('accept', { background: 'accept' }), send('S', { seq: 0, window: 100 }), expect('SA', { seq: 0, ack: 1, len: 0, at: 0 }), send('A', { seq: 1, ack: 1, window: 100 }), appWait('accept')]),
+      );
+    });
+
     it('calls with a buffer the application cannot pass (NULL) are not converted', () => {
       const r = convertPacketdrill(`${listenHead}+0 < S 0:0(0) win 100\n+0 > S. 0:0(0) ack 1 <...>\n+0 < . 1:1(0) ack 1 win 100\n+0 accept(3, ..., ...) = 4\n+0 write(4, NULL, 10) = -1 EFAULT (Bad address)\n+0 recv(4, NULL, 10, 0) = -1 EFAULT (Bad address)\n`, { name: 'x', source: 'x.pkt' });
       chai((r as unknown as { issues: Array<{ line: number; reason: string }> }).issues.map((i) => [i.line, i.reason])).to.deep.equal([
