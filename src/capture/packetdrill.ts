@@ -192,8 +192,8 @@ export type PktOption =
   | { readonly kind: 'sack'; readonly blocks: ReadonlyArray<readonly [number, number]> }
   | { readonly kind: 'timestamp'; readonly tsval: number; readonly tsecr: number }
   | { readonly kind: 'fastOpen'; readonly cookie: Uint8Array; readonly exp: boolean }
-  /** md5, AccECN...: parsed, not convertible. */
-  | { readonly kind: 'unsupported'; readonly name: string };
+  /** md5, AccECN, a cookie given by name...: parsed, not convertible; `code` is its option kind when known. */
+  | { readonly kind: 'unsupported'; readonly name: string; readonly code?: number };
 
 /** The IP header values a packet line gives in brackets. */
 export interface PktIpInfo {
@@ -651,7 +651,7 @@ class Parser {
           const t = this.next();
           // Hex digits, two per byte, as much as an option holds; a name (TFO_COOKIE) is the script's
           // own definition, which tcpcraft does not know.
-          if (!/^([0-9a-fA-F]{2}){1,36}$/.test(t.text)) return { kind: 'unsupported', name: 'Fast Open cookie given by name or in odd digits' };
+          if (!/^([0-9a-fA-F]{2}){1,36}$/.test(t.text)) return { kind: 'unsupported', name: 'Fast Open cookie given by name or in odd digits', code: w === 'FOEXP' ? 254 : 34 };
           cookie = Uint8Array.from(Buffer.from(t.text, 'hex'));
         }
         return { kind: 'fastOpen', cookie, exp: w === 'FOEXP' };
@@ -661,7 +661,7 @@ class Parser {
       case 'exp': {
         // Parsed to the next ',' or '>', not converted.
         while (!this.is('p', ',') && !this.is('p', '>') && !this.is('eof') && !(this.t.first && this.startsEvent(this.t))) this.next();
-        return { kind: 'unsupported', name: w === 'ECN' ? 'AccECN option' : w === 'md5' ? 'MD5 signature option' : `option '${w}'` };
+        return w === 'md5' ? { kind: 'unsupported', name: 'MD5 signature option', code: 19 } : { kind: 'unsupported', name: w === 'ECN' ? 'AccECN option' : `option '${w}'` };
       }
       default:
         return this.fail(`'${w}' is not a TCP option packetdrill knows (nop, eol, mss, wscale, sackOK, sack, TS, FO, FOEXP, md5, ECN)`, wTok);
@@ -1386,7 +1386,15 @@ class Converter {
     ]);
     if (p.ip.tos !== undefined && p.ip.tos >> 2) this.warn(e.line, 'the DSCP of the TOS byte is not checked (only its ECN bits)', e.text);
     const tsOpt = Array.isArray(p.options) ? p.options.find((o): o is Extract<PktOption, { kind: 'timestamp' }> => o.kind === 'timestamp') : undefined;
-    if (Array.isArray(p.options)) for (const o of p.options) if (o.kind === 'unsupported') unsupported(`the ${o.name}`);
+    // An option of the stack's whose value tcpcraft cannot know (a cookie the script names, an MD5
+    // signature) is checked for its presence only; one of no known kind makes the segment unconvertible.
+    if (Array.isArray(p.options)) {
+      for (const o of p.options) {
+        if (o.kind !== 'unsupported') continue;
+        if (o.code === undefined) unsupported(`the ${o.name}`);
+        this.warn(e.line, `the ${o.name}: only its presence is checked`, e.text);
+      }
+    }
 
     // Timing, from the latest segment.
     const t = e.time;
@@ -1451,20 +1459,22 @@ class Converter {
 
   /**
    * The options check of a segment we expect: the exact list when it has no timestamp; with one,
-   * checks of each listed option's value and of the absence of the others (the stack's TS value is
-   * its own: captured, for the echoes that follow).
+   * or with an option whose value tcpcraft cannot know, checks of each listed option's value (of
+   * the presence of that option) and of the absence of the others (the stack's TS value is its own:
+   * captured, for the echoes that follow).
    */
   private expectOptions(list: readonly PktOption[], ts: Extract<PktOption, { kind: 'timestamp' }> | undefined): Val {
     const hasTs = list.some((o) => o.kind === 'timestamp');
-    if (!hasTs) return arr(list.map(optionVal));
+    if (!hasTs && !list.some((o) => o.kind === 'unsupported')) return arr(list.map(optionVal));
     const fields: Array<[string, Val | undefined]> = [];
     // A Fast Open option tcpcraft decodes as another kind (the experimental 254, a cookie of a length
     // RFC 7413 does not allow) is checked by its code.
-    const raw = (o: PktOption): number | undefined => (o.kind !== 'fastOpen' ? undefined : o.exp ? 254 : o.cookie.length && (o.cookie.length < 4 || o.cookie.length > 16) ? 34 : undefined);
+    const raw = (o: PktOption): number | undefined =>
+      o.kind === 'unsupported' ? o.code : o.kind !== 'fastOpen' ? undefined : o.exp ? 254 : o.cookie.length && (o.cookie.length < 4 || o.cookie.length > 16) ? 34 : undefined;
     const kinds = new Set<string>(list.filter((o) => o.kind !== 'nop' && o.kind !== 'eol' && raw(o) === undefined).map((o) => o.kind));
     const codes = [...new Set(list.map(raw).filter((c): c is number => c !== undefined))];
     fields.push(['has', arr([...[...kinds].map(s), ...codes.map(n)])]);
-    const absent = ['mss', 'wscale', 'sackOk', 'sack', 'timestamp', 'fastOpen'].filter((k) => !kinds.has(k));
+    const absent = ['mss', 'wscale', 'sackOk', 'sack', 'timestamp', 'fastOpen'].filter((k) => !kinds.has(k) && !(k === 'fastOpen' && codes.includes(34)));
     if (absent.length) fields.push(['lacks', arr(absent.map(s))]);
     for (const o of list) {
       if (o.kind === 'mss') fields.push(['mss', n(o.value)]);

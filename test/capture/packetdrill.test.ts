@@ -495,6 +495,16 @@ describe('import-pkt: packetdrill scripts as scenarios', function () {
       );
     });
 
+    it("an option of the stack's whose value cannot be known (a cookie the script names, MD5) is checked for presence; ours is not convertible", async () => {
+      const sc = await stepsOf(`${listenHead}+0 < S 0:0(0) win 100\n+0 > S. 0:0(0) ack 1 <mss 1460,FO TFO_COOKIE,nop,nop>\n+0 < . 1:1(0) ack 1 win 100\n+0 > . 1:1(0) ack 1 <nop,nop,md5 0123>\n`);
+      chai(plain(sc.steps.filter((s) => s.kind === 'expect').map((s) => (s.kind === 'expect' ? s.fields.options : undefined)))).to.deep.equal([
+        { has: ['mss', 34], lacks: ['wscale', 'sackOk', 'sack', 'timestamp'], mss: 1460 },
+        { has: [19], lacks: ['mss', 'wscale', 'sackOk', 'sack', 'timestamp', 'fastOpen'] },
+      ]);
+      const ours = convertPacketdrill(`${listenHead}+0 < S 0:0(0) win 100 <md5 0123>\n`, { name: 'x', source: 'x.pkt' });
+      chai((ours as unknown as { issues: Array<{ reason: string }> }).issues.map((i) => i.reason)).to.deep.equal(['the MD5 signature option']);
+    });
+
     it('a timestamp echo before any of the stack is sent as written; SACK blocks as written', async () => {
       const sc = await stepsOf(`${listenHead}+0 < S 0:0(0) win 100 <TS val 7 ecr 0>\n+0 > S. 0:0(0) ack 1 <...>\n+0 < . 1:1(0) ack 1 win 100 <nop,nop,TS val 8 ecr 99,sack 5:9>\n`);
       chai(shape(sc.steps.filter((s) => s.kind === 'send'))).to.deep.equal(shape([send('S', { seq: 0, window: 100, options: [timestamp(7, 0)] }), send('A', { seq: 1, ack: 1, window: 100, options: [nop(), nop(), timestamp(8, 99), sack([5, 9])] })]));
