@@ -1299,7 +1299,11 @@ class Converter {
     if (syn) this.remoteIsn = p.seq;
     const seq = syn ? 0 : signed32(p.seq);
     const hasAck = p.flags.includes('.');
-    const ack = p.ack === undefined && !hasAck ? undefined : signed32(syn ? (p.ack ?? 0) - (this.localIsn ?? 0) : (p.ack ?? 0));
+    // packetdrill maps an acknowledgment only with the ACK flag, and from the stack's ISN: without
+    // the flag, or before the stack has sent a SYN, the number goes out as written (raw).
+    const raw = (!hasAck && p.ack !== undefined && p.ack !== 0) || (hasAck && this.localIsn === undefined);
+    const ack = raw || !hasAck ? undefined : signed32(syn ? (p.ack ?? 0) - this.localIsn! : (p.ack ?? 0));
+    const rawAck = raw ? (p.ack ?? 0) : undefined;
     if (p.ip.ecn === 'either') unsupported('ect01 on a segment to send (ECT(0) or ECT(1): which?)');
     const ip = obj([
       ['ecn', typeof p.ip.ecn === 'number' ? n(p.ip.ecn) : p.ip.tos !== undefined ? n(p.ip.tos & 3) : undefined],
@@ -1322,6 +1326,7 @@ class Converter {
     const fields = obj([
       ['seq', n(seq)],
       ['ack', ack !== undefined ? n(ack) : undefined],
+      ['tcp', rawAck !== undefined ? obj([['ack', n(rawAck)]]) : undefined],
       ['window', n(p.win)],
       ['urgent', p.urg ? n(p.urg) : undefined],
       ['options', options],
@@ -1376,7 +1381,10 @@ class Converter {
       if (opts.some((o) => o.kind === 'wscale')) this.requires.add('wscale');
     }
     const seq = syn ? 0 : signed32(p.seq);
-    const ack = p.ack === undefined ? undefined : signed32(syn ? p.ack - (this.remoteIsn ?? 0) : p.ack);
+    // Without the ACK flag packetdrill compares the field unmapped: a raw check tcpcraft has not.
+    const hasAck = p.flags.includes('.');
+    if (p.ack !== undefined && p.ack !== 0 && !hasAck) this.warn(e.line, 'the acknowledgment field of a segment without ACK is not checked', e.text);
+    const ack = p.ack === undefined || !hasAck ? undefined : signed32(syn ? p.ack - (this.remoteIsn ?? 0) : p.ack);
     const ip = obj([
       ['ecn', p.ip.ecn === 'either' ? fn('oneOf', n(1), n(2)) : p.ip.ecn !== undefined ? n(p.ip.ecn) : p.ip.tos !== undefined ? n(p.ip.tos & 3) : undefined],
       ['ttl', p.ip.ttl !== undefined ? n(p.ip.ttl) : undefined],

@@ -472,6 +472,13 @@ describe('import-pkt: packetdrill scripts as scenarios', function () {
       chai((cpp as { message: string }).message).to.match(/C preprocessor line.*cpp -P/);
     });
 
+    it('an acknowledgment without the ACK flag, or before the stack has sent a SYN, goes out raw (packetdrill maps neither)', async () => {
+      const sc = await stepsOf(`${listenHead}+0 < S 0:0(0) ack 7 win 100\n+0 > R. 0:0(0) ack 1\n+0 < . 1:1(0) ack 5 win 100\n`);
+      chai(shape(sc.steps.filter((s) => s.kind === 'send'))).to.deep.equal(shape([send('S', { seq: 0, tcp: { ack: 7 }, window: 100 }), send('A', { seq: 1, tcp: { ack: 5 }, window: 100 })]));
+      const out = convert(`${listenHead}+0 < S 0:0(0) win 100\n+0 > S 0:0(0) ack 9 <...>\n`);
+      chai(out.warnings.map((w) => [w.line, w.reason])).to.deep.equal([[5, 'the acknowledgment field of a segment without ACK is not checked']]);
+    });
+
     it("packetdrill's numbers on SYNs are absolute: made relative to each side's SYN", async () => {
       const sc = await stepsOf(`${listenHead}+0 < S 1000:1000(0) win 100\n+0 > S. 5000:5000(0) ack 1001 <...>\n+0 < . 1:1(0) ack 1 win 100\n`);
       chai(shape(sc.steps.filter((s) => s.kind !== 'app'))).to.deep.equal(shape([send('S', { seq: 0, window: 100 }), expect('SA', { seq: 0, ack: 1, len: 0, at: 0 }), send('A', { seq: 1, ack: 1, window: 100 })]));
