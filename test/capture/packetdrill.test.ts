@@ -641,6 +641,20 @@ describe('import-pkt: packetdrill scripts as scenarios', function () {
       chai(missing.err).to.contain('no such packetdrill script');
     });
 
+    it('every fixture that converts plays offline: tcpcraft build runs it against its model peer', () => {
+      const work = mkdtempSync(join(tmp, 'build-'));
+      chmodSync(work, 0o777);
+      for (const name of readdirSync(FIXTURES).filter((f) => f.endsWith('.pkt') && f !== 'unreadable.pkt')) {
+        const out = join(work, name.replace(/\.pkt$/, '.ts'));
+        const imp = cli(work, join(FIXTURES, name), '--drop', '-o', out);
+        chai(imp.code, `${name}: ${imp.err}`).to.equal(0);
+        const r = spawnSync(process.execPath, [join(ROOT, 'bin/tcpcraft.js'), 'build', out, '--no-ladder'], { cwd: work, encoding: 'utf8', timeout: 60_000, env: { ...process.env, TCPCRAFT_CACHE: join(work, 'cache'), PKT_SENTINEL: join(work, 'PWNED') } });
+        chai(r.status, `${name}: ${r.stderr}`).to.equal(0);
+        chai(r.stdout, name).to.match(/(C -> S|C <- S)/);
+      }
+      chai(existsSync(join(work, 'PWNED'))).to.equal(false);
+    });
+
     it('a directory, recursively: one scenario per script, named after its path, and a summary', () => {
       const work = mkdtempSync(join(tmp, 'batch-'));
       const src = join(work, 'scripts');
