@@ -331,7 +331,13 @@ class Run {
   appOutcome(i: number, step: Step & { kind: 'app' | 'appWait' }, o: AppOutcome): Outcome {
     if (o.problems.length) return { failure: { kind: 'app', stepIndex: i, step, problems: o.problems, event: o.event } };
     for (const [name, value] of o.captures) this.captures.set(name, value);
-    if (o.event.endUs !== undefined) this.moveReference(o.event.endUs);
+    // Timing checks after a call count from when it returned on the target: when we asked plus
+    // how long it took there (its reply comes later than the segments it made the stack send).
+    const e = o.event;
+    if (e.endUs !== undefined) {
+      const returned = e.durationUs !== undefined ? e.startUs + BigInt(Math.round(e.durationUs)) : e.endUs;
+      this.moveReference(returned < e.endUs ? returned : e.endUs);
+    }
     return next(i + 1);
   }
 
