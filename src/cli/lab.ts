@@ -8,6 +8,8 @@ import { constants } from 'node:os';
 import { Command, Option } from 'commander';
 import { EnvError, UsageError } from '../errors.js';
 import { sweepGuards } from '../io/guard.js';
+import { run } from '../io/exec.js';
+import { PACKETDRILL_SYSCTLS } from '../lab/catalogue.js';
 import { DEFAULT_LAB, labConfig, labDown, labExecArgv, labIfaces, labNcOutput, labNamespaces, labStatus, labUp, recordedTarget, TARGET_NAMES, type LabConfig, type LabSide, type LabStatus, type TargetName } from '../io/lab.js';
 
 interface LabOpts {
@@ -72,9 +74,23 @@ Examples:
   withLabOptions(lab.command('up'))
     .description('create the lab and start its servers (harmless if already up)')
     .addOption(new Option('--target <name>', `the TCP stack that answers as the server: ${TARGET_NAMES.join(', ')} (default: linux, or what the lab is up with)`).choices([...TARGET_NAMES]))
-    .action(async (o: LabOpts) => {
+    .option('--packetdrill-settings', "linux target: give the server namespace's TCP the settings packetdrill's harness gives the Linux it tests (buffer sizes, RACK, cubic, Fast Open key...), for scenarios converted by 'import-pkt'; the conformance suite does not need them")
+    .action(async (o: LabOpts & { packetdrillSettings?: boolean }) => {
       const cfg = cfgOf(o);
-      process.stdout.write(formatStatus(cfg, await labUp(cfg)));
+      if (o.packetdrillSettings && cfg.target !== 'linux') throw new UsageError(`--packetdrill-settings is for the linux target (its server namespace's own sysctls); lab ${cfg.name} is ${cfg.target}.`);
+      const status = await labUp(cfg);
+      if (o.packetdrillSettings) {
+        // One at a time: a setting this kernel refuses in a namespace (a congestion control not
+        // in its allowed list, say) is named, and the others still apply.
+        const refused: string[] = [];
+        for (const setting of PACKETDRILL_SYSCTLS) {
+          const r = await run('ip', labExecArgv(cfg, 'server', ['sysctl', '-qw', setting]).slice(1));
+          if (r.code !== 0) refused.push(`${setting} (${r.stderr.trim().replace(/^sysctl: /, '')})`);
+        }
+        if (refused.length) process.stderr.write(`tcpcraft: lab ${cfg.name}: not applied: ${refused.join('; ')}\n`);
+        process.stdout.write(`lab ${cfg.name}: packetdrill's TCP settings applied in ${labNamespaces(cfg).server}${refused.length ? ` (${PACKETDRILL_SYSCTLS.length - refused.length} of ${PACKETDRILL_SYSCTLS.length})` : ''}\n`);
+      }
+      process.stdout.write(formatStatus(cfg, status));
     });
 
   withLabOptions(lab.command('down'))
