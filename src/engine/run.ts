@@ -327,17 +327,12 @@ class Run {
     return (this.appDriver = new AppDriver(this.deps.app, this.deps.clock));
   }
 
-  /** The outcome of an app() call: its captures kept, its return the new time reference; a failure when it differs. */
+  /** The outcome of an app() call: its captures kept; a failure when it differs. */
   appOutcome(i: number, step: Step & { kind: 'app' | 'appWait' }, o: AppOutcome): Outcome {
     if (o.problems.length) return { failure: { kind: 'app', stepIndex: i, step, problems: o.problems, event: o.event } };
     for (const [name, value] of o.captures) this.captures.set(name, value);
-    // Timing checks after a call count from when it returned on the target: when we asked plus
-    // how long it took there (its reply comes later than the segments it made the stack send).
-    const e = o.event;
-    if (e.endUs !== undefined) {
-      const returned = e.durationUs !== undefined ? e.startUs + BigInt(Math.round(e.durationUs)) : e.endUs;
-      this.moveReference(returned < e.endUs ? returned : e.endUs);
-    }
+    // Timing checks stay measured from the previous segment: a call in between does not move the
+    // reference (as in a packetdrill script, whose times between segments add up).
     return next(i + 1);
   }
 
