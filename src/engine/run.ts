@@ -398,8 +398,17 @@ class Run {
 
   sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const cancel = this.deps.clock.setTimer(ms, resolve);
-      this.deps.signal?.addEventListener('abort', () => (cancel(), resolve()), { once: true });
+      const signal = this.deps.signal;
+      const onAbort = (): void => {
+        cancel();
+        resolve();
+      };
+      // The abort listener goes when the pause ends: a scenario of many pauses must not pile them up.
+      const cancel = this.deps.clock.setTimer(ms, () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 

@@ -250,3 +250,23 @@ describe('html: the application calls of a run', () => {
     chaiExpect(html).to.match(/<td class="mono">write 3<\/td><td class="mono">3<\/td>/);
   });
 });
+
+describe('engine: pauses and the abort signal', () => {
+  it('each pause removes its abort listener when it ends (a scenario of many pauses piles none up)', async () => {
+    const { getEventListeners } = await import('node:events');
+    const { pause } = await import('../../src/scenario/dsl.js');
+    const clock = new VirtualClock();
+    const target = new FakeTarget(clock);
+    const link = new MemLink(SEED_FLOW, clock, target.script);
+    target.link = link;
+    const abort = new AbortController();
+    let most = 0;
+    const steps: Step[] = Array.from({ length: 15 }, () => pause(10));
+    const watch = setInterval(() => (most = Math.max(most, getEventListeners(abort.signal, 'abort').length)), 0);
+    const report = await runScenario(sc([...open(), ...steps]), { file: FILE, flow: SEED_FLOW, localIsn: SEED_ISN }, { link, frames: link.frames, clock, app: target.channel, signal: abort.signal });
+    clearInterval(watch);
+    passes(report);
+    chaiExpect(getEventListeners(abort.signal, 'abort').length).to.be.at.most(1);
+    chaiExpect(most).to.be.at.most(2);
+  });
+});
