@@ -72,14 +72,23 @@ let nextSid = 1;
 let stack;
 let server;
 
+let finishing = false;
 function finish(code) {
+  if (finishing) return;
+  finishing = true;
   try {
     rmSync(socketPath, { force: true });
   } catch {
     // gone already
   }
-  if (child && child.exitCode === null) child.kill('SIGTERM');
-  process.exit(code);
+  // The puppet goes first, and is waited for (at most 1 s), so that nothing of ours outlives us.
+  if (!child || child.exitCode !== null || child.signalCode !== null) process.exit(code);
+  child.once('exit', () => process.exit(code));
+  child.kill('SIGTERM');
+  setTimeout(() => {
+    child.kill('SIGKILL');
+    process.exit(code);
+  }, 1000).unref();
 }
 
 function lines(stream, onLine, onTooLong) {

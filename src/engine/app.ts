@@ -33,6 +33,9 @@ export interface AppConn {
 
 /** A call's outcome as the run sees it: its event, and what differs from the step's checks. */
 export interface AppOutcome {
+  /** The app() step that made the call (and holds its checks), and its index. */
+  readonly step: AppStep;
+  readonly index: number;
   readonly event: AppEvent;
   readonly problems: readonly string[];
   readonly captures: ReadonlyArray<readonly [string, CaptureValue]>;
@@ -221,7 +224,7 @@ export class AppDriver {
       const event: AppEvent = base;
       this.events.push(event);
       const why = 'lost' in waited ? `the target's application is gone (${waited.lost})` : `did not return within ${checks.timeout ?? 'the step timeout'} ms`;
-      return { event, problems: [why], captures: [] };
+      return { step: r.step, index: r.index, event, problems: [why], captures: [] };
     }
     const { reply, endUs } = waited;
     const event: AppEvent = {
@@ -238,7 +241,7 @@ export class AppDriver {
     const tookMs = Number(endUs - r.startUs) / 1000;
     if (checks.within !== undefined && tookMs > checks.within) problems.push(`returned after ${tookMs.toFixed(1)} ms, expected within ${checks.within} ms`);
     if (checks.after !== undefined && tookMs < checks.after) problems.push(`returned after ${tookMs.toFixed(1)} ms, expected not before ${checks.after} ms`);
-    return { event, problems, captures };
+    return { step: r.step, index: r.index, event, problems, captures };
   }
 
   /** Names of background calls nobody waited for. */

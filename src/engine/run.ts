@@ -328,8 +328,9 @@ class Run {
   }
 
   /** The outcome of an app() call: its captures kept; a failure when it differs. */
-  appOutcome(i: number, step: Step & { kind: 'app' | 'appWait' }, o: AppOutcome): Outcome {
-    if (o.problems.length) return { failure: { kind: 'app', stepIndex: i, step, problems: o.problems, event: o.event } };
+  appOutcome(i: number, o: AppOutcome): Outcome {
+    // A call that ran in the background fails at the app() step that made it and holds its checks.
+    if (o.problems.length) return { failure: { kind: 'app', stepIndex: o.index, step: o.step, problems: o.problems, event: o.event } };
     for (const [name, value] of o.captures) this.captures.set(name, value);
     // Timing checks stay measured from the previous segment: a call in between does not move the
     // reference (as in a packetdrill script, whose times between segments add up).
@@ -342,14 +343,14 @@ class Run {
       case 'app': {
         const c = this.conn(step);
         const out = await this.driver(i, step).run(i, step, { name: c.name, flow: c.flow }, this.sc.timeout ?? this.cfg.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-        return out ? this.appOutcome(i, step, out) : next(i + 1);
+        return out ? this.appOutcome(i, out) : next(i + 1);
       }
       case 'appWait': {
         const out = await this.driver(i, step).wait(step.name, (started) => {
           const c = this.conn(started);
           return { name: c.name, flow: c.flow };
         });
-        return this.appOutcome(i, step, out);
+        return this.appOutcome(i, out);
       }
       case 'pause':
         await this.sleep(step.ms);

@@ -57,6 +57,14 @@ export const TWINS: readonly Twin[] = [
   { file: 'option-length-zero.ts',      step: 7,  with: `set({ ack: 2 })`,                                  why: 'the new SYN is answered like any SYN: ack = its ISN+1' },
   { file: 'option-length-overrun.ts',   step: 7,  with: `set({ ack: 2 })`,                                  why: 'the new SYN is answered like any SYN: ack = its ISN+1' },
   { file: 'options-unaligned.ts',       step: 4,  with: `either(expect('A', { seq: 1, len: range(201, 1460) }), expect('PA', { seq: 1, len: range(201, 1460) }))`, why: 'the unaligned MSS 200 is honoured: no segment is longer' },
+  { file: 'app-abort-reported.ts',      step: 6,  with: `app('read', 100, { background: 'read', returns: 0 })`, why: 'after our RST the pending read fails (-1); it does not report an end of stream (0)' },
+  { file: 'app-diffserv.ts',            step: 3,  with: `set({ ip: { dscp: 0 } })`,                         why: 'the SYN carries the DSCP the application set (8), not 0' },
+  { file: 'app-diffserv-change.ts',     step: 11, with: `set({ ip: { dscp: 0 } })`,                         why: 'after the change the data carries DSCP 18, not the first value' },
+  { file: 'app-r2-set.ts',              step: 7,  with: `app('read', 10, { background: 'read', returns: -1, within: 1000, timeout: 10_000 })`, why: 'the connection ends about 2 s (R2) after the write, not within 1 s' },
+  { file: 'app-receive-after-close.ts', step: 11, with: `app('read', 100, { returns: 0 })`,                 why: 'data received after the application closed its side is read (6 bytes), not an end of stream' },
+  { file: 'app-send-after-close.ts',    step: 9,  with: `app('write', 5)`,                                  why: 'a write after the application closed its side fails' },
+  { file: 'app-send-close-wait.ts',     step: 10, with: `set({ seq: 2 })`,                                  why: 'the data written in CLOSE-WAIT starts at seq 1' },
+  { file: 'app-urgent-send.ts',         step: 7,  with: `set({ urgent: 6 })`,                               why: 'the urgent pointer is 7 (the octet after the urgent data), not 6 (the last urgent octet)' },
   { file: 'mss-option-sent.ts',         step: 2,  with: `set({ options: { lacks: ['mss'] } })`,             why: 'the SYN/ACK carries an MSS option even when the SYN had none' },
   { file: 'mss-default-536.ts',         step: 4,  with: `either(expect('A', { seq: 1, len: range(537, 1460) }), expect('PA', { seq: 1, len: range(537, 1460) }))`, why: 'without an MSS option segments stay within 536 bytes' },
   { file: 'mss-effective.ts',           step: 4,  with: `either(expect('A', { seq: 1, len: range(989, 1000) }), expect('PA', { seq: 1, len: range(989, 1000) }))`, why: 'the 12-byte timestamp option comes out of the 1000-byte MSS' },
@@ -130,11 +138,11 @@ export const TWINS: readonly Twin[] = [
 /** The TypeScript source of twin `t`, importing its original from scenarios/conformance. */
 export function twinSource(t: Twin): string {
   return `import base from ${JSON.stringify(join(DIR, t.file))};
-import { expect, silence, either, range, capture, where, type Step, type ExpectStep } from 'tcpcraft';
+import { expect, silence, either, range, capture, where, app, type Step, type ExpectStep } from 'tcpcraft';
 const i = ${t.step - 1};
 const s = base.steps[i] as ExpectStep;
 const set = (f: Record<string, unknown>): Step => ({ ...s, fields: { ...s.fields, ...f } }) as Step;
-void expect; void silence; void either; void range; void capture; void where; void set;
+void expect; void silence; void either; void range; void capture; void where; void app; void set;
 const steps = [...base.steps];
 steps[i] = ${t.with};
 export default { ...base, name: base.name + '-twin', steps };

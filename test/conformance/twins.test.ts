@@ -49,7 +49,7 @@ describe('conformance scenarios and their mutated twins @live', function () {
     const files = readdirSync(DIR).filter((f) => f.endsWith('.ts')).sort();
     const runs = [...files.map((f) => ({ kind: 'original', f, path: join(DIR, f) })), ...TWINS.map((t) => ({ kind: 'twin', f: t.file, path: join(tmp, t.file) }))];
     await pool(runs, JOBS, async (r) => {
-      const argv = ['run', r.path, '--no-ladder', '--target', 'linux'];
+      const argv = ['run', r.path, '--no-ladder', '--target', 'linux', '--lab', lab.cfg.name];
       let res = await tcpcraftIn(lab.cfg, 'client', argv, 60_000);
       // Exit 2 (environment or load error) is never a verdict: it happens when dist/ is being
       // rebuilt at that moment (tsc rewrites its files in place). Retry such runs, at most 3 times.

@@ -31,7 +31,7 @@ describe('conformance scenarios and their twins over IPv6 @live @flake', functio
     const worker = async (): Promise<void> => {
       for (let k = next++; k < runs.length; k = next++) {
         const r = runs[k]!;
-        const res = await tcpcraftIn(lab.cfg, 'client', ['run', r.path, '--family', '6', '--no-ladder', '--target', 'linux'], 60_000);
+        const res = await tcpcraftIn(lab.cfg, 'client', ['run', r.path, '--family', '6', '--no-ladder', '--target', 'linux', '--lab', lab.cfg.name], 60_000);
         (r.original ? originals : twins).set(r.f, res);
       }
     };

@@ -8,7 +8,8 @@ import { expect as chaiExpect } from 'chai';
 import { runScenario } from '../../src/engine/run.js';
 import type { AppChannel } from '../../src/engine/app.js';
 import type { RunReport } from '../../src/engine/report.js';
-import { app, appBytes, appWait, expect, scenario, send } from '../../src/scenario/dsl.js';
+import { getEventListeners } from 'node:events';
+import { app, appBytes, appWait, expect, pause, scenario, send } from '../../src/scenario/dsl.js';
 import { capture, range } from '../../src/scenario/matchers.js';
 import type { Scenario, Step } from '../../src/scenario/types.js';
 import { validateScenario } from '../../src/scenario/validate.js';
@@ -180,6 +181,9 @@ describe('engine: app() steps drive the target application', () => {
     // The same read must not take longer than 5 ms: it does (it waits for our data).
     const slow = await run(sc([...open(), app('read', 10, { background: 'r', within: 5 }), send('PA', { payload: 'ping' }), expect('A', { ack: 5 }), appWait('r')]));
     chaiExpect(formatFailure(slow.report)).to.match(/returned after \d+\.\d ms, expected within 5 ms/);
+    // The failure belongs to the app() step that made the call and holds its checks, not to appWait.
+    chaiExpect(slow.report.failure?.stepIndex).to.equal(5);
+    chaiExpect(formatFailure(slow.report)).to.contain('step 6 (app read 10)');
   });
 
   it('a call that never returns fails its step after the timeout; capture() keeps a return value', async () => {
@@ -253,8 +257,6 @@ describe('html: the application calls of a run', () => {
 
 describe('engine: pauses and the abort signal', () => {
   it('each pause removes its abort listener when it ends (a scenario of many pauses piles none up)', async () => {
-    const { getEventListeners } = await import('node:events');
-    const { pause } = await import('../../src/scenario/dsl.js');
     const clock = new VirtualClock();
     const target = new FakeTarget(clock);
     const link = new MemLink(SEED_FLOW, clock, target.script);
