@@ -11,15 +11,16 @@
 //        runs PROGRAM and talks to it over its stdin and stdout
 //   node lab/puppet-relay.mjs SOCKET LIFETIME_SECONDS fifo IN OUT
 //        writes requests into IN and reads replies from OUT, for a puppet the target started
-//        itself: named pipes (lwip-lab), or the same terminal twice (user-mode Linux's console
-//        line, a pseudo-terminal the target put in raw mode)
+//        itself: named pipes (lwip-lab)
+//   node lab/puppet-relay.mjs SOCKET LIFETIME_SECONDS console LOG
+//        user-mode Linux's second console line: the pseudo-terminal the kernel's LOG names last
 // On start it says hello (`1 0 hello`), which makes the puppet repeat its ready line: a console
 // line drops what the puppet wrote before anyone had it open.
 // Prints "puppet-relay: ready STACK" on stderr once the puppet said it is ready and the socket
 // listens. Ends when the puppet ends, after its lifetime, or on SIGTERM (removing the socket).
 import net from 'node:net';
 import { spawn } from 'node:child_process';
-import { openSync, rmSync, chmodSync, constants } from 'node:fs';
+import { openSync, closeSync, readFileSync, rmSync, chmodSync, constants } from 'node:fs';
 import tty from 'node:tty';
 
 const [socketPath, lifeText, mode, ...rest] = process.argv.slice(2);
@@ -29,8 +30,8 @@ const REQUEST = /^[1-9][0-9]{0,9} [a-z]{1,12}(?: [!-~]{1,140000}){0,4}$/;
 const REPLY = /^([1-9][0-9]{0,9}) ([0-9].*)$/;
 const MAX_SESSIONS = 64;
 
-if (!socketPath || !lifeText || !['spawn', 'fifo'].includes(mode) || rest.length < (mode === 'spawn' ? 1 : 2)) {
-  process.stderr.write('usage: puppet-relay.mjs SOCKET LIFETIME spawn PROGRAM [ARG...] | fifo IN OUT\n');
+if (!socketPath || !lifeText || !['spawn', 'fifo', 'console'].includes(mode) || rest.length < (mode === 'fifo' ? 2 : 1)) {
+  process.stderr.write('usage: puppet-relay.mjs SOCKET LIFETIME spawn PROGRAM [ARG...] | fifo IN OUT | console LOG\n');
   process.exit(2);
 }
 
@@ -57,11 +58,39 @@ if (mode === 'spawn') {
   const flags = constants.O_RDWR | constants.O_NOCTTY | constants.O_NONBLOCK;
   const open = (path, reading) => {
     const fd = openSync(path, flags);
-    if (tty.isatty(fd)) return reading ? new tty.ReadStream(fd) : new tty.WriteStream(fd);
-    return new net.Socket({ fd, readable: reading, writable: !reading });
+    if (!tty.isatty(fd)) return new net.Socket({ fd, readable: reading, writable: !reading });
+    if (!reading) return new tty.WriteStream(fd);
+    // Raw: no echo, no line editing, no translation of what the puppet writes.
+    const stream = new tty.ReadStream(fd);
+    stream.setRawMode(true);
+    return stream;
   };
-  toPuppet = open(rest[0], false);
-  fromPuppet = open(rest[1], true);
+  let [inPath, outPath] = rest;
+  if (mode === 'console') {
+    // The pseudo-terminal user-mode Linux gave its console line, named in its log: the latest
+    // one named, waited for (at most 15 s) until it can be opened.
+    const until = Date.now() + 15_000;
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    for (;;) {
+      const named = [...readFileSync(rest[0], 'latin1').matchAll(/Virtual console 1 assigned device '(\/dev\/pts\/\d+)'/g)].at(-1)?.[1];
+      if (named) {
+        try {
+          closeSync(openSync(named, flags));
+          inPath = outPath = named;
+          break;
+        } catch {
+          // not there (yet, or any more): look again
+        }
+      }
+      if (Date.now() > until) {
+        process.stderr.write(`puppet-relay: no console line to open in ${rest[0]}\n`);
+        process.exit(1);
+      }
+      Atomics.wait(pause, 0, 0, 100);
+    }
+  }
+  fromPuppet = open(outPath, true);
+  toPuppet = open(inPath, false);
 }
 toPuppet.write('1 0 hello\n');
 toPuppet.on('error', () => finish(1));

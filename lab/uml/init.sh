@@ -30,8 +30,9 @@ node "$tcpcraft_lab/services.mjs" "$addr" "$tcpcraft_life" &
 # whose other end the lab's relay holds): raw on both ends, so that no byte is echoed, translated
 # or held for a line editor.
 if [ -n "${tcpcraft_puppet:-}" ] && [ -x "$tcpcraft_puppet" ] && [ -c /dev/tty1 ]; then
-  stty -F /dev/tty1 raw -echo 2>/dev/null
-  "$tcpcraft_puppet" --stack linux-uml --lifetime "$tcpcraft_life" </dev/tty1 >/dev/tty1 2>/dev/null &
+  # One open of the line (UML gives each open a new pseudo-terminal outside): stty acts on the
+  # puppet's own standard input.
+  ( stty raw -echo 2>/dev/null; exec "$tcpcraft_puppet" --stack linux-uml --lifetime "$tcpcraft_life" 2>/dev/null ) </dev/tty1 >/dev/tty1 &
 fi
 echo "uml-lab: init done"
 while :; do sleep 3600; done

@@ -22,7 +22,7 @@
 import { LAB_ADDRESSES, LAB_PORTS, labServices, OFFLOADS_OFF, type LabFamily } from '../lab/catalogue.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { PUPPET_SOCKET } from '../lab/puppet.js';
 import { TARGET_NAMES, type LabConfig, type LabHost, type TargetName } from './labhost.js';
 import { EnvError, UsageError } from '../errors.js';
@@ -82,6 +82,18 @@ async function startPuppet(host: LabHost, transport: readonly string[]): Promise
   if (host.alive().has('puppet')) return;
   if (transport[0] === 'spawn' && transport.includes(PUPPET_BINARY) && !existsSync(PUPPET_BINARY)) return;
   await host.startServer('puppet', [process.execPath, join(LAB_DIR, 'puppet-relay.mjs'), join(host.stateDir, PUPPET_SOCKET), lifetime, ...transport], { waitOutput: /puppet-relay: ready/, waitMs: 15_000 });
+}
+
+/**
+ * {@link startPuppet}, but a puppet that does not come up leaves the lab up without one (its
+ * app() scenarios are then N/A, as the warning says) rather than failing the whole lab.
+ */
+async function optionalPuppet(host: LabHost, transport: readonly string[]): Promise<void> {
+  try {
+    await startPuppet(host, transport);
+  } catch (err) {
+    process.stderr.write(`tcpcraft: lab ${host.cfg.name}: its puppet did not start (${(err as Error).message.split('\n')[0]}): app() scenarios will be N/A there\n`);
+  }
 }
 
 /** The puppet as a child of the relay, on the kernel of the namespace the relay runs in. */
@@ -163,7 +175,7 @@ const linux: LabTarget = {
     const six = linux.families.includes(6) ? LAB_ADDRESSES[6].server : undefined;
     if (six) await host.inNs('server', ['ip', '-6', 'addr', 'replace', `${six}/${LAB_ADDRESSES[6].bits}`, 'dev', host.ifs.server, 'nodad']);
     await kernelServices(host, host.cfg.serverAddr, six);
-    await startPuppet(host, puppetChild('linux'));
+    await optionalPuppet(host, puppetChild('linux'));
   },
   version: kernelVersion,
 };
@@ -239,15 +251,9 @@ const uml: LabTarget = {
       `tcpcraft_addr=${host.cfg.serverAddr}/${host.cfg.prefix}`, `tcpcraft_state=${host.stateDir}`, `tcpcraft_lab=${LAB_DIR}`, `tcpcraft_life=${lifetime}`,
     ];
     await host.startServer('uml', argv, { waitOutput: /(?=[\s\S]*daytime: listening)(?=[\s\S]*services: listening)/, waitMs: 30_000 });
-    if (puppet) {
-      // UML gives the line a new pseudo-terminal each time it is opened inside (init's stty, then
-      // the puppet): the last one it names is the puppet's.
-      const said = [...readFileSync(join(host.stateDir, 'uml.out'), 'utf8').matchAll(/Virtual console 1 assigned device '(\/dev\/pts\/\d+)'/g)].at(-1);
-      if (said) {
-        await host.inNs('server', ['stty', '-F', said[1]!, 'raw', '-echo']);
-        await startPuppet(host, ['fifo', said[1]!, said[1]!]);
-      }
-    }
+    // The relay finds the pseudo-terminal UML gave the puppet's console line in the kernel's log,
+    // and holds it open (raw) from then on: nothing else may open and close it, or UML hangs up.
+    if (puppet) await optionalPuppet(host, ['console', join(host.stateDir, 'uml.out')]);
   },
   async version(host) {
     const r = await host.tryInNs('server', ['linux.uml', '--version']);
@@ -278,7 +284,7 @@ const gvisor: LabTarget = {
     });
     // The puppet runs in the sandbox, beside the services (runsc exec), its stdin and stdout
     // piped to the relay outside: its socket calls go to netstack.
-    if (existsSync(PUPPET_BINARY)) await startPuppet(host, ['spawn', 'runsc', '--root', join(dir, 'runsc'), 'exec', `tcpcraft-${host.cfg.name}`, ...puppetChild('gvisor').slice(1)]);
+    if (existsSync(PUPPET_BINARY)) await optionalPuppet(host, ['spawn', 'runsc', '--root', join(dir, 'runsc'), 'exec', `tcpcraft-${host.cfg.name}`, ...puppetChild('gvisor').slice(1)]);
   },
   async version(host) {
     const r = await host.tryInNs('server', ['runsc', '--version']);
@@ -305,7 +311,7 @@ const lwip: LabTarget = {
         waitOutput: /lwip-lab: ready/,
       });
     }
-    await startPuppet(host, ['fifo', fifoIn, fifoOut]);
+    await optionalPuppet(host, ['fifo', fifoIn, fifoOut]);
   },
   async version(host) {
     const r = await host.tryInNs('server', ['dpkg-query', '-W', '-f', '${Version}', 'liblwip0']);
@@ -337,7 +343,7 @@ const slirp: LabTarget = {
     }
     await host.clientAddress();
     // slirp hands each connection on to the loopback of the server namespace: the puppet listens there.
-    await startPuppet(host, puppetChild('slirp', '--bind-any'));
+    await optionalPuppet(host, puppetChild('slirp', '--bind-any'));
   },
   async version(host) {
     const r = await host.tryInNs('server', ['slirp4netns', '--version']);
