@@ -1,8 +1,10 @@
 /**
  * The lab's services, on the reference stack (src/lab/catalogue.ts's LAB_PORTS): a sink on 5000
  * that keeps what it received, daytime (RFC 867) on 13, echo (RFC 862) on 7, discard (RFC 863)
- * on 9, a bounded chargen (RFC 864) on 19; nothing on 5999. Each is a few lines on the
- * connection's read, write and close.
+ * on 9, a bounded chargen (RFC 864) on 19; nothing on 5999; and the cooperating applications of
+ * lab/services.mjs that need nothing the stack lacks: 2003 unread (never reads, closes after
+ * 500 ms), 2007 echo with TCP_NODELAY, 2010 dialer (reads "PORT [SECONDS]", closes, connects
+ * back, writes "dial\n" and echoes). Each is a few lines on the connection's read, write and close.
  */
 import { LAB_PORTS } from '../lab/catalogue.js';
 import type { ReferenceStack } from './stack.js';
@@ -92,6 +94,57 @@ export function startServices(stack: ReferenceStack): Services {
     tcb.write(chargenBytes(CHARGEN_BYTES));
     tcb.close();
     onData(tcb, () => undefined, () => undefined);
+  });
+  stack.listen(2003, (tcb) => {
+    stack.clock.setTimer(500, () => {
+      // Closing with unread data: RFC 9293 §3.10.4 / RFC 1122 §4.2.2.13, a RST (SHLD-3).
+      if (tcb.state === 'CLOSED') return;
+      if (tcb.rbuf.length) tcb.abort();
+      else tcb.close();
+    });
+  });
+  stack.listen(2007, (tcb) => {
+    tcb.nodelay = true;
+    onData(
+      tcb,
+      (b) => tcb.write(b),
+      () => tcb.close(),
+    );
+  });
+  stack.listen(2010, (tcb) => {
+    let line = '';
+    let done = false;
+    onData(
+      tcb,
+      (b) => {
+        if (done) return;
+        line += String.fromCharCode(...b);
+        const end = line.indexOf('\n');
+        if (end < 0) {
+          if (line.length > 64) tcb.abort();
+          return;
+        }
+        done = true;
+        const [port = '', seconds = '10'] = line.slice(0, end).trim().split(/\s+/);
+        tcb.close();
+        const lifetimeMs = Math.min(Number(seconds), 600) * 1000;
+        if (!/^\d+$/.test(port) || Number(port) < 1 || Number(port) > 65535 || !(lifetimeMs > 0)) return;
+        const out = stack.connect(tcb.remoteIp, Number(port));
+        const cancel = stack.clock.setTimer(lifetimeMs, () => out.abort());
+        let greeted = false;
+        out.onChange = () => {
+          if (out.state === 'CLOSED') return cancel();
+          if (!greeted && out.state === 'ESTABLISHED') {
+            greeted = true;
+            out.write(new TextEncoder().encode('dial\n'));
+          }
+          const b2 = out.read(1 << 20);
+          if (b2.length) out.write(b2);
+          if (out.finReceived && out.rbuf.length === 0) out.close();
+        };
+      },
+      () => tcb.close(),
+    );
   });
   return { received };
 }

@@ -46,6 +46,10 @@ export interface ReferenceSettings {
   readonly rcvBuf: number;
   /** RFC 9293 §3.4.1: ISN = M + F(4-tuple, secret); M a 4 µs clock. The secret (fixed by default, so runs are reproducible). */
   readonly isnSecret: number;
+  /** RFC 9293 §3.6.1 (MAY-2): a SYN with a higher sequence number may reopen a connection in TIME-WAIT. */
+  readonly timeWaitReopen: boolean;
+  /** RFC 5681 §3.1 / RFC 3390: initial window in segments; undefined: the RFC's rule by SMSS (4, 3 or 2). */
+  readonly initialWindowSegments: number | undefined;
   /** RFC 9293 §3.10.7.2: segments with higher sequence numbers SHOULD be held for later (out-of-order queue). */
   readonly keepOutOfOrder: boolean;
 }
@@ -71,6 +75,8 @@ export const DEFAULT_SETTINGS: ReferenceSettings = {
   rcvBuf: 65535,
   isnSecret: 0x5eed_7c9a,
   keepOutOfOrder: true,
+  initialWindowSegments: undefined,
+  timeWaitReopen: true,
 };
 
 /** The defaults with `o` applied. */

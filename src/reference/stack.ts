@@ -7,7 +7,7 @@
 import { buildPacket, parsePacket, verifyChecksums, type Packet } from '../wire/packet.js';
 import { familyOf } from '../wire/family.js';
 import { Flag } from '../wire/tcp.js';
-import { seqAdd } from '../wire/seq.js';
+import { seqAdd, seqGt, seqLt } from '../wire/seq.js';
 import type { Clock } from '../engine/queue.js';
 import { DEFAULT_SETTINGS, type ReferenceSettings } from './settings.js';
 import { segLen, Tcb, type OutSegment, type Segment, type TcbHost } from './tcb.js';
@@ -107,11 +107,16 @@ export class ReferenceStack implements TcbHost {
     const t = p.tcp;
     const seg: Segment = { seq: t.seq, ack: t.ack, flags: t.flags, window: t.window, urgent: t.urgent, options: t.options, payload: p.payload };
     const tcb = this.find(localIp, t.dstPort, remoteIp, t.srcPort);
+    const listener = this.listeners.get(t.dstPort);
+    if (tcb && tcb.state === 'TIME-WAIT' && listener && this.settings.timeWaitReopen && (t.flags & (Flag.SYN | Flag.ACK | Flag.RST)) === Flag.SYN && seqGt(t.seq, tcb.rcvNxt)) {
+      const least = tcb.reopenFromTimeWait();
+      this.listenArrives(listener, p, seg, least);
+      return;
+    }
     if (tcb) {
       tcb.segmentArrives(seg);
       return;
     }
-    const listener = this.listeners.get(t.dstPort);
     if (listener) this.listenArrives(listener, p, seg);
     else this.closedArrives(p, seg);
   }
@@ -133,7 +138,7 @@ export class ReferenceStack implements TcbHost {
   }
 
   /** §3.10.7.2: LISTEN. */
-  private listenArrives(l: Listener, p: Packet, seg: Segment): void {
+  private listenArrives(l: Listener, p: Packet, seg: Segment, leastIss?: number): void {
     // First: a RST is ignored. Second: an ACK is refused with <SEQ=SEG.ACK><CTL=RST>.
     if (seg.flags & Flag.RST) return;
     if (seg.flags & Flag.ACK) {
@@ -145,7 +150,9 @@ export class ReferenceStack implements TcbHost {
     if (!(seg.flags & Flag.SYN)) return;
     const localIp = p.ip.dst;
     const family = familyOf(localIp) === 6 ? 6 : 4;
-    const tcb = new Tcb(this, family, localIp, p.tcp.dstPort, p.ip.src, p.tcp.srcPort, { passive: true, iss: this.isn(localIp, p.tcp.dstPort, p.ip.src, p.tcp.srcPort) });
+    const isn = this.isn(localIp, p.tcp.dstPort, p.ip.src, p.tcp.srcPort);
+    const iss = leastIss !== undefined && seqLt(isn, leastIss) ? leastIss : isn;
+    const tcb = new Tcb(this, family, localIp, p.tcp.dstPort, p.ip.src, p.tcp.srcPort, { passive: true, iss });
     this.conns.set(key(localIp, tcb.localPort, tcb.remoteIp, tcb.remotePort), tcb);
     this.owner.set(tcb, l);
     tcb.openPassive(seg);

@@ -112,6 +112,11 @@ export class Tcb {
   /** Bytes the application wrote from sequence number `sbufSeq` on: unacknowledged, then unsent. */
   private sbuf: Uint8Array = new Uint8Array(0);
   private sbufSeq = 0;
+  /** Where each write ended (sequence numbers): a segment reaching one carries PSH (RFC 9293 §3.9.1.2). */
+  private pushMarks: number[] = [];
+  /** RFC 5681: congestion window and slow-start threshold, bytes. */
+  cwnd = 0;
+  ssthresh = 0xffff_ffff;
   /** The application closed its sending side: a FIN follows the data. */
   finQueued = false;
   /** Received, in order, not yet read. */
@@ -133,6 +138,8 @@ export class Tcb {
   /** When the first unacknowledged retransmission of the current episode started (R2). */
   private rtxSince: number | undefined;
   private synTimedOut = false;
+  /** Timeouts of the current episode (reset when new data is acknowledged). */
+  private rtxCount = 0;
   private cancelDelAck: (() => void) | undefined;
   /** Bytes received in order since we last sent an ACK. */
   private unackedBytes = 0;
@@ -224,6 +231,7 @@ export class Tcb {
   write(data: Uint8Array): number {
     if (this.finQueued || !['SYN-SENT', 'SYN-RECEIVED', 'ESTABLISHED', 'CLOSE-WAIT'].includes(this.state)) return 0;
     this.sbuf = concat(this.sbuf, data);
+    this.pushMarks.push(seqAdd(this.sbufSeq, this.sbuf.length));
     this.output();
     return data.length;
   }
@@ -261,6 +269,17 @@ export class Tcb {
         // FIN-WAIT-*, CLOSING, LAST-ACK, TIME-WAIT: "error: connection closing"; nothing to do.
         return;
     }
+  }
+
+  /**
+   * RFC 9293 §3.6.1 (MAY-2, RFC 1122 §4.2.2.13): a SYN beyond the old connection's sequence
+   * numbers may reopen it from TIME-WAIT. Forgets this incarnation and returns the least ISN the
+   * new one may use (past everything this one sent).
+   */
+  reopenFromTimeWait(): number {
+    const next = seqAdd(this.sndNxt, 1);
+    this.enterClosed();
+    return next;
   }
 
   /** ABORT (§3.10.5): a RST in the synchronized states and SYN-RECEIVED, then CLOSED. */
@@ -331,10 +350,18 @@ export class Tcb {
 
   /** §3.10.7.4: every state from SYN-RECEIVED on. */
   private otherArrives(seg: Segment): void {
-    const f = seg.flags;
+    let f = seg.flags;
     let { seq, payload } = seg;
     let fin = (f & Flag.FIN) !== 0;
-    const len = segLen(seg);
+    let len = segLen(seg);
+    // Simultaneous open (RFC 9293 §3.5, figure 7, line 5): in SYN-RECEIVED the peer's SYN/ACK
+    // repeats its SYN at IRS, which the acceptability table alone would refuse; the figure has it
+    // move the connection to ESTABLISHED. Its SYN is taken as already seen (trimmed), its ACK goes on.
+    if (this.state === 'SYN-RECEIVED' && !this.passive && f & Flag.SYN && f & Flag.ACK && seq === this.irs) {
+      f &= ~Flag.SYN;
+      seq = this.rcvNxt;
+      len -= 1;
+    }
 
     // First: sequence number acceptability. With a zero window, a segment at RCV.NXT is still
     // taken for its ACK, URG and RST (its text is dropped below, as the window has no room).
@@ -362,7 +389,7 @@ export class Tcb {
     // Second: RST.
     if (f & Flag.RST) {
       // RFC 5961 §3.2: only a RST at exactly RCV.NXT resets; another in the window earns a challenge ACK.
-      if (this.s.rfc5961 && seg.seq !== this.rcvNxt) {
+      if (this.s.rfc5961 && seq !== this.rcvNxt) {
         this.challengeAck();
         return;
       }
@@ -392,11 +419,11 @@ export class Tcb {
 
     // Fifth: ACK. Without it, drop (RFC 9293 §3.10.7.4, MUST-? "if the ACK bit is off, drop").
     if (!(f & Flag.ACK)) return;
-    if (!this.ackCheck(seg)) return;
+    if (!this.ackCheck({ ...seg, seq, flags: f })) return;
 
     // Sixth: URG (ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2).
     if (f & Flag.URG && ['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2'].includes(this.state)) {
-      const up = seqAdd(seg.seq, seg.urgent);
+      const up = seqAdd(seq, seg.urgent);
       if (this.rcvUp === undefined || seqGt(up, this.rcvUp)) this.rcvUp = up;
     }
 
@@ -645,7 +672,9 @@ export class Tcb {
       const sentOff = seqDiff(this.sndNxt, this.sbufSeq);
       const unsent = this.sbuf.length - sentOff;
       const wndRight = seqAdd(this.sndUna, this.sndWnd);
-      const usable = Math.max(0, seqDiff(wndRight, this.sndNxt));
+      // RFC 5681 §3.1: what may be in flight is the smaller of the peer's window and cwnd.
+      const cwndRight = seqAdd(this.sndUna, this.cwnd);
+      const usable = Math.max(0, Math.min(seqDiff(wndRight, this.sndNxt), seqDiff(cwndRight, this.sndNxt)));
       const wantFin = this.finQueued && !this.finSent && ['FIN-WAIT-1', 'LAST-ACK', 'CLOSING'].includes(this.state);
       if (unsent <= 0) {
         if (wantFin) this.sendSegment(this.sndNxt, 0, true, false);
@@ -672,7 +701,7 @@ export class Tcb {
     this.host.transmit(this, {
       seq,
       ack: this.rcvNxt,
-      flags: Flag.ACK | (fin ? Flag.FIN : 0) | (push && n > 0 && off + n === this.sbuf.length ? Flag.PSH : 0),
+      flags: Flag.ACK | (fin ? Flag.FIN : 0) | (push && n > 0 && this.pushMarks.some((m) => seqGt(m, seq) && seqLe(m, seqAdd(seq, n))) ? Flag.PSH : 0),
       window: this.announce(),
       payload,
     });
@@ -697,12 +726,18 @@ export class Tcb {
     if (acked) {
       this.sbuf = this.sbuf.slice(acked);
       this.sbufSeq = seqAdd(this.sbufSeq, acked);
+      this.pushMarks = this.pushMarks.filter((m) => seqGt(m, this.sbufSeq));
+      // RFC 5681 §3.1: slow start grows cwnd by at most SMSS per ACK; congestion avoidance by
+      // about SMSS per round trip (SMSS*SMSS/cwnd per ACK, the RFC's equation 3).
+      if (this.cwnd < this.ssthresh) this.cwnd += Math.min(acked, this.sndMss);
+      else this.cwnd += Math.max(1, Math.floor((this.sndMss * this.sndMss) / this.cwnd));
     }
     if (this.timing && seqGt(ack, this.timing.seq)) {
       this.sample(this.now - this.timing.at);
       this.timing = undefined;
     }
     this.rtxSince = undefined;
+    this.rtxCount = 0;
     // RFC 6298 §5.7: a SYN that timed out leaves an RTO of at least 3 s for the data.
     if (synAcked && this.synTimedOut && this.rto < this.s.rtoAfterSynLossMs) this.rto = this.s.rtoAfterSynLossMs;
     this.cancelRtx?.();
@@ -747,6 +782,11 @@ export class Tcb {
     }
     this.timing = undefined; // Karn: nothing retransmitted is timed
     this.rto = Math.min(this.s.maxRtoMs, this.rto * 2);
+    // RFC 5681 §3.1 equation 4 and the loss window: ssthresh = max(FlightSize / 2, 2*SMSS), cwnd = 1 SMSS.
+    // (Only on the first timeout of an episode would a stricter reading apply it; RFC 5681 says
+    // ssthresh is not halved again on repeated timeouts of the same segment, which `rtxCount` keeps.)
+    if (this.rtxCount++ === 0) this.ssthresh = Math.max(Math.floor(seqDiff(this.sndNxt, this.sndUna) / 2), 2 * this.sndMss);
+    this.cwnd = this.sndMss;
     if (synPending) {
       this.synTimedOut = true;
       this.sendSyn();
@@ -769,6 +809,16 @@ export class Tcb {
     });
   }
 
+  /**
+   * RFC 5681 §3.1's IW by SMSS (4, 3 or 2 segments), or one segment when the SYN or SYN/ACK had
+   * to be retransmitted (the loss window, RFC 5681 §3.1 "if the SYN or SYN/ACK is lost").
+   */
+  private initialWindow(): number {
+    const m = this.sndMss;
+    if (this.synTimedOut) return m;
+    return this.s.initialWindowSegments !== undefined ? this.s.initialWindowSegments * m : m > 2190 ? 2 * m : m > 1095 ? 3 * m : 4 * m;
+  }
+
   // ---- State changes ----
 
   /** A passive connection reached ESTABLISHED during this segment: its listener hears of it after. */
@@ -776,6 +826,7 @@ export class Tcb {
 
   private enterEstablished(): void {
     this.state = 'ESTABLISHED';
+    this.cwnd = this.initialWindow();
     if (this.passive) this.justEstablished = true;
   }
 
