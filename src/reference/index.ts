@@ -15,7 +15,7 @@ import { ReferenceStack } from './stack.js';
 export { DEFAULT_SETTINGS, referenceSettings, type ReferenceSettings } from './settings.js';
 export { ReferenceStack, type Listener } from './stack.js';
 export { Tcb, acceptable, segLen, type TcpState, type Segment, type OutSegment } from './tcb.js';
-export { chargenBytes, daytimeText, CHARGEN_BYTES } from './services.js';
+export { chargenBytes, daytimeText, startServices, CHARGEN_BYTES, type Services } from './services.js';
 export { ReferencePuppet } from './puppet.js';
 
 /** A reference stack as a memory peer, with its application. */

@@ -622,12 +622,15 @@ export class Tcb {
     return Math.min(0xffff, this.rcvWnd);
   }
 
-  /** After a read: announce a window that opened by enough. */
+  /**
+   * After a read: when the window the peer knows has become too small to send a full segment
+   * into, and it can now open by enough (§3.8.6.2.2), tell the peer at once.
+   */
   private windowUpdate(): void {
     if (!this.synchronized) return;
-    const before = this.rcvAdvRight;
+    const step = Math.min(this.s.rcvBuf / 2, this.ourMss);
     const right = seqAdd(this.rcvNxt, this.freeSpace());
-    if (seqDiff(right, before) >= Math.min(this.s.rcvBuf / 2, this.ourMss)) {
+    if (this.rcvWnd < step && seqDiff(right, this.rcvAdvRight) >= step) {
       this.ackNow = true;
       this.output();
     }
@@ -739,7 +742,7 @@ export class Tcb {
     this.rtxSince = undefined;
     this.rtxCount = 0;
     // RFC 6298 §5.7: a SYN that timed out leaves an RTO of at least 3 s for the data.
-    if (synAcked && this.synTimedOut && this.rto < this.s.rtoAfterSynLossMs) this.rto = this.s.rtoAfterSynLossMs;
+    if (synAcked && this.synTimedOut && this.s.initialRtoMs < this.s.rtoAfterSynLossMs) this.rto = this.s.rtoAfterSynLossMs;
     this.cancelRtx?.();
     this.cancelRtx = undefined;
     // §5.2: all acknowledged, the timer stops; §5.3: else it restarts with the current RTO.
