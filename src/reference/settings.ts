@@ -8,6 +8,8 @@ import { LAB_ADDRESSES } from '../lab/catalogue.js';
 export interface ReferenceSettings {
   /** The addresses the stack answers on (any destination is accepted; these are its sources for active opens). */
   readonly addresses: { readonly 4: string; readonly 6: string };
+  /** The directed broadcast addresses of the stack's subnets (segments to them are dropped, RFC 1122 §4.2.3.10). */
+  readonly broadcast: readonly string[];
   /** MTU of the stack's link: the MSS it announces is this less the IP and TCP headers (RFC 9293 §3.7.1). */
   readonly mtu: number;
   /**
@@ -56,6 +58,7 @@ export interface ReferenceSettings {
 
 export const DEFAULT_SETTINGS: ReferenceSettings = {
   addresses: { 4: LAB_ADDRESSES[4].server, 6: LAB_ADDRESSES[6].server },
+  broadcast: ['10.77.0.255'],
   mtu: 1500,
   defaultMss: { 4: 536, 6: 1220 },
   mslMs: 120_000,

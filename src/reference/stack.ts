@@ -95,10 +95,20 @@ export class ReferenceStack implements TcbHost {
     const parsed = parsePacket(bytes);
     if (!parsed.ok) return;
     const p = parsed.value;
+    // RFC 9293 §3.9.1 / RFC 1122 §4.2.3.10 (MUST-57): a segment to or from a broadcast or
+    // multicast address belongs to no connection; it is dropped, without a RST.
+    if (this.notUnicast(p.ip.dst) || this.notUnicast(p.ip.src)) return;
     const sums = verifyChecksums(p);
     // RFC 9293 §3.1 (MUST-2): a segment whose checksum fails is discarded.
     if (sums.tcp === 'bad' || sums.ip === 'bad') return;
     this.segment(p);
+  }
+
+  /** Multicast (224/4, ff00::/8), the limited broadcast, or one of the settings' broadcast addresses. */
+  private notUnicast(ip: string): boolean {
+    if (familyOf(ip) === 6) return ip.toLowerCase().startsWith('ff');
+    const first = Number(ip.split('.')[0]);
+    return (first >= 224 && first <= 239) || ip === '255.255.255.255' || this.settings.broadcast.includes(ip);
   }
 
   private segment(p: Packet): void {
