@@ -18,7 +18,9 @@ export interface RefRun {
 
 export async function runOnReference(file: string, settings: Partial<ReferenceSettings> = {}): Promise<RefRun> {
   const sc = await loadScenario(file);
-  const plan = planSession(sc, file, {}, modelRoute(sc, {}), { isn: () => 4126488336, port: () => 24491 });
+  // The seed's ISN and port for the main connection; further connections get ports of their own.
+  let port = 24491;
+  const plan = planSession(sc, file, {}, modelRoute(sc, {}), { isn: () => 4126488336, port: () => port++ });
   const device = referenceDevice(plan.flows, { settings });
   const { report, error } = await runPlan(plan, device);
   await device.close();
