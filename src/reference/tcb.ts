@@ -296,13 +296,15 @@ export class Tcb {
   segmentArrives(seg: Segment): void {
     if (this.state === 'SYN-SENT') this.synSentArrives(seg);
     else if (this.state !== 'CLOSED') this.otherArrives(seg);
-    this.output();
     if (this.justEstablished) {
       // The application hears of the connection only once the segment is fully processed.
       this.justEstablished = false;
       if (this.state !== 'CLOSED') this.host.established(this);
     }
+    // The application acts on what came first, so that an ACK due now can ride on what it
+    // sends in answer (its data or its FIN); then whatever is still due goes out.
     this.onChange();
+    this.output();
   }
 
   /** §3.10.7.3: SYN-SENT. */

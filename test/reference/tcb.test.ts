@@ -295,13 +295,20 @@ describe('reference stack: the state machine', () => {
       h.send(9, Flag.ACK, ISN + 2, iss + 2);
       expect(tcb.state).to.equal('TIME-WAIT');
     });
-    it('passive close: CLOSE-WAIT, then LAST-ACK, then CLOSED on the ACK of our FIN', () => {
+    it('passive close: CLOSE-WAIT, then LAST-ACK (the ACK of the FIN rides on ours), then CLOSED on the ACK of our FIN', () => {
       const h = new Harness();
       const iss = h.open(7);
-      expect(h.send(7, Flag.FIN | Flag.ACK, ISN + 1, iss + 1).map(row)).to.deep.equal([`A ${iss + 1} ${ISN + 2} 0`, `FA ${iss + 1} ${ISN + 2} 0`]);
+      // The echo service closes as soon as it sees the end: its FIN carries the ACK of ours.
+      expect(h.send(7, Flag.FIN | Flag.ACK, ISN + 1, iss + 1).map(row)).to.deep.equal([`FA ${iss + 1} ${ISN + 2} 0`]);
       expect(h.tcb(7)?.state).to.equal('LAST-ACK');
       h.send(7, Flag.ACK, ISN + 2, iss + 2);
       expect(h.tcb(7)).to.equal(undefined);
+    });
+    it('a FIN the application does not answer at once is acknowledged at once (CLOSE-WAIT)', () => {
+      const h = new Harness();
+      const iss = h.open(2003);
+      expect(h.send(2003, Flag.FIN | Flag.ACK, ISN + 1, iss + 1).map(row)).to.deep.equal([`A ${iss + 1} ${ISN + 2} 0`]);
+      expect(h.tcb(2003)?.state).to.equal('CLOSE-WAIT');
     });
   });
 });
