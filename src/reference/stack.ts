@@ -61,7 +61,7 @@ export class ReferenceStack implements TcbHost {
     return this.listeners.has(port);
   }
 
-  /** Ends a listener; its connections not yet accepted are reset (RFC 9293 §3.10.4 on LISTEN: "any outstanding RECEIVEs"...). */
+  /** Ends a listener (CLOSE in LISTEN, RFC 9293 §3.10.4); whoever held it resets the connections it never accepted. */
   unlisten(l: Listener): void {
     if (this.listeners.get(l.port) === l) this.listeners.delete(l.port);
   }

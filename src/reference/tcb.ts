@@ -419,7 +419,7 @@ export class Tcb {
       return;
     }
 
-    // Fifth: ACK. Without it, drop (RFC 9293 §3.10.7.4, MUST-? "if the ACK bit is off, drop").
+    // Fifth: ACK. A segment without one is dropped (RFC 9293 §3.10.7.4, fifth check).
     if (!(f & Flag.ACK)) return;
     if (!this.ackCheck({ ...seg, seq, flags: f })) return;
 
