@@ -16,7 +16,8 @@ const CYCLES_TOOL = '/work/shared/tools/import-cycles.mjs';
 /**
  * Floors, low to high: a folder (or a top-level file) may import from its own floor or lower ones.
  * flood (wire only) and exercise (engine's report) sit with the engine; capture reads reports
- * (ladder, trace), so it sits just above them; index.ts, the public API, is the top.
+ * (ladder, trace), so it sits just above them; reference (the RFC reference stack, a memory peer
+ * with no I/O) sits just above the engine; index.ts, the public API, is the top.
  */
 const FLOOR: Readonly<Record<string, number>> = {
   'errors.ts': 0,
@@ -27,13 +28,14 @@ const FLOOR: Readonly<Record<string, number>> = {
   engine: 3,
   flood: 3,
   exercise: 3,
-  session: 4,
-  io: 5,
-  suite: 6,
-  report: 7,
-  capture: 8,
-  cli: 9,
-  'index.ts': 10,
+  reference: 4,
+  session: 5,
+  io: 6,
+  suite: 7,
+  report: 8,
+  capture: 9,
+  cli: 10,
+  'index.ts': 11,
 };
 
 function sourceFiles(dir: string): string[] {

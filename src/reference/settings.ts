@@ -1,0 +1,88 @@
+/**
+ * The reference stack's choices. Where an RFC leaves a choice to the implementation (a MAY, a
+ * SHOULD, a value it bounds but does not fix) the choice is named here, and its default is what
+ * the RFC itself recommends. A mutant or a Linux-like profile is these settings, changed.
+ */
+import { LAB_ADDRESSES } from '../lab/catalogue.js';
+
+export interface ReferenceSettings {
+  /** The addresses the stack answers on (any destination is accepted; these are its sources for active opens). */
+  readonly addresses: { readonly 4: string; readonly 6: string };
+  /** The directed broadcast addresses of the stack's subnets (segments to them are dropped, RFC 1122 §4.2.3.10). */
+  readonly broadcast: readonly string[];
+  /** MTU of the stack's link: the MSS it announces is this less the IP and TCP headers (RFC 9293 §3.7.1). */
+  readonly mtu: number;
+  /**
+   * RFC 9293 §3.7.1 (MUST-15): with no MSS option, assume 536 (IPv4) / 1220 (IPv6, RFC 8200 §8.3).
+   */
+  readonly defaultMss: { readonly 4: number; readonly 6: number };
+  /** Maximum segment lifetime, ms: TIME-WAIT lasts 2 MSL (RFC 9293 §3.4.2, MSL = 2 minutes). */
+  readonly mslMs: number;
+  /** RFC 6298 §2.1: RTO before any measurement (1 s; the RFC's SHOULD). */
+  readonly initialRtoMs: number;
+  /** RFC 6298 §2.4: RTO floor (1 s, "SHOULD be rounded up to 1 second"). */
+  readonly minRtoMs: number;
+  /** RFC 6298 §2.5: RTO ceiling ("MAY be placed ... provided it is at least 60 seconds"). */
+  readonly maxRtoMs: number;
+  /** RFC 6298 §2 G: the clock granularity used in RTO = SRTT + max(G, K*RTTVAR), ms. */
+  readonly clockGranularityMs: number;
+  /** RFC 6298 §5.7: RTO after a handshake whose SYN timed out (3 s). */
+  readonly rtoAfterSynLossMs: number;
+  /** RFC 1122 §4.2.3.5 / RFC 9293 §3.8.3: give up on data after this long (R2, at least 100 s). */
+  readonly r2Ms: number;
+  /** The same bound for a SYN (R2 for SYN, at least 3 minutes). */
+  readonly r2SynMs: number;
+  /** RFC 9293 §3.8.6.3 (SHOULD-17 / MUST-40): delay ACKs. */
+  readonly delayedAck: boolean;
+  /** The delay, ms (RFC 9293: under 0.5 s; 200 ms is RFC 1122's example figure). */
+  readonly delayedAckMs: number;
+  /** RFC 9293 §3.7.4 (SHOULD-7): Nagle's algorithm, on unless the application sets TCP_NODELAY. */
+  readonly nagle: boolean;
+  /** RFC 9293 §3.10.7.4 / RFC 5961 (MAY-12): exact-match RST, challenge ACKs, the ACK range check. */
+  readonly rfc5961: boolean;
+  /** RFC 5961 §7 (SHOULD): at most this many challenge ACKs ... */
+  readonly challengeAckLimit: number;
+  /** ... in this window, ms. */
+  readonly challengeAckWindowMs: number;
+  /** Receive buffer (and the largest window announced; no window scaling yet), bytes. */
+  readonly rcvBuf: number;
+  /** RFC 9293 §3.4.1: ISN = M + F(4-tuple, secret); M a 4 µs clock. The secret (fixed by default, so runs are reproducible). */
+  readonly isnSecret: number;
+  /** RFC 9293 §3.6.1 (MAY-2): a SYN with a higher sequence number may reopen a connection in TIME-WAIT. */
+  readonly timeWaitReopen: boolean;
+  /** RFC 5681 §3.1 / RFC 3390: initial window in segments; undefined: the RFC's rule by SMSS (4, 3 or 2). */
+  readonly initialWindowSegments: number | undefined;
+  /** RFC 9293 §3.10.7.2: segments with higher sequence numbers SHOULD be held for later (out-of-order queue). */
+  readonly keepOutOfOrder: boolean;
+}
+
+export const DEFAULT_SETTINGS: ReferenceSettings = {
+  addresses: { 4: LAB_ADDRESSES[4].server, 6: LAB_ADDRESSES[6].server },
+  broadcast: ['10.77.0.255'],
+  mtu: 1500,
+  defaultMss: { 4: 536, 6: 1220 },
+  mslMs: 120_000,
+  initialRtoMs: 1000,
+  minRtoMs: 1000,
+  maxRtoMs: 60_000,
+  clockGranularityMs: 1,
+  rtoAfterSynLossMs: 3000,
+  r2Ms: 100_000,
+  r2SynMs: 180_000,
+  delayedAck: true,
+  delayedAckMs: 200,
+  nagle: true,
+  rfc5961: true,
+  challengeAckLimit: 10,
+  challengeAckWindowMs: 5000,
+  rcvBuf: 65535,
+  isnSecret: 0x5eed_7c9a,
+  keepOutOfOrder: true,
+  initialWindowSegments: undefined,
+  timeWaitReopen: true,
+};
+
+/** The defaults with `o` applied. */
+export function referenceSettings(o: Partial<ReferenceSettings> = {}): ReferenceSettings {
+  return { ...DEFAULT_SETTINGS, ...o };
+}

@@ -1,0 +1,206 @@
+/**
+ * The reference stack: the connections of one host, the listeners, and what happens to a segment
+ * that reaches no connection (RFC 9293 §3.10.7.1 for CLOSED, §3.10.7.2 for LISTEN). Packets come
+ * in as IP bytes through `input` and leave through the `send` function it was given; time is
+ * the Clock it was given. No I/O of its own.
+ */
+import { buildPacket, parsePacket, verifyChecksums, type Packet } from '../wire/packet.js';
+import { familyOf } from '../wire/family.js';
+import { Flag } from '../wire/tcp.js';
+import { seqAdd, seqGt, seqLt } from '../wire/seq.js';
+import type { Clock } from '../engine/queue.js';
+import { DEFAULT_SETTINGS, type ReferenceSettings } from './settings.js';
+import { segLen, Tcb, type OutSegment, type Segment, type TcbHost } from './tcb.js';
+
+/** A listening port: its connections reach `accept` once ESTABLISHED. */
+export interface Listener {
+  readonly port: number;
+  /** Called with each connection of this port that reached ESTABLISHED. */
+  onConnection: (tcb: Tcb) => void;
+}
+
+const key = (localIp: string, localPort: number, remoteIp: string, remotePort: number): string => `${localIp}|${localPort}|${remoteIp}|${remotePort}`;
+
+export class ReferenceStack implements TcbHost {
+  readonly settings: ReferenceSettings;
+  private readonly conns = new Map<string, Tcb>();
+  private readonly listeners = new Map<number, Listener>();
+  private readonly owner = new Map<Tcb, Listener>();
+  private challenges: number[] = [];
+  private nextPort = 49152;
+  /** Every segment the stack sent, in order (for tests). */
+  readonly sent: OutSegment[] = [];
+
+  constructor(
+    readonly clock: Clock,
+    private readonly send: (packet: Uint8Array) => void,
+    settings: ReferenceSettings = DEFAULT_SETTINGS,
+  ) {
+    this.settings = settings;
+  }
+
+  /** Connections the stack holds, in any state but CLOSED. */
+  get connections(): readonly Tcb[] {
+    return [...this.conns.values()];
+  }
+
+  /** A connection by its 4-tuple (local first). */
+  find(localIp: string, localPort: number, remoteIp: string, remotePort: number): Tcb | undefined {
+    return this.conns.get(key(localIp, localPort, remoteIp, remotePort));
+  }
+
+  /** Passive OPEN on `port` (any local address); throws when taken. */
+  listen(port: number, onConnection: (tcb: Tcb) => void = () => undefined): Listener {
+    if (this.listeners.has(port)) throw new Error(`port ${port} already has a listener`);
+    const l: Listener = { port, onConnection };
+    this.listeners.set(port, l);
+    return l;
+  }
+
+  isListening(port: number): boolean {
+    return this.listeners.has(port);
+  }
+
+  /** Ends a listener (CLOSE in LISTEN, RFC 9293 §3.10.4); whoever held it resets the connections it never accepted. */
+  unlisten(l: Listener): void {
+    if (this.listeners.get(l.port) === l) this.listeners.delete(l.port);
+  }
+
+  /** Active OPEN (RFC 9293 §3.10.1) to `remoteIp`:`remotePort`, from our address of its family. */
+  connect(remoteIp: string, remotePort: number, localPort?: number): Tcb {
+    const family = familyOf(remoteIp) === 6 ? 6 : 4;
+    const localIp = this.settings.addresses[family];
+    let port = localPort ?? 0;
+    while (!port || this.find(localIp, port, remoteIp, remotePort)) port = this.nextPort = this.nextPort >= 65535 ? 49152 : this.nextPort + 1;
+    const tcb = new Tcb(this, family, localIp, port, remoteIp, remotePort, { passive: false, iss: this.isn(localIp, port, remoteIp, remotePort) });
+    this.conns.set(key(localIp, port, remoteIp, remotePort), tcb);
+    tcb.openActive();
+    return tcb;
+  }
+
+  /**
+   * RFC 9293 §3.4.1 (MUST-8, SHOULD-1): ISN = M + F(localip, localport, remoteip, remoteport,
+   * secretkey), M a timer ticking every 4 µs. F here is a keyed FNV-1a hash (not a cryptographic
+   * one: enough for a reference that runs in memory; the secret is a setting).
+   */
+  isn(localIp: string, localPort: number, remoteIp: string, remotePort: number): number {
+    let h = 0x811c9dc5 ^ this.settings.isnSecret;
+    for (const ch of `${localIp}|${localPort}|${remoteIp}|${remotePort}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+    const m = Math.floor(this.clock.now() * 250);
+    return (h + m) >>> 0;
+  }
+
+  /** An IP packet for the stack. Not TCP, unreadable or with a bad checksum: dropped. */
+  input(bytes: Uint8Array): void {
+    const parsed = parsePacket(bytes);
+    if (!parsed.ok) return;
+    const p = parsed.value;
+    // RFC 9293 §3.9.1 / RFC 1122 §4.2.3.10 (MUST-57): a segment to or from a broadcast or
+    // multicast address belongs to no connection; it is dropped, without a RST.
+    if (this.notUnicast(p.ip.dst) || this.notUnicast(p.ip.src)) return;
+    const sums = verifyChecksums(p);
+    // RFC 9293 §3.1 (MUST-2): a segment whose checksum fails is discarded.
+    if (sums.tcp === 'bad' || sums.ip === 'bad') return;
+    this.segment(p);
+  }
+
+  /** Multicast (224/4, ff00::/8), the limited broadcast, or one of the settings' broadcast addresses. */
+  private notUnicast(ip: string): boolean {
+    if (familyOf(ip) === 6) return ip.toLowerCase().startsWith('ff');
+    const first = Number(ip.split('.')[0]);
+    return (first >= 224 && first <= 239) || ip === '255.255.255.255' || this.settings.broadcast.includes(ip);
+  }
+
+  private segment(p: Packet): void {
+    const localIp = p.ip.dst;
+    const remoteIp = p.ip.src;
+    const t = p.tcp;
+    const seg: Segment = { seq: t.seq, ack: t.ack, flags: t.flags, window: t.window, urgent: t.urgent, options: t.options, payload: p.payload };
+    const tcb = this.find(localIp, t.dstPort, remoteIp, t.srcPort);
+    const listener = this.listeners.get(t.dstPort);
+    if (tcb && tcb.state === 'TIME-WAIT' && listener && this.settings.timeWaitReopen && (t.flags & (Flag.SYN | Flag.ACK | Flag.RST)) === Flag.SYN && seqGt(t.seq, tcb.rcvNxt)) {
+      const least = tcb.reopenFromTimeWait();
+      this.listenArrives(listener, p, seg, least);
+      return;
+    }
+    if (tcb) {
+      tcb.segmentArrives(seg);
+      return;
+    }
+    if (listener) this.listenArrives(listener, p, seg);
+    else this.closedArrives(p, seg);
+  }
+
+  /** §3.10.7.1: no connection. A RST is dropped; anything else gets a RST. */
+  private closedArrives(p: Packet, seg: Segment): void {
+    if (seg.flags & Flag.RST) return;
+    this.resetFor(p, seg);
+  }
+
+  /**
+   * The RST answering `seg`: <SEQ=SEG.ACK><CTL=RST> when it carries an ACK, else
+   * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.
+   */
+  private resetFor(p: Packet, seg: Segment): void {
+    const out: OutSegment =
+      seg.flags & Flag.ACK ? { seq: seg.ack, ack: 0, flags: Flag.RST, window: 0 } : { seq: 0, ack: seqAdd(seg.seq, segLen(seg)), flags: Flag.RST | Flag.ACK, window: 0 };
+    this.emit(p.ip.dst, p.tcp.dstPort, p.ip.src, p.tcp.srcPort, out);
+  }
+
+  /** §3.10.7.2: LISTEN. */
+  private listenArrives(l: Listener, p: Packet, seg: Segment, leastIss?: number): void {
+    // First: a RST is ignored. Second: an ACK is refused with <SEQ=SEG.ACK><CTL=RST>.
+    if (seg.flags & Flag.RST) return;
+    if (seg.flags & Flag.ACK) {
+      this.resetFor(p, seg);
+      return;
+    }
+    // Third: a SYN opens a connection in SYN-RECEIVED (its text, if any, is not taken: the peer
+    // will send it again once we acknowledge only the SYN). Fourth: anything else is dropped.
+    if (!(seg.flags & Flag.SYN)) return;
+    const localIp = p.ip.dst;
+    const family = familyOf(localIp) === 6 ? 6 : 4;
+    const isn = this.isn(localIp, p.tcp.dstPort, p.ip.src, p.tcp.srcPort);
+    const iss = leastIss !== undefined && seqLt(isn, leastIss) ? leastIss : isn;
+    const tcb = new Tcb(this, family, localIp, p.tcp.dstPort, p.ip.src, p.tcp.srcPort, { passive: true, iss });
+    this.conns.set(key(localIp, tcb.localPort, tcb.remoteIp, tcb.remotePort), tcb);
+    this.owner.set(tcb, l);
+    tcb.openPassive(seg);
+  }
+
+  // ---- TcbHost ----
+
+  transmit(tcb: Tcb, seg: OutSegment): void {
+    this.emit(tcb.localIp, tcb.localPort, tcb.remoteIp, tcb.remotePort, seg);
+  }
+
+  release(tcb: Tcb): void {
+    const k = key(tcb.localIp, tcb.localPort, tcb.remoteIp, tcb.remotePort);
+    if (this.conns.get(k) === tcb) this.conns.delete(k);
+    this.owner.delete(tcb);
+  }
+
+  challengeAllowed(): boolean {
+    const now = this.clock.now();
+    this.challenges = this.challenges.filter((t) => now - t < this.settings.challengeAckWindowMs);
+    if (this.challenges.length >= this.settings.challengeAckLimit) return false;
+    this.challenges.push(now);
+    return true;
+  }
+
+  established(tcb: Tcb): void {
+    const l = this.owner.get(tcb);
+    if (l && this.listeners.get(l.port) === l) l.onConnection(tcb);
+  }
+
+  private emit(srcIp: string, srcPort: number, dstIp: string, dstPort: number, seg: OutSegment): void {
+    this.sent.push(seg);
+    const v6 = familyOf(dstIp) === 6;
+    const packet = buildPacket({
+      ip: v6 ? { src: srcIp, dst: dstIp, hopLimit: 64 } : { src: srcIp, dst: dstIp, ttl: 64, flags: 0x2 },
+      tcp: { srcPort, dstPort, seq: seg.seq >>> 0, ack: seg.ack >>> 0, flags: seg.flags, window: seg.window, ...(seg.options ? { options: seg.options } : {}) },
+      ...(seg.payload?.length ? { payload: seg.payload } : {}),
+    });
+    this.send(packet);
+  }
+}

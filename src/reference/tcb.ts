@@ -1,0 +1,855 @@
+/**
+ * One TCP connection of the reference stack: its transmission control block and the event
+ * processing of RFC 9293 §3.10 (OPEN, SEND, RECEIVE, CLOSE, ABORT, SEGMENT ARRIVES, timeouts),
+ * with RFC 5961's defences, RFC 6298's retransmission timer, delayed ACKs and Nagle. No I/O: a
+ * segment leaves through the stack's `transmit`, and time is the stack's Clock.
+ */
+import { Flag } from '../wire/tcp.js';
+import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from '../wire/seq.js';
+import type { TcpOption } from '../wire/options.js';
+import type { Clock } from '../engine/queue.js';
+import type { ReferenceSettings } from './settings.js';
+
+export type TcpState =
+  | 'CLOSED'
+  | 'LISTEN'
+  | 'SYN-SENT'
+  | 'SYN-RECEIVED'
+  | 'ESTABLISHED'
+  | 'FIN-WAIT-1'
+  | 'FIN-WAIT-2'
+  | 'CLOSE-WAIT'
+  | 'CLOSING'
+  | 'LAST-ACK'
+  | 'TIME-WAIT';
+
+/** A segment as the state machine sees it (addresses are the connection's). */
+export interface Segment {
+  readonly seq: number;
+  readonly ack: number;
+  readonly flags: number;
+  readonly window: number;
+  readonly urgent: number;
+  readonly options: readonly TcpOption[];
+  readonly payload: Uint8Array;
+}
+
+/** A segment to send. */
+export interface OutSegment {
+  readonly seq: number;
+  readonly ack: number;
+  readonly flags: number;
+  readonly window: number;
+  readonly options?: readonly TcpOption[];
+  readonly payload?: Uint8Array;
+}
+
+/** What the connection needs of the stack that holds it. */
+export interface TcbHost {
+  readonly clock: Clock;
+  readonly settings: ReferenceSettings;
+  transmit(tcb: Tcb, seg: OutSegment): void;
+  /** The connection reached CLOSED: forget it. */
+  release(tcb: Tcb): void;
+  /** RFC 5961 §7: may a challenge ACK go out now? */
+  challengeAllowed(): boolean;
+  /** A passive connection reached ESTABLISHED: hand it to its listener. */
+  established(tcb: Tcb): void;
+}
+
+/** Why a connection ended, as errno names (what the socket layer reports). */
+export type TcbError = 'ECONNRESET' | 'ECONNREFUSED' | 'ETIMEDOUT';
+
+/** Segment length: payload, plus one each for SYN and FIN (RFC 9293 §3.4). */
+export const segLen = (s: { readonly flags: number; readonly payload?: Uint8Array }): number =>
+  (s.payload?.length ?? 0) + (s.flags & Flag.SYN ? 1 : 0) + (s.flags & Flag.FIN ? 1 : 0);
+
+/**
+ * RFC 9293 §3.10.7.4, first check: is a segment of `len` at `seq` acceptable for a receive window
+ * [rcvNxt, rcvNxt + rcvWnd)? The four cases of the RFC's table.
+ */
+export function acceptable(seq: number, len: number, rcvNxt: number, rcvWnd: number): boolean {
+  const inWindow = (s: number): boolean => seqLe(rcvNxt, s) && seqLt(s, seqAdd(rcvNxt, rcvWnd));
+  if (len === 0) return rcvWnd === 0 ? seq === rcvNxt : inWindow(seq);
+  if (rcvWnd === 0) return false;
+  return inWindow(seq) || inWindow(seqAdd(seq, len - 1));
+}
+
+const concat = (a: Uint8Array, b: Uint8Array): Uint8Array => {
+  if (!a.length) return b.slice();
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+};
+
+export class Tcb {
+  state: TcpState = 'CLOSED';
+  /** Set when the connection ended abnormally. */
+  error: TcbError | undefined;
+  /** True when it came from a listener (a RST in SYN-RECEIVED then returns it to LISTEN, i.e. drops it). */
+  readonly passive: boolean;
+
+  // Send sequence variables (RFC 9293 §3.3.1).
+  iss = 0;
+  sndUna = 0;
+  sndNxt = 0;
+  sndWnd = 0;
+  sndWl1 = 0;
+  sndWl2 = 0;
+  /** Largest window the peer offered (RFC 5961 §5's MAX.SND.WND). */
+  maxSndWnd = 0;
+  /** Effective send MSS (RFC 9293 §3.7.1). */
+  sndMss: number;
+  // Receive sequence variables.
+  irs = 0;
+  rcvNxt = 0;
+  /** Right edge of the window last announced (receiver SWS avoidance keeps it from creeping). */
+  private rcvAdvRight = 0;
+  /** Urgent pointer received (RFC 9293 §3.10.7.4, sixth check), when any. */
+  rcvUp: number | undefined;
+
+  /** Bytes the application wrote from sequence number `sbufSeq` on: unacknowledged, then unsent. */
+  private sbuf: Uint8Array = new Uint8Array(0);
+  private sbufSeq = 0;
+  /** Where each write ended (sequence numbers): a segment reaching one carries PSH (RFC 9293 §3.9.1.2). */
+  private pushMarks: number[] = [];
+  /** RFC 5681: congestion window and slow-start threshold, bytes. */
+  cwnd = 0;
+  ssthresh = 0xffff_ffff;
+  /** The application closed its sending side: a FIN follows the data. */
+  finQueued = false;
+  /** Received, in order, not yet read. */
+  rbuf: Uint8Array = new Uint8Array(0);
+  /** Out-of-order segments held (RFC 9293 §3.10.7.4, seventh check: "SHOULD be held"). */
+  private ooo: Array<{ seq: number; payload: Uint8Array; fin: boolean }> = [];
+  /** The peer's FIN has been received (in order): reads end after rbuf. */
+  finReceived = false;
+  /** TCP_NODELAY. */
+  nodelay = false;
+
+  // Timers and their state.
+  private rto: number;
+  private srtt: number | undefined;
+  private rttvar = 0;
+  /** The one segment being timed (RFC 6298 §3: Karn: never a retransmitted one). */
+  private timing: { seq: number; at: number } | undefined;
+  private cancelRtx: (() => void) | undefined;
+  /** When the first unacknowledged retransmission of the current episode started (R2). */
+  private rtxSince: number | undefined;
+  private synTimedOut = false;
+  /** Timeouts of the current episode (reset when new data is acknowledged). */
+  private rtxCount = 0;
+  private cancelDelAck: (() => void) | undefined;
+  /** Bytes received in order since we last sent an ACK. */
+  private unackedBytes = 0;
+  private ackNow = false;
+  private cancelTimeWait: (() => void) | undefined;
+
+  /** Called when the connection's readable, writable or closed status may have changed. */
+  onChange: () => void = () => undefined;
+
+  constructor(
+    private readonly host: TcbHost,
+    readonly family: 4 | 6,
+    readonly localIp: string,
+    readonly localPort: number,
+    readonly remoteIp: string,
+    readonly remotePort: number,
+    o: { readonly passive: boolean; readonly iss: number },
+  ) {
+    this.passive = o.passive;
+    this.iss = o.iss;
+    this.rto = host.settings.initialRtoMs;
+    this.sndMss = host.settings.defaultMss[family];
+  }
+
+  private get s(): ReferenceSettings {
+    return this.host.settings;
+  }
+
+  private get now(): number {
+    return this.host.clock.now();
+  }
+
+  /** The MSS we announce: our MTU less the fixed IP and TCP headers (RFC 9293 §3.7.1, MUST-14). */
+  get ourMss(): number {
+    return this.s.mtu - (this.family === 6 ? 40 : 20) - 20;
+  }
+
+  /** RCV.WND: the free space of the receive buffer, held back per receiver SWS avoidance. */
+  get rcvWnd(): number {
+    return Math.max(0, seqDiff(this.rcvAdvRight, this.rcvNxt));
+  }
+
+  /** Bytes written and not yet acknowledged or sent. */
+  get sendQueued(): number {
+    return this.sbuf.length;
+  }
+
+  /** Current RTO, ms (tests look at it). */
+  get currentRto(): number {
+    return this.rto;
+  }
+
+  get smoothedRtt(): number | undefined {
+    return this.srtt;
+  }
+
+  /** True in the states where the connection is synchronized (RFC 9293 §3.5). */
+  get synchronized(): boolean {
+    return !['CLOSED', 'LISTEN', 'SYN-SENT', 'SYN-RECEIVED'].includes(this.state);
+  }
+
+  // ---- User calls (RFC 9293 §3.10.1 - §3.10.5) ----
+
+  /** Active OPEN (§3.10.1): send a SYN, enter SYN-SENT. */
+  openActive(): void {
+    this.sndUna = this.iss;
+    this.sndNxt = seqAdd(this.iss, 1);
+    this.sbufSeq = this.sndNxt;
+    this.state = 'SYN-SENT';
+    this.sendSyn();
+  }
+
+  /** Passive side: a SYN arrived at a listener (§3.10.7.2, third check). */
+  openPassive(syn: Segment): void {
+    this.irs = syn.seq;
+    this.rcvNxt = seqAdd(syn.seq, 1);
+    this.rcvAdvRight = seqAdd(this.rcvNxt, this.freeSpace());
+    this.takeMss(syn.options);
+    this.sndWnd = syn.window;
+    this.maxSndWnd = syn.window;
+    this.sndUna = this.iss;
+    this.sndNxt = seqAdd(this.iss, 1);
+    this.sbufSeq = this.sndNxt;
+    this.state = 'SYN-RECEIVED';
+    this.sendSyn();
+  }
+
+  /** SEND (§3.10.2): queue `data`; returns the bytes taken (all of them, or 0 when sending is over). */
+  write(data: Uint8Array): number {
+    if (this.finQueued || !['SYN-SENT', 'SYN-RECEIVED', 'ESTABLISHED', 'CLOSE-WAIT'].includes(this.state)) return 0;
+    this.sbuf = concat(this.sbuf, data);
+    this.pushMarks.push(seqAdd(this.sbufSeq, this.sbuf.length));
+    this.output();
+    return data.length;
+  }
+
+  /** RECEIVE (§3.10.3): up to `n` bytes of what came in order (`peek` leaves them). */
+  read(n: number, peek = false): Uint8Array {
+    const out = this.rbuf.slice(0, n);
+    if (!peek && out.length) {
+      this.rbuf = this.rbuf.slice(out.length);
+      this.windowUpdate();
+    }
+    return out;
+  }
+
+  /** CLOSE (§3.10.4) of the sending side: a FIN after the data. */
+  close(): void {
+    switch (this.state) {
+      case 'SYN-SENT':
+        this.enterClosed();
+        return;
+      case 'SYN-RECEIVED':
+      case 'ESTABLISHED':
+        this.finQueued = true;
+        // SYN-RECEIVED: the FIN waits for ESTABLISHED (the RFC: "queue for processing after
+        // entering ESTABLISHED"); there it enters FIN-WAIT-1 once the FIN goes out.
+        if (this.state === 'ESTABLISHED') this.state = 'FIN-WAIT-1';
+        this.output();
+        return;
+      case 'CLOSE-WAIT':
+        this.finQueued = true;
+        this.state = 'LAST-ACK';
+        this.output();
+        return;
+      default:
+        // FIN-WAIT-*, CLOSING, LAST-ACK, TIME-WAIT: "error: connection closing"; nothing to do.
+        return;
+    }
+  }
+
+  /**
+   * RFC 9293 §3.6.1 (MAY-2, RFC 1122 §4.2.2.13): a SYN beyond the old connection's sequence
+   * numbers may reopen it from TIME-WAIT. Forgets this incarnation and returns the least ISN the
+   * new one may use (past everything this one sent).
+   */
+  reopenFromTimeWait(): number {
+    const next = seqAdd(this.sndNxt, 1);
+    this.enterClosed();
+    return next;
+  }
+
+  /** ABORT (§3.10.5): a RST in the synchronized states and SYN-RECEIVED, then CLOSED. */
+  abort(): void {
+    if (['SYN-RECEIVED', 'ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT'].includes(this.state)) {
+      this.host.transmit(this, { seq: this.sndNxt, ack: 0, flags: Flag.RST, window: 0 });
+    }
+    this.enterClosed();
+  }
+
+  // ---- SEGMENT ARRIVES (§3.10.7.3, §3.10.7.4) ----
+
+  /** A segment for this connection. */
+  segmentArrives(seg: Segment): void {
+    if (this.state === 'SYN-SENT') this.synSentArrives(seg);
+    else if (this.state !== 'CLOSED') this.otherArrives(seg);
+    if (this.justEstablished) {
+      // The application hears of the connection only once the segment is fully processed.
+      this.justEstablished = false;
+      if (this.state !== 'CLOSED') this.host.established(this);
+    }
+    // The application acts on what came first, so that an ACK due now can ride on what it
+    // sends in answer (its data or its FIN); then whatever is still due goes out.
+    this.onChange();
+    this.output();
+  }
+
+  /** §3.10.7.3: SYN-SENT. */
+  private synSentArrives(seg: Segment): void {
+    const f = seg.flags;
+    let ackOk = false;
+    // First, the ACK: it must acknowledge our SYN and nothing past it.
+    if (f & Flag.ACK) {
+      if (seqLe(seg.ack, this.iss) || seqGt(seg.ack, this.sndNxt)) {
+        if (!(f & Flag.RST)) this.host.transmit(this, { seq: seg.ack, ack: 0, flags: Flag.RST, window: 0 });
+        return;
+      }
+      ackOk = seqLt(this.sndUna, seg.ack) && seqLe(seg.ack, this.sndNxt);
+    }
+    // Second, the RST: only with an acceptable ACK (RFC 5961 §3.2 says the same of SYN-SENT).
+    if (f & Flag.RST) {
+      if (ackOk) {
+        this.error = 'ECONNREFUSED';
+        this.enterClosed();
+      }
+      return;
+    }
+    // Third (security) is not modelled. Fourth, the SYN.
+    if (!(f & Flag.SYN)) return;
+    this.irs = seg.seq;
+    this.rcvNxt = seqAdd(seg.seq, 1);
+    this.rcvAdvRight = seqAdd(this.rcvNxt, this.freeSpace());
+    this.takeMss(seg.options);
+    if (ackOk) this.ackAdvances(seg.ack);
+    this.sndWnd = seg.window;
+    this.maxSndWnd = Math.max(this.maxSndWnd, seg.window);
+    this.sndWl1 = seg.seq;
+    this.sndWl2 = seg.ack;
+    if (seqGt(this.sndUna, this.iss)) {
+      this.enterEstablished();
+      this.ackNow = true;
+      // Data or a FIN on the SYN/ACK: the text and FIN checks (sixth to eighth) still apply.
+      this.textAndFin({ ...seg, seq: seqAdd(seg.seq, 1), flags: f & ~Flag.SYN });
+    } else {
+      // Simultaneous open: SYN-RECEIVED, and our SYN again, now with an ACK.
+      this.state = 'SYN-RECEIVED';
+      this.sendSyn();
+    }
+  }
+
+  /** §3.10.7.4: every state from SYN-RECEIVED on. */
+  private otherArrives(seg: Segment): void {
+    let f = seg.flags;
+    let { seq, payload } = seg;
+    let fin = (f & Flag.FIN) !== 0;
+    let len = segLen(seg);
+    // Simultaneous open (RFC 9293 §3.5, figure 7, line 5): in SYN-RECEIVED the peer's SYN/ACK
+    // repeats its SYN at IRS, which the acceptability table alone would refuse; the figure has it
+    // move the connection to ESTABLISHED. Its SYN is taken as already seen (trimmed), its ACK goes on.
+    if (this.state === 'SYN-RECEIVED' && !this.passive && f & Flag.SYN && f & Flag.ACK && seq === this.irs) {
+      f &= ~Flag.SYN;
+      seq = this.rcvNxt;
+      len -= 1;
+    }
+
+    // First: sequence number acceptability. With a zero window, a segment at RCV.NXT is still
+    // taken for its ACK, URG and RST (its text is dropped below, as the window has no room).
+    const wnd = this.rcvWnd;
+    if (!acceptable(seq, len, this.rcvNxt, wnd) && !(wnd === 0 && seq === this.rcvNxt)) {
+      if (!(f & Flag.RST)) this.sendAck();
+      // TIME-WAIT: the peer's FIN again (at RCV.NXT - 1) restarts the 2 MSL timeout.
+      if (this.state === 'TIME-WAIT' && f & Flag.FIN && !(f & Flag.RST)) this.enterTimeWait();
+      return;
+    }
+    // Trim to the window: what lies before RCV.NXT (a SYN counts for one), and past its right edge.
+    let skip = seqDiff(this.rcvNxt, seq);
+    if (skip > 0 && f & Flag.SYN) skip -= 1;
+    if (skip > 0) {
+      payload = payload.subarray(Math.min(skip, payload.length));
+      if (skip > seg.payload.length) fin = false; // an old FIN
+      seq = this.rcvNxt;
+    } else if (skip < 0) skip = 0;
+    const room = Math.max(0, seqDiff(seqAdd(this.rcvNxt, wnd), seq));
+    if (payload.length > room) {
+      payload = payload.subarray(0, room);
+      fin = false;
+    }
+
+    // Second: RST.
+    if (f & Flag.RST) {
+      // RFC 5961 §3.2: only a RST at exactly RCV.NXT resets; another in the window earns a challenge ACK.
+      if (this.s.rfc5961 && seq !== this.rcvNxt) {
+        this.challengeAck();
+        return;
+      }
+      this.resetArrived();
+      return;
+    }
+
+    // Third: security and precedence (not modelled).
+
+    // Fourth: SYN. RFC 5961 §4 (RFC 9293 §3.10.7.4): in a synchronized state, whatever its
+    // sequence number, a challenge ACK. In SYN-RECEIVED of a passive open, back to LISTEN.
+    if (f & Flag.SYN) {
+      if (this.state === 'SYN-RECEIVED' && this.passive) {
+        this.enterClosed();
+        return;
+      }
+      if (this.s.rfc5961) {
+        this.challengeAck();
+        return;
+      }
+      // RFC 793's rule: a reset, and the connection is gone.
+      this.host.transmit(this, { seq: this.sndNxt, ack: 0, flags: Flag.RST, window: 0 });
+      this.error = 'ECONNRESET';
+      this.enterClosed();
+      return;
+    }
+
+    // Fifth: ACK. A segment without one is dropped (RFC 9293 §3.10.7.4, fifth check).
+    if (!(f & Flag.ACK)) return;
+    if (!this.ackCheck({ ...seg, seq, flags: f })) return;
+
+    // Sixth: URG (ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2).
+    if (f & Flag.URG && ['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2'].includes(this.state)) {
+      const up = seqAdd(seq, seg.urgent);
+      if (this.rcvUp === undefined || seqGt(up, this.rcvUp)) this.rcvUp = up;
+    }
+
+    // Seventh and eighth: text and FIN.
+    this.textAndFin({ ...seg, seq, payload, flags: fin ? f | Flag.FIN : f & ~Flag.FIN });
+  }
+
+  /** Fifth check, by state; false when the segment is to be dropped. */
+  private ackCheck(seg: Segment): boolean {
+    // RFC 5961 §5: an ACK older than SND.UNA - MAX.SND.WND, or past SND.NXT, is answered and dropped.
+    if (this.s.rfc5961 && this.state !== 'SYN-RECEIVED') {
+      const oldest = seqAdd(this.sndUna, -this.maxSndWnd);
+      if (!(seqLe(oldest, seg.ack) && seqLe(seg.ack, this.sndNxt))) {
+        this.challengeAck();
+        return false;
+      }
+    }
+    if (this.state === 'SYN-RECEIVED') {
+      if (seqLt(this.sndUna, seg.ack) && seqLe(seg.ack, this.sndNxt)) {
+        this.sndWnd = seg.window;
+        this.maxSndWnd = Math.max(this.maxSndWnd, seg.window);
+        this.sndWl1 = seg.seq;
+        this.sndWl2 = seg.ack;
+        this.ackAdvances(seg.ack);
+        this.enterEstablished();
+        // A close while in SYN-RECEIVED: the FIN goes out now.
+        if (this.finQueued) this.state = 'FIN-WAIT-1';
+      } else {
+        this.host.transmit(this, { seq: seg.ack, ack: 0, flags: Flag.RST, window: 0 });
+        return false;
+      }
+    }
+    if (this.state === 'TIME-WAIT') {
+      // Only a retransmitted FIN can come: handled with the FIN below.
+      return true;
+    }
+    // ESTABLISHED and the states after it.
+    if (seqGt(seg.ack, this.sndNxt)) {
+      // Acknowledges something not yet sent: ACK, drop.
+      this.sendAck();
+      return false;
+    }
+    if (seqLt(this.sndUna, seg.ack)) this.ackAdvances(seg.ack);
+    // Window update, only from a newer segment (SND.WL1, SND.WL2).
+    if (seqLe(this.sndUna, seg.ack) && (seqLt(this.sndWl1, seg.seq) || (this.sndWl1 === seg.seq && seqLe(this.sndWl2, seg.ack)))) {
+      this.sndWnd = seg.window;
+      this.maxSndWnd = Math.max(this.maxSndWnd, seg.window);
+      this.sndWl1 = seg.seq;
+      this.sndWl2 = seg.ack;
+    }
+    const finAcked = this.finQueued && this.finSent && this.sndUna === this.sndNxt;
+    switch (this.state) {
+      case 'FIN-WAIT-1':
+        if (finAcked) this.state = 'FIN-WAIT-2';
+        break;
+      case 'CLOSING':
+        if (finAcked) this.enterTimeWait();
+        else return false;
+        break;
+      case 'LAST-ACK':
+        if (finAcked) {
+          this.enterClosed();
+          return false;
+        }
+        break;
+      default:
+        break;
+    }
+    return true;
+  }
+
+  /** Seventh (segment text) and eighth (FIN) checks, for a segment trimmed to the window. */
+  private textAndFin(seg: Segment): void {
+    const fin = (seg.flags & Flag.FIN) !== 0;
+    const takesText = ['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2'].includes(this.state);
+    if (takesText && (seg.payload.length || fin)) {
+      if (seg.seq === this.rcvNxt) {
+        this.take(seg.payload, fin);
+        this.drainOoo();
+      } else if (seqGt(seg.seq, this.rcvNxt)) {
+        // Out of order: held (SHOULD), and a duplicate ACK at once (RFC 5681 §4.2, RFC 9293 §3.10.7.4).
+        if (this.s.keepOutOfOrder) this.ooo.push({ seq: seg.seq, payload: seg.payload.slice(), fin });
+        this.ackNow = true;
+      }
+      return;
+    }
+    if (fin && seg.seq === this.rcvNxt && this.state !== 'SYN-RECEIVED') {
+      // CLOSE-WAIT, CLOSING, LAST-ACK: a retransmitted FIN; TIME-WAIT: also restart the 2 MSL timeout.
+      if (this.state === 'TIME-WAIT') this.enterTimeWait();
+      this.ackNow = true;
+    } else if (fin && this.state === 'TIME-WAIT') {
+      // The FIN again (its sequence number is RCV.NXT - 1, trimmed away above): acknowledge it, restart.
+      this.enterTimeWait();
+      this.ackNow = true;
+    }
+  }
+
+  /** In-order text (and perhaps the FIN) at RCV.NXT. */
+  private take(payload: Uint8Array, fin: boolean): void {
+    if (payload.length) {
+      this.rbuf = concat(this.rbuf, payload);
+      this.rcvNxt = seqAdd(this.rcvNxt, payload.length);
+      this.unackedBytes += payload.length;
+      // RFC 9293 §3.8.6.3: an ACK for at least every second full-sized segment; else delayed.
+      if (!this.s.delayedAck || this.unackedBytes >= 2 * this.ourMss) this.ackNow = true;
+      else this.startDelayedAck();
+    }
+    if (fin) this.finArrives();
+  }
+
+  /** Eighth check: the FIN, in order. */
+  private finArrives(): void {
+    this.rcvNxt = seqAdd(this.rcvNxt, 1);
+    this.finReceived = true;
+    this.ooo = [];
+    this.ackNow = true;
+    switch (this.state) {
+      case 'SYN-RECEIVED':
+      case 'ESTABLISHED':
+        this.state = 'CLOSE-WAIT';
+        break;
+      case 'FIN-WAIT-1':
+        if (this.finSent && this.sndUna === this.sndNxt) this.enterTimeWait();
+        else this.state = 'CLOSING';
+        break;
+      case 'FIN-WAIT-2':
+        this.enterTimeWait();
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Takes what the out-of-order queue now continues. */
+  private drainOoo(): void {
+    for (let progress = true; progress && !this.finReceived; ) {
+      progress = false;
+      for (const [i, o] of this.ooo.entries()) {
+        const end = seqAdd(o.seq, o.payload.length);
+        if (seqLe(o.seq, this.rcvNxt) && (seqGt(end, this.rcvNxt) || (o.fin && end === this.rcvNxt))) {
+          this.ooo.splice(i, 1);
+          this.take(o.payload.subarray(seqDiff(this.rcvNxt, o.seq)), o.fin);
+          this.ackNow = true;
+          progress = true;
+          break;
+        }
+        if (seqLe(end, this.rcvNxt)) {
+          this.ooo.splice(i, 1);
+          progress = true;
+          break;
+        }
+      }
+    }
+  }
+
+  /** A RST that passed the checks (§3.10.7.4, second check), by state. */
+  private resetArrived(): void {
+    if (this.state === 'SYN-RECEIVED' && this.passive) {
+      // Back to LISTEN: the listener still stands; this connection is simply forgotten.
+      this.enterClosed();
+      return;
+    }
+    if (this.state === 'SYN-RECEIVED') this.error = 'ECONNREFUSED';
+    else if (['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT'].includes(this.state)) this.error = 'ECONNRESET';
+    this.enterClosed();
+  }
+
+  /** RFC 5961's challenge ACK (<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>), within the rate limit of §7. */
+  private challengeAck(): void {
+    if (this.host.challengeAllowed()) this.sendAck();
+  }
+
+  // ---- Sending ----
+
+  /** The FIN has been sent (SND.NXT is past it). */
+  get finSent(): boolean {
+    return this.finQueued && seqGt(this.sndNxt, seqAdd(this.sbufSeq, this.sbuf.length));
+  }
+
+  private freeSpace(): number {
+    return Math.max(0, this.s.rcvBuf - this.rbuf.length);
+  }
+
+  private takeMss(options: readonly TcpOption[]): void {
+    const o = options.find((x) => x.kind === 'mss');
+    // RFC 9293 §3.7.1: the peer's MSS (or the default) bounds ours, never raises it past our MTU.
+    const peer = o && o.kind === 'mss' ? o.value : this.s.defaultMss[this.family];
+    this.sndMss = Math.max(1, Math.min(peer, this.ourMss));
+  }
+
+  /** The window to announce now, moving the right edge only by enough (receiver SWS avoidance, §3.8.6.2.2). */
+  private announce(): number {
+    const right = seqAdd(this.rcvNxt, this.freeSpace());
+    const step = Math.min(this.s.rcvBuf / 2, this.ourMss);
+    if (seqDiff(right, this.rcvAdvRight) >= step || seqLt(this.rcvAdvRight, this.rcvNxt)) this.rcvAdvRight = right;
+    return Math.min(0xffff, this.rcvWnd);
+  }
+
+  /**
+   * After a read: when the window the peer knows has become too small to send a full segment
+   * into, and it can now open by enough (§3.8.6.2.2), tell the peer at once.
+   */
+  private windowUpdate(): void {
+    if (!this.synchronized) return;
+    const step = Math.min(this.s.rcvBuf / 2, this.ourMss);
+    const right = seqAdd(this.rcvNxt, this.freeSpace());
+    if (this.rcvWnd < step && seqDiff(right, this.rcvAdvRight) >= step) {
+      this.ackNow = true;
+      this.output();
+    }
+  }
+
+  private sendSyn(): void {
+    const ack = this.state === 'SYN-RECEIVED';
+    this.host.transmit(this, {
+      seq: this.iss,
+      ack: ack ? this.rcvNxt : 0,
+      flags: Flag.SYN | (ack ? Flag.ACK : 0),
+      window: ack ? this.announce() : Math.min(0xffff, this.s.rcvBuf),
+      // RFC 9293 §3.7.1 (SHOULD-5, MUST-14 for the value): our MSS, on the SYN only.
+      options: [{ kind: 'mss', value: this.ourMss }],
+    });
+    if (!this.timing && this.rtxSince === undefined) this.timing = { seq: this.iss, at: this.now };
+    this.armRtx();
+  }
+
+  /** A bare ACK: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>. */
+  private sendAck(): void {
+    this.host.transmit(this, { seq: this.sndNxt, ack: this.rcvNxt, flags: Flag.ACK, window: this.announce() });
+    this.ackSent();
+  }
+
+  private ackSent(): void {
+    this.ackNow = false;
+    this.unackedBytes = 0;
+    this.cancelDelAck?.();
+    this.cancelDelAck = undefined;
+  }
+
+  /** Sends what may be sent now: new data (within the window, Nagle), the FIN, a pending ACK. */
+  output(): void {
+    if (this.synchronized || this.state === 'SYN-RECEIVED') this.sendData();
+    if (this.ackNow && this.synchronized) this.sendAck();
+  }
+
+  private sendData(): void {
+    if (this.state === 'SYN-RECEIVED' || this.state === 'TIME-WAIT' || this.state === 'CLOSED') return;
+    for (;;) {
+      const sentOff = seqDiff(this.sndNxt, this.sbufSeq);
+      const unsent = this.sbuf.length - sentOff;
+      const wndRight = seqAdd(this.sndUna, this.sndWnd);
+      // RFC 5681 §3.1: what may be in flight is the smaller of the peer's window and cwnd.
+      const cwndRight = seqAdd(this.sndUna, this.cwnd);
+      const usable = Math.max(0, Math.min(seqDiff(wndRight, this.sndNxt), seqDiff(cwndRight, this.sndNxt)));
+      const wantFin = this.finQueued && !this.finSent && ['FIN-WAIT-1', 'LAST-ACK', 'CLOSING'].includes(this.state);
+      if (unsent <= 0) {
+        if (wantFin) this.sendSegment(this.sndNxt, 0, true, false);
+        return;
+      }
+      const n = Math.min(unsent, usable, this.sndMss);
+      if (n <= 0) return; // zero window: probing is for a later slice
+      const outstanding = this.sndNxt !== this.sndUna;
+      // Nagle (RFC 9293 §3.7.4): a segment shorter than the MSS waits while data is unacknowledged,
+      // unless TCP_NODELAY. Sender SWS avoidance (§3.8.6.2.1): a short segment only when it is all
+      // there is to send (or the window will not allow more).
+      if (n < this.sndMss && outstanding && this.s.nagle && !this.nodelay) return;
+      if (n < this.sndMss && n < unsent && n < this.maxSndWnd / 2 && outstanding) return;
+      const last = n === unsent;
+      this.sendSegment(this.sndNxt, n, last && wantFin, true);
+    }
+  }
+
+  /** Sends `n` bytes at `seq` (and the FIN after them), new or again. */
+  private sendSegment(seq: number, n: number, fin: boolean, push: boolean): void {
+    const off = seqDiff(seq, this.sbufSeq);
+    const payload = this.sbuf.subarray(off, off + n);
+    const isNew = !seqLt(seq, this.sndNxt);
+    this.host.transmit(this, {
+      seq,
+      ack: this.rcvNxt,
+      flags: Flag.ACK | (fin ? Flag.FIN : 0) | (push && n > 0 && this.pushMarks.some((m) => seqGt(m, seq) && seqLe(m, seqAdd(seq, n))) ? Flag.PSH : 0),
+      window: this.announce(),
+      payload,
+    });
+    this.ackSent();
+    const end = seqAdd(seq, n + (fin ? 1 : 0));
+    if (isNew) {
+      if (seqGt(end, this.sndNxt)) this.sndNxt = end;
+      // RFC 6298 §3 (Karn): time a new segment, one at a time.
+      if (!this.timing && this.rtxSince === undefined) this.timing = { seq, at: this.now };
+    }
+    // RFC 6298 §5.1: every segment with data (or a FIN) starts the timer if it is not running.
+    if (!this.cancelRtx) this.armRtx();
+  }
+
+  // ---- Acknowledgment and the retransmission timer (RFC 6298) ----
+
+  /** SND.UNA moves to `ack`: drop acknowledged bytes, take an RTT sample, manage the timer. */
+  private ackAdvances(ack: number): void {
+    const synAcked = seqGt(ack, this.iss) && !seqGt(this.sndUna, this.iss);
+    this.sndUna = ack;
+    const acked = Math.min(this.sbuf.length, Math.max(0, seqDiff(ack, this.sbufSeq)));
+    if (acked) {
+      this.sbuf = this.sbuf.slice(acked);
+      this.sbufSeq = seqAdd(this.sbufSeq, acked);
+      this.pushMarks = this.pushMarks.filter((m) => seqGt(m, this.sbufSeq));
+      // RFC 5681 §3.1: slow start grows cwnd by at most SMSS per ACK; congestion avoidance by
+      // about SMSS per round trip (SMSS*SMSS/cwnd per ACK, the RFC's equation 3).
+      if (this.cwnd < this.ssthresh) this.cwnd += Math.min(acked, this.sndMss);
+      else this.cwnd += Math.max(1, Math.floor((this.sndMss * this.sndMss) / this.cwnd));
+    }
+    if (this.timing && seqGt(ack, this.timing.seq)) {
+      this.sample(this.now - this.timing.at);
+      this.timing = undefined;
+    }
+    this.rtxSince = undefined;
+    this.rtxCount = 0;
+    // RFC 6298 §5.7: a SYN that timed out leaves an RTO of at least 3 s for the data.
+    if (synAcked && this.synTimedOut && this.s.initialRtoMs < this.s.rtoAfterSynLossMs) this.rto = this.s.rtoAfterSynLossMs;
+    this.cancelRtx?.();
+    this.cancelRtx = undefined;
+    // §5.2: all acknowledged, the timer stops; §5.3: else it restarts with the current RTO.
+    if (this.sndUna !== this.sndNxt) this.armRtx();
+  }
+
+  /** RFC 6298 §2.2, §2.3: SRTT and RTTVAR from a measurement `r`, then the RTO. */
+  private sample(r: number): void {
+    if (this.srtt === undefined) {
+      this.srtt = r;
+      this.rttvar = r / 2;
+    } else {
+      this.rttvar = 0.75 * this.rttvar + 0.25 * Math.abs(this.srtt - r);
+      this.srtt = 0.875 * this.srtt + 0.125 * r;
+    }
+    this.rto = this.clampRto(this.srtt + Math.max(this.s.clockGranularityMs, 4 * this.rttvar));
+  }
+
+  private clampRto(ms: number): number {
+    return Math.min(this.s.maxRtoMs, Math.max(this.s.minRtoMs, ms));
+  }
+
+  private armRtx(): void {
+    this.cancelRtx?.();
+    this.cancelRtx = this.host.clock.setTimer(this.rto, () => this.rtxTimeout());
+  }
+
+  /** RFC 6298 §5.4 - §5.6: retransmit the earliest unacknowledged segment, back off, restart. */
+  private rtxTimeout(): void {
+    this.cancelRtx = undefined;
+    if (this.state === 'CLOSED' || this.state === 'TIME-WAIT') return;
+    const synPending = !seqGt(this.sndUna, this.iss);
+    const since = (this.rtxSince ??= this.now);
+    // R2 (RFC 9293 §3.8.3): give up.
+    if (this.now - since >= (synPending ? this.s.r2SynMs : this.s.r2Ms)) {
+      this.error = 'ETIMEDOUT';
+      this.abort();
+      this.onChange();
+      return;
+    }
+    this.timing = undefined; // Karn: nothing retransmitted is timed
+    this.rto = Math.min(this.s.maxRtoMs, this.rto * 2);
+    // RFC 5681 §3.1 equation 4 and the loss window: ssthresh = max(FlightSize / 2, 2*SMSS), cwnd = 1 SMSS.
+    // (Only on the first timeout of an episode would a stricter reading apply it; RFC 5681 says
+    // ssthresh is not halved again on repeated timeouts of the same segment, which `rtxCount` keeps.)
+    if (this.rtxCount++ === 0) this.ssthresh = Math.max(Math.floor(seqDiff(this.sndNxt, this.sndUna) / 2), 2 * this.sndMss);
+    this.cwnd = this.sndMss;
+    if (synPending) {
+      this.synTimedOut = true;
+      this.sendSyn();
+      return;
+    }
+    const inFlight = seqDiff(this.sndNxt, this.sndUna);
+    if (inFlight <= 0) return;
+    const dataLeft = Math.max(0, this.sbuf.length - Math.max(0, seqDiff(this.sndUna, this.sbufSeq)));
+    const n = Math.min(this.sndMss, dataLeft, inFlight);
+    const fin = this.finSent && n === dataLeft && n < inFlight;
+    this.sendSegment(this.sndUna, n, fin, true);
+    this.armRtx();
+  }
+
+  private startDelayedAck(): void {
+    if (this.cancelDelAck) return;
+    this.cancelDelAck = this.host.clock.setTimer(this.s.delayedAckMs, () => {
+      this.cancelDelAck = undefined;
+      if (this.synchronized && this.unackedBytes > 0) this.sendAck();
+    });
+  }
+
+  /**
+   * RFC 5681 §3.1's IW by SMSS (4, 3 or 2 segments), or one segment when the SYN or SYN/ACK had
+   * to be retransmitted (the loss window, RFC 5681 §3.1 "if the SYN or SYN/ACK is lost").
+   */
+  private initialWindow(): number {
+    const m = this.sndMss;
+    if (this.synTimedOut) return m;
+    return this.s.initialWindowSegments !== undefined ? this.s.initialWindowSegments * m : m > 2190 ? 2 * m : m > 1095 ? 3 * m : 4 * m;
+  }
+
+  // ---- State changes ----
+
+  /** A passive connection reached ESTABLISHED during this segment: its listener hears of it after. */
+  private justEstablished = false;
+
+  private enterEstablished(): void {
+    this.state = 'ESTABLISHED';
+    this.cwnd = this.initialWindow();
+    if (this.passive) this.justEstablished = true;
+  }
+
+  /** TIME-WAIT for 2 MSL (RFC 9293 §3.10.7.4), other timers off. */
+  private enterTimeWait(): void {
+    this.state = 'TIME-WAIT';
+    this.cancelRtx?.();
+    this.cancelRtx = undefined;
+    this.cancelTimeWait?.();
+    this.cancelTimeWait = this.host.clock.setTimer(2 * this.s.mslMs, () => this.enterClosed());
+  }
+
+  private enterClosed(): void {
+    if (this.state === 'CLOSED') return;
+    this.state = 'CLOSED';
+    for (const c of [this.cancelRtx, this.cancelDelAck, this.cancelTimeWait]) c?.();
+    this.cancelRtx = this.cancelDelAck = this.cancelTimeWait = undefined;
+    this.host.release(this);
+    this.onChange();
+  }
+}
