@@ -103,8 +103,10 @@ export class AppDriver {
   /** The calls that carry out `c` on connection `conn`; resolves with the reply that stands for the step. */
   private async perform(c: AppCall, conn: AppConn, listener: boolean): Promise<PuppetReply> {
     const s = this.socketsOf(conn.name);
+    // The socket a call acts on: the listener when asked for, else the connection's, else the listener.
+    const current = (): number | undefined => (listener ? s.listener : (s.sock ?? s.listener));
     const target = (): number => {
-      const h = listener ? s.listener : (s.sock ?? s.listener);
+      const h = current();
       if (h === undefined) throw new AppUsageError(`connection '${conn.name}' has no socket on the target yet: app('listen') or app('connect') first`);
       return h;
     };
@@ -153,7 +155,7 @@ export class AppDriver {
         return r;
       }
       case 'setsockopt': {
-        if ((listener ? s.listener : (s.sock ?? s.listener)) === undefined) {
+        if (current() === undefined) {
           // No socket yet: applied when the connection's socket is made.
           s.pending.push([c.name, c.value]);
           return { id: 0, ret: 0, errno: undefined, durationUs: 0 };
@@ -163,7 +165,7 @@ export class AppDriver {
       case 'getsockopt':
         return this.raw('getsockopt', [target(), c.name]);
       case 'nonblock': {
-        if ((listener ? s.listener : (s.sock ?? s.listener)) === undefined) {
+        if (current() === undefined) {
           s.nonblock = c.on;
           return { id: 0, ret: 0, errno: undefined, durationUs: 0 };
         }

@@ -17,7 +17,7 @@ import { familyOf } from '../wire/family.js';
 import { delimiter, join } from 'node:path';
 import { EnvError, UsageError } from '../errors.js';
 import { run, runOk } from './exec.js';
-import { DEFAULT_LAB_NAME, LAB_ADDRESSES, LAB_SPARE_OFFSET, OFFLOADS_OFF } from '../lab/catalogue.js';
+import { DEFAULT_LAB_NAME, LAB_NAME, LAB_STATE_ROOT, LAB_ADDRESSES, LAB_SPARE_OFFSET, OFFLOADS_OFF } from '../lab/catalogue.js';
 import { targetNamed } from './targets.js';
 import type { LabConfig, LabHost, LabSide, ServerHandle, StartServerOptions, TargetName } from './labhost.js';
 
@@ -49,12 +49,12 @@ interface ServerRecord {
 /** Default lab settings. */
 export const DEFAULT_LAB: LabConfig = Object.freeze({ name: DEFAULT_LAB_NAME, clientAddr: LAB_ADDRESSES[4].client, serverAddr: LAB_ADDRESSES[4].server, prefix: LAB_ADDRESSES[4].bits, target: 'linux' as TargetName });
 
-const STATE_ROOT = '/run/tcpcraft';
+const STATE_ROOT = LAB_STATE_ROOT;
 
 /** Complete a partial config with {@link DEFAULT_LAB} and validate it. */
 export function labConfig(partial: Readonly<Partial<LabConfig>> = {}): LabConfig {
   const cfg: LabConfig = Object.freeze({ ...DEFAULT_LAB, ...Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) });
-  if (!/^[a-z0-9_]{1,13}$/.test(cfg.name)) {
+  if (!LAB_NAME.test(cfg.name)) {
     throw new UsageError(`lab name '${cfg.name}' is invalid: use 1 to 13 characters among a-z, 0-9 and _ (interface names are limited to 15).`);
   }
   for (const [k, v] of [['client address', cfg.clientAddr], ['server address', cfg.serverAddr]] as const) {

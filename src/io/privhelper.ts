@@ -14,12 +14,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync, statSync, unlinkSync } from 'node:fs';
 import { BlockList, isIP } from 'node:net';
-import { LAB_ADDRESSES } from '../lab/catalogue.js';
+import { LAB_ADDRESSES, LAB_NAME } from '../lab/catalogue.js';
 import { messageOf, TcpcraftError, UsageError, type ErrorKind } from '../errors.js';
 import { installGuard, sweepGuards, type Guard, type GuardFlow } from './guard.js';
 import { openLinkSender, type LinkSender } from './link.js';
 import { openSniffer, type Sniffer } from './sniffer.js';
-import { checkCall, LAB_NAME, openPuppet, type PuppetSession } from './puppet.js';
+import { checkCall, openPuppet, type PuppetSession } from './puppet.js';
 
 /** A request from the parent: `op` with its arguments, answered under the same `id`. */
 export interface HelperRequest {

@@ -7,21 +7,18 @@
 import { connect, type Socket } from 'node:net';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { MAX_LINE, parseReply, PUPPET_CALLS, type PuppetReply } from '../lab/puppet.js';
+import { MAX_LINE, parseReply, PUPPET_CALLS, PUPPET_SOCKET, type PuppetReply } from '../lab/puppet.js';
+import { LAB_NAME, LAB_STATE_ROOT } from '../lab/catalogue.js';
 import type { AppChannel } from '../engine/app.js';
 import { EnvError, UsageError } from '../errors.js';
 
-/** Where lab states live (src/io/lab.ts keeps the same root). */
-const STATE_ROOT = '/run/tcpcraft';
-/** A lab name, as src/io/lab.ts accepts it. */
-export const LAB_NAME = /^[a-z0-9_]{1,13}$/;
 /** One argument of a call: printable ASCII without spaces. */
 const ARG = /^[!-~]{1,140000}$/;
 
 /** The relay's socket of lab `lab`. */
 export function puppetSocketPath(lab: string): string {
   if (!LAB_NAME.test(lab)) throw new UsageError(`'${lab}' is not a lab name`);
-  return join(STATE_ROOT, lab, 'puppet.sock');
+  return join(LAB_STATE_ROOT, lab, PUPPET_SOCKET);
 }
 
 /** True when lab `lab` has a puppet relay to talk to. */

@@ -7,6 +7,12 @@
 /** The lab a command means when it names none. */
 export const DEFAULT_LAB_NAME = 'tcpcraft';
 
+/** What a lab name may be: it prefixes the lab's namespaces and interfaces (15 characters at most). */
+export const LAB_NAME = /^[a-z0-9_]{1,13}$/;
+
+/** Where each lab keeps its state (LAB_STATE_ROOT/NAME: recorded servers, sink output, the puppet's socket). */
+export const LAB_STATE_ROOT = '/run/tcpcraft';
+
 /** IP families, as the catalogue keys them. */
 export type LabFamily = 4 | 6;
 
