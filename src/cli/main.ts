@@ -1,6 +1,6 @@
 /** The `tcpcraft` command line: build, run, lab, cleanup. */
 import { DEFAULT_LAB_NAME } from '../lab/catalogue.js';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { prestartHelper, setKeepRoot } from '../io/sandbox.js';
 import { familyOption, ifaceOption, intOption, ipOption, isnOption, portOption } from './options.js';
 import { interruptible } from './interrupt.js';
@@ -82,9 +82,13 @@ the exit status is 70.`);
   flowOptions(p.command('build <scenario>'), "the lab's addresses: 10.77.0.1 (10.77.0.2 in the server role)")
     .description('offline, no root: play the scenario against a model peer, print each segment with relative and raw numbers')
     .option('--peer-isn <n>', "the model peer's initial sequence number (default: random)", isnOption)
+    .addOption(new Option('--peer <peer>', "who answers: 'model', the scenario's own expectations played back; 'reference', tcpcraft's RFC reference stack (what an RFC-correct TCP answers, in virtual time)").choices(['model', 'reference']).default('model'))
+    .option('--set <NAME=VALUE>', 'with --peer reference: change one of its settings (repeatable; e.g. minRtoMs=200, rfc5961=false)', collect, [])
     .addHelpText('after', `
 Example (the netcat seed's own numbers):
-  tcpcraft build scenarios/netcat-5000.ts --isn 4126488336 --peer-isn 547479085 --sport 24491`)
+  tcpcraft build scenarios/netcat-5000.ts --isn 4126488336 --peer-isn 547479085 --sport 24491
+What an RFC-correct stack answers (the scenario's expectations are checked as in a run):
+  tcpcraft build scenarios/conformance/nagle.ts --peer reference`)
     .action(async (file: string, o: BuildOptions) => {
       process.exitCode = await buildCommand(file, o);
     });
@@ -92,7 +96,8 @@ Example (the netcat seed's own numbers):
   flowOptions(p.command('run <scenario>'), "the source address of the route to the peer")
     .description('send the scenario on a real interface (root), match every answer, explain any difference')
     .option('--iface <name>', 'interface to capture on (default: the one routing to the peer)', ifaceOption)
-    .option('--target <name>', "the stack under test: a failure the scenario's expectedFailures marks for it exits 0 (XFAIL), a pass then exits 1 (XPASS)")
+    .option('--target <name>', "the stack under test: a failure the scenario's expectedFailures marks for it exits 0 (XFAIL), a pass then exits 1 (XPASS); 'reference': tcpcraft's RFC reference stack, in memory (no root, no lab, virtual time)")
+    .option('--set <NAME=VALUE>', 'with --target reference: change one of its settings (repeatable; e.g. minRtoMs=200, rfc5961=false)', collect, [])
     .option('--family <4|6>', "run over this IP version: the lab's addresses in the scenario become those of that version (10.77.0.2 <-> fd77::2, 10.77.0.1 <-> fd77::1)", familyOption)
     .option('--timeout <ms>', 'how long to wait for each expected segment (default: scenario timeout, else 3000)', intOption('--timeout', 1, 600000))
     .option('--no-trace', 'do not print the trace table')
@@ -112,6 +117,11 @@ Example, in the lab:
     });
 
   return p;
+}
+
+/** Commander's way to take an option more than once. */
+function collect(v: string, previous: string[]): string[] {
+  return [...previous, v];
 }
 
 /** The commands that run scenario code (and so drop root once their sockets are open). */

@@ -41,7 +41,8 @@ function targetList(v: string): TargetName[] {
 }
 
 async function matrixCommand(paths: string[], o: MatrixCliOptions, interrupt?: Interrupt): Promise<number> {
-  if (typeof process.getuid === 'function' && process.getuid() !== 0) throw new EnvError('the matrix brings up labs (network namespaces): run it as root (sudo).');
+  const labs = o.targets.filter((t) => t !== 'reference');
+  if (labs.length > 0 && typeof process.getuid === 'function' && process.getuid() !== 0) throw new EnvError(`the matrix brings up labs (network namespaces) for ${labs.join(', ')}: run it as root (sudo), or with --targets reference alone.`);
   const files = shardOf(discover(paths), o.shard);
   if (files.length === 0) throw new EnvError(`no scenario files in ${paths.join(', ')}${o.shard ? ` for shard ${o.shard.index}/${o.shard.count}` : ''}.`);
   const scenarios = await listedScenarios(files);
@@ -85,11 +86,12 @@ export function registerMatrixCommand(program: Command): void {
     .option('--shard <i/n>', 'run only shard i of n of the scenario files (every n-th, from the i-th)', shardOption)
     .addHelpText('after', `
 Each target gets a lab of its own (brought up in parallel, always taken down); the suite runs in
-each, one target after another. A cell is PASS, FAIL with the first difference in a few words,
+each, one target after another. The 'reference' target (tcpcraft's RFC reference stack) runs in
+memory, with no lab: the column of what the RFCs require. A cell is PASS, FAIL with the first difference in a few words,
 XFAIL (the scenario's expectedFailures names the target, with the reason), XPASS (the mark is
 stale: a failure), ERROR (could not run), N/A or INTERRUPTED. Exit status as 'suite': 0 when no
 cell failed, 1 otherwise, 2 for usage or environment errors, 129/130/143 after a signal (the
-running suite is stopped and written, the labs go down). Needs root.
+running suite is stopped and written, the labs go down). Needs root (but for --targets reference).
 
 Example:
   sudo tcpcraft matrix scenarios/conformance --targets linux,lwip,slirp --markdown matrix.md`)

@@ -13,7 +13,9 @@ import { releaseOf } from '../io/release.js';
 import { humanStream, jsonOnStdout, outputsOf, verdict, writeReport, type JsonDest } from './output.js';
 import type { Interrupt } from './interrupt.js';
 import { painter } from './colour.js';
-import { EnvError, ExitStatus as Exit } from '../errors.js';
+import { EnvError, ExitStatus as Exit, UsageError } from '../errors.js';
+import { backendFor, REFERENCE_TARGET } from '../suite/backend.js';
+import { parseSettings } from '../reference/tune.js';
 
 export interface FlowOptions {
   src?: string;
@@ -29,6 +31,10 @@ export interface FlowOptions {
 
 export interface BuildOptions extends FlowOptions {
   peerIsn?: number;
+  /** `model` (default): the scenario's own model peer; `reference`: the RFC reference stack. */
+  peer?: 'model' | 'reference';
+  /** Reference settings changed, `NAME=VALUE`. */
+  set?: string[];
 }
 
 export interface RunOptions extends FlowOptions {
@@ -40,6 +46,8 @@ export interface RunOptions extends FlowOptions {
   timeout?: number;
   trace?: boolean;
   linkLayer?: boolean;
+  /** Reference settings changed, `NAME=VALUE` (with `--target reference`). */
+  set?: string[];
 }
 
 /** The session overrides a command line gives. */
@@ -50,6 +58,8 @@ function overridesOf(o: RunOptions & BuildOptions): SessionOverrides {
 
 /** `tcpcraft build`: the scenario against a model peer, offline. */
 export async function buildCommand(file: string, o: BuildOptions): Promise<number> {
+  if (o.set?.length && o.peer !== 'reference') throw new UsageError('--set changes the reference stack: use it with --peer reference.');
+  if (o.peer === 'reference') return runLoaded(file, await loadOneScenario(file, { outputs: outputsOf(o) }), { ...o, target: REFERENCE_TARGET });
   const sc = await loadOneScenario(file, { outputs: outputsOf(o) });
   const overrides = overridesOf(o);
   const session = planSession(sc, file, overrides, modelRoute(sc, overrides), { isn: randomIsn, port: randomPort, wallUs: () => systemClock.wallUs() });
@@ -74,7 +84,11 @@ export async function runLoaded(file: string, loaded: ValidScenario, o: RunOptio
   const sc = o.family ? withLabFamily(loaded, o.family) : loaded;
   const human = humanStream(jsonOnStdout(o.json));
   const out = painter(human);
-  const result = await runAlone(file, sc, { overrides: overridesOf(o), ...(o.target ? { target: o.target } : {}), ...(o.lab ? { lab: o.lab } : {}), ...(interrupt ? { interrupt: interrupt.signal } : {}) });
+  if (o.set?.length && o.target !== REFERENCE_TARGET) throw new UsageError('--set changes the reference stack: use it with --target reference.');
+  const backend = backendFor(o.target, parseSettings(o.set ?? []), o.lab);
+  if (o.set?.length && backend.kind === 'live') throw new UsageError(`--set changes the reference stack in memory: lab '${o.lab ?? ''}' serves its own, with the default settings.`);
+  if (backend.kind === 'reference') out(`target reference: tcpcraft's RFC reference stack, in memory, on a virtual clock${o.set?.length ? ` (changed: ${o.set.join(', ')})` : ''}\n`);
+  const result = await runAlone(file, sc, { overrides: overridesOf(o), backend, ...(o.target ? { target: o.target } : {}), ...(o.lab ? { lab: o.lab } : {}), ...(interrupt ? { interrupt: interrupt.signal } : {}) });
   const report = result?.report;
   if (result?.verdict === 'na') throw new EnvError(`${file}: not applicable here: ${result.message ?? ''}.`);
   if (result?.verdict === 'interrupted' && !report) {

@@ -2,7 +2,9 @@
 import { hostname } from 'node:os';
 import { dirname, relative, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { EnvError } from '../errors.js';
+import { EnvError, UsageError } from '../errors.js';
+import { backendFor, REFERENCE_TARGET } from '../suite/backend.js';
+import { parseSettings } from '../reference/tune.js';
 import { DEFAULT_LAB, labConfig, labNamespaces } from '../io/lab.js';
 import { loadScenarios } from '../io/load.js';
 import { writeOutput, type SandboxOptions } from '../io/sandbox.js';
@@ -34,6 +36,7 @@ interface SuiteCliOptions {
   requirements?: string;
   list?: boolean;
   family?: 4 | 6;
+  set: string[];
 }
 
 /** One line of `suite --list --json`: a scenario file as loaded, nothing run. */
@@ -91,6 +94,9 @@ async function suiteCommand(paths: string[], o: SuiteCliOptions, interrupt?: Int
   if (o.tap && jsonOnStdout(o.json)) throw new EnvError('--tap and --json - both want stdout: give --json a file name.');
   if (o.requirements) return requirementsCommand(discover(paths), o.requirements);
   if (o.list) return listCommand(shardOf(discover(paths), o.shard), o);
+  if (o.set.length && o.target !== REFERENCE_TARGET) throw new UsageError('--set changes the reference stack: use it with --target reference.');
+  const backend = backendFor(o.target, parseSettings(o.set), o.lab);
+  if (o.set.length && backend.kind === 'live') throw new UsageError(`--set changes the reference stack in memory: lab '${o.lab}' serves its own, with the default settings.`);
   const files = shardOf(discover(paths), o.shard);
   if (files.length === 0 && o.shard) {
     process.stdout.write(`shard ${o.shard.index}/${o.shard.count} has no scenario\n${summaryLine(countsOf([]))}\n`);
@@ -130,12 +136,14 @@ async function suiteCommand(paths: string[], o: SuiteCliOptions, interrupt?: Int
       }
     }
   };
+  if (backend.kind === 'reference') say(`target reference: tcpcraft's RFC reference stack, in memory, on a virtual clock${o.set.length ? ` (changed: ${o.set.join(', ')})` : ''}\n`);
   if (live) say(progressLine(countsOf([], entries.length)));
   const clientNetns = labNamespaces(labConfig({ name: o.lab })).server;
   const outcome = await runSuite(entries, {
     overrides: { ...(o.dst ? { dst: o.dst } : {}), ...(o.timeout ? { defaultTimeoutMs: o.timeout } : {}) },
     jobs: o.jobs,
     target: o.target,
+    backend,
     serialPorts: o.serialPorts,
     clientNetns,
     lab: o.lab,
@@ -180,7 +188,8 @@ export function registerSuiteCommand(program: Command): void {
     .option('--tap', 'write TAP version 13 on stdout (the human-readable lines then go to stderr)')
     .option('--html <file>', 'write a self-contained HTML report: the verdict table (a filter for failures), each run with its SVG ladder and packets')
     .option('--json [file]', "write the JSON report (schemas/suite.schema.json: totals, tool, target, each result with its run's report) to FILE; '-' or no FILE: to stdout, the human lines to stderr")
-    .option('--target <name>', 'the stack under test, whose expectedFailures marks apply', DEFAULT_TARGET)
+    .option('--target <name>', "the stack under test, whose expectedFailures marks apply; 'reference': tcpcraft's RFC reference stack, in memory (no root, no lab, virtual time)", DEFAULT_TARGET)
+    .option('--set <NAME=VALUE>', 'with --target reference: change one of its settings (repeatable; e.g. minRtoMs=200, rfc5961=false)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--family <4|6>', "run over this IP version: the lab's addresses in the scenarios become those of that version (10.77.0.2 <-> fd77::2); scenarios about the other version only are N/A", familyOption)
     .option('--timeout <ms>', "how long to wait for each expected segment when the scenario does not say (default 3000)", intOption('--timeout', 1, 600000))
     .option('--lab <name>', "lab whose server namespace plays the client of server-role scenarios, and whose application app() steps drive", DEFAULT_LAB.name)
@@ -205,6 +214,9 @@ source port run one at a time, after the others.
 
 Example, in the lab:
   sudo tcpcraft lab up
-  sudo tcpcraft lab exec client -- tcpcraft suite scenarios/conformance --junit report.xml`)
+  sudo tcpcraft lab exec client -- tcpcraft suite scenarios/conformance --junit report.xml
+Against the RFC reference stack, in memory (no root; what an RFC-correct TCP does):
+  tcpcraft suite scenarios/conformance --target reference
+  tcpcraft suite scenarios/conformance --target reference --set minRtoMs=200`)
     .action((paths: string[], o: SuiteCliOptions) => runCommandBody(() => interruptible((interrupt) => suiteCommand(paths, o, interrupt))));
 }

@@ -7,6 +7,8 @@
  * at a time (the suite itself runs its scenarios in parallel; two suites at once on a small machine
  * would disturb the timing checks), as a `tcpcraft suite --json` child bounded in time; its JSON is
  * the matrix's raw material. Tables, JSON, Markdown and JUnit are made from the result here.
+ * The `reference` target is the exception: tcpcraft's RFC reference stack runs in memory, with no
+ * lab, in a suite child outside any namespace (`lab up --target reference` serves it live).
  *
  * It sits with the reports: what it runs is `tcpcraft suite --json` children, and what it works
  * on is their JSON documents (src/report/suite.ts).
@@ -23,7 +25,7 @@ import { labConfig, labDown, labExecArgv, labUp, type LabConfig } from '../io/la
 import { targetNamed, type TargetName } from '../io/targets.js';
 import { isFailure, LABEL, type SuiteResult, type Verdict } from '../suite/result.js';
 import { JSON_FORMAT_VERSION, type ToolJson } from './json.js';
-import { TOOL } from '../version.js';
+import { TOOL, VERSION } from '../version.js';
 import { totalsJson, type MatrixJson, type SuiteJson, type SuiteResultJson } from './suite.js';
 import type { Level } from '../scenario/types.js';
 
@@ -125,12 +127,19 @@ export async function runMatrix(files: readonly string[], scenarios: MatrixOutco
   const say = opts.say ?? (() => undefined);
   const tmp = mkdtempSync(join(tmpdir(), 'tcpcraft-matrix-'));
   const labs = opts.targets.map((t, i) => labConfig({ name: labNameFor(i), target: t }));
-  for (const cfg of labs) opts.cleanups.add(`take lab ${cfg.name} down`, () => labDown(cfg));
+  // The reference stack runs in memory: it needs no lab.
+  const inMemory = (cfg: LabConfig): boolean => cfg.target === 'reference';
+  const takeDown = async (cfg: LabConfig): Promise<void> => (inMemory(cfg) ? undefined : labDown(cfg));
+  for (const cfg of labs) opts.cleanups.add(`take lab ${cfg.name} down`, () => takeDown(cfg));
   try {
     // Bring every target up at once: they share nothing.
     const ups = await Promise.all(
       labs.map(async (cfg) => {
         const t = performance.now();
+        if (inMemory(cfg)) {
+          say(`target ${cfg.target}: in memory, no lab`);
+          return { version: `tcpcraft reference ${VERSION}`, startupMs: 0 };
+        }
         try {
           const s = await labUp(cfg);
           const ms = performance.now() - t;
@@ -163,12 +172,12 @@ export async function runMatrix(files: readonly string[], scenarios: MatrixOutco
         );
       }
       say(`target ${cfg.target}: suite in ${(suiteMs / 1000).toFixed(2)} s`);
-      await labDown(cfg);
+      await takeDown(cfg);
     }
     const interrupted = opts.interrupt?.aborted ? String(opts.interrupt.reason) : undefined;
     return { targets, scenarios, cells, wallMs: performance.now() - t0, startedAt, results, ...(interrupted ? { interrupted } : {}) };
   } finally {
-    for (const cfg of labs) await labDown(cfg).catch(() => undefined);
+    for (const cfg of labs) await takeDown(cfg).catch(() => undefined);
     rmSync(tmp, { recursive: true, force: true });
   }
 }
@@ -190,7 +199,8 @@ async function runSuiteIn(cfg: LabConfig, files: readonly string[], tmp: string,
     ...(opts.jobs !== undefined ? ['--jobs', String(opts.jobs)] : []),
     ...(opts.timeoutMs !== undefined ? ['--timeout', String(opts.timeoutMs)] : []),
   ];
-  const r = await runChild(labExecArgv(cfg, 'client', argv), opts.suiteBoundMs ?? 600_000, opts.interrupt);
+  // The reference runs in memory, in a process of its own but outside any namespace.
+  const r = await runChild(cfg.target === 'reference' ? argv : labExecArgv(cfg, 'client', argv), opts.suiteBoundMs ?? 600_000, opts.interrupt);
   // An interrupted suite (exit 128 + signal) still writes what it ran.
   if (r.code !== 0 && r.code !== 1 && r.code < 128) return { error: `the suite exited ${r.code}: ${r.stderr.trim().split('\n').slice(-1)[0] ?? ''}` };
   try {

@@ -22,7 +22,8 @@
  *   starts, every running one stops where it is (sends its cleanup RST, its guard goes), and the
  *   suite returns normally: runs that were stopped and those never started are `interrupted`.
  * - **Wiring.** Each scenario's run is worked out by the session plan (src/session/plan.ts) and
- *   carried out by a device of src/io/device.ts. `tcpcraft run` is a suite of one: planned before
+ *   carried out on the device its backend gives (src/suite/backend.ts: the live network, or the
+ *   RFC reference stack in memory). `tcpcraft run` is a suite of one: planned before
  *   the capture opens (whose filter is then its exact flows), rehearsed in memory, unbounded, and
  *   its errors thrown rather than turned into results.
  * - **Optional features.** With `learnFeatures`, scenarios that `require` SACK, timestamps, window
@@ -31,13 +32,10 @@
  */
 import { setMaxListeners } from 'node:events';
 import { existsSync } from 'node:fs';
-import type { RunReport } from '../engine/report.js';
 import { Cleanups } from '../io/cleanup.js';
-import { randomIsn, randomPort, systemClock } from '../io/clock.js';
-import { Devices, privilegedOps, type CaptureSpec } from '../io/device.js';
+import { randomIsn, randomPort } from '../io/clock.js';
+import type { CaptureSpec } from '../io/device.js';
 import { EnvError, messageOf } from '../errors.js';
-import { checkLabPeer, resolveRoute } from '../io/route.js';
-import { unresolvedNeighbour } from '../io/neigh.js';
 import { isServer, type ValidScenario } from '../scenario/model.js';
 import type { Scenario } from '../scenario/types.js';
 import { runPlan, type RunOutcome } from '../session/unit.js';
@@ -46,9 +44,7 @@ import { PortAllocator } from './ports.js';
 import { LAB_SERIAL_PORTS } from '../lab/catalogue.js';
 import { expectedFailureOn } from '../scenario/expected.js';
 import { releaseOf } from '../io/release.js';
-import { hasPuppet } from '../io/puppet.js';
-import { recordedTarget } from '../io/lab.js';
-import { TARGETS } from '../io/targets.js';
+import { liveBackend, type RunBackend } from './backend.js';
 import { absentFeatures, absentReason, familyFeatures, probed, probesFor, type Probe } from './features.js';
 import type { Feature } from '../scenario/types.js';
 import { messageOf as resultMessage, verdictOf, type SuiteResult } from './result.js';
@@ -97,6 +93,11 @@ export interface SuiteOptions {
    * directory). Undefined, or a lab without one: scenarios that require `app-puppet` are N/A.
    */
   readonly lab?: string;
+  /**
+   * What the runs go to (default: the live network). `referenceBackend()` runs every scenario
+   * against the RFC reference stack in memory, on a virtual clock.
+   */
+  readonly backend?: RunBackend;
   /** Play each scenario against its model in memory first, so the live path is compiled (`tcpcraft run`). */
   readonly rehearse?: boolean;
   /**
@@ -170,6 +171,7 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
   const bound = opts.scenarioBoundMs === undefined ? SCENARIO_BOUND_MS : opts.scenarioBoundMs;
   const overrides = opts.overrides ?? {};
   const interrupt = opts.interrupt;
+  const backend = opts.backend ?? liveBackend;
   // Every run in flight (probes included) listens for the interrupt: more than Node's default
   // of 10 at once is expected here, not a leak.
   if (interrupt) setMaxListeners(0, interrupt);
@@ -190,7 +192,7 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
     const q = routeQuery(sc, overrides);
     const key = JSON.stringify(q);
     let r = routes.get(key);
-    if (!r) routes.set(key, (r = resolveRoute(q)));
+    if (!r) routes.set(key, (r = backend.route(sc, overrides)));
     return r;
   };
   /** The `error` result of entry `i`, which could not run. */
@@ -219,14 +221,15 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
       continue;
     }
     // The target's application is the lab's, known without a probe: its relay is there or not.
-    if (e.scenario.requires?.includes('app-puppet') && !(opts.lab !== undefined && hasPuppet(opts.lab))) {
-      const reason = opts.lab !== undefined ? `requires app-puppet: lab '${opts.lab}' has no application to drive (is it up? 'tcpcraft lab up --name ${opts.lab}')` : 'requires app-puppet: no lab is named whose application app() steps could drive';
+    const appMissing = e.scenario.requires?.includes('app-puppet') ? backend.appMissing(opts.lab) : undefined;
+    if (appMissing !== undefined) {
+      const reason = appMissing;
       // A suite reports it as not applicable; a run of this one scenario cannot do what it was asked.
       if (opts.learnFeatures) notApplicable(i, e, e.scenario, reason);
       else failed(i, e, new EnvError(`${reason}.`));
       continue;
     }
-    const cannot = opts.lab !== undefined && connectsItself(e.scenario) ? TARGETS[recordedTarget(opts.lab) ?? 'linux'].noConnect : undefined;
+    const cannot = connectsItself(e.scenario) ? backend.noConnect(opts.lab) : undefined;
     if (cannot !== undefined) {
       notApplicable(i, e, e.scenario, `its application connects to us (app('connect')), and ${cannot}`);
       continue;
@@ -285,9 +288,9 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
     // Lab traffic stays in a lab: a lab address the route here sends elsewhere stops the whole
     // suite before anything is opened or sent (after planning, so a scenario's own mistake is
     // named first).
-    for (const host of new Set([...probes, ...runnable].flatMap((p) => peerHosts(p.sc, overrides)))) await checkLabPeer(host);
+    for (const host of new Set([...probes, ...runnable].flatMap((p) => peerHosts(p.sc, overrides)))) await backend.checkPeer(host);
     const captures = single ? [{ iface: single.iface, filter: single.filter, trusted: true }] : capturesFor([...probes, ...runnable], overrides);
-    const devices = await Devices.open(captures, cleanups);
+    const attach = await backend.open(captures, cleanups);
 
     /** Runs `p` and returns its result; never throws (unless `throwErrors`). */
     const runOne = async (p: Placed): Promise<SuiteResult> => {
@@ -301,10 +304,10 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
       let cleanupError: string | undefined;
       try {
         const plan = single ?? planOf(p);
-        if (isServer(sc) && opts.clientNetns !== undefined && !existsSync(`/run/netns/${opts.clientNetns}`)) {
+        if (isServer(sc) && backend.kind === 'live' && opts.clientNetns !== undefined && !existsSync(`/run/netns/${opts.clientNetns}`)) {
           throw new EnvError(`a server-role scenario needs a client on the target: run the suite with --lab NAME of a lab that is up (its server namespace ${opts.clientNetns} is missing).`);
         }
-        const device = await devices.attach(plan, opts.lab !== undefined ? { lab: opts.lab } : {});
+        const device = await attach(plan, opts.lab);
         undo.push(() => device.close());
         outcome = await runPlan(plan, device, {
           ...(interrupt ? { signal: interrupt } : {}),
@@ -314,10 +317,10 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
             // On a signal this runs before the device's guards go: the run stops and resets its peer first.
             unregister.push(cleanups.add(`stop ${e.name}`, stop));
             // A scenario whose target application connects (app('connect')) needs no nc of ours.
-            if (plan.server && opts.clientNetns !== undefined && !connectsItself(sc)) await startClient(opts.clientNetns, plan, e.name, undo, unregister, cleanups);
+            if (plan.server && !connectsItself(sc)) await backend.startClient(plan, device, e.name, opts.clientNetns, undo, unregister, cleanups);
           },
         });
-        if (outcome.report) outcome = { ...outcome, report: await explainSilence(outcome.report, plan) };
+        if (outcome.report) outcome = { ...outcome, report: await backend.explain(outcome.report, plan) };
       } catch (err) {
         outcome = { ...outcome, error: err };
       } finally {
@@ -383,7 +386,7 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
  * One scenario as `tcpcraft run` and `exercise check` run it: a suite of one, unbounded, rehearsed
  * in memory first, its errors thrown rather than turned into a result.
  */
-export async function runAlone(file: string, sc: ValidScenario, o: Pick<SuiteOptions, 'overrides' | 'target' | 'interrupt' | 'lab'> = {}): Promise<SuiteResult | undefined> {
+export async function runAlone(file: string, sc: ValidScenario, o: Pick<SuiteOptions, 'overrides' | 'target' | 'interrupt' | 'lab' | 'backend'> = {}): Promise<SuiteResult | undefined> {
   const outcome = await runSuite([{ file, name: sc.name, scenario: sc }], { ...o, jobs: 1, scenarioBoundMs: null, rehearse: true, throwErrors: true });
   return outcome.results[0];
 }
@@ -420,18 +423,6 @@ function resultOf(p: Placed, expected: string | undefined, outcome: RunOutcome, 
 }
 
 /**
- * A run that heard nothing at all from its peer through the raw socket: when the kernel could not
- * resolve the peer's (or gateway's) address, the timeout says so (the link-layer path already
- * fails with that sentence before sending).
- */
-async function explainSilence(report: RunReport, plan: SessionPlan): Promise<RunReport> {
-  const f = report.failure;
-  if (f?.kind !== 'timeout' || plan.server || plan.cleanupPath === 'link' || report.events.some((e) => e.view.dir === 'in')) return report;
-  const note = await unresolvedNeighbour(plan.flow.peerIp ?? '', plan.iface);
-  return note ? { ...report, failure: { ...f, note } } : report;
-}
-
-/**
  * The captures a suite needs, one per interface, each passing the peers' addresses of the
  * scenarios run on it (or the local port of a server-role scenario awaiting any client).
  */
@@ -443,17 +434,6 @@ function capturesFor(placed: readonly Placed[], overrides: SessionOverrides): Ca
     terms.set(route.iface, set);
   }
   return [...terms].map(([iface, set]) => ({ iface, filter: `(tcp or ip6) and (${[...set].join(' or ')})` }));
-}
-
-/**
- * Starts the client of a server-role scenario in `netns`: `nc -n -N -w 3 OUR_ADDR OUR_PORT <
- * /dev/null` (connect, then close its sending side). It is waited for (up to a second) and then
- * killed when the run ends, and killed at once on a signal.
- */
-async function startClient(netns: string, plan: SessionPlan, name: string, undo: Array<() => void | Promise<void>>, unregister: Array<() => void>, cleanups: Cleanups): Promise<void> {
-  const c = await privilegedOps().startClient(netns, plan.flow.localIp, plan.flow.localPort);
-  undo.push(() => c.stop());
-  unregister.push(cleanups.add(`stop the client of ${name}`, () => c.kill()));
 }
 
 /**
