@@ -43,8 +43,14 @@ LWIP_LAB := build/lwip-lab
 LAB_APPS := build/lab-apps
 # The puppet: socket calls on command for a scenario's app() steps (lab/puppet.c).
 LAB_PUPPET := build/lab-puppet
+# Hands a tap to a program as fd 3 (the reference target's lab/reference-lab.mjs): lab/tap-exec.c.
+LAB_TAP_EXEC := build/lab-tap-exec
 
-setup: deps node_modules/.installed $(LWIP_LAB) $(LAB_APPS) $(LAB_PUPPET)
+setup: deps node_modules/.installed $(LWIP_LAB) $(LAB_APPS) $(LAB_PUPPET) $(LAB_TAP_EXEC)
+
+$(LAB_TAP_EXEC): lab/tap-exec.c | deps
+	@mkdir -p build
+	gcc -O2 -Wall -Wextra -o $@ $<
 
 $(LAB_APPS): lab/apps.c | deps
 	@mkdir -p build

@@ -59,24 +59,28 @@ close), and echo (7), discard (9) and chargen (19, 65536 bytes) taking many conn
 Offloads are off on both veth ends so captures show real checksums. Needs root.
 
 --target NAME puts another TCP stack on the server side, serving the same services on the same
-ports: linux (the host kernel, default), lwip (lwIP's unix port on a tap, build/lwip-lab from
-'make setup'), slirp (libslirp through slirp4netns, forwarding to services on the server
-namespace's loopback). 'lab status' names the stack and version.
+ports: linux (the host kernel, default), linux-uml (Linux 6.1 as user-mode Linux on a tap), gvisor
+(gVisor's netstack in runsc), lwip (lwIP's unix port on a tap, build/lwip-lab from 'make setup'),
+slirp (libslirp through slirp4netns, forwarding to services on the server namespace's loopback),
+reference (tcpcraft's own RFC reference stack on a tap, IPv4 and IPv6; --impair adds loss and
+reordering). 'lab status' names the stack and version.
 
 Examples:
   sudo tcpcraft lab up
   sudo tcpcraft lab exec client -- nc 10.77.0.2 13
   sudo tcpcraft lab down
-  sudo tcpcraft lab up --name lw --target lwip`);
+  sudo tcpcraft lab up --name lw --target lwip
+  sudo tcpcraft lab up --name rf --target reference --impair loss=1%,reorder=1%`);
 
   registerServeCommand(lab);
 
   withLabOptions(lab.command('up'))
     .description('create the lab and start its servers (harmless if already up)')
     .addOption(new Option('--target <name>', `the TCP stack that answers as the server: ${TARGET_NAMES.join(', ')} (default: linux, or what the lab is up with)`).choices([...TARGET_NAMES]))
+    .option('--impair <spec>', "reference target: lose and reorder frames on its link, e.g. loss=1%,reorder=1% (seed=N to repeat a run; hold=10ms, how long a held frame waits); this kernel has no netem, so the target does it itself")
     .option('--packetdrill-settings', "linux target: give the server namespace's TCP the settings packetdrill's harness gives the Linux it tests (buffer sizes, RACK, cubic, Fast Open key...), for scenarios converted by 'import-pkt'; the conformance suite does not need them")
-    .action(async (o: LabOpts & { packetdrillSettings?: boolean }) => {
-      const cfg = cfgOf(o);
+    .action(async (o: LabOpts & { packetdrillSettings?: boolean; impair?: string }) => {
+      const cfg = o.impair !== undefined ? labConfig({ ...cfgOf(o), impair: o.impair }) : cfgOf(o);
       if (o.packetdrillSettings && cfg.target !== 'linux') throw new UsageError(`--packetdrill-settings is for the linux target (its server namespace's own sysctls); lab ${cfg.name} is ${cfg.target}.`);
       const status = await labUp(cfg);
       if (o.packetdrillSettings) {

@@ -62,6 +62,7 @@ export function labConfig(partial: Readonly<Partial<LabConfig>> = {}): LabConfig
   }
   if (!Number.isInteger(cfg.prefix) || cfg.prefix < 8 || cfg.prefix > 30) throw new UsageError(`lab prefix /${cfg.prefix} is invalid: use 8 to 30.`);
   if (cfg.clientAddr === cfg.serverAddr) throw new UsageError(`lab client and server addresses are both ${cfg.clientAddr}: use two addresses.`);
+  if (cfg.impair !== undefined && cfg.target !== 'reference') throw new UsageError(`--impair is for the reference target only (it loses and reorders frames itself); lab target ${cfg.target} has none.`);
   targetNamed(cfg.target).check(cfg);
   return cfg;
 }

@@ -6,7 +6,7 @@
 import type { ExecResult } from './exec.js';
 
 /** The names `lab up --target` takes. */
-export const TARGET_NAMES = ['linux', 'linux-uml', 'gvisor', 'lwip', 'slirp'] as const;
+export const TARGET_NAMES = ['linux', 'linux-uml', 'gvisor', 'lwip', 'slirp', 'reference'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
 /** Lab settings; src/io/lab.ts's labConfig gives the defaults. */
@@ -21,6 +21,11 @@ export interface LabConfig {
   readonly prefix: number;
   /** The TCP stack on the server side (default 'linux'); see src/io/targets.ts. */
   readonly target: TargetName;
+  /**
+   * Loss and reordering on the target's link (`loss=1%,reorder=1%`, src/reference/impair.ts):
+   * only the reference target, which makes them itself (this kernel may have no netem).
+   */
+  readonly impair?: string;
 }
 
 /** Which namespace of the lab. */

@@ -26,6 +26,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { PUPPET_SOCKET } from '../lab/puppet.js';
 import { TARGET_NAMES, type LabConfig, type LabHost, type TargetName } from './labhost.js';
 import { EnvError, UsageError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { parseImpairment } from '../reference/impair.js';
 
 export { TARGET_NAMES, type LabHost, type TargetName } from './labhost.js';
 
@@ -352,8 +354,43 @@ const slirp: LabTarget = {
   },
 };
 
+/** Hands the tap to lab/reference-lab.mjs as fd 3 (lab/tap-exec.c, compiled by `make setup`). */
+export const TAP_EXEC_BINARY = join(ROOT, 'build', 'lab-tap-exec');
+/** The link-layer address the reference stack uses on its tap (locally administered). */
+export const REFERENCE_MAC = '02:77:00:00:00:02';
+
+/**
+ * tcpcraft's own RFC reference stack (src/reference/, issue 25) on a tap bridged to the lab's
+ * link, in a Node process of the server namespace: real clients (nc, Linux, tcpcraft runs) reach
+ * it at the lab's server addresses. Its puppet speaks over two named pipes, as lwip-lab's does.
+ */
+const reference: LabTarget = {
+  name: 'reference',
+  stack: 'tcpcraft reference',
+  needs: [['ethtool', 'ethtool'], [TAP_EXEC_BINARY, "run 'make setup' (it compiles build/lab-tap-exec)"], [join(ROOT, 'dist', 'reference', 'index.js'), "run 'make build'"]],
+  servers: ['reference'],
+  kernelServer: false,
+  families: [4, 6],
+  check(cfg) {
+    if (cfg.impair !== undefined) parseImpairment(cfg.impair);
+  },
+  async up(host) {
+    const tap = await tapBridge(host);
+    const fifoIn = join(host.stateDir, 'puppet-in.fifo');
+    const fifoOut = join(host.stateDir, 'puppet-out.fifo');
+    if (!host.alive().has('reference')) {
+      for (const f of [fifoIn, fifoOut]) if (!existsSync(f)) await host.inNs('server', ['mkfifo', '-m', '600', f]);
+      const impair = host.cfg.impair !== undefined ? ['--impair', host.cfg.impair] : [];
+      const argv = [TAP_EXEC_BINARY, tap, process.execPath, join(LAB_DIR, 'reference-lab.mjs'), ...impair, host.cfg.serverAddr, LAB_ADDRESSES[6].server, REFERENCE_MAC, join(host.stateDir, 'nc.out'), lifetime, fifoIn, fifoOut];
+      await host.startServer('reference', argv, { waitOutput: /reference-lab: ready/ });
+    }
+    await optionalPuppet(host, ['fifo', fifoIn, fifoOut]);
+  },
+  version: async () => `tcpcraft reference ${VERSION}`,
+};
+
 /** Every target by name. */
-export const TARGETS: Readonly<Record<TargetName, LabTarget>> = { linux, 'linux-uml': uml, gvisor, lwip, slirp };
+export const TARGETS: Readonly<Record<TargetName, LabTarget>> = { linux, 'linux-uml': uml, gvisor, lwip, slirp, reference };
 
 /** The target called `name`, or a UsageError listing the names. */
 export function targetNamed(name: string): LabTarget {

@@ -53,8 +53,11 @@ function onData(tcb: Tcb, data: (b: Uint8Array) => void, end: () => void): void 
   tcb.onChange();
 }
 
-/** Starts the services on `stack`. */
-export function startServices(stack: ReferenceStack): Services {
+/**
+ * Starts the services on `stack`. With `sink`, what the sink on 5000 receives goes there (a lab
+ * appends it to its nc.out) instead of being kept in `received`.
+ */
+export function startServices(stack: ReferenceStack, o: { readonly sink?: (bytes: Uint8Array) => void } = {}): Services {
   const received: Uint8Array[] = [];
   stack.listen(LAB_PORTS.nc, (tcb) => {
     const mine = received.length;
@@ -62,6 +65,7 @@ export function startServices(stack: ReferenceStack): Services {
     onData(
       tcb,
       (b) => {
+        if (o.sink) return o.sink(b);
         const old = received[mine]!;
         const all = new Uint8Array(old.length + b.length);
         all.set(old);
