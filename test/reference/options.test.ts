@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { VirtualClock } from '../../src/engine/device.js';
 import { ReferenceStack, referenceSettings, startServices, type ReferenceSettings, type Tcb } from '../../src/reference/index.js';
-import { receiveShift, timestampOffset } from '../../src/reference/options.js';
+import { receiveShift, timestampOffset } from '../../src/reference/index.js';
 import { buildPacket, parsePacket, type Packet } from '../../src/wire/packet.js';
 import type { TcpOption } from '../../src/wire/options.js';
 import { Flag, flagLetters } from '../../src/wire/tcp.js';
