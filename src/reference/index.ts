@@ -15,6 +15,7 @@ import { ReferenceStack } from './stack.js';
 export { DEFAULT_SETTINGS, referenceSettings, type ReferenceSettings } from './settings.js';
 export { ReferenceStack, type Listener } from './stack.js';
 export { Tcb, acceptable, segLen, type TcpState, type Segment, type OutSegment } from './tcb.js';
+export { ConnectionOptions, MAX_WINDOW_SHIFT, receiveShift, timestampOffset } from './options.js';
 export { chargenBytes, daytimeText, startServices, CHARGEN_BYTES, type Services } from './services.js';
 export { ReferencePuppet } from './puppet.js';
 

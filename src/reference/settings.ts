@@ -44,8 +44,34 @@ export interface ReferenceSettings {
   readonly challengeAckLimit: number;
   /** ... in this window, ms. */
   readonly challengeAckWindowMs: number;
-  /** Receive buffer (and the largest window announced; no window scaling yet), bytes. */
+  /**
+   * Receive buffer, bytes: the largest window announced. Above 65535 it needs window scaling
+   * (RFC 7323 §2); without it the window stays at most 65535.
+   */
   readonly rcvBuf: number;
+  /** RFC 7323 §2 (the RFC recommends it; §2.2 "MAY send"): offer the Window Scale option. */
+  readonly windowScaling: boolean;
+  /**
+   * RFC 7323 §2.2: the shift we offer (0 - 14, §2.3); undefined: the smallest that lets the whole
+   * rcvBuf be announced (0 for 65535: an offer that lets the peer scale its window, §2.2 "shift.cnt
+   * MAY be zero").
+   */
+  readonly windowShift: number | undefined;
+  /** RFC 7323 §3 (recommended): offer the Timestamps option (RTTM §4, PAWS §5). */
+  readonly timestamps: boolean;
+  /** RFC 7323 §5.4: the timestamp clock's tick, ms ("between 1 ms and 1 second per tick"); 1 ms. */
+  readonly tsClockMs: number;
+  /** RFC 7323 §5.4, §7.1: the secret of the per-connection random offset of TSval (fixed, so runs are reproducible). */
+  readonly tsSecret: number;
+  /**
+   * RFC 7323 §3.2: "If a non-<RST> segment is received without a TSopt, a TCP SHOULD silently drop
+   * the segment" (once timestamps are in use): on, as the RFC says.
+   */
+  readonly dropWithoutTimestamp: boolean;
+  /** RFC 7323 §5.5: TS.Recent is invalid after the connection was idle this long, ms (24 days). */
+  readonly pawsIdleMs: number;
+  /** RFC 2018 (recommended): offer SACK-permitted; SACK blocks as a receiver, a scoreboard as a sender. */
+  readonly sack: boolean;
   /** RFC 9293 §3.4.1: ISN = M + F(4-tuple, secret); M a 4 µs clock. The secret (fixed by default, so runs are reproducible). */
   readonly isnSecret: number;
   /** RFC 9293 §3.6.1 (MAY-2): a SYN with a higher sequence number may reopen a connection in TIME-WAIT. */
@@ -76,6 +102,14 @@ export const DEFAULT_SETTINGS: ReferenceSettings = {
   challengeAckLimit: 10,
   challengeAckWindowMs: 5000,
   rcvBuf: 65535,
+  windowScaling: true,
+  windowShift: undefined,
+  timestamps: true,
+  tsClockMs: 1,
+  tsSecret: 0x7a11_5eed,
+  dropWithoutTimestamp: true,
+  pawsIdleMs: 24 * 24 * 3600 * 1000,
+  sack: true,
   isnSecret: 0x5eed_7c9a,
   keepOutOfOrder: true,
   initialWindowSegments: undefined,

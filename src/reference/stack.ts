@@ -7,7 +7,7 @@
 import { buildPacket, parsePacket, verifyChecksums, type Packet } from '../wire/packet.js';
 import { familyOf } from '../wire/family.js';
 import { Flag } from '../wire/tcp.js';
-import { seqAdd, seqGt, seqLt } from '../wire/seq.js';
+import { seqAdd, seqLt } from '../wire/seq.js';
 import type { Clock } from '../engine/queue.js';
 import { DEFAULT_SETTINGS, type ReferenceSettings } from './settings.js';
 import { segLen, Tcb, type OutSegment, type Segment, type TcbHost } from './tcb.js';
@@ -118,7 +118,7 @@ export class ReferenceStack implements TcbHost {
     const seg: Segment = { seq: t.seq, ack: t.ack, flags: t.flags, window: t.window, urgent: t.urgent, options: t.options, payload: p.payload };
     const tcb = this.find(localIp, t.dstPort, remoteIp, t.srcPort);
     const listener = this.listeners.get(t.dstPort);
-    if (tcb && tcb.state === 'TIME-WAIT' && listener && this.settings.timeWaitReopen && (t.flags & (Flag.SYN | Flag.ACK | Flag.RST)) === Flag.SYN && seqGt(t.seq, tcb.rcvNxt)) {
+    if (tcb && tcb.state === 'TIME-WAIT' && listener && this.settings.timeWaitReopen && (t.flags & (Flag.SYN | Flag.ACK | Flag.RST)) === Flag.SYN && tcb.opt.mayReopen(seg, tcb.rcvNxt)) {
       const least = tcb.reopenFromTimeWait();
       this.listenArrives(listener, p, seg, least);
       return;
@@ -171,7 +171,8 @@ export class ReferenceStack implements TcbHost {
   // ---- TcbHost ----
 
   transmit(tcb: Tcb, seg: OutSegment): void {
-    this.emit(tcb.localIp, tcb.localPort, tcb.remoteIp, tcb.remotePort, seg);
+    // The connection's options (timestamps, SACK blocks: options.ts) go on every segment it sends.
+    this.emit(tcb.localIp, tcb.localPort, tcb.remoteIp, tcb.remotePort, tcb.opt.outgoing(seg, tcb.rcvNxt));
   }
 
   release(tcb: Tcb): void {

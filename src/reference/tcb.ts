@@ -9,6 +9,7 @@ import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from '../wire/seq.js';
 import type { TcpOption } from '../wire/options.js';
 import type { Clock } from '../engine/queue.js';
 import type { ReferenceSettings } from './settings.js';
+import { ConnectionOptions, timestampOffset } from './options.js';
 
 export type TcpState =
   | 'CLOSED'
@@ -127,6 +128,8 @@ export class Tcb {
   finReceived = false;
   /** TCP_NODELAY. */
   nodelay = false;
+  /** Window scale, timestamps, SACK (options.ts). */
+  readonly opt: ConnectionOptions;
 
   // Timers and their state.
   private rto: number;
@@ -162,6 +165,7 @@ export class Tcb {
     this.iss = o.iss;
     this.rto = host.settings.initialRtoMs;
     this.sndMss = host.settings.defaultMss[family];
+    this.opt = new ConnectionOptions(host.settings, host.clock, timestampOffset(host.settings.tsSecret, localIp, localPort, remoteIp, remotePort));
   }
 
   private get s(): ReferenceSettings {
@@ -214,6 +218,7 @@ export class Tcb {
 
   /** Passive side: a SYN arrived at a listener (§3.10.7.2, third check). */
   openPassive(syn: Segment): void {
+    this.opt.synArrives(syn);
     this.irs = syn.seq;
     this.rcvNxt = seqAdd(syn.seq, 1);
     this.rcvAdvRight = seqAdd(this.rcvNxt, this.freeSpace());
@@ -329,6 +334,7 @@ export class Tcb {
     }
     // Third (security) is not modelled. Fourth, the SYN.
     if (!(f & Flag.SYN)) return;
+    this.opt.synArrives(seg);
     this.irs = seg.seq;
     this.rcvNxt = seqAdd(seg.seq, 1);
     this.rcvAdvRight = seqAdd(this.rcvNxt, this.freeSpace());
@@ -352,6 +358,10 @@ export class Tcb {
 
   /** §3.10.7.4: every state from SYN-RECEIVED on. */
   private otherArrives(seg: Segment): void {
+    // RFC 7323 §3.2 and §5.3 R1 (PAWS) come before the sequence number check.
+    const ts = this.opt.arrives(seg, this.sndUna, this.sndNxt);
+    if (ts === 'paws') this.sendAck();
+    if (ts !== 'ok') return;
     let f = seg.flags;
     let { seq, payload } = seg;
     let fin = (f & Flag.FIN) !== 0;
@@ -374,6 +384,7 @@ export class Tcb {
       if (this.state === 'TIME-WAIT' && f & Flag.FIN && !(f & Flag.RST)) this.enterTimeWait();
       return;
     }
+    this.opt.accepted(seg); // RFC 7323 §4.3, §5.3 R3: TS.Recent
     // Trim to the window: what lies before RCV.NXT (a SYN counts for one), and past its right edge.
     let skip = seqDiff(this.rcvNxt, seq);
     if (skip > 0 && f & Flag.SYN) skip -= 1;
@@ -421,7 +432,7 @@ export class Tcb {
 
     // Fifth: ACK. A segment without one is dropped (RFC 9293 §3.10.7.4, fifth check).
     if (!(f & Flag.ACK)) return;
-    if (!this.ackCheck({ ...seg, seq, flags: f })) return;
+    if (!this.ackCheck({ ...seg, seq, flags: f, window: this.opt.peerWindow(seg.window, (seg.flags & Flag.SYN) !== 0) })) return;
 
     // Sixth: URG (ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2).
     if (f & Flag.URG && ['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2'].includes(this.state)) {
@@ -508,6 +519,7 @@ export class Tcb {
       } else if (seqGt(seg.seq, this.rcvNxt)) {
         // Out of order: held (SHOULD), and a duplicate ACK at once (RFC 5681 §4.2, RFC 9293 §3.10.7.4).
         if (this.s.keepOutOfOrder) this.ooo.push({ seq: seg.seq, payload: seg.payload.slice(), fin });
+        if (this.s.keepOutOfOrder) this.opt.heldOutOfOrder(seg.seq, seqAdd(seg.seq, seg.payload.length)); // RFC 2018 §4
         this.ackNow = true;
       }
       return;
@@ -530,7 +542,7 @@ export class Tcb {
       this.rcvNxt = seqAdd(this.rcvNxt, payload.length);
       this.unackedBytes += payload.length;
       // RFC 9293 §3.8.6.3: an ACK for at least every second full-sized segment; else delayed.
-      if (!this.s.delayedAck || this.unackedBytes >= 2 * this.ourMss) this.ackNow = true;
+      if (!this.s.delayedAck || this.unackedBytes >= 2 * (this.ourMss - this.opt.fixedOverhead)) this.ackNow = true;
       else this.startDelayedAck();
     }
     if (fin) this.finArrives();
@@ -541,6 +553,7 @@ export class Tcb {
     this.rcvNxt = seqAdd(this.rcvNxt, 1);
     this.finReceived = true;
     this.ooo = [];
+    this.opt.dropHeld();
     this.ackNow = true;
     switch (this.state) {
       case 'SYN-RECEIVED':
@@ -606,7 +619,7 @@ export class Tcb {
   }
 
   private freeSpace(): number {
-    return Math.max(0, this.s.rcvBuf - this.rbuf.length);
+    return Math.max(0, Math.min(this.s.rcvBuf - this.rbuf.length, this.opt.maxRcvWindow));
   }
 
   private takeMss(options: readonly TcpOption[]): void {
@@ -617,11 +630,11 @@ export class Tcb {
   }
 
   /** The window to announce now, moving the right edge only by enough (receiver SWS avoidance, §3.8.6.2.2). */
-  private announce(): number {
+  private announce(syn = false): number {
     const right = seqAdd(this.rcvNxt, this.freeSpace());
     const step = Math.min(this.s.rcvBuf / 2, this.ourMss);
     if (seqDiff(right, this.rcvAdvRight) >= step || seqLt(this.rcvAdvRight, this.rcvNxt)) this.rcvAdvRight = right;
-    return Math.min(0xffff, this.rcvWnd);
+    return this.opt.windowField(this.rcvWnd, syn); // RFC 7323 §2.2, §2.3
   }
 
   /**
@@ -644,9 +657,10 @@ export class Tcb {
       seq: this.iss,
       ack: ack ? this.rcvNxt : 0,
       flags: Flag.SYN | (ack ? Flag.ACK : 0),
-      window: ack ? this.announce() : Math.min(0xffff, this.s.rcvBuf),
-      // RFC 9293 §3.7.1 (SHOULD-5, MUST-14 for the value): our MSS, on the SYN only.
-      options: [{ kind: 'mss', value: this.ourMss }],
+      window: ack ? this.announce(true) : Math.min(0xffff, this.s.rcvBuf),
+      // RFC 9293 §3.7.1 (SHOULD-5, MUST-14 for the value): our MSS, on the SYN only; and the
+      // extensions of options.ts (RFC 7323, RFC 2018).
+      options: this.opt.synOptions(this.ourMss, ack),
     });
     if (!this.timing && this.rtxSince === undefined) this.timing = { seq: this.iss, at: this.now };
     this.armRtx();
@@ -673,6 +687,10 @@ export class Tcb {
 
   private sendData(): void {
     if (this.state === 'SYN-RECEIVED' || this.state === 'TIME-WAIT' || this.state === 'CLOSED') return;
+    // After a timeout, the holes the SACK scoreboard shows go out again first (options.ts).
+    for (let h = this.opt.nextHole(this.sndUna, this.cwnd, this.segRoom()); h; h = this.opt.nextHole(this.sndUna, this.cwnd, this.segRoom())) {
+      this.sendSegment(h.seq, h.len, false, true);
+    }
     for (;;) {
       const sentOff = seqDiff(this.sndNxt, this.sbufSeq);
       const unsent = this.sbuf.length - sentOff;
@@ -685,17 +703,23 @@ export class Tcb {
         if (wantFin) this.sendSegment(this.sndNxt, 0, true, false);
         return;
       }
-      const n = Math.min(unsent, usable, this.sndMss);
+      const room = this.segRoom();
+      const n = Math.min(unsent, usable, room);
       if (n <= 0) return; // zero window: probing is for a later slice
       const outstanding = this.sndNxt !== this.sndUna;
       // Nagle (RFC 9293 §3.7.4): a segment shorter than the MSS waits while data is unacknowledged,
       // unless TCP_NODELAY. Sender SWS avoidance (§3.8.6.2.1): a short segment only when it is all
       // there is to send (or the window will not allow more).
-      if (n < this.sndMss && outstanding && this.s.nagle && !this.nodelay) return;
-      if (n < this.sndMss && n < unsent && n < this.maxSndWnd / 2 && outstanding) return;
+      if (n < room && outstanding && this.s.nagle && !this.nodelay) return;
+      if (n < room && n < unsent && n < this.maxSndWnd / 2 && outstanding) return;
       const last = n === unsent;
       this.sendSegment(this.sndNxt, n, last && wantFin, true);
     }
+  }
+
+  /** RFC 6691: the data a segment holds is the effective MSS less the TCP options it carries. */
+  private segRoom(): number {
+    return Math.max(1, this.sndMss - this.opt.dataOverhead(this.rcvNxt));
   }
 
   /** Sends `n` bytes at `seq` (and the FIN after them), new or again. */
@@ -736,6 +760,12 @@ export class Tcb {
       // about SMSS per round trip (SMSS*SMSS/cwnd per ACK, the RFC's equation 3).
       if (this.cwnd < this.ssthresh) this.cwnd += Math.min(acked, this.sndMss);
       else this.cwnd += Math.max(1, Math.floor((this.sndMss * this.sndMss) / this.cwnd));
+    }
+    // RFC 7323 §4.1 (RTTM): with timestamps, the echoed TSval gives the sample (Karn not needed).
+    const echoed = this.opt.rttSample();
+    if (echoed !== undefined) {
+      this.sample(echoed);
+      this.timing = undefined;
     }
     if (this.timing && seqGt(ack, this.timing.seq)) {
       this.sample(this.now - this.timing.at);
@@ -800,8 +830,9 @@ export class Tcb {
     const inFlight = seqDiff(this.sndNxt, this.sndUna);
     if (inFlight <= 0) return;
     const dataLeft = Math.max(0, this.sbuf.length - Math.max(0, seqDiff(this.sndUna, this.sbufSeq)));
-    const n = Math.min(this.sndMss, dataLeft, inFlight);
+    const n = Math.min(this.segRoom(), dataLeft, inFlight);
     const fin = this.finSent && n === dataLeft && n < inFlight;
+    this.opt.timeout(this.sndNxt, seqAdd(this.sndUna, n)); // RFC 2018 §8
     this.sendSegment(this.sndUna, n, fin, true);
     this.armRtx();
   }

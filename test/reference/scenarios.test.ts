@@ -26,7 +26,7 @@ describe('reference stack: scenarios in memory', function () {
 
   /**
    * The conformance scenarios that pass against the reference with its default settings. Those
-   * not listed fail for a feature this slice lacks (window scale, timestamps, SACK, ECN, Fast Open,
+   * not listed fail for a feature this slice lacks (ECN, Fast Open,
    * keep-alive, zero-window probing, ICMP, fast retransmit, the lab-apps on 2011-2014, IP source
    * routes, some socket options) or where the scenario asserts a stack's choice the RFC leaves
    * open (see the issue note): challenge-ack-ratelimit, close-unread-rst.
@@ -38,15 +38,15 @@ describe('reference stack: scenarios in memory', function () {
     'fin-last-ack-retransmit', 'fin-wait', 'half-close', 'icmp-soft-errors', 'icmp-source-quench',
     'initial-rto', 'initial-window', 'ip-options-ignored', 'ipv6-extension-headers', 'ipv6-flow-label',
     'ipv6-mss-default-1220', 'ipv6-mss-from-mtu', 'isn-clock', 'isn-unpredictable',
-    'keepalive-off-by-default', 'listener-rst-ignored', 'mss-default-536', 'mss-from-mtu', 'mss-not-on-data',
-    'mss-option-sent', 'mss-respected', 'nagle', 'nagle-off', 'no-ack-flag', 'ooo-no-sack', 'oow-data-ack',
-    'option-length-overrun', 'option-length-zero', 'options-mandatory-set', 'options-unaligned',
+    'keepalive-off-by-default', 'listener-rst-ignored', 'mss-default-536', 'mss-effective', 'mss-from-mtu', 'mss-not-on-data',
+    'mss-option-sent', 'mss-respected', 'nagle', 'nagle-off', 'no-ack-flag', 'ooo-fill-hole', 'ooo-no-sack', 'ooo-sack', 'oow-data-ack', 'option-in-data-segment',
+    'option-length-overrun', 'option-length-zero', 'options-mandatory-set', 'options-unaligned', 'paws',
     'reserved-bits', 'rfc5961-old-ack', 'rst-exact', 'rst-in-window-challenge', 'rst-out-of-window',
-    'rst-with-data', 'rto-minimum', 'segments-well-formed', 'sender-sws', 'simultaneous-open', 'syn-fin',
+    'rst-with-data', 'rto-minimum', 'sack-first-block', 'segments-well-formed', 'sender-sws', 'simultaneous-open', 'syn-fin',
     'syn-from-multicast', 'syn-in-established', 'syn-retransmit', 'syn-to-broadcast', 'syn-with-data',
-    'synack-from-address', 'synack-options-none', 'synack-retransmit', 'synrecv-bad-ack', 'synrecv-dup-syn',
-    'synrecv-rst', 'time-wait-reack', 'time-wait-syn', 'unknown-option', 'urgent-beyond-data',
-    'urgent-pointer', 'window-shrink', 'window-shrink-retransmit', 'window-unsigned',
+    'synack-from-address', 'synack-options-none', 'synack-options-offered', 'synack-options-partial', 'synack-retransmit', 'synrecv-bad-ack', 'synrecv-dup-syn',
+    'synrecv-rst', 'time-wait-reack', 'time-wait-syn', 'time-wait-syn-ts', 'ts-every-segment', 'unknown-option', 'urgent-beyond-data',
+    'urgent-pointer', 'window-scaled', 'window-shrink', 'window-shrink-retransmit', 'window-unsigned', 'wscale-clamp',
   ];
   for (const name of PASSING) {
     it(`conformance/${name} passes`, async () => {
@@ -61,6 +61,20 @@ describe('reference stack: scenarios in memory', function () {
       ['syn-in-established', { rfc5961: false }],
       ['delayed-ack-bound', { delayedAckMs: 700 }],
       ['syn-to-broadcast', { broadcast: [] }],
+      ['paws', { timestamps: false }],
+      ['ts-every-segment', { timestamps: false }],
+      ['option-in-data-segment', { timestamps: false }],
+      ['mss-effective', { timestamps: false }],
+      ['time-wait-syn-ts', { timestamps: false }],
+      ['synack-options-offered', { timestamps: false }],
+      ['window-scaled', { windowScaling: false }],
+      ['wscale-clamp', { windowScaling: false }],
+      ['synack-options-offered', { windowScaling: false }],
+      ['ooo-sack', { sack: false }],
+      ['ooo-fill-hole', { sack: false }],
+      ['sack-first-block', { sack: false }],
+      ['synack-options-partial', { sack: false }],
+      ['synack-options-offered', { sack: false }],
     ] as const) {
       it(`conformance/${name} fails with ${JSON.stringify(settings)}`, async () => {
         const r = await runOnReference(`scenarios/conformance/${name}.ts`, settings);
