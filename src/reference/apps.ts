@@ -16,7 +16,6 @@
  */
 import type { ReferenceStack } from './stack.js';
 import type { Tcb } from './tcb.js';
-import { adjustSettings } from './extras.js';
 import { urgentSignalled } from './urgent.js';
 
 /** lab/apps.c's STALL_RCVBUF. */
@@ -40,7 +39,7 @@ const atEnd = (tcb: Tcb): boolean => tcb.finReceived && tcb.rbuf.length === 0;
 /** Starts the four lab-apps on `stack`. */
 export function startLabApps(stack: ReferenceStack): void {
   const clock = stack.clock;
-  const smallBuffer = (tcb: Tcb): void => adjustSettings(tcb, stack.settings, { rcvBuf: STALL_RCVBUF });
+  const smallBuffer = (tcb: Tcb): void => tcb.extras.adjust(stack.settings, { rcvBuf: STALL_RCVBUF });
   /** `drop` after `ms`, unless the connection is gone by then. */
   const lifetime = (tcb: Tcb, ms: number): (() => void) => clock.setTimer(ms, () => drop(tcb));
 

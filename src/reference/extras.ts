@@ -2,15 +2,12 @@
  * What a connection carries beside RFC 9293's state machine, set by the application or by the
  * stack from what came in, and read when its segments leave: the Diffserv field (IP_TOS /
  * IPV6_TCLASS), its own settings (SO_RCVBUF, TCP_MAXSEG), the send urgent pointer, ECN, Fast
- * Open and the return source route. The Tcb holds one of these; `decorate` dresses an outgoing
- * segment with it (URG, ECN flags, the Fast Open cookie) and gives the IP fields to send it with.
+ * Open and the return source route. The Tcb holds one of these; outgoing.ts dresses the
+ * connection's segments with it.
  */
-import { Flag } from '../wire/tcp.js';
 import { EcnState } from './ecn.js';
 import type { ReferenceSettings } from './settings.js';
 import type { ReturnRoute } from './sourceroute.js';
-import type { OutSegment, Tcb } from './tcb.js';
-import { urgentDone, urgentFields } from './urgent.js';
 
 export class ConnExtras {
   /**
@@ -30,40 +27,9 @@ export class ConnExtras {
   fastOpenCookie: Uint8Array | undefined;
   /** RFC 1122 §4.2.3.8: the return route every segment takes, when the connection has one. */
   route: ReturnRoute | undefined;
-}
 
-/** The IP fields a segment leaves with. */
-export interface IpOut {
-  readonly dscp: number;
-  readonly ecn: number;
-  readonly route: ReturnRoute | undefined;
-}
-
-/** `base` with `patch` as the connection's own settings (a socket option that changes one). */
-export function adjustSettings(tcb: Tcb, base: ReferenceSettings, patch: Partial<ReferenceSettings>): void {
-  tcb.extras.settings = { ...(tcb.extras.settings ?? base), ...patch };
-}
-
-/** `seg` as it leaves `tcb`, and its IP fields. */
-export function decorate(tcb: Tcb, seg: OutSegment): { seg: OutSegment & { readonly urgent?: number }; ip: IpOut } {
-  const x = tcb.extras;
-  let flags = seg.flags;
-  let options = seg.options;
-  let ipEcn = 0;
-  if (urgentDone(x.sndUp, tcb.sndUna)) x.sndUp = undefined;
-  const urg = urgentFields(x.sndUp, seg.seq, flags);
-  flags = urg.flags;
-  if (flags & Flag.SYN) {
-    // RFC 3168 §6.1.1: an ECN-setup SYN has ECE and CWR; an ECN-setup SYN/ACK ECE and not CWR.
-    // "A host MUST NOT set ECT on SYN or SYN-ACK packets."
-    if (flags & Flag.ACK) flags = x.ecn.ok ? (flags | Flag.ECE) & ~Flag.CWR : flags;
-    else if (x.ecn.requested) flags |= Flag.ECE | Flag.CWR;
-    if (flags & Flag.ACK && x.fastOpenCookie) options = [...(options ?? []), { kind: 'fastOpen', cookie: x.fastOpenCookie }];
-  } else {
-    const e = x.ecn.outgoing(tcb, flags, seg.payload?.length ?? 0, seg.seq);
-    flags = e.flags;
-    ipEcn = e.ipEcn;
+  /** Makes `patch` part of the connection's own settings (`base`: the stack's), for a socket option that changes one. */
+  adjust(base: ReferenceSettings, patch: Partial<ReferenceSettings>): void {
+    this.settings = { ...(this.settings ?? base), ...patch };
   }
-  const out = { ...seg, flags, ...(options ? { options } : {}), ...(urg.urgent ? { urgent: urg.urgent } : {}) };
-  return { seg: out, ip: { dscp: x.tos >> 2, ecn: ipEcn, route: x.route } };
 }

@@ -9,7 +9,6 @@ import type { AppChannel } from '../engine/app.js';
 import type { Clock } from '../engine/queue.js';
 import type { Listener, ReferenceStack } from './stack.js';
 import type { Tcb } from './tcb.js';
-import { adjustSettings } from './extras.js';
 import { urgentEnd, urgentOctet } from './urgent.js';
 
 interface Sock {
@@ -84,10 +83,10 @@ export class ReferencePuppet implements AppChannel {
     const tos = s.opts.get(s.family === 6 ? 'IPV6_TCLASS' : 'IP_TOS');
     if (tos !== undefined) tcb.extras.tos = tos & 0xfc;
     const rcvBuf = s.opts.get('SO_RCVBUF');
-    if (rcvBuf !== undefined) adjustSettings(tcb, this.stack.settings, { rcvBuf: Math.max(1, rcvBuf) });
+    if (rcvBuf !== undefined) tcb.extras.adjust(this.stack.settings, { rcvBuf: Math.max(1, rcvBuf) });
     const maxseg = s.opts.get('TCP_MAXSEG');
     // The MSS is the MTU less the IP and TCP headers (tcb.ts's ourMss): a smaller MSS, a smaller MTU.
-    if (maxseg !== undefined && maxseg > 0) adjustSettings(tcb, this.stack.settings, { mtu: Math.min(this.stack.settings.mtu, maxseg + (s.family === 6 ? 40 : 20) + 20) });
+    if (maxseg !== undefined && maxseg > 0) tcb.extras.adjust(this.stack.settings, { mtu: Math.min(this.stack.settings.mtu, maxseg + (s.family === 6 ? 40 : 20) + 20) });
   }
 
   private adopt(s: Sock, tcb: Tcb): void {

@@ -11,7 +11,7 @@ import { seqAdd, seqGt, seqLt } from '../wire/seq.js';
 import type { Clock } from '../engine/queue.js';
 import { DEFAULT_SETTINGS, type ReferenceSettings } from './settings.js';
 import { segLen, Tcb, type OutSegment, type Segment, type TcbHost } from './tcb.js';
-import { decorate, type IpOut } from './extras.js';
+import { decorate, type IpOut } from './outgoing.js';
 import { fastOpenSyn } from './fastopen.js';
 import { returnRoute, type ReturnRoute } from './sourceroute.js';
 
