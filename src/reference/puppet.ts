@@ -192,7 +192,7 @@ export class ReferencePuppet implements AppChannel {
         if (!t) return fail('ENOTCONN');
         const flags = (a[2] ?? '-').split(',');
         if (flags.includes('oob')) {
-          // Urgent data stays in the stream (RFC 6093 §3, urgent.ts): MSG_OOB tells whether there
+          // Urgent data stays in the stream (RFC 6093 §2.1, urgent.ts): MSG_OOB tells whether there
           // is some, and gives its last octet once it has come (also left in-line).
           const u = urgentOctet(t);
           if (u === 'none') return fail('EINVAL');

@@ -1,8 +1,9 @@
 /**
  * Urgent data (RFC 9293 §3.8.5, §3.10.2, §3.10.7.4 sixth check; RFC 6093). The urgent pointer
  * points to the octet after the urgent data (MUST-30, MUST-62), and urgent data is delivered in
- * the stream (RFC 6093 §3: TCP has no out-of-band channel); the application is told that urgent
- * data is there, and how far it goes. A sequence of urgent data may be of any length (MUST-31).
+ * the stream (RFC 6093 §2.1: the urgent mechanism marks a point in the stream, it is no
+ * out-of-band channel); the application is told that urgent data is there, and how far it goes.
+ * A sequence of urgent data may be of any length (MUST-31).
  */
 import { Flag } from '../wire/tcp.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLt } from '../wire/seq.js';
