@@ -13,11 +13,18 @@ import { referenceSettings, type ReferenceSettings } from './settings.js';
 import { ReferenceStack } from './stack.js';
 
 export { DEFAULT_SETTINGS, referenceSettings, type ReferenceSettings } from './settings.js';
-export { ReferenceStack, type Listener } from './stack.js';
+export { ReferenceStack, type Listener, type ListenOptions } from './stack.js';
 export { Tcb, acceptable, segLen, type TcpState, type Segment, type OutSegment } from './tcb.js';
 export { ConnectionOptions, MAX_WINDOW_SHIFT, receiveShift, timestampOffset } from './options.js';
 export { chargenBytes, daytimeText, startServices, CHARGEN_BYTES, type Services } from './services.js';
 export { ReferencePuppet } from './puppet.js';
+export { startLabApps, LAB_APP_PORTS, STALL_RCVBUF } from './apps.js';
+export { ConnExtras } from './extras.js';
+export { decorate, type IpOut } from './outgoing.js';
+export { EcnState, ECN_CE, ECN_ECT0, ECN_NOT_ECT } from './ecn.js';
+export { fastOpenCookie, fastOpenSyn } from './fastopen.js';
+export { returnRoute, type ReturnRoute } from './sourceroute.js';
+export { urgentEnd, urgentFields, urgentOctet, urgentSignalled } from './urgent.js';
 
 /** A reference stack as a memory peer, with its application. */
 export interface ReferencePeer {

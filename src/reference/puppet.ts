@@ -9,6 +9,7 @@ import type { AppChannel } from '../engine/app.js';
 import type { Clock } from '../engine/queue.js';
 import type { Listener, ReferenceStack } from './stack.js';
 import type { Tcb } from './tcb.js';
+import { urgentEnd, urgentOctet } from './urgent.js';
 
 interface Sock {
   readonly family: 4 | 6;
@@ -26,7 +27,10 @@ interface Sock {
 type Outcome = { readonly ret: number; readonly errno?: string; readonly data?: Uint8Array };
 
 /** Options the reference honours (others answer ENOPROTOOPT, so a scenario needing one fails there). */
-const KNOWN = new Set(['TCP_NODELAY', 'SO_REUSEADDR', 'SO_LINGER', 'SO_ERROR']);
+const KNOWN = new Set(['TCP_NODELAY', 'SO_REUSEADDR', 'SO_LINGER', 'SO_ERROR', 'IP_TOS', 'IPV6_TCLASS', 'SO_RCVBUF', 'SO_SNDBUF', 'TCP_MAXSEG', 'TCP_FASTOPEN']);
+
+/** Options that belong to one family's IP layer only. */
+const FAMILY_ONLY: Readonly<Record<string, 4 | 6>> = { IP_TOS: 4, IPV6_TCLASS: 6 };
 
 export class ReferencePuppet implements AppChannel {
   private readonly socks = new Map<number, Sock>();
@@ -69,9 +73,25 @@ export class ReferencePuppet implements AppChannel {
     });
   }
 
+  /**
+   * The socket's options as the connection sees them: TCP_NODELAY (Nagle, RFC 9293 §3.7.4), IP_TOS
+   * / IPV6_TCLASS (the DS field, RFC 9293 §3.9.1.1 MUST-48; its ECN bits are left to ECN), SO_RCVBUF
+   * (the receive buffer: the window), TCP_MAXSEG (the MSS announced and used: as a smaller MTU).
+   */
+  private apply(s: Sock, tcb: Tcb): void {
+    tcb.nodelay = (s.opts.get('TCP_NODELAY') ?? 0) !== 0;
+    const tos = s.opts.get(s.family === 6 ? 'IPV6_TCLASS' : 'IP_TOS');
+    if (tos !== undefined) tcb.extras.tos = tos & 0xfc;
+    const rcvBuf = s.opts.get('SO_RCVBUF');
+    if (rcvBuf !== undefined) tcb.extras.adjust(this.stack.settings, { rcvBuf: Math.max(1, rcvBuf) });
+    const maxseg = s.opts.get('TCP_MAXSEG');
+    // The MSS is the MTU less the IP and TCP headers (tcb.ts's ourMss): a smaller MSS, a smaller MTU.
+    if (maxseg !== undefined && maxseg > 0) tcb.extras.adjust(this.stack.settings, { mtu: Math.min(this.stack.settings.mtu, maxseg + (s.family === 6 ? 40 : 20) + 20) });
+  }
+
   private adopt(s: Sock, tcb: Tcb): void {
     s.tcb = tcb;
-    tcb.nodelay = (s.opts.get('TCP_NODELAY') ?? 0) !== 0;
+    this.apply(s, tcb);
     tcb.onChange = () => {
       // Data that comes after the application closed: a reset (RFC 1122 §4.2.2.13, RFC 9293 §3.10.4 note).
       if (s.closed && tcb.rbuf.length && tcb.state !== 'CLOSED') tcb.abort();
@@ -103,11 +123,16 @@ export class ReferencePuppet implements AppChannel {
       case 'listen': {
         if (s.port === undefined) return fail('EINVAL');
         if (this.stack.isListening(s.port)) return fail('EADDRINUSE');
-        s.listener = this.stack.listen(s.port, (tcb) => {
-          s.queue.push(tcb);
-          tcb.onChange = () => this.poke();
-          this.poke();
-        });
+        s.listener = this.stack.listen(
+          s.port,
+          (tcb) => {
+            s.queue.push(tcb);
+            tcb.onChange = () => this.poke();
+            this.poke();
+          },
+          // What is set on the listener is inherited by its connections from their SYN on.
+          { fastOpen: (s.opts.get('TCP_FASTOPEN') ?? 0) > 0, prepare: (tcb) => this.apply(s, tcb) },
+        );
         return { ret: 0 };
       }
       case 'accept': {
@@ -127,7 +152,8 @@ export class ReferencePuppet implements AppChannel {
       }
       case 'connect': {
         if (s.tcb) return fail('EISCONN');
-        this.adopt(s, this.stack.connect(a[1]!, Number(a[2]), s.port));
+        // The options apply before the SYN leaves (its DS field, its MSS, its window).
+        this.adopt(s, this.stack.connect(a[1]!, Number(a[2]), s.port, (tcb) => this.apply(s, tcb)));
         const done = (): Outcome | undefined => {
           const t = s.tcb!;
           if (t.state === 'CLOSED') return fail(t.error ?? 'ECONNREFUSED');
@@ -140,17 +166,40 @@ export class ReferencePuppet implements AppChannel {
       case 'send': {
         const t = s.tcb;
         if (!t) return fail('ENOTCONN');
-        if ((a[2] ?? '-').split(',').includes('oob')) return fail('EOPNOTSUPP');
+        const oob = (a[2] ?? '-').split(',').includes('oob');
         const bytes = call === 'write' ? writePattern(Number(a[1])) : Uint8Array.from(Buffer.from(a[1] === '-' ? '' : (a[1] ?? ''), 'hex'));
         if (t.state === 'CLOSED') return fail(t.error ?? 'EPIPE');
-        const n = t.write(bytes);
-        return n === 0 && bytes.length ? fail('EPIPE') : { ret: n };
+        // SO_SNDBUF: what is queued and unacknowledged may not pass it. A blocking write waits for
+        // room until all is taken; a non-blocking one takes what fits, or fails with EAGAIN.
+        let done = 0;
+        const put = (): Outcome | undefined => {
+          if (t.state === 'CLOSED') return done ? { ret: done } : fail(t.error ?? 'EPIPE');
+          const room = (s.opts.get('SO_SNDBUF') ?? Infinity) - t.sendQueued;
+          const part = bytes.subarray(done, done + Math.max(0, Math.min(bytes.length - done, room)));
+          if (part.length) {
+            // Urgent data (RFC 9293 §3.10.2, §3.8.5): SND.UP moves to the octet after it (urgent.ts).
+            if (oob) t.extras.sndUp = urgentEnd(t, part.length);
+            if (t.write(part) === 0) return done ? { ret: done } : fail('EPIPE');
+            done += part.length;
+          }
+          if (done === bytes.length || s.nonblock) return done || !bytes.length ? { ret: done } : fail('EAGAIN');
+          return undefined;
+        };
+        return this.wait(put);
       }
       case 'read': {
         const t = s.tcb;
         if (!t) return fail('ENOTCONN');
         const flags = (a[2] ?? '-').split(',');
-        if (flags.includes('oob')) return fail('EINVAL');
+        if (flags.includes('oob')) {
+          // Urgent data stays in the stream (RFC 6093 §2.1, urgent.ts): MSG_OOB tells whether there
+          // is some, and gives its last octet once it has come (also left in-line).
+          const u = urgentOctet(t);
+          if (u === 'none') return fail('EINVAL');
+          if (u === 'pending') return fail('EAGAIN');
+          const data = Uint8Array.of(u);
+          return { ret: 1, data };
+        }
         const n = Number(a[1]);
         const take = (): Outcome | undefined => {
           if (t.rbuf.length) {
@@ -194,10 +243,14 @@ export class ReferencePuppet implements AppChannel {
         const name = a[1]!;
         if (!(name in SOCKOPTS)) return fail('EBADREQ');
         if (!KNOWN.has(name) || name === 'SO_ERROR') return fail('ENOPROTOOPT');
+        if (FAMILY_ONLY[name] !== undefined && FAMILY_ONLY[name] !== s.family) return fail('ENOPROTOOPT');
         s.opts.set(name, Number(a[2]));
-        if (name === 'TCP_NODELAY' && s.tcb) {
-          s.tcb.nodelay = Number(a[2]) !== 0;
+        if (name === 'TCP_FASTOPEN' && s.listener) s.listener.fastOpen = Number(a[2]) > 0;
+        if (s.tcb) {
+          // On a connection: from its next segment on (RFC 9293 §3.9.1.1 SHLD-21: the DS field may change).
+          this.apply(s, s.tcb);
           s.tcb.output();
+          this.poke();
         }
         return { ret: 0 };
       }
@@ -206,6 +259,9 @@ export class ReferencePuppet implements AppChannel {
         if (!(name in SOCKOPTS)) return fail('EBADREQ');
         if (!KNOWN.has(name)) return fail('ENOPROTOOPT');
         if (name === 'SO_ERROR') return { ret: s.tcb?.error ? 1 : 0 };
+        if (FAMILY_ONLY[name] !== undefined && FAMILY_ONLY[name] !== s.family) return fail('ENOPROTOOPT');
+        if (name === 'SO_RCVBUF') return { ret: s.opts.get(name) ?? this.stack.settings.rcvBuf };
+        if (name === 'TCP_MAXSEG') return { ret: s.opts.get(name) ?? s.tcb?.sndMss ?? this.stack.settings.defaultMss[s.family] };
         return { ret: s.opts.get(name) ?? (name === 'SO_LINGER' ? -1 : 0) };
       }
       case 'nonblock':

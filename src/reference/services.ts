@@ -4,10 +4,12 @@
  * on 9, a bounded chargen (RFC 864) on 19; nothing on 5999; and the cooperating applications of
  * lab/services.mjs that need nothing the stack lacks: 2003 unread (never reads, closes after
  * 500 ms), 2007 echo with TCP_NODELAY, 2010 dialer (reads "PORT [SECONDS]", closes, connects
- * back, writes "dial\n" and echoes). Each is a few lines on the connection's read, write and close.
+ * back, writes "dial\n" and echoes); and lab/apps.c's 2011 stall, 2012 trickle, 2013 pieces and
+ * 2014 fastopen (apps.ts). Each is a few lines on the connection's read, write and close.
  */
 import { LAB_PORTS } from '../lab/catalogue.js';
 import type { ReferenceStack } from './stack.js';
+import { startLabApps } from './apps.js';
 import type { Tcb } from './tcb.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -150,5 +152,6 @@ export function startServices(stack: ReferenceStack, o: { readonly sink?: (bytes
       () => tcb.close(),
     );
   });
+  startLabApps(stack);
   return { received };
 }

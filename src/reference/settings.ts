@@ -80,6 +80,35 @@ export interface ReferenceSettings {
   readonly initialWindowSegments: number | undefined;
   /** RFC 9293 §3.10.7.2: segments with higher sequence numbers SHOULD be held for later (out-of-order queue). */
   readonly keepOutOfOrder: boolean;
+  /**
+   * RFC 9293 §3.8.2 (SHLD-8, "A TCP endpoint SHOULD implement ECN as described in RFC 3168"):
+   * answer an ECN-setup SYN with an ECN-setup SYN/ACK (RFC 3168 §6.1.1: "it MAY send an ECN-setup
+   * SYN-ACK"), then run ECN on the connection (ECT(0) on new data, ECE echo, CWR).
+   */
+  readonly ecn: boolean;
+  /**
+   * RFC 3168 §6.1.1: send an ECN-setup SYN (ECE and CWR) on active opens. The RFC describes the
+   * set-up without asking an initiator to make it (no SHOULD), and §6.1.1.1 warns of paths that
+   * drop such SYNs; off, so an active open sends a plain SYN unless asked.
+   */
+  readonly ecnActive: boolean;
+  /**
+   * RFC 7413 (Experimental): Fast Open is offered on listeners that ask for it (the puppet's
+   * TCP_FASTOPEN, the lab's port 2014). Off: no listener gets it (cookie requests are ignored,
+   * data in a SYN is never taken).
+   */
+  readonly fastOpen: boolean;
+  /** RFC 7413 §4.1.2: the server's secret key the cookie (a MAC of the client's address) is made with; fixed so runs are reproducible. */
+  readonly fastOpenSecret: string;
+  /** RFC 7413 §4.1.1: the cookie's length, 4 to 16 bytes (8: the length of §4.1.2's example, a truncated MAC). */
+  readonly fastOpenCookieBytes: number;
+  /** RFC 7413 §4.2.2: a SYN with an invalid cookie MAY get a valid one in the SYN/ACK. */
+  readonly fastOpenCookieOnInvalid: boolean;
+  /**
+   * RFC 1122 §4.2.3.8 / RFC 9293 §3.9.2.1 (SHLD-24): a source route arriving in a later segment
+   * overrides the return route saved from the SYN.
+   */
+  readonly sourceRouteOverride: boolean;
 }
 
 export const DEFAULT_SETTINGS: ReferenceSettings = {
@@ -114,6 +143,13 @@ export const DEFAULT_SETTINGS: ReferenceSettings = {
   keepOutOfOrder: true,
   initialWindowSegments: undefined,
   timeWaitReopen: true,
+  ecn: true,
+  ecnActive: false,
+  fastOpen: true,
+  fastOpenSecret: 'tcpcraft reference fast open key',
+  fastOpenCookieBytes: 8,
+  fastOpenCookieOnInvalid: true,
+  sourceRouteOverride: true,
 };
 
 /** The defaults with `o` applied. */

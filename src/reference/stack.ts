@@ -11,12 +11,25 @@ import { seqAdd, seqLt } from '../wire/seq.js';
 import type { Clock } from '../engine/queue.js';
 import { DEFAULT_SETTINGS, type ReferenceSettings } from './settings.js';
 import { segLen, Tcb, type OutSegment, type Segment, type TcbHost } from './tcb.js';
+import { decorate, type IpOut } from './outgoing.js';
+import { fastOpenSyn } from './fastopen.js';
+import { returnRoute, type ReturnRoute } from './sourceroute.js';
 
 /** A listening port: its connections reach `accept` once ESTABLISHED. */
 export interface Listener {
   readonly port: number;
   /** Called with each connection of this port that reached ESTABLISHED. */
   onConnection: (tcb: Tcb) => void;
+  /** RFC 7413: the listener offers Fast Open (TCP_FASTOPEN), when the stack's settings allow it. */
+  fastOpen: boolean;
+  /** Called with each new connection before its SYN/ACK leaves: the listener's socket options it inherits (SO_RCVBUF, IP_TOS...). */
+  prepare: (tcb: Tcb) => void;
+}
+
+/** What a listener is made with. */
+export interface ListenOptions {
+  readonly fastOpen?: boolean;
+  readonly prepare?: (tcb: Tcb) => void;
 }
 
 const key = (localIp: string, localPort: number, remoteIp: string, remotePort: number): string => `${localIp}|${localPort}|${remoteIp}|${remotePort}`;
@@ -50,9 +63,9 @@ export class ReferenceStack implements TcbHost {
   }
 
   /** Passive OPEN on `port` (any local address); throws when taken. */
-  listen(port: number, onConnection: (tcb: Tcb) => void = () => undefined): Listener {
+  listen(port: number, onConnection: (tcb: Tcb) => void = () => undefined, o: ListenOptions = {}): Listener {
     if (this.listeners.has(port)) throw new Error(`port ${port} already has a listener`);
-    const l: Listener = { port, onConnection };
+    const l: Listener = { port, onConnection, fastOpen: o.fastOpen ?? false, prepare: o.prepare ?? (() => undefined) };
     this.listeners.set(port, l);
     return l;
   }
@@ -66,14 +79,20 @@ export class ReferenceStack implements TcbHost {
     if (this.listeners.get(l.port) === l) this.listeners.delete(l.port);
   }
 
-  /** Active OPEN (RFC 9293 §3.10.1) to `remoteIp`:`remotePort`, from our address of its family. */
-  connect(remoteIp: string, remotePort: number, localPort?: number): Tcb {
+  /**
+   * Active OPEN (RFC 9293 §3.10.1) to `remoteIp`:`remotePort`, from our address of its family;
+   * `prepare` applies the socket's options before the SYN leaves.
+   */
+  connect(remoteIp: string, remotePort: number, localPort?: number, prepare?: (tcb: Tcb) => void): Tcb {
     const family = familyOf(remoteIp) === 6 ? 6 : 4;
     const localIp = this.settings.addresses[family];
     let port = localPort ?? 0;
     while (!port || this.find(localIp, port, remoteIp, remotePort)) port = this.nextPort = this.nextPort >= 65535 ? 49152 : this.nextPort + 1;
     const tcb = new Tcb(this, family, localIp, port, remoteIp, remotePort, { passive: false, iss: this.isn(localIp, port, remoteIp, remotePort) });
     this.conns.set(key(localIp, port, remoteIp, remotePort), tcb);
+    // RFC 3168 §6.1.1: an ECN-setup SYN, when the settings ask for one.
+    tcb.extras.ecn.requested = this.settings.ecn && this.settings.ecnActive;
+    prepare?.(tcb);
     tcb.openActive();
     return tcb;
   }
@@ -115,7 +134,8 @@ export class ReferenceStack implements TcbHost {
     const localIp = p.ip.dst;
     const remoteIp = p.ip.src;
     const t = p.tcp;
-    const seg: Segment = { seq: t.seq, ack: t.ack, flags: t.flags, window: t.window, urgent: t.urgent, options: t.options, payload: p.payload };
+    const ecn = 'ecn' in p.ip ? p.ip.ecn : p.ip.trafficClass & 3;
+    const seg: Segment = { seq: t.seq, ack: t.ack, flags: t.flags, window: t.window, urgent: t.urgent, options: t.options, payload: p.payload, ecn };
     const tcb = this.find(localIp, t.dstPort, remoteIp, t.srcPort);
     const listener = this.listeners.get(t.dstPort);
     if (tcb && tcb.state === 'TIME-WAIT' && listener && this.settings.timeWaitReopen && (t.flags & (Flag.SYN | Flag.ACK | Flag.RST)) === Flag.SYN && tcb.opt.mayReopen(seg, tcb.rcvNxt)) {
@@ -124,11 +144,21 @@ export class ReferenceStack implements TcbHost {
       return;
     }
     if (tcb) {
+      // RFC 3168 §6.1.1: our ECN-setup SYN answered by an ECN-setup SYN/ACK (or not).
+      if (tcb.state === 'SYN-SENT' && (t.flags & (Flag.SYN | Flag.ACK | Flag.RST)) === (Flag.SYN | Flag.ACK)) tcb.extras.ecn.synAckArrived(t.flags);
+      // RFC 1122 §4.2.3.8 (RFC 9293 §3.9.2.1, SHLD-24): a later source route overrides the saved one.
+      const route = this.settings.sourceRouteOverride ? this.routeBack(p) : undefined;
+      if (route) tcb.extras.route = route;
       tcb.segmentArrives(seg);
       return;
     }
     if (listener) this.listenArrives(listener, p, seg);
     else this.closedArrives(p, seg);
+  }
+
+  /** The return route of a packet that came by a completed IPv4 source route (RFC 1122 §3.2.1.8). */
+  private routeBack(p: Packet): ReturnRoute | undefined {
+    return 'options' in p.ip ? returnRoute(p.ip.src, p.ip.dst, p.ip.options) : undefined;
   }
 
   /** §3.10.7.1: no connection. A RST is dropped; anything else gets a RST. */
@@ -144,7 +174,7 @@ export class ReferenceStack implements TcbHost {
   private resetFor(p: Packet, seg: Segment): void {
     const out: OutSegment =
       seg.flags & Flag.ACK ? { seq: seg.ack, ack: 0, flags: Flag.RST, window: 0 } : { seq: 0, ack: seqAdd(seg.seq, segLen(seg)), flags: Flag.RST | Flag.ACK, window: 0 };
-    this.emit(p.ip.dst, p.tcp.dstPort, p.ip.src, p.tcp.srcPort, out);
+    this.emit(p.ip.dst, p.tcp.dstPort, p.ip.src, p.tcp.srcPort, out, { dscp: 0, ecn: 0, route: this.routeBack(p) });
   }
 
   /** §3.10.7.2: LISTEN. */
@@ -165,14 +195,27 @@ export class ReferenceStack implements TcbHost {
     const tcb = new Tcb(this, family, localIp, p.tcp.dstPort, p.ip.src, p.tcp.srcPort, { passive: true, iss });
     this.conns.set(key(localIp, tcb.localPort, tcb.remoteIp, tcb.remotePort), tcb);
     this.owner.set(tcb, l);
+    // RFC 1122 §4.2.3.8 (MUST-53): a SYN that came by a source route: every segment goes back by its reverse.
+    tcb.extras.route = this.routeBack(p);
+    // RFC 3168 §6.1.1: an ECN-setup SYN gets an ECN-setup SYN/ACK when the stack runs ECN.
+    tcb.extras.ecn.synArrived(seg.flags, this.settings.ecn);
+    // RFC 7413 §4.2: Fast Open, on a listener that offers it.
+    if (l.fastOpen && this.settings.fastOpen) {
+      const v = fastOpenSyn(this.settings, p.ip.src, seg.options);
+      tcb.extras.fastOpenData = v.takeData && seg.payload.length > 0;
+      tcb.extras.fastOpenCookie = v.cookie;
+    }
+    l.prepare(tcb);
     tcb.openPassive(seg);
   }
 
   // ---- TcbHost ----
 
   transmit(tcb: Tcb, seg: OutSegment): void {
-    // The connection's options (timestamps, SACK blocks: options.ts) go on every segment it sends.
-    this.emit(tcb.localIp, tcb.localPort, tcb.remoteIp, tcb.remotePort, tcb.opt.outgoing(seg, tcb.rcvNxt));
+    // The connection's options (timestamps, SACK blocks: options.ts), then its Diffserv field, ECN,
+    // urgent pointer, Fast Open cookie and return route (extras.ts), on every segment it sends.
+    const d = decorate(tcb, tcb.opt.outgoing(seg, tcb.rcvNxt));
+    this.emit(tcb.localIp, tcb.localPort, tcb.remoteIp, tcb.remotePort, d.seg, d.ip);
   }
 
   release(tcb: Tcb): void {
@@ -194,12 +237,18 @@ export class ReferenceStack implements TcbHost {
     if (l && this.listeners.get(l.port) === l) l.onConnection(tcb);
   }
 
-  private emit(srcIp: string, srcPort: number, dstIp: string, dstPort: number, seg: OutSegment): void {
+  private emit(srcIp: string, srcPort: number, dstIp: string, dstPort: number, seg: OutSegment & { readonly urgent?: number }, ip: IpOut): void {
     this.sent.push(seg);
     const v6 = familyOf(dstIp) === 6;
+    // RFC 9293 §3.9.1.1 (MUST-48): the DS field the application chose, with ECN's two bits
+    // (RFC 3168 §5); IPv4: the TOS octet, IPv6: the traffic class. A return route (RFC 1122
+    // §4.2.3.8): the packet goes to its first hop, the option lists the rest.
+    const tc = ((ip.dscp & 0x3f) << 2) | (ip.ecn & 3);
     const packet = buildPacket({
-      ip: v6 ? { src: srcIp, dst: dstIp, hopLimit: 64 } : { src: srcIp, dst: dstIp, ttl: 64, flags: 0x2 },
-      tcp: { srcPort, dstPort, seq: seg.seq >>> 0, ack: seg.ack >>> 0, flags: seg.flags, window: seg.window, ...(seg.options ? { options: seg.options } : {}) },
+      ip: v6
+        ? { src: srcIp, dst: dstIp, hopLimit: 64, trafficClass: tc }
+        : { src: srcIp, dst: ip.route?.nextHop ?? dstIp, ttl: 64, flags: 0x2, dscp: ip.dscp & 0x3f, ecn: ip.ecn & 3, ...(ip.route ? { options: ip.route.options } : {}) },
+      tcp: { srcPort, dstPort, seq: seg.seq >>> 0, ack: seg.ack >>> 0, flags: seg.flags, window: seg.window, ...(seg.urgent ? { urgent: seg.urgent } : {}), ...(seg.options ? { options: seg.options } : {}) },
       ...(seg.payload?.length ? { payload: seg.payload } : {}),
     });
     this.send(packet);

@@ -10,6 +10,7 @@ import type { TcpOption } from '../wire/options.js';
 import type { Clock } from '../engine/queue.js';
 import type { ReferenceSettings } from './settings.js';
 import { ConnectionOptions, timestampOffset } from './options.js';
+import { ConnExtras } from './extras.js';
 
 export type TcpState =
   | 'CLOSED'
@@ -33,6 +34,8 @@ export interface Segment {
   readonly urgent: number;
   readonly options: readonly TcpOption[];
   readonly payload: Uint8Array;
+  /** The ECN field of the IP header it came in (RFC 3168 §5), when known. */
+  readonly ecn?: number;
 }
 
 /** A segment to send. */
@@ -130,6 +133,8 @@ export class Tcb {
   nodelay = false;
   /** Window scale, timestamps, SACK (options.ts). */
   readonly opt: ConnectionOptions;
+  /** The Diffserv field, own settings, urgent pointer, ECN, Fast Open and return route (extras.ts). */
+  readonly extras = new ConnExtras();
 
   // Timers and their state.
   private rto: number;
@@ -169,7 +174,7 @@ export class Tcb {
   }
 
   private get s(): ReferenceSettings {
-    return this.host.settings;
+    return this.extras.settings ?? this.host.settings;
   }
 
   private get now(): number {
@@ -221,6 +226,11 @@ export class Tcb {
     this.opt.synArrives(syn);
     this.irs = syn.seq;
     this.rcvNxt = seqAdd(syn.seq, 1);
+    // RFC 7413 §4.2.2: with a valid Fast Open cookie the SYN's data is taken at once (and the SYN/ACK acknowledges it).
+    if (this.extras.fastOpenData) {
+      this.rbuf = syn.payload.slice();
+      this.rcvNxt = seqAdd(this.rcvNxt, syn.payload.length);
+    }
     this.rcvAdvRight = seqAdd(this.rcvNxt, this.freeSpace());
     this.takeMss(syn.options);
     this.sndWnd = syn.window;
@@ -397,6 +407,9 @@ export class Tcb {
     if (payload.length > room) {
       payload = payload.subarray(0, room);
       fin = false;
+      // What lay beyond the window was not acceptable: "an acknowledgment should be sent in reply"
+      // (RFC 9293 §3.10.7.4, first check; §3.8.6.1: a zero window still answers with an ACK).
+      if (!(f & Flag.RST)) this.ackNow = true;
     }
 
     // Second: RST.
@@ -432,11 +445,15 @@ export class Tcb {
 
     // Fifth: ACK. A segment without one is dropped (RFC 9293 §3.10.7.4, fifth check).
     if (!(f & Flag.ACK)) return;
+    const cwndBefore = this.cwnd;
     if (!this.ackCheck({ ...seg, seq, flags: f, window: this.opt.peerWindow(seg.window, (seg.flags & Flag.SYN) !== 0) })) return;
+    // RFC 3168 §6.1.2, §6.1.3: ECE, CWR and CE on an acceptable segment (ecn.ts).
+    this.extras.ecn.accepted(this, f, seg.ecn, payload.length, cwndBefore);
 
     // Sixth: URG (ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2).
     if (f & Flag.URG && ['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2'].includes(this.state)) {
-      const up = seqAdd(seq, seg.urgent);
+      // SEG.UP is an offset from the segment's own sequence number, before any trimming.
+      const up = seqAdd(seg.seq, seg.urgent);
       if (this.rcvUp === undefined || seqGt(up, this.rcvUp)) this.rcvUp = up;
     }
 
@@ -632,7 +649,7 @@ export class Tcb {
   /** The window to announce now, moving the right edge only by enough (receiver SWS avoidance, §3.8.6.2.2). */
   private announce(syn = false): number {
     const right = seqAdd(this.rcvNxt, this.freeSpace());
-    const step = Math.min(this.s.rcvBuf / 2, this.ourMss);
+    const step = Math.min(this.s.rcvBuf / 2, this.sndMss); // Fr = 1/2, Eff.snd.MSS (§3.8.6.2.2)
     if (seqDiff(right, this.rcvAdvRight) >= step || seqLt(this.rcvAdvRight, this.rcvNxt)) this.rcvAdvRight = right;
     return this.opt.windowField(this.rcvWnd, syn); // RFC 7323 §2.2, §2.3
   }
@@ -643,7 +660,7 @@ export class Tcb {
    */
   private windowUpdate(): void {
     if (!this.synchronized) return;
-    const step = Math.min(this.s.rcvBuf / 2, this.ourMss);
+    const step = Math.min(this.s.rcvBuf / 2, this.sndMss); // Fr = 1/2, Eff.snd.MSS (§3.8.6.2.2)
     const right = seqAdd(this.rcvNxt, this.freeSpace());
     if (this.rcvWnd < step && seqDiff(right, this.rcvAdvRight) >= step) {
       this.ackNow = true;

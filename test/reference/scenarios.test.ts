@@ -26,27 +26,32 @@ describe('reference stack: scenarios in memory', function () {
 
   /**
    * The conformance scenarios that pass against the reference with its default settings. Those
-   * not listed fail for a feature this slice lacks (ECN, Fast Open,
-   * keep-alive, zero-window probing, ICMP, fast retransmit, the lab-apps on 2011-2014, IP source
-   * routes, some socket options) or where the scenario asserts a stack's choice the RFC leaves
-   * open (see the issue note): challenge-ack-ratelimit, close-unread-rst.
+   * not listed fail for a feature this slice lacks (keep-alive, zero-window probing, ICMP, fast
+   * retransmit, some socket options) or where the scenario asserts a stack's choice the RFC leaves
+   * open (see the issue note).
    */
   const PASSING = [
-    'ack-two-segments', 'ack-unsent-data', 'app-abort-reported', 'app-receive-after-close',
-    'app-send-after-close', 'app-send-close-wait', 'bad-checksum', 'closed-port-ack', 'closed-port-syn',
-    'closed-port-syn-data', 'data-retransmit-backoff', 'delayed-ack-bound', 'echo-push', 'fin-last-ack',
+    'ack-two-segments', 'ack-unsent-data', 'app-abort-reported', 'app-diffserv', 'app-diffserv-change',
+    'app-receive-after-close', 'app-send-after-close', 'app-send-close-wait', 'app-urgent-send',
+    'bad-checksum', 'closed-port-ack', 'closed-port-syn', 'closed-port-syn-data', 'data-retransmit-backoff',
+    'delayed-ack-bound', 'echo-push', 'ecn-ce-echo', 'ecn-negotiate', 'fin-last-ack',
     'fin-last-ack-retransmit', 'fin-wait', 'half-close', 'icmp-soft-errors', 'icmp-source-quench',
     'initial-rto', 'initial-window', 'ip-options-ignored', 'ipv6-extension-headers', 'ipv6-flow-label',
     'ipv6-mss-default-1220', 'ipv6-mss-from-mtu', 'isn-clock', 'isn-unpredictable',
-    'keepalive-off-by-default', 'listener-rst-ignored', 'mss-default-536', 'mss-effective', 'mss-from-mtu', 'mss-not-on-data',
-    'mss-option-sent', 'mss-respected', 'nagle', 'nagle-off', 'no-ack-flag', 'ooo-fill-hole', 'ooo-no-sack', 'ooo-sack', 'oow-data-ack', 'option-in-data-segment',
+    'keepalive-off-by-default', 'listener-rst-ignored', 'mss-default-536', 'mss-effective', 'mss-from-mtu',
+    'mss-not-on-data', 'mss-option-sent', 'mss-respected', 'nagle', 'nagle-off', 'no-ack-flag',
+    'ooo-fill-hole', 'ooo-no-sack', 'ooo-sack', 'oow-data-ack', 'option-in-data-segment',
     'option-length-overrun', 'option-length-zero', 'options-mandatory-set', 'options-unaligned', 'paws',
-    'reserved-bits', 'rfc5961-old-ack', 'rst-exact', 'rst-in-window-challenge', 'rst-out-of-window',
-    'rst-with-data', 'rto-minimum', 'sack-first-block', 'segments-well-formed', 'sender-sws', 'simultaneous-open', 'syn-fin',
-    'syn-from-multicast', 'syn-in-established', 'syn-retransmit', 'syn-to-broadcast', 'syn-with-data',
-    'synack-from-address', 'synack-options-none', 'synack-options-offered', 'synack-options-partial', 'synack-retransmit', 'synrecv-bad-ack', 'synrecv-dup-syn',
-    'synrecv-rst', 'time-wait-reack', 'time-wait-syn', 'time-wait-syn-ts', 'ts-every-segment', 'unknown-option', 'urgent-beyond-data',
-    'urgent-pointer', 'window-scaled', 'window-shrink', 'window-shrink-retransmit', 'window-unsigned', 'wscale-clamp',
+    'push-collapse', 'receiver-sws', 'reserved-bits', 'rfc5961-old-ack', 'rst-exact',
+    'rst-in-window-challenge', 'rst-out-of-window', 'rst-with-data', 'rto-minimum', 'sack-first-block',
+    'segments-well-formed', 'sender-sws', 'simultaneous-open', 'source-route-override',
+    'source-route-reversed', 'syn-fin', 'syn-from-multicast', 'syn-in-established', 'syn-retransmit',
+    'syn-to-broadcast', 'syn-with-data', 'synack-from-address', 'synack-options-none',
+    'synack-options-offered', 'synack-options-partial', 'synack-retransmit', 'synrecv-bad-ack',
+    'synrecv-dup-syn', 'synrecv-rst', 'tfo-bad-cookie', 'tfo-cookie', 'tfo-data-in-syn', 'time-wait-reack',
+    'time-wait-syn', 'time-wait-syn-ts', 'ts-every-segment', 'unknown-option', 'urgent-beyond-data',
+    'urgent-pointer', 'window-scaled', 'window-shrink', 'window-shrink-retransmit', 'window-unsigned',
+    'wscale-clamp', 'zero-window-rst', 'zero-window-urgent',
   ];
   for (const name of PASSING) {
     it(`conformance/${name} passes`, async () => {
@@ -75,6 +80,11 @@ describe('reference stack: scenarios in memory', function () {
       ['sack-first-block', { sack: false }],
       ['synack-options-partial', { sack: false }],
       ['synack-options-offered', { sack: false }],
+      ['ecn-negotiate', { ecn: false }],
+      ['ecn-ce-echo', { ecn: false }],
+      ['tfo-cookie', { fastOpen: false }],
+      ['tfo-data-in-syn', { fastOpen: false }],
+      ['source-route-override', { sourceRouteOverride: false }],
     ] as const) {
       it(`conformance/${name} fails with ${JSON.stringify(settings)}`, async () => {
         const r = await runOnReference(`scenarios/conformance/${name}.ts`, settings);
