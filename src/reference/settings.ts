@@ -6,6 +6,8 @@
 import { LAB_ADDRESSES } from '../lab/catalogue.js';
 
 export interface ReferenceSettings {
+  /** RFC 6437 §3 (RECOMMENDED): IPv6 packets of a connection carry one flow label, chosen at random per flow. */
+  readonly flowLabels: boolean;
   /** The addresses the stack answers on (any destination is accepted; these are its sources for active opens). */
   readonly addresses: { readonly 4: string; readonly 6: string };
   /** The directed broadcast addresses of the stack's subnets (segments to them are dropped, RFC 1122 §4.2.3.10). */
@@ -112,6 +114,7 @@ export interface ReferenceSettings {
 }
 
 export const DEFAULT_SETTINGS: ReferenceSettings = {
+  flowLabels: true,
   addresses: { 4: LAB_ADDRESSES[4].server, 6: LAB_ADDRESSES[6].server },
   broadcast: ['10.77.0.255'],
   mtu: 1500,

@@ -41,8 +41,6 @@ export class ReferenceStack implements TcbHost {
   private readonly owner = new Map<Tcb, Listener>();
   private challenges: number[] = [];
   private nextPort = 49152;
-  /** Every segment the stack sent, in order (for tests). */
-  readonly sent: OutSegment[] = [];
 
   constructor(
     readonly clock: Clock,
@@ -237,8 +235,20 @@ export class ReferenceStack implements TcbHost {
     if (l && this.listeners.get(l.port) === l) l.onConnection(tcb);
   }
 
+  /**
+   * RFC 6437 §3: "it is RECOMMENDED that source hosts support the flow label by setting the flow
+   * label field for all packets of a given flow to the same value chosen from an approximation to
+   * a discrete uniform distribution": a keyed hash of the 4-tuple (20 bits, never zero), or zero
+   * when the setting is off.
+   */
+  private flowLabel(srcIp: string, srcPort: number, dstIp: string, dstPort: number): number {
+    if (!this.settings.flowLabels) return 0;
+    let h = 0x811c9dc5 ^ this.settings.isnSecret ^ 0x6437;
+    for (const ch of `${srcIp}|${srcPort}|${dstIp}|${dstPort}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+    return (h ^ (h >>> 20)) & 0xfffff || 1;
+  }
+
   private emit(srcIp: string, srcPort: number, dstIp: string, dstPort: number, seg: OutSegment & { readonly urgent?: number }, ip: IpOut): void {
-    this.sent.push(seg);
     const v6 = familyOf(dstIp) === 6;
     // RFC 9293 §3.9.1.1 (MUST-48): the DS field the application chose, with ECN's two bits
     // (RFC 3168 §5); IPv4: the TOS octet, IPv6: the traffic class. A return route (RFC 1122
@@ -246,7 +256,7 @@ export class ReferenceStack implements TcbHost {
     const tc = ((ip.dscp & 0x3f) << 2) | (ip.ecn & 3);
     const packet = buildPacket({
       ip: v6
-        ? { src: srcIp, dst: dstIp, hopLimit: 64, trafficClass: tc }
+        ? { src: srcIp, dst: dstIp, hopLimit: 64, trafficClass: tc, flowLabel: this.flowLabel(srcIp, srcPort, dstIp, dstPort) }
         : { src: srcIp, dst: ip.route?.nextHop ?? dstIp, ttl: 64, flags: 0x2, dscp: ip.dscp & 0x3f, ecn: ip.ecn & 3, ...(ip.route ? { options: ip.route.options } : {}) },
       tcp: { srcPort, dstPort, seq: seg.seq >>> 0, ack: seg.ack >>> 0, flags: seg.flags, window: seg.window, ...(seg.urgent ? { urgent: seg.urgent } : {}), ...(seg.options ? { options: seg.options } : {}) },
       ...(seg.payload?.length ? { payload: seg.payload } : {}),
