@@ -26,7 +26,24 @@ interface Sock {
 type Outcome = { readonly ret: number; readonly errno?: string; readonly data?: Uint8Array };
 
 /** Options the reference honours (others answer ENOPROTOOPT, so a scenario needing one fails there). */
-const KNOWN = new Set(['TCP_NODELAY', 'SO_REUSEADDR', 'SO_LINGER', 'SO_ERROR']);
+const KNOWN = new Set(['TCP_NODELAY', 'SO_REUSEADDR', 'SO_LINGER', 'SO_ERROR', 'SO_KEEPALIVE', 'TCP_KEEPIDLE', 'TCP_KEEPINTVL', 'TCP_KEEPCNT', 'TCP_USER_TIMEOUT']);
+
+/** Options whose value must be at least 1 (seconds, or a count), as the socket API has them. */
+const POSITIVE = new Set(['TCP_KEEPIDLE', 'TCP_KEEPINTVL', 'TCP_KEEPCNT']);
+
+/**
+ * The socket options of `opts` that reach the connection: TCP_NODELAY (RFC 9293 MUST-17), the
+ * keep-alive ones (§3.8.4: SO_KEEPALIVE MUST-24, TCP_KEEPIDLE / TCP_KEEPINTVL in seconds,
+ * TCP_KEEPCNT) and TCP_USER_TIMEOUT (ms; the application's R2, MUST-21, with RFC 5482's
+ * meaning; 0 is the stack's own R2 again).
+ */
+function applyOptions(opts: ReadonlyMap<string, number>, tcb: Tcb): void {
+  tcb.nodelay = (opts.get('TCP_NODELAY') ?? 0) !== 0;
+  const sec = (name: string): number | undefined => (opts.has(name) ? opts.get(name)! * 1000 : undefined);
+  const ka = { enabled: opts.has('SO_KEEPALIVE') ? opts.get('SO_KEEPALIVE') !== 0 : undefined, idleMs: sec('TCP_KEEPIDLE'), intervalMs: sec('TCP_KEEPINTVL'), count: opts.get('TCP_KEEPCNT') };
+  if (Object.values(ka).some((v) => v !== undefined)) tcb.configureKeepAlive(Object.fromEntries(Object.entries(ka).filter(([, v]) => v !== undefined)));
+  if (opts.has('TCP_USER_TIMEOUT')) tcb.userTimeoutMs = opts.get('TCP_USER_TIMEOUT')! > 0 ? opts.get('TCP_USER_TIMEOUT') : undefined;
+}
 
 export class ReferencePuppet implements AppChannel {
   private readonly socks = new Map<number, Sock>();
@@ -71,7 +88,7 @@ export class ReferencePuppet implements AppChannel {
 
   private adopt(s: Sock, tcb: Tcb): void {
     s.tcb = tcb;
-    tcb.nodelay = (s.opts.get('TCP_NODELAY') ?? 0) !== 0;
+    applyOptions(s.opts, tcb);
     tcb.onChange = () => {
       // Data that comes after the application closed: a reset (RFC 1122 §4.2.2.13, RFC 9293 §3.10.4 note).
       if (s.closed && tcb.rbuf.length && tcb.state !== 'CLOSED') tcb.abort();
@@ -194,10 +211,12 @@ export class ReferencePuppet implements AppChannel {
         const name = a[1]!;
         if (!(name in SOCKOPTS)) return fail('EBADREQ');
         if (!KNOWN.has(name) || name === 'SO_ERROR') return fail('ENOPROTOOPT');
-        s.opts.set(name, Number(a[2]));
-        if (name === 'TCP_NODELAY' && s.tcb) {
-          s.tcb.nodelay = Number(a[2]) !== 0;
-          s.tcb.output();
+        const value = Number(a[2]);
+        if (!Number.isInteger(value) || (POSITIVE.has(name) && value < 1) || (name === 'TCP_USER_TIMEOUT' && value < 0)) return fail('EINVAL');
+        s.opts.set(name, value);
+        if (s.tcb) {
+          applyOptions(s.opts, s.tcb);
+          if (name === 'TCP_NODELAY') s.tcb.output();
         }
         return { ret: 0 };
       }
