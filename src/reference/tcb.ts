@@ -1035,7 +1035,7 @@ export class Tcb {
     const dataEnd = seqAdd(this.sbufSeq, this.sbuf.length);
     for (let seq = this.sndUna; seqLt(seq, this.sndNxt) && seqDiff(seq, this.sndUna) < Math.max(this.cwnd, mss); ) {
       const dataLeft = Math.max(0, seqDiff(dataEnd, seq));
-      const n = Math.min(mss, dataLeft);
+      const n = Math.min(mss, dataLeft, seqDiff(this.sndNxt, seq));
       const fin = this.finSent && n === dataLeft;
       if (n === 0 && !fin) break;
       this.sendSegment(seq, n, fin, true);
