@@ -27,10 +27,27 @@ interface Sock {
 type Outcome = { readonly ret: number; readonly errno?: string; readonly data?: Uint8Array };
 
 /** Options the reference honours (others answer ENOPROTOOPT, so a scenario needing one fails there). */
-const KNOWN = new Set(['TCP_NODELAY', 'SO_REUSEADDR', 'SO_LINGER', 'SO_ERROR', 'IP_TOS', 'IPV6_TCLASS', 'SO_RCVBUF', 'SO_SNDBUF', 'TCP_MAXSEG', 'TCP_FASTOPEN']);
+const KNOWN = new Set(['TCP_NODELAY', 'SO_REUSEADDR', 'SO_LINGER', 'SO_ERROR', 'IP_TOS', 'IPV6_TCLASS', 'SO_RCVBUF', 'SO_SNDBUF', 'TCP_MAXSEG', 'TCP_FASTOPEN', 'SO_KEEPALIVE', 'TCP_KEEPIDLE', 'TCP_KEEPINTVL', 'TCP_KEEPCNT', 'TCP_USER_TIMEOUT']);
 
 /** Options that belong to one family's IP layer only. */
 const FAMILY_ONLY: Readonly<Record<string, 4 | 6>> = { IP_TOS: 4, IPV6_TCLASS: 6 };
+
+/** Options whose value must be at least 1 (seconds, or a count), as the socket API has them. */
+const POSITIVE = new Set(['TCP_KEEPIDLE', 'TCP_KEEPINTVL', 'TCP_KEEPCNT']);
+
+/**
+ * The socket options of `opts` that reach the connection: TCP_NODELAY (RFC 9293 MUST-17), the
+ * keep-alive ones (§3.8.4: SO_KEEPALIVE MUST-24, TCP_KEEPIDLE / TCP_KEEPINTVL in seconds,
+ * TCP_KEEPCNT) and TCP_USER_TIMEOUT (ms; the application's R2, MUST-21, with RFC 5482's
+ * meaning; 0 is the stack's own R2 again).
+ */
+function applyOptions(opts: ReadonlyMap<string, number>, tcb: Tcb): void {
+  tcb.nodelay = (opts.get('TCP_NODELAY') ?? 0) !== 0;
+  const sec = (name: string): number | undefined => (opts.has(name) ? opts.get(name)! * 1000 : undefined);
+  const ka = { enabled: opts.has('SO_KEEPALIVE') ? opts.get('SO_KEEPALIVE') !== 0 : undefined, idleMs: sec('TCP_KEEPIDLE'), intervalMs: sec('TCP_KEEPINTVL'), count: opts.get('TCP_KEEPCNT') };
+  if (Object.values(ka).some((v) => v !== undefined)) tcb.configureKeepAlive(Object.fromEntries(Object.entries(ka).filter(([, v]) => v !== undefined)));
+  if (opts.has('TCP_USER_TIMEOUT')) tcb.userTimeoutMs = opts.get('TCP_USER_TIMEOUT')! > 0 ? opts.get('TCP_USER_TIMEOUT') : undefined;
+}
 
 export class ReferencePuppet implements AppChannel {
   private readonly socks = new Map<number, Sock>();
@@ -74,12 +91,12 @@ export class ReferencePuppet implements AppChannel {
   }
 
   /**
-   * The socket's options as the connection sees them: TCP_NODELAY (Nagle, RFC 9293 §3.7.4), IP_TOS
+   * The socket's options as the connection sees them: those of applyOptions(), IP_TOS
    * / IPV6_TCLASS (the DS field, RFC 9293 §3.9.1.1 MUST-48; its ECN bits are left to ECN), SO_RCVBUF
    * (the receive buffer: the window), TCP_MAXSEG (the MSS announced and used: as a smaller MTU).
    */
   private apply(s: Sock, tcb: Tcb): void {
-    tcb.nodelay = (s.opts.get('TCP_NODELAY') ?? 0) !== 0;
+    applyOptions(s.opts, tcb);
     const tos = s.opts.get(s.family === 6 ? 'IPV6_TCLASS' : 'IP_TOS');
     if (tos !== undefined) tcb.extras.tos = tos & 0xfc;
     const rcvBuf = s.opts.get('SO_RCVBUF');
@@ -243,9 +260,11 @@ export class ReferencePuppet implements AppChannel {
         const name = a[1]!;
         if (!(name in SOCKOPTS)) return fail('EBADREQ');
         if (!KNOWN.has(name) || name === 'SO_ERROR') return fail('ENOPROTOOPT');
+        const value = Number(a[2]);
+        if (!Number.isInteger(value) || (POSITIVE.has(name) && value < 1) || (name === 'TCP_USER_TIMEOUT' && value < 0)) return fail('EINVAL');
         if (FAMILY_ONLY[name] !== undefined && FAMILY_ONLY[name] !== s.family) return fail('ENOPROTOOPT');
-        s.opts.set(name, Number(a[2]));
-        if (name === 'TCP_FASTOPEN' && s.listener) s.listener.fastOpen = Number(a[2]) > 0;
+        s.opts.set(name, value);
+        if (name === 'TCP_FASTOPEN' && s.listener) s.listener.fastOpen = value > 0;
         if (s.tcb) {
           // On a connection: from its next segment on (RFC 9293 §3.9.1.1 SHLD-21: the DS field may change).
           this.apply(s, s.tcb);

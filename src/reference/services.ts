@@ -3,9 +3,10 @@
  * that keeps what it received, daytime (RFC 867) on 13, echo (RFC 862) on 7, discard (RFC 863)
  * on 9, a bounded chargen (RFC 864) on 19; nothing on 5999; and the cooperating applications of
  * lab/services.mjs that need nothing the stack lacks: 2003 unread (never reads, closes after
- * 500 ms), 2007 echo with TCP_NODELAY, 2010 dialer (reads "PORT [SECONDS]", closes, connects
- * back, writes "dial\n" and echoes); and lab/apps.c's 2011 stall, 2012 trickle, 2013 pieces and
- * 2014 fastopen (apps.ts). Each is a few lines on the connection's read, write and close.
+ * 500 ms), 2007 echo with TCP_NODELAY, 2009 discard with keep-alives after 1 s idle, 2010 dialer
+ * (reads "PORT [SECONDS]", closes, connects back, writes "dial\n" and echoes); and lab/apps.c's
+ * 2011 stall, 2012 trickle, 2013 pieces and 2014 fastopen (apps.ts). Each is a few lines on the
+ * connection's read, write and close.
  */
 import { LAB_PORTS } from '../lab/catalogue.js';
 import type { ReferenceStack } from './stack.js';
@@ -114,6 +115,16 @@ export function startServices(stack: ReferenceStack, o: { readonly sink?: (bytes
     onData(
       tcb,
       (b) => tcb.write(b),
+      () => tcb.close(),
+    );
+  });
+  // 2009 keepalive: discard, with keep-alives on after 1 s idle and 1 s between unanswered
+  // probes (the lab's namespace sets net.ipv4.tcp_keepalive_intvl = 1); RFC 9293 §3.8.4.
+  stack.listen(2009, (tcb) => {
+    tcb.configureKeepAlive({ enabled: true, idleMs: 1000, intervalMs: 1000 });
+    onData(
+      tcb,
+      () => undefined,
       () => tcb.close(),
     );
   });

@@ -111,6 +111,65 @@ export interface ReferenceSettings {
    * overrides the return route saved from the SYN.
    */
   readonly sourceRouteOverride: boolean;
+
+  // ---- Loss recovery (congestion.ts) ----
+  /** RFC 5681 §3.2: fast retransmit and fast recovery on duplicate ACKs (the RFC's SHOULD). */
+  readonly fastRetransmit: boolean;
+  /** RFC 5681 §3.2: how many duplicate ACKs make a loss (the RFC's 3). */
+  readonly dupAckThreshold: number;
+  /** RFC 5681 §3.2 step 1 / RFC 3042 (SHOULD): new data on the first two duplicate ACKs. */
+  readonly limitedTransmit: boolean;
+  /**
+   * RFC 6582 NewReno: stay in fast recovery until everything outstanding when it began is
+   * acknowledged, retransmitting at each partial ACK. On, since RFC 5681 §4.3 RECOMMENDs "some
+   * form of advanced loss recovery that can cope with multiple losses in a window of data" and
+   * names NewReno (RFC 3782, now RFC 6582) as one; off: RFC 5681 §3.2's plain Reno recovery.
+   */
+  readonly newReno: boolean;
+  /** RFC 5681 §4.1 (SHOULD): after an idle period longer than the RTO, cwnd = min(RW, cwnd). */
+  readonly idleRestart: boolean;
+
+  // ---- Connection failures (RFC 9293 §3.8.3, RFC 1122 §4.2.3.5) ----
+  /**
+   * R2 as a count of retransmissions instead of the time bounds r2Ms / r2SynMs (§3.8.3: "R1 and R2
+   * might be measured in time units or as a count of retransmissions"); undefined: by time.
+   */
+  readonly r2Retransmissions: number | undefined;
+  /** R1 (SHOULD correspond to at least 3 retransmissions): past it, `Tcb.deliveryProblem` is set for the application. */
+  readonly r1Retransmissions: number;
+  /**
+   * On giving up (R2, user timeout, keep-alive) also send a RST. RFC 9293 §3.10.8 (USER TIMEOUT)
+   * only deletes the TCB; a RST, as an ABORT sends, tells a peer that can still hear us. On.
+   */
+  readonly resetOnGiveUp: boolean;
+
+  // ---- Zero-window probing (persist.ts) ----
+  /** RFC 9293 §3.8.6.1: the longest gap between zero-window probes (the backoff is capped here), ms. */
+  readonly maxPersistMs: number;
+
+  // ---- Keep-alives (keepalive.ts; RFC 9293 §3.8.4, RFC 1122 §4.2.3.6) ----
+  /** Idle time before the first probe, ms: MUST-28, configurable and "no less than two hours" by default. */
+  readonly keepAliveIdleMs: number;
+  /** Gap between unanswered probes, ms. No RFC figure; 75 s, as 4.4BSD. */
+  readonly keepAliveIntervalMs: number;
+  /** Unanswered probes before the connection is dropped. No RFC figure beyond MUST-29 (one is never enough); 9. */
+  readonly keepAliveCount: number;
+  /** MAY-6: a probe carries one garbage octet (for old receivers); off: no data (SHLD-12). */
+  readonly keepAliveGarbageOctet: boolean;
+
+  // ---- ICMP (icmp.ts; RFC 9293 §3.9.2.2, RFC 1122 §4.2.3.9, RFC 5927) ----
+  /**
+   * A hard error (Destination Unreachable 2, 3; port unreachable for ICMPv6) in a synchronized
+   * state: 'abort' (SHLD-26, "SHOULD abort the connection"), or 'report' only (the practice RFC
+   * 5461 and RFC 5927 §5.2 describe). Before the connection is synchronized it always aborts.
+   */
+  readonly icmpHardErrors: 'abort' | 'report';
+  /** RFC 5927 §4.1: act on an error only when the sequence number it quotes is in SND.UNA..SND.NXT. */
+  readonly icmpCheckSequence: boolean;
+  /** Path MTU Discovery (RFC 1191, RFC 8201; RFC 9293 §3.7.2 recommends it). */
+  readonly pmtud: boolean;
+  /** RFC 1191 §6.3 / RFC 8201 §4: a lowered path MTU is forgotten after this long (10 minutes), ms. */
+  readonly pmtuAgingMs: number;
 }
 
 export const DEFAULT_SETTINGS: ReferenceSettings = {
@@ -153,6 +212,23 @@ export const DEFAULT_SETTINGS: ReferenceSettings = {
   fastOpenCookieBytes: 8,
   fastOpenCookieOnInvalid: true,
   sourceRouteOverride: true,
+  fastRetransmit: true,
+  dupAckThreshold: 3,
+  limitedTransmit: true,
+  newReno: true,
+  idleRestart: true,
+  r2Retransmissions: undefined,
+  r1Retransmissions: 3,
+  resetOnGiveUp: true,
+  maxPersistMs: 60_000,
+  keepAliveIdleMs: 7_200_000,
+  keepAliveIntervalMs: 75_000,
+  keepAliveCount: 9,
+  keepAliveGarbageOctet: false,
+  icmpHardErrors: 'abort',
+  icmpCheckSequence: true,
+  pmtud: true,
+  pmtuAgingMs: 600_000,
 };
 
 /** The defaults with `o` applied. */

@@ -6,6 +6,8 @@
  */
 import { buildPacket, parsePacket, verifyChecksums, type Packet } from '../wire/packet.js';
 import { familyOf } from '../wire/family.js';
+import { parseIcmpError } from '../wire/icmp.js';
+import { PROTO_TCP } from '../wire/ipv4.js';
 import { Flag } from '../wire/tcp.js';
 import { seqAdd, seqLt } from '../wire/seq.js';
 import type { Clock } from '../engine/queue.js';
@@ -14,6 +16,7 @@ import { segLen, Tcb, type OutSegment, type Segment, type TcbHost } from './tcb.
 import { decorate, type IpOut } from './outgoing.js';
 import { fastOpenSyn } from './fastopen.js';
 import { returnRoute, type ReturnRoute } from './sourceroute.js';
+import { classifyIcmp, newPathMtu, PathMtuCache } from './icmp.js';
 
 /** A listening port: its connections reach `accept` once ESTABLISHED. */
 export interface Listener {
@@ -41,6 +44,7 @@ export class ReferenceStack implements TcbHost {
   private readonly owner = new Map<Tcb, Listener>();
   private challenges: number[] = [];
   private nextPort = 49152;
+  private readonly pmtu: PathMtuCache;
 
   constructor(
     readonly clock: Clock,
@@ -48,6 +52,7 @@ export class ReferenceStack implements TcbHost {
     settings: ReferenceSettings = DEFAULT_SETTINGS,
   ) {
     this.settings = settings;
+    this.pmtu = new PathMtuCache(settings.pmtuAgingMs);
   }
 
   /** Connections the stack holds, in any state but CLOSED. */
@@ -110,7 +115,10 @@ export class ReferenceStack implements TcbHost {
   /** An IP packet for the stack. Not TCP, unreadable or with a bad checksum: dropped. */
   input(bytes: Uint8Array): void {
     const parsed = parsePacket(bytes);
-    if (!parsed.ok) return;
+    if (!parsed.ok) {
+      this.icmpInput(bytes);
+      return;
+    }
     const p = parsed.value;
     // RFC 9293 §3.9.1 / RFC 1122 §4.2.3.10 (MUST-57): a segment to or from a broadcast or
     // multicast address belongs to no connection; it is dropped, without a RST.
@@ -207,7 +215,35 @@ export class ReferenceStack implements TcbHost {
     tcb.openPassive(seg);
   }
 
+  /**
+   * An ICMP or ICMPv6 error (RFC 9293 §3.9.2.2 MUST-54: "TCP MUST act on an ICMP error message
+   * passed up from the IP layer, directing it to the connection that created the error"): the
+   * quoted IP header and the first 8 bytes of its TCP header name the connection (our address and
+   * port are the quoted source) and the sequence number the connection checks (RFC 5927 §4.1).
+   */
+  private icmpInput(bytes: Uint8Array): void {
+    const m = parseIcmpError(bytes);
+    if (!m || m.quoted.protocol !== PROTO_TCP) return;
+    const q = new DataView(m.quotedPayload.buffer, m.quotedPayload.byteOffset, m.quotedPayload.byteLength);
+    const tcb = this.find(m.quoted.src, q.getUint16(0), m.quoted.dst, q.getUint16(2));
+    if (!tcb) return;
+    let v = classifyIcmp(m, this.settings.pmtud);
+    if (v.kind === 'too-big') {
+      const mtu = newPathMtu(m.family, v.mtu, this.pathMtu(tcb.remoteIp) ?? this.settings.mtu);
+      if (mtu === undefined) return;
+      v = { kind: 'too-big', mtu };
+    }
+    if (!tcb.icmpError(v, q.getUint32(4)) || v.kind !== 'too-big') return;
+    // RFC 1191 §5: the path MTU belongs to the destination: every connection to it uses it.
+    this.pmtu.set(tcb.remoteIp, v.mtu, this.clock.now());
+    for (const other of this.conns.values()) if (other !== tcb && other.remoteIp === tcb.remoteIp) other.pathMtuLowered(v.mtu, false);
+  }
+
   // ---- TcbHost ----
+
+  pathMtu(remoteIp: string): number | undefined {
+    return this.pmtu.get(remoteIp, this.clock.now());
+  }
 
   transmit(tcb: Tcb, seg: OutSegment): void {
     // The connection's options (timestamps, SACK blocks: options.ts), then its Diffserv field, ECN,

@@ -11,6 +11,11 @@ import type { Clock } from '../engine/queue.js';
 import type { ReferenceSettings } from './settings.js';
 import { ConnectionOptions, timestampOffset } from './options.js';
 import { ConnExtras } from './extras.js';
+import { Congestion } from './congestion.js';
+import { giveUpDue, r1Reached, timerWait } from './failure.js';
+import { KeepAlive } from './keepalive.js';
+import { Persist } from './persist.js';
+import type { IcmpVerdict } from './icmp.js';
 
 export type TcpState =
   | 'CLOSED'
@@ -59,10 +64,12 @@ export interface TcbHost {
   challengeAllowed(): boolean;
   /** A passive connection reached ESTABLISHED: hand it to its listener. */
   established(tcb: Tcb): void;
+  /** The path MTU known for `remoteIp` (RFC 1191 / RFC 8201), when lower than the link's. */
+  pathMtu?(remoteIp: string): number | undefined;
 }
 
 /** Why a connection ended, as errno names (what the socket layer reports). */
-export type TcbError = 'ECONNRESET' | 'ECONNREFUSED' | 'ETIMEDOUT';
+export type TcbError = 'ECONNRESET' | 'ECONNREFUSED' | 'ETIMEDOUT' | 'EHOSTUNREACH' | 'ENETUNREACH' | 'EPROTO';
 
 /** Segment length: payload, plus one each for SYN and FIN (RFC 9293 §3.4). */
 export const segLen = (s: { readonly flags: number; readonly payload?: Uint8Array }): number =>
@@ -118,9 +125,18 @@ export class Tcb {
   private sbufSeq = 0;
   /** Where each write ended (sequence numbers): a segment reaching one carries PSH (RFC 9293 §3.9.1.2). */
   private pushMarks: number[] = [];
-  /** RFC 5681: congestion window and slow-start threshold, bytes. */
-  cwnd = 0;
-  ssthresh = 0xffff_ffff;
+  /** RFC 5681 congestion control (congestion.ts): cwnd, ssthresh, duplicate ACKs, recovery. */
+  readonly cc: Congestion;
+  /** Zero-window probing (persist.ts). */
+  readonly persist: Persist;
+  /** Keep-alives (keepalive.ts), off unless the application asks. */
+  readonly keepAlive: KeepAlive;
+  /** The application's user timeout, ms (TCP_USER_TIMEOUT, RFC 5482): replaces R2 when set (failure.ts). */
+  userTimeoutMs: number | undefined;
+  /** The last soft ICMP error (RFC 9293 §3.9.2.2 SHLD-25), reported if the connection times out. */
+  softError: TcbError | undefined;
+  /** R1 was reached (RFC 1122 §4.2.3.5 (c): the application is told of a delivery problem). */
+  deliveryProblem = false;
   /** The application closed its sending side: a FIN follows the data. */
   finQueued = false;
   /** Received, in order, not yet read. */
@@ -148,6 +164,10 @@ export class Tcb {
   private synTimedOut = false;
   /** Timeouts of the current episode (reset when new data is acknowledged). */
   private rtxCount = 0;
+  /** When the latest retransmission by timeout went out (R2, failure.ts). */
+  private lastRtxAt: number | undefined;
+  /** Last forward progress (SND.UNA moved, or data left with nothing outstanding): the user timeout counts from here. */
+  private progressAt = 0;
   private cancelDelAck: (() => void) | undefined;
   /** Bytes received in order since we last sent an ACK. */
   private unackedBytes = 0;
@@ -171,6 +191,31 @@ export class Tcb {
     this.rto = host.settings.initialRtoMs;
     this.sndMss = host.settings.defaultMss[family];
     this.opt = new ConnectionOptions(host.settings, host.clock, timestampOffset(host.settings.tsSecret, localIp, localPort, remoteIp, remotePort));
+    this.cc = new Congestion(host.settings, o.iss);
+    this.persist = new Persist(host.clock);
+    this.keepAlive = new KeepAlive(host.clock, host.settings);
+  }
+
+  /** RFC 5681's cwnd and ssthresh, bytes (held by congestion.ts). */
+  get cwnd(): number {
+    return this.cc.cwnd;
+  }
+
+  set cwnd(v: number) {
+    this.cc.cwnd = v;
+  }
+
+  get ssthresh(): number {
+    return this.cc.ssthresh;
+  }
+
+  set ssthresh(v: number) {
+    this.cc.ssthresh = v;
+  }
+
+  /** FlightSize (RFC 5681 §2): sent and not yet acknowledged. */
+  get flightSize(): number {
+    return seqDiff(this.sndNxt, this.sndUna);
   }
 
   private get s(): ReferenceSettings {
@@ -309,6 +354,7 @@ export class Tcb {
 
   /** A segment for this connection. */
   segmentArrives(seg: Segment): void {
+    this.keepAlive.heard();
     if (this.state === 'SYN-SENT') this.synSentArrives(seg);
     else if (this.state !== 'CLOSED') this.otherArrives(seg);
     if (this.justEstablished) {
@@ -356,7 +402,9 @@ export class Tcb {
     this.sndWl2 = seg.ack;
     if (seqGt(this.sndUna, this.iss)) {
       this.enterEstablished();
-      this.ackNow = true;
+      // "form an ACK segment <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> and send it": now, before the
+      // application hears of the connection (what it then writes is not "queued" yet).
+      this.sendAck();
       // Data or a FIN on the SYN/ACK: the text and FIN checks (sixth to eighth) still apply.
       this.textAndFin({ ...seg, seq: seqAdd(seg.seq, 1), flags: f & ~Flag.SYN });
     } else {
@@ -496,6 +544,7 @@ export class Tcb {
       this.sendAck();
       return false;
     }
+    const dup = this.isDuplicateAck(seg);
     if (seqLt(this.sndUna, seg.ack)) this.ackAdvances(seg.ack);
     // Window update, only from a newer segment (SND.WL1, SND.WL2).
     if (seqLe(this.sndUna, seg.ack) && (seqLt(this.sndWl1, seg.seq) || (this.sndWl1 === seg.seq && seqLe(this.sndWl2, seg.ack)))) {
@@ -504,6 +553,7 @@ export class Tcb {
       this.sndWl1 = seg.seq;
       this.sndWl2 = seg.ack;
     }
+    this.ackHeard(dup);
     const finAcked = this.finQueued && this.finSent && this.sndUna === this.sndNxt;
     switch (this.state) {
       case 'FIN-WAIT-1':
@@ -644,6 +694,9 @@ export class Tcb {
     // RFC 9293 §3.7.1: the peer's MSS (or the default) bounds ours, never raises it past our MTU.
     const peer = o && o.kind === 'mss' ? o.value : this.s.defaultMss[this.family];
     this.sndMss = Math.max(1, Math.min(peer, this.ourMss));
+    // RFC 1191 §5 / RFC 8201: a path MTU already learnt for this destination bounds it too.
+    const path = this.host.pathMtu?.(this.remoteIp);
+    if (path !== undefined) this.pathMtuLowered(path, false);
   }
 
   /** The window to announce now, moving the right edge only by enough (receiver SWS avoidance, §3.8.6.2.2). */
@@ -712,8 +765,10 @@ export class Tcb {
       const sentOff = seqDiff(this.sndNxt, this.sbufSeq);
       const unsent = this.sbuf.length - sentOff;
       const wndRight = seqAdd(this.sndUna, this.sndWnd);
-      // RFC 5681 §3.1: what may be in flight is the smaller of the peer's window and cwnd.
-      const cwndRight = seqAdd(this.sndUna, this.cwnd);
+      // RFC 5681 §3.1: what may be in flight is the smaller of the peer's window and cwnd
+      // (with limited transmit's allowance, and cut back after an idle period: congestion.ts).
+      if (unsent > 0) this.cc.beforeSend(this.now, this.rto, this.flightSize, this.initialWindow());
+      const cwndRight = seqAdd(this.sndUna, this.cc.sendWindow(this.sndMss));
       const usable = Math.max(0, Math.min(seqDiff(wndRight, this.sndNxt), seqDiff(cwndRight, this.sndNxt)));
       const wantFin = this.finQueued && !this.finSent && ['FIN-WAIT-1', 'LAST-ACK', 'CLOSING'].includes(this.state);
       if (unsent <= 0) {
@@ -722,7 +777,11 @@ export class Tcb {
       }
       const room = this.segRoom();
       const n = Math.min(unsent, usable, room);
-      if (n <= 0) return; // zero window: probing is for a later slice
+      if (n <= 0) {
+        // A zero window with data waiting and nothing in flight: the persist timer (§3.8.6.1).
+        if (this.sndWnd === 0 && this.sndNxt === this.sndUna) this.persist.start(this.rto, this.s.maxPersistMs, () => this.zeroWindowProbe());
+        return;
+      }
       const outstanding = this.sndNxt !== this.sndUna;
       // Nagle (RFC 9293 §3.7.4): a segment shorter than the MSS waits while data is unacknowledged,
       // unless TCP_NODELAY. Sender SWS avoidance (§3.8.6.2.1): a short segment only when it is all
@@ -753,6 +812,8 @@ export class Tcb {
     });
     this.ackSent();
     const end = seqAdd(seq, n + (fin ? 1 : 0));
+    this.cc.sent(this.now);
+    if (this.sndNxt === this.sndUna) this.progressAt = this.now;
     if (isNew) {
       if (seqGt(end, this.sndNxt)) this.sndNxt = end;
       // RFC 6298 §3 (Karn): time a new segment, one at a time.
@@ -773,10 +834,6 @@ export class Tcb {
       this.sbuf = this.sbuf.slice(acked);
       this.sbufSeq = seqAdd(this.sbufSeq, acked);
       this.pushMarks = this.pushMarks.filter((m) => seqGt(m, this.sbufSeq));
-      // RFC 5681 §3.1: slow start grows cwnd by at most SMSS per ACK; congestion avoidance by
-      // about SMSS per round trip (SMSS*SMSS/cwnd per ACK, the RFC's equation 3).
-      if (this.cwnd < this.ssthresh) this.cwnd += Math.min(acked, this.sndMss);
-      else this.cwnd += Math.max(1, Math.floor((this.sndMss * this.sndMss) / this.cwnd));
     }
     // RFC 7323 §4.1 (RTTM): with timestamps, the echoed TSval gives the sample (Karn not needed).
     const echoed = this.opt.rttSample();
@@ -784,17 +841,23 @@ export class Tcb {
       this.sample(echoed);
       this.timing = undefined;
     }
+    // RFC 5681 §3.1 slow start / congestion avoidance, §3.2 and RFC 6582 recovery (congestion.ts).
+    const cc = synAcked ? { retransmit: false, restartTimer: true } : this.cc.newAck({ ack, acked, flight: this.flightSize, smss: this.sndMss });
+    this.progressAt = this.now;
     if (this.timing && seqGt(ack, this.timing.seq)) {
       this.sample(this.now - this.timing.at);
       this.timing = undefined;
     }
-    this.rtxSince = undefined;
+    this.rtxSince = this.lastRtxAt = undefined;
     this.rtxCount = 0;
     // RFC 6298 §5.7: a SYN that timed out leaves an RTO of at least 3 s for the data.
     if (synAcked && this.synTimedOut && this.s.initialRtoMs < this.s.rtoAfterSynLossMs) this.rto = this.s.rtoAfterSynLossMs;
+    if (cc.retransmit) this.retransmitHead();
+    // §5.2: all acknowledged, the timer stops; §5.3: else it restarts with the current RTO
+    // (not for NewReno's later partial ACKs: RFC 6582 §3.2 step 5).
+    if (!cc.restartTimer && this.cancelRtx) return;
     this.cancelRtx?.();
     this.cancelRtx = undefined;
-    // §5.2: all acknowledged, the timer stops; §5.3: else it restarts with the current RTO.
     if (this.sndUna !== this.sndNxt) this.armRtx();
   }
 
@@ -816,7 +879,7 @@ export class Tcb {
 
   private armRtx(): void {
     this.cancelRtx?.();
-    this.cancelRtx = this.host.clock.setTimer(this.rto, () => this.rtxTimeout());
+    this.cancelRtx = this.host.clock.setTimer(timerWait(this.rto, this.now, this.userTimeoutMs, this.progressAt), () => this.rtxTimeout());
   }
 
   /** RFC 6298 §5.4 - §5.6: retransmit the earliest unacknowledged segment, back off, restart. */
@@ -824,34 +887,39 @@ export class Tcb {
     this.cancelRtx = undefined;
     if (this.state === 'CLOSED' || this.state === 'TIME-WAIT') return;
     const synPending = !seqGt(this.sndUna, this.iss);
-    const since = (this.rtxSince ??= this.now);
-    // R2 (RFC 9293 §3.8.3): give up.
-    if (this.now - since >= (synPending ? this.s.r2SynMs : this.s.r2Ms)) {
-      this.error = 'ETIMEDOUT';
-      this.abort();
-      this.onChange();
+    const episode = { firstAt: this.rtxSince, lastAt: this.lastRtxAt, count: this.rtxCount };
+    // R2 (RFC 9293 §3.8.3) or the application's user timeout: give up (failure.ts).
+    if (giveUpDue(this.s, { now: this.now, episode, synPending, userTimeoutMs: this.userTimeoutMs, progressAt: this.progressAt })) {
+      this.giveUp();
       return;
     }
+    this.rtxSince ??= this.now;
+    this.lastRtxAt = this.now;
     this.timing = undefined; // Karn: nothing retransmitted is timed
     this.rto = Math.min(this.s.maxRtoMs, this.rto * 2);
-    // RFC 5681 §3.1 equation 4 and the loss window: ssthresh = max(FlightSize / 2, 2*SMSS), cwnd = 1 SMSS.
-    // (Only on the first timeout of an episode would a stricter reading apply it; RFC 5681 says
-    // ssthresh is not halved again on repeated timeouts of the same segment, which `rtxCount` keeps.)
-    if (this.rtxCount++ === 0) this.ssthresh = Math.max(Math.floor(seqDiff(this.sndNxt, this.sndUna) / 2), 2 * this.sndMss);
-    this.cwnd = this.sndMss;
+    // RFC 5681 §3.1 equation 4 and the loss window: ssthresh = max(FlightSize / 2, 2*SMSS), cwnd = 1 SMSS;
+    // ssthresh is "held constant" on repeated timeouts of the same segment (congestion.ts).
+    this.cc.timeout({ first: this.rtxCount++ === 0, flight: this.flightSize, smss: this.sndMss, sndNxt: this.sndNxt });
+    if (r1Reached(this.s, { ...episode, count: this.rtxCount })) this.deliveryProblem = true;
     if (synPending) {
       this.synTimedOut = true;
       this.sendSyn();
       return;
     }
-    const inFlight = seqDiff(this.sndNxt, this.sndUna);
+    if (this.flightSize <= 0) return;
+    this.retransmitHead();
+    this.armRtx();
+  }
+
+  /** Sends the first unacknowledged segment again (after a timeout, fast retransmit, a partial ACK). */
+  private retransmitHead(): void {
+    const inFlight = this.flightSize;
     if (inFlight <= 0) return;
     const dataLeft = Math.max(0, this.sbuf.length - Math.max(0, seqDiff(this.sndUna, this.sbufSeq)));
     const n = Math.min(this.segRoom(), dataLeft, inFlight);
     const fin = this.finSent && n === dataLeft && n < inFlight;
     this.opt.timeout(this.sndNxt, seqAdd(this.sndUna, n)); // RFC 2018 §8
     this.sendSegment(this.sndUna, n, fin, true);
-    this.armRtx();
   }
 
   private startDelayedAck(): void {
@@ -867,9 +935,160 @@ export class Tcb {
    * to be retransmitted (the loss window, RFC 5681 §3.1 "if the SYN or SYN/ACK is lost").
    */
   private initialWindow(): number {
-    const m = this.sndMss;
-    if (this.synTimedOut) return m;
-    return this.s.initialWindowSegments !== undefined ? this.s.initialWindowSegments * m : m > 2190 ? 2 * m : m > 1095 ? 3 * m : 4 * m;
+    return this.cc.initialWindow(this.sndMss, this.synTimedOut);
+  }
+
+  // ---- Loss signals, zero windows, keep-alives, ICMP (congestion.ts, persist.ts, keepalive.ts, icmp.ts) ----
+
+  /** RFC 5681 §2: is this acceptable ACK a duplicate? (Asked before it is processed.) */
+  private isDuplicateAck(seg: Segment): boolean {
+    return this.cc.isDuplicate({
+      ack: seg.ack,
+      sndUna: this.sndUna,
+      flight: this.flightSize,
+      len: seg.payload.length,
+      synOrFin: (seg.flags & (Flag.SYN | Flag.FIN)) !== 0,
+      window: seg.window,
+      sndWnd: this.sndWnd,
+    });
+  }
+
+  /** After an acceptable ACK was processed (fifth check): duplicate ACKs, the persist timer. */
+  private ackHeard(dup: boolean): void {
+    if (dup && this.synchronized) {
+      // RFC 5681 §3.2: the third duplicate ACK retransmits at once; limited transmit and the
+      // inflated window let output() send new data after it.
+      const a = this.cc.duplicateAck({ ack: this.sndUna, flight: this.flightSize, smss: this.sndMss, sndNxt: this.sndNxt });
+      if (a.retransmit) {
+        this.timing = undefined;
+        this.retransmitHead();
+      }
+    }
+    this.persist.heard();
+    // RFC 9293 §3.8.6.1 (MUST-37): a peer that keeps answering with a zero window is alive:
+    // retransmissions into it do not count toward R2.
+    if (this.sndWnd === 0 && this.rtxSince !== undefined) {
+      this.rtxSince = this.now;
+      this.lastRtxAt = undefined;
+    }
+    if (this.sndWnd > 0 && this.persist.running) {
+      this.persist.stop();
+      // An unanswered probe octet goes again with the data that follows it.
+      if (this.sndNxt === seqAdd(this.sndUna, 1) && seqDiff(this.sndNxt, this.sbufSeq) <= this.sbuf.length) this.sndNxt = this.sndUna;
+    }
+  }
+
+  /**
+   * The persist timer fired (RFC 9293 §3.8.6.1): one octet of new data, or the earlier probe's
+   * octet again, at SND.UNA, whatever the window; the next probe after twice the gap. Probes
+   * answered keep the connection open indefinitely (MUST-37); a peer silent for R2 ends it.
+   */
+  private zeroWindowProbe(): void {
+    if (!this.synchronized || this.state === 'TIME-WAIT' || this.sndWnd > 0) return this.persist.stop();
+    const off = seqDiff(this.sndUna, this.sbufSeq);
+    if (off < 0 || off >= this.sbuf.length) return this.persist.stop();
+    if (this.persist.silentMs >= this.s.r2Ms && this.persist.probes > 0) return this.giveUp();
+    this.host.transmit(this, { seq: this.sndUna, ack: this.rcvNxt, flags: Flag.ACK, window: this.announce(), payload: this.sbuf.subarray(off, off + 1) });
+    this.ackSent();
+    this.cc.sent(this.now);
+    if (this.sndNxt === this.sndUna) this.sndNxt = seqAdd(this.sndUna, 1);
+    this.persist.rearm(this.rto, this.s.maxPersistMs, () => this.zeroWindowProbe());
+  }
+
+  /**
+   * SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT (RFC 9293 §3.8.4, MUST-24, MUST-27):
+   * changes take effect at once on a synchronized connection.
+   */
+  configureKeepAlive(o: { readonly enabled?: boolean; readonly idleMs?: number; readonly intervalMs?: number; readonly count?: number }): void {
+    const k = this.keepAlive;
+    if (o.enabled !== undefined) k.enabled = o.enabled;
+    if (o.idleMs !== undefined) k.idleMs = o.idleMs;
+    if (o.intervalMs !== undefined) k.intervalMs = o.intervalMs;
+    if (o.count !== undefined) k.count = o.count;
+    if (this.synchronized) this.startKeepAlive();
+  }
+
+  private startKeepAlive(): void {
+    this.keepAlive.start({
+      // MUST-26: only with nothing sent outstanding; in the states where the connection is idle but open.
+      canProbe: () => ['ESTABLISHED', 'CLOSE-WAIT', 'FIN-WAIT-2'].includes(this.state) && this.sndNxt === this.sndUna,
+      // <SEQ=SND.NXT-1><ACK=RCV.NXT><CTL=ACK>, out of the peer's window so that it must answer;
+      // no data (SHLD-12) or one garbage octet (MAY-6, a setting).
+      probe: () => {
+        const payload = this.s.keepAliveGarbageOctet ? new Uint8Array(1) : undefined;
+        this.host.transmit(this, { seq: seqAdd(this.sndNxt, -1), ack: this.rcvNxt, flags: Flag.ACK, window: this.announce(), ...(payload ? { payload } : {}) });
+      },
+      drop: () => this.giveUp(),
+    });
+  }
+
+  /**
+   * The connection is dead (R2, the user timeout, unanswered keep-alives or probes): the
+   * application hears ETIMEDOUT, or the soft ICMP error seen meanwhile (RFC 1122 §4.2.3.9
+   * DISCUSSION: reported "when and if the TCP connection times out"); a RST as a setting.
+   */
+  private giveUp(): void {
+    if (this.state === 'CLOSED') return;
+    this.error = this.softError ?? 'ETIMEDOUT';
+    if (this.s.resetOnGiveUp) this.abort();
+    else this.enterClosed();
+    this.onChange();
+  }
+
+  /**
+   * An ICMP error about this connection (RFC 9293 §3.9.2.2, RFC 1122 §4.2.3.9), `seq` the
+   * sequence number of the segment it quotes. RFC 5927 §4.1: acted on only when that lies in
+   * SND.UNA..SND.NXT-1 (an error about a segment we have no outstanding is old, or forged).
+   */
+  icmpError(v: IcmpVerdict, seq: number): boolean {
+    if (this.state === 'CLOSED' || this.state === 'TIME-WAIT' || this.state === 'LISTEN') return false;
+    if (this.s.icmpCheckSequence && !(seqLe(this.sndUna, seq) && seqLt(seq, this.sndNxt))) return false;
+    switch (v.kind) {
+      case 'ignore':
+        return true;
+      case 'soft':
+        // MUST-56: never an abort; SHLD-25: the application can know (softError, SO_ERROR).
+        this.softError = v.error;
+        this.onChange();
+        return true;
+      case 'hard':
+        // SHLD-26: abort. In a synchronized state a setting may report it instead (RFC 5461).
+        if (this.synchronized && this.s.icmpHardErrors === 'report') {
+          this.softError = v.error;
+          this.onChange();
+          return true;
+        }
+        this.error = v.error;
+        this.abort();
+        this.onChange();
+        return true;
+      case 'too-big':
+        this.pathMtuLowered(v.mtu, true);
+        return true;
+    }
+  }
+
+  /**
+   * Path MTU Discovery (RFC 1191 §6.4, RFC 8201 §5.2): the path carries at most `mtu` bytes: the
+   * send MSS shrinks to fit, and (`resend`, for the connection the message named) what was in
+   * flight, dropped on the way for being too big, goes again at once in the smaller size, as far
+   * as cwnd allows. cwnd and ssthresh stay: this is no congestion signal (RFC 1191 §6.4).
+   */
+  pathMtuLowered(mtu: number, resend: boolean): void {
+    const mss = mtu - (this.family === 6 ? 40 : 20) - 20;
+    if (mss <= 0 || mss >= this.sndMss) return;
+    this.sndMss = mss;
+    if (!resend || !this.synchronized || this.state === 'TIME-WAIT') return;
+    this.timing = undefined;
+    const dataEnd = seqAdd(this.sbufSeq, this.sbuf.length);
+    for (let seq = this.sndUna; seqLt(seq, this.sndNxt) && seqDiff(seq, this.sndUna) < Math.max(this.cwnd, mss); ) {
+      const dataLeft = Math.max(0, seqDiff(dataEnd, seq));
+      const n = Math.min(mss, dataLeft, seqDiff(this.sndNxt, seq));
+      const fin = this.finSent && n === dataLeft;
+      if (n === 0 && !fin) break;
+      this.sendSegment(seq, n, fin, true);
+      seq = seqAdd(seq, n + (fin ? 1 : 0));
+    }
   }
 
   // ---- State changes ----
@@ -880,6 +1099,7 @@ export class Tcb {
   private enterEstablished(): void {
     this.state = 'ESTABLISHED';
     this.cwnd = this.initialWindow();
+    if (this.keepAlive.enabled) this.startKeepAlive();
     if (this.passive) this.justEstablished = true;
   }
 
@@ -888,6 +1108,8 @@ export class Tcb {
     this.state = 'TIME-WAIT';
     this.cancelRtx?.();
     this.cancelRtx = undefined;
+    this.persist.stop();
+    this.keepAlive.stop();
     this.cancelTimeWait?.();
     this.cancelTimeWait = this.host.clock.setTimer(2 * this.s.mslMs, () => this.enterClosed());
   }
@@ -897,6 +1119,8 @@ export class Tcb {
     this.state = 'CLOSED';
     for (const c of [this.cancelRtx, this.cancelDelAck, this.cancelTimeWait]) c?.();
     this.cancelRtx = this.cancelDelAck = this.cancelTimeWait = undefined;
+    this.persist.stop();
+    this.keepAlive.stop();
     this.host.release(this);
     this.onChange();
   }

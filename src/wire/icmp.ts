@@ -7,7 +7,7 @@
  * packet as fits in 1280 bytes.
  */
 import { internetChecksum } from './checksum.js';
-import { FAMILY, familyOfSpec, type FamilyTraits, type IcmpField } from './family.js';
+import { FAMILY, familyOfPacket, familyOfSpec, type FamilyTraits, type IcmpField, type IpFamily, type IpView } from './family.js';
 
 /** IP protocol number of ICMP. */
 export const PROTO_ICMP = FAMILY[4].icmp.protocol;
@@ -103,4 +103,61 @@ export function buildIcmpv6Error(spec: IcmpErrorSpec): Uint8Array {
 /** An ICMP error about a packet of either family: ICMPv4 for an IPv4 destination, ICMPv6 (the types of RFC 4443) for IPv6. */
 export function buildIcmpErrorFor(spec: IcmpErrorSpec): Uint8Array {
   return familyOfSpec(spec) === 6 ? buildIcmpv6Error(spec) : buildIcmpError(spec);
+}
+
+/** An ICMP (or ICMPv6) error message as received: who sent it, what it says, and what it quotes. */
+export interface IcmpErrorMessage {
+  readonly family: IpFamily;
+  /** Addresses of the message itself (its sender: a router on the path, or the destination host). */
+  readonly src: string;
+  readonly dst: string;
+  readonly type: number;
+  readonly code: number;
+  /** The 32 bits after the checksum: the next-hop MTU of "fragmentation needed" / "packet too big" lives there. */
+  readonly mtu: number;
+  /** The quoted packet's IP header (ours, as it left). */
+  readonly quoted: IpView;
+  /** The quoted packet's length as its own header gives it (IPv4 total length; IPv6 40 + payload length). */
+  readonly quotedLength: number;
+  /** The quoted bytes after its IP header (for TCP: ports and sequence number in the first 8). */
+  readonly quotedPayload: Uint8Array;
+}
+
+/**
+ * Reads an ICMPv4 error (Destination Unreachable, Source Quench, Time Exceeded, Parameter
+ * Problem: the types that quote a datagram, RFC 792) or an ICMPv6 error (types 1 to 4, RFC 4443
+ * §3) from an IP packet. Undefined for anything else, a bad checksum, a fragment, or a quote too
+ * short to name a transport header (RFC 792's 8 bytes). Never throws.
+ */
+export function parseIcmpError(bytes: Uint8Array): IcmpErrorMessage | undefined {
+  const family = familyOfPacket(bytes);
+  if (family === undefined) return undefined;
+  const t = FAMILY[family];
+  const outer = t.view(bytes);
+  if (!outer.ok || outer.value.protocol !== t.icmp.protocol || outer.value.fragmentOffset !== 0) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const end = Math.min(bytes.length, view.getUint16(t.lengthOffset) + t.lengthExcludes);
+  const at = outer.value.headerBytes;
+  if (end - at < ICMP_HEADER) return undefined;
+  const type = bytes[at + IcmpErrorField.TYPE]!;
+  const code = bytes[at + IcmpErrorField.CODE]!;
+  const errorTypes: readonly number[] = family === 6 ? Object.values(Icmpv6Type) : Object.values(IcmpType);
+  if (!errorTypes.includes(type)) return undefined;
+  const pseudo = t.icmp.pseudoHeader ? t.pseudoHeaderSum(bytes, at, end, t.icmp.protocol) : 0;
+  if (internetChecksum(bytes, at, end, pseudo) !== 0) return undefined;
+  const quote = bytes.subarray(at + ICMP_HEADER, end);
+  const inner = quote.length && familyOfPacket(quote) === family ? t.view(quote) : undefined;
+  if (!inner?.ok || quote.length < inner.value.headerBytes + 8) return undefined;
+  const qview = new DataView(quote.buffer, quote.byteOffset, quote.byteLength);
+  return {
+    family,
+    src: outer.value.src,
+    dst: outer.value.dst,
+    type,
+    code,
+    mtu: t.icmp.mtu.width === 2 ? view.getUint16(at + t.icmp.mtu.offset) : view.getUint32(at + t.icmp.mtu.offset),
+    quoted: inner.value,
+    quotedLength: qview.getUint16(t.lengthOffset) + t.lengthExcludes,
+    quotedPayload: quote.slice(inner.value.headerBytes),
+  };
 }
