@@ -104,7 +104,7 @@ export const TWINS: readonly Twin[] = [
   { file: 'initial-rto.ts',             step: 3,  with: `set({ after: 0, within: 800 })`,                   why: 'the first retransmission waits about 1 s, not under 800 ms' },
   { file: 'rto-minimum.ts',             step: 5,  with: `either(expect('A', { seq: 1, len: 500, within: 800, timeout: 8000 }), expect('PA', { seq: 1, len: 500, within: 800, timeout: 8000 }))`, why: 'the retransmission waits at least about 1 s, not under 800 ms' },
   { file: 'initial-window.ts',          step: 14, with: `either(expect('A', { timeout: 150 }), expect('PA', { timeout: 150 }))`, why: 'no eleventh segment before our first ACK' },
-  { file: 'fast-retransmit.ts',         step: 12, with: `either(expect('A', { seq: 1001, len: 500 }), expect('PA', { seq: 1001, len: 500 }))`, why: 'the retransmitted segment is the one the duplicate ACKs point at (501)' },
+  { file: 'fast-retransmit.ts',         step: 19, with: `either(expect('A', { seq: 3001, len: 500 }), expect('PA', { seq: 3001, len: 500 }))`, why: 'the retransmitted segment is the one the duplicate ACKs point at (2501)' },
   { file: 'isn-clock.ts',               step: 6,  with: `set({ ack: 2 })`,                                  why: 'the second SYN/ACK acknowledges exactly our repeated SYN (ISN + 1)' },
   { file: 'isn-unpredictable.ts',       step: 47, with: `set({ seq: 1 })`,                                  why: 'a SYN/ACK\'s sequence number is its ISN (relative 0)' },
   { file: 'urgent-pointer.ts',          step: 6,  with: `expect('PA', { seq: 1, ack: 4, payload: 'ab', within: 500 })`, why: '"b" is the last urgent octet, so the echo is never "ab"' },
