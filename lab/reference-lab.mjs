@@ -11,10 +11,12 @@
 //   PUPPET_IN, PUPPET_OUT  named pipes for the lab's puppet relay (fifo mode): requests in,
 //                 replies out (src/lab/puppet.ts); "0 0 ready 1 reference" is written first
 // Every second it writes reference.json beside SINK_FILE: frames in and out, what the impairment
-// did, the stack's connections.
+// did, the stack's connections. Each congestion-control and timer decision of every connection
+// (src/reference/trace.ts: RTT samples and RTOs, fast retransmits, timeouts) goes to
+// reference-trace.jsonl there, one JSON object a line (the first 200000).
 // Prints "reference-lab: ready ..." on stdout once it listens. Ends on SIGTERM, SIGINT, or after
 // LIFETIME; a frame it cannot read is counted and dropped, never fatal.
-import { appendFileSync, openSync, read, renameSync, writeFileSync, writeSync, constants } from 'node:fs';
+import { appendFileSync, createWriteStream, openSync, read, renameSync, writeFileSync, writeSync, constants } from 'node:fs';
 import { dirname, join } from 'node:path';
 import net from 'node:net';
 
@@ -69,6 +71,15 @@ host = new EthernetHost({
   deliver: (packet) => stack.input(packet),
 });
 startServices(stack, { sink: (bytes) => appendFileSync(sinkFile, bytes) });
+
+const TRACE_LINES = 200_000;
+const traceOut = createWriteStream(join(dirname(sinkFile), 'reference-trace.jsonl'), { flags: 'a', mode: 0o600 });
+let traced = 0;
+stack.trace = (tcb, e) => {
+  if (traced >= TRACE_LINES) return;
+  traced++;
+  traceOut.write(`${JSON.stringify({ t: Math.round(systemClock.now()), conn: `${tcb.localPort}-${tcb.remoteIp}:${tcb.remotePort}`, ...e })}\n`);
+};
 
 // Frames off the tap, one read() each, in libuv's thread pool (a tap is no socket libuv polls).
 const buffer = Buffer.alloc(65_536);

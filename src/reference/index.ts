@@ -18,6 +18,7 @@ export { Tcb, acceptable, segLen, type TcpState, type Segment, type OutSegment }
 export { ConnectionOptions, MAX_WINDOW_SHIFT, receiveShift, timestampOffset } from './options.js';
 export { chargenBytes, daytimeText, startServices, CHARGEN_BYTES, type Services } from './services.js';
 export { ReferencePuppet } from './puppet.js';
+export type { CongestionEvent } from './trace.js';
 export { startLabApps, LAB_APP_PORTS, STALL_RCVBUF } from './apps.js';
 export { ConnExtras } from './extras.js';
 export { decorate, type IpOut } from './outgoing.js';

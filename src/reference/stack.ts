@@ -16,6 +16,8 @@ import { segLen, Tcb, type OutSegment, type Segment, type TcbHost } from './tcb.
 import { decorate, type IpOut } from './outgoing.js';
 import { fastOpenSyn } from './fastopen.js';
 import { returnRoute, type ReturnRoute } from './sourceroute.js';
+import { createHmac } from 'node:crypto';
+import type { CongestionEvent } from './trace.js';
 import { classifyIcmp, newPathMtu, PathMtuCache } from './icmp.js';
 
 /** A listening port: its connections reach `accept` once ESTABLISHED. */
@@ -35,6 +37,11 @@ export interface ListenOptions {
   readonly prepare?: (tcb: Tcb) => void;
 }
 
+/** The first 32 bits of HMAC-SHA-256(secret, text). */
+function keyedHash32(secret: number, text: string): number {
+  return createHmac('sha256', String(secret)).update(text).digest().readUInt32BE(0);
+}
+
 const key = (localIp: string, localPort: number, remoteIp: string, remotePort: number): string => `${localIp}|${localPort}|${remoteIp}|${remotePort}`;
 
 export class ReferenceStack implements TcbHost {
@@ -45,6 +52,8 @@ export class ReferenceStack implements TcbHost {
   private challenges: number[] = [];
   private nextPort = 49152;
   private readonly pmtu: PathMtuCache;
+  /** Set to hear every connection's congestion-control and timer decisions (trace.ts). */
+  trace: ((tcb: Tcb, e: CongestionEvent) => void) | undefined;
 
   constructor(
     readonly clock: Clock,
@@ -101,15 +110,13 @@ export class ReferenceStack implements TcbHost {
   }
 
   /**
-   * RFC 9293 §3.4.1 (MUST-8, SHOULD-1): ISN = M + F(localip, localport, remoteip, remoteport,
-   * secretkey), M a timer ticking every 4 µs. F here is a keyed FNV-1a hash (not a cryptographic
-   * one: enough for a reference that runs in memory; the secret is a setting).
+   * RFC 9293 §3.4.1 (MUST-8, SHOULD-1) and RFC 6528 §3: ISN = M + F(localip, localport,
+   * remoteip, remoteport, secretkey), M a timer ticking every 4 µs, F a keyed cryptographic hash
+   * (HMAC-SHA-256 here; the secret is a setting, fixed so runs repeat).
    */
   isn(localIp: string, localPort: number, remoteIp: string, remotePort: number): number {
-    let h = 0x811c9dc5 ^ this.settings.isnSecret;
-    for (const ch of `${localIp}|${localPort}|${remoteIp}|${remotePort}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
     const m = Math.floor(this.clock.now() * 250);
-    return (h + m) >>> 0;
+    return (keyedHash32(this.settings.isnSecret, `isn|${localIp}|${localPort}|${remoteIp}|${remotePort}`) + m) >>> 0;
   }
 
   /** An IP packet for the stack. Not TCP, unreadable or with a bad checksum: dropped. */
@@ -279,9 +286,7 @@ export class ReferenceStack implements TcbHost {
    */
   private flowLabel(srcIp: string, srcPort: number, dstIp: string, dstPort: number): number {
     if (!this.settings.flowLabels) return 0;
-    let h = 0x811c9dc5 ^ this.settings.isnSecret ^ 0x6437;
-    for (const ch of `${srcIp}|${srcPort}|${dstIp}|${dstPort}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
-    return (h ^ (h >>> 20)) & 0xfffff || 1;
+    return keyedHash32(this.settings.isnSecret, `flow|${srcIp}|${srcPort}|${dstIp}|${dstPort}`) & 0xfffff || 1;
   }
 
   private emit(srcIp: string, srcPort: number, dstIp: string, dstPort: number, seg: OutSegment & { readonly urgent?: number }, ip: IpOut): void {

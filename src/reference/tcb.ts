@@ -16,6 +16,7 @@ import { giveUpDue, r1Reached, timerWait } from './failure.js';
 import { KeepAlive } from './keepalive.js';
 import { Persist } from './persist.js';
 import type { IcmpVerdict } from './icmp.js';
+import type { CongestionEvent } from './trace.js';
 
 export type TcpState =
   | 'CLOSED'
@@ -66,6 +67,8 @@ export interface TcbHost {
   established(tcb: Tcb): void;
   /** The path MTU known for `remoteIp` (RFC 1191 / RFC 8201), when lower than the link's. */
   pathMtu?(remoteIp: string): number | undefined;
+  /** Told of each congestion-control and timer decision (trace.ts), when someone listens. */
+  trace?(tcb: Tcb, e: CongestionEvent): void;
 }
 
 /** Why a connection ended, as errno names (what the socket layer reports). */
@@ -871,6 +874,7 @@ export class Tcb {
       this.srtt = 0.875 * this.srtt + 0.125 * r;
     }
     this.rto = this.clampRto(this.srtt + Math.max(this.s.clockGranularityMs, 4 * this.rttvar));
+    this.host.trace?.(this, { kind: 'rtt', sample: r, srtt: this.srtt, rttvar: this.rttvar, rto: this.rto });
   }
 
   private clampRto(ms: number): number {
@@ -899,7 +903,10 @@ export class Tcb {
     this.rto = Math.min(this.s.maxRtoMs, this.rto * 2);
     // RFC 5681 §3.1 equation 4 and the loss window: ssthresh = max(FlightSize / 2, 2*SMSS), cwnd = 1 SMSS;
     // ssthresh is "held constant" on repeated timeouts of the same segment (congestion.ts).
-    this.cc.timeout({ first: this.rtxCount++ === 0, flight: this.flightSize, smss: this.sndMss, sndNxt: this.sndNxt });
+    const first = this.rtxCount++ === 0;
+    const flight = this.flightSize;
+    this.cc.timeout({ first, flight, smss: this.sndMss, sndNxt: this.sndNxt });
+    this.host.trace?.(this, { kind: 'timeout', first, flight, ssthresh: this.ssthresh, cwnd: this.cwnd, rto: this.rto, smss: this.sndMss });
     if (r1Reached(this.s, { ...episode, count: this.rtxCount })) this.deliveryProblem = true;
     if (synPending) {
       this.synTimedOut = true;
@@ -958,8 +965,10 @@ export class Tcb {
     if (dup && this.synchronized) {
       // RFC 5681 §3.2: the third duplicate ACK retransmits at once; limited transmit and the
       // inflated window let output() send new data after it.
-      const a = this.cc.duplicateAck({ ack: this.sndUna, flight: this.flightSize, smss: this.sndMss, sndNxt: this.sndNxt });
+      const flight = this.flightSize;
+      const a = this.cc.duplicateAck({ ack: this.sndUna, flight, smss: this.sndMss, sndNxt: this.sndNxt });
       if (a.retransmit) {
+        this.host.trace?.(this, { kind: 'fast-retransmit', flight, ssthresh: this.ssthresh, cwnd: this.cwnd, smss: this.sndMss });
         this.timing = undefined;
         this.retransmitHead();
       }
