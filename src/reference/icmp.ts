@@ -6,7 +6,7 @@
  */
 import type { IcmpErrorMessage } from '../wire/icmp.js';
 import { FAMILY } from '../wire/family.js';
-import type { TcbError } from './tcb.js';
+import type { TcbError } from './errno.js';
 
 export type IcmpVerdict =
   /** Nothing to do (Source Quench: MUST-55, RFC 6633 §1: "silently discard"). */

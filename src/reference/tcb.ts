@@ -16,6 +16,7 @@ import { giveUpDue, r1Reached, timerWait } from './failure.js';
 import { KeepAlive } from './keepalive.js';
 import { Persist } from './persist.js';
 import type { IcmpVerdict } from './icmp.js';
+import type { TcbError } from './errno.js';
 import type { CongestionEvent } from './trace.js';
 
 export type TcpState =
@@ -71,8 +72,7 @@ export interface TcbHost {
   trace?(tcb: Tcb, e: CongestionEvent): void;
 }
 
-/** Why a connection ended, as errno names (what the socket layer reports). */
-export type TcbError = 'ECONNRESET' | 'ECONNREFUSED' | 'ETIMEDOUT' | 'EHOSTUNREACH' | 'ENETUNREACH' | 'EPROTO';
+export type { TcbError } from './errno.js';
 
 /** Segment length: payload, plus one each for SYN and FIN (RFC 9293 §3.4). */
 export const segLen = (s: { readonly flags: number; readonly payload?: Uint8Array }): number =>

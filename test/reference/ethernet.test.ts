@@ -90,7 +90,7 @@ describe('reference on a tap: Ethernet, ARP, neighbour discovery', () => {
   it('drops a solicitation with a bad checksum or a hop limit other than 255 (RFC 4861 §7.1.1)', () => {
     const h = harness();
     const bad = solicitation('fd77::2');
-    bad[43] ^= 1;
+    bad[43] = bad[43]! ^ 1;
     h.host.input(frame(Uint8Array.of(0x33, 0x33, 0xff, 0, 0, 2), macBytes(THEIR_MAC), 0x86dd, bad));
     const low = solicitation('fd77::2');
     low[7] = 64;
