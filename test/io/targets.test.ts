@@ -48,6 +48,7 @@ const CASES: Array<{ target: TargetName; stack: RegExp; daytime: 'pass' | { step
   { target: 'linux-uml', stack: /^Linux 6\.1\.\d+ \(UML\)/, daytime: 'pass' },
   { target: 'gvisor', stack: /^gVisor \d{8}/, daytime: 'pass' },
   { target: 'slirp', stack: /^libslirp \d+\.\d+/, daytime: 'pass' },
+  { target: 'reference', stack: /^tcpcraft reference \d+\.\d+/, daytime: 'pass' },
   {
     target: 'lwip',
     stack: /^lwIP 2\.1\.\d/,
