@@ -4,7 +4,8 @@
 //
 // Usage: lab-tap-exec TAP node lab/reference-lab.mjs [--impair SPEC] ADDR4 ADDR6 MAC SINK_FILE LIFETIME [PUPPET_IN PUPPET_OUT]
 //   --impair SPEC  lose and reorder frames both ways, e.g. loss=1%,reorder=1% (src/reference/impair.ts)
-//   ADDR4, ADDR6  the addresses it answers ARP / neighbour solicitations for ('-': none)
+//   ADDR4, ADDR6  the addresses it answers ARP / neighbour solicitations for ('-': none); ADDR4
+//                 as ADDRESS/PREFIX, whose directed broadcast the stack drops (RFC 1122 §4.2.3.10)
 //   MAC           its own link-layer address
 //   SINK_FILE     where the nc sink on 5000 appends what it receives (the lab's nc.out)
 //   LIFETIME      seconds before it ends by itself
@@ -44,7 +45,17 @@ if (!addr4 || !addr6 || !mac || !sinkFile || !/^\d+$/.test(lifeText ?? '') || (p
   process.exit(2);
 }
 const TAP = 3;
-const v4 = addr4 === '-' ? undefined : addr4;
+const [v4, prefix4] = addr4 === '-' ? [undefined, undefined] : addr4.split('/');
+if (v4 !== undefined && !/^\d+$/.test(prefix4 ?? '')) {
+  process.stderr.write(`reference-lab: ADDR4 is ADDRESS/PREFIX, got ${addr4}\n`);
+  process.exit(2);
+}
+/** The directed broadcast address of v4/prefix4. */
+const broadcastOf = (ip, bits) => {
+  const n = ip.split('.').reduce((a, o) => (a << 8) | Number(o), 0) >>> 0;
+  const b = (n | (bits >= 32 ? 0 : 0xffffffff >>> bits)) >>> 0;
+  return [b >>> 24, (b >>> 16) & 255, (b >>> 8) & 255, b & 255].join('.');
+};
 const v6 = addr6 === '-' ? undefined : addr6;
 
 let host;
@@ -60,7 +71,7 @@ const toTap = (frame) => {
 // Each direction its own impaired link (a different seed, so the two do not lose in step).
 const outbound = new ImpairedLink(impairment, systemClock, toTap);
 const inbound = new ImpairedLink({ ...impairment, seed: impairment.seed ^ 0x9e3779b9 }, systemClock, (frame) => host.input(frame));
-const settings = referenceSettings({ addresses: { 4: v4 ?? '0.0.0.0', 6: v6 ?? '::' }, broadcast: [] });
+const settings = referenceSettings({ addresses: { 4: v4 ?? '0.0.0.0', 6: v6 ?? '::' }, broadcast: v4 ? [broadcastOf(v4, Number(prefix4))] : [] });
 const stack = new ReferenceStack(systemClock, (packet) => host.output(packet), settings);
 host = new EthernetHost({
   mac,

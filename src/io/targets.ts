@@ -381,7 +381,7 @@ const reference: LabTarget = {
     if (!host.alive().has('reference')) {
       for (const f of [fifoIn, fifoOut]) if (!existsSync(f)) await host.inNs('server', ['mkfifo', '-m', '600', f]);
       const impair = host.cfg.impair !== undefined ? ['--impair', host.cfg.impair] : [];
-      const argv = [TAP_EXEC_BINARY, tap, process.execPath, join(LAB_DIR, 'reference-lab.mjs'), ...impair, host.cfg.serverAddr, LAB_ADDRESSES[6].server, REFERENCE_MAC, join(host.stateDir, 'nc.out'), lifetime, fifoIn, fifoOut];
+      const argv = [TAP_EXEC_BINARY, tap, process.execPath, join(LAB_DIR, 'reference-lab.mjs'), ...impair, `${host.cfg.serverAddr}/${host.cfg.prefix}`, LAB_ADDRESSES[6].server, REFERENCE_MAC, join(host.stateDir, 'nc.out'), lifetime, fifoIn, fifoOut];
       await host.startServer('reference', argv, { waitOutput: /reference-lab: ready/ });
     }
     await optionalPuppet(host, ['fifo', fifoIn, fifoOut]);

@@ -47,6 +47,13 @@ export interface ReferenceSettings {
   /** ... in this window, ms. */
   readonly challengeAckWindowMs: number;
   /**
+   * Whose challenge ACKs the limit counts. RFC 5961 §7 leaves it open; 'connection' (default):
+   * each connection its own budget, since a host-wide counter is shared state an off-path
+   * attacker can read (CVE-2016-5696) and lets one connection's RSTs silence another's answers;
+   * 'host': one budget for the stack.
+   */
+  readonly challengeAckScope: 'connection' | 'host';
+  /**
    * Receive buffer, bytes: the largest window announced. Above 65535 it needs window scaling
    * (RFC 7323 §2); without it the window stays at most 65535.
    */
@@ -192,6 +199,7 @@ export const DEFAULT_SETTINGS: ReferenceSettings = {
   rfc5961: true,
   challengeAckLimit: 10,
   challengeAckWindowMs: 5000,
+  challengeAckScope: 'connection',
   rcvBuf: 65535,
   windowScaling: true,
   windowShift: undefined,

@@ -50,6 +50,7 @@ export class ReferenceStack implements TcbHost {
   private readonly listeners = new Map<number, Listener>();
   private readonly owner = new Map<Tcb, Listener>();
   private challenges: number[] = [];
+  private readonly challengesOf = new WeakMap<Tcb, number[]>();
   private nextPort = 49152;
   private readonly pmtu: PathMtuCache;
   /** Set to hear every connection's congestion-control and timer decisions (trace.ts). */
@@ -265,12 +266,16 @@ export class ReferenceStack implements TcbHost {
     this.owner.delete(tcb);
   }
 
-  challengeAllowed(): boolean {
+  /** RFC 5961 §7: the challenge ACK throttle, per connection or for the host (settings.challengeAckScope). */
+  challengeAllowed(tcb: Tcb): boolean {
     const now = this.clock.now();
-    this.challenges = this.challenges.filter((t) => now - t < this.settings.challengeAckWindowMs);
-    if (this.challenges.length >= this.settings.challengeAckLimit) return false;
-    this.challenges.push(now);
-    return true;
+    const budget = this.settings.challengeAckScope === 'host' ? this.challenges : (this.challengesOf.get(tcb) ?? []);
+    const recent = budget.filter((t) => now - t < this.settings.challengeAckWindowMs);
+    const allowed = recent.length < this.settings.challengeAckLimit;
+    if (allowed) recent.push(now);
+    if (this.settings.challengeAckScope === 'host') this.challenges = recent;
+    else this.challengesOf.set(tcb, recent);
+    return allowed;
   }
 
   established(tcb: Tcb): void {

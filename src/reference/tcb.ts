@@ -63,7 +63,7 @@ export interface TcbHost {
   /** The connection reached CLOSED: forget it. */
   release(tcb: Tcb): void;
   /** RFC 5961 §7: may a challenge ACK go out now? */
-  challengeAllowed(): boolean;
+  challengeAllowed(tcb: Tcb): boolean;
   /** A passive connection reached ESTABLISHED: hand it to its listener. */
   established(tcb: Tcb): void;
   /** The path MTU known for `remoteIp` (RFC 1191 / RFC 8201), when lower than the link's. */
@@ -678,7 +678,7 @@ export class Tcb {
 
   /** RFC 5961's challenge ACK (<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>), within the rate limit of §7. */
   private challengeAck(): void {
-    if (this.host.challengeAllowed()) this.sendAck();
+    if (this.host.challengeAllowed(this)) this.sendAck();
   }
 
   // ---- Sending ----

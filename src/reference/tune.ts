@@ -6,6 +6,9 @@
 import { UsageError } from '../errors.js';
 import { DEFAULT_SETTINGS, type ReferenceSettings } from './settings.js';
 
+/** Settings whose text value is one of a few words. */
+const CHOICES: Readonly<Record<string, readonly string[]>> = { challengeAckScope: ['connection', 'host'], icmpHardErrors: ['abort', 'report'] };
+
 /** The setting names, in declaration order. */
 export const SETTING_NAMES: readonly string[] = Object.keys(DEFAULT_SETTINGS);
 
@@ -36,6 +39,11 @@ function valueOf(name: string, raw: string, current: unknown): unknown {
   if (typeof current === 'number') return number();
   if (current === undefined) return raw === 'default' ? undefined : number();
   if (Array.isArray(current)) return raw === '' ? [] : raw.split(',').map((x) => x.trim());
+  if (typeof current === 'string') {
+    const choices = CHOICES[name];
+    if (choices && !choices.includes(raw)) throw new UsageError(`--set ${name}=${raw}: one of ${choices.join(', ')} is expected (default ${current}).`);
+    return raw;
+  }
   throw new UsageError(`--set ${name}: this setting cannot be changed from the command line.`);
 }
 
