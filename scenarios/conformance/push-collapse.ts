@@ -5,8 +5,10 @@
  * accepted the connection, writes ten 100-byte pieces with ten send() calls: ten pushes. We keep our window
  * closed while it writes, so the ten pieces wait in the sender. When the window opens to 4000
  * bytes, all 1000 bytes must leave as one segment (its PSH bit set), not as ten pushed 100-byte ones.
+ * A sender whose zero-window probe carried the first octet (RFC 9293 §3.8.6.1 lets a probe carry
+ * new data) has had it acknowledged with the window: the other 999 then leave as one segment.
  */
-import { scenario, send, expect, drain, mss } from 'tcpcraft';
+import { scenario, send, expect, drain, either, mss } from 'tcpcraft';
 
 const PIECES = Array.from({ length: 10 }, (_, k) => String(k).repeat(100)).join('');
 
@@ -28,7 +30,7 @@ export default scenario({
     // The application writes at once; the sender may probe the closed window meanwhile.
     drain(800),
     send('A', { window: 4000 }),
-    expect('PA', { seq: 1, ack: 1, len: 1000, payload: PIECES, within: 500 }),
+    either(expect('PA', { seq: 1, ack: 1, len: 1000, payload: PIECES, within: 500 }), expect('PA', { seq: 2, ack: 1, len: 999, payload: PIECES.slice(1), within: 500 })),
     send('A', { window: 4000 }),
   ],
 });

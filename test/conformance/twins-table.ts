@@ -127,7 +127,7 @@ export const TWINS: readonly Twin[] = [
   { file: 'zero-window-urgent.ts',      step: 88, with: `silence(1000)`,                                    why: 'the urgent mark reaches the application behind the zero window, and it answers "urgent\\n"' },
   { file: 'zero-window-rst.ts',         step: 89, with: `expect('A', { seq: 1, window: 0, within: 500 })`,  why: 'the RST at RCV.NXT reset the connection: the next segment gets a RST, not another zero-window ACK' },
   { file: 'receiver-sws.ts',            step: 148, with: `set({ window: range(1, 199) })`,                   why: 'the reopened window is a useful one (at least our MSS of 200), never a silly few bytes' },
-  { file: 'push-collapse.ts',           step: 6,  with: `set({ len: 100, payload: '0'.repeat(100) })`,       why: 'the ten pushed pieces leave as one 1000-byte segment, not one segment each' },
+  { file: 'push-collapse.ts',           step: 6,  with: `expect('PA', { seq: 1, ack: 1, len: 100, payload: '0'.repeat(100), within: 500 })`, why: 'the ten pushed pieces leave as one 1000-byte segment, not one segment each' },
   { file: 'source-route-reversed.ts',   step: 5,  with: `set({ ip: { dst: '10.77.0.1' } })`,                why: 'the ACK goes back by the reversed route: to 10.77.0.201 first, not straight to 10.77.0.1' },
   { file: 'source-route-override.ts',   step: 5,  with: `set({ ip: { dst: '10.77.0.201', route: ['10.77.0.1'] } })`, why: 'the ACK follows the newer route (10.77.0.99, then 10.77.0.1), not the SYN\'s' },
   { file: 'tfo-cookie.ts',              step: 2,  with: `set({ options: { lacks: ['fastOpen'] } })`,       why: 'the SYN/ACK carries a Fast Open cookie' },

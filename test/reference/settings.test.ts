@@ -1,0 +1,71 @@
+/**
+ * The reference's settings matter, and only where they should: the whole conformance suite (the
+ * slow set too) runs against the reference with one setting flipped, and exactly the scenarios
+ * about that setting change verdict: they fail, or, for a feature the suite learns by probing
+ * (timestamps, window scaling, SACK, RFC 5961, Fast Open), become not applicable. Every other
+ * scenario still passes. Settings the scenarios leave open change nothing.
+ */
+import { expect } from 'chai';
+import { readdirSync } from 'node:fs';
+import { loadScenario } from '../../src/io/load.js';
+import type { ReferenceSettings } from '../../src/reference/index.js';
+import { referenceBackend } from '../../src/suite/backend.js';
+import { runSuite, type SuiteEntry } from '../../src/suite/runner.js';
+
+const DIRS = ['scenarios/conformance', 'scenarios/conformance/slow'];
+
+/** One flip and what it changes: `name` failing, `name(na)` not applicable. */
+const FLIPS: ReadonlyArray<readonly [Partial<ReferenceSettings>, readonly string[]]> = [
+  [{ timestamps: false }, ['mss-effective(na)', 'option-in-data-segment(na)', 'paws(na)', 'synack-options-offered(na)', 'time-wait-syn-ts(na)', 'ts-every-segment(na)']],
+  [{ windowScaling: false }, ['synack-options-offered(na)', 'window-scaled(na)', 'wscale-clamp(na)']],
+  [{ sack: false }, ['ooo-fill-hole(na)', 'ooo-sack(na)', 'sack-first-block(na)', 'synack-options-offered(na)', 'synack-options-partial(na)']],
+  [{ rfc5961: false }, ['challenge-ack-ratelimit(na)', 'rfc5961-old-ack(na)', 'rst-in-window-challenge(na)', 'syn-in-established(na)']],
+  [{ fastOpen: false }, ['tfo-bad-cookie(na)', 'tfo-cookie(na)', 'tfo-data-in-syn(na)']],
+  [{ minRtoMs: 200 }, ['rto-minimum']],
+  [{ ecn: false }, ['ecn-ce-echo', 'ecn-negotiate']],
+  [{ fastRetransmit: false }, ['fast-retransmit']],
+  [{ dupAckThreshold: 4 }, ['fast-retransmit']],
+  [{ nagle: false }, ['nagle']],
+  [{ keepOutOfOrder: false }, ['ooo-fill-hole', 'ooo-sack', 'sack-first-block']],
+  [{ pmtud: false }, ['icmp-frag-needed', 'ipv6-packet-too-big']],
+  [{ icmpHardErrors: 'report' }, ['icmp-hard-error']],
+  [{ timeWaitReopen: false }, ['time-wait-syn', 'time-wait-syn-ts']],
+  [{ sourceRouteOverride: false }, ['source-route-override']],
+  [{ broadcast: [] }, ['syn-to-broadcast']],
+  [{ defaultMss: { 4: 1000, 6: 1220 } }, ['mss-default-536']],
+  [{ maxPersistMs: 1000 }, ['zero-window-indefinite']],
+  [{ keepAliveCount: 1 }, ['keepalive-lost-ack']],
+  [{ r2SynMs: 100_000 }, ['slow/syn-give-up']],
+  // R2 past the scenario's four minutes: the RFC allows it, the scenario cannot tell it from never.
+  [{ r2Ms: 300_000 }, ['slow/give-up']],
+  // Choices no scenario asserts: nothing changes.
+  [{ newReno: false }, []],
+  [{ limitedTransmit: false }, []],
+  [{ keepAliveGarbageOctet: true }, []],
+  [{ delayedAck: false }, []],
+  [{ challengeAckScope: 'host' }, []],
+];
+
+describe('reference stack: one setting flipped changes exactly the verdicts about it', function () {
+  this.timeout(120_000);
+  let entries: SuiteEntry[] = [];
+  before(async () => {
+    const files = DIRS.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.ts')).map((f) => `${d}/${f}`));
+    entries = await Promise.all(files.map(async (file) => ({ file, name: file, scenario: await loadScenario(file) })));
+  });
+
+  const changed = async (settings: Partial<ReferenceSettings>): Promise<string[]> => {
+    const o = await runSuite(entries, { backend: referenceBackend(settings), target: 'reference', learnFeatures: true });
+    return o.results.filter((r) => r.verdict !== 'pass').map((r) => `${r.file.replace('scenarios/conformance/', '').replace(/\.ts$/, '')}${r.verdict === 'na' ? '(na)' : r.verdict === 'fail' ? '' : `(${r.verdict})`}`);
+  };
+
+  it('with the defaults, nothing but passes', async () => {
+    expect(await changed({})).to.deep.equal([]);
+  });
+
+  for (const [settings, want] of FLIPS) {
+    it(`${JSON.stringify(settings)}: ${want.length ? want.join(', ') : 'no verdict changes'}`, async () => {
+      expect((await changed(settings)).sort()).to.deep.equal([...want].sort());
+    });
+  }
+});
