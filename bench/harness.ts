@@ -9,7 +9,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +55,8 @@ export interface BenchOptions {
   readonly matrixRuns: number;
   /** Packets in the capture that `show --list` and tshark's conv,tcp read (0: skip it). */
   readonly capturePackets: number;
+  /** Bytes sent through each echo in the interop rows (0: skip them). */
+  readonly interopBytes: number;
 }
 
 /** Defaults of `make bench`. */
@@ -69,6 +71,7 @@ export const FULL: BenchOptions = {
   profile: true,
   matrixRuns: 1,
   capturePackets: 1_000_000,
+  interopBytes: 10 * 1024 * 1024,
 };
 
 /** What the run produced: rows, notes (skipped tools, targets, profiles) and the printed table. */
@@ -93,10 +96,12 @@ const M = {
   capList: 'list the TCP conversations of a 1M-packet pcapng',
   capMem: 'peak memory listing them',
   startup: 'lab target start-up',
+  refSuite: 'conformance suite (slow set too), scenarios per second',
+  interop: '10 MB through an echo service, nc from the client namespace',
 } as const;
 
 /** Metrics where more is better (everything else is a time: less is better). */
-const HIGHER_IS_BETTER = new Set<string>([M.flood]);
+const HIGHER_IS_BETTER = new Set<string>([M.flood, M.refSuite, M.interop]);
 
 // ---------------------------------------------------------------- processes
 
@@ -446,6 +451,87 @@ async function suiteBench(o: BenchOptions, cfg: LabConfig, notes: string[]): Pro
 }
 
 /**
+ * The RFC reference stack (issue 25): the whole conformance suite against it in memory, in
+ * scenarios per second, beside the suite live against the Linux lab (from its own rows); and the live interop
+ * transfer, `nc -N` sending `interopBytes` through an echo service and reading them back, against
+ * the reference on its tap (clean, and losing and reordering 1 % of the frames) beside the
+ * Linux lab's own echo. Every transfer must bring every byte back, or its run does not count.
+ */
+async function referenceBench(o: BenchOptions, cfg: LabConfig, tmp: string, notes: string[], linuxSuite: Row | undefined): Promise<Row[]> {
+  const cli = join(ROOT, 'bin/tcpcraft.js');
+  const dirs = [join(ROOT, 'scenarios/conformance'), join(ROOT, 'scenarios/conformance/slow')];
+  const suiteRate = async (argv: readonly string[], label: string): Promise<number[]> => {
+    const rates: number[] = [];
+    for (let r = 0; r < o.runs; r++) {
+      const t0 = performance.now();
+      const done = await runBounded(argv, 600_000);
+      const s = (performance.now() - t0) / 1000;
+      const n = Number(/\((\d+) scenarios/.exec(done.stdout)?.[1] ?? NaN);
+      if (done.code !== 0 && done.code !== 1) notes.push(`${label}: exit ${done.code}: ${(done.stderr || done.stdout).trim().split('\n').slice(-1)[0] ?? ''}`);
+      rates.push(done.code === 0 || done.code === 1 ? n / s : NaN);
+    }
+    return rates;
+  };
+  const rows: Row[] = [
+    row(M.refSuite, 'reference, in memory', 'scenarios/s', await suiteRate([process.execPath, cli, 'suite', ...dirs, '--target', 'reference'], 'reference suite')),
+  ];
+  // The same suite live against the Linux lab (its slow set aside): from the suite rows' times.
+  const n = readdirSync(dirs[0]!).filter((f) => f.endsWith('.ts') && !f.startsWith('_')).length;
+  rows.push(row(M.refSuite, 'linux lab, live (no slow set)', 'scenarios/s', linuxSuite && linuxSuite.median !== null ? [n / linuxSuite.median] : []));
+  if (o.interopBytes <= 0) return rows;
+  const input = join(tmp, 'interop.in');
+  const data = randomBytes(o.interopBytes);
+  writeFileSync(input, data);
+  const transfer = async (lab: LabConfig, label: string): Promise<number[]> => {
+    const rates: number[] = [];
+    for (let r = 0; r < o.runs; r++) {
+      const output = join(tmp, 'interop.out');
+      const t0 = performance.now();
+      const code = await runWithFiles(labExecArgv(lab, 'client', ['nc', '-N', lab.serverAddr, '7']), input, output, 300_000);
+      const s = (performance.now() - t0) / 1000;
+      const ok = code === 0 && readFileSync(output).equals(data);
+      if (!ok) notes.push(`${label}: run ${r + 1}: ${code === 0 ? 'the bytes that came back differ' : `nc exited ${code}`}`);
+      rates.push(ok ? o.interopBytes / 1e6 / s : NaN);
+    }
+    return rates;
+  };
+  rows.push(row(M.interop, 'linux (veth)', 'MB/s', await transfer(cfg, 'interop, linux')));
+  for (const [impair, tool] of [[undefined, 'reference (tap)'], ['loss=1%,reorder=1%', 'reference (tap, 1% loss + reorder)']] as const) {
+    const ref = labConfig({ name: `tcr${randomBytes(3).toString('hex')}`.slice(0, 9), target: 'reference', ...(impair ? { impair } : {}) });
+    try {
+      await labUp(ref);
+      rows.push(row(M.interop, tool, 'MB/s', await transfer(ref, `interop, ${tool}`)));
+    } catch (err) {
+      notes.push(`interop, ${tool}: ${err instanceof Error ? err.message : String(err)}`);
+      rows.push(row(M.interop, tool, 'MB/s', []));
+    } finally {
+      await labDown(ref);
+    }
+  }
+  return rows;
+}
+
+/** Runs argv with stdin from `input` and stdout into `output`; its exit code (null when killed after `timeoutMs`). */
+function runWithFiles(argv: readonly string[], input: string, output: string, timeoutMs: number): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const inFd = openSync(input, 'r');
+    const outFd = openSync(output, 'w');
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: [inFd, outFd, 'ignore'] });
+    closeSync(inFd);
+    closeSync(outFd);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+}
+
+/**
  * The whole matrix (every conformance scenario on every lab target, bringing each up), as users run
  * it: wall time, and each target's start-up time as the matrix reports it.
  */
@@ -587,6 +673,8 @@ function verdicts(rows: readonly Row[]): Verdict[] {
   check('process start -> first SYN: faster than scapy', ratio(med(rows, M.start, 'scapy'), med(rows, M.start, 'tcpcraft')), (v) => v > 1, (v) => `${v.toFixed(2)}x scapy`, 'seed');
   check('whole matrix < 2 s per scenario (87 scenarios x 5 targets)', med(rows, M.matrix, 'tcpcraft'), (v) => v < 174, (v) => `${v.toFixed(1)} s`);
   check('listing a 1M-packet capture: faster than tshark', ratio(med(rows, M.capList, 'tshark -z conv,tcp'), med(rows, M.capList, 'tcpcraft')), (v) => v > 1, (v) => `${v.toFixed(1)}x tshark`);
+  check('the suite against the reference: >= 50 scenarios/s (the whole suite in seconds)', med(rows, M.refSuite, 'reference, in memory'), (v) => v >= 50, (v) => `${v.toFixed(0)} scenarios/s`);
+  check('10 MB through the reference over the tap: >= 1 MB/s', med(rows, M.interop, 'reference (tap)'), (v) => v >= 1, (v) => `${v.toFixed(1)} MB/s`);
   check('listing it: peak memory < 256 MB (streaming)', med(rows, M.capMem, 'tcpcraft'), (v) => v < 256, (v) => `${v.toFixed(0)} MB`);
   return out;
 }
@@ -668,6 +756,8 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       rows.push(...(await seedBench(o, cfg, peers, exes, tmp, notes)));
       o.log('conformance suite ...');
       rows.push(...(await suiteBench(o, cfg, notes)));
+      o.log('the reference stack: the suite in memory, 10 MB through its echo over the tap ...');
+      rows.push(...(await referenceBench(o, cfg, tmp, notes, rows.find((r) => r.metric === M.suiteN))));
       o.log('conformance matrix over every lab target ...');
       rows.push(...(await matrixBench(o, tmp, notes)));
       o.log('a 1M-packet capture: tcpcraft show --list and tshark -z conv,tcp ...');

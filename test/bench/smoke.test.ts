@@ -20,7 +20,7 @@ describe('bench smoke @live', function () {
   it('runs every benchmark once and writes one row per tool per metric', async () => {
     const out = join(tmp, 'results.json');
     const lines: string[] = [];
-    const r = await runBench({ ...FULL, runs: 1, codecIterations: 2000, scapyIterations: 3, floodCount: 20000, floodSeconds: 0.3, out, log: (l) => lines.push(l), profile: false, matrixRuns: 0, capturePackets: 2000 });
+    const r = await runBench({ ...FULL, runs: 1, codecIterations: 2000, scapyIterations: 3, floodCount: 20000, floodSeconds: 0.3, out, log: (l) => lines.push(l), profile: false, matrixRuns: 0, capturePackets: 2000, interopBytes: 200_000 });
     for (const n of r.notes.filter((x) => /not installed/.test(x))) process.stdout.write(`      (skipped) ${n}\n`);
     const rows = JSON.parse(readFileSync(out, 'utf8')) as Row[];
     expect(rows).to.deep.equal(r.rows);
@@ -33,6 +33,12 @@ describe('bench smoke @live', function () {
     }
     // The conformance suite rows exist (and a failing suite run must not fail the harness).
     expect(ours(/^conformance suite wall time, 1 job/)).to.exist;
+    // The reference stack's rows: the suite in memory, and every byte back through its echo.
+    const ref = (metric: RegExp, tool: string) => rows.find((x) => x.tool === tool && metric.test(x.metric));
+    expect(ref(/^conformance suite \(slow set too\)/, 'reference, in memory')?.median, r.notes.join('\n')).to.be.a('number').and.greaterThan(0);
+    for (const tool of ['linux (veth)', 'reference (tap)', 'reference (tap, 1% loss + reorder)']) {
+      expect(ref(/^10 MB through an echo/, tool)?.median, `${tool}\n${r.notes.join('\n')}`).to.be.a('number').and.greaterThan(0);
+    }
     expect(r.table).to.match(/targets \(read from this table\):/);
   });
 });
