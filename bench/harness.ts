@@ -7,7 +7,7 @@
  * Network rules: traffic only inside the lab's two namespaces (no default route); every loop and
  * every child process is bounded in count and time; children are killed by their own PID only.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -119,15 +119,20 @@ function runBounded(argv: readonly string[], timeoutMs: number): Promise<Done> {
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout: out, stderr: err });
-    });
+    boundChild(child, timeoutMs, reject, (code) => resolve({ code, stdout: out, stderr: err }));
+  });
+}
+
+/** SIGKILLs `child` by its own PID after `timeoutMs`; `done` with its exit code, `failed` if it cannot start. */
+function boundChild(child: ChildProcess, timeoutMs: number, failed: (e: Error) => void, done: (code: number | null) => void): void {
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  child.on('error', (e) => {
+    clearTimeout(timer);
+    failed(e);
+  });
+  child.on('close', (code) => {
+    clearTimeout(timer);
+    done(code);
   });
 }
 
@@ -519,15 +524,7 @@ function runWithFiles(argv: readonly string[], input: string, output: string, ti
     const child = spawn(argv[0]!, argv.slice(1), { stdio: [inFd, outFd, 'ignore'] });
     closeSync(inFd);
     closeSync(outFd);
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve(code);
-    });
+    boundChild(child, timeoutMs, reject, (code) => resolve(code));
   });
 }
 

@@ -98,6 +98,16 @@ async function optionalPuppet(host: LabHost, transport: readonly string[]): Prom
   }
 }
 
+/**
+ * The two named pipes (requests in, replies out) between the relay and a target that is its own
+ * puppet (lwip-lab, reference-lab), in the lab's state directory: made when missing.
+ */
+async function puppetFifos(host: LabHost): Promise<readonly [string, string]> {
+  const fifos = [join(host.stateDir, 'puppet-in.fifo'), join(host.stateDir, 'puppet-out.fifo')] as const;
+  for (const f of fifos) if (!existsSync(f)) await host.inNs('server', ['mkfifo', '-m', '600', f]);
+  return fifos;
+}
+
 /** The puppet as a child of the relay, on the kernel of the namespace the relay runs in. */
 const puppetChild = (stack: string, ...flags: string[]): string[] => ['spawn', PUPPET_BINARY, ...flags, '--stack', stack, '--lifetime', lifetime];
 
@@ -305,10 +315,8 @@ const lwip: LabTarget = {
   async up(host) {
     const tap = await tapBridge(host);
     // lwip-lab is its own puppet (lwIP's raw API), over two named pipes the relay holds the other ends of.
-    const fifoIn = join(host.stateDir, 'puppet-in.fifo');
-    const fifoOut = join(host.stateDir, 'puppet-out.fifo');
+    const [fifoIn, fifoOut] = await puppetFifos(host);
     if (!host.alive().has('lwip')) {
-      for (const f of [fifoIn, fifoOut]) if (!existsSync(f)) await host.inNs('server', ['mkfifo', '-m', '600', f]);
       await host.startServer('lwip', ['env', `PRECONFIGURED_TAPIF=${tap}`, LWIP_LAB_BINARY, host.cfg.serverAddr, maskOf(host.cfg.prefix), join(host.stateDir, 'nc.out'), lifetime, fifoIn, fifoOut], {
         waitOutput: /lwip-lab: ready/,
       });
@@ -376,10 +384,8 @@ const reference: LabTarget = {
   },
   async up(host) {
     const tap = await tapBridge(host);
-    const fifoIn = join(host.stateDir, 'puppet-in.fifo');
-    const fifoOut = join(host.stateDir, 'puppet-out.fifo');
+    const [fifoIn, fifoOut] = await puppetFifos(host);
     if (!host.alive().has('reference')) {
-      for (const f of [fifoIn, fifoOut]) if (!existsSync(f)) await host.inNs('server', ['mkfifo', '-m', '600', f]);
       const impair = host.cfg.impair !== undefined ? ['--impair', host.cfg.impair] : [];
       const argv = [TAP_EXEC_BINARY, tap, process.execPath, join(LAB_DIR, 'reference-lab.mjs'), ...impair, `${host.cfg.serverAddr}/${host.cfg.prefix}`, LAB_ADDRESSES[6].server, REFERENCE_MAC, join(host.stateDir, 'nc.out'), lifetime, fifoIn, fifoOut];
       await host.startServer('reference', argv, { waitOutput: /reference-lab: ready/ });

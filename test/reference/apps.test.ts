@@ -5,87 +5,18 @@
  * routes (RFC 1122 §4.2.3.8). A VirtualClock moved by hand; every packet the stack sends decoded.
  */
 import { expect } from 'chai';
-import { VirtualClock } from '../../src/engine/device.js';
-import {
-  ECN_CE,
-  ECN_ECT0,
-  fastOpenCookie,
-  ReferencePuppet,
-  ReferenceStack,
-  referenceSettings,
-  returnRoute,
-  startServices,
-  STALL_RCVBUF,
-  urgentSignalled,
-  type ReferenceSettings,
-  type Tcb,
-} from '../../src/reference/index.js';
-import { buildPacket, parsePacket, type Packet } from '../../src/wire/packet.js';
+import { ECN_CE, ECN_ECT0, fastOpenCookie, ReferencePuppet, referenceSettings, returnRoute, STALL_RCVBUF, urgentSignalled, type ReferenceSettings } from '../../src/reference/index.js';
+import type { Packet } from '../../src/wire/packet.js';
 import type { TcpOption } from '../../src/wire/options.js';
 import { Flag, flagLetters } from '../../src/wire/tcp.js';
 import { seqAdd } from '../../src/wire/seq.js';
 import { pendingHops, sourceRouteOf } from '../../src/wire/route.js';
+import { ISN, SPORT, StackHarness, type SendOpts } from './harness.js';
 
 const ME = '10.77.0.1';
 const REF = '10.77.0.2';
-const SPORT = 40000;
-const ISN = 1000;
 
-interface SendOpts {
-  payload?: string;
-  options?: TcpOption[];
-  window?: number;
-  urgent?: number;
-  ecn?: number;
-  ipOptions?: Uint8Array;
-  src?: string;
-  sport?: number;
-}
-
-class Harness {
-  readonly clock = new VirtualClock(1_700_000_000_000_000n, false);
-  readonly out: Packet[] = [];
-  readonly stack: ReferenceStack;
-  constructor(settings: Partial<ReferenceSettings> = {}) {
-    this.stack = new ReferenceStack(
-      this.clock,
-      (b) => {
-        const p = parsePacket(b);
-        if (!p.ok) throw new Error('the stack sent an unreadable packet');
-        this.out.push(p.value);
-      },
-      referenceSettings(settings),
-    );
-    startServices(this.stack);
-  }
-  send(port: number, flags: number, seq: number, ack = 0, o: SendOpts = {}): Packet[] {
-    const before = this.out.length;
-    this.stack.input(
-      buildPacket({
-        ip: { src: o.src ?? ME, dst: REF, ecn: o.ecn ?? 0, ...(o.ipOptions ? { options: o.ipOptions } : {}) },
-        tcp: {
-          srcPort: o.sport ?? SPORT,
-          dstPort: port,
-          seq: seq >>> 0,
-          ack: ack >>> 0,
-          flags,
-          window: o.window ?? 65535,
-          urgent: o.urgent ?? 0,
-          ...(o.options ? { options: o.options } : {}),
-        },
-        ...(o.payload ? { payload: new TextEncoder().encode(o.payload) } : {}),
-      }),
-    );
-    return this.out.slice(before);
-  }
-  after(ms: number): Packet[] {
-    const before = this.out.length;
-    this.clock.advance(ms);
-    return this.out.slice(before);
-  }
-  tcb(port: number, src = ME, sport = SPORT): Tcb | undefined {
-    return this.stack.find(REF, port, src, sport);
-  }
+class Harness extends StackHarness {
   /** Handshake to `port`; returns the stack's ISS. */
   open(port: number, o: SendOpts & { flags?: number } = {}): number {
     const [sa] = this.send(port, o.flags ?? Flag.SYN, ISN, 0, o);

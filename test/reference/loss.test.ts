@@ -5,74 +5,22 @@
  * and Path MTU Discovery (icmp.ts, src/wire/icmp.ts's parseIcmpError).
  */
 import { expect } from 'chai';
-import { VirtualClock } from '../../src/engine/device.js';
-import { ReferencePuppet, ReferenceStack, referenceSettings, startServices, type ReferenceSettings, type Tcb } from '../../src/reference/index.js';
+import { ReferencePuppet, referenceSettings } from '../../src/reference/index.js';
 import { plateauBelow, newPathMtu } from '../../src/reference/icmp.js';
 import { giveUpDue } from '../../src/reference/failure.js';
 import { buildIcmpErrorFor, parseIcmpError } from '../../src/wire/icmp.js';
-import { buildPacket, parsePacket, type Packet } from '../../src/wire/packet.js';
+import type { Packet } from '../../src/wire/packet.js';
 import { mss as mssOption } from '../../src/scenario/index.js';
 import { Flag, flagLetters } from '../../src/wire/tcp.js';
 import { seqAdd, seqDiff } from '../../src/wire/seq.js';
-import type { TcpOption } from '../../src/wire/options.js';
+import { ISN, SPORT, StackHarness } from './harness.js';
 
-const ADDR = { 4: { me: '10.77.0.1', ref: '10.77.0.2' }, 6: { me: 'fd77::1', ref: 'fd77::2' } } as const;
-const SPORT = 40000;
-const ISN = 1000;
-
-class Harness {
-  readonly clock = new VirtualClock(1_700_000_000_000_000n, false);
-  readonly out: Packet[] = [];
-  readonly stack: ReferenceStack;
+class Harness extends StackHarness {
   /** The stack's ISS on the connection opened last. */
   iss = 0;
-  constructor(
-    settings: Partial<ReferenceSettings> = {},
-    readonly family: 4 | 6 = 4,
-  ) {
-    this.stack = new ReferenceStack(
-      this.clock,
-      (b) => {
-        const p = parsePacket(b);
-        if (!p.ok) throw new Error('the stack sent an unreadable packet');
-        this.out.push(p.value);
-      },
-      referenceSettings(settings),
-    );
-    startServices(this.stack);
-  }
-  get me(): string {
-    return ADDR[this.family].me;
-  }
-  get ref(): string {
-    return ADDR[this.family].ref;
-  }
-  /** Sends a segment; returns what the stack sent in answer. */
-  send(port: number, flags: number, seq: number, ack = 0, o: { payload?: string; options?: TcpOption[]; window?: number; sport?: number } = {}): Packet[] {
-    return this.input(
-      buildPacket({
-        ip: { src: this.me, dst: this.ref },
-        tcp: { srcPort: o.sport ?? SPORT, dstPort: port, seq: seq >>> 0, ack: ack >>> 0, flags, window: o.window ?? 65535, ...(o.options ? { options: o.options } : {}) },
-        ...(o.payload ? { payload: new TextEncoder().encode(o.payload) } : {}),
-      }),
-    );
-  }
-  input(bytes: Uint8Array): Packet[] {
-    const before = this.out.length;
-    this.stack.input(bytes);
-    return this.out.slice(before);
-  }
   /** Acknowledges up to relative sequence number `rel` (1 = the first data byte) with window `window`. */
   ack(port: number, rel: number, window = 65535, sport = SPORT): Packet[] {
     return this.send(port, Flag.ACK, ISN + 1, seqAdd(this.iss, rel), { window, sport });
-  }
-  after(ms: number): Packet[] {
-    const before = this.out.length;
-    this.clock.advance(ms);
-    return this.out.slice(before);
-  }
-  tcb(port: number, sport = SPORT): Tcb | undefined {
-    return this.stack.find(this.ref, port, this.me, sport);
   }
   /** Handshake to `port` with MSS `mss` and window `window`; returns what followed our ACK. */
   open(port: number, mss = 500, window = 65535, sport = SPORT): Packet[] {

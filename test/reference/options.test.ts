@@ -5,53 +5,18 @@
  * codec, and every packet the stack sends decoded.
  */
 import { expect } from 'chai';
-import { VirtualClock } from '../../src/engine/device.js';
-import { ReferenceStack, referenceSettings, startServices, type ReferenceSettings, type Tcb } from '../../src/reference/index.js';
+import { referenceSettings } from '../../src/reference/index.js';
 import { receiveShift, timestampOffset } from '../../src/reference/index.js';
-import { buildPacket, parsePacket, type Packet } from '../../src/wire/packet.js';
+import { buildPacket, type Packet } from '../../src/wire/packet.js';
 import type { TcpOption } from '../../src/wire/options.js';
 import { Flag, flagLetters } from '../../src/wire/tcp.js';
 import { seqAdd } from '../../src/wire/seq.js';
+import { ISN, SPORT, StackHarness } from './harness.js';
 
 const ME = '10.77.0.1';
 const REF = '10.77.0.2';
-const SPORT = 40000;
-const ISN = 1000;
 
-type Send = { payload?: string | number; options?: TcpOption[]; window?: number; sport?: number };
-
-class Harness {
-  readonly clock = new VirtualClock(1_700_000_000_000_000n, false);
-  readonly out: Packet[] = [];
-  readonly stack: ReferenceStack;
-  constructor(settings: Partial<ReferenceSettings> = {}) {
-    this.stack = new ReferenceStack(this.clock, (b) => {
-      const p = parsePacket(b);
-      if (!p.ok) throw new Error('the stack sent an unreadable packet');
-      this.out.push(p.value);
-    }, referenceSettings(settings));
-    startServices(this.stack);
-  }
-  send(port: number, flags: number, seq: number, ack = 0, o: Send = {}): Packet[] {
-    const before = this.out.length;
-    const payload = typeof o.payload === 'number' ? new Uint8Array(o.payload).fill(120) : o.payload ? new TextEncoder().encode(o.payload) : undefined;
-    this.stack.input(
-      buildPacket({
-        ip: { src: ME, dst: REF },
-        tcp: { srcPort: o.sport ?? SPORT, dstPort: port, seq: seq >>> 0, ack: ack >>> 0, flags, window: o.window ?? 65535, ...(o.options ? { options: o.options } : {}) },
-        ...(payload ? { payload } : {}),
-      }),
-    );
-    return this.out.slice(before);
-  }
-  after(ms: number): Packet[] {
-    const before = this.out.length;
-    this.clock.advance(ms);
-    return this.out.slice(before);
-  }
-  tcb(port: number, sport = SPORT): Tcb | undefined {
-    return this.stack.find(REF, port, ME, sport);
-  }
+class Harness extends StackHarness {
   /** Handshake to `port` with `options` in the SYN and `ackOptions` in the ACK; returns the SYN/ACK. */
   open(port: number, options: TcpOption[] = [], ackOptions: (sa: Packet) => TcpOption[] = () => [], window = 65535): Packet {
     const [sa] = this.send(port, Flag.SYN, ISN, 0, { options, window });

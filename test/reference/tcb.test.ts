@@ -3,50 +3,17 @@
  * built with the wire codec, and every packet the stack sends decoded.
  */
 import { expect } from 'chai';
-import { VirtualClock } from '../../src/engine/device.js';
-import { acceptable, ReferenceStack, referenceSettings, startServices, type ReferenceSettings, type Tcb } from '../../src/reference/index.js';
-import { buildPacket, parsePacket, type Packet } from '../../src/wire/packet.js';
+import { acceptable } from '../../src/reference/index.js';
+import { buildPacket, type Packet } from '../../src/wire/packet.js';
 import type { TcpOption } from '../../src/wire/options.js';
 import { Flag, flagLetters } from '../../src/wire/tcp.js';
 import { seqAdd } from '../../src/wire/seq.js';
+import { ISN, StackHarness } from './harness.js';
 
 const ME = '10.77.0.1';
 const REF = '10.77.0.2';
-const SPORT = 40000;
-const ISN = 1000;
 
-class Harness {
-  readonly clock = new VirtualClock(1_700_000_000_000_000n, false);
-  readonly out: Packet[] = [];
-  readonly stack: ReferenceStack;
-  constructor(settings: Partial<ReferenceSettings> = {}) {
-    this.stack = new ReferenceStack(this.clock, (b) => {
-      const p = parsePacket(b);
-      if (!p.ok) throw new Error('the stack sent an unreadable packet');
-      this.out.push(p.value);
-    }, referenceSettings(settings));
-    startServices(this.stack);
-  }
-  send(port: number, flags: number, seq: number, ack = 0, o: { payload?: string; options?: TcpOption[]; window?: number } = {}): Packet[] {
-    const before = this.out.length;
-    this.stack.input(
-      buildPacket({
-        ip: { src: ME, dst: REF },
-        tcp: { srcPort: SPORT, dstPort: port, seq: seq >>> 0, ack: ack >>> 0, flags, window: o.window ?? 65535, ...(o.options ? { options: o.options } : {}) },
-        ...(o.payload ? { payload: new TextEncoder().encode(o.payload) } : {}),
-      }),
-    );
-    return this.out.slice(before);
-  }
-  /** Output from now on while time moves `ms`. */
-  after(ms: number): Packet[] {
-    const before = this.out.length;
-    this.clock.advance(ms);
-    return this.out.slice(before);
-  }
-  tcb(port: number): Tcb | undefined {
-    return this.stack.find(REF, port, ME, SPORT);
-  }
+class Harness extends StackHarness {
   /** Handshake to `port`; returns the stack's ISS. */
   open(port: number, options: TcpOption[] = []): number {
     const [sa] = this.send(port, Flag.SYN, ISN, 0, { options });
