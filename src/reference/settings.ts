@@ -4,8 +4,11 @@
  * the RFC itself recommends. A mutant or a Linux-like profile is these settings, changed.
  */
 import { LAB_ADDRESSES } from '../lab/catalogue.js';
+import type { Fault } from './faults.js';
 
 export interface ReferenceSettings {
+  /** Deliberate violations, for mutation testing only (faults.ts, mutants.ts); none by default. */
+  readonly faults: readonly Fault[];
   /** RFC 6437 §3 (RECOMMENDED): IPv6 packets of a connection carry one flow label, chosen at random per flow. */
   readonly flowLabels: boolean;
   /** The addresses the stack answers on (any destination is accepted; these are its sources for active opens). */
@@ -180,6 +183,7 @@ export interface ReferenceSettings {
 }
 
 export const DEFAULT_SETTINGS: ReferenceSettings = {
+  faults: [],
   flowLabels: true,
   addresses: { 4: LAB_ADDRESSES[4].server, 6: LAB_ADDRESSES[6].server },
   broadcast: ['10.77.0.255'],

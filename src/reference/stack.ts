@@ -18,6 +18,7 @@ import { fastOpenSyn } from './fastopen.js';
 import { returnRoute, type ReturnRoute } from './sourceroute.js';
 import { createHmac } from 'node:crypto';
 import type { CongestionEvent } from './trace.js';
+import { hasFault } from './faults.js';
 import { classifyIcmp, newPathMtu, PathMtuCache } from './icmp.js';
 
 /** A listening port: its connections reach `accept` once ESTABLISHED. */
@@ -130,7 +131,7 @@ export class ReferenceStack implements TcbHost {
     const p = parsed.value;
     // RFC 9293 §3.9.1 / RFC 1122 §4.2.3.10 (MUST-57): a segment to or from a broadcast or
     // multicast address belongs to no connection; it is dropped, without a RST.
-    if (this.notUnicast(p.ip.dst) || this.notUnicast(p.ip.src)) return;
+    if ((this.notUnicast(p.ip.dst) || this.notUnicast(p.ip.src)) && !hasFault(this.settings, 'answer-broadcast-syn')) return;
     const sums = verifyChecksums(p);
     // RFC 9293 §3.1 (MUST-2): a segment whose checksum fails is discarded.
     if (sums.tcp === 'bad' || sums.ip === 'bad') return;

@@ -18,6 +18,7 @@ import { Persist } from './persist.js';
 import type { IcmpVerdict } from './icmp.js';
 import type { TcbError } from './errno.js';
 import type { CongestionEvent } from './trace.js';
+import { hasFault } from './faults.js';
 
 export type TcpState =
   | 'CLOSED'
@@ -466,7 +467,7 @@ export class Tcb {
     // Second: RST.
     if (f & Flag.RST) {
       // RFC 5961 §3.2: only a RST at exactly RCV.NXT resets; another in the window earns a challenge ACK.
-      if (this.s.rfc5961 && seq !== this.rcvNxt) {
+      if (this.s.rfc5961 && seq !== this.rcvNxt && !hasFault(this.s, 'accept-inexact-rst')) {
         this.challengeAck();
         return;
       }
@@ -695,7 +696,7 @@ export class Tcb {
   private takeMss(options: readonly TcpOption[]): void {
     const o = options.find((x) => x.kind === 'mss');
     // RFC 9293 §3.7.1: the peer's MSS (or the default) bounds ours, never raises it past our MTU.
-    const peer = o && o.kind === 'mss' ? o.value : this.s.defaultMss[this.family];
+    const peer = o && o.kind === 'mss' && !hasFault(this.s, 'ignore-mss-option') ? o.value : hasFault(this.s, 'ignore-mss-option') ? 1460 : this.s.defaultMss[this.family];
     this.sndMss = Math.max(1, Math.min(peer, this.ourMss));
     // RFC 1191 §5 / RFC 8201: a path MTU already learnt for this destination bounds it too.
     const path = this.host.pathMtu?.(this.remoteIp);
@@ -900,7 +901,7 @@ export class Tcb {
     this.rtxSince ??= this.now;
     this.lastRtxAt = this.now;
     this.timing = undefined; // Karn: nothing retransmitted is timed
-    this.rto = Math.min(this.s.maxRtoMs, this.rto * 2);
+    this.rto = Math.min(this.s.maxRtoMs, hasFault(this.s, 'linear-backoff') ? this.rto + this.s.initialRtoMs : this.rto * 2);
     // RFC 5681 §3.1 equation 4 and the loss window: ssthresh = max(FlightSize / 2, 2*SMSS), cwnd = 1 SMSS;
     // ssthresh is "held constant" on repeated timeouts of the same segment (congestion.ts).
     const first = this.rtxCount++ === 0;

@@ -1,0 +1,33 @@
+/**
+ * Named mutants of the reference stack: each breaks exactly one requirement of RFC 9293 Appendix B
+ * (its `requirement`), by a deliberate fault (faults.ts) or by a setting outside what the RFC
+ * allows, and nothing else. The suite proves it covers a requirement when a scenario naming that
+ * requirement fails against each of its mutants while passing against the pure reference
+ * (`tcpcraft suite --target reference --mutants all`, src/suite/mutation.ts).
+ */
+import { UsageError } from '../errors.js';
+export { fault, setting, type Mutant } from './mutant.js';
+import { fault, setting, type Mutant } from './mutant.js';
+import { MUTANTS_A } from './mutants-a.js';
+import { MUTANTS_B } from './mutants-b.js';
+import { MUTANTS_C } from './mutants-c.js';
+
+const CORE: readonly Mutant[] = [
+  fault('answer-broadcast-syn', 'MUST-57', 'answers a SYN sent to a broadcast or multicast address'),
+  fault('accept-inexact-rst', 'MAY-12', 'takes any in-window RST as a reset, not only one at exactly RCV.NXT (RFC 5961 §3.2)'),
+  fault('ignore-mss-option', 'MUST-14', "ignores the peer's MSS option and sends 1460-byte segments"),
+  fault('linear-backoff', 'MUST-19', 'backs the retransmission timer off linearly (by the initial RTO), not exponentially'),
+  setting('time-wait-one-second', 'MUST-13', 'keeps TIME-WAIT for one second, not 2 MSL', { mslMs: 500 }),
+  setting('no-broadcast-check', 'MUST-57', 'knows no broadcast address of its subnet: takes a SYN to it like any other', { broadcast: [] }),
+  setting('rto-floor-200ms', 'RFC 6298 §2.4', 'lets the RTO fall to 200 ms, below RFC 6298 §2.4\'s 1 s', { minRtoMs: 200 }),
+];
+
+/** Every mutant: the core ones above and those of each group of requirements (mutants-a/b/c.ts). */
+export const MUTANTS: readonly Mutant[] = [...CORE, ...MUTANTS_A, ...MUTANTS_B, ...MUTANTS_C];
+
+/** The mutant called `name`, or a UsageError listing the names. */
+export function mutantNamed(name: string): Mutant {
+  const m = MUTANTS.find((x) => x.name === name);
+  if (!m) throw new UsageError(`no mutant '${name}': the mutants are ${MUTANTS.map((x) => x.name).join(', ')}.`);
+  return m;
+}
