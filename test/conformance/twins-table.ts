@@ -133,7 +133,8 @@ export const TWINS: readonly Twin[] = [
   { file: 'tfo-cookie.ts',              step: 2,  with: `set({ options: { lacks: ['fastOpen'] } })`,       why: 'the SYN/ACK carries a Fast Open cookie' },
   { file: 'tfo-data-in-syn.ts',         step: 5,  with: `set({ ack: 1 })`,                                  why: 'with a valid cookie the SYN/ACK acknowledges the 5 data bytes too (ack 6), not the SYN alone' },
   { file: 'tfo-bad-cookie.ts',          step: 2,  with: `set({ ack: 6 })`,                                  why: 'with an invalid cookie the data in the SYN is not taken: ack 1, not 6' },
-  // New scenarios of issue 26, group A (PUSH, window, urgent, options, checksums):
+  // New scenarios of issue 26, group A (PUSH, window):
+  // New scenarios of issue 26, group D (urgent data, options, checksums):
   // New scenarios of issue 26, group B (ISN, open, close, retransmission, ACKs, sending):
   // New scenarios of issue 26, group C (failures, keep-alive, IP options, ICMP, addresses, API, RFC 5961, ECN, CC):
 ];
