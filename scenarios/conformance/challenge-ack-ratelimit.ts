@@ -16,8 +16,7 @@ export default scenario({
   name: 'challenge-ack-ratelimit',
   description: `${BURST} in-window RSTs at once: a challenge ACK, but not ${BURST} of them`,
   rfc: 'RFC 5961 §7, §3.2; RFC 9293 MAY-12',
-  // RFC 9293 MAY-12: the RFC 5961 protections are optional.
-  requires: ['rfc5961'],
+  // RFC 9293 MAY-12: the RFC 5961 protections are optional: a stack without them FAILs [MAY].
   level: 'MAY',
   expectedFailures: {
     lwip: 'lwIP sends a challenge ACK for every in-window RST (tcp_process() in src/core/tcp_in.c calls tcp_ack_now() each time) with no throttle, where RFC 5961 §7 says an implementation SHOULD limit them.',

@@ -10,6 +10,9 @@ export default scenario({
   description: 'Data marked CE: ACK with ECE; data with CWR: ACK without ECE',
   rfc: 'RFC 9293 §3.1 SHLD-8; RFC 3168 §6.1.3',
   level: 'SHOULD',
+  // ECN is negotiated: a peer that declines it in its SYN/ACK has nothing to echo (N/A);
+  // ecn-negotiate.ts checks that it is offered (SHLD-8).
+  requires: ['ecn'],
   peer: { host: '10.77.0.2', port: 9 },
   steps: [
     send('SEW'),

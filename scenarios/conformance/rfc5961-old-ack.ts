@@ -11,7 +11,6 @@ export default scenario({
   description: 'Data with an ACK far in the past: dropped and answered (ack 1); with a proper ACK: taken',
   rfc: 'RFC 5961 §5.2; RFC 9293 §3.10.7.4 MAY-12',
   level: 'MAY',
-  requires: ['rfc5961'],
   peer: { host: '10.77.0.2', port: 9 },
   steps: [
     send('S'),

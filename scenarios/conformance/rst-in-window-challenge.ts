@@ -13,8 +13,7 @@ export default scenario({
   name: 'rst-in-window-challenge',
   description: 'RST at RCV.NXT+100 (in window, not exact): a challenge ACK, connection kept',
   rfc: 'RFC 5961 §3.2; RFC 9293 §3.10.7.4 MAY-12',
-  // RFC 9293 MAY-12: the RFC 5961 protections are optional.
-  requires: ['rfc5961'],
+  // RFC 9293 MAY-12: the RFC 5961 protections are optional: a stack without them FAILs [MAY].
   level: 'MAY',
   peer: { host: '10.77.0.2', port: 9 },
   steps: [

@@ -11,8 +11,7 @@ export default scenario({
   name: 'syn-in-established',
   description: 'SYN in ESTABLISHED: challenge ACK (seq SND.NXT, ack RCV.NXT), connection kept',
   rfc: 'RFC 5961 §4.2; RFC 9293 §3.10.7.4 MAY-12',
-  // RFC 9293 MAY-12: the RFC 5961 protections are optional.
-  requires: ['rfc5961'],
+  // RFC 9293 MAY-12: the RFC 5961 protections are optional: a stack without them FAILs [MAY].
   level: 'MAY',
   peer: { host: '10.77.0.2', port: 9 },
   steps: [

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { run } from '../io/exec.js';
 import { hostname } from 'node:os';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { Cleanups } from '../io/cleanup.js';
 import { EnvError } from '../errors.js';
 import { TARGET_NAMES, targetNamed, type TargetName } from '../io/targets.js';
@@ -11,6 +11,7 @@ import { discover, shardOf, type Shard } from '../suite/discover.js';
 import { junitDocument } from '../report/suite.js';
 import { matrixFailed, matrixJson, matrixMarkdown, matrixTable, runMatrix } from '../report/matrix.js';
 import { intOption, shardOption } from './options.js';
+import { FAIL_ON } from '../suite/result.js';
 import { humanStream, jsonOnStdout, runCommandBody, writeJson, type JsonDest } from './output.js';
 import { interruptible, type Interrupt } from './interrupt.js';
 import { matrixHtml } from '../report/html.js';
@@ -27,6 +28,7 @@ interface MatrixCliOptions {
   markdown?: string;
   junit?: string;
   shard?: Shard;
+  failOn: 'must' | 'should' | 'may';
 }
 
 
@@ -67,7 +69,7 @@ async function matrixCommand(paths: string[], o: MatrixCliOptions, interrupt?: I
     const suites = m.targets.map((t) => ({ results: m.results.get(t.name) ?? [], options: { name: `tcpcraft ${t.name}`, target: t.name, wallMs: t.suiteMs, timestamp, hostname: hostname() } }));
     writeFileSync(o.junit, junitDocument(suites, 'tcpcraft matrix'));
   }
-  return matrixFailed(m) ? 1 : 0;
+  return matrixFailed(m, FAIL_ON[o.failOn]) ? 1 : 0;
 }
 
 /** Adds `tcpcraft matrix` to `program`. */
@@ -84,13 +86,14 @@ export function registerMatrixCommand(program: Command): void {
     .option('--html <file>', 'write a self-contained HTML report: the table (a filter for failing rows), each cell linking to its run\'s ladder')
     .option('--junit <file>', 'write JUnit XML with one testsuite per target')
     .option('--shard <i/n>', 'run only shard i of n of the scenario files (every n-th, from the i-th)', shardOption)
+    .addOption(new Option('--fail-on <level>', 'the RFC levels whose failures make the exit status 1: must, should or may (as suite)').choices(['must', 'should', 'may']).default('must'))
     .addHelpText('after', `
 Each target gets a lab of its own (brought up in parallel, always taken down); the suite runs in
 each, one target after another. The 'reference' target (tcpcraft's RFC reference stack) runs in
 memory, with no lab: the column of what the RFCs require. A cell is PASS, FAIL with the first difference in a few words,
 XFAIL (the scenario's expectedFailures names the target, with the reason), XPASS (the mark is
 stale: a failure), ERROR (could not run), N/A or INTERRUPTED. Exit status as 'suite': 0 when no
-cell failed, 1 otherwise, 2 for usage or environment errors, 129/130/143 after a signal (the
+cell failed at a level --fail-on counts (default MUST), 1 otherwise, 2 for usage or environment errors, 129/130/143 after a signal (the
 running suite is stopped and written, the labs go down). Needs root (but for --targets reference).
 
 Example:

@@ -1,7 +1,7 @@
 /** `tcpcraft suite`: many scenarios in one process, in parallel, with JUnit, TAP and JSON reports. */
 import { hostname } from 'node:os';
 import { dirname, relative, resolve } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { EnvError, UsageError } from '../errors.js';
 import { backendFor, REFERENCE_TARGET } from '../suite/backend.js';
 import { parseSettings } from '../reference/tune.js';
@@ -10,7 +10,7 @@ import { loadScenarios } from '../io/load.js';
 import { writeOutput, type SandboxOptions } from '../io/sandbox.js';
 import { discover, fallbackName, shardOf, type Shard } from '../suite/discover.js';
 import { junitXml, suiteJson, tapHeader, tapPoint } from '../report/suite.js';
-import { countsOf, isFailure, progressLine, resultLine, summaryLine, type SuiteResult } from '../suite/result.js';
+import { countsOf, FAIL_ON, failsRun, isFailure, progressLine, resultLine, summaryLine, type SuiteResult } from '../suite/result.js';
 import { APPENDIX_B, coverageProblems, requirementsMarkdown } from '../suite/requirements.js';
 import { DEFAULT_JOBS, DEFAULT_TARGET, runSuite, type SuiteEntry } from '../suite/runner.js';
 import { familyOption, intOption, ipOption, shardOption } from './options.js';
@@ -37,6 +37,7 @@ interface SuiteCliOptions {
   list?: boolean;
   family?: 4 | 6;
   set: string[];
+  failOn: 'must' | 'should' | 'may';
 }
 
 /** One line of `suite --list --json`: a scenario file as loaded, nothing run. */
@@ -163,7 +164,10 @@ async function suiteCommand(paths: string[], o: SuiteCliOptions, interrupt?: Int
     say('\n');
   }
   const counts = countsOf(outcome.results);
-  say(`${summaryLine(counts)}\n`);
+  const levels = FAIL_ON[o.failOn];
+  const failing = outcome.results.filter((r) => failsRun(r, levels));
+  const spared = failures.length - failing.length;
+  say(`${summaryLine(counts)}${spared ? ` (${spared} at a level --fail-on ${o.failOn} does not count: ${[...new Set(failures.filter((r) => !failsRun(r, levels)).map((r) => r.level))].join(', ')})` : ''}\n`);
   const rate = outcome.wallMs > 0 ? (entries.length * 1000) / outcome.wallMs : undefined;
   const perSecond = rate === undefined ? '-' : rate >= 1 ? rate.toFixed(1) : rate.toPrecision(2);
   say(`wall time ${(outcome.wallMs / 1000).toFixed(2)} s with --jobs ${o.jobs} (${entries.length} scenarios, ${perSecond} per second, target ${o.target})\n`);
@@ -173,7 +177,7 @@ async function suiteCommand(paths: string[], o: SuiteCliOptions, interrupt?: Int
   const doc = suiteJson(outcome.results, { target: o.target, startedAt: outcome.startedAt, wallMs: outcome.wallMs, ...(outcome.interrupted ? { interrupted: outcome.interrupted } : {}) });
   if (o.json !== undefined) writeJson(o.json, doc);
   if (o.html) writeOutput(o.html, suiteHtml(doc));
-  return failures.length ? 1 : 0;
+  return failing.length ? 1 : 0;
 }
 
 /** Add `suite` to `program`. */
@@ -196,13 +200,15 @@ export function registerSuiteCommand(program: Command): void {
     .option('--shard <i/n>', 'run only shard i of n (every n-th scenario file from the i-th, in name order), to split the work over CI runners', shardOption)
     .option('--requirements <file>', 'run nothing: write the RFC 9293 Appendix B table for these scenarios (which rows each checks, why others cannot be) to FILE; exit 1 if a row has neither')
     .option('--list', 'run nothing: list the scenarios (file, name, level, RFC; with --json, as JSON), exit 1 if one does not load')
+    .addOption(new Option('--fail-on <level>', "the RFC levels whose failures make the exit status 1: must (MUST only), should (MUST and SHOULD) or may (all); an XPASS or ERROR always does").choices(['must', 'should', 'may']).default('must'))
     .option('--serial-ports <ports>', 'peer ports that serve one connection at a time: scenarios to them never overlap (comma-separated; "" for none)', portList, [...LAB_SERIAL_PORTS])
     .addHelpText('after', `
-Verdicts: PASS; FAIL; XFAIL, an expected failure (the scenario's expectedFailures has an entry for
+Verdicts: PASS; FAIL (with its RFC level when not MUST: FAIL [SHOULD], FAIL [MAY]); XFAIL, an expected failure (the scenario's expectedFailures has an entry for
 --target and it failed); XPASS, an unexpected pass (counts as a failure); ERROR, the scenario could
 not run (counts as a failure); N/A, it requires an optional feature the target lacks; INTERRUPTED,
 stopped (or never started) by a signal. Ends with 'N passed, N failed, N expected failures';
-exit status 0 when nothing failed, 1 otherwise, 2 for usage or environment errors.
+exit status 0 when nothing failed at a level --fail-on counts (default: MUST), 1 otherwise (an
+XPASS or ERROR always), 2 for usage or environment errors.
 
 SIGINT, SIGTERM or SIGHUP: nothing new starts, the runs in progress stop, reset their peers and
 remove their guards; the summary and the JUnit/TAP/JSON reports of what ran are written; exit

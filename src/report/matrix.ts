@@ -23,7 +23,7 @@ import type { Cleanups } from '../io/cleanup.js';
 import { messageOf } from '../errors.js';
 import { labConfig, labDown, labExecArgv, labUp, type LabConfig } from '../io/lab.js';
 import { targetNamed, type TargetName } from '../io/targets.js';
-import { isFailure, LABEL, type SuiteResult, type Verdict } from '../suite/result.js';
+import { FAIL_ON, failsRun, LABEL, type SuiteResult, type Verdict } from '../suite/result.js';
 import { JSON_FORMAT_VERSION, type ToolJson } from './json.js';
 import { TOOL, VERSION } from '../version.js';
 import { totalsJson, type MatrixJson, type SuiteJson, type SuiteResultJson } from './suite.js';
@@ -234,8 +234,9 @@ export function cellText(c: MatrixCell): string {
 }
 
 /** True when any cell makes the matrix fail (as `suite`: fail, xpass, error). */
-export function matrixFailed(m: MatrixOutcome): boolean {
-  return m.cells.some((c) => isFailure(c.verdict));
+/** True when a cell fails at one of `levels` (default: MUST only; `--fail-on`), or is an XPASS or ERROR. */
+export function matrixFailed(m: MatrixOutcome, levels: readonly Level[] = FAIL_ON.must): boolean {
+  return m.cells.some((c) => failsRun(c, levels));
 }
 
 /** The plain-text table: a row per scenario, a column per target. */

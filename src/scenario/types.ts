@@ -378,7 +378,7 @@ export interface ConnectionSpec {
  * RFC 9293 rows need on the target (the lab's services, see {@link APP_PORTS}). A target that
  * lacks one reports the scenario as N/A, not as a failure.
  */
-export type Feature = 'sack' | 'timestamps' | 'wscale' | 'rfc5961' | 'source-route' | 'tfo' | 'app-puppet' | AppFeature | FamilyFeature;
+export type Feature = 'sack' | 'timestamps' | 'wscale' | 'ecn' | 'source-route' | 'tfo' | 'app-puppet' | AppFeature | FamilyFeature;
 
 /**
  * The IP version a scenario is about (`requires: ['ipv4']`: ICMPv4, IPv4 options, broadcast, the

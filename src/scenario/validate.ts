@@ -27,7 +27,7 @@ const SCENARIO_KEYS = ['name', 'description', 'rfc', 'expectedFailures', 'requir
 const SEND_KEYS = ['seq', 'ack', 'payload', 'window', 'options', 'urgent', 'tcp', 'ip', 'conn'];
 const EXPECT_KEYS = ['seq', 'ack', 'rawSeq', 'valid', 'window', 'urgent', 'payload', 'len', 'options', 'ip', 'optional', 'timeout', 'within', 'after', 'at', 'backoff', 'conn'];
 /** The optional features a scenario may require, and the RFC 2119 levels. */
-export const FEATURES: readonly string[] = ['sack', 'timestamps', 'wscale', 'rfc5961', 'source-route', 'tfo', 'app-puppet', 'app-unread', 'app-nodelay', 'app-keepalive', 'app-dialer', 'app-stall', 'app-trickle', 'app-pieces', 'ipv4', 'ipv6'] satisfies readonly Feature[];
+export const FEATURES: readonly string[] = ['sack', 'timestamps', 'wscale', 'ecn', 'source-route', 'tfo', 'app-puppet', 'app-unread', 'app-nodelay', 'app-keepalive', 'app-dialer', 'app-stall', 'app-trickle', 'app-pieces', 'ipv4', 'ipv6'] satisfies readonly Feature[];
 const LEVELS: readonly string[] = ['MUST', 'SHOULD', 'MAY'] satisfies readonly Level[];
 
 /** Option kinds by name, and which of them carry values an expectation can check. */
@@ -614,6 +614,8 @@ export function validateScenario(value: unknown, file: string): ValidScenario {
   if (value.requires !== undefined) {
     if (!Array.isArray(value.requires)) throw fail('requires', `must be a list of features (${FEATURES.join(', ')})`);
     value.requires.forEach((f: unknown, i: number) => {
+      // RFC 5961's defences are optional behaviour, not something two stacks negotiate: checked at the scenario's level, never N/A.
+      if (f === 'rfc5961') throw fail(`requires[${i}]`, "'rfc5961' is no longer a feature: an optional behaviour is checked at the scenario's level (RFC 9293 MAY-12: level: 'MAY') and reported as FAIL [MAY] where a stack lacks it; remove it from requires");
       if (!FEATURES.includes(f as string)) throw fail(`requires[${i}]`, `${show(f)} is not a feature (${FEATURES.join(', ')})`);
     });
   }

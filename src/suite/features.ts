@@ -5,9 +5,11 @@
  *
  * - `options`: a SYN offering MSS, SACK-permitted, timestamps and window scaling; the SYN/ACK says
  *   which of `sack`, `timestamps` and `wscale` the target agrees to (RFC 2018 §2, RFC 7323 §2.2, §3.2).
- * - `rfc5961`: an established connection gets a RST whose sequence number is in the window but
- *   not the exact next one; a stack with the RFC 5961 §3.2 protection answers with a challenge ACK,
- *   one without it drops the connection in silence.
+ * - `ecn`: an ECN-setup SYN (ECE and CWR, RFC 3168 §6.1.1); a SYN/ACK with ECE and without CWR
+ *   means the target agrees to ECN on the connection.
+ * Only what two stacks negotiate, or an application the target lacks, makes a scenario N/A: an
+ * optional behaviour (RFC 5961's defences, RFC 9293 MAY-12) is checked and reported at the
+ * scenario's level instead.
  * - `tfo`: a SYN asking the lab's fast-open echo (port 2014) for a TCP Fast Open cookie (RFC 7413
  *   §4.1.1); a SYN/ACK with a cookie of 4 to 16 bytes means the target offers TFO to servers.
  * - `source-route` (IPv4 peers): a SYN whose loose source route (completed, via the lab's spare
@@ -71,16 +73,16 @@ export function probesFor(host: string): Probe[] {
     }),
     '(feature probe: options)',
   );
-  const rfc5961 = validateScenario(
-    scenario({
-      name: `probe-rfc5961 ${host}`,
-      peer,
-      // After the challenge ACK the connection is still open on the target: an exact RST closes it.
-      steps: [send('S'), expect('SA', { timeout: 2000 }), send('A'), send('R', { seq: 2 }), expect('A', { ack: 1, timeout: 1000 }), send('R', { seq: 1 })],
-    }),
-    '(feature probe: rfc5961)',
-  );
   const tfo = synProbe('tfo', { host, port: TFO_PORT }, { options: [mss(1460), fastOpen()] });
+  // An ECN-setup SYN: the SYN/ACK may carry ECE (agreed) or not, or ECE and CWR (not a valid answer).
+  const ecn = validateScenario(
+    scenario({
+      name: `probe-ecn ${host}`,
+      peer,
+      steps: [send('SEW'), either(expect('SAE', { timeout: 2000 }), expect('SA', { timeout: 2000 }), expect('SAEW', { timeout: 2000 }), expect('RA', { timeout: 2000 })), send('R', { seq: 1 })],
+    }),
+    '(feature probe: ecn)',
+  );
   const routed = synProbe('source-route', peer, { ip: { options: SOURCE_ROUTE_PROBE } });
   // An application is there when its port answers a SYN with a SYN/ACK (a RST: nothing listens).
   const apps = (Object.entries(APP_PORTS) as Array<[AppFeature, number]>).map(([feature, port]): Probe => ({
@@ -93,6 +95,16 @@ export function probesFor(host: string): Probe[] {
   }));
   return [
     ...apps,
+    {
+      name: 'ecn',
+      scenario: ecn,
+      learn(report) {
+        const answer = answerOf(report);
+        if (!answer) return new Map<Feature, boolean>();
+        const f = answer.tcp.flags;
+        return new Map<Feature, boolean>([['ecn', (f & (Flag.SYN | Flag.ACK)) === (Flag.SYN | Flag.ACK) && (f & Flag.ECE) !== 0 && (f & Flag.CWR) === 0]]);
+      },
+    },
     {
       name: 'tfo',
       scenario: tfo,
@@ -123,12 +135,6 @@ export function probesFor(host: string): Probe[] {
         const six: Array<[Feature, boolean]> = familyOf(host) === 6 ? [['ipv6', seen]] : [];
         return new Map<Feature, boolean>(seen ? [['sack', kinds.has('sackOk')], ['timestamps', kinds.has('timestamp')], ['wscale', kinds.has('wscale')], ...six] : six);
       },
-    },
-    {
-      name: 'rfc5961',
-      scenario: rfc5961,
-      // Only a run that got as far as the RST says anything: a lost handshake proves nothing.
-      learn: (report) => new Map<Feature, boolean>(report.events.some((e) => e.kind === 'sent' && e.stepIndex === 3) ? [['rfc5961', report.passed]] : []),
     },
   ];
 }

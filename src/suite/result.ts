@@ -50,6 +50,18 @@ export function isFailure(v: Verdict): boolean {
   return v === 'fail' || v === 'xpass' || v === 'error';
 }
 
+/** The levels a `--fail-on LEVEL` counts: MUST only, MUST and SHOULD, or all three. */
+export const FAIL_ON: Readonly<Record<'must' | 'should' | 'may', readonly Level[]>> = { must: ['MUST'], should: ['MUST', 'SHOULD'], may: ['MUST', 'SHOULD', 'MAY'] };
+
+/**
+ * True when `r` makes the exit status non-zero under `--fail-on` (`levels`): a FAIL at one of
+ * those levels (a scenario without a level is a MUST); an XPASS or ERROR always does.
+ */
+export function failsRun(r: Pick<SuiteResult, 'verdict' | 'level'>, levels: readonly Level[]): boolean {
+  if (r.verdict === 'fail') return levels.includes(r.level ?? 'MUST');
+  return isFailure(r.verdict);
+}
+
 /** The message of a run's result: its diagnostic, or why an unexpected pass is one. */
 export function messageOf(report: RunReport, verdict: Verdict, target: string, expectedFailure: string | undefined): string | undefined {
   if (verdict === 'xpass') return `passed on ${target}, but the scenario marks it as an expected failure there: ${expectedFailure ?? ''}`;

@@ -26,9 +26,10 @@
  *   RFC reference stack in memory). `tcpcraft run` is a suite of one: planned before
  *   the capture opens (whose filter is then its exact flows), rehearsed in memory, unbounded, and
  *   its errors thrown rather than turned into results.
- * - **Optional features.** With `learnFeatures`, scenarios that `require` SACK, timestamps, window
- *   scaling or RFC 5961 wait for the feature probes (src/suite/features.ts) of their peer; those
- *   whose feature is absent are N/A.
+ * - **Optional features.** With `learnFeatures`, scenarios that `require` what two stacks negotiate
+ *   (SACK, timestamps, window scaling, ECN, Fast Open) or a cooperating application wait for the
+ *   feature probes (src/suite/features.ts) of their peer; those whose feature is absent are N/A.
+ *   An optional behaviour (RFC 5961) is never a feature: it is checked at the scenario's level.
  */
 import { setMaxListeners } from 'node:events';
 import { existsSync } from 'node:fs';

@@ -285,7 +285,7 @@ describe('scenario/validate', () => {
     });
 
     it('rejects an unknown feature in requires and an unknown level', () => {
-      chaiExpect(scenarioFails(base([send('S')], { requires: ['sack', 'tcp-ao'] }), 'requires[1]').message).to.contain("'tcp-ao' is not a feature (sack, timestamps, wscale, rfc5961, source-route, tfo, app-puppet, app-unread, app-nodelay, app-keepalive, app-dialer, app-stall, app-trickle, app-pieces, ipv4, ipv6)");
+      chaiExpect(scenarioFails(base([send('S')], { requires: ['sack', 'tcp-ao'] }), 'requires[1]').message).to.contain("'tcp-ao' is not a feature (sack, timestamps, wscale, ecn, source-route, tfo, app-puppet, app-unread, app-nodelay, app-keepalive, app-dialer, app-stall, app-trickle, app-pieces, ipv4, ipv6)");
       chaiExpect(scenarioFails(base([send('S')], { level: 'MUST NOT' }), 'level').message).to.contain("'MUST NOT' is not a level (MUST, SHOULD, MAY)");
     });
 
