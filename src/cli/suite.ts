@@ -11,7 +11,11 @@ import { writeOutput, type SandboxOptions } from '../io/sandbox.js';
 import { discover, fallbackName, shardOf, type Shard } from '../suite/discover.js';
 import { junitXml, suiteJson, tapHeader, tapPoint } from '../report/suite.js';
 import { countsOf, FAIL_ON, failsRun, isFailure, progressLine, resultLine, summaryLine, type SuiteResult } from '../suite/result.js';
-import { APPENDIX_B, coverageProblems, requirementsMarkdown } from '../suite/requirements.js';
+import { APPENDIX_B, coverageProblems } from '../suite/requirements.js';
+import { killMatrix } from '../suite/mutation.js';
+import { MUTANTS, mutantNamed, type Mutant } from '../reference/mutants.js';
+import { coverageHtml, coverageJson, coverageMarkdown, type CoverageJson } from '../report/coverage.js';
+import { TOOL } from '../version.js';
 import { DEFAULT_JOBS, DEFAULT_TARGET, runSuite, type SuiteEntry } from '../suite/runner.js';
 import { familyOption, intOption, ipOption, shardOption } from './options.js';
 import { withLabFamily } from '../session/plan.js';
@@ -38,6 +42,8 @@ interface SuiteCliOptions {
   family?: 4 | 6;
   set: string[];
   failOn: 'must' | 'should' | 'may';
+  mutant?: string;
+  mutants?: string;
 }
 
 /** One line of `suite --list --json`: a scenario file as loaded, nothing run. */
@@ -73,30 +79,76 @@ export async function loadAll(files: readonly string[], sandbox: SandboxOptions 
 }
 
 /**
- * `suite --requirements FILE`: loads the scenarios (nothing is sent) and writes the RFC 9293
- * Appendix B table for them to FILE, with links relative to FILE's directory. Returns 1 when a
+ * The kill matrix of `files` (every scenario against the pure reference and each of `mutants`, in
+ * memory) as a coverage document, its paths relative to `base`. Progress on stderr.
+ */
+async function coverageOf(files: readonly string[], mutants: readonly Mutant[], base: string, outputs: ReadonlyArray<string | undefined>): Promise<CoverageJson> {
+  const entries = await loadAll(files, { outputs });
+  const broken = entries.filter((e) => e.loadError !== undefined);
+  if (broken.length) throw new EnvError(broken.map((e) => e.loadError).join('\n'));
+  const live = process.stderr.isTTY === true;
+  const m = await killMatrix(entries, mutants, (done, total) => {
+    if (live) process.stderr.write(`\r\x1b[Kkill matrix: ${done}/${total} mutants`);
+  });
+  if (live) process.stderr.write('\r\x1b[K');
+  process.stderr.write(`kill matrix: ${entries.length} scenarios x ${mutants.length} mutants in ${(m.wallMs / 1000).toFixed(1)} s (in memory)\n`);
+  return coverageJson(m, new Map(entries.map((e) => [e.file, e.scenario?.rfc])), TOOL, (f) => relative(base, resolve(f)));
+}
+
+/**
+ * `suite --requirements FILE`: runs the kill matrix of the scenarios over every mutant of the
+ * reference stack, in memory (nothing is sent), and writes the RFC 9293 Appendix B table to FILE
+ * and its document to FILE's .json twin, with paths relative to FILE's directory. Returns 1 when a
  * row has neither a scenario nor a stated reason, or a scenario names an unknown ID.
  */
 async function requirementsCommand(files: readonly string[], out: string): Promise<number> {
-  const entries = await loadAll(files, { outputs: [out] });
-  const broken = entries.filter((e) => e.loadError !== undefined);
-  if (broken.length) throw new EnvError(broken.map((e) => e.loadError).join('\n'));
   const base = dirname(resolve(out));
-  const scenarios = entries.map((e) => ({ path: relative(base, resolve(e.file)), ...(e.scenario?.rfc ? { rfc: e.scenario.rfc } : {}) }));
-  writeOutput(out, requirementsMarkdown(scenarios));
-  const problems = coverageProblems(scenarios);
-  process.stdout.write(`wrote ${out}: ${APPENDIX_B.length} RFC 9293 requirements, ${scenarios.length} scenarios\n`);
+  const json = out.replace(/\.md$/i, '') + '.json';
+  const doc = await coverageOf(files, MUTANTS, base, [out, json]);
+  const scenarios = [...new Set(doc.requirements.flatMap((r) => r.scenarios))].map((path) => ({ path }));
+  writeOutput(out, coverageMarkdown(doc));
+  writeOutput(json, `${JSON.stringify(doc, null, 2)}\n`);
+  const entries = await loadAll(files, { outputs: [out, json] });
+  const problems = coverageProblems(entries.map((e) => ({ path: relative(base, resolve(e.file)), ...(e.scenario?.rfc ? { rfc: e.scenario.rfc } : {}) })));
+  const c = doc.counts;
+  process.stdout.write(`wrote ${out} and ${json}: ${APPENDIX_B.length} RFC 9293 requirements; shown ${c.all.shown} (MUST ${c.MUST.shown} of ${c.MUST.shown + c.MUST.claimed}), claimed not shown ${c.all.claimed}, not testable ${c.all.untestable}; ${scenarios.length} scenarios name a row\n`);
   for (const p of problems) process.stdout.write(`problem: ${p}\n`);
   return problems.length ? 1 : 0;
+}
+
+/**
+ * `suite --target reference --mutants all|NAME,...`: the kill matrix. Prints a line per mutant
+ * (SHOWN: killed by a scenario naming its requirement; OTHER: only by others; ALIVE: by none),
+ * writes the coverage document with --json and a page with --html. Exit 1 when a mutant is not
+ * killed by a scenario naming its requirement.
+ */
+async function mutantsCommand(files: readonly string[], o: SuiteCliOptions): Promise<number> {
+  if (o.target !== REFERENCE_TARGET) throw new UsageError('--mutants runs the suite against mutants of the reference stack: add --target reference.');
+  const wanted = o.mutants === 'all' ? MUTANTS : o.mutants!.split(',').map((n) => mutantNamed(n.trim()));
+  const doc = await coverageOf(files, wanted, process.cwd(), [typeof o.json === 'string' ? o.json : undefined, o.html]);
+  const human = humanStream(jsonOnStdout(o.json));
+  const say = painter(human);
+  for (const x of doc.mutants) {
+    const mark = x.killedByOwn.length ? 'SHOWN' : x.killedBy.length ? 'OTHER' : 'ALIVE';
+    say(`${mark.padEnd(5)}  ${x.name} [${x.requirement}]: ${x.killedByOwn.length ? x.killedByOwn.join(', ') : x.killedBy.length ? `killed only by ${x.killedBy.join(', ')}` : 'no scenario fails against it'}${x.madeNa.length ? `; N/A: ${x.madeNa.join(', ')}` : ''}\n`);
+  }
+  const shown = doc.mutants.filter((x) => x.killedByOwn.length).length;
+  say(`${shown} of ${doc.mutants.length} mutants killed by a scenario naming their requirement; RFC 9293 rows shown: MUST ${doc.counts.MUST.shown}, SHOULD ${doc.counts.SHOULD.shown}, MAY ${doc.counts.MAY.shown}\n`);
+  if (o.json !== undefined) writeJson(o.json, doc);
+  if (o.html) writeOutput(o.html, coverageHtml(doc));
+  return shown === doc.mutants.length ? 0 : 1;
 }
 
 /** Runs the suite; returns the exit status (0 no failure, 1 failures; 128 + N after signal N). */
 async function suiteCommand(paths: string[], o: SuiteCliOptions, interrupt?: Interrupt): Promise<number> {
   if (o.tap && jsonOnStdout(o.json)) throw new EnvError('--tap and --json - both want stdout: give --json a file name.');
   if (o.requirements) return requirementsCommand(discover(paths), o.requirements);
+  if (o.mutants !== undefined) return mutantsCommand(shardOf(discover(paths), o.shard), o);
   if (o.list) return listCommand(shardOf(discover(paths), o.shard), o);
   if (o.set.length && o.target !== REFERENCE_TARGET) throw new UsageError('--set changes the reference stack: use it with --target reference.');
-  const backend = backendFor(o.target, parseSettings(o.set), o.lab);
+  if (o.mutant !== undefined && o.target !== REFERENCE_TARGET) throw new UsageError('--mutant runs the suite against a mutant of the reference stack: add --target reference.');
+  const mutant = o.mutant !== undefined ? mutantNamed(o.mutant) : undefined;
+  const backend = backendFor(o.target, { ...parseSettings(o.set), ...(mutant?.settings ?? {}) }, o.lab);
   if (o.set.length && backend.kind === 'live') throw new UsageError(`--set changes the reference stack in memory: lab '${o.lab}' serves its own, with the default settings.`);
   const files = shardOf(discover(paths), o.shard);
   if (files.length === 0 && o.shard) {
@@ -137,7 +189,7 @@ async function suiteCommand(paths: string[], o: SuiteCliOptions, interrupt?: Int
       }
     }
   };
-  if (backend.kind === 'reference') say(`target reference: tcpcraft's RFC reference stack, in memory, on a virtual clock${o.set.length ? ` (changed: ${o.set.join(', ')})` : ''}\n`);
+  if (backend.kind === 'reference') say(`target reference: tcpcraft's RFC reference stack, in memory, on a virtual clock${o.set.length ? ` (changed: ${o.set.join(', ')})` : ''}${mutant ? `; mutant ${mutant.name}: ${mutant.breaks} (${mutant.requirement})` : ''}\n`);
   if (live) say(progressLine(countsOf([], entries.length)));
   const clientNetns = labNamespaces(labConfig({ name: o.lab })).server;
   const outcome = await runSuite(entries, {
@@ -198,7 +250,9 @@ export function registerSuiteCommand(program: Command): void {
     .option('--timeout <ms>', "how long to wait for each expected segment when the scenario does not say (default 3000)", intOption('--timeout', 1, 600000))
     .option('--lab <name>', "lab whose server namespace plays the client of server-role scenarios, and whose application app() steps drive", DEFAULT_LAB.name)
     .option('--shard <i/n>', 'run only shard i of n (every n-th scenario file from the i-th, in name order), to split the work over CI runners', shardOption)
-    .option('--requirements <file>', 'run nothing: write the RFC 9293 Appendix B table for these scenarios (which rows each checks, why others cannot be) to FILE; exit 1 if a row has neither')
+    .option('--requirements <file>', "send nothing: run the kill matrix in memory and write the RFC 9293 Appendix B table (each row's scenarios, mutants and status: shown, claimed, not testable) to FILE and its JSON beside it; exit 1 if a row has neither a scenario nor a reason")
+    .option('--mutant <name>', "with --target reference: run against this mutant of the reference stack, which breaks one requirement (see --mutants)")
+    .option('--mutants <names>', "with --target reference: the kill matrix: the suite against the pure reference and each mutant ('all', or names separated by commas), in memory; --json writes it (schemas/coverage.schema.json), --html as a page; exit 1 when a mutant is not killed by a scenario naming its requirement")
     .option('--list', 'run nothing: list the scenarios (file, name, level, RFC; with --json, as JSON), exit 1 if one does not load')
     .addOption(new Option('--fail-on <level>', "the RFC levels whose failures make the exit status 1: must (MUST only), should (MUST and SHOULD) or may (all); an XPASS or ERROR always does").choices(['must', 'should', 'may']).default('must'))
     .option('--serial-ports <ports>', 'peer ports that serve one connection at a time: scenarios to them never overlap (comma-separated; "" for none)', portList, [...LAB_SERIAL_PORTS])

@@ -203,11 +203,34 @@ export const MATRIX_SCHEMA: Schema = {
   definitions: suiteDefs,
 };
 
+const status: Schema = { enum: ['shown', 'claimed', 'untestable'] };
+const statusCounts = obj({ shown: { type: 'integer', minimum: 0 }, claimed: { type: 'integer', minimum: 0 }, untestable: { type: 'integer', minimum: 0 } });
+const paths: Schema = { type: 'array', items: str };
+
+/** `tcpcraft suite --mutants ... --json` and scenarios/conformance/REQUIREMENTS.json. */
+export const COVERAGE_SCHEMA: Schema = {
+  ...schemaHeader('coverage', 'tcpcraft kill matrix and requirement coverage'),
+  ...obj({
+    ...header('tcpcraft-coverage'),
+    counts: obj({ all: statusCounts, MUST: statusCounts, SHOULD: statusCounts, MAY: statusCounts }),
+    mutants: {
+      type: 'array',
+      items: obj({ name: str, requirement: str, breaks: str, killedBy: paths, killedByOwn: { ...paths, description: 'the killers whose rfc: names the requirement' }, madeNa: paths }),
+    },
+    requirements: {
+      type: 'array',
+      items: obj({ id: { type: 'string', pattern: '^(MUST|SHLD|MAY|REC)-[0-9]+$' }, level, group: str, what: str, status, scenarios: paths, mutants: paths, why: nullable(str) }),
+    },
+    notPassing: paths,
+  }),
+};
+
 /** The files `make schemas` writes, by name. */
 export const SCHEMA_FILES: Readonly<Record<string, Schema>> = {
   'run.schema.json': RUN_SCHEMA,
   'suite.schema.json': SUITE_SCHEMA,
   'matrix.schema.json': MATRIX_SCHEMA,
+  'coverage.schema.json': COVERAGE_SCHEMA,
 };
 
 /** A schema file's text. */

@@ -1,9 +1,9 @@
 /**
  * RFC 9293 Appendix B, the TCP requirements summary, row by row (the IDs are the RFC's; the
- * short descriptions are ours), and the table that says for each row which conformance
- * scenarios check it, or why none can. The table is generated from the scenarios' `rfc:` fields
- * (`tcpcraft suite --requirements FILE`), so it cannot drift from what the suite runs; a row
- * with neither a scenario nor a reason is an error.
+ * short descriptions are ours), and for each row why no scenario can check it, when none can.
+ * The table of src/report/coverage.ts is made from these, the scenarios' `rfc:` fields and the
+ * kill matrix (`tcpcraft suite --requirements FILE`), so it cannot drift from what the suite
+ * runs; a row with neither a scenario nor a reason is an error.
  */
 
 /** One row of RFC 9293 Appendix B. */
@@ -248,34 +248,8 @@ const KIND_TEXT: Record<NoScenario['kind'], string> = {
   open: 'not covered yet',
 };
 
-/** The Markdown table: every Appendix B row once, with its scenarios or the reason there is none. */
-export function requirementsMarkdown(scenarios: readonly CoveringScenario[]): string {
-  const covered = new Map<string, string[]>();
-  for (const s of scenarios) for (const id of requirementIds(s.rfc)) covered.set(id, [...(covered.get(id) ?? []), s.path]);
-  const tested = APPENDIX_B.filter((r) => covered.has(r.id)).length;
-  const counts = new Map<NoScenario['kind'], number>();
-  for (const r of APPENDIX_B) {
-    const n = NO_SCENARIO[r.id];
-    if (!covered.has(r.id) && n) counts.set(n.kind, (counts.get(n.kind) ?? 0) + 1);
-  }
-  const lines = [
-    '# RFC 9293 requirements and the scenarios that check them',
-    '',
-    '<!-- Made by `tcpcraft suite --requirements` from the scenarios\' rfc: fields and the list in',
-    '     src/suite/requirements.ts; do not edit by hand (make requirements rewrites it). -->',
-    '',
-    `Every row of RFC 9293 Appendix B (the TCP requirements summary), once. ${tested} of ${APPENDIX_B.length} rows are checked by at least one scenario;`,
-    `${counts.get('api') ?? 0} concern the application interface and ${(counts.get('internal') ?? 0) + (counts.get('bounded') ?? 0)} others cannot be seen from the wire (or not in a bounded run);`,
-    `${counts.get('open') ?? 0} could be tested and are not yet (the reason says what is missing). Scenarios in \`slow/\` run in \`make slow\`, not \`make test\`.`,
-    '',
-    '| ID | group | requirement | checked by |',
-    '| --- | --- | --- | --- |',
-  ];
-  for (const r of APPENDIX_B) {
-    const by = covered.get(r.id);
-    const n = NO_SCENARIO[r.id];
-    const cell = by ? by.map((p) => `[${p}](${p})`).join(', ') : n ? `${KIND_TEXT[n.kind]}: ${n.why}` : '**nothing** (an error)';
-    lines.push(`| ${r.id} | ${r.group} | ${r.what} | ${cell.replace(/\|/g, '\\|')} |`);
-  }
-  return `${lines.join('\n')}\n`;
+/** Why no scenario checks row `id`, with the kind of reason first; undefined when one does. */
+export function noScenarioText(id: string): string | undefined {
+  const n = NO_SCENARIO[id];
+  return n ? `${KIND_TEXT[n.kind]}: ${n.why}` : undefined;
 }
