@@ -76,7 +76,7 @@ export const TWINS: readonly Twin[] = [
   { file: 'urgent-beyond-data.ts',      step: 5,  with: `set({ ack: 1 })`,                                  why: 'the data of a segment whose urgent pointer is beyond it is taken' },
   { file: 'no-ack-flag.ts',             step: 6,  with: `set({ ack: 5 })`,                                  why: 'the data without the ACK bit was not taken' },
   { file: 'window-unsigned.ts',         step: 4,  with: `silence(1000)`,                                    why: 'a window of 40000 is room to send' },
-  { file: 'window-scaled.ts',           step: 4,  with: `either(expect('A', { seq: 1, len: 1, within: 1000 }), expect('PA', { seq: 1, len: 1, within: 1000 }))`, why: 'the window field 1 is scaled to 16384 bytes, not 1 byte' },
+  { file: 'window-scaled.ts',           step: 4,  with: `either(expect('A', { seq: 1, len: 4, within: 1000 }), expect('PA', { seq: 1, len: 4, within: 1000 }))`, why: 'the window field 4 is scaled to 65536 bytes, not 4 bytes' },
   { file: 'wscale-clamp.ts',            step: 2,  with: `set({ options: { wscale: range(15, 255) } })`,     why: 'no shift above 14 is ever sent' },
   { file: 'window-shrink.ts',           step: 7,  with: `either(expect('A', { seq: 1001, timeout: 150 }), expect('PA', { seq: 1001, timeout: 150 }))`, why: 'no new data is sent beyond the shrunk right edge' },
   { file: 'zero-window-indefinite.ts',  step: 8,  with: `either(expect('A', { seq: 0, ack: 1, len: 0, timeout: 32000, backoff: 3 }), expect('A', { seq: 1, ack: 1, len: 1, timeout: 32000, backoff: 3 }), expect('PA', { seq: 1, ack: 1, len: 1, timeout: 32000, backoff: 3 }))`, why: 'the probe interval doubles: the gap grows about 2x, not 3x' },
