@@ -134,6 +134,7 @@ export const TWINS: readonly Twin[] = [
   { file: 'tfo-data-in-syn.ts',         step: 5,  with: `set({ ack: 1 })`,                                  why: 'with a valid cookie the SYN/ACK acknowledges the 5 data bytes too (ack 6), not the SYN alone' },
   { file: 'tfo-bad-cookie.ts',          step: 2,  with: `set({ ack: 6 })`,                                  why: 'with an invalid cookie the data in the SYN is not taken: ack 1, not 6' },
   // New scenarios of issue 26, group A (PUSH, window):
+  { file: 'zero-window-shrink.ts',      step: 7,  with: `silence(8000)`,                                    why: 'with the window shrunk to zero and data in flight the sender probes: the data at 501 again, or an empty probe' },
   // New scenarios of issue 26, group D (urgent data, options, checksums):
   // New scenarios of issue 26, group B (ISN, open, close, retransmission, ACKs, sending):
   // New scenarios of issue 26, group C (failures, keep-alive, IP options, ICMP, addresses, API, RFC 5961, ECN, CC):
