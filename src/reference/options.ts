@@ -11,6 +11,7 @@ import { Flag } from '../wire/tcp.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from '../wire/seq.js';
 import type { Clock } from '../engine/queue.js';
 import type { ReferenceSettings } from './settings.js';
+import { hasFault } from './faults.js';
 
 /** RFC 7323 §2.3: the largest shift a TCP sends, and the one it uses for any larger shift received. */
 export const MAX_WINDOW_SHIFT = 14;
@@ -190,7 +191,10 @@ export class ConnectionOptions {
 
   /** RFC 7323 §2.3: SND.WND = SEG.WND << Snd.Wind.Shift, except in a SYN (§2.2: never scaled). */
   peerWindow(window: number, syn: boolean): number {
-    return syn || !this.wsOk ? window : window * 2 ** this.sndShift;
+    // RFC 9293 §3.1 (MUST-1): the field is unsigned; §3.8.6 (REC-1): the window a 32-bit number.
+    const field = hasFault(this.s, 'signed-window') && window >= 0x8000 ? window - 0x10000 : window;
+    const wnd = syn || !this.wsOk ? field : field * 2 ** this.sndShift;
+    return hasFault(this.s, 'window-16-bit') ? wnd & 0xffff : wnd;
   }
 
   /** Rcv.Wind.Shift in use: our offered shift once both sides offered, else 0. */

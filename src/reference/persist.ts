@@ -28,15 +28,15 @@ export class Persist {
     this.arm(rto, maxMs, probe);
   }
 
-  /** Probe sent: the next after twice the previous gap (at most `maxMs`). */
-  rearm(rto: number, maxMs: number, probe: () => void): void {
+  /** Probe sent: the next after twice the previous gap (at most `maxMs`); `base` 1 only for a mutant (SHLD-30). */
+  rearm(rto: number, maxMs: number, probe: () => void, base = 2): void {
     this.probes++;
     this.cancel?.();
-    this.arm(rto, maxMs, probe);
+    this.arm(rto, maxMs, probe, base);
   }
 
-  private arm(rto: number, maxMs: number, probe: () => void): void {
-    const gap = Math.min(maxMs, rto * 2 ** this.probes);
+  private arm(rto: number, maxMs: number, probe: () => void, base = 2): void {
+    const gap = Math.min(maxMs, rto * base ** this.probes);
     this.cancel = this.clock.setTimer(gap, () => {
       this.cancel = undefined;
       probe();

@@ -440,7 +440,8 @@ export class Tcb {
     // First: sequence number acceptability. With a zero window, a segment at RCV.NXT is still
     // taken for its ACK, URG and RST (its text is dropped below, as the window has no room).
     const wnd = this.rcvWnd;
-    if (!acceptable(seq, len, this.rcvNxt, wnd) && !(wnd === 0 && seq === this.rcvNxt)) {
+    const allowance = wnd === 0 && seq === this.rcvNxt && !(len > 0 && hasFault(this.s, 'zero-window-drops-urg')); // MUST-66
+    if (!acceptable(seq, len, this.rcvNxt, wnd) && !allowance) {
       if (!(f & Flag.RST)) this.sendAck();
       // TIME-WAIT: the peer's FIN again (at RCV.NXT - 1) restarts the 2 MSL timeout.
       if (this.state === 'TIME-WAIT' && f & Flag.FIN && !(f & Flag.RST)) this.enterTimeWait();
@@ -466,6 +467,7 @@ export class Tcb {
 
     // Second: RST.
     if (f & Flag.RST) {
+      if (wnd === 0 && hasFault(this.s, 'zero-window-drops-rst')) return; // MUST-66: a RST counts even in a zero window
       // RFC 5961 §3.2: only a RST at exactly RCV.NXT resets; another in the window earns a challenge ACK.
       if (this.s.rfc5961 && seq !== this.rcvNxt && !hasFault(this.s, 'accept-inexact-rst')) {
         this.challengeAck();
@@ -708,6 +710,8 @@ export class Tcb {
     const right = seqAdd(this.rcvNxt, this.freeSpace());
     const step = Math.min(this.s.rcvBuf / 2, this.sndMss); // Fr = 1/2, Eff.snd.MSS (§3.8.6.2.2)
     if (seqDiff(right, this.rcvAdvRight) >= step || seqLt(this.rcvAdvRight, this.rcvNxt)) this.rcvAdvRight = right;
+    // RFC 9293 §3.8.6 (SHLD-14): the right edge above never moves left; the fault lets it.
+    if (hasFault(this.s, 'shrink-window')) this.rcvAdvRight = seqAdd(right, -Math.min(this.rbuf.length >> 2, this.freeSpace()));
     return this.opt.windowField(this.rcvWnd, syn); // RFC 7323 §2.2, §2.3
   }
 
@@ -773,19 +777,29 @@ export class Tcb {
       // (with limited transmit's allowance, and cut back after an idle period: congestion.ts).
       if (unsent > 0) this.cc.beforeSend(this.now, this.rto, this.flightSize, this.initialWindow());
       const cwndRight = seqAdd(this.sndUna, this.cc.sendWindow(this.sndMss));
-      const usable = Math.max(0, Math.min(seqDiff(wndRight, this.sndNxt), seqDiff(cwndRight, this.sndNxt)));
+      // RFC 9293 §3.8.6 (MUST-34, SHLD-15): a shrunk window makes this negative: no new data, nothing worse.
+      const shrunk = this.sndWnd > 0 && seqLt(wndRight, this.sndNxt);
+      if (shrunk && hasFault(this.s, 'reset-on-shrink')) return this.abort();
+      const wndRoom = shrunk && hasFault(this.s, 'unsigned-usable-window') ? seqDiff(wndRight, this.sndNxt) >>> 0 : seqDiff(wndRight, this.sndNxt);
+      const usable = Math.max(0, Math.min(wndRoom, seqDiff(cwndRight, this.sndNxt)));
       const wantFin = this.finQueued && !this.finSent && ['FIN-WAIT-1', 'LAST-ACK', 'CLOSING'].includes(this.state);
       if (unsent <= 0) {
         if (wantFin) this.sendSegment(this.sndNxt, 0, true, false);
         return;
       }
-      const room = this.segRoom();
-      const n = Math.min(unsent, usable, room);
+      // RFC 9293 §3.9.1.2: maximum-sized segments when possible (SHLD-28), successive pushes collapsed (SHLD-27).
+      const room = hasFault(this.s, 'half-mss-segments') ? Math.max(1, this.segRoom() >> 1) : this.segRoom();
+      const n = Math.min(unsent, usable, room, this.pushSplit());
       if (n <= 0) {
-        // A zero window with data waiting and nothing in flight: the persist timer (§3.8.6.1).
-        if (this.sndWnd === 0 && this.sndNxt === this.sndUna) this.persist.start(this.rto, this.s.maxPersistMs, () => this.zeroWindowProbe());
+        // A zero window with data waiting and nothing in flight: the persist timer (§3.8.6.1),
+        // the first probe after one RTO (MUST-36, SHLD-29).
+        if (this.sndWnd === 0 && this.sndNxt === this.sndUna && !hasFault(this.s, 'no-zero-window-probe')) {
+          this.persist.start(hasFault(this.s, 'late-first-probe') ? this.s.maxPersistMs : this.rto, this.s.maxPersistMs, () => this.zeroWindowProbe());
+        }
         return;
       }
+      // RFC 9293 §3.9.1.2 (MUST-60): data is never held indefinitely; the fault holds a short tail until more is written.
+      if (hasFault(this.s, 'hold-short-data') && n === unsent && n < room && !this.finQueued) return;
       const outstanding = this.sndNxt !== this.sndUna;
       // Nagle (RFC 9293 §3.7.4): a segment shorter than the MSS waits while data is unacknowledged,
       // unless TCP_NODELAY. Sender SWS avoidance (§3.8.6.2.1): a short segment only when it is all
@@ -795,6 +809,13 @@ export class Tcb {
       const last = n === unsent;
       this.sendSegment(this.sndNxt, n, last && wantFin, true);
     }
+  }
+
+  /** With the fault `split-at-pushes`, the bytes up to the next push mark (SHLD-27); else no bound. */
+  private pushSplit(): number {
+    if (!hasFault(this.s, 'split-at-pushes')) return Infinity;
+    const mark = this.pushMarks.find((m) => seqGt(m, this.sndNxt));
+    return mark === undefined ? Infinity : seqDiff(mark, this.sndNxt);
   }
 
   /** RFC 6691: the data a segment holds is the effective MSS less the TCP options it carries. */
@@ -810,7 +831,7 @@ export class Tcb {
     this.host.transmit(this, {
       seq,
       ack: this.rcvNxt,
-      flags: Flag.ACK | (fin ? Flag.FIN : 0) | (push && n > 0 && this.pushMarks.some((m) => seqGt(m, seq) && seqLe(m, seqAdd(seq, n))) ? Flag.PSH : 0),
+      flags: Flag.ACK | (fin ? Flag.FIN : 0) | (push && n > 0 && !hasFault(this.s, 'never-push') && this.pushMarks.some((m) => seqGt(m, seq) && seqLe(m, seqAdd(seq, n))) ? Flag.PSH : 0),
       window: this.announce(),
       payload,
     });
@@ -915,6 +936,13 @@ export class Tcb {
       return;
     }
     if (this.flightSize <= 0) return;
+    // RFC 9293 §3.8.6: a window shrunk to zero is probed the standard way, by this retransmission (MUST-35).
+    if (this.sndWnd === 0 && hasFault(this.s, 'no-probe-after-shrink')) return;
+    // A window shrunk left of SND.NXT: the old data at SND.UNA goes again (SHLD-16; past the edge
+    // too, MAY-7), and data past the edge never times the connection out, only R2 does (SHLD-17).
+    const shrunk = this.sndWnd > 0 && seqLt(seqAdd(this.sndUna, this.sndWnd), this.sndNxt);
+    if (shrunk && this.rtxCount > 2 && hasFault(this.s, 'time-out-past-right-edge')) return this.giveUp();
+    if (shrunk && hasFault(this.s, 'no-retransmit-into-shrunk-window')) return this.armRtx();
     this.retransmitHead();
     this.armRtx();
   }
@@ -998,11 +1026,12 @@ export class Tcb {
     const off = seqDiff(this.sndUna, this.sbufSeq);
     if (off < 0 || off >= this.sbuf.length) return this.persist.stop();
     if (this.persist.silentMs >= this.s.r2Ms && this.persist.probes > 0) return this.giveUp();
+    if (hasFault(this.s, 'give-up-on-zero-window') && this.persist.probes >= 3) return this.giveUp(); // MUST-37
     this.host.transmit(this, { seq: this.sndUna, ack: this.rcvNxt, flags: Flag.ACK, window: this.announce(), payload: this.sbuf.subarray(off, off + 1) });
     this.ackSent();
     this.cc.sent(this.now);
     if (this.sndNxt === this.sndUna) this.sndNxt = seqAdd(this.sndUna, 1);
-    this.persist.rearm(this.rto, this.s.maxPersistMs, () => this.zeroWindowProbe());
+    this.persist.rearm(this.rto, this.s.maxPersistMs, () => this.zeroWindowProbe(), hasFault(this.s, 'constant-probe-interval') ? 1 : 2);
   }
 
   /**

@@ -76,7 +76,7 @@ export const TWINS: readonly Twin[] = [
   { file: 'urgent-beyond-data.ts',      step: 5,  with: `set({ ack: 1 })`,                                  why: 'the data of a segment whose urgent pointer is beyond it is taken' },
   { file: 'no-ack-flag.ts',             step: 6,  with: `set({ ack: 5 })`,                                  why: 'the data without the ACK bit was not taken' },
   { file: 'window-unsigned.ts',         step: 4,  with: `silence(1000)`,                                    why: 'a window of 40000 is room to send' },
-  { file: 'window-scaled.ts',           step: 4,  with: `either(expect('A', { seq: 1, len: 1, within: 1000 }), expect('PA', { seq: 1, len: 1, within: 1000 }))`, why: 'the window field 1 is scaled to 16384 bytes, not 1 byte' },
+  { file: 'window-scaled.ts',           step: 4,  with: `either(expect('A', { seq: 1, len: 4, within: 1000 }), expect('PA', { seq: 1, len: 4, within: 1000 }))`, why: 'the window field 4 is scaled to 65536 bytes, not 4 bytes' },
   { file: 'wscale-clamp.ts',            step: 2,  with: `set({ options: { wscale: range(15, 255) } })`,     why: 'no shift above 14 is ever sent' },
   { file: 'window-shrink.ts',           step: 7,  with: `either(expect('A', { seq: 1001, timeout: 150 }), expect('PA', { seq: 1001, timeout: 150 }))`, why: 'no new data is sent beyond the shrunk right edge' },
   { file: 'zero-window-indefinite.ts',  step: 8,  with: `either(expect('A', { seq: 0, ack: 1, len: 0, timeout: 32000, backoff: 3 }), expect('A', { seq: 1, ack: 1, len: 1, timeout: 32000, backoff: 3 }), expect('PA', { seq: 1, ack: 1, len: 1, timeout: 32000, backoff: 3 }))`, why: 'the probe interval doubles: the gap grows about 2x, not 3x' },
@@ -134,6 +134,7 @@ export const TWINS: readonly Twin[] = [
   { file: 'tfo-data-in-syn.ts',         step: 5,  with: `set({ ack: 1 })`,                                  why: 'with a valid cookie the SYN/ACK acknowledges the 5 data bytes too (ack 6), not the SYN alone' },
   { file: 'tfo-bad-cookie.ts',          step: 2,  with: `set({ ack: 6 })`,                                  why: 'with an invalid cookie the data in the SYN is not taken: ack 1, not 6' },
   // New scenarios of issue 26, group A (PUSH, window):
+  { file: 'zero-window-shrink.ts',      step: 7,  with: `silence(8000)`,                                    why: 'with the window shrunk to zero and data in flight the sender probes: the data at 501 again, or an empty probe' },
   // New scenarios of issue 26, group D (urgent data, options, checksums):
   // New scenarios of issue 26, group B (ISN, open, close, retransmission, ACKs, sending):
   // New scenarios of issue 26, group C (failures, keep-alive, IP options, ICMP, addresses, API, RFC 5961, ECN, CC):
