@@ -95,6 +95,12 @@ export class ConnectionOptions {
   /** Snd.Wind.Shift: the peer's shift, applied to its windows once agreed (at most 14, §2.3). */
   sndShift = 0;
 
+  // ---- MSS (RFC 9293 §3.7.1): only what the mutants of faults-d.ts need ----
+  /** The MSS our SYN or SYN/ACK announced. */
+  private announcedMss = 0;
+  /** The peer's SYN carried an MSS option. */
+  private peerSentMss = false;
+
   // ---- Timestamps (RFC 7323 §3 - §5) ----
   /** Snd.TS.OK: both SYNs carried TSopt (§3.2). */
   tsOk = false;
@@ -155,7 +161,9 @@ export class ConnectionOptions {
     const ws = this.s.windowScaling && (!synAck || this.wsOk);
     const ts = this.s.timestamps && (!synAck || this.tsOk);
     const sack = this.s.sack && (!synAck || this.sackOk);
-    const out: TcpOption[] = [{ kind: 'mss', value: mss }];
+    this.announcedMss = mss;
+    // RFC 9293 §3.7.1 (SHLD-5, MAY-3): the MSS option on every SYN, whatever the peer's SYN had.
+    const out: TcpOption[] = synAck && hasFault(this.s, 'mss-only-if-offered') && !this.peerSentMss ? [] : [{ kind: 'mss', value: mss }];
     // §3.2: TSecr is zero when the ACK bit is not set; in the SYN/ACK it echoes the SYN's TSval.
     const tsOpt: TcpOption = { kind: 'timestamp', tsval: this.tsval(), tsecr: synAck ? this.tsRecent : 0 };
     if (sack && ts) out.push({ kind: 'sackOk' }, tsOpt);
@@ -174,6 +182,7 @@ export class ConnectionOptions {
   synArrives(seg: Arriving): void {
     const ws = seg.options.find((o) => o.kind === 'wscale');
     const ts = seg.options.find((o) => o.kind === 'timestamp');
+    this.peerSentMss = seg.options.some((o) => o.kind === 'mss');
     this.wsOk = this.s.windowScaling && ws !== undefined;
     // §2.3: "If a Window Scale option is received with a shift.cnt value larger than 14, the TCP
     // SHOULD log the error but MUST use 14 instead of the specified value."
@@ -276,6 +285,8 @@ export class ConnectionOptions {
       const blocks = this.sackBlocks(rcvNxt);
       if (blocks.length) out.push(NOP, NOP, { kind: 'sack', blocks });
     }
+    // RFC 9293 §3.2 (MUST-65): the MSS option is never sent outside a SYN.
+    if (hasFault(this.s, 'mss-on-every-segment') && !(flags & Flag.RST) && optionsLength(out) + 4 <= OPTION_SPACE) out.unshift({ kind: 'mss', value: this.announcedMss });
     return out;
   }
 

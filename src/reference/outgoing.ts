@@ -8,6 +8,7 @@ import { Flag } from '../wire/tcp.js';
 import type { ReturnRoute } from './sourceroute.js';
 import type { OutSegment, Tcb } from './tcb.js';
 import { urgentDone, urgentFields } from './urgent.js';
+import type { ReferenceSettings } from './settings.js';
 
 /** The IP fields a segment leaves with. */
 export interface IpOut {
@@ -17,13 +18,13 @@ export interface IpOut {
 }
 
 /** `seg` as it leaves `tcb`, and its IP fields. */
-export function decorate(tcb: Tcb, seg: OutSegment): { seg: OutSegment & { readonly urgent?: number }; ip: IpOut } {
+export function decorate(tcb: Tcb, seg: OutSegment, settings: ReferenceSettings): { seg: OutSegment & { readonly urgent?: number }; ip: IpOut } {
   const x = tcb.extras;
   let flags = seg.flags;
   let options = seg.options;
   let ipEcn = 0;
   if (urgentDone(x.sndUp, tcb.sndUna)) x.sndUp = undefined;
-  const urg = urgentFields(x.sndUp, seg.seq, flags);
+  const urg = urgentFields(x.sndUp, seg.seq, flags, x.settings ?? settings);
   flags = urg.flags;
   if (flags & Flag.SYN) {
     // RFC 3168 §6.1.1: an ECN-setup SYN has ECE and CWR; an ECN-setup SYN/ACK ECE and not CWR.

@@ -20,6 +20,7 @@ import { createHmac } from 'node:crypto';
 import type { CongestionEvent } from './trace.js';
 import { hasFault } from './faults.js';
 import { classifyIcmp, newPathMtu, PathMtuCache } from './icmp.js';
+import { optionArea, readOptions } from './optionarea.js';
 
 /** A listening port: its connections reach `accept` once ESTABLISHED. */
 export interface Listener {
@@ -54,6 +55,8 @@ export class ReferenceStack implements TcbHost {
   private readonly challengesOf = new WeakMap<Tcb, number[]>();
   private nextPort = 49152;
   private readonly pmtu: PathMtuCache;
+  /** Set by the MUST-7 fault (optionarea.ts): an illegal option length has hung the stack. */
+  private hung = false;
   /** Set to hear every connection's congestion-control and timer decisions (trace.ts). */
   trace: ((tcb: Tcb, e: CongestionEvent) => void) | undefined;
 
@@ -123,6 +126,7 @@ export class ReferenceStack implements TcbHost {
 
   /** An IP packet for the stack. Not TCP, unreadable or with a bad checksum: dropped. */
   input(bytes: Uint8Array): void {
+    if (this.hung) return;
     const parsed = parsePacket(bytes);
     if (!parsed.ok) {
       this.icmpInput(bytes);
@@ -133,8 +137,8 @@ export class ReferenceStack implements TcbHost {
     // multicast address belongs to no connection; it is dropped, without a RST.
     if ((this.notUnicast(p.ip.dst) || this.notUnicast(p.ip.src)) && !hasFault(this.settings, 'answer-broadcast-syn')) return;
     const sums = verifyChecksums(p);
-    // RFC 9293 §3.1 (MUST-2): a segment whose checksum fails is discarded.
-    if (sums.tcp === 'bad' || sums.ip === 'bad') return;
+    // RFC 9293 §3.1 (MUST-3): a segment whose checksum fails is discarded.
+    if ((sums.tcp === 'bad' && !hasFault(this.settings, 'checksum-not-checked')) || sums.ip === 'bad') return;
     this.segment(p);
   }
 
@@ -150,7 +154,11 @@ export class ReferenceStack implements TcbHost {
     const remoteIp = p.ip.src;
     const t = p.tcp;
     const ecn = 'ecn' in p.ip ? p.ip.ecn : p.ip.trafficClass & 3;
-    const seg: Segment = { seq: t.seq, ack: t.ack, flags: t.flags, window: t.window, urgent: t.urgent, options: t.options, payload: p.payload, ecn };
+    // RFC 9293 §3.1: the options, read in any segment, unknown kinds skipped (optionarea.ts).
+    const options = readOptions(this.settings, t);
+    if (options === 'hang') this.hung = true;
+    if (typeof options === 'string') return;
+    const seg: Segment = { seq: t.seq, ack: t.ack, flags: t.flags, window: t.window, urgent: t.urgent, options, payload: p.payload, ecn };
     const tcb = this.find(localIp, t.dstPort, remoteIp, t.srcPort);
     const listener = this.listeners.get(t.dstPort);
     if (tcb && tcb.state === 'TIME-WAIT' && listener && this.settings.timeWaitReopen && (t.flags & (Flag.SYN | Flag.ACK | Flag.RST)) === Flag.SYN && tcb.opt.mayReopen(seg, tcb.rcvNxt)) {
@@ -257,7 +265,7 @@ export class ReferenceStack implements TcbHost {
   transmit(tcb: Tcb, seg: OutSegment): void {
     // The connection's options (timestamps, SACK blocks: options.ts), then its Diffserv field, ECN,
     // urgent pointer, Fast Open cookie and return route (extras.ts), on every segment it sends.
-    const d = decorate(tcb, tcb.opt.outgoing(seg, tcb.rcvNxt));
+    const d = decorate(tcb, tcb.opt.outgoing(seg, tcb.rcvNxt), this.settings);
     this.emit(tcb.localIp, tcb.localPort, tcb.remoteIp, tcb.remotePort, d.seg, d.ip);
   }
 
@@ -305,7 +313,7 @@ export class ReferenceStack implements TcbHost {
       ip: v6
         ? { src: srcIp, dst: dstIp, hopLimit: 64, trafficClass: tc, flowLabel: this.flowLabel(srcIp, srcPort, dstIp, dstPort) }
         : { src: srcIp, dst: ip.route?.nextHop ?? dstIp, ttl: 64, flags: 0x2, dscp: ip.dscp & 0x3f, ecn: ip.ecn & 3, ...(ip.route ? { options: ip.route.options } : {}) },
-      tcp: { srcPort, dstPort, seq: seg.seq >>> 0, ack: seg.ack >>> 0, flags: seg.flags, window: seg.window, ...(seg.urgent ? { urgent: seg.urgent } : {}), ...(seg.options ? { options: seg.options } : {}) },
+      tcp: { srcPort, dstPort, seq: seg.seq >>> 0, ack: seg.ack >>> 0, flags: seg.flags, window: seg.window, ...(seg.urgent ? { urgent: seg.urgent } : {}), ...(seg.options ? { options: optionArea(this.settings, seg.options) } : {}), ...(hasFault(this.settings, 'checksum-not-computed') ? { checksum: 0 } : {}) },
       ...(seg.payload?.length ? { payload: seg.payload } : {}),
     });
     this.send(packet);

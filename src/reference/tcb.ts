@@ -508,6 +508,8 @@ export class Tcb {
     if (f & Flag.URG && ['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2'].includes(this.state)) {
       // SEG.UP is an offset from the segment's own sequence number, before any trimming.
       const up = seqAdd(seg.seq, seg.urgent);
+      // MUST-31: urgent data of any length; the pointer may lie beyond this segment's data.
+      if (hasFault(this.s, 'urgent-beyond-segment-dropped') && seg.urgent > seg.payload.length) return;
       if (this.rcvUp === undefined || seqGt(up, this.rcvUp)) this.rcvUp = up;
     }
 
@@ -738,7 +740,7 @@ export class Tcb {
       window: ack ? this.announce(true) : Math.min(0xffff, this.s.rcvBuf),
       // RFC 9293 §3.7.1 (SHOULD-5, MUST-14 for the value): our MSS, on the SYN only; and the
       // extensions of options.ts (RFC 7323, RFC 2018).
-      options: this.opt.synOptions(this.ourMss, ack),
+      options: this.opt.synOptions(hasFault(this.s, 'mss-over-mms-r') ? this.ourMss + (this.family === 6 ? 40 : 20) : this.ourMss, ack),
     });
     if (!this.timing && this.rtxSince === undefined) this.timing = { seq: this.iss, at: this.now };
     this.armRtx();
@@ -820,7 +822,7 @@ export class Tcb {
 
   /** RFC 6691: the data a segment holds is the effective MSS less the TCP options it carries. */
   private segRoom(): number {
-    return Math.max(1, this.sndMss - this.opt.dataOverhead(this.rcvNxt));
+    return Math.max(1, this.sndMss - (hasFault(this.s, 'mss-ignores-option-room') ? 0 : this.opt.dataOverhead(this.rcvNxt)));
   }
 
   /** Sends `n` bytes at `seq` (and the FIN after them), new or again. */

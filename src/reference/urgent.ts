@@ -7,6 +7,8 @@
  */
 import { Flag } from '../wire/tcp.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLt } from '../wire/seq.js';
+import { hasFault } from './faults.js';
+import type { ReferenceSettings } from './settings.js';
 
 /** What urgent data needs of the connection (the Tcb's public fields). */
 export interface UrgentConn {
@@ -33,10 +35,12 @@ export function urgentEnd(conn: UrgentConn, n: number): number {
  * The URG flag and pointer of a segment at `seq` while SND.UP is `sndUp` (undefined: no urgent
  * data). Every segment that starts before SND.UP says where the urgent data ends, as an offset
  * from its own sequence number (§3.1); an offset past 16 bits is held at the largest one.
+ * MUST-30: urgent data is supported; MUST-62: the pointer names the octet after the urgent data.
  */
-export function urgentFields(sndUp: number | undefined, seq: number, flags: number): { flags: number; urgent: number } {
-  if (sndUp === undefined || flags & (Flag.SYN | Flag.RST) || !seqLt(seq, sndUp)) return { flags, urgent: 0 };
-  return { flags: flags | Flag.URG, urgent: Math.min(0xffff, seqDiff(sndUp, seq)) };
+export function urgentFields(sndUp: number | undefined, seq: number, flags: number, s: ReferenceSettings): { flags: number; urgent: number } {
+  if (sndUp === undefined || flags & (Flag.SYN | Flag.RST) || !seqLt(seq, sndUp) || hasFault(s, 'urgent-never-sent')) return { flags, urgent: 0 };
+  const past = hasFault(s, 'urgent-pointer-at-last-octet') ? 1 : 0;
+  return { flags: flags | Flag.URG, urgent: Math.min(0xffff, seqDiff(sndUp, seq) - past) };
 }
 
 /** SND.UP is done with once everything up to it is acknowledged. */

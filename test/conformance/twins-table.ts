@@ -52,7 +52,7 @@ export const TWINS: readonly Twin[] = [
   { file: 'zero-window-probe.ts',       step: 7,  with: `silence(1000)`,                                    why: 'data comes as soon as the window opens' },
   { file: 'paws.ts',                    step: 7,  with: `set({ ack: 13 })`,                                 why: 'the segment with the old TSval is dropped' },
   { file: 'challenge-ack-ratelimit.ts', step: 63, with: `expect('A', { seq: 1, ack: 1, len: 0, timeout: 500 })`, why: 'the burst of 30 in-window RSTs is not answered one for one: no 30th challenge ACK comes' },
-  { file: 'options-mandatory-set.ts',   step: 4,  with: `either(expect('A', { seq: 1, len: range(1001, 1460) }), expect('PA', { seq: 1, len: range(1001, 1460) }))`, why: 'the MSS 1000 between the NOPs and the EOL is honoured: no segment is longer' },
+  { file: 'options-mandatory-set.ts',   step: 4,  with: `either(expect('A', { seq: 1, len: range(401, 1460) }), expect('PA', { seq: 1, len: range(401, 1460) }))`, why: 'the MSS 400 between the NOPs and the EOL is honoured: no segment is longer' },
   { file: 'option-in-data-segment.ts',  step: 5,  with: `set({ options: { timestamp: { tsecr: 2_000_001 } } })`, why: 'the ACK echoes the TSval of the data segment (TS0+500), not that of the handshake ACK' },
   { file: 'option-length-zero.ts',      step: 7,  with: `set({ ack: 2 })`,                                  why: 'the new SYN is answered like any SYN: ack = its ISN+1' },
   { file: 'option-length-overrun.ts',   step: 7,  with: `set({ ack: 2 })`,                                  why: 'the new SYN is answered like any SYN: ack = its ISN+1' },
