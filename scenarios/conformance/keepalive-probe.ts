@@ -3,9 +3,12 @@
  * keepalive service turns them on with a 1 s idle time. A probe is only sent after the
  * connection has been idle that long (MUST-26); it carries no data (SHLD-12) or, in old
  * implementations, one garbage octet (MAY-6), at SND.NXT-1 (relative 0 here) so that it must be answered. We answer
- * it; after another idle second the next probe comes.
+ * it; after another idle second the next probe comes. We answer that one too, and half a second
+ * later send another ACK: MUST-26, "Keep-alive packets MUST only be sent when ... no data or
+ * acknowledgment packets have been received for the connection within an interval", so the third
+ * probe comes a full idle second after that ACK, not one second after the second probe.
  */
-import { scenario, send, expect, either } from 'tcpcraft';
+import { scenario, send, expect, either, pause } from 'tcpcraft';
 
 /** A keep-alive probe at SND.NXT-1, empty or with one garbage octet. */
 const probe = (after: number) =>
@@ -22,6 +25,11 @@ export default scenario({
     expect('SA', { seq: 0, ack: 1 }),
     send('A'),
     probe(900),
+    send('A'),
+    probe(900),
+    send('A'),
+    pause(500),
+    // An acknowledgment received: the connection was not idle; the idle time starts again here.
     send('A'),
     probe(900),
     send('A'),

@@ -16,6 +16,7 @@
  * application MUST be able to set the value for R2 for a particular connection") it replaces R2.
  */
 import type { ReferenceSettings } from './settings.js';
+import { hasFault } from './faults.js';
 
 /** The retransmissions of one segment (an episode ends when new data is acknowledged). */
 export interface Episode {
@@ -44,6 +45,8 @@ const EPSILON = 1e-6;
 /** Is it time to close the connection, at this retransmission timeout? */
 export function giveUpDue(s: ReferenceSettings, c: GiveUpContext): boolean {
   if (c.userTimeoutMs !== undefined) return c.now - c.progressAt >= c.userTimeoutMs - EPSILON;
+  // MUST-20: R2 closes the connection (a fault never lets it, for data).
+  if (!c.synPending && hasFault(s, 'never-give-up')) return false;
   if (!c.synPending && s.r2Retransmissions !== undefined) return c.episode.count >= s.r2Retransmissions;
   const { firstAt, lastAt } = c.episode;
   if (firstAt === undefined || lastAt === undefined) return false;

@@ -9,6 +9,7 @@
  */
 import type { Clock } from '../engine/queue.js';
 import type { ReferenceSettings } from './settings.js';
+import { hasFault } from './faults.js';
 
 /** What keep-alives need of their connection. */
 export interface KeepAliveHost {
@@ -33,6 +34,8 @@ export class KeepAlive {
   private lastHeard: number;
   private cancel: (() => void) | undefined;
   private host: KeepAliveHost | undefined;
+  /** A fault (MUST-26): received segments do not restart the idle time. */
+  private readonly idleFromProbe: boolean;
 
   constructor(
     private readonly clock: Clock,
@@ -42,11 +45,14 @@ export class KeepAlive {
     this.intervalMs = s.keepAliveIntervalMs;
     this.count = s.keepAliveCount;
     this.lastHeard = clock.now();
+    // MUST-25: off by default (a fault turns them on, with the default idle time).
+    this.enabled = hasFault(s, 'keepalive-on-by-default');
+    this.idleFromProbe = hasFault(s, 'keepalive-idle-from-probe');
   }
 
   /** A segment came from the peer: the connection is not idle, and any probe is answered. */
   heard(): void {
-    this.lastHeard = this.clock.now();
+    if (!this.idleFromProbe) this.lastHeard = this.clock.now();
     this.unanswered = 0;
   }
 

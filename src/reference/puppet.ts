@@ -10,6 +10,7 @@ import type { Clock } from '../engine/queue.js';
 import type { Listener, ReferenceStack } from './stack.js';
 import type { Tcb } from './tcb.js';
 import { urgentEnd, urgentOctet } from './urgent.js';
+import { hasFault } from './faults.js';
 
 interface Sock {
   readonly family: 4 | 6;
@@ -97,8 +98,10 @@ export class ReferencePuppet implements AppChannel {
    */
   private apply(s: Sock, tcb: Tcb): void {
     applyOptions(s.opts, tcb);
+    // MUST-21: the application's R2 reaches the connection (a fault drops it).
+    if (hasFault(this.stack.settings, 'ignore-user-timeout')) tcb.userTimeoutMs = undefined;
     const tos = s.opts.get(s.family === 6 ? 'IPV6_TCLASS' : 'IP_TOS');
-    if (tos !== undefined) tcb.extras.tos = tos & 0xfc;
+    if (tos !== undefined && !hasFault(this.stack.settings, 'ignore-ip-tos')) tcb.extras.tos = tos & 0xfc;
     const rcvBuf = s.opts.get('SO_RCVBUF');
     if (rcvBuf !== undefined) tcb.extras.adjust(this.stack.settings, { rcvBuf: Math.max(1, rcvBuf) });
     const maxseg = s.opts.get('TCP_MAXSEG');
@@ -265,7 +268,7 @@ export class ReferencePuppet implements AppChannel {
         if (FAMILY_ONLY[name] !== undefined && FAMILY_ONLY[name] !== s.family) return fail('ENOPROTOOPT');
         s.opts.set(name, value);
         if (name === 'TCP_FASTOPEN' && s.listener) s.listener.fastOpen = value > 0;
-        if (s.tcb) {
+        if (s.tcb && !(FAMILY_ONLY[name] !== undefined && hasFault(this.stack.settings, 'diffserv-fixed-at-open'))) {
           // On a connection: from its next segment on (RFC 9293 §3.9.1.1 SHLD-21: the DS field may change).
           this.apply(s, s.tcb);
           s.tcb.output();

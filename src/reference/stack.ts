@@ -16,6 +16,7 @@ import { segLen, Tcb, type OutSegment, type Segment, type TcbHost } from './tcb.
 import { decorate, type IpOut } from './outgoing.js';
 import { fastOpenSyn } from './fastopen.js';
 import { returnRoute, type ReturnRoute } from './sourceroute.js';
+import { OPT_LSRR, OPT_SSRR } from '../wire/route.js';
 import { createHmac } from 'node:crypto';
 import type { CongestionEvent } from './trace.js';
 import { hasFault } from './faults.js';
@@ -42,6 +43,21 @@ export interface ListenOptions {
 /** The first 32 bits of HMAC-SHA-256(secret, text). */
 function keyedHash32(secret: number, text: string): number {
   return createHmac('sha256', String(secret)).update(text).digest().readUInt32BE(0);
+}
+
+/** True when an IPv4 option area holds an option other than EOL, NOP and the source routes (the ones this stack reads). */
+function hasUnknownIpOption(options: Uint8Array): boolean {
+  for (let at = 0; at < options.length; ) {
+    const type = options[at]!;
+    if (type === 0) return false;
+    if (type === 1) {
+      at += 1;
+      continue;
+    }
+    if (type !== OPT_LSRR && type !== OPT_SSRR) return true;
+    at += Math.max(2, options[at + 1] ?? 2);
+  }
+  return false;
 }
 
 const key = (localIp: string, localPort: number, remoteIp: string, remotePort: number): string => `${localIp}|${localPort}|${remoteIp}|${remotePort}`;
@@ -133,9 +149,13 @@ export class ReferenceStack implements TcbHost {
       return;
     }
     const p = parsed.value;
-    // RFC 9293 §3.9.1 / RFC 1122 §4.2.3.10 (MUST-57): a segment to or from a broadcast or
+    // RFC 9293 §3.9.1 / RFC 1122 §4.2.3.10 (MUST-57): a segment to a broadcast or
     // multicast address belongs to no connection; it is dropped, without a RST.
-    if ((this.notUnicast(p.ip.dst) || this.notUnicast(p.ip.src)) && !hasFault(this.settings, 'answer-broadcast-syn')) return;
+    if (this.notUnicast(p.ip.dst) && !hasFault(this.settings, 'answer-broadcast-syn')) return;
+    // RFC 9293 §3.9.2.1 (MUST-63): so is a SYN (any segment) from such a source address.
+    if (this.notUnicast(p.ip.src) && !hasFault(this.settings, 'accept-multicast-source')) return;
+    // RFC 9293 §3.9.2.2 (MUST-50): IP options TCP does not understand are ignored, never a reason to drop.
+    if (hasFault(this.settings, 'drop-unknown-ip-options') && 'options' in p.ip && hasUnknownIpOption(p.ip.options)) return;
     const sums = verifyChecksums(p);
     // RFC 9293 §3.1 (MUST-3): a segment whose checksum fails is discarded.
     if ((sums.tcp === 'bad' && !hasFault(this.settings, 'checksum-not-checked')) || sums.ip === 'bad') return;
@@ -219,7 +239,7 @@ export class ReferenceStack implements TcbHost {
     this.conns.set(key(localIp, tcb.localPort, tcb.remoteIp, tcb.remotePort), tcb);
     this.owner.set(tcb, l);
     // RFC 1122 §4.2.3.8 (MUST-53): a SYN that came by a source route: every segment goes back by its reverse.
-    tcb.extras.route = this.routeBack(p);
+    tcb.extras.route = hasFault(this.settings, 'no-return-route') ? undefined : this.routeBack(p);
     // RFC 3168 §6.1.1: an ECN-setup SYN gets an ECN-setup SYN/ACK when the stack runs ECN.
     tcb.extras.ecn.synArrived(seg.flags, this.settings.ecn);
     // RFC 7413 §4.2: Fast Open, on a listener that offers it.
@@ -243,7 +263,9 @@ export class ReferenceStack implements TcbHost {
     if (!m || m.quoted.protocol !== PROTO_TCP) return;
     const q = new DataView(m.quotedPayload.buffer, m.quotedPayload.byteOffset, m.quotedPayload.byteLength);
     const tcb = this.find(m.quoted.src, q.getUint16(0), m.quoted.dst, q.getUint16(2));
-    if (!tcb) return;
+    if (!tcb || hasFault(this.settings, 'ignore-icmp-errors')) return;
+    // MUST-55: Source Quench is discarded (classifyIcmp); a fault obeys it as RFC 1122 §4.2.3.9 once said: slow start.
+    if (m.family === 4 && m.type === 4 && hasFault(this.settings, 'obey-source-quench')) tcb.cwnd = tcb.sndMss;
     let v = classifyIcmp(m, this.settings.pmtud);
     if (v.kind === 'too-big') {
       const mtu = newPathMtu(m.family, v.mtu, this.pathMtu(tcb.remoteIp) ?? this.settings.mtu);
@@ -266,7 +288,9 @@ export class ReferenceStack implements TcbHost {
     // The connection's options (timestamps, SACK blocks: options.ts), then its Diffserv field, ECN,
     // urgent pointer, Fast Open cookie and return route (extras.ts), on every segment it sends.
     const d = decorate(tcb, tcb.opt.outgoing(seg, tcb.rcvNxt), this.settings);
-    this.emit(tcb.localIp, tcb.localPort, tcb.remoteIp, tcb.remotePort, d.seg, d.ip);
+    // SHLD-22: the DS field goes to IP unchanged on every segment (a fault: on data segments only).
+    const ip = hasFault(this.settings, 'diffserv-data-only') && !d.seg.payload?.length ? { ...d.ip, dscp: 0 } : d.ip;
+    this.emit(tcb.localIp, tcb.localPort, tcb.remoteIp, tcb.remotePort, d.seg, ip);
   }
 
   release(tcb: Tcb): void {

@@ -486,7 +486,7 @@ export class Tcb {
         this.enterClosed();
         return;
       }
-      if (this.s.rfc5961) {
+      if (this.s.rfc5961 && !hasFault(this.s, 'syn-resets-established')) {
         this.challengeAck();
         return;
       }
@@ -502,7 +502,7 @@ export class Tcb {
     const cwndBefore = this.cwnd;
     if (!this.ackCheck({ ...seg, seq, flags: f, window: this.opt.peerWindow(seg.window, (seg.flags & Flag.SYN) !== 0) })) return;
     // RFC 3168 §6.1.2, §6.1.3: ECE, CWR and CE on an acceptable segment (ecn.ts).
-    this.extras.ecn.accepted(this, f, seg.ecn, payload.length, cwndBefore);
+    this.extras.ecn.accepted(this, f, hasFault(this.s, 'ecn-no-echo') ? undefined : seg.ecn, payload.length, cwndBefore);
 
     // Sixth: URG (ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2).
     if (f & Flag.URG && ['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2'].includes(this.state)) {
@@ -520,7 +520,7 @@ export class Tcb {
   /** Fifth check, by state; false when the segment is to be dropped. */
   private ackCheck(seg: Segment): boolean {
     // RFC 5961 §5: an ACK older than SND.UNA - MAX.SND.WND, or past SND.NXT, is answered and dropped.
-    if (this.s.rfc5961 && this.state !== 'SYN-RECEIVED') {
+    if (this.s.rfc5961 && this.state !== 'SYN-RECEIVED' && !hasFault(this.s, 'no-ack-range-check')) {
       const oldest = seqAdd(this.sndUna, -this.maxSndWnd);
       if (!(seqLe(oldest, seg.ack) && seqLe(seg.ack, this.sndNxt))) {
         this.challengeAck();
@@ -934,7 +934,9 @@ export class Tcb {
     if (r1Reached(this.s, { ...episode, count: this.rtxCount })) this.deliveryProblem = true;
     if (synPending) {
       this.synTimedOut = true;
-      this.sendSyn();
+      // MUST-22: the SYN is retransmitted as data is (a fault sends it once, and only waits for R2).
+      if (hasFault(this.s, 'syn-never-retransmitted')) this.armRtx();
+      else this.sendSyn();
       return;
     }
     if (this.flightSize <= 0) return;
@@ -1042,7 +1044,7 @@ export class Tcb {
    */
   configureKeepAlive(o: { readonly enabled?: boolean; readonly idleMs?: number; readonly intervalMs?: number; readonly count?: number }): void {
     const k = this.keepAlive;
-    if (o.enabled !== undefined) k.enabled = o.enabled;
+    if (o.enabled !== undefined && !hasFault(this.s, 'keepalive-ignores-app')) k.enabled = o.enabled;
     if (o.idleMs !== undefined) k.idleMs = o.idleMs;
     if (o.intervalMs !== undefined) k.intervalMs = o.intervalMs;
     if (o.count !== undefined) k.count = o.count;
@@ -1056,8 +1058,10 @@ export class Tcb {
       // <SEQ=SND.NXT-1><ACK=RCV.NXT><CTL=ACK>, out of the peer's window so that it must answer;
       // no data (SHLD-12) or one garbage octet (MAY-6, a setting).
       probe: () => {
-        const payload = this.s.keepAliveGarbageOctet ? new Uint8Array(1) : undefined;
-        this.host.transmit(this, { seq: seqAdd(this.sndNxt, -1), ack: this.rcvNxt, flags: Flag.ACK, window: this.announce(), ...(payload ? { payload } : {}) });
+        const inStream = hasFault(this.s, 'keepalive-garbage-in-stream');
+        const payload = this.s.keepAliveGarbageOctet || inStream ? new Uint8Array(1) : undefined;
+        const atNxt = inStream || hasFault(this.s, 'keepalive-probe-at-snd-nxt');
+        this.host.transmit(this, { seq: atNxt ? this.sndNxt : seqAdd(this.sndNxt, -1), ack: this.rcvNxt, flags: Flag.ACK, window: this.announce(), ...(payload ? { payload } : {}) });
       },
       drop: () => this.giveUp(),
     });
@@ -1089,6 +1093,12 @@ export class Tcb {
         return true;
       case 'soft':
         // MUST-56: never an abort; SHLD-25: the application can know (softError, SO_ERROR).
+        if (hasFault(this.s, 'abort-on-soft-icmp')) {
+          this.error = v.error;
+          this.abort();
+          this.onChange();
+          return true;
+        }
         this.softError = v.error;
         this.onChange();
         return true;

@@ -138,6 +138,8 @@ export const TWINS: readonly Twin[] = [
   // New scenarios of issue 26, group D (urgent data, options, checksums):
   // New scenarios of issue 26, group B (ISN, open, close, retransmission, ACKs, sending):
   // New scenarios of issue 26, group C (failures, keep-alive, IP options, ICMP, addresses, API, RFC 5961, ECN, CC):
+  { file: 'keepalive-no-data.ts',       step: 4,  with: `set({ len: 1 })`,                                  why: 'the keep-alive probe carries no data (not a garbage octet)' },
+  { file: 'keepalive-off-idle-set.ts',  step: 8,  with: `expect('A', { seq: 0, ack: 1, timeout: 2500 })`,   why: 'an idle time set without SO_KEEPALIVE turns no keep-alives on: no probe comes' },
 ];
 
 /** The TypeScript source of twin `t`, importing its original from scenarios/conformance. */

@@ -37,13 +37,14 @@ const FLIPS: ReadonlyArray<readonly [Partial<ReferenceSettings>, readonly string
   [{ defaultMss: { 4: 1000, 6: 1220 } }, ['mss-default-536']],
   [{ maxPersistMs: 1000 }, ['zero-window-indefinite']],
   [{ keepAliveCount: 1 }, ['keepalive-lost-ack']],
+  // MAY-6 allows the garbage octet as an option; SHLD-12 asks for probes without data.
+  [{ keepAliveGarbageOctet: true }, ['keepalive-no-data']],
   [{ r2SynMs: 100_000 }, ['slow/syn-give-up']],
   // R2 past the scenario's four minutes: the RFC allows it, the scenario cannot tell it from never.
   [{ r2Ms: 300_000 }, ['slow/give-up']],
   // Choices no scenario asserts: nothing changes.
   [{ newReno: false }, []],
   [{ limitedTransmit: false }, []],
-  [{ keepAliveGarbageOctet: true }, []],
   [{ delayedAck: false }, []],
   [{ challengeAckScope: 'host' }, []],
 ];
