@@ -12,8 +12,8 @@ export default scenario({
   description: 'ACK of unsent data: answered by an ACK, segment dropped',
   rfc: 'RFC 9293 §3.10.7.4',
   expectedFailures: {
-    gvisor: 'gVisor\'s netstack checks SEG.ACK > SND.NXT only in the closing states (pkg/tcpip/transport/tcp/rcv.go, handleRcvdSegmentClosing); in ESTABLISHED it takes the segment\'s data, where RFC 9293 §3.10.7.4 says to drop the segment and send an ACK.',
-    'linux-uml': 'Linux 6.1\'s tcp_ack() (net/ipv4/tcp_input.c) returns SKB_DROP_REASON_TCP_ACK_UNSENT_DATA and drops the segment without answering; newer kernels (the host\'s 6.18) send a challenge ACK there, as RFC 9293 §3.10.7.4 says.',
+    gvisor: { step: 5, field: 'ack', why: 'gVisor\'s netstack checks SEG.ACK > SND.NXT only in the closing states (pkg/tcpip/transport/tcp/rcv.go, handleRcvdSegmentClosing); in ESTABLISHED it takes the segment\'s data, where RFC 9293 §3.10.7.4 says to drop the segment and send an ACK.' },
+    'linux-uml': { step: 5, field: 'absent', why: 'Linux 6.1\'s tcp_ack() (net/ipv4/tcp_input.c) returns SKB_DROP_REASON_TCP_ACK_UNSENT_DATA and drops the segment without answering; newer kernels (the host\'s 6.18) send a challenge ACK there, as RFC 9293 §3.10.7.4 says.' },
   },
   peer: { host: '10.77.0.2', port: 9 },
   steps: [

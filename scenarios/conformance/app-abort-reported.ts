@@ -12,7 +12,7 @@ export default scenario({
   description: "our RST aborts the connection: the application's pending read fails instead of seeing an end of stream",
   rfc: 'RFC 9293 §3.10.7.3 MUST-12',
   expectedFailures: {
-    slirp: 'libslirp closes its host socket gracefully when the guest resets: tcp_input() calls tcp_close() (src/tcp_subr.c), a close() without SO_LINGER 0, so the application reads end of stream',
+    slirp: { step: 6, field: 'app', why: 'libslirp closes its host socket gracefully when the guest resets: tcp_input() calls tcp_close() (src/tcp_subr.c), a close() without SO_LINGER 0, so the application reads end of stream' },
   },
   requires: ['app-puppet'],
   peer: { host: '10.77.0.2', port: 2101 },

@@ -11,7 +11,7 @@ export default scenario({
   rfc: 'RFC 9293 §3.9.1.1 SHLD-21',
   level: 'SHOULD',
   expectedFailures: {
-    slirp: "libslirp's segments carry so->so_iptos (tcp_output(), src/tcp_output.c), fixed at setup from the guest's SYN; the host application's IP_TOS never reaches slirp's TCP",
+    slirp: { step: 11, field: 'ip', why: "libslirp's segments carry so->so_iptos (tcp_output(), src/tcp_output.c), fixed at setup from the guest's SYN; the host application's IP_TOS never reaches slirp's TCP" },
   },
   requires: ['app-puppet', 'ipv4'],
   peer: { host: '10.77.0.2', port: 2102 },

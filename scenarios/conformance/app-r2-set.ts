@@ -14,8 +14,8 @@ export default scenario({
   description: 'the application sets R2 to 2 s (user timeout): unacknowledged data ends the connection then, not at the default R2',
   rfc: 'RFC 9293 §3.8.3 MUST-21',
   expectedFailures: {
-    lwip: 'lwIP has no per-connection R2: tcp_slowtmr() (src/core/tcp.c) gives up after the compile-time TCP_MAXRTX retransmissions, and there is no TCP_USER_TIMEOUT (setsockopt: ENOPROTOOPT)',
-    slirp: "TCP_USER_TIMEOUT acts on the application's loopback connection, which slirp acknowledges at once; slirp's own give-up (tcp_timers(), src/tcp_timer.c) ignores host socket options",
+    lwip: { step: 6, field: 'app', why: 'lwIP has no per-connection R2: tcp_slowtmr() (src/core/tcp.c) gives up after the compile-time TCP_MAXRTX retransmissions, and there is no TCP_USER_TIMEOUT (setsockopt: ENOPROTOOPT)' },
+    slirp: { step: 7, field: 'app', why: "TCP_USER_TIMEOUT acts on the application's loopback connection, which slirp acknowledges at once; slirp's own give-up (tcp_timers(), src/tcp_timer.c) ignores host socket options" },
   },
   requires: ['app-puppet'],
   peer: { host: '10.77.0.2', port: 2103 },

@@ -19,7 +19,7 @@ export default scenario({
   // RFC 9293 MAY-12: the RFC 5961 protections are optional: a stack without them FAILs [MAY].
   level: 'MAY',
   expectedFailures: {
-    lwip: 'lwIP sends a challenge ACK for every in-window RST (tcp_process() in src/core/tcp_in.c calls tcp_ack_now() each time) with no throttle, where RFC 5961 §7 says an implementation SHOULD limit them.',
+    lwip: { step: 63, field: 'unexpected', why: 'lwIP sends a challenge ACK for every in-window RST (tcp_process() in src/core/tcp_in.c calls tcp_ack_now() each time) with no throttle, where RFC 5961 §7 says an implementation SHOULD limit them.' },
   },
   peer: { host: '10.77.0.2', port: 9 },
   steps: [

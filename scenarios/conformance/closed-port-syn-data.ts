@@ -10,7 +10,7 @@ export default scenario({
   description: 'SYN with 5 bytes of data to a closed port: RST/ACK, ack = ISN + 1 + 5',
   rfc: 'RFC 9293 §3.10.7.1',
   expectedFailures: {
-    slirp: 'libslirp refuses the connection with a RST/ACK acknowledging only the SYN (ti_seq + 1, in tcp_input() of src/tcp_input.c when tcp_fconnect() gets ECONNREFUSED), not SEG.SEQ + SEG.LEN as RFC 9293 §3.10.7.1 says.',
+    slirp: { step: 2, field: 'ack', why: 'libslirp refuses the connection with a RST/ACK acknowledging only the SYN (ti_seq + 1, in tcp_input() of src/tcp_input.c when tcp_fconnect() gets ECONNREFUSED), not SEG.SEQ + SEG.LEN as RFC 9293 §3.10.7.1 says.' },
   },
   peer: { host: '10.77.0.2', port: 5999 },
   steps: [

@@ -13,7 +13,7 @@ export default scenario({
   description: 'RST to a listener: no answer; a SYN from the same port then gets a SYN/ACK',
   rfc: 'RFC 9293 §3.10.7.2',
   expectedFailures: {
-    slirp: 'libslirp answers any segment for which it has no socket and that is not a bare SYN with a reset (tcp_input() in src/tcp_input.c: goto dropwithreset, which does not skip RSTs), so a RST gets a RST/ACK back, where RFC 9293 §3.10.7.1-2 says a RST is discarded.',
+    slirp: { step: 2, field: 'unexpected', why: 'libslirp answers any segment for which it has no socket and that is not a bare SYN with a reset (tcp_input() in src/tcp_input.c: goto dropwithreset, which does not skip RSTs), so a RST gets a RST/ACK back, where RFC 9293 §3.10.7.1-2 says a RST is discarded.' },
   },
   peer: { host: '10.77.0.2', port: 9 },
   steps: [

@@ -22,7 +22,7 @@ export default scenario({
   description: 'We offer MSS 200: every chargen segment carries at most 200 bytes',
   timeout: 2000,
   expectedFailures: {
-    slirp: "libslirp ignores our MSS option when its host-side connect() completes later (tcp_input() re-entered with m == NULL jumps to cont_conn with optp unset, so tcp_dooptions() never sees the SYN's options, src/tcp_input.c): it sends 1440-byte segments to a peer that announced 200.",
+    slirp: { step: 4, field: 'len', why: "libslirp ignores our MSS option when its host-side connect() completes later (tcp_input() re-entered with m == NULL jumps to cont_conn with optp unset, so tcp_dooptions() never sees the SYN's options, src/tcp_input.c): it sends 1440-byte segments to a peer that announced 200." },
   },
   rfc: 'RFC 9293 §3.7.1 MUST-14; RFC 1122 §4.2.2.6',
   peer: { host: '10.77.0.2', port: 19 },

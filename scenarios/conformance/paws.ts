@@ -18,7 +18,7 @@ export default scenario({
   rfc: 'RFC 7323 §5.3',
   requires: ['timestamps'],
   expectedFailures: {
-    gvisor: 'gVisor\'s netstack does not implement PAWS (pkg/tcpip/transport/tcp/rcv.go: \'As we do not yet support PAWS\'), so a segment whose TSval is older than TS.Recent is taken, where RFC 7323 §5.3 treats it as not acceptable.',
+    gvisor: { step: 7, field: 'ack', why: 'gVisor\'s netstack does not implement PAWS (pkg/tcpip/transport/tcp/rcv.go: \'As we do not yet support PAWS\'), so a segment whose TSval is older than TS.Recent is taken, where RFC 7323 §5.3 treats it as not acceptable.' },
   },
   peer: { host: '10.77.0.2', port: 9 },
   steps: [

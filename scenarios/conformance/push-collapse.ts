@@ -18,8 +18,7 @@ export default scenario({
   rfc: 'RFC 9293 §3.9.1.2 SHLD-27',
   level: 'SHOULD',
   expectedFailures: {
-    gvisor:
-      "gVisor gives a write its sequence numbers when it is queued, even into a zero window: maybeSendSegment() (pkg/tcpip/transport/tcp/snd.go) merges queued writes only up to the space the window leaves, here none, so each 100-byte piece is numbered alone and leaves as its own pushed segment once the window opens.",
+    gvisor: { step: 6, field: 'len', why: "gVisor gives a write its sequence numbers when it is queued, even into a zero window: maybeSendSegment() (pkg/tcpip/transport/tcp/snd.go) merges queued writes only up to the space the window leaves, here none, so each 100-byte piece is numbered alone and leaves as its own pushed segment once the window opens." },
   },
   requires: ['app-pieces'],
   peer: { host: '10.77.0.2', port: 2013 },

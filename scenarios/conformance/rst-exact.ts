@@ -12,7 +12,7 @@ export default scenario({
   description: 'RST at exactly RCV.NXT: the connection is gone; data afterwards gets a RST',
   rfc: 'RFC 5961 §3.2 (RFC 9293 MAY-12); RFC 9293 §3.10.7.4, §3.10.7.2',
   expectedFailures: {
-    lwip: 'lwIP answers with RST and ACK both set wherever it resets (tcp_rst() in src/core/tcp_out.c always uses TCP_RST | TCP_ACK), where RFC 9293 §3.10.7 wants a bare <SEQ=SEG.ACK><CTL=RST> for a segment that carried an ACK.',
+    lwip: { step: 7, field: 'flags', why: 'lwIP answers with RST and ACK both set wherever it resets (tcp_rst() in src/core/tcp_out.c always uses TCP_RST | TCP_ACK), where RFC 9293 §3.10.7 wants a bare <SEQ=SEG.ACK><CTL=RST> for a segment that carried an ACK.' },
   },
   peer: { host: '10.77.0.2', port: 9 },
   steps: [

@@ -10,7 +10,7 @@ export default scenario({
   description: 'An exact RST carrying text ends the connection',
   rfc: 'RFC 9293 §3.5.3 SHLD-2',
   level: 'SHOULD',
-  expectedFailures: { lwip: 'lwIP answers with RST and ACK both set wherever it resets (tcp_rst() in src/core/tcp_out.c always uses TCP_RST | TCP_ACK), where RFC 9293 §3.10.7 wants a bare <SEQ=SEG.ACK><CTL=RST> for a segment that carried an ACK.' },
+  expectedFailures: { lwip: { step: 6, field: 'flags', why: 'lwIP answers with RST and ACK both set wherever it resets (tcp_rst() in src/core/tcp_out.c always uses TCP_RST | TCP_ACK), where RFC 9293 §3.10.7 wants a bare <SEQ=SEG.ACK><CTL=RST> for a segment that carried an ACK.' } },
   peer: { host: '10.77.0.2', port: 9 },
   steps: [
     send('S'),

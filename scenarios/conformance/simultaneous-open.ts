@@ -12,7 +12,7 @@ export default scenario({
   description: 'Crossing SYNs: the target answers our SYN with a SYN/ACK and the connection opens',
   rfc: 'RFC 9293 §3.5 MUST-10',
   requires: ['app-dialer'],
-  expectedFailures: { slirp: 'libslirp is a NAT: it carries connections our side opens (and host ports forwarded with hostfwd), and nothing routes from its host side into the guest network, so the dialer behind it cannot reach us and no SYN ever comes.', lwip: 'lwIP has no simultaneous open: tcp_process() in SYN-SENT (src/core/tcp_in.c) acts only on a SYN/ACK (or resets an ACK); a bare SYN is ignored and lwIP keeps retransmitting its own SYN.' },
+  expectedFailures: { slirp: { step: 5, field: 'absent', why: 'libslirp is a NAT: it carries connections our side opens (and host ports forwarded with hostfwd), and nothing routes from its host side into the guest network, so the dialer behind it cannot reach us and no SYN ever comes.' }, lwip: { step: 7, field: 'flags', why: 'lwIP has no simultaneous open: tcp_process() in SYN-SENT (src/core/tcp_in.c) acts only on a SYN/ACK (or resets an ACK); a bare SYN is ignored and lwIP keeps retransmitting its own SYN.' } },
   peer: { host: '10.77.0.2', port: 2010 },
   connections: { back: { role: 'server', local: { port: 47010 } } },
   steps: [

@@ -12,7 +12,7 @@ export default scenario({
   description: 'Unacceptable ACK in SYN-RECEIVED: RST with seq = SEG.ACK',
   rfc: 'RFC 9293 §3.10.7.4',
   expectedFailures: {
-    lwip: 'lwIP answers with RST and ACK both set wherever it resets (tcp_rst() in src/core/tcp_out.c always uses TCP_RST | TCP_ACK), where RFC 9293 §3.10.7 wants a bare <SEQ=SEG.ACK><CTL=RST> for a segment that carried an ACK.',
+    lwip: { step: 4, field: 'flags', why: 'lwIP answers with RST and ACK both set wherever it resets (tcp_rst() in src/core/tcp_out.c always uses TCP_RST | TCP_ACK), where RFC 9293 §3.10.7 wants a bare <SEQ=SEG.ACK><CTL=RST> for a segment that carried an ACK.' },
   },
   peer: { host: '10.77.0.2', port: 9 },
   steps: [

@@ -10,7 +10,7 @@ export default scenario({
   name: 'synrecv-rst',
   description: 'RST in SYN-RECEIVED: back to LISTEN (the old ACK is reset, a new SYN answered)',
   rfc: 'RFC 9293 §3.10.7.4 MUST-11',
-  expectedFailures: { lwip: 'lwIP answers with RST and ACK both set wherever it resets (tcp_rst() in src/core/tcp_out.c always uses TCP_RST | TCP_ACK), where RFC 9293 §3.10.7 wants a bare <SEQ=SEG.ACK><CTL=RST> for a segment that carried an ACK.' },
+  expectedFailures: { lwip: { step: 5, field: 'flags', why: 'lwIP answers with RST and ACK both set wherever it resets (tcp_rst() in src/core/tcp_out.c always uses TCP_RST | TCP_ACK), where RFC 9293 §3.10.7 wants a bare <SEQ=SEG.ACK><CTL=RST> for a segment that carried an ACK.' } },
   peer: { host: '10.77.0.2', port: 9 },
   steps: [
     send('S'),

@@ -19,7 +19,7 @@ export default scenario({
   description: 'We advertise a zero window: the sender probes (an empty ACK or one octet), and sends data once the window opens',
   rfc: 'RFC 9293 §3.8.6.1 MUST-35, MUST-36, SHLD-29; RFC 1122 §4.2.2.17',
   expectedFailures: {
-    slirp: "libslirp ignores our MSS option when its host-side connect() completes later (tcp_input() re-entered with m == NULL jumps to cont_conn with optp unset, so tcp_dooptions() never sees the SYN's options, src/tcp_input.c): once the window opens it sends 1000 bytes in one segment to a peer that announced 500.",
+    slirp: { step: 7, field: 'len', why: "libslirp ignores our MSS option when its host-side connect() completes later (tcp_input() re-entered with m == NULL jumps to cont_conn with optp unset, so tcp_dooptions() never sees the SYN's options, src/tcp_input.c): once the window opens it sends 1000 bytes in one segment to a peer that announced 500." },
   },
   peer: { host: '10.77.0.2', port: 19 },
   steps: [

@@ -25,8 +25,8 @@ export default scenario({
   description: 'Receive window zero: a RST at RCV.NXT still resets the connection',
   rfc: 'RFC 9293 §3.10.7.4 MUST-66',
   expectedFailures: {
-    gvisor: GVISOR,
-    slirp: SLIRP,
+    gvisor: { step: 17, field: 'absent', why: GVISOR },
+    slirp: { step: 85, field: 'window', why: SLIRP },
   },
   requires: ['app-stall'],
   peer: { host: '10.77.0.2', port: 2011 },

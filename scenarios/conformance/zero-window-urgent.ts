@@ -28,10 +28,9 @@ export default scenario({
   rfc: 'RFC 9293 §3.10.7.4 MUST-66',
   requires: ['app-stall'],
   expectedFailures: {
-    gvisor: `${GVISOR} (gVisor has no urgent data at all either: its receiver never reads the URG flag, pkg/tcpip/transport/tcp/rcv.go.)`,
-    slirp: SLIRP,
-    'linux>=6.17':
-      "Linux 6.17 and later drop a segment that ends beyond the window while the receive queue holds data (tcp_sequence() in net/ipv4/tcp_input.c, 'tcp: do not accept packets beyond window', counted as TcpExtBeyondWindow) in tcp_validate_incoming(), before tcp_urg() reads the urgent pointer: the octet is acknowledged, the urgent mark never reaches the application. Earlier kernels (6.1 in linux-uml) pass.",
+    gvisor: { step: 17, field: 'absent', why: `${GVISOR} (gVisor has no urgent data at all either: its receiver never reads the URG flag, pkg/tcpip/transport/tcp/rcv.go.)` },
+    slirp: { step: 85, field: 'window', why: SLIRP },
+    'linux>=6.17': { step: 88, field: 'absent', why: "Linux 6.17 and later drop a segment that ends beyond the window while the receive queue holds data (tcp_sequence() in net/ipv4/tcp_input.c, 'tcp: do not accept packets beyond window', counted as TcpExtBeyondWindow) in tcp_validate_incoming(), before tcp_urg() reads the urgent pointer: the octet is acknowledged, the urgent mark never reaches the application. Earlier kernels (6.1 in linux-uml) pass." },
   },
   peer: { host: '10.77.0.2', port: 2011 },
   steps: [

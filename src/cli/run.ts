@@ -8,7 +8,8 @@ import { loadOneScenario } from '../io/load.js';
 import { modelRoute, planSession, withLabFamily, type SessionOverrides } from '../session/plan.js';
 import { runAlone } from '../suite/runner.js';
 import type { ValidScenario } from '../scenario/model.js';
-import { expectedFailureOn } from '../scenario/expected.js';
+import { expectedMarkOn } from '../scenario/expected.js';
+import { pinMismatch } from '../suite/result.js';
 import { releaseOf } from '../io/release.js';
 import { humanStream, jsonOnStdout, outputsOf, verdict, writeReport, type JsonDest } from './output.js';
 import type { Interrupt } from './interrupt.js';
@@ -97,11 +98,18 @@ export async function runLoaded(file: string, loaded: ValidScenario, o: RunOptio
   }
   if (!result || !report) return Exit.USAGE;
   // With --target, the scenario's expectedFailures mark for that stack decides the exit status.
-  const reason = o.target ? expectedFailureOn(sc, o.target, releaseOf(o.target)) : undefined;
+  const mark = o.target ? expectedMarkOn(sc, o.target, releaseOf(o.target)) : undefined;
+  // A pinned mark covers only the failure it names.
+  const offPin = mark && !report.passed ? pinMismatch(mark, report) : undefined;
+  const reason = offPin === undefined ? mark?.why : undefined;
   writeReport(report, { ...(o.pcap ? { pcap: o.pcap } : {}), ...(o.json !== undefined ? { json: o.json } : {}), ...(o.html ? { html: o.html } : {}), ladder: o.ladder !== false, trace: o.trace !== false, ...(o.target ? { target: o.target } : {}), ...(reason !== undefined ? { expectedFailure: reason } : {}) }, out);
   out(verdict(report));
   if (o.pcap) out(`wrote ${report.events.length + (report.icmp?.length ?? 0)} packets to ${o.pcap}\n`);
   if (report.failure?.kind === 'interrupted') return Exit.FAIL;
+  if (offPin !== undefined) {
+    out(`FAIL: not the expected failure on ${o.target}: ${offPin} (${mark?.why ?? ''})\n`);
+    return Exit.FAIL;
+  }
   if (reason !== undefined) {
     out(report.passed ? `XPASS: expected to fail on ${o.target}, but passed (${reason})\n` : `XFAIL: an expected failure on ${o.target}: ${reason}\n`);
     return report.passed ? Exit.FAIL : Exit.PASS;

@@ -4,7 +4,16 @@
  * (`linux>=6.17`: a behaviour a kernel release introduced, so the mark follows the kernel a
  * machine runs, not only the target's name). Pure: the caller knows the target's release.
  */
-import type { Scenario } from './types.js';
+import type { PinnedFailure, Scenario } from './types.js';
+
+/** A mark as a scenario gives it, read: its reason, and its pin when it has one. */
+export interface ExpectedMark {
+  readonly why: string;
+  readonly step?: number;
+  readonly field?: string;
+}
+
+const markOf = (v: string | PinnedFailure): ExpectedMark => (typeof v === 'string' ? { why: v } : { why: v.why, step: v.step, ...(v.field !== undefined ? { field: v.field } : {}) });
 
 /** `NAME` or `NAME>=X.Y[.Z]`. */
 export const EXPECTED_KEY = /^([A-Za-z0-9][A-Za-z0-9_-]*)(?:>=(\d+(?:\.\d+)*))?$/;
@@ -26,11 +35,17 @@ export function compareRelease(a: string, b: string): number {
  * unknown: only plain keys apply then). A plain key wins over a qualified one.
  */
 export function expectedFailureOn(sc: Pick<Scenario, 'expectedFailures'>, target: string, release?: string): string | undefined {
+  return expectedMarkOn(sc, target, release)?.why;
+}
+
+/** The whole mark (reason and pin) of `sc` for `target`, as {@link expectedFailureOn} finds it. */
+export function expectedMarkOn(sc: Pick<Scenario, 'expectedFailures'>, target: string, release?: string): ExpectedMark | undefined {
   const marks = sc.expectedFailures ?? {};
-  if (marks[target] !== undefined) return marks[target];
-  for (const [key, reason] of Object.entries(marks)) {
+  const plain = marks[target];
+  if (plain !== undefined) return markOf(plain);
+  for (const [key, mark] of Object.entries(marks)) {
     const m = EXPECTED_KEY.exec(key);
-    if (m && m[1] === target && m[2] !== undefined && release !== undefined && compareRelease(release, m[2]) >= 0) return reason;
+    if (m && m[1] === target && m[2] !== undefined && release !== undefined && compareRelease(release, m[2]) >= 0) return markOf(mark);
   }
   return undefined;
 }

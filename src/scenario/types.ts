@@ -396,6 +396,20 @@ export type FamilyFeature = 'ipv4' | 'ipv6';
  */
 export type AppFeature = 'app-unread' | 'app-nodelay' | 'app-keepalive' | 'app-dialer' | 'app-stall' | 'app-trickle' | 'app-pieces';
 
+/**
+ * An expected failure pinned to where and how the target differs: the step (1-based, as the
+ * diagnostics number them) and, optionally, the field that differs there (`flags`, `seq`, `ack`,
+ * `window`, `len`, `payload`, `options`, `ip`, `time`, ...), `absent` for a segment that never
+ * came, `unexpected` for one that came during a silence(), `app` for an app() call. A failure
+ * elsewhere is a FAIL, and the report says where the pin was.
+ */
+export interface PinnedFailure {
+  readonly step: number;
+  readonly field?: string;
+  /** Why the target differs, naming where its source decides it. */
+  readonly why: string;
+}
+
 /** How strongly the RFC asks for what a scenario checks (RFC 2119 words). */
 export type Level = 'MUST' | 'SHOULD' | 'MAY';
 
@@ -412,7 +426,7 @@ export interface Scenario {
    * kernel release it applies to, `'linux>=6.17'`, for a behaviour a release introduced (the
    * `linux` target's release is the machine's own kernel).
    */
-  readonly expectedFailures?: Readonly<Record<string, string>>;
+  readonly expectedFailures?: Readonly<Record<string, string | PinnedFailure>>;
   /** Optional features the behaviour depends on (the suite learns each target's from a probe). */
   readonly requires?: readonly Feature[];
   /** How strongly the RFC asks for it (default 'MUST'); shown beside every verdict. */

@@ -23,6 +23,9 @@ import { MAX_IO, SHUTDOWN_HOWS, SOCKOPTS } from '../lab/puppet.js';
 const TCP_MIN_HEADER = 20;
 const MAX_PAUSE_MS = 600_000;
 
+/** The fields an expected failure may be pinned to: a compared field, or how a step failed. */
+export const PIN_FIELDS: readonly string[] = ['flags', 'seq', 'ack', 'rawSeq', 'valid', 'window', 'urgent', 'len', 'payload', 'options', 'ip', 'time', 'absent', 'unexpected', 'app'];
+
 const SCENARIO_KEYS = ['name', 'description', 'rfc', 'expectedFailures', 'requires', 'level', 'role', 'peer', 'local', 'connections', 'window', 'timeout', 'tolerance', 'steps'];
 const SEND_KEYS = ['seq', 'ack', 'payload', 'window', 'options', 'urgent', 'tcp', 'ip', 'conn'];
 const EXPECT_KEYS = ['seq', 'ack', 'rawSeq', 'valid', 'window', 'urgent', 'payload', 'len', 'options', 'ip', 'optional', 'timeout', 'within', 'after', 'at', 'backoff', 'conn'];
@@ -608,7 +611,16 @@ export function validateScenario(value: unknown, file: string): ValidScenario {
     if (!isObject(value.expectedFailures)) throw fail('expectedFailures', "must map target names to reasons, e.g. { linux: 'why' }");
     for (const [k, v] of Object.entries(value.expectedFailures)) {
       if (!EXPECTED_KEY.test(k)) throw fail(`expectedFailures.${k}`, "the key must be a target name, or one with the first kernel release it applies to, e.g. 'linux>=6.17'");
-      if (typeof v !== 'string' || v.trim() === '') throw fail(`expectedFailures.${k}`, 'must be a non-empty reason');
+      if (isObject(v)) {
+        const unknownKey = Object.keys(v).find((x) => !['step', 'field', 'why'].includes(x));
+        if (unknownKey !== undefined) throw fail(`expectedFailures.${k}.${unknownKey}`, 'is not part of a pinned expected failure (step, field, why)');
+        const steps = Array.isArray(value.steps) ? value.steps.length : 0;
+        if (typeof v.step !== 'number' || !Number.isInteger(v.step) || v.step < 1 || v.step > steps) throw fail(`expectedFailures.${k}.step`, `must be the step (1 to ${steps}) where the target differs`);
+        if (v.field !== undefined && (typeof v.field !== 'string' || !PIN_FIELDS.includes(v.field))) throw fail(`expectedFailures.${k}.field`, `must be one of ${PIN_FIELDS.join(', ')}`);
+        if (typeof v.why !== 'string' || v.why.trim() === '') throw fail(`expectedFailures.${k}.why`, 'must be a non-empty reason');
+        continue;
+      }
+      if (typeof v !== 'string' || v.trim() === '') throw fail(`expectedFailures.${k}`, 'must be a non-empty reason, or { step, field, why }');
     }
   }
   if (value.requires !== undefined) {

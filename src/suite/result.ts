@@ -3,6 +3,8 @@ import type { RunReport } from '../engine/report.js';
 import { formatFailure } from '../engine/diagnose.js';
 import { flagLetters } from '../wire/tcp.js';
 import type { Level } from '../scenario/types.js';
+import type { Failure } from '../engine/report.js';
+import type { ExpectedMark } from '../scenario/expected.js';
 
 /**
  * - `pass`: the run passed.
@@ -43,6 +45,26 @@ export interface SuiteResult {
 export function verdictOf(passed: boolean, expectedFailure: string | undefined): Verdict {
   if (expectedFailure === undefined) return passed ? 'pass' : 'fail';
   return passed ? 'xpass' : 'xfail';
+}
+
+/** How a failure shows, for pins: the fields that differ, `absent`, `unexpected` or `app`. */
+export function failureFields(f: Failure): string[] {
+  if (f.kind === 'mismatch') return [...new Set(f.diffs.map((d) => d.field))];
+  if (f.kind === 'timeout') return ['absent'];
+  return [f.kind];
+}
+
+/**
+ * Why a failure is not the one `mark` pins (undefined when it is, or when the mark has no pin):
+ * `expected to fail at step 4 (flags); failed at step 6 (seq, len)`.
+ */
+export function pinMismatch(mark: ExpectedMark, report: RunReport): string | undefined {
+  const f = report.failure;
+  if (mark.step === undefined || !f || f.kind === 'interrupted') return undefined;
+  const fields = failureFields(f);
+  const step = f.stepIndex === undefined ? undefined : f.stepIndex + 1;
+  if (step === mark.step && (mark.field === undefined || fields.includes(mark.field))) return undefined;
+  return `expected to fail at step ${mark.step}${mark.field ? ` (${mark.field})` : ''}, but failed ${step === undefined ? 'before any step' : `at step ${step}`} (${fields.join(', ')})`;
 }
 
 /** True for the verdicts that make the suite fail. */

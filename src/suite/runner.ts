@@ -43,12 +43,12 @@ import { runPlan, type RunOutcome } from '../session/unit.js';
 import { captureTerms, peerHosts, planSession, routeQuery, type Route, type SessionOverrides, type SessionPlan } from '../session/plan.js';
 import { PortAllocator } from './ports.js';
 import { LAB_SERIAL_PORTS } from '../lab/catalogue.js';
-import { expectedFailureOn } from '../scenario/expected.js';
+import { expectedMarkOn, type ExpectedMark } from '../scenario/expected.js';
 import { releaseOf } from '../io/release.js';
 import { liveBackend, type RunBackend } from './backend.js';
 import { absentFeatures, absentReason, familyFeatures, probed, probesFor, type Probe } from './features.js';
 import type { Feature } from '../scenario/types.js';
-import { messageOf as resultMessage, verdictOf, type SuiteResult } from './result.js';
+import { messageOf as resultMessage, pinMismatch, verdictOf, type SuiteResult } from './result.js';
 
 /** A scenario of the suite that can run: its entry, its route, the ports it took. */
 interface Placed {
@@ -296,7 +296,7 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
     /** Runs `p` and returns its result; never throws (unless `throwErrors`). */
     const runOne = async (p: Placed): Promise<SuiteResult> => {
       const { i, entry: e, sc } = p;
-      const expected = expectedFailureOn(sc, target, releaseOf(target));
+      const expected = expectedMarkOn(sc, target, releaseOf(target));
       if (i >= 0) opts.onStart?.(e, i);
       const startMs = since();
       const undo: Array<() => void | Promise<void>> = [];
@@ -405,7 +405,8 @@ interface RunCircumstances {
 }
 
 /** The suite result of a run: the one place a result is made from an outcome. */
-function resultOf(p: Placed, expected: string | undefined, outcome: RunOutcome, c: RunCircumstances): SuiteResult {
+function resultOf(p: Placed, mark: ExpectedMark | undefined, outcome: RunOutcome, c: RunCircumstances): SuiteResult {
+  const expected = mark?.why;
   const { i, entry: e, sc } = p;
   const base = { index: i, file: e.file, name: e.name, ...(sc.rfc ? { rfc: sc.rfc } : {}), ...(sc.level ? { level: sc.level } : {}), ...(expected !== undefined ? { expectedFailure: expected } : {}), durationMs: c.endMs - c.startMs, startMs: c.startMs, endMs: c.endMs };
   const { report, error, bounded } = outcome;
@@ -418,8 +419,10 @@ function resultOf(p: Placed, expected: string | undefined, outcome: RunOutcome, 
   const failed = error !== undefined ? `${e.file}: ${messageOf(error)}` : c.cleanupError;
   if (!report) return { ...base, verdict: 'error', message: failed ?? 'the run did not finish' };
   if (bounded) return { ...base, verdict: 'error', message: `${e.file}: stopped after ${c.bound} ms, the suite's bound on one scenario`, report };
-  const verdict = verdictOf(report.passed, expected);
-  const message = failed ?? resultMessage(report, verdict, c.target, expected);
+  // A pinned expected failure covers only the failure it names: another one is a FAIL.
+  const offPin = !report.passed && mark ? pinMismatch(mark, report) : undefined;
+  const verdict = offPin !== undefined ? 'fail' : verdictOf(report.passed, expected);
+  const message = failed ?? (offPin !== undefined ? `${offPin} on ${c.target} (${expected ?? ''})\n${resultMessage(report, verdict, c.target, expected) ?? ''}` : resultMessage(report, verdict, c.target, expected));
   return { ...base, verdict: failed && verdict === 'pass' ? 'error' : verdict, ...(message !== undefined ? { message } : {}), report };
 }
 
