@@ -11,6 +11,7 @@ import { Flag } from '../wire/tcp.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from '../wire/seq.js';
 import type { Clock } from '../engine/queue.js';
 import type { ReferenceSettings } from './settings.js';
+import { hasFault } from './faults.js';
 
 /** RFC 7323 §2.3: the largest shift a TCP sends, and the one it uses for any larger shift received. */
 export const MAX_WINDOW_SHIFT = 14;
@@ -391,7 +392,7 @@ export class ConnectionOptions {
    */
   mayReopen(seg: Arriving, rcvNxt: number): boolean {
     const ts = seg.options.find((o) => o.kind === 'timestamp');
-    if (this.tsOk && this.s.timestamps && ts?.kind === 'timestamp') {
+    if (this.tsOk && this.s.timestamps && ts?.kind === 'timestamp' && !hasFault(this.s, 'time-wait-no-timestamps')) {
       return seqGt(ts.tsval, this.tsRecent) || (ts.tsval === this.tsRecent && seqGt(seg.seq, rcvNxt));
     }
     return seqGt(seg.seq, rcvNxt);
