@@ -21,7 +21,10 @@ export const MUTANTS_B: readonly Mutant[] = [
   fault('ack-before-ooo-queue', 'MUST-59', 'acknowledges the segment that fills a hole before taking the queued segments after it (ACK 101, then 201)'),
   fault('ooo-ack-past-hole', 'MAY-13', 'acknowledges an out-of-order segment up to its end, not RCV.NXT'),
   setting('no-ooo-queue', 'SHLD-31', 'drops out-of-order segments instead of holding them', { keepOutOfOrder: false }),
-  setting('no-delayed-ack', 'SHLD-18', 'never delays an ACK: every data segment is acknowledged at once', { delayedAck: false }),
+  // SHLD-18 (delayed ACKs) has no mutant: the one way to break it, never delaying (delayedAck:
+  // false), shows on the wire only as ACKs that come early or apart, which the RFC gives no bound
+  // to forbid and real stacks send too (Linux's quick-ACK mode at a connection's start, its ACK
+  // when the application drains a pushed segment): no RFC-honest scenario could kill it.
   setting('ack-delay-600ms', 'MUST-40', 'delays ACKs by 600 ms, past the 0.5 s bound', { delayedAckMs: 600 }),
   fault('ack-third-full-segment', 'SHLD-19', 'acknowledges only every third full-sized segment at once (the others wait for the delayed-ACK timer)'),
   fault('receiver-sws-off', 'MUST-39', 'has no receiver SWS avoidance: the window reopens by the few bytes just read'),
