@@ -5,9 +5,9 @@
  * echoes 1400 bytes to us, with our MSS 500 and our window 1200. Two full 500-byte segments fill
  * 1000 of the window; the 200 left are less than a segment, less than the 400 bytes queued, and
  * less than half the largest window we offered (RFC 9293: "Fs x Max(SND.WND)", Fs = 1/2), so none
- * of the RFC's conditions to send holds: no 200-byte runt follows. (A fourth condition, a pushed
- * segment after the "override timeout" of 0.1 - 1 s, lies beyond the 80 ms watched.) Our ACK of
- * the first 1000 bytes then opens room, and the 400 bytes left come whole.
+ * of the RFC's first three conditions to send holds: no 200-byte runt follows. (The fourth, "the
+ * override timeout occurs", 0.1 - 1 s later, lies beyond the 80 ms watched.) Our ACK of the first
+ * 1000 bytes then opens room, and the 400 bytes left come whole.
  */
 import { scenario, send, expect, either, silence, mss } from 'tcpcraft';
 
