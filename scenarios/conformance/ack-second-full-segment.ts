@@ -4,7 +4,8 @@
  * segment"; RFC 5681 §4.2). Two full-sized segments back to back: the second is the one that must
  * be acknowledged, so its ACK (2921) comes at once, within 150 ms, not when a delayed-ACK timer
  * runs out (which RFC 9293 allows up to 0.5 s for a single segment). An ACK of the first alone may
- * come before it. The 1460-byte segments are full-sized on IPv4's 1500-byte MTU: an IPv4 matter.
+ * come before it. The second carries PSH, as the last segment of a 2920-byte write would. The
+ * 1460-byte segments are full-sized on IPv4's 1500-byte MTU: an IPv4 matter.
  */
 import { scenario, send, expect } from 'tcpcraft';
 
@@ -22,7 +23,7 @@ export default scenario({
     expect('SA', { seq: 0, ack: 1, options: { mss: 1460 } }),
     send('A'),
     send('A', { payload: FULL }),
-    send('A', { payload: FULL }),
+    send('PA', { payload: FULL }),
     expect('A', { seq: 1, ack: 1461, len: 0, optional: true, timeout: 150 }),
     expect('A', { seq: 1, ack: 2921, len: 0, within: 150 }),
   ],
