@@ -13,6 +13,9 @@ export const MUTANTS_B: readonly Mutant[] = [
   // Closing connections.
   fault('drop-rst-with-data', 'SHLD-2', 'drops a RST that carries data'),
   fault('reset-unreported', 'MUST-12', 'does not tell the application of a reset: its read sees an end of stream, as after a FIN'),
+  // MAY-1 has no mutant: it permits a "half-duplex" close (an application that called CLOSE
+  // reads no more) and asks nothing of a stack that does or does not offer one; its one duty, a
+  // RST when data is lost that way, is SHLD-3's row.
   fault('close-unread-fin', 'SHLD-3', 'closes with a FIN, not a RST, when the application closes with data it never read'),
   fault('time-wait-reopen-low-isn', 'MAY-2', 'reopens a connection from TIME-WAIT with its ordinary ISN, not one beyond the old connection\'s sequence numbers'),
   fault('time-wait-no-timestamps', 'SHLD-4', 'takes a SYN in TIME-WAIT by its sequence number only, never by a newer timestamp (RFC 6191)'),
