@@ -7,6 +7,9 @@
  * window: RFC 5681 §3.1, RFC 6928; Linux sends 10 segments, lwIP fewer) and its first RTO (RFC
  * 6298 §2.4 asks for at least 1 s; Linux uses 200 ms, TCP_RTO_MIN) show in the trace. Checked:
  * the earliest segment comes again, then again after a backed-off interval.
+ * The third retransmission checks the doubling itself: a timer that grows by a constant (1 s,
+ * 2 s, 3 s...) passes the 1.5x of the second (2 s after 1 s), but not 2x of the third (3 s after
+ * 2 s); there the intervals no longer depend on where a 500 ms tick fell (both start on one).
  * Data segments may carry PSH or not (the sender's choice). SACK is not offered, which keeps tail
  * loss probes (RFC 8985 §7, SACK only in Linux) away.
  */
@@ -29,7 +32,7 @@ const BACKOFF = 1.5;
 
 export default scenario({
   name: 'data-retransmit-backoff',
-  description: 'chargen data never ACKed: the first segment again after an RTO, then after a backed-off interval (at least 1.5x)',
+  description: 'chargen data never ACKed: the first segment again after an RTO, then after a backed-off interval (at least 1.5x), then after twice that',
   rfc: 'RFC 6298 §5.4-5.6; RFC 9293 §3.8.1 MUST-19',
   expectedFailures: {
     slirp: { step: 4, field: 'len', why: "libslirp ignores our MSS option when its host-side connect() completes later (tcp_input() re-entered with m == NULL jumps to cont_conn with optp unset, so tcp_dooptions() never sees the SYN's options, src/tcp_input.c): its segments are 1440 bytes, not our 500." },
@@ -45,7 +48,9 @@ export default scenario({
     ...Array.from({ length: IW - 1 }, (_, k) => data({ seq: 1 + (k + 1) * MSS, optional: true, timeout: 300 })),
     // Nothing acknowledged: the earliest segment again after one RTO...
     data({ seq: 1 }),
-    // ...then after a backed-off interval.
+    // ...then after a backed-off interval...
     data({ seq: 1, backoff: BACKOFF, timeout: 12000 }),
+    // ...and after twice that (RFC 6298 §5.5: "RTO <- RTO * 2"; less the 12.5 % tolerance, 1.75x).
+    data({ seq: 1, backoff: 2, timeout: 25000 }),
   ],
 });

@@ -406,7 +406,7 @@ export class ConnectionOptions {
    */
   mayReopen(seg: Arriving, rcvNxt: number): boolean {
     const ts = seg.options.find((o) => o.kind === 'timestamp');
-    if (this.tsOk && this.s.timestamps && ts?.kind === 'timestamp') {
+    if (this.tsOk && this.s.timestamps && ts?.kind === 'timestamp' && !hasFault(this.s, 'time-wait-no-timestamps')) {
       return seqGt(ts.tsval, this.tsRecent) || (ts.tsval === this.tsRecent && seqGt(seg.seq, rcvNxt));
     }
     return seqGt(seg.seq, rcvNxt);

@@ -252,9 +252,9 @@ export class ReferencePuppet implements AppChannel {
         const t = s.tcb;
         if (t) {
           const linger = s.opts.get('SO_LINGER');
-          // Unread data, or SO_LINGER 0: the connection is reset (RFC 1122 §4.2.2.13), else a FIN.
-          if (t.rbuf.length || linger === 0) t.abort();
-          else t.close();
+          // SO_LINGER 0: the connection is reset; else unread data resets it (RFC 1122 §4.2.2.13), or a FIN.
+          if (linger === 0) t.abort();
+          else t.closeByApplication();
         }
         this.poke();
         return { ret: 0 };

@@ -106,8 +106,7 @@ export function startServices(stack: ReferenceStack, o: { readonly sink?: (bytes
     stack.clock.setTimer(500, () => {
       // Closing with unread data: RFC 9293 §3.10.4 / RFC 1122 §4.2.2.13, a RST (SHLD-3).
       if (tcb.state === 'CLOSED') return;
-      if (tcb.rbuf.length) tcb.abort();
-      else tcb.close();
+      tcb.closeByApplication();
     });
   });
   stack.listen(2007, (tcb) => {

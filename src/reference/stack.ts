@@ -60,6 +60,9 @@ function hasUnknownIpOption(options: Uint8Array): boolean {
   return false;
 }
 
+/** The unspecified address of each family (a wildcard listener's own local address). */
+const UNSPECIFIED = { 4: '0.0.0.0', 6: '::' } as const;
+
 const key = (localIp: string, localPort: number, remoteIp: string, remotePort: number): string => `${localIp}|${localPort}|${remoteIp}|${remotePort}`;
 
 export class ReferenceStack implements TcbHost {
@@ -118,7 +121,8 @@ export class ReferenceStack implements TcbHost {
    */
   connect(remoteIp: string, remotePort: number, localPort?: number, prepare?: (tcb: Tcb) => void): Tcb {
     const family = familyOf(remoteIp) === 6 ? 6 : 4;
-    const localIp = this.settings.addresses[family];
+    // RFC 9293 §3.9.1.1 (MUST-44): IP chooses the source address before the first SYN.
+    const localIp = hasFault(this.settings, 'syn-from-unspecified') ? UNSPECIFIED[family] : this.settings.addresses[family];
     let port = localPort ?? 0;
     while (!port || this.find(localIp, port, remoteIp, remotePort)) port = this.nextPort = this.nextPort >= 65535 ? 49152 : this.nextPort + 1;
     const tcb = new Tcb(this, family, localIp, port, remoteIp, remotePort, { passive: false, iss: this.isn(localIp, port, remoteIp, remotePort) });
@@ -136,8 +140,9 @@ export class ReferenceStack implements TcbHost {
    * (HMAC-SHA-256 here; the secret is a setting, fixed so runs repeat).
    */
   isn(localIp: string, localPort: number, remoteIp: string, remotePort: number): number {
-    const m = Math.floor(this.clock.now() * 250);
-    return (keyedHash32(this.settings.isnSecret, `isn|${localIp}|${localPort}|${remoteIp}|${remotePort}`) + m) >>> 0;
+    const m = hasFault(this.settings, 'isn-no-clock') ? 0 : Math.floor(this.clock.now() * 250);
+    const f = hasFault(this.settings, 'isn-clock-only') ? 0 : keyedHash32(this.settings.isnSecret, `isn|${localIp}|${localPort}|${remoteIp}|${remotePort}`);
+    return (f + m) >>> 0;
   }
 
   /** An IP packet for the stack. Not TCP, unreadable or with a bad checksum: dropped. */
@@ -231,10 +236,12 @@ export class ReferenceStack implements TcbHost {
     // Third: a SYN opens a connection in SYN-RECEIVED (its text, if any, is not taken: the peer
     // will send it again once we acknowledge only the SYN). Fourth: anything else is dropped.
     if (!(seg.flags & Flag.SYN)) return;
-    const localIp = p.ip.dst;
-    const family = familyOf(localIp) === 6 ? 6 : 4;
+    const family = familyOf(p.ip.dst) === 6 ? 6 : 4;
+    // RFC 9293 §3.9.1.1 (MUST-45): the connection's local address is the one its SYN came to.
+    const localIp = hasFault(this.settings, 'synack-from-wildcard') ? UNSPECIFIED[family] : p.ip.dst;
     const isn = this.isn(localIp, p.tcp.dstPort, p.ip.src, p.tcp.srcPort);
-    const iss = leastIss !== undefined && seqLt(isn, leastIss) ? leastIss : isn;
+    // RFC 9293 §3.6.1 (MAY-2) condition (1): reopened from TIME-WAIT, the ISN lies beyond the old connection's.
+    const iss = leastIss !== undefined && seqLt(isn, leastIss) && !hasFault(this.settings, 'time-wait-reopen-low-isn') ? leastIss : isn;
     const tcb = new Tcb(this, family, localIp, p.tcp.dstPort, p.ip.src, p.tcp.srcPort, { passive: true, iss });
     this.conns.set(key(localIp, tcb.localPort, tcb.remoteIp, tcb.remotePort), tcb);
     this.owner.set(tcb, l);
@@ -309,6 +316,12 @@ export class ReferenceStack implements TcbHost {
     if (this.settings.challengeAckScope === 'host') this.challenges = recent;
     else this.challengesOf.set(tcb, recent);
     return allowed;
+  }
+
+  /** The listening TCB `tcb` grew from is closed (a mutant's, treating a passive open as an active one). */
+  closeListenerOf(tcb: Tcb): void {
+    const l = this.owner.get(tcb);
+    if (l) this.unlisten(l);
   }
 
   established(tcb: Tcb): void {

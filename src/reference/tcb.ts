@@ -65,6 +65,8 @@ export interface TcbHost {
   release(tcb: Tcb): void;
   /** RFC 5961 §7: may a challenge ACK go out now? */
   challengeAllowed(tcb: Tcb): boolean;
+  /** Closes the listener `tcb` came from (only a mutant asks: 'synrecv-forgets-listen'). */
+  closeListenerOf?(tcb: Tcb): void;
   /** A passive connection reached ESTABLISHED: hand it to its listener. */
   established(tcb: Tcb): void;
   /** The path MTU known for `remoteIp` (RFC 1191 / RFC 8201), when lower than the link's. */
@@ -346,6 +348,15 @@ export class Tcb {
     return next;
   }
 
+  /**
+   * The application gives the connection up (the socket's close()): with data it never read, a
+   * RST tells the peer that data was lost (RFC 9293 §3.6.1, SHLD-3); else CLOSE.
+   */
+  closeByApplication(): void {
+    if (this.rbuf.length && !hasFault(this.s, 'close-unread-fin')) this.abort();
+    else this.close();
+  }
+
   /** ABORT (§3.10.5): a RST in the synchronized states and SYN-RECEIVED, then CLOSED. */
   abort(): void {
     if (['SYN-RECEIVED', 'ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT'].includes(this.state)) {
@@ -392,8 +403,8 @@ export class Tcb {
       }
       return;
     }
-    // Third (security) is not modelled. Fourth, the SYN.
-    if (!(f & Flag.SYN)) return;
+    // Third (security) is not modelled. Fourth, the SYN (without an ACK: a simultaneous open, MUST-10).
+    if (!(f & Flag.SYN) || (!ackOk && hasFault(this.s, 'no-simultaneous-open'))) return;
     this.opt.synArrives(seg);
     this.irs = seg.seq;
     this.rcvNxt = seqAdd(seg.seq, 1);
@@ -465,9 +476,10 @@ export class Tcb {
       if (!(f & Flag.RST)) this.ackNow = true;
     }
 
-    // Second: RST.
+    // Second: RST. It may carry data (RFC 9293 §3.5.3, SHLD-2): it is processed all the same.
     if (f & Flag.RST) {
       if (wnd === 0 && hasFault(this.s, 'zero-window-drops-rst')) return; // MUST-66: a RST counts even in a zero window
+      if (seg.payload.length && hasFault(this.s, 'drop-rst-with-data')) return;
       // RFC 5961 §3.2: only a RST at exactly RCV.NXT resets; another in the window earns a challenge ACK.
       if (this.s.rfc5961 && seq !== this.rcvNxt && !hasFault(this.s, 'accept-inexact-rst')) {
         this.challengeAck();
@@ -590,12 +602,18 @@ export class Tcb {
     if (takesText && (seg.payload.length || fin)) {
       if (seg.seq === this.rcvNxt) {
         this.take(seg.payload, fin);
+        // MUST-59: the queued segments it continues are taken before any ACK.
+        if (this.ooo.length && hasFault(this.s, 'ack-before-ooo-queue')) this.sendAck();
         this.drainOoo();
       } else if (seqGt(seg.seq, this.rcvNxt)) {
         // Out of order: held (SHOULD), and a duplicate ACK at once (RFC 5681 §4.2, RFC 9293 §3.10.7.4).
         if (this.s.keepOutOfOrder) this.ooo.push({ seq: seg.seq, payload: seg.payload.slice(), fin });
         if (this.s.keepOutOfOrder) this.opt.heldOutOfOrder(seg.seq, seqAdd(seg.seq, seg.payload.length)); // RFC 2018 §4
-        this.ackNow = true;
+        // MAY-13: that ACK acknowledges RCV.NXT (a mutant's acknowledges the segment's end).
+        if (hasFault(this.s, 'ooo-ack-past-hole')) {
+          this.host.transmit(this, { seq: this.sndNxt, ack: seqAdd(seg.seq, seg.payload.length), flags: Flag.ACK, window: this.announce() });
+          this.ackSent();
+        } else this.ackNow = true;
       }
       return;
     }
@@ -617,9 +635,11 @@ export class Tcb {
       this.rcvNxt = seqAdd(this.rcvNxt, payload.length);
       this.unackedBytes += payload.length;
       // RFC 9293 §3.8.6.3: an ACK for at least every second full-sized segment; else delayed.
-      if (!this.s.delayedAck || this.unackedBytes >= 2 * (this.ourMss - this.opt.fixedOverhead)) this.ackNow = true;
+      if (!this.s.delayedAck || this.unackedBytes >= (hasFault(this.s, 'ack-third-full-segment') ? 3 : 2) * (this.ourMss - this.opt.fixedOverhead)) this.ackNow = true;
       else this.startDelayedAck();
     }
+    // MUST-58: the data and the FIN of one segment share one ACK.
+    if (fin && payload.length && hasFault(this.s, 'ack-data-then-fin')) this.sendAck();
     if (fin) this.finArrives();
   }
 
@@ -673,11 +693,15 @@ export class Tcb {
   private resetArrived(): void {
     if (this.state === 'SYN-RECEIVED' && this.passive) {
       // Back to LISTEN: the listener still stands; this connection is simply forgotten.
+      // (MUST-11: SYN-RECEIVED remembers it came from LISTEN. A stack that forgot would refuse
+      // the connection as an active open's and delete the TCB, which was the listening one.)
+      if (hasFault(this.s, 'synrecv-forgets-listen')) this.host.closeListenerOf?.(this);
       this.enterClosed();
       return;
     }
     if (this.state === 'SYN-RECEIVED') this.error = 'ECONNREFUSED';
-    else if (['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT'].includes(this.state)) this.error = 'ECONNRESET';
+    // MUST-12: the application is told the connection was reset (its reads fail).
+    else if (['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT'].includes(this.state) && !hasFault(this.s, 'reset-unreported')) this.error = 'ECONNRESET';
     this.enterClosed();
   }
 
@@ -710,7 +734,7 @@ export class Tcb {
   /** The window to announce now, moving the right edge only by enough (receiver SWS avoidance, §3.8.6.2.2). */
   private announce(syn = false): number {
     const right = seqAdd(this.rcvNxt, this.freeSpace());
-    const step = Math.min(this.s.rcvBuf / 2, this.sndMss); // Fr = 1/2, Eff.snd.MSS (§3.8.6.2.2)
+    const step = hasFault(this.s, 'receiver-sws-off') ? 1 : Math.min(this.s.rcvBuf / 2, this.sndMss); // Fr = 1/2, Eff.snd.MSS (§3.8.6.2.2)
     if (seqDiff(right, this.rcvAdvRight) >= step || seqLt(this.rcvAdvRight, this.rcvNxt)) this.rcvAdvRight = right;
     // RFC 9293 §3.8.6 (SHLD-14): the right edge above never moves left; the fault lets it.
     if (hasFault(this.s, 'shrink-window')) this.rcvAdvRight = seqAdd(right, -Math.min(this.rbuf.length >> 2, this.freeSpace()));
@@ -806,8 +830,8 @@ export class Tcb {
       // Nagle (RFC 9293 §3.7.4): a segment shorter than the MSS waits while data is unacknowledged,
       // unless TCP_NODELAY. Sender SWS avoidance (§3.8.6.2.1): a short segment only when it is all
       // there is to send (or the window will not allow more).
-      if (n < room && outstanding && this.s.nagle && !this.nodelay) return;
-      if (n < room && n < unsent && n < this.maxSndWnd / 2 && outstanding) return;
+      if (n < room && outstanding && this.s.nagle && (!this.nodelay || hasFault(this.s, 'nodelay-ignored'))) return;
+      if (n < room && n < unsent && n < this.maxSndWnd / 2 && outstanding && !hasFault(this.s, 'sender-sws-off')) return;
       const last = n === unsent;
       this.sendSegment(this.sndNxt, n, last && wantFin, true);
     }

@@ -137,6 +137,11 @@ export const TWINS: readonly Twin[] = [
   { file: 'zero-window-shrink.ts',      step: 7,  with: `silence(8000)`,                                    why: 'with the window shrunk to zero and data in flight the sender probes: the data at 501 again, or an empty probe' },
   // New scenarios of issue 26, group D (urgent data, options, checksums):
   // New scenarios of issue 26, group B (ISN, open, close, retransmission, ACKs, sending):
+  { file: 'time-wait-lasts.ts',         step: 12, with: `expect('R', { seq: 24, within: 500 })`,            why: 'five seconds into TIME-WAIT the connection is still remembered: the FIN gets an ACK, not the RST of a forgotten connection' },
+  { file: 'active-open-source.ts',      step: 5,  with: `set({ ip: { dst: '10.77.0.201' } })`,              why: 'the dialer\'s SYN goes between the two hosts\' own addresses: to ours (10.77.0.1), not to another' },
+  { file: 'ack-data-fin.ts',            step: 5,  with: `either(expect('A', { seq: 1, ack: 5, len: 0, within: 500 }), expect('FA', { seq: 1, ack: 5, len: 0, within: 500 }))`, why: 'the first answer acknowledges the data and the FIN together: ack 6, not 5' },
+  { file: 'ack-second-full-segment.ts', step: 7,  with: `silence(150)`,                                      why: 'the ACK of the second full-sized segment comes at once, within 150 ms' },
+  { file: 'sender-sws-nodelay.ts',      step: 8,  with: `either(expect('A', { seq: 1001, timeout: 80 }), expect('PA', { seq: 1001, timeout: 80 }))`, why: 'no 200-byte runt is sent into the window\'s remainder' },
   // New scenarios of issue 26, group C (failures, keep-alive, IP options, ICMP, addresses, API, RFC 5961, ECN, CC):
   { file: 'keepalive-no-data.ts',       step: 4,  with: `set({ len: 1 })`,                                  why: 'the keep-alive probe carries no data (not a garbage octet)' },
   { file: 'keepalive-off-idle-set.ts',  step: 8,  with: `expect('A', { seq: 0, ack: 1, timeout: 2500 })`,   why: 'an idle time set without SO_KEEPALIVE turns no keep-alives on: no probe comes' },
