@@ -11,7 +11,7 @@ const FULL = 'x'.repeat(1460);
 export default scenario({
   name: 'ack-two-segments',
   description: 'Two full-sized segments: an ACK of both within 500 ms',
-  rfc: 'RFC 9293 §3.8.6.3 MUST-58, SHLD-18, SHLD-19',
+  rfc: 'RFC 9293 §3.8.6.3 MUST-58, SHLD-19',
   // An IPv4 matter (see the file comment): N/A against an IPv6 peer.
   requires: ['ipv4'],
   peer: { host: '10.77.0.2', port: 9 },

@@ -9,7 +9,7 @@ import { scenario, send, expect, app } from 'tcpcraft';
 export default scenario({
   name: 'app-receive-after-close',
   description: 'after the application closed its side (FIN-WAIT-2), our data is still received and read',
-  rfc: 'RFC 9293 §3.10.4, §3.6.1 MAY-1',
+  rfc: 'RFC 9293 §3.10.4, §3.6.1',
   level: 'MAY',
   requires: ['app-puppet'],
   peer: { host: '10.77.0.2', port: 2105 },

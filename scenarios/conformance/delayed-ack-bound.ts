@@ -10,7 +10,7 @@ import { scenario, send, expect, pause } from 'tcpcraft';
 export default scenario({
   name: 'delayed-ack-bound',
   description: 'One small data segment: ACKed within 500 ms (RFC 9293: the delay MUST be less than 0.5 s)',
-  rfc: 'RFC 9293 §3.8.6.3 MUST-40, SHLD-18; RFC 1122 §4.2.3.2',
+  rfc: 'RFC 9293 §3.8.6.3 MUST-40; RFC 1122 §4.2.3.2',
   peer: { host: '10.77.0.2', port: 9 },
   steps: [
     send('S'),

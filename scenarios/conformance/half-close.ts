@@ -8,7 +8,7 @@ import { scenario, send, expect, either } from 'tcpcraft';
 export default scenario({
   name: 'half-close',
   description: 'Data + FIN to echo: the echo still comes after our FIN, then its FIN',
-  rfc: 'RFC 9293 §3.6.1 MAY-1',
+  rfc: 'RFC 9293 §3.6.1',
   level: 'MAY',
   peer: { host: '10.77.0.2', port: 7 },
   steps: [

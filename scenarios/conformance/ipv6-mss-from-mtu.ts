@@ -8,7 +8,7 @@ import { scenario, send, expect, range, mss } from 'tcpcraft';
 export default scenario({
   name: 'ipv6-mss-from-mtu',
   description: 'Over IPv6 the SYN/ACK announces an MSS of at most 1440 on a 1500-byte MTU',
-  rfc: 'RFC 9293 §3.7.1 MUST-67, SHLD-6; RFC 8200 §8.3',
+  rfc: 'RFC 9293 §3.7.1 MUST-67; RFC 8200 §8.3',
   requires: ['ipv6'],
   peer: { host: 'fd77::2', port: 9 },
   steps: [

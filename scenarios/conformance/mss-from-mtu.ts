@@ -9,7 +9,7 @@ import { scenario, send, expect, range, mss } from 'tcpcraft';
 export default scenario({
   name: 'mss-from-mtu',
   description: 'The SYN/ACK announces an MSS of at most 1460 on a 1500-byte MTU',
-  rfc: 'RFC 9293 §3.7.1 MUST-67, SHLD-6',
+  rfc: 'RFC 9293 §3.7.1 MUST-67',
   peer: { host: '10.77.0.2', port: 9 },
   steps: [
     send('S', { options: [mss(9000)] }),

@@ -8,7 +8,7 @@ import { scenario, send, expect } from 'tcpcraft';
 export default scenario({
   name: 'mss-option-sent',
   description: 'A SYN without options: the SYN/ACK carries an MSS option anyway',
-  rfc: 'RFC 9293 §3.7.1 MUST-14, SHLD-5, MAY-3',
+  rfc: 'RFC 9293 §3.7.1 MUST-14, SHLD-5',
   level: 'SHOULD',
   peer: { host: '10.77.0.2', port: 9 },
   steps: [

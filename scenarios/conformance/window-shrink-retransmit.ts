@@ -16,7 +16,7 @@ const seg = (seq: number, len: number | ReturnType<typeof range>, extra: Record<
 export default scenario({
   name: 'window-shrink-retransmit',
   description: 'Window shrunk to end at 601: the old data at 501 is retransmitted (three times), the connection then goes on',
-  rfc: 'RFC 9293 §3.8.6 SHLD-16, SHLD-17, MAY-7',
+  rfc: 'RFC 9293 §3.8.6 SHLD-16, SHLD-17',
   level: 'SHOULD',
   window: 1000,
   peer: { host: '10.77.0.2', port: 19 },

@@ -20,7 +20,7 @@ function probe(timeout: number, backoff?: number): Step {
 export default scenario({
   name: 'zero-window-indefinite',
   description: 'Four probes answered with window 0: probing goes on with growing gaps; data once the window opens',
-  rfc: 'RFC 9293 §3.8.6.1 MUST-37, SHLD-30, MAY-8',
+  rfc: 'RFC 9293 §3.8.6.1 MUST-37, SHLD-30',
   window: 0,
   peer: { host: '10.77.0.2', port: 19 },
   steps: [

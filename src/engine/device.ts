@@ -36,6 +36,7 @@ export class VirtualClock implements Clock {
   private nextId = 0;
   private timers: Array<{ readonly at: number; readonly id: number; readonly cb: () => void }> = [];
   private scheduled = false;
+  private halted = false;
   /** Every timer length asked for, in order (for assertions on waits). */
   readonly requested: number[] = [];
 
@@ -58,6 +59,7 @@ export class VirtualClock implements Clock {
   }
 
   setTimer(ms: number, cb: () => void): () => void {
+    if (this.halted) return () => undefined;
     this.requested.push(ms);
     const timer = { at: this.t + Math.max(0, ms), id: this.nextId++, cb };
     this.timers.push(timer);
@@ -70,6 +72,15 @@ export class VirtualClock implements Clock {
   /** Timers still pending. */
   get pending(): number {
     return this.timers.length;
+  }
+
+  /**
+   * Stops time for good: pending timers are dropped and new ones never fire. For a peer whose
+   * run is over (a stack that would otherwise retransmit on its own clock forever).
+   */
+  halt(): void {
+    this.halted = true;
+    this.timers = [];
   }
 
   /** Moves time forward by `ms`, firing every timer due on the way, in order. */

@@ -63,5 +63,15 @@ export function referenceDevice(flows: readonly FlowSpec[], o: { readonly settin
   const ref = referencePeer(o);
   const device = memoryDevice(flows, ref.peer, { clock: ref.clock });
   ref.attach((p) => device.deliver(p));
-  return Object.assign(device, { app: ref.app, reference: ref });
+  // Once the run is over its stack's timers stop too (a mutant may retransmit forever).
+  const close = device.close.bind(device);
+  const halt = ref.clock instanceof VirtualClock && o.clock === undefined ? (): void => (ref.clock as VirtualClock).halt() : (): void => undefined;
+  return Object.assign(device, {
+    app: ref.app,
+    reference: ref,
+    async close() {
+      halt();
+      await close();
+    },
+  });
 }

@@ -207,6 +207,13 @@ export const NO_SCENARIO: Readonly<Record<string, NoScenario>> = {
   'MAY-14': api('a property of the application interface'),
   'MUST-43': api('a property of the OPEN call'),
   'MAY-18': internal('any conforming congestion control is allowed; initial-window.ts and fast-retransmit.ts check the shared rules'),
+  // Permissions: no behaviour violates them, so no mutant (and no scenario) can show them.
+  'MAY-1': internal('a permission (an application that has called CLOSE may be kept from reading): either choice conforms, and its one duty, the RST of SHLD-3, is close-unread-rst.ts\'s; half-close.ts and app-receive-after-close.ts check the half-closed connection and RECEIVE after CLOSE'),
+  'MAY-3': internal('a permission to send the MSS option always; leaving it out at the default MSS conforms too (SHLD-5, mss-option-sent.ts, checks it is sent otherwise)'),
+  'MAY-7': internal('a permission to retransmit data beyond the window; both choices conform (window-shrink-retransmit.ts accepts both)'),
+  'MAY-8': internal("a receiver's permission to keep its window closed; the sender's duty that goes with it, MUST-37, is zero-window-indefinite.ts's"),
+  'SHLD-6': internal("the smallest MTU of an interface whose MTU varies packet to packet: the lab's links have one MTU, on which the only error is MUST-67's (mss-from-mtu.ts)"),
+  'SHLD-18': internal('delaying ACKs: a stack that never delays one cannot be told from one in its quick-ACK mode, which the RFC allows; MUST-40 (the bound) and SHLD-19 (every second segment) are checked'),
 };
 
 /** The RFC 9293 requirement IDs a scenario's `rfc:` text names, e.g. `RFC 9293 §3.7.1 MUST-14, SHLD-5`. */
