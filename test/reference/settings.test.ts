@@ -66,6 +66,15 @@ describe('reference stack: one setting flipped changes exactly the verdicts abou
     expect(await changed({})).to.deep.equal([]);
   });
 
+  it("Linux-like values change no verdict but one: the 200 ms RTO floor breaks RFC 6298 §2.4's SHOULD, which rto-minimum reports at its level", async () => {
+    // A 40 ms delayed ACK, an initial window of 10 (RFC 6928, experimental), one challenge ACK per 500 ms per
+    // connection (RFC 5961 §7 fixes no rate), and Linux's 200 ms RTO floor.
+    const linuxLike: Partial<ReferenceSettings> = { minRtoMs: 200, delayedAckMs: 40, initialWindowSegments: 10, challengeAckLimit: 1, challengeAckWindowMs: 500 };
+    expect(await changed(linuxLike)).to.deep.equal(['rto-minimum']);
+    const rto = entries.find((e) => e.file.endsWith('/rto-minimum.ts'));
+    expect(rto?.scenario?.level).to.equal('SHOULD');
+  });
+
   for (const [settings, want] of FLIPS) {
     it(`${JSON.stringify(settings)}: ${want.length ? want.join(', ') : 'no verdict changes'}`, async () => {
       expect((await changed(settings)).sort()).to.deep.equal([...want].sort());
