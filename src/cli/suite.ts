@@ -82,7 +82,7 @@ export async function loadAll(files: readonly string[], sandbox: SandboxOptions 
  * The kill matrix of `files` (every scenario against the pure reference and each of `mutants`, in
  * memory) as a coverage document, its paths relative to `base`. Progress on stderr.
  */
-async function coverageOf(files: readonly string[], mutants: readonly Mutant[], base: string, outputs: ReadonlyArray<string | undefined>): Promise<CoverageJson> {
+async function coverageOf(files: readonly string[], mutants: readonly Mutant[], base: string, outputs: ReadonlyArray<string | undefined>): Promise<{ doc: CoverageJson; entries: SuiteEntry[] }> {
   const entries = await loadAll(files, { outputs });
   const broken = entries.filter((e) => e.loadError !== undefined);
   if (broken.length) throw new EnvError(broken.map((e) => e.loadError).join('\n'));
@@ -92,7 +92,7 @@ async function coverageOf(files: readonly string[], mutants: readonly Mutant[], 
   });
   if (live) process.stderr.write('\r\x1b[K');
   process.stderr.write(`kill matrix: ${entries.length} scenarios x ${mutants.length} mutants in ${(m.wallMs / 1000).toFixed(1)} s (in memory)\n`);
-  return coverageJson(m, new Map(entries.map((e) => [e.file, e.scenario?.rfc])), TOOL, (f) => relative(base, resolve(f)));
+  return { doc: coverageJson(m, new Map(entries.map((e) => [e.file, e.scenario?.rfc])), TOOL, (f) => relative(base, resolve(f))), entries };
 }
 
 /**
@@ -104,11 +104,10 @@ async function coverageOf(files: readonly string[], mutants: readonly Mutant[], 
 async function requirementsCommand(files: readonly string[], out: string): Promise<number> {
   const base = dirname(resolve(out));
   const json = out.replace(/\.md$/i, '') + '.json';
-  const doc = await coverageOf(files, MUTANTS, base, [out, json]);
+  const { doc, entries } = await coverageOf(files, MUTANTS, base, [out, json]);
   const scenarios = [...new Set(doc.requirements.flatMap((r) => r.scenarios))].map((path) => ({ path }));
   writeOutput(out, coverageMarkdown(doc));
   writeOutput(json, `${JSON.stringify(doc, null, 2)}\n`);
-  const entries = await loadAll(files, { outputs: [out, json] });
   const problems = coverageProblems(entries.map((e) => ({ path: relative(base, resolve(e.file)), ...(e.scenario?.rfc ? { rfc: e.scenario.rfc } : {}) })));
   const c = doc.counts;
   process.stdout.write(`wrote ${out} and ${json}: ${APPENDIX_B.length} RFC 9293 requirements; shown ${c.all.shown} (MUST ${c.MUST.shown} of ${c.MUST.shown + c.MUST.claimed}), claimed not shown ${c.all.claimed}, not testable ${c.all.untestable}; ${scenarios.length} scenarios name a row\n`);
@@ -125,7 +124,7 @@ async function requirementsCommand(files: readonly string[], out: string): Promi
 async function mutantsCommand(files: readonly string[], o: SuiteCliOptions): Promise<number> {
   if (o.target !== REFERENCE_TARGET) throw new UsageError('--mutants runs the suite against mutants of the reference stack: add --target reference.');
   const wanted = o.mutants === 'all' ? MUTANTS : o.mutants!.split(',').map((n) => mutantNamed(n.trim()));
-  const doc = await coverageOf(files, wanted, process.cwd(), [typeof o.json === 'string' ? o.json : undefined, o.html]);
+  const { doc } = await coverageOf(files, wanted, process.cwd(), [typeof o.json === 'string' ? o.json : undefined, o.html]);
   const human = humanStream(jsonOnStdout(o.json));
   const say = painter(human);
   for (const x of doc.mutants) {

@@ -22,6 +22,7 @@ import { referenceDevice, type ReferenceSettings } from '../reference/index.js';
 import type { Tcb } from '../reference/index.js';
 import type { ValidScenario } from '../scenario/model.js';
 import type { Scenario } from '../scenario/types.js';
+import { concatBytes } from '../wire/pcap.js';
 import { modelRoute, routeQuery, type Route, type SessionOverrides, type SessionPlan } from '../session/plan.js';
 
 /** A device a run holds until it ends. */
@@ -115,18 +116,11 @@ export function referenceClientScript(sc: Scenario): ReferenceClientScript {
       break;
     }
   }
-  const data = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    data.set(p, at);
-    at += p.length;
-  }
-  return { data, closeFirst };
+  return { data: concatBytes(parts), closeFirst };
 }
 
 /** The RFC reference stack in memory, with `settings` changed from the RFCs' defaults. */
 export function referenceBackend(settings: Partial<ReferenceSettings> = {}): RunBackend {
-  const devices = new WeakMap<AttachedDevice, ReturnType<typeof referenceDevice>>();
   return {
     kind: 'reference',
     route: async (sc, overrides) => modelRoute(sc, overrides),
@@ -134,14 +128,11 @@ export function referenceBackend(settings: Partial<ReferenceSettings> = {}): Run
     appMissing: () => undefined,
     noConnect: () => undefined,
     async open() {
-      return async (plan) => {
-        const device = referenceDevice(plan.flows, { settings });
-        devices.set(device, device);
-        return device;
-      };
+      return async (plan) => referenceDevice(plan.flows, { settings });
     },
     async startClient(plan, device, _name, _netns, undo) {
-      const ref = devices.get(device)?.reference;
+      // The device this backend attached: a reference device, with its stack.
+      const ref = 'reference' in device ? (device as ReturnType<typeof referenceDevice>).reference : undefined;
       if (!ref) return;
       const { data, closeFirst } = referenceClientScript(plan.scenario);
       const tcb: Tcb = ref.stack.connect(plan.flow.localIp, plan.flow.localPort);
