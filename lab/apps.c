@@ -12,8 +12,9 @@
  *                     recv) cannot tell us, and the application then never writes. Closes after 10 s.
  *                     (RFC 9293 MUST-66: RST and URG processed with a zero window.)
  *   TCP 2012 trickle  receive buffer of STALL_RCVBUF bytes; reads nothing while data keeps coming
- *                     in; once its queue has not grown for 300 ms (the sender is stopped by a full
- *                     window), reads 25 bytes every 20 ms (a slow reader, in small reads) until
+ *                     in; once its queue has not grown for 1 s (the sender is stopped by a full
+ *                     window; a sender whose ACKs are delayed the 500 ms RFC 9293 allows still
+ *                     sends more often than that), reads 25 bytes every 20 ms (a slow reader, in small reads) until
  *                     the peer closes or 20 s pass.
  *                     (RFC 9293 MUST-39: the receiver's silly window syndrome avoidance.)
  *   TCP 2013 pieces   TCP_NODELAY; once accepted, writes ten 100-byte pieces "0000..." to
@@ -46,6 +47,8 @@
 #include <unistd.h>
 
 #define STALL_RCVBUF 2048
+/* How long the trickle application waits for its queue to stop growing before it reads. */
+#define TRICKLE_QUIET_MS 1000
 #define MAX_LISTEN 32
 #define MAX_CONN 256
 
@@ -161,7 +164,7 @@ static int step(int i, long long t) {
       int q = 0;
       if (ioctl(c->fd, FIONREAD, &q) < 0) { drop(i); return 0; }
       if (q != c->queued) { c->queued = q; c->grew = t; }
-      if (q == 0 || t - c->grew < 300) return 1;
+      if (q == 0 || t - c->grew < TRICKLE_QUIET_MS) return 1;
       c->next = t;
     }
     if (t >= c->next) {

@@ -5,7 +5,7 @@
 //   TCP 19  chargen  (RFC 864, bounded): sends 65536 bytes of a repeating pattern, then waits
 // and the cooperating applications some conformance scenarios need (RFC 9293 rows that depend on
 // what the application asks of its TCP):
-//   TCP 2003 unread   never reads; closes 500 ms after accepting, with whatever arrived unread
+//   TCP 2003 unread   never reads; closes 1 s after accepting, with whatever arrived unread
 //                     (the RST that says data was lost, RFC 9293 SHLD-3)
 //   TCP 2007 echo-nodelay  echo with the Nagle algorithm switched off (TCP_NODELAY, MUST-17)
 //   TCP 2009 keepalive     discard with keep-alives on after 1 s idle (SO_KEEPALIVE, MUST-24..29);
@@ -53,7 +53,7 @@ const services = {
   },
   2003: (sock) => {
     sock.pause();
-    setTimeout(() => sock.destroy(), 500);
+    setTimeout(() => sock.destroy(), 1000);
   },
   2007: (sock) => {
     sock.setNoDelay(true);

@@ -8,7 +8,7 @@
  *   TCP 7     echo     sends back what it receives, closes after the client's FIN
  *   TCP 9     discard  drops what it receives, closes after the client's FIN
  *   TCP 19    chargen  65536 bytes of the RFC 864 pattern, then waits for the client's FIN
- *   TCP 2003  unread   never takes what arrives; closes 500 ms after accepting
+ *   TCP 2003  unread   never takes what arrives; closes 1 s after accepting
  *   TCP 2007  echo with the Nagle algorithm off
  *   TCP 2010  dialer   reads "PORT [SECONDS]\n", closes, connects back to the client's address at
  *                      PORT, writes "dial\n" and echoes (see lab/services.mjs)
@@ -319,7 +319,7 @@ static err_t accept_any(void *arg, struct tcp_pcb *pcb, err_t err) {
       tcp_recv(pcb, unread_recv);
       tcp_arg(pcb, pcb);
       tcp_err(pcb, unread_gone);
-      sys_timeout(500, unread_close, pcb);
+      sys_timeout(1000, unread_close, pcb);
       break;
     case 2007:
       tcp_nagle_disable(pcb);

@@ -21,7 +21,8 @@ export default scenario({
     expect('A', { seq: 1, ack: 2, optional: true }),
     expect('FA', { seq: 1, ack: 2 }),
     send('A'),
-    // LAST-ACK -> CLOSED: no FIN retransmission (it would come after one RTO, >= 200 ms).
-    silence(800),
+    // LAST-ACK -> CLOSED: no FIN retransmission (it would come after one RTO: 1 s at RFC 6298's
+    // floor, plus the clock's granularity; Linux's is 200 ms).
+    silence(1500),
   ],
 });

@@ -22,8 +22,9 @@ export default scenario({
     expect('FA', { seq: 23, ack: 1, optional: true, timeout: 1000 }),
     // FIN-WAIT-1 -> FIN-WAIT-2: our ACK of its FIN.
     send('A'),
-    // Nothing is retransmitted once the FIN is acknowledged.
-    silence(500),
+    // Nothing is retransmitted once the FIN is acknowledged: a stack that missed our ACK would
+    // resend its FIN after one RTO, 1 s at RFC 6298's floor (plus its clock's granularity).
+    silence(1500),
     send('FA'),
     // FIN-WAIT-2 -> TIME-WAIT: it acknowledges our FIN.
     expect('A', { seq: 24, ack: 2, within: 500 }),

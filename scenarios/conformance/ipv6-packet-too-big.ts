@@ -3,7 +3,8 @@
  * RFC 8201): the chargen service's first flight comes in segments of up to 1440 bytes; we report
  * an MTU of 1280 (the IPv6 minimum) about the latest one, and the data that follows fits in
  * 1280-byte packets: at most 1220 bytes each. The target caches the path MTU per destination, so
- * this scenario talks from the lab's spare IPv6 client address, fd77::201, which no other uses.
+ * this scenario talks from a spare address of ours on the target's link, which no other uses (the
+ * lab's client has fd77::201).
  */
 import { scenario, send, expect, either, drain, icmp, range, mss } from 'tcpcraft';
 
@@ -11,7 +12,7 @@ export default scenario({
   name: 'ipv6-packet-too-big',
   description: 'ICMPv6 packet too big (MTU 1280) about a full segment: later segments at most 1220 bytes',
   rfc: 'RFC 9293 §3.7.2, §3.9.2.2 MUST-54; RFC 8201; RFC 4443 §3.2',
-  local: { host: 'fd77::201' },
+  local: { spare: true },
   requires: ['ipv6'],
   peer: { host: 'fd77::2', port: 19 },
   steps: [

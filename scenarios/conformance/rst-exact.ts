@@ -20,7 +20,8 @@ export default scenario({
     expect('SA', { seq: 0, ack: 1 }),
     send('A'),
     send('R', { seq: 1 }),
-    silence(300),
+    // No challenge ACK (it would come at once; 600 ms outlasts even a delayed ACK's 500).
+    silence(600),
     send('PA', { seq: 1, ack: 1, payload: 'anyone there?\n' }),
     // The listener answers the ACK with <SEQ=SEG.ACK><CTL=RST>: seq 1 relative to the old ISN.
     expect('R', { seq: 1, len: 0, within: 500 }),

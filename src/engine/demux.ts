@@ -3,10 +3,11 @@
  *
  * Each run registers the flows it owns (its main connection and any further ones) with a
  * {@link FrameQueue} of its own; a frame goes to the run one of whose flows it belongs to (either
- * direction, see {@link directionOf}), and is dropped when no run owns it. A flow whose peer is not
+ * direction, see {@link directionOf}), else to the run whose address and port it is sent to (see
+ * {@link addressedTo}), and is dropped when no run owns it. A flow whose peer is not
  * known (server role) owns every segment to its local address and port.
  */
-import { directionOf, type FlowSpec } from './flow.js';
+import { addressedTo, directionOf, type FlowSpec } from './flow.js';
 import type { CapturedFrame, FrameQueue } from './queue.js';
 import { parseFrame } from '../wire/packet.js';
 
@@ -55,12 +56,10 @@ export class Demux {
       return;
     }
     const packet = decoded.value.packet;
-    for (const reg of this.regs) {
-      if (reg.flows.some((f) => directionOf(packet, f) !== undefined)) {
-        reg.queue.push({ ...frame, packet });
-        return;
-      }
-    }
-    this.unclaimed += 1;
+    // By 4-tuple first; then a packet to a run's own address and port from anyone else (an
+    // answer from an unexpected address is still an answer: see addressedTo).
+    const owner = [...this.regs].find((reg) => reg.flows.some((f) => directionOf(packet, f) !== undefined)) ?? [...this.regs].find((reg) => reg.flows.some((f) => addressedTo(packet, f)));
+    if (owner) owner.queue.push({ ...frame, packet });
+    else this.unclaimed += 1;
   }
 }

@@ -9,6 +9,7 @@ import type { Step } from '../scenario/types.js';
 import type { FieldDiff } from './match.js';
 import { appResultText, type RunReport } from './report.js';
 import { stepNotation, viewNotation } from './notation.js';
+import { endpointText } from './flow.js';
 
 function where(file: string, step: Step): string {
   if (!step.site) return file;
@@ -42,7 +43,8 @@ export function formatFailure(report: RunReport): string | undefined {
     }
     lines.push(`  actual:   ${viewNotation(f.actual, 'expect')}`);
   } else if (f.kind === 'unexpected') {
-    lines.push(`${head}: a segment arrived ${f.afterMs.toFixed(1)} ms into ${f.step.ms} ms of expected silence:`);
+    const from = endpointText(f.actual.packet.ip.src, f.actual.packet.tcp.srcPort);
+    lines.push(`${head}: a segment from ${from} arrived ${f.afterMs.toFixed(1)} ms into ${f.step.ms} ms of expected silence:`);
     lines.push(`  actual:   ${viewNotation(f.actual, 'expect')}`);
   } else if (f.kind === 'app') {
     lines.push(`${head}: the target's application ${f.event.call}: ${f.problems.join('; ')}`);
@@ -55,6 +57,11 @@ export function formatFailure(report: RunReport): string | undefined {
   const others = report.events.filter((e) => e.kind === 'unmatched' && e.view !== (f.kind === 'mismatch' || f.kind === 'unexpected' ? f.actual : undefined));
   const seen = [...others.map((e) => e.view), ...report.leftovers];
   lines.push(seen.length ? '  other segments from the peer on this flow:' : '  no other segment from the peer arrived on this flow');
-  for (const v of seen) lines.push(`    ${viewNotation(v, 'expect')}`);
+  // One sent to our address and port from elsewhere says where it came from.
+  const peers = new Set([report.flow, ...(report.connections ?? []).map((c) => c.flow)].map((f) => endpointText(f.peerIp, f.peerPort)));
+  for (const v of seen) {
+    const from = endpointText(v.packet.ip.src, v.packet.tcp.srcPort);
+    lines.push(`    ${viewNotation(v, 'expect')}${peers.has(from) ? '' : ` (from ${from}, not the peer)`}`);
+  }
   return lines.join('\n');
 }

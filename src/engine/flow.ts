@@ -36,6 +36,16 @@ export function directionOf(packet: Packet, flow: FlowSpec): Direction | undefin
   return undefined;
 }
 
+/**
+ * True when `packet` is addressed to our end of `flow` (its final destination and port), whoever
+ * sent it: a possible answer that does not come from the flow's peer (a target answering a SYN
+ * sent to a broadcast address does so from its own address). Runs claim such packets only when
+ * no flow claims them by 4-tuple, so that a check of absence sees them.
+ */
+export function addressedTo(packet: Packet, flow: FlowSpec): boolean {
+  return finalDestination(packet.ip) === flow.localIp && packet.tcp.dstPort === flow.localPort;
+}
+
 /** True when the peer's address and port are known. */
 export function isComplete(flow: FlowSpec): flow is Flow {
   return flow.peerIp !== undefined && flow.peerPort !== undefined;
@@ -54,16 +64,15 @@ export function endpointText(ip: string | undefined, port: number | string | und
  * right after the fixed IPv6 header, and a scenario may put extension headers in between.
  */
 export function bpfFilter(flow: FlowSpec): string {
+  // Inbound, anything to our end passes, from any address ({@link addressedTo}).
   if (familyOf(flow.localIp) === 6) {
-    const peer = flow.peerIp ? ` and src host ${flow.peerIp}` : '';
     const peerDst = flow.peerIp ? ` and dst host ${flow.peerIp}` : '';
-    return `${FAMILY[6].pcap} and ((dst host ${flow.localIp}${peer}) or (src host ${flow.localIp}${peerDst}))`;
+    return `${FAMILY[6].pcap} and ((dst host ${flow.localIp}) or (src host ${flow.localIp}${peerDst}))`;
   }
-  const peerSrc = [flow.peerIp && `src host ${flow.peerIp}`, flow.peerPort && `src port ${flow.peerPort}`].filter(Boolean);
   const peerDst = [flow.peerIp && `dst host ${flow.peerIp}`, flow.peerPort && `dst port ${flow.peerPort}`].filter(Boolean);
   // No `dst host` inbound: a source-routed answer is addressed to its next hop, not to us (the
   // demultiplexer checks the final destination).
-  const inbound = [...peerSrc, `dst port ${flow.localPort}`].join(' and ');
+  const inbound = `dst port ${flow.localPort}`;
   const outbound = [`src host ${flow.localIp}`, `src port ${flow.localPort}`, ...peerDst].join(' and ');
   return `tcp and ((${inbound}) or (${outbound}))`;
 }

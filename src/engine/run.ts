@@ -17,7 +17,7 @@ import { buildIcmpErrorFor } from '../wire/icmp.js';
 import { buildPacket, parseFrame, parseOwnPacket, parsePacket, type Packet } from '../wire/packet.js';
 import { toRaw } from '../wire/seq.js';
 import { Flag } from '../wire/tcp.js';
-import { directionOf, isComplete, type Flow, type FlowSpec } from './flow.js';
+import { addressedTo, directionOf, isComplete, type Flow, type FlowSpec } from './flow.js';
 import { DEFAULT_TOLERANCE, matchExpectation, type FieldDiff, type MatchResult, type CaptureValue } from './match.js';
 import { plan } from './plan.js';
 import { makeReport, type Candidate, type Failure, type IcmpEvent, type RunReport, type TraceEvent } from './report.js';
@@ -90,7 +90,8 @@ class Conn {
    * optional step left for the next one). Kept as packets and viewed when taken, so they are
    * numbered with what the connection knows then (e.g. the peer's ISN from a SYN/ACK queued first).
    */
-  readonly pending: Array<{ readonly packet: Packet; readonly timestampUs: bigint }> = [];
+  /** Segments that arrived for this connection while another was waited for; `stray`: not from its peer (see {@link addressedTo}). */
+  readonly pending: Array<{ readonly packet: Packet; readonly timestampUs: bigint; readonly stray?: boolean }> = [];
   /** When the last segment from the peer was matched (µs), and the gap before it (ms), for `backoff`. */
   lastInUs: bigint | undefined;
   lastInGapMs: number | undefined;
@@ -164,11 +165,20 @@ class Run {
     this.event(kind, c, view, stepIndex);
   }
 
-  /** The next segment from `c`'s peer within `ms`; segments for other connections are kept for them. */
-  async nextIncoming(c: Conn, ms: number): Promise<SegmentView | undefined> {
-    let queued = c.pending.shift();
-    while (queued && c.stale(queued.timestampUs)) queued = c.pending.shift();
-    if (queued) return viewOf(queued.packet, 'in', c.state.isns, queued.timestampUs);
+  /**
+   * The next segment from `c`'s peer within `ms`; segments for other connections are kept for
+   * them. A segment sent to `c`'s address and port from another address or port (a stray: a
+   * target answering a broadcast SYN from its own address) is returned only when `anyAddress`
+   * (a silence() rules out any answer); otherwise it is recorded as unmatched, for the
+   * diagnostic, and the wait goes on.
+   */
+  async nextIncoming(c: Conn, ms: number, anyAddress = false): Promise<SegmentView | undefined> {
+    for (let queued = c.pending.shift(); queued; queued = c.pending.shift()) {
+      if (c.stale(queued.timestampUs)) continue;
+      const view = viewOf(queued.packet, 'in', c.state.isns, queued.timestampUs);
+      if (!queued.stray || anyAddress) return view;
+      this.event('unmatched', c, view);
+    }
     const deadline = this.deps.clock.now() + ms;
     for (;;) {
       const left = Math.max(0, deadline - this.deps.clock.now());
@@ -180,15 +190,23 @@ class Run {
         if (!decoded.ok) continue; // not ours to judge: undecodable frames never stop a run
         packet = decoded.value.packet;
       }
-      for (const other of this.conns.values()) {
-        if (directionOf(packet, other.flow) !== 'in') continue;
-        // Server role: the first segment from a client tells who the peer is.
-        if (!isComplete(other.flow)) other.flow = { ...other.flow, peerIp: packet.ip.src, peerPort: packet.tcp.srcPort };
-        if (other.stale(frame.timestampUs)) break;
-        if (other === c) return viewOf(packet, 'in', c.state.isns, frame.timestampUs);
-        other.pending.push({ packet, timestampUs: frame.timestampUs });
-        break;
+      // The connection it belongs to by 4-tuple, else the one whose address and port it is sent to.
+      const conns = [...this.conns.values()];
+      const pkt = packet;
+      let owner = conns.find((o) => directionOf(pkt, o.flow) === 'in');
+      const stray = owner === undefined;
+      owner ??= conns.find((o) => isComplete(o.flow) && addressedTo(pkt, o.flow));
+      if (!owner) continue;
+      // Server role: the first segment from a client tells who the peer is.
+      if (!isComplete(owner.flow)) owner.flow = { ...owner.flow, peerIp: packet.ip.src, peerPort: packet.tcp.srcPort };
+      if (owner.stale(frame.timestampUs)) continue;
+      if (owner !== c) {
+        owner.pending.push({ packet, timestampUs: frame.timestampUs, ...(stray ? { stray } : {}) });
+        continue;
       }
+      const view = viewOf(packet, 'in', c.state.isns, frame.timestampUs);
+      if (!stray || anyAddress) return view;
+      this.event('unmatched', c, view);
     }
   }
 
@@ -295,7 +313,7 @@ class Run {
   async silence(i: number, step: SilenceStep): Promise<Outcome> {
     const c = this.conn(step);
     const from = this.deps.clock.now();
-    const view = await this.nextIncoming(c, step.ms);
+    const view = await this.nextIncoming(c, step.ms, true);
     if (!view) return next(i + 1);
     c.state = observe(c.state, view, i);
     this.event('unmatched', c, view);

@@ -50,7 +50,7 @@ const FLOW4 = `tcp and \\(\\((?:src host ${A} and )?(?:src port ${P} and )?dst p
 const FLOW6 = `ip6 and \\(\\(dst host ${A}(?: and src host ${A})?\\) or \\(src host ${A}(?: and dst host ${A})?\\)\\)`;
 const FLOW = `\\((?:${FLOW4}|${FLOW6})\\)`;
 const RUN_FILTER = new RegExp(`^${FLOW}(?: or ${FLOW})*$`);
-const TERM = `(?:host ${A}|port ${P})`;
+const TERM = `(?:(?:dst )?host ${A}|port ${P})`;
 const SUITE_FILTER = new RegExp(`^\\(tcp or ip6\\) and \\(${TERM}(?: or ${TERM})*\\)$`);
 
 /**

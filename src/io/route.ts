@@ -5,12 +5,14 @@ import { FAMILY, familyOf } from '../wire/family.js';
 import { EnvError, UsageError } from '../errors.js';
 import { run } from './exec.js';
 import { LAB_ADDRESSES, LAB_IFACE } from '../lab/catalogue.js';
-import type { Route, RouteQuery } from '../session/plan.js';
+import type { LinkFacts, Route, RouteQuery } from '../session/plan.js';
 
 /** Outgoing interface and source address the kernel would use to reach `dst`. */
 export interface RouteInfo {
   readonly iface: string;
   readonly src: string;
+  /** The gateway, when `dst` is not on the link. */
+  readonly gateway?: string;
 }
 
 /**
@@ -30,14 +32,41 @@ export async function routeTo(dst: string): Promise<RouteInfo> {
   } catch {
     throw new EnvError(`could not parse the output of 'ip -j route get ${dst}': ${r.stdout.slice(0, 200)}`);
   }
-  const first = Array.isArray(parsed) ? (parsed[0] as { dev?: unknown; prefsrc?: unknown } | undefined) : undefined;
+  const first = Array.isArray(parsed) ? (parsed[0] as { dev?: unknown; prefsrc?: unknown; gateway?: unknown } | undefined) : undefined;
   if (!first || typeof first.dev !== 'string') {
     throw new EnvError(`no route to ${dst}: add an address or route that reaches it.`);
   }
   if (typeof first.prefsrc !== 'string') {
     throw new EnvError(`the route to ${dst} via ${first.dev} has no source address: give ${first.dev} an ${FAMILY[familyOf(dst) ?? 4].name} address.`);
   }
-  return { iface: first.dev, src: FAMILY[familyOf(dst) ?? 4].canonical(first.prefsrc) };
+  return { iface: first.dev, src: FAMILY[familyOf(dst) ?? 4].canonical(first.prefsrc), ...(typeof first.gateway === 'string' ? { gateway: first.gateway } : {}) };
+}
+
+/**
+ * What a scenario that derives an address needs to know of the link: the prefix length of `src`
+ * on `iface` (left out when `viaGateway`: the peer is not on this link) and our other addresses
+ * of that family there (`ip -j addr show dev IFACE`). IPv6 link-local addresses are not counted.
+ */
+export async function linkFacts(iface: string, src: string, viaGateway: boolean): Promise<LinkFacts> {
+  const family = familyOf(src) ?? 4;
+  const fam = FAMILY[family];
+  const r = await run('ip', ['-j', fam.ipFlag, 'addr', 'show', 'dev', iface], { pkg: 'iproute2' });
+  if (r.code !== 0) throw new EnvError(`'ip -j ${fam.ipFlag} addr show dev ${iface}' failed: ${r.stderr.trim() || `exit ${r.code}`}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(r.stdout);
+  } catch {
+    throw new EnvError(`could not parse the output of 'ip -j ${fam.ipFlag} addr show dev ${iface}': ${r.stdout.slice(0, 200)}`);
+  }
+  const entries: Array<{ address: string; prefix: number }> = [];
+  for (const link of Array.isArray(parsed) ? (parsed as Array<{ addr_info?: ReadonlyArray<{ family?: unknown; local?: unknown; prefixlen?: unknown; scope?: unknown }> }>) : []) {
+    for (const a of link.addr_info ?? []) {
+      if (a.family !== fam.inet || typeof a.local !== 'string' || typeof a.prefixlen !== 'number' || a.scope === 'link') continue;
+      entries.push({ address: fam.canonical(a.local), prefix: a.prefixlen });
+    }
+  }
+  const own = entries.find((e) => e.address === fam.canonical(src));
+  return { ...(own && !viaGateway ? { prefix: own.prefix } : {}), others: entries.filter((e) => e !== own) };
 }
 
 /** True when a network interface called `name` exists in the current network namespace. */
@@ -120,14 +149,18 @@ export async function resolveRoute(q: RouteQuery): Promise<Route> {
     throw new EnvError(`interface '${q.iface}' does not exist here: see 'ip link', or run inside the lab with 'tcpcraft lab exec client -- ...'.`);
   }
   if (q.server) {
-    const src = q.src ?? (q.peer ? (await routeTo(q.peer)).src : undefined);
+    const toPeer = q.peer ? await routeTo(q.peer) : undefined;
+    const src = q.src ?? toPeer?.src;
     if (!src) throw new EnvError('the server role needs the address to answer on: give --src IP or --dst (or local.host / peer.host in the scenario).');
-    return { iface: q.iface ?? (await interfaceWithAddress(src)), src };
+    const iface = q.iface ?? (await interfaceWithAddress(src));
+    return { iface, src, ...(q.link ? { link: await linkFacts(iface, src, toPeer?.gateway !== undefined) } : {}) };
   }
-  if (q.iface && q.src) return { iface: q.iface, src: q.src };
+  if (q.iface && q.src && !q.link) return { iface: q.iface, src: q.src };
   if (!q.peer) throw new EnvError("the client role needs the peer's address: give --dst (or peer.host in the scenario).");
   const r = await routeTo(q.peer);
-  return { iface: q.iface ?? r.iface, src: q.src ?? r.src };
+  const iface = q.iface ?? r.iface;
+  const src = q.src ?? r.src;
+  return { iface, src, ...(q.link ? { link: await linkFacts(iface, src, r.gateway !== undefined) } : {}) };
 }
 
 const LAB_NETS = new BlockList();

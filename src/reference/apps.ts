@@ -6,7 +6,7 @@
  *                  reads; when urgent data is signalled (RFC 9293 §3.10.7.4, sixth check) it
  *                  writes "urgent\n" at its next look (it looks every 20 ms). Closes after 10 s.
  *   2012 trickle   the same buffer; reads nothing while data keeps coming; once its queue has not
- *                  grown for 300 ms, reads 25 bytes every 20 ms until the peer closes or 20 s pass.
+ *                  grown for 1 s, reads 25 bytes every 20 ms until the peer closes or 20 s pass.
  *   2013 pieces    TCP_NODELAY; once accepted writes ten 100-byte pieces "000..." to "999..." (ten
  *                  writes, ten pushes), then reads and drops until the peer closes (or 20 s).
  *   2014 fastopen  echo on a listener with Fast Open (RFC 7413); closes when the peer closes (or 20 s).
@@ -74,7 +74,7 @@ export function startLabApps(stack: ReferenceStack): void {
           queued = tcb.rbuf.length;
           grew = clock.now();
         }
-        if (queued === 0 || clock.now() - grew < 300) {
+        if (queued === 0 || clock.now() - grew < 1000) {
           clock.setTimer(LOOK_MS, look);
           return;
         }

@@ -3,7 +3,7 @@
  * that keeps what it received, daytime (RFC 867) on 13, echo (RFC 862) on 7, discard (RFC 863)
  * on 9, a bounded chargen (RFC 864) on 19; nothing on 5999; and the cooperating applications of
  * lab/services.mjs that need nothing the stack lacks: 2003 unread (never reads, closes after
- * 500 ms), 2007 echo with TCP_NODELAY, 2009 discard with keep-alives after 1 s idle, 2010 dialer
+ * 1 s), 2007 echo with TCP_NODELAY, 2009 discard with keep-alives after 1 s idle, 2010 dialer
  * (reads "PORT [SECONDS]", closes, connects back, writes "dial\n" and echoes); and lab/apps.c's
  * 2011 stall, 2012 trickle, 2013 pieces and 2014 fastopen (apps.ts). Each is a few lines on the
  * connection's read, write and close.
@@ -103,7 +103,7 @@ export function startServices(stack: ReferenceStack, o: { readonly sink?: (bytes
     onData(tcb, () => undefined, () => undefined);
   });
   stack.listen(2003, (tcb) => {
-    stack.clock.setTimer(500, () => {
+    stack.clock.setTimer(1000, () => {
       // Closing with unread data: RFC 9293 §3.10.4 / RFC 1122 §4.2.2.13, a RST (SHLD-3).
       if (tcb.state === 'CLOSED') return;
       tcb.closeByApplication();

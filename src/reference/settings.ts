@@ -182,6 +182,14 @@ export interface ReferenceSettings {
   readonly pmtuAgingMs: number;
 }
 
+/**
+ * The slowest timers the RFCs allow where a scenario waits on one: ACKs delayed the full 500 ms
+ * RFC 9293 §3.8.6.3 (MUST-40) permits, and a coarse 100 ms clock, which RFC 6298 §2.3 adds to the
+ * RTO (G). A check of absence (`silence()`) must outlast them: the suite must give the same
+ * verdicts with them, and kill the same mutants (test/reference/settings.test.ts).
+ */
+export const SLOWEST_TIMERS: Partial<ReferenceSettings> = { delayedAckMs: 500, clockGranularityMs: 100 };
+
 export const DEFAULT_SETTINGS: ReferenceSettings = {
   faults: [],
   flowLabels: true,

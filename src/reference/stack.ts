@@ -175,7 +175,9 @@ export class ReferenceStack implements TcbHost {
   }
 
   private segment(p: Packet): void {
-    const localIp = p.ip.dst;
+    // A broadcast-answering mutant answers as a host would that took the segment for its own:
+    // from its own unicast address, not from the broadcast address.
+    const localIp = this.notUnicast(p.ip.dst) ? this.settings.addresses[familyOf(p.ip.dst) ?? 4] : p.ip.dst;
     const remoteIp = p.ip.src;
     const t = p.tcp;
     const ecn = 'ecn' in p.ip ? p.ip.ecn : p.ip.trafficClass & 3;

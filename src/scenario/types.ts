@@ -437,12 +437,36 @@ export interface Scenario {
    * The other side. Client role: the server we talk to (required; `--dst` / `--dport` override
    * it). Server role: optional, limits which client is answered (default: any).
    */
-  readonly peer?: { readonly host?: string; readonly port?: number };
+  readonly peer?: {
+    readonly host?: string;
+    readonly port?: number;
+    /**
+     * Client role, IPv4: the segments go to the directed broadcast address of the peer's subnet
+     * (10.77.0.255 for the lab's 10.77.0.2/24), worked out from our own address and prefix on the
+     * link facing the peer, so that `--dst` keeps the scenario's meaning. N/A, saying why, when
+     * the peer is not on our link.
+     */
+    readonly broadcast?: boolean;
+  };
   /**
    * Our side; `--src` / `--sport` override it. Client role: default address from the route,
    * random ephemeral port. Server role: the port to answer on (required).
    */
-  readonly local?: { readonly host?: string; readonly port?: number };
+  readonly local?: {
+    readonly host?: string;
+    readonly port?: number;
+    /**
+     * Our address is a second one of ours on the link facing the peer (the lab's client has
+     * 10.77.0.201 and fd77::201), for a scenario that must not share its address with the others
+     * (a path MTU the target caches per destination). N/A, saying how to add one, where we have none.
+     */
+    readonly spare?: boolean;
+    /**
+     * Server role, IPv4: our address is the directed broadcast address of our subnet on the link
+     * facing the peer (what the target's application is asked to connect to). N/A when unknown.
+     */
+    readonly broadcast?: boolean;
+  };
   /** Further connections by name, used with `conn: 'name'` in steps (client role). */
   readonly connections?: Readonly<Record<string, ConnectionSpec>>;
   /** Default window of sent segments. Default 65535. */

@@ -636,16 +636,31 @@ export function validateScenario(value: unknown, file: string): ValidScenario {
   const server = value.role === 'server';
   if (!server && !isObject(value.peer)) throw fail('peer', "must be { host: '10.77.0.2', port: 5000 }");
   if (value.peer !== undefined) {
-    if (!isObject(value.peer)) throw fail('peer', 'must be { host?, port? }');
+    if (!isObject(value.peer)) throw fail('peer', 'must be { host?, port?, broadcast? }');
+    noUnknownKeys(fail, 'peer.', value.peer, ['host', 'port', 'broadcast']);
     if ((!server || value.peer.host !== undefined) && (typeof value.peer.host !== 'string' || !isAddress(value.peer.host))) {
       throw fail('peer.host', `${show(value.peer.host)} is not an IPv4 or IPv6 address`);
     }
     intIn(fail, 'peer.port', value.peer.port, 1, 65535);
     if (!server && value.peer.port === undefined) throw fail('peer.port', 'is required');
+    if (value.peer.broadcast !== undefined) {
+      if (typeof value.peer.broadcast !== 'boolean') throw fail('peer.broadcast', `${show(value.peer.broadcast)} is not true or false`);
+      if (value.peer.broadcast && server) throw fail('peer.broadcast', 'is for the client role (we send to the broadcast address); in the server role use local: { broadcast: true }');
+      if (value.peer.broadcast && familyOf(String(value.peer.host)) !== 4) throw fail('peer.broadcast', 'needs an IPv4 peer: IPv6 has no broadcast addresses (send to a multicast group with peer.host instead)');
+    }
   }
   if (server && (!isObject(value.local) || value.local.port === undefined)) throw fail('local.port', "is required in the server role: the port to answer on, e.g. local: { port: 13 }");
   if (value.local !== undefined) {
-    if (!isObject(value.local)) throw fail('local', 'must be { host?, port? }');
+    if (!isObject(value.local)) throw fail('local', 'must be { host?, port?, spare?, broadcast? }');
+    noUnknownKeys(fail, 'local.', value.local, ['host', 'port', 'spare', 'broadcast']);
+    for (const k of ['spare', 'broadcast'] as const) {
+      const v = value.local[k];
+      if (v === undefined) continue;
+      if (typeof v !== 'boolean') throw fail(`local.${k}`, `${show(v)} is not true or false`);
+      if (v && value.local.host !== undefined) throw fail(`local.${k}`, `and local.host both say what our address is: keep one`);
+    }
+    if (value.local.spare === true && value.local.broadcast === true) throw fail('local.broadcast', 'and local.spare both say what our address is: keep one');
+    if (value.local.broadcast === true && !server) throw fail('local.broadcast', 'is for the server role (the target connects to the broadcast address); in the client role use peer: { broadcast: true }');
     if (value.local.host !== undefined && (typeof value.local.host !== 'string' || !isAddress(value.local.host))) {
       throw fail('local.host', `${show(value.local.host)} is not an IPv4 or IPv6 address`);
     }

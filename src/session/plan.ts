@@ -19,6 +19,7 @@ import { isServer, type ValidScenario } from '../scenario/model.js';
 import { familyOf } from '../wire/family.js';
 import type { Scenario } from '../scenario/types.js';
 import { LAB_ADDRESSES } from '../lab/catalogue.js';
+import { BlockList } from 'node:net';
 
 const LAB4 = LAB_ADDRESSES[4];
 const LAB6 = LAB_ADDRESSES[6];
@@ -51,6 +52,16 @@ export interface SessionOverrides {
 export interface Route {
   readonly iface: string;
   readonly src: string;
+  /** The link facing the peer, looked up when the scenario derives an address from it ({@link RouteQuery.link}). */
+  readonly link?: LinkFacts;
+}
+
+/** What the addresses a scenario derives (`peer.broadcast`, `local.spare`, `local.broadcast`) are worked out from. */
+export interface LinkFacts {
+  /** The prefix length of our address ({@link Route.src}) on the link; absent when the peer is reached through a gateway. */
+  readonly prefix?: number;
+  /** Our other addresses of the same family on the interface, with their prefix lengths. */
+  readonly others: ReadonlyArray<{ readonly address: string; readonly prefix: number }>;
 }
 
 /** What src/io/route.ts must look up to give a {@link Route}. */
@@ -60,6 +71,8 @@ export interface RouteQuery {
   readonly peer?: string;
   readonly src?: string;
   readonly iface?: string;
+  /** Look up the {@link LinkFacts} too: the scenario derives an address from the link. */
+  readonly link?: boolean;
 }
 
 /** Randomness and port choice, injected (the suite hands out ports from its allocator). */
@@ -102,14 +115,108 @@ export interface SessionPlan {
 export function routeQuery(sc: Scenario, o: SessionOverrides): RouteQuery {
   const peer = o.dst ?? sc.peer?.host;
   const src = o.src ?? sc.local?.host;
-  return { server: isServer(sc), ...(peer !== undefined ? { peer } : {}), ...(src !== undefined ? { src } : {}), ...(o.iface !== undefined ? { iface: o.iface } : {}) };
+  const link = derivesAddress(sc);
+  return { server: isServer(sc), ...(peer !== undefined ? { peer } : {}), ...(src !== undefined ? { src } : {}), ...(o.iface !== undefined ? { iface: o.iface } : {}), ...(link ? { link } : {}) };
+}
+
+/** True when the scenario works an address out from the link facing the peer. */
+export function derivesAddress(sc: Scenario): boolean {
+  return sc.peer?.broadcast === true || sc.local?.spare === true || sc.local?.broadcast === true;
 }
 
 /** The route of an offline plan (`tcpcraft build`): the lab's addresses, no interface. */
 export function modelRoute(sc: Scenario, o: SessionOverrides): Route {
   const v6 = familyOf(o.dst ?? sc.peer?.host ?? '') === 6;
-  const [client, server] = v6 ? [LAB6.client, LAB6.server] : [LAB4.client, LAB4.server];
-  return { iface: '', src: o.src ?? sc.local?.host ?? (isServer(sc) ? server : client) };
+  const lab = v6 ? LAB6 : LAB4;
+  const src = o.src ?? sc.local?.host ?? (isServer(sc) ? lab.server : lab.client);
+  // The lab's link: a peer of the lab's subnet is on it; our spare is the client's second address.
+  const peer = o.dst ?? sc.peer?.host;
+  const onLab = inSubnet(src, lab.net, lab.bits) && (peer === undefined || inSubnet(peer, lab.net, lab.bits));
+  const link: LinkFacts = { ...(onLab ? { prefix: lab.bits } : {}), others: src === lab.client ? [{ address: lab.spare, prefix: lab.bits }] : [] };
+  return { iface: '', src, ...(derivesAddress(sc) ? { link } : {}) };
+}
+
+/** The addresses a scenario derives from the link facing its peer, or why it cannot here (the scenario is then N/A). */
+export type Derived = { readonly dst?: string; readonly src?: string } | { readonly na: string };
+
+/**
+ * Works out the addresses `sc` derives from the link facing its peer (see `peer.broadcast`,
+ * `local.spare` and `local.broadcast` in src/scenario/types.ts), so that pointing the scenario at
+ * another target (`--dst`) keeps its meaning: the directed broadcast of the target's subnet, not
+ * 10.77.0.255; a second address of ours beside the target, not the lab's 10.77.0.201. When the
+ * link does not allow it, says why.
+ */
+export function deriveAddresses(sc: Scenario, o: SessionOverrides, route: Route): Derived {
+  if (!derivesAddress(sc)) return {};
+  const link = route.link;
+  if (!link) return { na: 'the link facing the peer was not looked up' };
+  const peer = o.dst ?? sc.peer?.host;
+  const ours = `our address ${route.src}`;
+  const broadcastOf = (): string | { na: string } => {
+    if (familyOf(route.src) !== 4) return { na: `it needs an IPv4 broadcast address, and ${ours} is IPv6 (IPv6 has no broadcast)` };
+    if (link.prefix === undefined) return { na: `${peer ?? 'the peer'} is reached through a gateway, not on our link, so its subnet's directed broadcast cannot be worked out (and routers do not forward directed broadcasts, RFC 2644)` };
+    if (link.prefix >= 31) return { na: `${ours}/${link.prefix} is on a point-to-point subnet, which has no broadcast address` };
+    if (peer !== undefined && !inSubnet(peer, route.src, link.prefix)) return { na: `${peer} is not in the subnet of ${ours}/${link.prefix}, so its directed broadcast is not known here` };
+    return ipv4Broadcast(route.src, link.prefix);
+  };
+  let dst: string | undefined;
+  let src: string | undefined;
+  if (sc.peer?.broadcast || sc.local?.broadcast) {
+    const b = broadcastOf();
+    if (typeof b !== 'string') return b;
+    if (sc.peer?.broadcast) dst = b;
+    else src = b;
+  }
+  if (sc.local?.spare) {
+    const spare = link.others.find((a) => a.address !== route.src && (peer === undefined || link.prefix === undefined || inSubnet(peer, a.address, a.prefix)));
+    if (!spare) {
+      const lab = familyOf(route.src) === 6 ? LAB6 : LAB4;
+      return { na: `it talks from a second address of ours on ${route.iface || 'the link'} facing ${peer ?? 'the peer'}, used by no other scenario (the lab's client has ${lab.spare}), and there is none: add one with 'ip addr add ADDRESS/PREFIX dev ${route.iface || 'IFACE'}'` };
+    }
+    src = spare.address;
+  }
+  return { ...(dst !== undefined ? { dst } : {}), ...(src !== undefined ? { src } : {}) };
+}
+
+/** True when `ip` lies in `net`/`bits` (same family). */
+function inSubnet(ip: string, net: string, bits: number): boolean {
+  const family = familyOf(ip);
+  if (family === undefined || family !== familyOf(net)) return false;
+  const type = family === 6 ? 'ipv6' : 'ipv4';
+  const list = new BlockList();
+  list.addSubnet(networkOf(net, bits), bits, type);
+  return list.check(ip, type);
+}
+
+/** The network address of `ip`/`bits` (the host bits cleared). */
+function networkOf(ip: string, bits: number): string {
+  if (familyOf(ip) === 6) {
+    const words = expandIpv6(ip);
+    const out = words.map((w, i) => {
+      const keep = Math.max(0, Math.min(16, bits - i * 16));
+      return keep === 16 ? w : keep === 0 ? 0 : w & (0xffff << (16 - keep)) & 0xffff;
+    });
+    return out.map((w) => w.toString(16)).join(':');
+  }
+  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+  return fromU32((toU32(ip) & mask) >>> 0);
+}
+
+/** The directed broadcast address of `ip`/`bits` (IPv4): every host bit set. */
+export function ipv4Broadcast(ip: string, bits: number): string {
+  const host = bits >= 32 ? 0 : 0xffffffff >>> bits;
+  return fromU32((toU32(ip) | host) >>> 0);
+}
+
+const toU32 = (ip: string): number => ip.split('.').reduce((n, b) => ((n << 8) | Number(b)) >>> 0, 0);
+const fromU32 = (n: number): string => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+
+/** The eight 16-bit words of an IPv6 address (no embedded IPv4 form: the lab's addresses have none). */
+function expandIpv6(ip: string): number[] {
+  const [head, tail] = ip.includes('::') ? ip.split('::') : [ip, undefined];
+  const h = head ? head.split(':').map((w) => parseInt(w, 16)) : [];
+  const t = tail !== undefined && tail !== '' ? tail.split(':').map((w) => parseInt(w, 16)) : [];
+  return tail === undefined ? h : [...h, ...new Array<number>(8 - h.length - t.length).fill(0), ...t];
 }
 
 /** The other lab address than `ip`: where a model peer sits when the scenario names none. */
@@ -122,6 +229,11 @@ export function peerHosts(sc: Scenario, o: SessionOverrides): string[] {
   const hosts = new Set(main !== undefined ? [main] : []);
   if (!isServer(sc)) for (const c of Object.values(sc.connections ?? {})) hosts.add(o.dst ?? c.peer?.host ?? main!);
   return [...hosts];
+}
+
+/** True when the scenario checks that something does not come (a `silence()` step). */
+export function watchesAbsence(sc: Scenario): boolean {
+  return sc.steps.some((s) => s.kind === 'silence');
 }
 
 /**
@@ -143,7 +255,9 @@ export function captureTerms(sc: ValidScenario, o: SessionOverrides): string[] {
  */
 export function planSession(sc: ValidScenario, file: string, o: SessionOverrides, route: Route, sources: Sources): SessionPlan {
   const server = sc.role === 'server';
-  const localIp = route.src;
+  const derived = deriveAddresses(sc, o, route);
+  if ('na' in derived) throw new EnvError(`this scenario cannot run here: ${derived.na}.`);
+  const localIp = derived.src ?? route.src;
   const localIsn = o.isn ?? sources.isn();
   let flow: FlowSpec;
   const connections: Record<string, RunConnection> = {};
@@ -152,11 +266,12 @@ export function planSession(sc: ValidScenario, file: string, o: SessionOverrides
     const peerPort = o.dport ?? sc.peer?.port;
     flow = { localIp, localPort: o.sport ?? sc.local.port, ...(peerIp ? { peerIp } : {}), ...(peerPort ? { peerPort } : {}) };
   } else {
-    const peerIp = o.dst ?? sc.peer.host;
+    const target = o.dst ?? sc.peer.host;
+    const peerIp = derived.dst ?? target;
     const peerPort = o.dport ?? sc.peer.port;
     flow = { localIp, localPort: o.sport ?? sc.local?.port ?? sources.port(), peerIp, peerPort };
     for (const [name, c] of Object.entries(sc.connections ?? {})) {
-      const host = o.dst ?? c.peer?.host ?? peerIp;
+      const host = o.dst ?? c.peer?.host ?? target;
       // An accepted connection: the peer's port is learnt from its SYN.
       const f: FlowSpec =
         c.role === 'server'

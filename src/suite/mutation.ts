@@ -7,6 +7,7 @@
  * and those scenarios pass against the pure reference.
  */
 import { MUTANTS, type Mutant } from '../reference/mutants.js';
+import type { ReferenceSettings } from '../reference/settings.js';
 import { requirementIds } from './requirements.js';
 import { referenceBackend } from './backend.js';
 import { runSuite, type SuiteEntry } from './runner.js';
@@ -41,14 +42,17 @@ async function verdicts(entries: readonly SuiteEntry[], settings: Mutant['settin
   return new Map(o.results.map((r) => [r.file, r.verdict]));
 }
 
-/** Runs `entries` against the pure reference and against each of `mutants` (default: all). */
-export async function killMatrix(entries: readonly SuiteEntry[], mutants: readonly Mutant[] = MUTANTS, progress?: (done: number, total: number) => void): Promise<KillMatrix> {
+/**
+ * Runs `entries` against the pure reference and against each of `mutants` (default: all), every
+ * one with `base` changed from the RFCs' defaults (e.g. {@link SLOWEST_TIMERS}).
+ */
+export async function killMatrix(entries: readonly SuiteEntry[], mutants: readonly Mutant[] = MUTANTS, progress?: (done: number, total: number) => void, base: Partial<ReferenceSettings> = {}): Promise<KillMatrix> {
   const t0 = performance.now();
-  const baseline = await verdicts(entries, {});
+  const baseline = await verdicts(entries, base);
   const rfcOf = new Map(entries.map((e) => [e.file, e.scenario?.rfc]));
   const results: MutantResult[] = [];
   for (const [i, mutant] of mutants.entries()) {
-    const v = await verdicts(entries, mutant.settings);
+    const v = await verdicts(entries, { ...base, ...mutant.settings, faults: [...(base.faults ?? []), ...(mutant.settings.faults ?? [])] });
     const killedBy = [...v].filter(([f, verdict]) => baseline.get(f) === 'pass' && (verdict === 'fail' || verdict === 'error')).map(([f]) => f);
     results.push({
       mutant,

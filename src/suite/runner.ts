@@ -40,7 +40,7 @@ import { EnvError, messageOf } from '../errors.js';
 import { isServer, type ValidScenario } from '../scenario/model.js';
 import type { Scenario } from '../scenario/types.js';
 import { runPlan, type RunOutcome } from '../session/unit.js';
-import { captureTerms, peerHosts, planSession, routeQuery, type Route, type SessionOverrides, type SessionPlan } from '../session/plan.js';
+import { captureTerms, deriveAddresses, peerHosts, planSession, routeQuery, watchesAbsence, type Route, type SessionOverrides, type SessionPlan } from '../session/plan.js';
 import { PortAllocator } from './ports.js';
 import { LAB_SERIAL_PORTS } from '../lab/catalogue.js';
 import { expectedMarkOn, type ExpectedMark } from '../scenario/expected.js';
@@ -235,11 +235,21 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
       notApplicable(i, e, e.scenario, `its application connects to us (app('connect')), and ${cannot}`);
       continue;
     }
+    let route: Route;
     try {
-      runnable.push({ i, entry: e, sc: e.scenario, route: await routeOf(e.scenario), ports: [] });
+      route = await routeOf(e.scenario);
     } catch (err) {
       failed(i, e, err);
+      continue;
     }
+    // A special address the scenario works out from the target (a directed broadcast, a spare
+    // address of ours): when this target's link does not allow it, the scenario does not apply.
+    const derived = deriveAddresses(e.scenario, overrides, route);
+    if ('na' in derived) {
+      notApplicable(i, e, e.scenario, derived.na);
+      continue;
+    }
+    runnable.push({ i, entry: e, sc: e.scenario, route, ports: [] });
   }
 
   // The optional features the scenarios require are learnt first, by probing each peer they talk to.
@@ -435,6 +445,12 @@ function capturesFor(placed: readonly Placed[], overrides: SessionOverrides): Ca
   for (const { sc, route } of placed) {
     const set = terms.get(route.iface) ?? new Set<string>();
     for (const t of captureTerms(sc, overrides)) set.add(t);
+    // A check of absence must see an answer from any address (a target answering a broadcast
+    // SYN from its own address): everything to our address passes, the runs' flows sort it out.
+    if (watchesAbsence(sc)) {
+      const d = deriveAddresses(sc, overrides, route);
+      set.add(`dst host ${('src' in d && d.src) || route.src}`);
+    }
     terms.set(route.iface, set);
   }
   return [...terms].map(([iface, set]) => ({ iface, filter: `(tcp or ip6) and (${[...set].join(' or ')})` }));

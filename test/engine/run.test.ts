@@ -3,9 +3,10 @@ import { expect as chaiExpect } from 'chai';
 import { runScenario, type RunConfig } from '../../src/engine/run.js';
 import type { RunReport } from '../../src/engine/report.js';
 import { loadScenario } from '../../src/io/load.js';
-import { expect, pause, scenario, send } from '../../src/scenario/dsl.js';
+import { expect, pause, scenario, send, silence } from '../../src/scenario/dsl.js';
+import { formatFailure } from '../../src/engine/diagnose.js';
 import type { Scenario } from '../../src/scenario/types.js';
-import { parsePacket } from '../../src/wire/packet.js';
+import { buildPacket, parsePacket } from '../../src/wire/packet.js';
 import { LinkType } from '../../src/wire/link.js';
 import { Flag, flagLetters } from '../../src/wire/tcp.js';
 import { MemLink, seedPeer, VirtualClock, type PeerScript } from '../support/memlink.js';
@@ -248,6 +249,26 @@ describe('engine/run (in-memory peer)', () => {
   });
 
   describe('frames that are not ours', () => {
+    it('a silence() sees an answer from another address to our port; an expectation records it and waits on', async () => {
+      // The peer answers our SYN from its own address while our flow's peer is another (a SYN
+      // sent to a broadcast address): 10.0.0.9 here, the flow's peer being SEED_FLOW's.
+      const fromElsewhere: PeerScript = (p, link) => {
+        if (!(p.tcp.flags & Flag.SYN)) return [];
+        const b = link.reply({ flags: Flag.SYN | Flag.ACK, seq: 77, ack: p.tcp.seq + 1 });
+        const bytes = parsePacket(b);
+        if (!bytes.ok) throw new Error('unreadable');
+        return [buildPacket({ ip: { src: '10.0.0.9', dst: bytes.value.ip.dst }, tcp: bytes.value.tcp })];
+      };
+      const quiet = scenario({ name: 'q', peer: { host: SEED_FLOW.peerIp, port: SEED_FLOW.peerPort }, steps: [send('S'), silence(700)] });
+      const { report } = await runWith(fromElsewhere, { sc: quiet });
+      chaiExpect(report.failure).to.deep.include({ kind: 'unexpected', stepIndex: 1 });
+      chaiExpect(formatFailure(report)).to.include(`a segment from 10.0.0.9:${SEED_FLOW.peerPort} arrived`);
+      const waiting = scenario({ name: 'w', peer: { host: SEED_FLOW.peerIp, port: SEED_FLOW.peerPort }, steps: [send('S'), expect('SA', { timeout: 500 })] });
+      const { report: r2 } = await runWith(fromElsewhere, { sc: waiting });
+      chaiExpect(r2.failure).to.deep.include({ kind: 'timeout', stepIndex: 1 });
+      chaiExpect(formatFailure(r2)).to.match(/other segments from the peer on this flow:\n    expect\('SA'.*\(from 10\.0\.0\.9:\d+, not the peer\)/);
+    });
+
     it('other flows, garbage, truncated, non-TCP and our own echoes are ignored', async () => {
       const base = seedPeer();
       const script: PeerScript = (p, link) => {
@@ -268,8 +289,12 @@ describe('engine/run (in-memory peer)', () => {
       };
       const { report } = await runWith(script);
       chaiExpect(report.failure).to.equal(undefined);
-      chaiExpect(report.events).to.have.length(9);
-      chaiExpect(report.events.every((e) => e.kind === 'sent' || e.kind === 'received')).to.equal(true);
+      chaiExpect(report.events.filter((e) => e.kind === 'sent' || e.kind === 'received')).to.have.length(9);
+      // The SYN/ACK from another port to ours is no expectation's answer, but it is recorded (a
+      // silence() would have failed on it).
+      const strays = report.events.filter((e) => e.kind !== 'sent' && e.kind !== 'received');
+      chaiExpect(strays.length).to.be.greaterThan(0);
+      chaiExpect(strays.every((e) => e.kind === 'unmatched' && e.view.packet.tcp.srcPort === 5001)).to.equal(true);
       chaiExpect(report.leftovers).to.deep.equal([]);
     });
 

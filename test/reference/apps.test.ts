@@ -104,14 +104,15 @@ describe('reference stack: applications and IP-level features', () => {
   });
 
   describe('receiver SWS avoidance (RFC 9293 §3.8.6.2.2, MUST-39; lab-apps 2012 trickle)', () => {
-    it('after 300 ms without growth it reads 25 bytes every 20 ms; the window reopens only by min(RCV.BUFF/2, Eff.snd.MSS) = 200', () => {
+    it('after 1 s without growth it reads 25 bytes every 20 ms; the window reopens only by min(RCV.BUFF/2, Eff.snd.MSS) = 200', () => {
       const h = new Harness();
       const iss = h.open(2012, { options: [{ kind: 'mss', value: 200 }] });
       fill(h, 2012, iss);
       const tcb = h.tcb(2012)!;
       expect(tcb.rbuf.length).to.equal(STALL_RCVBUF);
-      expect(h.after(100)).to.deep.equal([]);
-      // Reading has started (300 ms without growth, the fill's last 200 ms included); 7 reads of 25: 175 bytes, no update yet.
+      expect(h.after(800)).to.deep.equal([]);
+      expect(tcb.rbuf.length).to.equal(STALL_RCVBUF);
+      // Reading has started (1 s without growth, the fill's last 200 ms included); 7 reads of 25: 175 bytes, no update yet.
       h.after(100);
       expect(tcb.rbuf.length).to.be.lessThan(STALL_RCVBUF);
       const updates: Packet[] = [];

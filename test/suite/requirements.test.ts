@@ -11,6 +11,7 @@ import { loadScenario } from '../../src/io/load.js';
 import { discover } from '../../src/suite/discover.js';
 import { APPENDIX_B, coverageProblems, NO_SCENARIO, requirementIds } from '../../src/suite/requirements.js';
 import { killMatrix } from '../../src/suite/mutation.js';
+import { SLOWEST_TIMERS } from '../../src/reference/settings.js';
 import { coverageJson, coverageMarkdown, type CoverageJson } from '../../src/report/coverage.js';
 import { TOOL } from '../../src/version.js';
 import { ROOT } from '../support/live.js';
@@ -74,6 +75,16 @@ describe('RFC 9293 requirements table', function () {
     expect(claimed, `rows claimed but not shown: ${claimed.join(', ')}`).to.deep.equal([]);
     const alive = doc.mutants.filter((m) => m.killedByOwn.length === 0).map((m) => `${m.name} [${m.requirement}]`);
     expect(alive, `mutants no scenario naming their requirement kills: ${alive.join(', ')}`).to.deep.equal([]);
+  });
+
+  it('with the slowest timers the RFCs allow (ACKs delayed 500 ms, a 100 ms clock), every scenario still passes and every mutant is still killed: checks of absence outlast them', async () => {
+    const entries = [];
+    for (const file of discover([DIR, join(DIR, 'slow')])) entries.push({ file, name: file, scenario: await loadScenario(file) });
+    const slow = await killMatrix(entries, undefined, undefined, SLOWEST_TIMERS);
+    const notPassing = [...slow.baseline].filter(([, v]) => v !== 'pass').map(([f, v]) => `${relative(DIR, f)} ${v}`);
+    expect(notPassing, notPassing.join('; ')).to.deep.equal([]);
+    const alive = slow.mutants.filter((r) => r.killedByOwn.length === 0).map((r) => r.mutant.name);
+    expect(alive, `mutants alive with the slowest timers: ${alive.join(', ')}`).to.deep.equal([]);
   });
 
   it('every expected failure of the conformance suite is pinned to a step (and a field)', async () => {

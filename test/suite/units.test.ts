@@ -206,6 +206,23 @@ describe('suite capture demultiplexing', () => {
     cb!(seg('10.77.0.2', 9, '10.77.0.1', 40001), 0n);
     expect([qb.size, d.unclaimed]).to.deep.equal([2, 2]);
   });
+
+  it('gives a segment to the run whose address and port it is sent to, from any address, when no 4-tuple claims it', () => {
+    let cb: ((f: Uint8Array, t: bigint) => void) | undefined;
+    const d = new Demux({ linkType: LinkType.RAW, onFrame: (f) => void (cb = f) }, () => 7n);
+    const qa = new FrameQueue();
+    const qb = new FrameQueue();
+    // A run that sent a SYN to the broadcast address; another whose peer is 10.77.0.2 itself.
+    d.register([{ localIp: '10.77.0.1', localPort: 40000, peerIp: '10.77.0.255', peerPort: 9 }], qa);
+    d.register([{ localIp: '10.77.0.1', localPort: 40001, peerIp: '10.77.0.2', peerPort: 9 }], qb);
+    // The target answers the broadcast SYN from its own address: the first run's, by address and port.
+    cb!(seg('10.77.0.2', 9, '10.77.0.1', 40000), 0n);
+    // By 4-tuple first: the second run's own segment stays its own.
+    cb!(seg('10.77.0.2', 9, '10.77.0.1', 40001), 0n);
+    // To nobody's port: unclaimed.
+    cb!(seg('10.77.0.2', 9, '10.77.0.1', 40002), 0n);
+    expect([qa.size, qb.size, d.unclaimed]).to.deep.equal([1, 1, 1]);
+  });
 });
 
 describe('suite discovery and flake comparison', () => {
