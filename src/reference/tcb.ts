@@ -83,10 +83,13 @@ export const segLen = (s: { readonly flags: number; readonly payload?: Uint8Arra
 
 /**
  * RFC 9293 §3.10.7.4, first check: is a segment of `len` at `seq` acceptable for a receive window
- * [rcvNxt, rcvNxt + rcvWnd)? The four cases of the RFC's table.
+ * [rcvNxt, rcvNxt + rcvWnd)? The four cases of the RFC's table, compared modulo 2^32 (§3.4);
+ * `modular` false compares the same 32-bit values as plain numbers (the fault 'seq-compare-unsigned').
  */
-export function acceptable(seq: number, len: number, rcvNxt: number, rcvWnd: number): boolean {
-  const inWindow = (s: number): boolean => seqLe(rcvNxt, s) && seqLt(s, seqAdd(rcvNxt, rcvWnd));
+export function acceptable(seq: number, len: number, rcvNxt: number, rcvWnd: number, modular = true): boolean {
+  const le = modular ? seqLe : (a: number, b: number): boolean => a >>> 0 <= b >>> 0;
+  const lt = modular ? seqLt : (a: number, b: number): boolean => a >>> 0 < b >>> 0;
+  const inWindow = (s: number): boolean => le(rcvNxt, s) && lt(s, seqAdd(rcvNxt, rcvWnd));
   if (len === 0) return rcvWnd === 0 ? seq === rcvNxt : inWindow(seq);
   if (rcvWnd === 0) return false;
   return inWindow(seq) || inWindow(seqAdd(seq, len - 1));
@@ -387,17 +390,24 @@ export class Tcb {
   private synSentArrives(seg: Segment): void {
     const f = seg.flags;
     let ackOk = false;
+    let ack = seg.ack;
     // First, the ACK: it must acknowledge our SYN and nothing past it.
     if (f & Flag.ACK) {
-      if (seqLe(seg.ack, this.iss) || seqGt(seg.ack, this.sndNxt)) {
-        if (!(f & Flag.RST)) this.host.transmit(this, { seq: seg.ack, ack: 0, flags: Flag.RST, window: 0 });
-        return;
+      if (seqLe(ack, this.iss) || seqGt(ack, this.sndNxt)) {
+        // RFC 9293 §3.10.7.3: <SEQ=SEG.ACK><CTL=RST>, and the attempt goes on. The fault takes
+        // any SYN/ACK as the ACK of our SYN.
+        if (f & Flag.SYN && !(f & Flag.RST) && hasFault(this.s, 'synsent-ack-unchecked')) ack = this.sndNxt;
+        else {
+          if (!(f & Flag.RST)) this.host.transmit(this, { seq: seg.ack, ack: 0, flags: Flag.RST, window: 0 });
+          return;
+        }
       }
-      ackOk = seqLt(this.sndUna, seg.ack) && seqLe(seg.ack, this.sndNxt);
+      ackOk = seqLt(this.sndUna, ack) && seqLe(ack, this.sndNxt);
     }
-    // Second, the RST: only with an acceptable ACK (RFC 5961 §3.2 says the same of SYN-SENT).
+    // Second, the RST: only with an acceptable ACK (RFC 5961 §3.2 says the same of SYN-SENT);
+    // "Otherwise (no ACK), drop the segment and return" (the fault aborts the attempt on it).
     if (f & Flag.RST) {
-      if (ackOk) {
+      if (ackOk || (!(f & Flag.ACK) && hasFault(this.s, 'synsent-rst-without-ack-aborts'))) {
         this.error = 'ECONNREFUSED';
         this.enterClosed();
       }
@@ -410,11 +420,11 @@ export class Tcb {
     this.rcvNxt = seqAdd(seg.seq, 1);
     this.rcvAdvRight = seqAdd(this.rcvNxt, this.freeSpace());
     this.takeMss(seg.options);
-    if (ackOk) this.ackAdvances(seg.ack);
+    if (ackOk) this.ackAdvances(ack);
     this.sndWnd = seg.window;
     this.maxSndWnd = Math.max(this.maxSndWnd, seg.window);
     this.sndWl1 = seg.seq;
-    this.sndWl2 = seg.ack;
+    this.sndWl2 = ack;
     if (seqGt(this.sndUna, this.iss)) {
       this.enterEstablished();
       // "form an ACK segment <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> and send it": now, before the
@@ -451,8 +461,11 @@ export class Tcb {
     // First: sequence number acceptability. With a zero window, a segment at RCV.NXT is still
     // taken for its ACK, URG and RST (its text is dropped below, as the window has no room).
     const wnd = this.rcvWnd;
+    // MUST-13: only an acceptable RST may end TIME-WAIT before 2 MSL; the fault takes any.
+    if (this.state === 'TIME-WAIT' && f & Flag.RST && hasFault(this.s, 'time-wait-rst-unchecked')) return this.enterClosed();
     const allowance = wnd === 0 && seq === this.rcvNxt && !(len > 0 && hasFault(this.s, 'zero-window-drops-urg')); // MUST-66
-    if (!acceptable(seq, len, this.rcvNxt, wnd) && !allowance) {
+    // RFC 9293 §3.4: the comparisons are modulo 2^32 (the fault compares plain numbers).
+    if (!acceptable(seq, len, this.rcvNxt, wnd, !hasFault(this.s, 'seq-compare-unsigned')) && !allowance) {
       if (!(f & Flag.RST)) this.sendAck();
       // TIME-WAIT: the peer's FIN again (at RCV.NXT - 1) restarts the 2 MSL timeout.
       if (this.state === 'TIME-WAIT' && f & Flag.FIN && !(f & Flag.RST)) this.enterTimeWait();
@@ -580,8 +593,13 @@ export class Tcb {
         if (finAcked) this.state = 'FIN-WAIT-2';
         break;
       case 'CLOSING':
-        if (finAcked) this.enterTimeWait();
-        else return false;
+        if (!finAcked) return false;
+        // MUST-13: a simultaneous close leaves TIME-WAIT on both sides; the fault closes at once.
+        if (hasFault(this.s, 'closing-skips-time-wait')) {
+          this.enterClosed();
+          return false;
+        }
+        this.enterTimeWait();
         break;
       case 'LAST-ACK':
         if (finAcked) {
@@ -597,8 +615,13 @@ export class Tcb {
 
   /** Seventh (segment text) and eighth (FIN) checks, for a segment trimmed to the window. */
   private textAndFin(seg: Segment): void {
-    const fin = (seg.flags & Flag.FIN) !== 0;
-    const takesText = ['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2'].includes(this.state);
+    let fin = (seg.flags & Flag.FIN) !== 0;
+    // The fault knows no CLOSING: a FIN before our own is acknowledged is dropped (RFC 9293 §3.10.7.4, eighth check).
+    if (fin && this.state === 'FIN-WAIT-1' && !(this.finSent && this.sndUna === this.sndNxt) && hasFault(this.s, 'no-closing-state')) fin = false;
+    // Seventh check: text is taken in these states; after the peer's FIN "Ignore the segment text"
+    // (CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT), unless the fault takes it there too.
+    const afterFin = ['CLOSE-WAIT', 'CLOSING', 'LAST-ACK', 'TIME-WAIT'].includes(this.state) && hasFault(this.s, 'text-after-fin-taken');
+    const takesText = afterFin || ['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2'].includes(this.state);
     if (takesText && (seg.payload.length || fin)) {
       if (seg.seq === this.rcvNxt) {
         this.take(seg.payload, fin);

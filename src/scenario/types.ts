@@ -471,6 +471,12 @@ export interface Scenario {
   readonly connections?: Readonly<Record<string, ConnectionSpec>>;
   /** Default window of sent segments. Default 65535. */
   readonly window?: number;
+  /**
+   * Our initial sequence number on the main connection, raw (0 to 2^32 - 1), for a behaviour tied
+   * to particular sequence numbers (their wrap from 2^32 - 1 to 0, RFC 9293 §3.4). Default: random
+   * (`--isn` overrides both).
+   */
+  readonly isn?: number;
   /** Default time to wait for each expected segment, ms. Default 3000. */
   readonly timeout?: number;
   /** Slack for `at:` timing: the larger of `ms` (default 4) and `percent` of the delay (default 12.5). */

@@ -26,7 +26,7 @@ const MAX_PAUSE_MS = 600_000;
 /** The fields an expected failure may be pinned to: a compared field, or how a step failed. */
 export const PIN_FIELDS: readonly string[] = ['flags', 'seq', 'ack', 'rawSeq', 'valid', 'window', 'urgent', 'len', 'payload', 'options', 'ip', 'time', 'absent', 'unexpected', 'app'];
 
-const SCENARIO_KEYS = ['name', 'description', 'rfc', 'expectedFailures', 'requires', 'level', 'role', 'peer', 'local', 'connections', 'window', 'timeout', 'tolerance', 'steps'];
+const SCENARIO_KEYS = ['name', 'description', 'rfc', 'expectedFailures', 'requires', 'level', 'role', 'peer', 'local', 'connections', 'window', 'isn', 'timeout', 'tolerance', 'steps'];
 const SEND_KEYS = ['seq', 'ack', 'payload', 'window', 'options', 'urgent', 'tcp', 'ip', 'conn'];
 const EXPECT_KEYS = ['seq', 'ack', 'rawSeq', 'valid', 'window', 'urgent', 'payload', 'len', 'options', 'ip', 'optional', 'timeout', 'within', 'after', 'at', 'backoff', 'conn'];
 /** The optional features a scenario may require, and the RFC 2119 levels. */
@@ -670,6 +670,7 @@ export function validateScenario(value: unknown, file: string): ValidScenario {
     intIn(fail, 'local.port', value.local.port, 1, 65535);
   }
   intIn(fail, 'window', value.window, 0, 0xffff);
+  intIn(fail, 'isn', value.isn, 0, 0xffff_ffff);
   intIn(fail, 'timeout', value.timeout, 1, MAX_PAUSE_MS);
   if (value.tolerance !== undefined) {
     if (!isObject(value.tolerance)) throw fail('tolerance', 'must be { ms?, percent? }');

@@ -281,7 +281,7 @@ describe('scenario/validate', () => {
 
     it('rejects an unknown scenario field (typo stpes)', () => {
       const e = scenarioFails({ ...base([send('S')]), stpes: [] }, 'stpes');
-      chaiExpect(e.message).to.contain('unknown field (allowed: name, description, rfc, expectedFailures, requires, level, role, peer, local, connections, window, timeout, tolerance, steps)');
+      chaiExpect(e.message).to.contain('unknown field (allowed: name, description, rfc, expectedFailures, requires, level, role, peer, local, connections, window, isn, timeout, tolerance, steps)');
     });
 
     it('rejects an unknown feature in requires and an unknown level', () => {
