@@ -34,7 +34,7 @@ export interface SessionOverrides {
   readonly sport?: number;
   /** The peer's port (default: the scenario's peer.port). */
   readonly dport?: number;
-  /** Our ISN on the main connection (default: from {@link Sources.isn}). */
+  /** Our ISN on the main connection (default: the scenario's `isn`, else from {@link Sources.isn}). */
   readonly isn?: number;
   /** The model peer's ISN (`tcpcraft build`; default: from {@link Sources.isn}). */
   readonly peerIsn?: number;
@@ -258,7 +258,7 @@ export function planSession(sc: ValidScenario, file: string, o: SessionOverrides
   const derived = deriveAddresses(sc, o, route);
   if ('na' in derived) throw new EnvError(`this scenario cannot run here: ${derived.na}.`);
   const localIp = derived.src ?? route.src;
-  const localIsn = o.isn ?? sources.isn();
+  const localIsn = o.isn ?? sc.isn ?? sources.isn();
   let flow: FlowSpec;
   const connections: Record<string, RunConnection> = {};
   if (sc.role === 'server') {
