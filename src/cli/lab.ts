@@ -10,6 +10,7 @@ import { EnvError, UsageError } from '../errors.js';
 import { sweepGuards } from '../io/guard.js';
 import { run } from '../io/exec.js';
 import { PACKETDRILL_SYSCTLS } from '../lab/catalogue.js';
+import { intOption } from './options.js';
 import { DEFAULT_LAB, labConfig, labDown, labExecArgv, labIfaces, labNcOutput, labNamespaces, labStatus, labUp, recordedTarget, TARGET_NAMES, type LabConfig, type LabSide, type LabStatus, type TargetName } from '../io/lab.js';
 
 interface LabOpts {
@@ -79,10 +80,37 @@ Examples:
     .addOption(new Option('--target <name>', `the TCP stack that answers as the server: ${TARGET_NAMES.join(', ')} (default: linux, or what the lab is up with)`).choices([...TARGET_NAMES]))
     .option('--impair <spec>', "reference target: lose and reorder frames on its link, e.g. loss=1%,reorder=1% (seed=N to repeat a run; hold=10ms, how long a held frame waits); this kernel has no netem, so the target does it itself")
     .option('--packetdrill-settings', "linux target: give the server namespace's TCP the settings packetdrill's harness gives the Linux it tests (buffer sizes, RACK, cubic, Fast Open key...), for scenarios converted by 'import-pkt'; the conformance suite does not need them")
-    .action(async (o: LabOpts & { packetdrillSettings?: boolean; impair?: string }) => {
+    .option('--server-mtu <bytes>', "linux target: the MTU of the server's link (576 to 1500; IPv6 needs 1280 or more), a value the RFCs allow that the conformance suite must take without a verdict changing", intOption('--server-mtu', 576, 1500))
+    .option('--initcwnd <segments>', "linux target: the server's initial congestion window for the lab subnet (1 to 10 segments; the route's initcwnd), another such value", intOption('--initcwnd', 1, 10))
+    .action(async (o: LabOpts & { packetdrillSettings?: boolean; impair?: string; serverMtu?: number; initcwnd?: number }) => {
       const cfg = o.impair !== undefined ? labConfig({ ...cfgOf(o), impair: o.impair }) : cfgOf(o);
       if (o.packetdrillSettings && cfg.target !== 'linux') throw new UsageError(`--packetdrill-settings is for the linux target (its server namespace's own sysctls); lab ${cfg.name} is ${cfg.target}.`);
+      for (const [flag, v] of [['--server-mtu', o.serverMtu], ['--initcwnd', o.initcwnd]] as const) {
+        if (v !== undefined && cfg.target !== 'linux') throw new UsageError(`${flag} is for the linux target (the server namespace's own link and routes); lab ${cfg.name} is ${cfg.target}.`);
+      }
       const status = await labUp(cfg);
+      const ns = labNamespaces(cfg).server;
+      const dev = labIfaces(cfg).server;
+      const ipIn = async (args: string[]): Promise<void> => {
+        const r = await run('ip', ['-n', ns, ...args], { pkg: 'iproute2' });
+        if (r.code !== 0) throw new EnvError(`lab ${cfg.name}: 'ip -n ${ns} ${args.join(' ')}' failed: ${r.stderr.trim() || `exit ${r.code}`}`);
+      };
+      if (o.serverMtu !== undefined) {
+        await ipIn(['link', 'set', 'dev', dev, 'mtu', String(o.serverMtu)]);
+        process.stdout.write(`lab ${cfg.name}: the server's link (${dev} in ${ns}) has MTU ${o.serverMtu}${o.serverMtu < 1280 ? ' (too small for IPv6: its lab address goes)' : ''}\n`);
+      }
+      if (o.initcwnd !== undefined) {
+        // Each route of the lab link (the subnet's, IPv4 and IPv6) gets the window.
+        for (const fam of ['-4', '-6']) {
+          const r = await run('ip', ['-n', ns, '-j', fam, 'route', 'show', 'dev', dev, 'proto', 'kernel'], { pkg: 'iproute2' });
+          const routes = r.code === 0 ? (JSON.parse(r.stdout || '[]') as Array<{ dst?: unknown; metric?: unknown }>) : [];
+          for (const { dst, metric } of routes) {
+            if (typeof dst !== 'string' || dst.startsWith('fe80')) continue;
+            await ipIn([fam, 'route', 'change', dst, 'dev', dev, 'proto', 'kernel', ...(typeof metric === 'number' ? ['metric', String(metric)] : []), 'initcwnd', String(o.initcwnd)]);
+          }
+        }
+        process.stdout.write(`lab ${cfg.name}: the server's initial congestion window is ${o.initcwnd} segments\n`);
+      }
       if (o.packetdrillSettings) {
         // One at a time: a setting this kernel refuses in a namespace (a congestion control not
         // in its allowed list, say) is named, and the others still apply.
