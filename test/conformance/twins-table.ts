@@ -144,7 +144,11 @@ export const TWINS: readonly Twin[] = [
   { file: 'sender-sws-nodelay.ts',      step: 8,  with: `either(expect('A', { seq: 1001, timeout: 80 }), expect('PA', { seq: 1001, timeout: 80 }))`, why: 'no 200-byte runt is sent into the window\'s remainder' },
   // New scenarios of issue 26, group C (failures, keep-alive, IP options, ICMP, addresses, API, RFC 5961, ECN, CC):
   { file: 'keepalive-no-data.ts',       step: 4,  with: `set({ len: 1 })`,                                  why: 'the keep-alive probe carries no data (not a garbage octet)' },
-  { file: 'keepalive-off-idle-set.ts',  step: 8,  with: `expect('A', { seq: 0, ack: 1, timeout: 2500 })`,   why: 'an idle time set without SO_KEEPALIVE turns no keep-alives on: no probe comes' },
+  { file: 'keepalive-off-idle-set.ts',  step: 8,  with: `expect('A', { seq: 0, ack: 1, timeout: 2500 })`,   why: 'an idle time set without SO_KEEPALIVE turns no keep-alives on: no probe comes' },  // Group F (issue 26 item 8): the RTO from RTT samples, Karn's rule, window updates, the keep-alive idle time.
+  { file: 'rto-from-samples.ts',        step: 13, with: `either(expect('PA', { seq: 2, ack: 3, payload: 'b', within: 1200, timeout: 5000 }), expect('A', { seq: 2, ack: 3, payload: 'b', within: 1200, timeout: 5000 }))`, why: 'the retransmission waits for the RTO the 600 and 900 ms samples give (about 1.8 s), not the 1 s of an RTO that ignored them' },
+  { file: 'rto-karn.ts',                step: 13, with: `either(expect('PA', { seq: 2, ack: 3, payload: 'b', within: 3000, timeout: 8000 }), expect('A', { seq: 2, ack: 3, payload: 'b', within: 3000, timeout: 8000 }))`, why: 'the ACK of the retransmission gave no sample: the backed-off 3.6 s RTO holds, no retransmission within 3 s' },
+  { file: 'window-update-old-segment.ts', step: 11, with: `expect('A', { seq: 1001, timeout: 50 })`,         why: 'the older segment\'s window of 65535 is not taken: no new data comes' },
+  { file: 'app-keepalive-idle-set.ts',  step: 12, with: `either(expect('A', { seq: 0, ack: 1, len: 0, within: 2500, timeout: 4900 }), expect('A', { seq: 0, ack: 1, len: 1, within: 2500, timeout: 4900 }))`, why: 'the idle time changed to 3 s holds: the second probe does not come within 2.5 s of our answer' },
 ];
 
 /** The TypeScript source of twin `t`, importing its original from scenarios/conformance. */
