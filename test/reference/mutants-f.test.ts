@@ -1,6 +1,7 @@
 /**
  * The mutants of group F (src/reference/mutants-f.ts: the RTO from RTT samples, Karn's rule,
- * window updates, the keep-alive idle time): each fault, segment by segment, does what its name
+ * window updates, the keep-alive idle time, three rows of the application interface; the puppet
+ * faults are shown by their scenarios, through the reference's puppet): each fault, segment by segment, does what its name
  * says and the pure stack does not; and each mutant is killed by the scenario written for it,
  * which names its requirement, at the step meant. In memory.
  */
@@ -8,7 +9,7 @@ import { expect } from 'chai';
 import { loadScenario } from '../../src/io/load.js';
 import { MUTANTS_F } from '../../src/reference/mutants-f.js';
 import { killMatrix } from '../../src/suite/mutation.js';
-import type { ReferenceSettings } from '../../src/reference/index.js';
+import { ReferencePuppet, type ReferenceSettings } from '../../src/reference/index.js';
 import type { Packet } from '../../src/wire/packet.js';
 import { Flag, flagLetters } from '../../src/wire/tcp.js';
 import { seqAdd } from '../../src/wire/seq.js';
@@ -133,6 +134,52 @@ describe('reference stack: mutants of the RTO, Karn, window updates and the keep
     }
   });
 
+  describe('the application interface (RFC 9293 §3.9.1.1, §3.8.5)', () => {
+    it('pure: a SYN from a second port is answered while the first handshake waits in SYN-RECEIVED (MUST-42)', () => {
+      for (const [settings, answered] of [[{}, true], [{ faults: ['listener-busy-in-handshake'] }, false]] as const) {
+        const h = new Harness(settings);
+        expect(h.send(9, Flag.SYN, ISN).map((p) => flagLetters(p.tcp.flags))).to.deep.equal(['SA']);
+        const second = h.send(9, Flag.SYN, ISN + 5000, 0, { sport: 40001 });
+        expect(second.map((p) => flagLetters(p.tcp.flags)), JSON.stringify(settings)).to.deep.equal(answered ? ['SA'] : []);
+      }
+    });
+    /** The reference's puppet listening on `port`, our connection to it open and accepted: the puppet and the accepted handle. */
+    async function accepted(h: Harness, port: number): Promise<{ pup: ReferencePuppet; listener: number; conn: number }> {
+      const pup = new ReferencePuppet(h.stack, h.clock);
+      const listener = (await pup.call('socket', [4])).ret;
+      expect((await pup.call('bind', [listener, h.ref, port])).ret).to.equal(0);
+      expect((await pup.call('listen', [listener, 16])).ret).to.equal(0);
+      h.open(port);
+      return { pup, listener, conn: (await pup.call('accept', [listener])).ret };
+    }
+    it('a second passive OPEN on the port fails and leaves the connection alone; second-listen-takes-port resets it (MUST-41)', async () => {
+      for (const [settings, bound, reset] of [[{}, -1, false], [{ faults: ['second-listen-takes-port'] }, 0, true]] as const) {
+        const h = new Harness(settings);
+        const { pup } = await accepted(h, 2162);
+        const before = h.out.length;
+        const again = (await pup.call('socket', [4])).ret;
+        expect((await pup.call('bind', [again, h.ref, 2162])).ret).to.equal(bound);
+        expect(h.out.slice(before).some((p) => (p.tcp.flags & Flag.RST) !== 0)).to.equal(reset);
+        expect(h.tcb(2162)?.state ?? 'CLOSED').to.equal(reset ? 'CLOSED' : 'ESTABLISHED');
+      }
+    });
+    it('recv(MSG_OOB) returns the last urgent octet of "abc"; urgent-not-queryable says there is none (MUST-33)', async () => {
+      for (const [settings, ret] of [[{}, 1], [{ faults: ['urgent-not-queryable'] }, -1]] as const) {
+        const h = new Harness(settings);
+        const { pup, conn } = await accepted(h, 2163);
+        h.send(2163, Flag.ACK | Flag.PSH | Flag.URG, ISN + 1, h.rel(1), { payload: 'abc', urgent: 3 });
+        const r = await pup.call('read', [conn, 1, 'oob']);
+        expect(r.ret).to.equal(ret);
+        if (ret > 0) expect([...(r.data ?? [])]).to.deep.equal([0x63]);
+      }
+    });
+    it('listener-busy-in-handshake answers again once the handshake is over', () => {
+      const h = new Harness({ faults: ['listener-busy-in-handshake'] });
+      h.open(9);
+      expect(h.send(9, Flag.SYN, ISN + 5000, 0, { sport: 40001 }).map((p) => flagLetters(p.tcp.flags))).to.deep.equal(['SA']);
+    });
+  });
+
   describe('the kill matrix', function () {
     this.timeout(120_000);
     /** Each mutant, the scenario written for it, and the (1-based) step it must fail at. */
@@ -142,6 +189,9 @@ describe('reference stack: mutants of the RTO, Karn, window updates and the keep
       'backoff-dropped-on-ack': ['rto-karn.ts', 13],
       'window-update-any-ack': ['window-update-old-segment.ts', 10],
       'keepalive-idle-ignored': ['app-keepalive-idle-set.ts', 9],
+      'second-listen-takes-port': ['app-listen-again.ts', 7],
+      'listener-busy-in-handshake': ['listen-during-handshake.ts', 4],
+      'urgent-not-queryable': ['app-urgent-query.ts', 9],
     };
     it('every mutant of group F has its scenario here', () => {
       expect(MUTANTS_F.map((m) => m.name).filter((n) => !(n in KILLER))).to.deep.equal([]);
