@@ -119,6 +119,13 @@ export class ReferencePuppet implements AppChannel {
     };
   }
 
+  /** The 'second-listen-takes-port' fault: the listener on `port` is closed and every connection on the port reset. */
+  private takeOver(port: number): void {
+    for (const o of this.socks.values()) if (o.listener?.port === port) this.stack.unlisten(o.listener);
+    for (const t of this.stack.connections) if (t.localPort === port) t.abort();
+    this.poke();
+  }
+
   private sock(h: string | undefined): Sock | undefined {
     return this.socks.get(Number(h));
   }
@@ -136,7 +143,12 @@ export class ReferencePuppet implements AppChannel {
     switch (call) {
       case 'bind': {
         const port = Number(a[2]);
-        if (this.stack.isListening(port)) return fail('EADDRINUSE');
+        if (this.stack.isListening(port)) {
+          // RFC 1122 §4.2.2.18 (RFC 9293 MUST-41): a passive OPEN makes a new listener or fails; it
+          // never touches what the port already holds (the fault takes the port over).
+          if (!hasFault(this.stack.settings, 'second-listen-takes-port')) return fail('EADDRINUSE');
+          this.takeOver(port);
+        }
         s.port = port;
         return { ret: 0 };
       }
@@ -214,7 +226,8 @@ export class ReferencePuppet implements AppChannel {
         if (flags.includes('oob')) {
           // Urgent data stays in the stream (RFC 6093 §2.1, urgent.ts): MSG_OOB tells whether there
           // is some, and gives its last octet once it has come (also left in-line).
-          const u = urgentOctet(t);
+          // RFC 9293 §3.8.5 (MUST-33): the application can learn whether urgent data waits (the fault never tells).
+          const u = hasFault(this.stack.settings, 'urgent-not-queryable') ? 'none' : urgentOctet(t);
           if (u === 'none') return fail('EINVAL');
           if (u === 'pending') return fail('EAGAIN');
           const data = Uint8Array.of(u);

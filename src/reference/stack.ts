@@ -238,6 +238,9 @@ export class ReferenceStack implements TcbHost {
     // Third: a SYN opens a connection in SYN-RECEIVED (its text, if any, is not taken: the peer
     // will send it again once we acknowledge only the SYN). Fourth: anything else is dropped.
     if (!(seg.flags & Flag.SYN)) return;
+    // RFC 1122 §4.2.2.18 (RFC 9293 MUST-42): the port goes on listening while a connection it
+    // spawned is in SYN-RECEIVED (the fault: RFC 793's one LISTEN TCB, busy with one handshake).
+    if (hasFault(this.settings, 'listener-busy-in-handshake') && [...this.owner].some(([t, o]) => o === l && t.state === 'SYN-RECEIVED')) return;
     const family = familyOf(p.ip.dst) === 6 ? 6 : 4;
     // RFC 9293 §3.9.1.1 (MUST-45): the connection's local address is the one its SYN came to.
     const localIp = hasFault(this.settings, 'synack-from-wildcard') ? UNSPECIFIED[family] : p.ip.dst;

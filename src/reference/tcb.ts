@@ -579,8 +579,10 @@ export class Tcb {
     }
     const dup = this.isDuplicateAck(seg);
     if (seqLt(this.sndUna, seg.ack)) this.ackAdvances(seg.ack);
-    // Window update, only from a newer segment (SND.WL1, SND.WL2).
-    if (seqLe(this.sndUna, seg.ack) && (seqLt(this.sndWl1, seg.seq) || (this.sndWl1 === seg.seq && seqLe(this.sndWl2, seg.ack)))) {
+    // Window update, only from a newer segment (SND.WL1, SND.WL2): an older one, reordered on
+    // the way, must not bring back the window it carried (the fault takes every acceptable ACK's).
+    const newer = seqLt(this.sndWl1, seg.seq) || (this.sndWl1 === seg.seq && seqLe(this.sndWl2, seg.ack));
+    if (seqLe(this.sndUna, seg.ack) && (newer || hasFault(this.s, 'window-update-any-ack'))) {
       this.sndWnd = seg.window;
       this.maxSndWnd = Math.max(this.maxSndWnd, seg.window);
       this.sndWl1 = seg.seq;
@@ -918,10 +920,14 @@ export class Tcb {
     // RFC 5681 §3.1 slow start / congestion avoidance, §3.2 and RFC 6582 recovery (congestion.ts).
     const cc = synAcked ? { retransmit: false, restartTimer: true } : this.cc.newAck({ ack, acked, flight: this.flightSize, smss: this.sndMss });
     this.progressAt = this.now;
+    const sampled = echoed !== undefined || (this.timing !== undefined && seqGt(ack, this.timing.seq));
     if (this.timing && seqGt(ack, this.timing.seq)) {
       this.sample(this.now - this.timing.at);
       this.timing = undefined;
     }
+    // RFC 6298 §5.5 and the note after §5.7: the backed-off RTO stays until a new sample (of data
+    // sent and acknowledged without retransmission) replaces it; the fault drops it at this ACK.
+    if (!sampled && this.rtxCount > 0 && this.srtt !== undefined && hasFault(this.s, 'backoff-dropped-on-ack')) this.rto = this.rtoFromEstimate();
     this.rtxSince = this.lastRtxAt = undefined;
     this.rtxCount = 0;
     // RFC 6298 §5.7: a SYN that timed out leaves an RTO of at least 3 s for the data.
@@ -944,8 +950,14 @@ export class Tcb {
       this.rttvar = 0.75 * this.rttvar + 0.25 * Math.abs(this.srtt - r);
       this.srtt = 0.875 * this.srtt + 0.125 * r;
     }
-    this.rto = this.clampRto(this.srtt + Math.max(this.s.clockGranularityMs, 4 * this.rttvar));
+    // RFC 6298 §2.2, §2.3 (MUST-18): the RTO follows the samples; the fault leaves it at its initial value.
+    this.rto = hasFault(this.s, 'rto-ignores-rtt') ? this.s.initialRtoMs : this.rtoFromEstimate();
     this.host.trace?.(this, { kind: 'rtt', sample: r, srtt: this.srtt, rttvar: this.rttvar, rto: this.rto });
+  }
+
+  /** RFC 6298 §2.3: RTO <- SRTT + max(G, K*RTTVAR), K = 4, within the floor and the ceiling. */
+  private rtoFromEstimate(): number {
+    return this.clampRto((this.srtt ?? 0) + Math.max(this.s.clockGranularityMs, 4 * this.rttvar));
   }
 
   private clampRto(ms: number): number {
@@ -970,7 +982,8 @@ export class Tcb {
     }
     this.rtxSince ??= this.now;
     this.lastRtxAt = this.now;
-    this.timing = undefined; // Karn: nothing retransmitted is timed
+    // Karn (RFC 6298 §3, MUST-18): nothing retransmitted is timed; the fault keeps timing it from its first transmission.
+    if (!hasFault(this.s, 'rtt-sample-from-retransmission')) this.timing = undefined;
     this.rto = Math.min(this.s.maxRtoMs, hasFault(this.s, 'linear-backoff') ? this.rto + this.s.initialRtoMs : this.rto * 2);
     // RFC 5681 §3.1 equation 4 and the loss window: ssthresh = max(FlightSize / 2, 2*SMSS), cwnd = 1 SMSS;
     // ssthresh is "held constant" on repeated timeouts of the same segment (congestion.ts).
@@ -1092,7 +1105,8 @@ export class Tcb {
   configureKeepAlive(o: { readonly enabled?: boolean; readonly idleMs?: number; readonly intervalMs?: number; readonly count?: number }): void {
     const k = this.keepAlive;
     if (o.enabled !== undefined && !hasFault(this.s, 'keepalive-ignores-app')) k.enabled = o.enabled;
-    if (o.idleMs !== undefined) k.idleMs = o.idleMs;
+    // MUST-27: the idle time is the application's to set (the fault keeps the default).
+    if (o.idleMs !== undefined && !hasFault(this.s, 'keepalive-idle-ignored')) k.idleMs = o.idleMs;
     if (o.intervalMs !== undefined) k.intervalMs = o.intervalMs;
     if (o.count !== undefined) k.count = o.count;
     if (this.synchronized) this.startKeepAlive();

@@ -152,6 +152,14 @@ export const TWINS: readonly Twin[] = [
   { file: 'close-wait-text-ignored.ts', step: 10, with: `app('read', 100, { returns: 14 })`,                why: 'the text after our FIN never reaches the application: its read gives the end of the stream (0), not the 14 bytes' },
   { file: 'time-wait-rst.ts',           step: 13, with: `expect('R', { seq: 24, len: 0, within: 500 })`,    why: 'the out-of-window RST left TIME-WAIT in place: our FIN again gets its ACK, not the listener\'s RST' },
   { file: 'seq-wrap.ts',                step: 10, with: `set({ ack: 101 })`,                                why: 'the 80 bytes across the wrap to 0 are acknowledged in full: ack 141, not 101 (the bytes before 2^32)' },
+  { file: 'keepalive-off-idle-set.ts',  step: 8,  with: `expect('A', { seq: 0, ack: 1, timeout: 2500 })`,   why: 'an idle time set without SO_KEEPALIVE turns no keep-alives on: no probe comes' },  // Group F (issue 26 item 8): the RTO from RTT samples, Karn's rule, window updates, the keep-alive idle time.
+  { file: 'rto-from-samples.ts',        step: 13, with: `either(expect('PA', { seq: 2, ack: 3, payload: 'b', within: 1200, timeout: 5000 }), expect('A', { seq: 2, ack: 3, payload: 'b', within: 1200, timeout: 5000 }))`, why: 'the retransmission waits for the RTO the 600 and 900 ms samples give (about 1.8 s), not the 1 s of an RTO that ignored them' },
+  { file: 'rto-karn.ts',                step: 13, with: `either(expect('PA', { seq: 2, ack: 3, payload: 'b', within: 3000, timeout: 10000 }), expect('A', { seq: 2, ack: 3, payload: 'b', within: 3000, timeout: 10000 }))`, why: 'the ACK of the retransmission gave no sample: the backed-off 3.6 s RTO holds, no retransmission within 3 s' },
+  { file: 'window-update-old-segment.ts', step: 11, with: `expect('A', { seq: 1001, timeout: 50 })`,         why: 'the older segment\'s window of 65535 is not taken: no new data comes' },
+  { file: 'app-keepalive-idle-set.ts',  step: 12, with: `either(expect('A', { seq: 0, ack: 1, len: 0, within: 2500, timeout: 4900 }), expect('A', { seq: 0, ack: 1, len: 1, within: 2500, timeout: 4900 }))`, why: 'the idle time changed to 3 s holds: the second probe does not come within 2.5 s of our answer' },
+  { file: 'listen-during-handshake.ts', step: 4,  with: `set({ after: 600 })`,                              why: 'the port still listens while the first handshake is pending: the second SYN is answered at once, not after 600 ms' },
+  { file: 'app-listen-again.ts',        step: 12, with: `silence(500, { conn: 'third' })`,                 why: 'the port still listens after the second passive OPEN: a new SYN is answered' },
+  { file: 'app-urgent-query.ts',        step: 9,  with: `app('read', 1, { oob: true, returns: -1 })`,      why: 'once "abc" came as urgent data, recv(MSG_OOB) tells the application so: it returns an octet' },
 ];
 
 /** The TypeScript source of twin `t`, importing its original from scenarios/conformance. */
