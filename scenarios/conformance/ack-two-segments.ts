@@ -17,7 +17,7 @@ export default scenario({
   peer: { host: '10.77.0.2', port: 9 },
   steps: [
     send('S'),
-    expect('SA', { seq: 0, ack: 1, options: { mss: 1460 } }),
+    expect('SA', { seq: 0, ack: 1, options: { mss: 1460 }, precondition: 'an MSS of 1460 announced by the target: the full-sized segments sent below are 1460 bytes' }),
     send('A'),
     send('A', { payload: FULL }),
     send('PA', { payload: FULL }),

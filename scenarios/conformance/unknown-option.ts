@@ -4,7 +4,7 @@
  * Option in any segment" and MUST ignore options it does not implement (RFC 1122 §4.2.2.5),
  * assuming the option has a length field. Kind 99 is unassigned.
  */
-import { scenario, send, expect, mss, option, nop } from 'tcpcraft';
+import { scenario, send, expect, mss, option, nop, any } from 'tcpcraft';
 
 const UNKNOWN = option(99, [0xde, 0xad, 0xbe, 0xef]); // kind 99, length 6
 
@@ -18,7 +18,7 @@ export default scenario({
   steps: [
     send('S', { options: [UNKNOWN, mss(1460)] }),
     // The SYN/ACK is normal and does not echo the unknown option.
-    expect('SA', { seq: 0, ack: 1, options: { mss: 1460, lacks: [99] } }),
+    expect('SA', { seq: 0, ack: 1, options: { mss: any(), lacks: [99] } }),
     send('A'),
     send('PA', { payload: 'unknown option ahead\n', options: [nop(), nop(), UNKNOWN] }),
     expect('A', { seq: 1, ack: 22, within: 500 }),

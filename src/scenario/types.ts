@@ -205,6 +205,13 @@ export interface ExpectFields {
   readonly conn?: string;
   /** The segment may not come: it is skipped when the next segment matches the following expectation. */
   readonly optional?: boolean;
+  /**
+   * What the rest of the scenario takes for granted about the target, e.g. `'an MSS of 1460: the
+   * full-sized segments sent below are 1460 bytes'`. When this expectation is not met (something
+   * the target negotiated or chose differently, within what the RFCs allow), the scenario cannot
+   * test its rule there: it is N/A with this reason, not a FAIL.
+   */
+  readonly precondition?: string;
   /** How long to wait, in ms. Default: the scenario's `timeout`. */
   readonly timeout?: number;
 }

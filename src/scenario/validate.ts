@@ -28,7 +28,7 @@ export const PIN_FIELDS: readonly string[] = ['flags', 'seq', 'ack', 'rawSeq', '
 
 const SCENARIO_KEYS = ['name', 'description', 'rfc', 'expectedFailures', 'requires', 'level', 'role', 'peer', 'local', 'connections', 'window', 'isn', 'timeout', 'tolerance', 'steps'];
 const SEND_KEYS = ['seq', 'ack', 'payload', 'window', 'options', 'urgent', 'tcp', 'ip', 'conn'];
-const EXPECT_KEYS = ['seq', 'ack', 'rawSeq', 'valid', 'window', 'urgent', 'payload', 'len', 'options', 'ip', 'optional', 'timeout', 'within', 'after', 'at', 'backoff', 'conn'];
+const EXPECT_KEYS = ['seq', 'ack', 'rawSeq', 'valid', 'window', 'urgent', 'payload', 'len', 'options', 'ip', 'optional', 'precondition', 'timeout', 'within', 'after', 'at', 'backoff', 'conn'];
 /** The optional features a scenario may require, and the RFC 2119 levels. */
 export const FEATURES: readonly string[] = ['sack', 'timestamps', 'wscale', 'ecn', 'source-route', 'tfo', 'app-puppet', 'app-unread', 'app-nodelay', 'app-keepalive', 'app-dialer', 'app-stall', 'app-trickle', 'app-pieces', 'ipv4', 'ipv6'] satisfies readonly Feature[];
 const LEVELS: readonly string[] = ['MUST', 'SHOULD', 'MAY'] satisfies readonly Level[];
@@ -299,6 +299,10 @@ function checkExpect(fail: Check, f: ExpectFields, family: IpFamily): void {
   }
   if (f.valid !== undefined && f.valid !== true) throw fail('valid', 'is true (the segment must be well formed) or left out');
   if (f.optional !== undefined && typeof f.optional !== 'boolean') throw fail('optional', 'must be true or false');
+  if (f.precondition !== undefined) {
+    if (typeof f.precondition !== 'string' || f.precondition.trim() === '') throw fail('precondition', 'must be a sentence saying what the scenario takes for granted');
+    if (f.optional) throw fail('precondition', 'an optional expectation cannot be a precondition (nothing follows from its absence)');
+  }
   intIn(fail, 'timeout', f.timeout, 1, MAX_PAUSE_MS);
   for (const k of ['within', 'after', 'at'] as const) {
     const v = f[k];

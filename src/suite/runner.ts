@@ -49,6 +49,8 @@ import { liveBackend, type RunBackend } from './backend.js';
 import { absentFeatures, absentReason, familyFeatures, probed, probesFor, type Probe } from './features.js';
 import type { Feature } from '../scenario/types.js';
 import { messageOf as resultMessage, pinMismatch, verdictOf, type SuiteResult } from './result.js';
+import type { RunReport } from '../engine/report.js';
+import { formatDiff } from '../engine/diagnose.js';
 
 /** A scenario of the suite that can run: its entry, its route, the ports it took. */
 interface Placed {
@@ -429,11 +431,22 @@ function resultOf(p: Placed, mark: ExpectedMark | undefined, outcome: RunOutcome
   const failed = error !== undefined ? `${e.file}: ${messageOf(error)}` : c.cleanupError;
   if (!report) return { ...base, verdict: 'error', message: failed ?? 'the run did not finish' };
   if (bounded) return { ...base, verdict: 'error', message: `${e.file}: stopped after ${c.bound} ms, the suite's bound on one scenario`, report };
+  // A precondition not met: the target chose otherwise, as the RFCs allow; nothing was tested.
+  const unmet = preconditionUnmet(report);
+  if (unmet !== undefined && failed === undefined) return { ...base, verdict: 'na', message: unmet, report };
   // A pinned expected failure covers only the failure it names: another one is a FAIL.
   const offPin = !report.passed && mark ? pinMismatch(mark, report) : undefined;
   const verdict = offPin !== undefined ? 'fail' : verdictOf(report.passed, expected);
   const message = failed ?? (offPin !== undefined ? `${offPin} on ${c.target} (${expected ?? ''})\n${resultMessage(report, verdict, c.target, expected) ?? ''}` : resultMessage(report, verdict, c.target, expected));
   return { ...base, verdict: failed && verdict === 'pass' ? 'error' : verdict, ...(message !== undefined ? { message } : {}), report };
+}
+
+/** Why the scenario could not test its rule on this target: a precondition expectation that was not met. */
+export function preconditionUnmet(report: RunReport): string | undefined {
+  const f = report.failure;
+  if (!f || (f.kind !== 'mismatch' && f.kind !== 'timeout') || f.step.fields.precondition === undefined) return undefined;
+  const how = f.kind === 'mismatch' ? f.diffs.map(formatDiff).join('; ') : `nothing came within ${f.waitedMs} ms`;
+  return `not testable here: it takes for granted ${f.step.fields.precondition}, and step ${f.stepIndex + 1} differs (${how})`;
 }
 
 /**

@@ -103,7 +103,7 @@ export const TWINS: readonly Twin[] = [
   { file: 'sack-first-block.ts',        step: 7,  with: `set({ options: { sack: [[101, 201], [301, 401]] } })`, why: 'the most recent block comes first' },
   { file: 'initial-rto.ts',             step: 3,  with: `set({ after: 0, within: 800 })`,                   why: 'the first retransmission waits about 1 s, not under 800 ms' },
   { file: 'rto-minimum.ts',             step: 5,  with: `either(expect('A', { seq: 1, len: 500, within: 800, timeout: 8000 }), expect('PA', { seq: 1, len: 500, within: 800, timeout: 8000 }))`, why: 'the retransmission waits at least about 1 s, not under 800 ms' },
-  { file: 'initial-window.ts',          step: 14, with: `either(expect('A', { timeout: 150 }), expect('PA', { timeout: 150 }))`, why: 'no eleventh segment before our first ACK' },
+  { file: 'initial-window.ts',          step: 8,  with: `either(expect('A', { seq: range(1, 4381), timeout: 20 }), expect('PA', { seq: range(1, 4381), timeout: 20 }))`, why: 'the first flight is new data: with an initial window of 10, the fifth segment starts at 5841' },
   { file: 'fast-retransmit.ts',         step: 19, with: `either(expect('A', { seq: 3001, len: 500 }), expect('PA', { seq: 3001, len: 500 }))`, why: 'the retransmitted segment is the one the duplicate ACKs point at (2501)' },
   { file: 'isn-clock.ts',               step: 6,  with: `set({ ack: 2 })`,                                  why: 'the second SYN/ACK acknowledges exactly our repeated SYN (ISN + 1)' },
   { file: 'isn-unpredictable.ts',       step: 47, with: `set({ seq: 1 })`,                                  why: 'a SYN/ACK\'s sequence number is its ISN (relative 0)' },
@@ -141,7 +141,7 @@ export const TWINS: readonly Twin[] = [
   { file: 'active-open-source.ts',      step: 5,  with: `set({ ip: { dst: '10.77.0.201' } })`,              why: 'the dialer\'s SYN goes between the two hosts\' own addresses: to ours (10.77.0.1), not to another' },
   { file: 'ack-data-fin.ts',            step: 5,  with: `either(expect('A', { seq: 1, ack: 5, len: 0, within: 500 }), expect('FA', { seq: 1, ack: 5, len: 0, within: 500 }))`, why: 'the first answer acknowledges the data and the FIN together: ack 6, not 5' },
   { file: 'ack-second-full-segment.ts', step: 7,  with: `silence(150)`,                                      why: 'the ACK of the second full-sized segment comes at once, within 150 ms' },
-  { file: 'sender-sws-nodelay.ts',      step: 8,  with: `either(expect('A', { seq: 1001, timeout: 80 }), expect('PA', { seq: 1001, timeout: 80 }))`, why: 'no 200-byte runt is sent into the window\'s remainder' },
+  { file: 'sender-sws-nodelay.ts',      step: 8,  with: `either(expect('A', { seq: 801, timeout: 80 }), expect('PA', { seq: 801, timeout: 80 }))`, why: 'no 200-byte runt is sent into the window\'s remainder' },
   // New scenarios of issue 26, group C (failures, keep-alive, IP options, ICMP, addresses, API, RFC 5961, ECN, CC):
   { file: 'keepalive-no-data.ts',       step: 4,  with: `set({ len: 1 })`,                                  why: 'the keep-alive probe carries no data (not a garbage octet)' },
   { file: 'keepalive-off-idle-set.ts',  step: 8,  with: `expect('A', { seq: 0, ack: 1, timeout: 2500 })`,   why: 'an idle time set without SO_KEEPALIVE turns no keep-alives on: no probe comes' },

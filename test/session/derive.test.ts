@@ -84,3 +84,26 @@ describe('addresses derived from the target (peer.broadcast, local.spare, local.
     bad({ name: 'v', peer: { host: '10.77.0.2', port: 9 }, local: { spare: 'yes' }, steps: [send('S')] }, /local\.spare.*not true or false/);
   });
 });
+
+describe('precondition: what a scenario takes for granted about the target', () => {
+  it('an unmet precondition makes the scenario N/A, saying what and where; met, the run goes on to its verdict', async () => {
+    const { runSuite } = await import('../../src/suite/runner.js');
+    const { referenceBackend } = await import('../../src/suite/backend.js');
+    const mk = (mssWanted: number): Scenario =>
+      scenario({
+        name: 'pre',
+        peer: { host: '10.77.0.2', port: 9 },
+        steps: [send('S'), exp('SA', { seq: 0, ack: 1, options: { mss: mssWanted }, precondition: `an MSS of ${mssWanted}` }), send('A'), send('R', { seq: 1 })],
+      });
+    const run = async (sc: Scenario) => (await runSuite([{ file: 'pre.ts', name: 'pre', scenario: validateScenario(sc, 'pre.ts') }], { backend: referenceBackend(), target: 'reference' })).results[0]!;
+    const na = await run(mk(1240));
+    expect(na.verdict).to.equal('na');
+    expect(na.message).to.equal('not testable here: it takes for granted an MSS of 1240, and step 2 differs (options: expected mss 1240 vs actual mss 1460)');
+    expect((await run(mk(1460))).verdict).to.equal('pass');
+  });
+
+  it('the validator wants a sentence, and no optional precondition', () => {
+    expect(() => validateScenario({ name: 'v', peer: { host: '10.77.0.2', port: 9 }, steps: [send('S'), exp('SA', { precondition: ' ' })] }, 'v.ts')).to.throw(ScenarioError, /precondition.*sentence/);
+    expect(() => validateScenario({ name: 'v', peer: { host: '10.77.0.2', port: 9 }, steps: [send('S'), exp('SA', { precondition: 'x', optional: true })] }, 'v.ts')).to.throw(ScenarioError, /optional expectation cannot be a precondition/);
+  });
+});
