@@ -12,6 +12,7 @@ import { MUTANTS_A } from './mutants-a.js';
 import { MUTANTS_B } from './mutants-b.js';
 import { MUTANTS_C } from './mutants-c.js';
 import { MUTANTS_D } from './mutants-d.js';
+import { MUTANTS_H } from './mutants-h.js';
 
 const CORE: readonly Mutant[] = [
   fault('answer-broadcast-syn', 'MUST-57', 'answers a SYN sent to a broadcast or multicast address'),
@@ -24,7 +25,7 @@ const CORE: readonly Mutant[] = [
 ];
 
 /** Every mutant: the core ones above and those of each group of requirements (mutants-a/b/c/d.ts). */
-export const MUTANTS: readonly Mutant[] = [...CORE, ...MUTANTS_A, ...MUTANTS_B, ...MUTANTS_C, ...MUTANTS_D];
+export const MUTANTS: readonly Mutant[] = [...CORE, ...MUTANTS_A, ...MUTANTS_B, ...MUTANTS_C, ...MUTANTS_D, ...MUTANTS_H];
 
 /** The mutant called `name`, or a UsageError listing the names. */
 export function mutantNamed(name: string): Mutant {
