@@ -145,6 +145,13 @@ export const TWINS: readonly Twin[] = [
   // New scenarios of issue 26, group C (failures, keep-alive, IP options, ICMP, addresses, API, RFC 5961, ECN, CC):
   { file: 'keepalive-no-data.ts',       step: 4,  with: `set({ len: 1 })`,                                  why: 'the keep-alive probe carries no data (not a garbage octet)' },
   { file: 'keepalive-off-idle-set.ts',  step: 8,  with: `expect('A', { seq: 0, ack: 1, timeout: 2500 })`,   why: 'an idle time set without SO_KEEPALIVE turns no keep-alives on: no probe comes' },
+  // Group H (issue 26 item 8): SACK recovery, D-SACK, TS.Recent, SYN windows, RFC 6691's MSS, long urgent data:
+  { file: 'sack-recovery.ts',           step: 13, with: `either(expect('A', { seq: 501, len: 500, within: 1000 }), expect('PA', { seq: 501, len: 500, within: 1000 }))`, why: 'after the hole and our ACK of everything, the next segment is new data at 2001: the SACKed 501 never goes again' },
+  { file: 'dsack.ts',                   step: 9,  with: `expect('A', { seq: 1, ack: 201, len: 0, within: 500, options: { sack: [[1, 201], [301, 401]] } })`, why: 'a D-SACK block, when there is one, covers the duplicate 1-101 alone, not everything received in order' },
+  { file: 'ts-recent-ooo.ts',           step: 7,  with: `set({ options: { timestamp: { tsecr: 7_000_030 } } })`, why: 'the duplicate ACK echoes the TSval of the last in-order segment (TS0+10), not the out-of-order one\'s (TS0+30)' },
+  { file: 'syn-window-unscaled.ts',     step: 9,  with: `either(expect('A', { seq: 1001, ack: 1, timeout: 5000 }), expect('PA', { seq: 1001, ack: 1, timeout: 5000 }))`, why: 'the SYN/ACK\'s window of 1000 is not scaled: with it full, what comes next is the segment at 1 again, not new data at 1001' },
+  { file: 'mss-not-less-options.ts',    step: 2,  with: `set({ options: { mss: 1448 } })`,                  why: 'the MSS announced with timestamps agreed is the MTU less 40 (1460), not less the timestamp option too (1448)' },
+  { file: 'app-urgent-long.ts',         step: 7,  with: `either(expect('A', { seq: 1, ack: 1, len: 500 }), expect('PA', { seq: 1, ack: 1, len: 500 }))`, why: 'the first segment of the urgent data carries URG and the pointer 1000; it is not sent as plain data' },
 ];
 
 /** The TypeScript source of twin `t`, importing its original from scenarios/conformance. */
