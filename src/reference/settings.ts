@@ -86,8 +86,8 @@ export interface ReferenceSettings {
   readonly sack: boolean;
   /**
    * RFC 2883 (D-SACK): with SACK in use, the ACK of a duplicate segment reports it in its first
-   * SACK block. The extension needs no negotiation, and a receiver "should" report duplicates so
-   * once it implements it (§4); on, as in the RFC's description.
+   * SACK block. An extension that needs no negotiation; a receiver that uses it "should" put the
+   * D-SACK block first (§4). On, as RFC 2883 describes receivers; off sends SACK blocks alone.
    */
   readonly dsack: boolean;
   /** RFC 9293 §3.4.1: ISN = M + F(4-tuple, secret); M a 4 µs clock. The secret (fixed by default, so runs are reproducible). */
