@@ -10,6 +10,7 @@ import { FAULTS_C } from './faults-c.js';
 import { FAULTS_D } from './faults-d.js';
 import { FAULTS_E } from './faults-e.js';
 import { FAULTS_F } from './faults-f.js';
+import { FAULTS_H } from './faults-h.js';
 
 const CORE = [
   /** RFC 1122 §4.2.3.10 (MUST-57): a SYN to a broadcast or multicast address gets a SYN/ACK. */
@@ -22,8 +23,8 @@ const CORE = [
   'linear-backoff',
 ] as const;
 
-/** Every fault: the core ones above and those of each group of requirements (faults-a.ts to faults-f.ts). */
-export const FAULTS = [...CORE, ...FAULTS_A, ...FAULTS_B, ...FAULTS_C, ...FAULTS_D, ...FAULTS_E, ...FAULTS_F] as const;
+/** Every fault: the core ones above and those of each group of requirements (faults-a.ts to faults-h.ts). */
+export const FAULTS = [...CORE, ...FAULTS_A, ...FAULTS_B, ...FAULTS_C, ...FAULTS_D, ...FAULTS_E, ...FAULTS_F, ...FAULTS_H] as const;
 
 export type Fault = (typeof FAULTS)[number];
 

@@ -14,6 +14,7 @@ import { MUTANTS_C } from './mutants-c.js';
 import { MUTANTS_D } from './mutants-d.js';
 import { MUTANTS_E } from './mutants-e.js';
 import { MUTANTS_F } from './mutants-f.js';
+import { MUTANTS_H } from './mutants-h.js';
 
 const CORE: readonly Mutant[] = [
   fault('answer-broadcast-syn', 'MUST-57', 'answers a SYN sent to a broadcast or multicast address'),
@@ -25,8 +26,8 @@ const CORE: readonly Mutant[] = [
   setting('rto-floor-200ms', 'RFC 6298 §2.4', 'lets the RTO fall to 200 ms, below RFC 6298 §2.4\'s 1 s', { minRtoMs: 200 }),
 ];
 
-/** Every mutant: the core ones above and those of each group of requirements (mutants-a.ts to mutants-f.ts). */
-export const MUTANTS: readonly Mutant[] = [...CORE, ...MUTANTS_A, ...MUTANTS_B, ...MUTANTS_C, ...MUTANTS_D, ...MUTANTS_E, ...MUTANTS_F];
+/** Every mutant: the core ones above and those of each group of requirements (mutants-a.ts to mutants-h.ts). */
+export const MUTANTS: readonly Mutant[] = [...CORE, ...MUTANTS_A, ...MUTANTS_B, ...MUTANTS_C, ...MUTANTS_D, ...MUTANTS_E, ...MUTANTS_F, ...MUTANTS_H];
 
 /** The mutant called `name`, or a UsageError listing the names. */
 export function mutantNamed(name: string): Mutant {

@@ -1,8 +1,9 @@
 /**
  * The TCP options of one connection beyond MSS, for the reference stack: window scale (RFC 7323
- * §2), timestamps with RTTM and PAWS (RFC 7323 §3 - §5), SACK (RFC 2018: the receiver's blocks,
- * the sender's scoreboard and its holes after a timeout), and the room options take in a data
- * segment (RFC 6691). The connection (tcb.ts) calls it at a few points: when it sends a SYN, when
+ * §2), timestamps with RTTM and PAWS (RFC 7323 §3 - §5), SACK (RFC 2018: the receiver's blocks
+ * and its D-SACK blocks for duplicates (RFC 2883), the sender's scoreboard and the holes it sends
+ * again in loss recovery (RFC 6675, RFC 2018 §8)), and the room options take in a data segment
+ * (RFC 6691). The connection (tcb.ts) calls it at a few points: when it sends a SYN, when
  * a SYN arrives, when any other segment arrives, and for every segment it sends.
  */
 import type { SackBlock, TcpOption } from '../wire/options.js';
@@ -120,10 +121,16 @@ export class ConnectionOptions {
   private held: Range[] = [];
   /** Receiver: left edges of the segments that triggered our SACKs, most recent first (§4). */
   private recent: number[] = [];
+  /** Receiver: a duplicate segment's range, to report as a D-SACK block in the next ACK (RFC 2883 §4). */
+  private dsack: Range | undefined;
   /** Sender: the scoreboard, ranges above SND.UNA the peer reported (§3). */
   readonly scoreboard: Range[] = [];
-  /** Sender: after a timeout, the recovery: until SND.UNA passes `point`, holes go out again up to `sent`. */
-  private recovery: { point: number; sent: number } | undefined;
+  /**
+   * Sender: loss recovery (after a timeout, or a fast retransmit): until SND.UNA passes `point`,
+   * holes go out again; `sent` is RFC 6675's HighRxt (what this recovery already sent again), and
+   * `timeout` says the timer declared the whole flight lost (no IsLost test then).
+   */
+  private recovery: { point: number; sent: number; timeout: boolean } | undefined;
 
   constructor(
     private readonly s: ReferenceSettings,
@@ -161,9 +168,13 @@ export class ConnectionOptions {
     const ws = this.s.windowScaling && (!synAck || this.wsOk);
     const ts = this.s.timestamps && (!synAck || this.tsOk);
     const sack = this.s.sack && (!synAck || this.sackOk);
-    this.announcedMss = mss;
+    // RFC 6691 §2: "the MTU value SHOULD be decreased by only the size of the fixed IP and TCP
+    // headers and SHOULD NOT be decreased to account for any possible IP or TCP options" (the fault
+    // takes the timestamp option's 12 bytes off when it offers timestamps).
+    const value = ts && hasFault(this.s, 'mss-less-options') ? mss - 12 : mss;
+    this.announcedMss = value;
     // RFC 9293 §3.7.1 (SHLD-5, MAY-3): the MSS option on every SYN, whatever the peer's SYN had.
-    const out: TcpOption[] = synAck && hasFault(this.s, 'mss-only-if-offered') && !this.peerSentMss ? [] : [{ kind: 'mss', value: mss }];
+    const out: TcpOption[] = synAck && hasFault(this.s, 'mss-only-if-offered') && !this.peerSentMss ? [] : [{ kind: 'mss', value }];
     // §3.2: TSecr is zero when the ACK bit is not set; in the SYN/ACK it echoes the SYN's TSval.
     const tsOpt: TcpOption = { kind: 'timestamp', tsval: this.tsval(), tsecr: synAck ? this.tsRecent : 0 };
     if (sack && ts) out.push({ kind: 'sackOk' }, tsOpt);
@@ -204,6 +215,14 @@ export class ConnectionOptions {
     const field = hasFault(this.s, 'signed-window') && window >= 0x8000 ? window - 0x10000 : window;
     const wnd = syn || !this.wsOk ? field : field * 2 ** this.sndShift;
     return hasFault(this.s, 'window-16-bit') ? wnd & 0xffff : wnd;
+  }
+
+  /**
+   * SND.WND from the window of the peer's <SYN> or <SYN,ACK>: RFC 7323 §2.2, "The window field in a
+   * segment where the SYN bit is set (i.e., a <SYN> or <SYN,ACK>) MUST NOT be scaled".
+   */
+  synWindow(window: number): number {
+    return hasFault(this.s, 'syn-window-scaled') && this.wsOk ? window * 2 ** this.sndShift : window;
   }
 
   /** Rcv.Wind.Shift in use: our offered shift once both sides offered, else 0. */
@@ -257,7 +276,9 @@ export class ConnectionOptions {
     if (!this.tsOk) return;
     const ts = seg.options.find((o) => o.kind === 'timestamp');
     if (ts?.kind !== 'timestamp') return;
-    if (seqLe(seg.seq, this.lastAckSent) && (seqGe(ts.tsval, this.tsRecent) || !this.tsRecentValid())) this.setTsRecent(ts.tsval);
+    // The SEG.SEQ test keeps an out-of-order segment's TSval out of TS.Recent (§4.3 (B)); the fault drops it.
+    const inOrder = seqLe(seg.seq, this.lastAckSent) || hasFault(this.s, 'ts-recent-any-segment');
+    if (inOrder && (seqGe(ts.tsval, this.tsRecent) || !this.tsRecentValid())) this.setTsRecent(ts.tsval);
   }
 
   /**
@@ -312,6 +333,8 @@ export class ConnectionOptions {
     }
     const extra = this.extra(seg.flags, seg.ack, rcvNxt);
     if (seg.flags & Flag.ACK) this.lastAckSent = seg.ack;
+    // RFC 2883 §4: "Each duplicate contiguous sequence of data received is reported in at most one D-SACK block".
+    if (extra.some((o) => o.kind === 'sack')) this.dsack = undefined;
     return extra.length ? { ...seg, options: [...(seg.options ?? []), ...extra] } : seg;
   }
 
@@ -320,14 +343,29 @@ export class ConnectionOptions {
   /** Data [seq, end) arrived out of order and is held. */
   heldOutOfOrder(seq: number, end: number): void {
     if (!this.sackOk || !seqLt(seq, end)) return;
+    // Already held whole: a duplicate above RCV.NXT (RFC 2883 §4).
+    if (this.held.some((r) => seqLe(r[0], seq) && seqLe(end, r[1]))) this.duplicate(seq, end, undefined);
     addRange(this.held, seq, end);
     this.recent = [seq, ...this.recent.filter((x) => x !== seq)].slice(0, 16);
+  }
+
+  /**
+   * Data [seq, end) arrived that was already received (RFC 2883 §4, D-SACK): below RCV.NXT
+   * (`rcvNxt` given: acknowledged data sent again), or above it and held already (undefined). The
+   * next ACK reports it in its first SACK block. Only with SACK in use, and the `dsack` setting.
+   */
+  duplicate(seq: number, end: number, rcvNxt: number | undefined): void {
+    if (!this.sackOk || !this.s.dsack || !seqLt(seq, end)) return;
+    // The fault runs the block on to RCV.NXT: the duplicate and the data after it, as if all were duplicated.
+    const right = rcvNxt !== undefined && hasFault(this.s, 'dsack-wrong-range') ? rcvNxt : end;
+    this.dsack = [seq, right];
   }
 
   /** The out-of-order queue was emptied (the FIN came): nothing is held any more. */
   dropHeld(): void {
     this.held = [];
     this.recent = [];
+    this.dsack = undefined;
   }
 
   /**
@@ -343,6 +381,15 @@ export class ConnectionOptions {
     const add = (r: Range | undefined): void => {
       if (r && out.length < room && !out.includes(r)) out.push(r);
     };
+    // RFC 2883 §4: "the first block of the SACK option should be a D-SACK block specifying the
+    // sequence numbers for the duplicate segment that triggers the acknowledgement"; when it lies in
+    // a larger block held above RCV.NXT, "the following SACK block should be used to specify this
+    // larger block".
+    const dup = this.dsack;
+    if (dup) {
+      out.push(dup);
+      add(this.held.find((r) => seqLe(r[0], dup[0]) && seqLe(dup[1], r[1])));
+    }
     this.recent = this.recent.filter((x) => seqGe(x, rcvNxt));
     for (const left of this.recent) add(this.held.find((r) => seqLe(r[0], left) && seqLt(left, r[1])));
     for (const r of [...this.held].reverse()) add(r);
@@ -362,20 +409,46 @@ export class ConnectionOptions {
   }
 
   /**
-   * A retransmission timeout: RFC 2018 §8, "after a retransmit timeout the data sender SHOULD turn
-   * off all of the SACKed bits"; the SACKs that answer the retransmission fill the scoreboard
-   * again. Until SND.UNA passes `sndNxt`, the holes they show go out before new data.
+   * The first unacknowledged segment went out again, up to `to`: after a retransmission timeout
+   * (`timeout`), or on a fast retransmit or a partial ACK. A timeout clears the scoreboard (RFC
+   * 2018 §8: "after a retransmit timeout the data sender SHOULD turn off all of the SACKed bits");
+   * the SACKs that answer the retransmission fill it again. A fast retransmit keeps it: RFC 6675
+   * §5's loss recovery works from the SACK information at hand. Until SND.UNA passes SND.NXT as it
+   * is now, the holes go out again before new data (nextHole).
    */
-  timeout(sndNxt: number, retransmittedTo: number): void {
-    this.scoreboard.length = 0;
-    this.recovery = this.sackOk ? { point: sndNxt, sent: retransmittedTo } : undefined;
+  retransmitted(o: { readonly sndUna: number; readonly sndNxt: number; readonly to: number; readonly timeout: boolean }): void {
+    if (o.timeout) this.scoreboard.length = 0;
+    if (!this.sackOk) {
+      this.recovery = undefined;
+      return;
+    }
+    const rec = this.recovery;
+    if (rec && !o.timeout && seqLt(o.sndUna, rec.point)) {
+      // A partial ACK: the same recovery goes on.
+      if (seqGt(o.to, rec.sent)) rec.sent = o.to;
+      return;
+    }
+    this.recovery = { point: o.sndNxt, sent: o.to, timeout: o.timeout };
   }
 
   /**
-   * The next hole to send again after a timeout, at most `mss` bytes: the first sequence number
-   * past what this recovery already sent again that the scoreboard does not cover and that lies
-   * below a SACKed block (RFC 6675 §4 NextSeg rule 1, without its IsLost test: the timeout already
-   * said the flight was lost). At most `cwnd` bytes of holes are out again at a time.
+   * RFC 6675 §4 IsLost (SeqNum): "DupThresh discontiguous SACKed sequences have arrived above
+   * 'SeqNum' or more than (DupThresh - 1) * SMSS bytes with sequence numbers greater than 'SeqNum'
+   * have been SACKed".
+   */
+  private isLost(seq: number, mss: number): boolean {
+    const above = this.scoreboard.filter((r) => seqGt(r[0], seq));
+    const bytes = above.reduce((n, r) => n + seqDiff(r[1], r[0]), 0);
+    return above.length >= this.s.dupAckThreshold || bytes > (this.s.dupAckThreshold - 1) * mss;
+  }
+
+  /**
+   * The next hole to send again in loss recovery, at most `mss` bytes: RFC 6675 §4 NextSeg rule
+   * (1), the first sequence number past what this recovery already sent again (HighRxt) that the
+   * scoreboard does not cover, that lies below a SACKed block and that IsLost (after a timeout
+   * every such hole is: the timer declared the flight lost). SACKed data never goes again (§5:
+   * "the scoreboard MUST be queried via NextSeg ()"). At most `cwnd` bytes of holes are out again
+   * at a time.
    */
   nextHole(sndUna: number, cwnd: number, mss: number): { seq: number; len: number } | undefined {
     const rec = this.recovery;
@@ -385,14 +458,22 @@ export class ConnectionOptions {
     }
     trimRanges(this.scoreboard, sndUna);
     if (seqLt(rec.sent, sndUna)) rec.sent = sndUna;
-    if (seqDiff(rec.sent, sndUna) >= cwnd) return undefined;
+    if (seqDiff(rec.sent, sndUna) >= cwnd || mss <= 0) return undefined;
     let s = rec.sent;
-    for (const r of this.scoreboard) {
-      if (seqLe(r[0], s) && seqLt(s, r[1])) s = r[1];
+    let end: number | undefined;
+    if (hasFault(this.s, 'sack-scoreboard-ignored')) {
+      // The fault: everything below the highest SACKed octet is a hole, the SACKed blocks included.
+      const top = this.scoreboard.at(-1);
+      if (top && seqLt(s, top[1])) end = top[1];
+    } else {
+      for (const r of this.scoreboard) {
+        if (seqLe(r[0], s) && seqLt(s, r[1])) s = r[1];
+      }
+      const next = this.scoreboard.find((r) => seqGt(r[0], s));
+      if (next && (rec.timeout || this.isLost(s, mss))) end = next[0];
     }
-    const next = this.scoreboard.find((r) => seqGt(r[0], s));
-    if (!next || mss <= 0) return undefined;
-    const len = Math.min(mss, seqDiff(next[0], s));
+    if (end === undefined) return undefined;
+    const len = Math.min(mss, seqDiff(end, s));
     rec.sent = seqAdd(s, len);
     return { seq: s, len };
   }

@@ -24,7 +24,7 @@ export function decorate(tcb: Tcb, seg: OutSegment, settings: ReferenceSettings)
   let options = seg.options;
   let ipEcn = 0;
   if (urgentDone(x.sndUp, tcb.sndUna)) x.sndUp = undefined;
-  const urg = urgentFields(x.sndUp, seg.seq, flags, x.settings ?? settings);
+  const urg = urgentFields(x.sndUp, seg.seq, seg.payload?.length ?? 0, flags, x.settings ?? settings);
   flags = urg.flags;
   if (flags & Flag.SYN) {
     // RFC 3168 §6.1.1: an ECN-setup SYN has ECE and CWR; an ECN-setup SYN/ACK ECE and not CWR.

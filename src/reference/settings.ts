@@ -84,6 +84,12 @@ export interface ReferenceSettings {
   readonly pawsIdleMs: number;
   /** RFC 2018 (recommended): offer SACK-permitted; SACK blocks as a receiver, a scoreboard as a sender. */
   readonly sack: boolean;
+  /**
+   * RFC 2883 (D-SACK): with SACK in use, the ACK of a duplicate segment reports it in its first
+   * SACK block. An extension that needs no negotiation; a receiver that uses it "should" put the
+   * D-SACK block first (§4). On, as RFC 2883 describes receivers; off sends SACK blocks alone.
+   */
+  readonly dsack: boolean;
   /** RFC 9293 §3.4.1: ISN = M + F(4-tuple, secret); M a 4 µs clock. The secret (fixed by default, so runs are reproducible). */
   readonly isnSecret: number;
   /** RFC 9293 §3.6.1 (MAY-2): a SYN with a higher sequence number may reopen a connection in TIME-WAIT. */
@@ -221,6 +227,7 @@ export const DEFAULT_SETTINGS: ReferenceSettings = {
   dropWithoutTimestamp: true,
   pawsIdleMs: 24 * 24 * 3600 * 1000,
   sack: true,
+  dsack: true,
   isnSecret: 0x5eed_7c9a,
   keepOutOfOrder: true,
   initialWindowSegments: undefined,

@@ -287,8 +287,8 @@ export class Tcb {
     }
     this.rcvAdvRight = seqAdd(this.rcvNxt, this.freeSpace());
     this.takeMss(syn.options);
-    this.sndWnd = syn.window;
-    this.maxSndWnd = syn.window;
+    this.sndWnd = this.opt.synWindow(syn.window); // RFC 7323 §2.2: never scaled
+    this.maxSndWnd = this.sndWnd;
     this.sndUna = this.iss;
     this.sndNxt = seqAdd(this.iss, 1);
     this.sbufSeq = this.sndNxt;
@@ -421,8 +421,8 @@ export class Tcb {
     this.rcvAdvRight = seqAdd(this.rcvNxt, this.freeSpace());
     this.takeMss(seg.options);
     if (ackOk) this.ackAdvances(ack);
-    this.sndWnd = seg.window;
-    this.maxSndWnd = Math.max(this.maxSndWnd, seg.window);
+    this.sndWnd = this.opt.synWindow(seg.window); // RFC 7323 §2.2: never scaled
+    this.maxSndWnd = Math.max(this.maxSndWnd, this.sndWnd);
     this.sndWl1 = seg.seq;
     this.sndWl2 = ack;
     if (seqGt(this.sndUna, this.iss)) {
@@ -466,6 +466,9 @@ export class Tcb {
     const allowance = wnd === 0 && seq === this.rcvNxt && !(len > 0 && hasFault(this.s, 'zero-window-drops-urg')); // MUST-66
     // RFC 9293 §3.4: the comparisons are modulo 2^32 (the fault compares plain numbers).
     if (!acceptable(seq, len, this.rcvNxt, wnd, !hasFault(this.s, 'seq-compare-unsigned')) && !allowance) {
+      // Data received before, sent again: the ACK reports it in a D-SACK block (RFC 2883 §4).
+      const end = seqAdd(seq, payload.length);
+      if (!(f & (Flag.RST | Flag.SYN)) && payload.length && seqLe(end, this.rcvNxt)) this.opt.duplicate(seq, end, this.rcvNxt);
       if (!(f & Flag.RST)) this.sendAck();
       // TIME-WAIT: the peer's FIN again (at RCV.NXT - 1) restarts the 2 MSL timeout.
       if (this.state === 'TIME-WAIT' && f & Flag.FIN && !(f & Flag.RST)) this.enterTimeWait();
@@ -476,6 +479,8 @@ export class Tcb {
     let skip = seqDiff(this.rcvNxt, seq);
     if (skip > 0 && f & Flag.SYN) skip -= 1;
     if (skip > 0) {
+      // The part before RCV.NXT was received before: a D-SACK block reports it (RFC 2883 §4).
+      if (!(f & (Flag.RST | Flag.SYN)) && payload.length) this.opt.duplicate(seq, seqAdd(seq, Math.min(skip, payload.length)), this.rcvNxt);
       payload = payload.subarray(Math.min(skip, payload.length));
       if (skip > seg.payload.length) fin = false; // an old FIN
       seq = this.rcvNxt;
@@ -932,7 +937,7 @@ export class Tcb {
     this.rtxCount = 0;
     // RFC 6298 §5.7: a SYN that timed out leaves an RTO of at least 3 s for the data.
     if (synAcked && this.synTimedOut && this.s.initialRtoMs < this.s.rtoAfterSynLossMs) this.rto = this.s.rtoAfterSynLossMs;
-    if (cc.retransmit) this.retransmitHead();
+    if (cc.retransmit) this.retransmitHead(false);
     // §5.2: all acknowledged, the timer stops; §5.3: else it restarts with the current RTO
     // (not for NewReno's later partial ACKs: RFC 6582 §3.2 step 5).
     if (!cc.restartTimer && this.cancelRtx) return;
@@ -1007,18 +1012,19 @@ export class Tcb {
     const shrunk = this.sndWnd > 0 && seqLt(seqAdd(this.sndUna, this.sndWnd), this.sndNxt);
     if (shrunk && this.rtxCount > 2 && hasFault(this.s, 'time-out-past-right-edge')) return this.giveUp();
     if (shrunk && hasFault(this.s, 'no-retransmit-into-shrunk-window')) return this.armRtx();
-    this.retransmitHead();
+    this.retransmitHead(true);
     this.armRtx();
   }
 
   /** Sends the first unacknowledged segment again (after a timeout, fast retransmit, a partial ACK). */
-  private retransmitHead(): void {
+  private retransmitHead(timeout: boolean): void {
     const inFlight = this.flightSize;
     if (inFlight <= 0) return;
     const dataLeft = Math.max(0, this.sbuf.length - Math.max(0, seqDiff(this.sndUna, this.sbufSeq)));
     const n = Math.min(this.segRoom(), dataLeft, inFlight);
     const fin = this.finSent && n === dataLeft && n < inFlight;
-    this.opt.timeout(this.sndNxt, seqAdd(this.sndUna, n)); // RFC 2018 §8
+    // SACK loss recovery (options.ts): a timeout clears the scoreboard (RFC 2018 §8), a fast retransmit keeps it (RFC 6675 §5).
+    this.opt.retransmitted({ sndUna: this.sndUna, sndNxt: this.sndNxt, to: seqAdd(this.sndUna, n), timeout });
     this.sendSegment(this.sndUna, n, fin, true);
   }
 
@@ -1063,7 +1069,7 @@ export class Tcb {
       if (a.retransmit) {
         this.host.trace?.(this, { kind: 'fast-retransmit', flight, ssthresh: this.ssthresh, cwnd: this.cwnd, smss: this.sndMss });
         this.timing = undefined;
-        this.retransmitHead();
+        this.retransmitHead(false);
       }
     }
     this.persist.heard();

@@ -32,13 +32,17 @@ export function urgentEnd(conn: UrgentConn, n: number): number {
 }
 
 /**
- * The URG flag and pointer of a segment at `seq` while SND.UP is `sndUp` (undefined: no urgent
- * data). Every segment that starts before SND.UP says where the urgent data ends, as an offset
- * from its own sequence number (§3.1); an offset past 16 bits is held at the largest one.
- * MUST-30: urgent data is supported; MUST-62: the pointer names the octet after the urgent data.
+ * The URG flag and pointer of a segment at `seq` carrying `len` octets while SND.UP is `sndUp`
+ * (undefined: no urgent data). Every segment that starts before SND.UP says where the urgent data
+ * ends, as an offset from its own sequence number (§3.1; §3.10.2: "set the urgent pointer in the
+ * outgoing segments"), so urgent data longer than a segment is signalled from its first segment on
+ * (MUST-31); an offset past 16 bits is held at the largest one. MUST-30: urgent data is
+ * supported; MUST-62: the pointer names the octet after the urgent data.
  */
-export function urgentFields(sndUp: number | undefined, seq: number, flags: number, s: ReferenceSettings): { flags: number; urgent: number } {
+export function urgentFields(sndUp: number | undefined, seq: number, len: number, flags: number, s: ReferenceSettings): { flags: number; urgent: number } {
   if (sndUp === undefined || flags & (Flag.SYN | Flag.RST) || !seqLt(seq, sndUp) || hasFault(s, 'urgent-never-sent')) return { flags, urgent: 0 };
+  // The fault: only the segment in which the urgent data ends carries URG.
+  if (hasFault(s, 'urgent-only-final-segment') && seqDiff(sndUp, seq) > len) return { flags, urgent: 0 };
   const past = hasFault(s, 'urgent-pointer-at-last-octet') ? 1 : 0;
   return { flags: flags | Flag.URG, urgent: Math.min(0xffff, seqDiff(sndUp, seq) - past) };
 }

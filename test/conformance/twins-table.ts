@@ -160,6 +160,13 @@ export const TWINS: readonly Twin[] = [
   { file: 'listen-during-handshake.ts', step: 4,  with: `set({ after: 600 })`,                              why: 'the port still listens while the first handshake is pending: the second SYN is answered at once, not after 600 ms' },
   { file: 'app-listen-again.ts',        step: 12, with: `silence(500, { conn: 'third' })`,                 why: 'the port still listens after the second passive OPEN: a new SYN is answered' },
   { file: 'app-urgent-query.ts',        step: 9,  with: `app('read', 1, { oob: true, returns: -1 })`,      why: 'once "abc" came as urgent data, recv(MSG_OOB) tells the application so: it returns an octet' },
+  // Group H (issue 26 item 8): SACK recovery, D-SACK, TS.Recent, SYN windows, RFC 6691's MSS, long urgent data:
+  { file: 'sack-recovery.ts',           step: 14, with: `either(expect('A', { seq: 501, len: 500, within: 1000 }), expect('PA', { seq: 501, len: 500, within: 1000 }))`, why: 'after the hole and our ACK of everything, the next segment is new data at 2001: the SACKed 501 never goes again' },
+  { file: 'dsack.ts',                   step: 9,  with: `expect('A', { seq: 1, ack: 201, len: 0, within: 500, options: { sack: [[1, 201], [301, 401]] } })`, why: 'a D-SACK block, when there is one, covers the duplicate 1-101 alone, not everything received in order' },
+  { file: 'ts-recent-ooo.ts',           step: 7,  with: `set({ options: { timestamp: { tsecr: 7_000_030 } } })`, why: 'the duplicate ACK echoes the TSval of the last in-order segment (TS0+10), not the out-of-order one\'s (TS0+30)' },
+  { file: 'syn-window-unscaled.ts',     step: 9,  with: `either(expect('A', { seq: 1001, ack: 1, timeout: 5000 }), expect('PA', { seq: 1001, ack: 1, timeout: 5000 }))`, why: 'the SYN/ACK\'s window of 1000 is not scaled: with it full, what comes next is the segment at 1 again, not new data at 1001' },
+  { file: 'mss-not-less-options.ts',    step: 2,  with: `set({ options: { mss: 1448 } })`,                  why: 'the MSS announced with timestamps agreed is the MTU less 40 (1460), not less the timestamp option too (1448)' },
+  { file: 'app-urgent-long.ts',         step: 7,  with: `either(expect('A', { seq: 1, ack: 1, len: 500 }), expect('PA', { seq: 1, ack: 1, len: 500 }))`, why: 'the first segment of the urgent data carries URG and the pointer 1000; it is not sent as plain data' },
 ];
 
 /** The TypeScript source of twin `t`, importing its original from scenarios/conformance. */

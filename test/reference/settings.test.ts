@@ -16,19 +16,19 @@ const DIRS = ['scenarios/conformance', 'scenarios/conformance/slow'];
 
 /** One flip and what it changes: `name` failing, `name(na)` not applicable. */
 const FLIPS: ReadonlyArray<readonly [Partial<ReferenceSettings>, readonly string[]]> = [
-  [{ timestamps: false }, ['mss-effective(na)', 'option-in-data-segment(na)', 'paws(na)', 'synack-options-offered(na)', 'time-wait-syn-ts(na)', 'ts-every-segment(na)']],
-  [{ windowScaling: false }, ['synack-options-offered(na)', 'window-scaled(na)', 'wscale-clamp(na)']],
-  [{ sack: false }, ['ooo-fill-hole(na)', 'ooo-sack(na)', 'sack-first-block(na)', 'synack-options-offered(na)', 'synack-options-partial(na)']],
+  [{ timestamps: false }, ['mss-effective(na)', 'mss-not-less-options(na)', 'option-in-data-segment(na)', 'paws(na)', 'synack-options-offered(na)', 'time-wait-syn-ts(na)', 'ts-every-segment(na)', 'ts-recent-ooo(na)']],
+  [{ windowScaling: false }, ['syn-window-unscaled(na)', 'synack-options-offered(na)', 'window-scaled(na)', 'wscale-clamp(na)']],
+  [{ sack: false }, ['dsack(na)', 'ooo-fill-hole(na)', 'ooo-sack(na)', 'sack-first-block(na)', 'sack-recovery(na)', 'synack-options-offered(na)', 'synack-options-partial(na)']],
   // RFC 5961 is optional behaviour, not negotiated: its scenarios fail (at level MAY), never N/A.
   [{ rfc5961: false }, ['challenge-ack-ratelimit', 'rfc5961-old-ack', 'rst-in-window-challenge', 'syn-in-established']],
   [{ fastOpen: false }, ['tfo-bad-cookie(na)', 'tfo-cookie(na)', 'tfo-data-in-syn(na)']],
   [{ minRtoMs: 200 }, ['rto-minimum']],
   // ECN declined: nothing to echo (N/A), but SHLD-8 (offer it) fails.
   [{ ecn: false }, ['ecn-ce-echo(na)', 'ecn-negotiate']],
-  [{ fastRetransmit: false }, ['fast-retransmit']],
-  [{ dupAckThreshold: 4 }, ['fast-retransmit']],
+  [{ fastRetransmit: false }, ['fast-retransmit', 'sack-recovery']],
+  [{ dupAckThreshold: 4 }, ['fast-retransmit', 'sack-recovery']],
   [{ nagle: false }, ['nagle']],
-  [{ keepOutOfOrder: false }, ['ooo-fill-hole', 'ooo-sack', 'sack-first-block']],
+  [{ keepOutOfOrder: false }, ['dsack', 'ooo-fill-hole', 'ooo-sack', 'sack-first-block', 'ts-recent-ooo']],
   [{ pmtud: false }, ['icmp-frag-needed', 'ipv6-packet-too-big']],
   [{ icmpHardErrors: 'report' }, ['icmp-hard-error']],
   [{ timeWaitReopen: false }, ['time-wait-syn', 'time-wait-syn-ts']],
@@ -47,6 +47,8 @@ const FLIPS: ReadonlyArray<readonly [Partial<ReferenceSettings>, readonly string
   [{ limitedTransmit: false }, []],
   [{ delayedAck: false }, []],
   [{ challengeAckScope: 'host' }, []],
+  // D-SACK is optional (RFC 2883): dsack.ts takes an ACK without it as well as one with a right D-SACK block.
+  [{ dsack: false }, []],
 ];
 
 describe('reference stack: one setting flipped changes exactly the verdicts about it', function () {

@@ -1,0 +1,53 @@
+/**
+ * SACK-based loss recovery (RFC 6675): the sender retransmits the hole our SACK blocks show, and
+ * never the data they report received. RFC 6675 §5: "(C.1) The scoreboard MUST be queried via
+ * NextSeg () for the sequence number range of the next segment to transmit", and NextSeg only ever
+ * returns unSACKed sequence numbers; a hole is lost once DupThresh (3) segments above it are SACKed
+ * (§4 IsLost), and the first one is retransmitted at once (§5 (4.3)). RFC 5681 §3.2's fast
+ * retransmit, which a sender without RFC 6675 uses, resends that same hole on the third duplicate
+ * ACK and nothing else; RACK-TLP (RFC 8985, Linux's) may mark it lost even sooner (checked is only
+ * that it comes within 150 ms of the third SACK, well before any RTO: RFC 6298's floor is 1 s,
+ * Linux's 200 ms).
+ * MSS 500 and a window of 2000: chargen sends four segments, 1 to 2000. The first is "lost": three
+ * duplicate ACKs of 1 report 501-1001, 501-1501, 501-2001 SACKed. The segment at 1 comes again;
+ * then our ACK of everything opens the window, and the next segment is new data at 2001. A sender
+ * that resent the SACKed segments 501, 1001, 1501 after the hole (a go-back-N retransmission, the
+ * scoreboard ignored) shows them before it. (Timestamps are not offered: nothing but SACK drives
+ * the recovery.) A tail loss probe (RFC 8985 §7, Linux's), sent before our SACKs arrive, is the
+ * last segment again: it is allowed for. Level: RFC 6675 is how a SACK sender SHOULD recover (RFC
+ * 5681 §3.2's fast retransmit is a SHOULD too); a stack without either is a SHOULD failure, not a
+ * MUST one.
+ */
+import { either, expect, scenario, send, mss, nop, sack, sackOk, type Step } from 'tcpcraft';
+
+const segment = (seq: number, extra: Record<string, unknown> = {}): Step =>
+  either(expect('A', { seq, len: 500, ...extra }), expect('PA', { seq, len: 500, ...extra }));
+
+export default scenario({
+  name: 'sack-recovery',
+  description: 'Three SACKs above a hole: the hole is retransmitted at once, the SACKed segments never',
+  rfc: 'RFC 6675 §5; RFC 2018 §3',
+  level: 'SHOULD',
+  requires: ['sack'],
+  window: 2000,
+  peer: { host: '10.77.0.2', port: 19 },
+  steps: [
+    send('S', { options: [mss(500), nop(), nop(), sackOk()] }),
+    expect('SA', { seq: 0, ack: 1, options: { has: ['sackOk'] } }),
+    send('A'),
+    ...[1, 501, 1001, 1501].map((s) => segment(s)),
+    // The segment at 1 was lost; the three after it arrived, each answered by a duplicate ACK.
+    send('A', { ack: 1, options: [nop(), nop(), sack([501, 1001])] }),
+    send('A', { ack: 1, options: [nop(), nop(), sack([501, 1501])] }),
+    send('A', { ack: 1, options: [nop(), nop(), sack([501, 2001])] }),
+    // A tail loss probe (RFC 8985 §7: the last segment again, the window being full) may have
+    // gone before our SACKs reached the sender.
+    segment(1501, { optional: true, timeout: 200 }),
+    // The hole goes again at once...
+    segment(1, { within: 150 }),
+    // ...and, once everything is acknowledged, new data follows: no SACKed segment went again.
+    send('A', { ack: 2001 }),
+    segment(2001, { within: 1000 }),
+    send('R', { seq: 1 }),
+  ],
+});
