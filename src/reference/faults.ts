@@ -21,6 +21,8 @@ const CORE = [
   'ignore-mss-option',
   /** RFC 6298 §5.5 (MUST-19 via RFC 9293 §3.8.1): the RTO grows by its initial value, not doubled. */
   'linear-backoff',
+  /** RFC 1122 §4.2.3.14 (MUST-46): an active OPEN to a broadcast or multicast address is carried out (a SYN to it leaves). */
+  'open-to-broadcast',
 ] as const;
 
 /** Every fault: the core ones above and those of each group of requirements (faults-a.ts to faults-h.ts). */

@@ -20,6 +20,7 @@ const CORE: readonly Mutant[] = [
   fault('answer-broadcast-syn', 'MUST-57', 'answers a SYN sent to a broadcast or multicast address'),
   fault('accept-inexact-rst', 'MAY-12', 'takes any in-window RST as a reset, not only one at exactly RCV.NXT (RFC 5961 §3.2)'),
   fault('ignore-mss-option', 'MUST-14', "ignores the peer's MSS option and sends 1460-byte segments"),
+  fault('open-to-broadcast', 'MUST-46', 'carries out an active OPEN to a broadcast address: the SYN goes to it'),
   fault('linear-backoff', 'MUST-19', 'backs the retransmission timer off linearly (by the initial RTO), not exponentially'),
   setting('time-wait-one-second', 'MUST-13', 'keeps TIME-WAIT for one second, not 2 MSL', { mslMs: 500 }),
   setting('no-broadcast-check', 'MUST-57', 'knows no broadcast address of its subnet: takes a SYN to it like any other', { broadcast: [] }),

@@ -184,6 +184,8 @@ export class ReferencePuppet implements AppChannel {
       }
       case 'connect': {
         if (s.tcb) return fail('EISCONN');
+        const refused = this.stack.openRefused(a[1]!);
+        if (refused) return fail(refused);
         // The options apply before the SYN leaves (its DS field, its MSS, its window).
         this.adopt(s, this.stack.connect(a[1]!, Number(a[2]), s.port, (tcb) => this.apply(s, tcb)));
         const done = (): Outcome | undefined => {

@@ -167,6 +167,15 @@ export class ReferenceStack implements TcbHost {
     this.segment(p);
   }
 
+  /**
+   * Why an active OPEN to `remoteIp` is refused, as an errno, or undefined: RFC 1122 §4.2.3.14
+   * (RFC 9293 MUST-46), an OPEN with a broadcast or multicast foreign address is rejected (the
+   * errno Linux gives, ENETUNREACH).
+   */
+  openRefused(remoteIp: string): string | undefined {
+    return this.notUnicast(remoteIp) && !hasFault(this.settings, 'open-to-broadcast') ? 'ENETUNREACH' : undefined;
+  }
+
   /** Multicast (224/4, ff00::/8), the limited broadcast, or one of the settings' broadcast addresses. */
   private notUnicast(ip: string): boolean {
     if (familyOf(ip) === 6) return ip.toLowerCase().startsWith('ff');

@@ -183,7 +183,6 @@ export const NO_SCENARIO: Readonly<Record<string, NoScenario>> = {
   'MUST-32': api('how the application learns of urgent data'),
   'SHLD-13': api('advice to applications, not to TCP'),
   'MUST-9': internal('whether the key of the ISN function can be computed from outside is a property of the secret, not of any finite set of ISNs; isn-unpredictable.ts checks what can be seen'),
-  'MUST-46': api('a property of the OPEN call'),
   'MUST-49': api('a configuration of the host'),
   'SHLD-9': api('what the application is told'),
   'SHLD-10': internal('R1 is when TCP advises IP to look for another route, which does not show on the wire'),
