@@ -6,7 +6,9 @@
  * for an accepted connection (SO_KEEPALIVE) with an idle time of 2 s (TCP_KEEPIDLE) and 1 s
  * between unanswered probes (TCP_KEEPINTVL): the first probe comes after 2 s of idleness (not
  * after the 1 s of the other setting, nor the two-hour default). We answer it, and the
- * application changes the idle time to 3 s: the next probe comes 3 s after our answer.
+ * application changes the idle time to 3 s: the next probe comes 3 s after our answer. That the
+ * application turns them on for this connection at all is MUST-24's "the application MUST be able
+ * to turn them on or off for each TCP connection".
  * A probe is at SND.NXT-1 (relative 0), empty or with one garbage octet (SHLD-12, MAY-6; not
  * checked here). The windows are wide (not before 90 % of the idle time, within 130 %): a
  * stack's timers may tick coarsely; a Linux keep-alive timer set when SO_KEEPALIVE is turned on
@@ -23,7 +25,7 @@ const probe = (after: number, within: number) =>
 export default scenario({
   name: 'app-keepalive-idle-set',
   description: 'The application sets a keep-alive idle time of 2 s, then 3 s: the probes come after 2 s, then 3 s, of idleness',
-  rfc: 'RFC 9293 §3.8.4 MUST-27',
+  rfc: 'RFC 9293 §3.8.4 MUST-24, MUST-27',
   requires: ['app-puppet'],
   peer: { host: '10.77.0.2', port: 2161 },
   steps: [

@@ -397,7 +397,7 @@ export type FamilyFeature = 'ipv4' | 'ipv6';
 /**
  * The lab's cooperating applications, by the port they listen on: `app-unread` never reads and
  * closes after 500 ms, `app-nodelay` echoes with Nagle off, `app-keepalive` asks for keep-alives
- * after 1 s idle, `app-dialer` connects back to the client on request; `app-stall` has a tiny
+ * after 1 s idle (there when a keep-alive then comes), `app-dialer` connects back to the client on request; `app-stall` has a tiny
  * receive buffer it never reads and reports urgent data, `app-trickle` reads its tiny buffer slowly,
  * `app-pieces` writes ten pushed pieces at once (lab/apps.c).
  */

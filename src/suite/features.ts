@@ -84,8 +84,16 @@ export function probesFor(host: string): Probe[] {
     '(feature probe: ecn)',
   );
   const routed = synProbe('source-route', peer, { ip: { options: SOURCE_ROUTE_PROBE } });
+  const keepAliveProbe = validateScenario(
+    scenario({
+      name: `probe-app-keepalive ${host}`,
+      peer: { host, port: APP_PORTS['app-keepalive'] },
+      steps: [send('S'), either(expect('SA', { timeout: 2000 }), expect('RA', { timeout: 2000 })), send('A'), expect('A', { timeout: 2500 }), send('R', { seq: 1 })],
+    }),
+    '(feature probe: app-keepalive)',
+  );
   // An application is there when its port answers a SYN with a SYN/ACK (a RST: nothing listens).
-  const apps = (Object.entries(APP_PORTS) as Array<[AppFeature, number]>).map(([feature, port]): Probe => ({
+  const apps = (Object.entries(APP_PORTS) as Array<[AppFeature, number]>).filter(([f]) => f !== 'app-keepalive').map(([feature, port]): Probe => ({
     name: feature,
     scenario: synProbe(feature, { host, port }),
     learn(report) {
@@ -95,6 +103,20 @@ export function probesFor(host: string): Probe[] {
   }));
   return [
     ...apps,
+    {
+      // The keep-alive application asks its TCP for keep-alives after 1 s idle: it is there when
+      // a probe then comes (keep-alives are optional, MAY-5; and a NAT such as libslirp does not
+      // carry its host-side application's setting to the connection we see).
+      name: 'app-keepalive',
+      scenario: keepAliveProbe,
+      learn(report) {
+        const answer = answerOf(report);
+        if (!answer) return new Map<Feature, boolean>();
+        const opened = (answer.tcp.flags & (Flag.SYN | Flag.ACK)) === (Flag.SYN | Flag.ACK);
+        const probed = report.events.some((e) => e.kind === 'received' && e.stepIndex === 3);
+        return new Map<Feature, boolean>([['app-keepalive', opened && probed]]);
+      },
+    },
     {
       name: 'ecn',
       scenario: ecn,
