@@ -8,6 +8,7 @@ import { FAULTS_A } from './faults-a.js';
 import { FAULTS_B } from './faults-b.js';
 import { FAULTS_C } from './faults-c.js';
 import { FAULTS_D } from './faults-d.js';
+import { FAULTS_G } from './faults-g.js';
 
 const CORE = [
   /** RFC 1122 §4.2.3.10 (MUST-57): a SYN to a broadcast or multicast address gets a SYN/ACK. */
@@ -20,8 +21,8 @@ const CORE = [
   'linear-backoff',
 ] as const;
 
-/** Every fault: the core ones above and those of each group of requirements (faults-a/b/c/d.ts). */
-export const FAULTS = [...CORE, ...FAULTS_A, ...FAULTS_B, ...FAULTS_C, ...FAULTS_D] as const;
+/** Every fault: the core ones above and those of each group of requirements (faults-a/b/c/d/g.ts). */
+export const FAULTS = [...CORE, ...FAULTS_A, ...FAULTS_B, ...FAULTS_C, ...FAULTS_D, ...FAULTS_G] as const;
 
 export type Fault = (typeof FAULTS)[number];
 

@@ -12,6 +12,7 @@ import { MUTANTS_A } from './mutants-a.js';
 import { MUTANTS_B } from './mutants-b.js';
 import { MUTANTS_C } from './mutants-c.js';
 import { MUTANTS_D } from './mutants-d.js';
+import { MUTANTS_G } from './mutants-g.js';
 
 const CORE: readonly Mutant[] = [
   fault('answer-broadcast-syn', 'MUST-57', 'answers a SYN sent to a broadcast or multicast address'),
@@ -23,8 +24,8 @@ const CORE: readonly Mutant[] = [
   setting('rto-floor-200ms', 'RFC 6298 §2.4', 'lets the RTO fall to 200 ms, below RFC 6298 §2.4\'s 1 s', { minRtoMs: 200 }),
 ];
 
-/** Every mutant: the core ones above and those of each group of requirements (mutants-a/b/c/d.ts). */
-export const MUTANTS: readonly Mutant[] = [...CORE, ...MUTANTS_A, ...MUTANTS_B, ...MUTANTS_C, ...MUTANTS_D];
+/** Every mutant: the core ones above and those of each group of requirements (mutants-a/b/c/d/g.ts). */
+export const MUTANTS: readonly Mutant[] = [...CORE, ...MUTANTS_A, ...MUTANTS_B, ...MUTANTS_C, ...MUTANTS_D, ...MUTANTS_G];
 
 /** The mutant called `name`, or a UsageError listing the names. */
 export function mutantNamed(name: string): Mutant {
