@@ -24,9 +24,11 @@ const FLIPS: ReadonlyArray<readonly [Partial<ReferenceSettings>, readonly string
   [{ fastOpen: false }, ['tfo-bad-cookie(na)', 'tfo-cookie(na)', 'tfo-data-in-syn(na)']],
   [{ minRtoMs: 200 }, ['rto-minimum']],
   // ECN declined: nothing to echo (N/A), but SHLD-8 (offer it) fails.
-  [{ ecn: false }, ['ecn-ce-echo(na)', 'ecn-negotiate']],
-  [{ fastRetransmit: false }, ['fast-retransmit']],
-  [{ dupAckThreshold: 4 }, ['fast-retransmit']],
+  [{ ecn: false }, ['ecn-ce-echo(na)', 'ecn-cwr(na)', 'ecn-ect-marking(na)', 'ecn-negotiate']],
+  // Without fast retransmit on the third duplicate ACK there is no fast recovery to watch.
+  [{ fastRetransmit: false }, ['congestion-avoidance', 'fast-recovery', 'fast-retransmit']],
+  [{ dupAckThreshold: 4 }, ['congestion-avoidance', 'fast-recovery', 'fast-retransmit']],
+  [{ idleRestart: false }, ['idle-restart']],
   [{ nagle: false }, ['nagle']],
   [{ keepOutOfOrder: false }, ['ooo-fill-hole', 'ooo-sack', 'sack-first-block']],
   [{ pmtud: false }, ['icmp-frag-needed', 'ipv6-packet-too-big']],
