@@ -1,7 +1,7 @@
 /**
  * Congestion avoidance after a loss (RFC 5681 §3.1; RFC 9293 §3.8.2, MUST-19): once cwnd reaches
- * ssthresh, "cwnd MUST NOT be increased by more than SMSS bytes per RTT" (equation 3 or byte
- * counting). A loss sets ssthresh to at most max(FlightSize / 2, 2*SMSS) (equation 4); CUBIC
+ * ssthresh, it grows by about one full-sized segment per RTT and MUST NOT grow by more than SMSS
+ * bytes per RTT (equation 3, or byte counting). A loss sets ssthresh to at most max(FlightSize / 2, 2*SMSS) (equation 4); CUBIC
  * (RFC 9438, MAY-18) keeps up to 0.7 * FlightSize and, in its fastest region, grows cwnd by at
  * most half a segment per ACK (1.5 times per RTT, RFC 9438 §4.4). So after a loss with FlightSize
  * segments outstanding and j ACKs of one segment each, whatever the algorithm (slow start back up

@@ -1,9 +1,8 @@
 /**
  * What an ECN sender marks ECN-Capable (RFC 3168 §6.1; RFC 9293 §3.8.2, SHLD-8: ECN as RFC 3168
  * describes it). Once ECN is agreed, new data packets carry an ECT codepoint (ECT(0), or ECT(1)
- * which RFC 8311 opens to experiments); "pure acknowledgement packets ... MUST be sent with the
- * not-ECT codepoint" (§6.1.4); the sender "MUST NOT set either ECT codepoint on retransmitted
- * data packets" (§6.1.5). chargen (port 19) after an ECN-setup handshake, MSS 500, our window
+ * which RFC 8311 opens to experiments); pure acknowledgements MUST go out not-ECT (§6.1.4), and
+ * retransmitted data packets MUST NOT carry either ECT codepoint (§6.1.5). chargen (port 19) after an ECN-setup handshake, MSS 500, our window
  * 1000: its two segments are ECT; we acknowledge nothing, and the retransmission of the first
  * (after an RTO) is not-ECT. We then acknowledge them and close our window (0): chargen can send
  * nothing more, so the ACK of the few bytes we send it is a pure ACK, not-ECT. The SYN/ACK's ECN

@@ -1,7 +1,7 @@
 /**
- * Fast recovery reduces the window (RFC 5681 §3.2): on the third duplicate ACK, "ssthresh MUST be
- * set to no more than" max(FlightSize / 2, 2*SMSS) and cwnd to ssthresh + 3*SMSS; each further
- * duplicate ACK inflates cwnd by one SMSS. With FlightSize segments outstanding, new data may go
+ * Fast recovery reduces the window (RFC 5681 §3.2): on the third duplicate ACK a TCP MUST set
+ * ssthresh to no more than equation 4's max(FlightSize / 2, 2*SMSS), retransmit the missing
+ * segment and set cwnd to ssthresh + 3*SMSS; each further duplicate ACK inflates cwnd by one SMSS. With FlightSize segments outstanding, new data may go
  * beside the retransmission only while cwnd exceeds FlightSize: floor(0.7 * FlightSize) + 3 -
  * FlightSize segments at most, even with CUBIC's gentler reduction (RFC 9438, MAY-18: ssthresh =
  * 0.7 * FlightSize), which is none once seven segments are outstanding; then one more per further

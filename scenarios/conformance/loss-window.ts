@@ -1,7 +1,6 @@
 /**
- * The loss window (RFC 5681 §3.1; RFC 9293 §3.8.2, MUST-19): "when a TCP sender detects segment
- * loss using the retransmission timer ... cwnd MUST be set to no more than the loss window, LW,
- * which equals 1 full-sized segment". After a timeout, one segment may be outstanding until an
+ * The loss window (RFC 5681 §3.1; RFC 9293 §3.8.2, MUST-19): "upon a timeout ... cwnd MUST be set
+ * to no more than the loss window, LW, which equals 1 full-sized segment". After a timeout, one segment may be outstanding until an
  * ACK comes: the retransmission, and no new data beside it, even where the receive window would
  * allow it. Our window (1000 bytes, MSS 500) holds chargen to two segments, well inside any
  * initial window (RFC 5681: up to four segments here; RFC 6928: ten). We acknowledge nothing:
