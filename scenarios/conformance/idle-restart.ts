@@ -11,7 +11,7 @@
  * window sends more. SACK and timestamps are not offered (no tail loss probe, RFC 8985); the
  * final silence is shorter than any retransmission timeout.
  */
-import { app, appWait, either, expect, mss, scenario, send, silence, pause, type ExpectFields, type Step } from 'tcpcraft';
+import { app, appWait, drain, either, expect, mss, scenario, send, silence, pause, where, type ExpectFields, type Step } from 'tcpcraft';
 
 const MSS = 500;
 /** The largest initial window allowed for this MSS: min(10*MSS, max(2*MSS, 14600)) (RFC 6928 §2). */
@@ -19,6 +19,11 @@ const IW = 10;
 
 /** A full-sized data segment, with or without PSH. */
 const data = (f: ExpectFields = {}): Step => either(expect('A', { len: MSS, ...f }), expect('PA', { len: MSS, ...f }));
+
+/** Where the second write starts. */
+const SECOND = 10001;
+/** A segment among the first IW of the second write (a retransmission of its first segment too). */
+const withinIw = where(`among the first ${IW} segments of the write (${SECOND} to ${SECOND + IW * MSS})`, (s: number) => s >= SECOND && s + MSS <= SECOND + IW * MSS);
 
 export default scenario({
   name: 'idle-restart',
@@ -36,12 +41,11 @@ export default scenario({
     // Twenty segments; the first flight is the initial window (one to ten of them).
     app('write', 10000, { background: 'first' }),
     data({ seq: 1 }),
-    ...Array.from({ length: IW - 1 }, () => data({ optional: true, timeout: 10 })),
-    silence(60),
+    drain(60),
     // One segment acknowledged at a time: slow start lets up to two new ones out per ACK; ten
-    // ACKs see all twenty out from any initial window. Each round lasts at most 120 ms, so that
-    // the 200 ms retransmission timer of a Linux sender never fires.
-    ...Array.from({ length: 10 }, (_, i): Step[] => [send('A', { ack: 1 + (i + 1) * MSS }), data({ optional: true, timeout: 30 }), data({ optional: true, timeout: 30 }), silence(60)]).flat(),
+    // ACKs see all twenty out from any initial window. Each round lasts 60 ms, so that the 200 ms
+    // retransmission timer of a Linux sender never fires.
+    ...Array.from({ length: 10 }, (_, i): Step[] => [send('A', { ack: 1 + (i + 1) * MSS }), drain(60)]).flat(),
     // The rest acknowledged at once: nothing is outstanding.
     send('A', { ack: 10001 }),
     appWait('first'),
@@ -49,8 +53,9 @@ export default scenario({
     // Idle for three seconds, then another 10000 bytes: at most an initial window before our ACK.
     pause(3000),
     app('write', 10000, { background: 'second' }),
-    data({ seq: 10001 }),
-    ...Array.from({ length: IW - 1 }, () => data({ optional: true, timeout: 10 })),
+    data({ seq: SECOND }),
+    // Up to IW - 1 more (two places to spare, should a segment be taken late), then nothing.
+    ...Array.from({ length: IW + 1 }, () => data({ seq: withinIw, optional: true, timeout: 10 })),
     silence(60),
     send('R', { seq: 1 }),
   ],
