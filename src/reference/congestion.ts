@@ -7,6 +7,7 @@
  */
 import { seqGt } from '../wire/seq.js';
 import type { ReferenceSettings } from './settings.js';
+import { hasFault } from './faults.js';
 
 /** What the connection must do after an acknowledgment. */
 export interface AckAction {
@@ -101,7 +102,8 @@ export class Congestion {
     }
     if (this.dupAcks !== this.s.dupAckThreshold) return NOTHING;
     if (this.s.newReno && !seqGt(o.ack, this.recover)) return NOTHING;
-    this.ssthresh = lossThreshold(o.flight, o.smss);
+    // Equation 4; the fault keeps ssthresh at cwnd, so that recovery sends as much as before the loss.
+    this.ssthresh = hasFault(this.s, 'fast-recovery-no-reduction') ? this.cwnd : lossThreshold(o.flight, o.smss);
     this.recover = (o.sndNxt - 1) >>> 0;
     this.inRecovery = true;
     this.partialSeen = false;
@@ -132,7 +134,10 @@ export class Congestion {
       return NOTHING;
     }
     if (o.acked <= 0) return NOTHING;
-    if (this.cwnd < this.ssthresh) this.cwnd += Math.min(o.acked, o.smss);
+    // Equation 2, "cwnd += min (N, SMSS)" (a fault doubles it); past ssthresh equation 3 (a fault
+    // keeps slow-starting there instead).
+    if (this.cwnd < this.ssthresh) this.cwnd += Math.min(o.acked, o.smss) * (hasFault(this.s, 'slow-start-double-growth') ? 2 : 1);
+    else if (hasFault(this.s, 'slow-start-above-ssthresh')) this.cwnd += Math.min(o.acked, o.smss);
     else this.cwnd += Math.max(1, Math.floor((o.smss * o.smss) / this.cwnd));
     return NOTHING;
   }
@@ -144,7 +149,8 @@ export class Congestion {
    */
   timeout(o: { readonly first: boolean; readonly flight: number; readonly smss: number; readonly sndNxt: number }): void {
     if (o.first) this.ssthresh = lossThreshold(o.flight, o.smss);
-    this.cwnd = o.smss;
+    // "cwnd MUST be set to no more than the loss window, LW, which equals 1 full-sized segment" (a fault keeps it).
+    if (!hasFault(this.s, 'timeout-keeps-cwnd')) this.cwnd = o.smss;
     this.inRecovery = false;
     this.dupAcks = 0;
     this.recover = (o.sndNxt - 1) >>> 0;

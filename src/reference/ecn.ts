@@ -8,6 +8,10 @@
  */
 import { Flag } from '../wire/tcp.js';
 import { seqDiff, seqGt, seqLt } from '../wire/seq.js';
+import { hasFault, type Fault } from './faults.js';
+
+/** The settings the ECN state consults: the faults of its mutants. */
+type Faults = { readonly faults: readonly Fault[] };
 
 /** The two-bit ECN field of the IP header (RFC 3168 §5). */
 export const ECN_NOT_ECT = 0;
@@ -51,7 +55,7 @@ export class EcnState {
    * An acceptable segment with an ACK (`cwndBefore`: cwnd before this ACK was processed). CWR
    * ends the echo, then CE on data starts it (§6.1.3); ECE reduces the window (§6.1.2).
    */
-  accepted(conn: EcnConn, flags: number, ipEcn: number | undefined, dataLen: number, cwndBefore: number): void {
+  accepted(conn: EcnConn, flags: number, ipEcn: number | undefined, dataLen: number, cwndBefore: number, s: Faults = { faults: [] }): void {
     if (!this.ok) return;
     if (flags & Flag.CWR) this.echo = false;
     if (ipEcn === ECN_CE && dataLen > 0) this.echo = true;
@@ -67,14 +71,17 @@ export class EcnState {
     conn.cwnd = Math.max(conn.sndMss, Math.floor(cwndBefore / 2));
     this.lastSsthresh = conn.ssthresh;
     this.recover = conn.sndNxt;
-    this.cwrPending = true;
+    // "sets the CWR flag in the TCP header of the first new data packet sent after the window
+    // reduction" (a fault forgets it; lastSsthresh is already the reduced value, so outgoing() does
+    // not take the ECE's reduction for another one).
+    if (!hasFault(s, 'ecn-no-cwr')) this.cwrPending = true;
   }
 
   /**
    * The flags and the IP ECN field of a segment about to leave (`isNew`: it carries data never
    * sent before). SYNs are marked by the caller (the set-up), not here.
    */
-  outgoing(conn: EcnConn, flags: number, dataLen: number, seq: number): { flags: number; ipEcn: number } {
+  outgoing(conn: EcnConn, flags: number, dataLen: number, seq: number, s: Faults = { faults: [] }): { flags: number; ipEcn: number } {
     if (!this.ok || flags & (Flag.SYN | Flag.RST)) return { flags, ipEcn: ECN_NOT_ECT };
     if (conn.ssthresh < this.lastSsthresh) this.cwrPending = true;
     this.lastSsthresh = conn.ssthresh;
@@ -82,7 +89,10 @@ export class EcnState {
     if (this.echo && flags & Flag.ACK) out |= Flag.ECE;
     // New data only: "MUST NOT set either ECT codepoint on retransmitted data packets" (§6.1.5);
     // pure ACKs are not-ECT (§6.1.4). The segment is new when it starts at or past SND.NXT.
+    // Each rule has a fault that breaks it alone.
     const isNew = dataLen > 0 && !seqLt(seq, conn.sndNxt);
+    if (dataLen === 0 && hasFault(s, 'ecn-ect-on-acks')) return { flags: out, ipEcn: ECN_ECT0 };
+    if (dataLen > 0 && !isNew && hasFault(s, 'ecn-ect-on-retransmissions')) return { flags: out, ipEcn: ECN_ECT0 };
     if (!isNew) return { flags: out, ipEcn: ECN_NOT_ECT };
     if (this.cwrPending) {
       out |= Flag.CWR;

@@ -11,6 +11,7 @@ import { FAULTS_D } from './faults-d.js';
 import { FAULTS_E } from './faults-e.js';
 import { FAULTS_F } from './faults-f.js';
 import { FAULTS_H } from './faults-h.js';
+import { FAULTS_G } from './faults-g.js';
 
 const CORE = [
   /** RFC 1122 §4.2.3.10 (MUST-57): a SYN to a broadcast or multicast address gets a SYN/ACK. */
@@ -26,7 +27,7 @@ const CORE = [
 ] as const;
 
 /** Every fault: the core ones above and those of each group of requirements (faults-a.ts to faults-h.ts). */
-export const FAULTS = [...CORE, ...FAULTS_A, ...FAULTS_B, ...FAULTS_C, ...FAULTS_D, ...FAULTS_E, ...FAULTS_F, ...FAULTS_H] as const;
+export const FAULTS = [...CORE, ...FAULTS_A, ...FAULTS_B, ...FAULTS_C, ...FAULTS_D, ...FAULTS_E, ...FAULTS_F, ...FAULTS_G, ...FAULTS_H] as const;
 
 export type Fault = (typeof FAULTS)[number];
 

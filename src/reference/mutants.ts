@@ -15,6 +15,7 @@ import { MUTANTS_D } from './mutants-d.js';
 import { MUTANTS_E } from './mutants-e.js';
 import { MUTANTS_F } from './mutants-f.js';
 import { MUTANTS_H } from './mutants-h.js';
+import { MUTANTS_G } from './mutants-g.js';
 
 const CORE: readonly Mutant[] = [
   fault('answer-broadcast-syn', 'MUST-57', 'answers a SYN sent to a broadcast or multicast address'),
@@ -28,7 +29,7 @@ const CORE: readonly Mutant[] = [
 ];
 
 /** Every mutant: the core ones above and those of each group of requirements (mutants-a.ts to mutants-h.ts). */
-export const MUTANTS: readonly Mutant[] = [...CORE, ...MUTANTS_A, ...MUTANTS_B, ...MUTANTS_C, ...MUTANTS_D, ...MUTANTS_E, ...MUTANTS_F, ...MUTANTS_H];
+export const MUTANTS: readonly Mutant[] = [...CORE, ...MUTANTS_A, ...MUTANTS_B, ...MUTANTS_C, ...MUTANTS_D, ...MUTANTS_E, ...MUTANTS_F, ...MUTANTS_G, ...MUTANTS_H];
 
 /** The mutant called `name`, or a UsageError listing the names. */
 export function mutantNamed(name: string): Mutant {

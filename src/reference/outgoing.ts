@@ -33,7 +33,7 @@ export function decorate(tcb: Tcb, seg: OutSegment, settings: ReferenceSettings)
     else if (x.ecn.requested) flags |= Flag.ECE | Flag.CWR;
     if (flags & Flag.ACK && x.fastOpenCookie) options = [...(options ?? []), { kind: 'fastOpen', cookie: x.fastOpenCookie }];
   } else {
-    const e = x.ecn.outgoing(tcb, flags, seg.payload?.length ?? 0, seg.seq);
+    const e = x.ecn.outgoing(tcb, flags, seg.payload?.length ?? 0, seg.seq, settings);
     flags = e.flags;
     ipEcn = e.ipEcn;
   }

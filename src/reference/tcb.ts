@@ -532,7 +532,7 @@ export class Tcb {
     const cwndBefore = this.cwnd;
     if (!this.ackCheck({ ...seg, seq, flags: f, window: this.opt.peerWindow(seg.window, (seg.flags & Flag.SYN) !== 0) })) return;
     // RFC 3168 §6.1.2, §6.1.3: ECE, CWR and CE on an acceptable segment (ecn.ts).
-    this.extras.ecn.accepted(this, f, hasFault(this.s, 'ecn-no-echo') ? undefined : seg.ecn, payload.length, cwndBefore);
+    this.extras.ecn.accepted(this, f, hasFault(this.s, 'ecn-no-echo') ? undefined : seg.ecn, payload.length, cwndBefore, this.s);
 
     // Sixth: URG (ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2).
     if (f & Flag.URG && ['ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2'].includes(this.state)) {

@@ -200,7 +200,7 @@ export const NO_SCENARIO: Readonly<Record<string, NoScenario>> = {
   'MAY-9': api('what the application is told'),
   'MAY-14': api('a property of the application interface'),
   'MUST-43': api('a property of the OPEN call'),
-  'MAY-18': internal('any conforming congestion control is allowed; initial-window.ts and fast-retransmit.ts check the shared rules'),
+  'MAY-18': internal('any conforming congestion control is allowed, so no behaviour violates the permission itself; initial-window.ts, slow-start.ts, congestion-avoidance.ts, fast-retransmit.ts, fast-recovery.ts, loss-window.ts and idle-restart.ts check the upper bounds every conforming algorithm (Reno, NewReno, CUBIC, PRR) keeps'),
   // Permissions: no behaviour violates them, so no mutant (and no scenario) can show them.
   'MAY-1': internal('a permission (an application that has called CLOSE may be kept from reading): either choice conforms, and its one duty, the RST of SHLD-3, is close-unread-rst.ts\'s; half-close.ts and app-receive-after-close.ts check the half-closed connection and RECEIVE after CLOSE'),
   'MAY-3': internal('a permission to send the MSS option always; leaving it out at the default MSS conforms too (SHLD-5, mss-option-sent.ts, checks it is sent otherwise)'),

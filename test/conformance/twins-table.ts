@@ -170,6 +170,14 @@ export const TWINS: readonly Twin[] = [
   { file: 'app-urgent-long.ts',         step: 7,  with: `either(expect('A', { seq: 1, ack: 1, len: 500 }), expect('PA', { seq: 1, ack: 1, len: 500 }))`, why: 'the first segment of the urgent data carries URG and the pointer 1000; it is not sent as plain data' },
   // Issue 26 items 5-6: an OPEN to a broadcast address.
   { file: 'app-open-broadcast.ts',      step: 1,  with: `app('connect', { errno: 'EACCES' })`,             why: 'Linux refuses a connect() to a broadcast address with ENETUNREACH, not EACCES' },
+  // Group G (issue 26 item 8): congestion control (RFC 5681) and the ECN sender (RFC 3168).
+  { file: 'slow-start.ts',              step: 9,  with: `either(expect('A', { len: 500, timeout: 100 }), expect('PA', { len: 500, timeout: 100 }))`, why: 'an ACK of one segment in slow start lets at most two new segments out: no third comes' },
+  { file: 'loss-window.ts',             step: 8,  with: `either(expect('A', { seq: 1001, timeout: 8000 }), expect('PA', { seq: 1001, timeout: 8000 }))`, why: 'after the timeout cwnd is one segment: the opened window brings no new data at 1001, the next segment is the retransmission of 1' },
+  { file: 'fast-recovery.ts',           step: 39, with: `either(expect('A', { len: 500, timeout: 100 }), expect('PA', { len: 500, timeout: 100 }))`, why: 'the reduced window lets at most four new segments out for four more duplicate ACKs (Linux\'s PRR: about three): no further one comes' },
+  { file: 'congestion-avoidance.ts',    step: 21, with: `either(expect('A', { len: 500, timeout: 100 }), expect('PA', { len: 500, timeout: 100 }))`, why: 'an ACK of one segment after the recovery lets at most two new segments out: no third comes' },
+  { file: 'idle-restart.ts',            step: 46, with: `either(expect('A', { len: 500, timeout: 150 }), expect('PA', { len: 500, timeout: 150 }))`, why: 'after three idle seconds the write goes out at most an initial window (ten segments) at a time: no eleventh comes before our ACK' },
+  { file: 'ecn-ect-marking.ts',         step: 6,  with: `either(expect('A', { seq: 1, ack: 1, len: 500, ip: { ecn: 2 } }), expect('PA', { seq: 1, ack: 1, len: 500, ip: { ecn: 2 } }))`, why: 'the retransmission after the timeout is not-ECT, not ECT(0)' },
+  { file: 'ecn-cwr.ts',                 step: 7,  with: `either(expect('A', { ack: 1, len: 500, within: 500 }), expect('PA', { ack: 1, len: 500, within: 500 }))`, why: 'the first new segment after our ECE carries CWR' },
 ];
 
 /** The TypeScript source of twin `t`, importing its original from scenarios/conformance. */

@@ -24,9 +24,11 @@ const FLIPS: ReadonlyArray<readonly [Partial<ReferenceSettings>, readonly string
   [{ fastOpen: false }, ['tfo-bad-cookie(na)', 'tfo-cookie(na)', 'tfo-data-in-syn(na)']],
   [{ minRtoMs: 200 }, ['rto-minimum']],
   // ECN declined: nothing to echo (N/A), but SHLD-8 (offer it) fails.
-  [{ ecn: false }, ['ecn-ce-echo(na)', 'ecn-negotiate']],
-  [{ fastRetransmit: false }, ['fast-retransmit', 'sack-recovery']],
-  [{ dupAckThreshold: 4 }, ['fast-retransmit', 'sack-recovery']],
+  [{ ecn: false }, ['ecn-ce-echo(na)', 'ecn-cwr(na)', 'ecn-ect-marking(na)', 'ecn-negotiate']],
+  // Without fast retransmit on the third duplicate ACK there is no fast recovery to watch.
+  [{ fastRetransmit: false }, ['congestion-avoidance', 'fast-recovery', 'fast-retransmit', 'sack-recovery']],
+  [{ dupAckThreshold: 4 }, ['congestion-avoidance', 'fast-recovery', 'fast-retransmit', 'sack-recovery']],
+  [{ idleRestart: false }, ['idle-restart']],
   [{ nagle: false }, ['nagle']],
   [{ keepOutOfOrder: false }, ['dsack', 'ooo-fill-hole', 'ooo-sack', 'sack-first-block', 'ts-recent-ooo']],
   [{ pmtud: false }, ['icmp-frag-needed', 'ipv6-packet-too-big']],
