@@ -11,6 +11,7 @@ import { sweepGuards } from '../io/guard.js';
 import { run } from '../io/exec.js';
 import { PACKETDRILL_SYSCTLS } from '../lab/catalogue.js';
 import { intOption } from './options.js';
+import { setServerRoutes } from '../io/targets.js';
 import { DEFAULT_LAB, labConfig, labDown, labExecArgv, labIfaces, labNcOutput, labNamespaces, labStatus, labUp, recordedTarget, TARGET_NAMES, type LabConfig, type LabSide, type LabStatus, type TargetName } from '../io/lab.js';
 
 interface LabOpts {
@@ -100,15 +101,7 @@ Examples:
         process.stdout.write(`lab ${cfg.name}: the server's link (${dev} in ${ns}) has MTU ${o.serverMtu}${o.serverMtu < 1280 ? ' (too small for IPv6: its lab address goes)' : ''}\n`);
       }
       if (o.initcwnd !== undefined) {
-        // Each route of the lab link (the subnet's, IPv4 and IPv6) gets the window.
-        for (const fam of ['-4', '-6']) {
-          const r = await run('ip', ['-n', ns, '-j', fam, 'route', 'show', 'dev', dev, 'proto', 'kernel'], { pkg: 'iproute2' });
-          const routes = r.code === 0 ? (JSON.parse(r.stdout || '[]') as Array<{ dst?: unknown; metric?: unknown }>) : [];
-          for (const { dst, metric } of routes) {
-            if (typeof dst !== 'string' || dst.startsWith('fe80')) continue;
-            await ipIn([fam, 'route', 'change', dst, 'dev', dev, 'proto', 'kernel', ...(typeof metric === 'number' ? ['metric', String(metric)] : []), 'initcwnd', String(o.initcwnd)]);
-          }
-        }
+        await setServerRoutes(ns, dev, { initcwnd: o.initcwnd });
         process.stdout.write(`lab ${cfg.name}: the server's initial congestion window is ${o.initcwnd} segments\n`);
       }
       if (o.packetdrillSettings) {

@@ -26,6 +26,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { PUPPET_SOCKET } from '../lab/puppet.js';
 import { TARGET_NAMES, type LabConfig, type LabHost, type TargetName } from './labhost.js';
 import { EnvError, UsageError } from '../errors.js';
+import { run } from './exec.js';
 import { VERSION } from '../version.js';
 import { parseImpairment } from '../reference/impair.js';
 
@@ -111,6 +112,41 @@ async function puppetFifos(host: LabHost): Promise<readonly [string, string]> {
 /** The puppet as a child of the relay, on the kernel of the namespace the relay runs in. */
 const puppetChild = (stack: string, ...flags: string[]): string[] => ['spawn', PUPPET_BINARY, ...flags, '--stack', stack, '--lifetime', lifetime];
 
+/** What the server's routes on the lab link may say for the TCP connections over them. */
+export interface ServerRouteAttrs {
+  /** The congestion control algorithm (the route's congctl). */
+  readonly congctl?: string;
+  /** The initial congestion window, in segments (the route's initcwnd). */
+  readonly initcwnd?: number;
+}
+
+/**
+ * Sets `attrs` on the routes of the lab link in the server namespace `ns` (device `dev`; IPv4 and
+ * IPv6, not link-local), keeping what they already say: a route carries its congestion control
+ * and initial window, so that both can be changed without a sysctl of the host's. Throws an
+ * EnvError naming the command that failed.
+ */
+export async function setServerRoutes(ns: string, dev: string, attrs: ServerRouteAttrs): Promise<void> {
+  for (const fam of ['-4', '-6']) {
+    const r = await run('ip', ['-n', ns, '-j', fam, 'route', 'show', 'dev', dev, 'proto', 'kernel'], { pkg: 'iproute2' });
+    let routes: Array<{ dst?: unknown; metric?: unknown; metrics?: Array<Record<string, unknown>> }> = [];
+    try {
+      routes = r.code === 0 ? JSON.parse(r.stdout || '[]') : [];
+    } catch {
+      throw new EnvError(`could not parse the output of 'ip -n ${ns} -j ${fam} route show dev ${dev}': ${r.stdout.slice(0, 200)}`);
+    }
+    for (const route of routes) {
+      if (typeof route.dst !== 'string' || route.dst.startsWith('fe80')) continue;
+      const had = Object.assign({}, ...(route.metrics ?? [])) as { congestion?: unknown; initcwnd?: unknown };
+      const congctl = attrs.congctl ?? (typeof had.congestion === 'string' ? had.congestion : undefined);
+      const initcwnd = attrs.initcwnd ?? (typeof had.initcwnd === 'number' ? had.initcwnd : undefined);
+      const argv = ['-n', ns, fam, 'route', 'change', route.dst, 'dev', dev, 'proto', 'kernel', ...(typeof route.metric === 'number' ? ['metric', String(route.metric)] : []), ...(congctl ? ['congctl', congctl] : []), ...(initcwnd !== undefined ? ['initcwnd', String(initcwnd)] : [])];
+      const c = await run('ip', argv, { pkg: 'iproute2' });
+      if (c.code !== 0) throw new EnvError(`'ip ${argv.join(' ')}' failed: ${c.stderr.trim() || `exit ${c.code}`}`);
+    }
+  }
+}
+
 /**
  * The nc sink, the daytime service and echo/discard/chargen on the server namespace's kernel, at
  * `addr`; with `addr6`, the same services at that IPv6 address too (nc's IPv6 twin is `nc6`,
@@ -186,6 +222,10 @@ const linux: LabTarget = {
     await host.inNs('server', ['ip', 'addr', 'replace', `${host.cfg.serverAddr}/${host.cfg.prefix}`, 'dev', host.ifs.server]);
     const six = linux.families.includes(6) ? LAB_ADDRESSES[6].server : undefined;
     if (six) await host.inNs('server', ['ip', '-6', 'addr', 'replace', `${six}/${LAB_ADDRESSES[6].bits}`, 'dev', host.ifs.server, 'nodad']);
+    // The kernel's own default congestion control, CUBIC, whatever the host's sysctl chose (a
+    // namespace inherits it; BBR, say, is no RFC algorithm): set on the routes, which needs no
+    // change to the host's list of allowed algorithms.
+    await setServerRoutes(host.ns.server, host.ifs.server, { congctl: 'cubic' });
     await kernelServices(host, host.cfg.serverAddr, six);
     await optionalPuppet(host, puppetChild('linux'));
   },
