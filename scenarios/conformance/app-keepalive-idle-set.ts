@@ -26,6 +26,9 @@ export default scenario({
   name: 'app-keepalive-idle-set',
   description: 'The application sets a keep-alive idle time of 2 s, then 3 s: the probes come after 2 s, then 3 s, of idleness',
   rfc: 'RFC 9293 §3.8.4 MUST-24, MUST-27',
+  expectedFailures: {
+    slirp: { step: 9, field: 'absent', why: "libslirp is a NAT: the application's SO_KEEPALIVE and TCP_KEEPIDLE act on its own Linux socket on the host side, whose probes stay there; slirp's guest-side TCP sends keep-alives only when the global slirp_do_keepalive (src/slirp.c) is set, which nothing in libslirp sets, and then after a fixed 2 h (tcp_timers(), src/tcp_timer.c)." },
+  },
   requires: ['app-puppet'],
   peer: { host: '10.77.0.2', port: 2161 },
   steps: [

@@ -12,6 +12,10 @@ export default scenario({
   name: 'app-open-broadcast',
   description: "The application connects to our subnet's broadcast address: the call fails, no SYN leaves",
   rfc: 'RFC 9293 §3.9.1.1 MUST-46; RFC 1122 §4.2.3.14',
+  expectedFailures: {
+    lwip: { step: 2, field: 'unexpected', why: "lwIP's tcp_connect() (src/core/tcp.c) checks only that a route exists and sends a SYN to any address, a broadcast one included (its only broadcast check is on input, in tcp_input()), where RFC 9293 MUST-46 (RFC 1122 §4.2.3.14) requires an OPEN to a broadcast or multicast address to be rejected." },
+    gvisor: { step: 2, field: 'unexpected', why: "gVisor's endpoint.connect (pkg/tcpip/transport/tcp/endpoint.go) finds a route and sends a SYN to a directed broadcast address without checking for one (only UDP and raw endpoints look at IsOutboundBroadcast), where RFC 9293 MUST-46 (RFC 1122 §4.2.3.14) requires an OPEN to a broadcast or multicast address to be rejected." },
+  },
   requires: ['app-puppet', 'ipv4'],
   role: 'server',
   local: { port: 2461, broadcast: true },

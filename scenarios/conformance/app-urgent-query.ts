@@ -16,6 +16,10 @@ export default scenario({
   name: 'app-urgent-query',
   description: 'recv(MSG_OOB) fails before urgent data, returns an octet once "abc" came as urgent data, and fails again once it is read',
   rfc: 'RFC 9293 §3.8.5 MUST-33',
+  expectedFailures: {
+    lwip: { step: 9, field: 'app', why: "lwIP's raw API has no urgent data on receive either: tcp_input() never reads the urgent pointer (src/core/tcp_in.c), so the puppet's recv(MSG_OOB) fails (EOPNOTSUPP), where RFC 9293 §3.8.5 MUST-33 requires a way to learn of pending urgent data." },
+    gvisor: { step: 6, field: 'app', why: "gVisor's recvmsg (pkg/sentry/socket/netstack/netstack.go) accepts MSG_OOB but makes it an ordinary blocking read, and its TCP keeps no urgent state: the application cannot learn whether urgent data is pending, where RFC 9293 §3.8.5 MUST-33 requires a way." },
+  },
   requires: ['app-puppet'],
   peer: { host: '10.77.0.2', port: 2163 },
   steps: [

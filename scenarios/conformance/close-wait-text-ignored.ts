@@ -17,6 +17,9 @@ export default scenario({
   name: 'close-wait-text-ignored',
   description: 'Data beyond our acknowledged FIN (CLOSE-WAIT): never acknowledged, never read (the read gives end of stream)',
   rfc: 'RFC 9293 §3.10.7.4 (segment text after a FIN)',
+  expectedFailures: {
+    slirp: { step: 12, field: 'ack', why: "libslirp's TCPS_HAVERCVDFIN() (src/tcp.h) is false in CLOSE-WAIT (4.4BSD's definition), so tcp_input() passes text after the FIN to tcp_reass(), which advances rcv_nxt and acknowledges it (the bytes are then dropped), where RFC 9293 §3.10.7.4 says to ignore the segment text." },
+  },
   requires: ['app-puppet'],
   peer: { host: '10.77.0.2', port: 2151 },
   steps: [

@@ -58,6 +58,9 @@ export default scenario({
   name: 'fast-recovery',
   description: 'Fast recovery: after three duplicate ACKs the retransmission goes out without new data beyond a reduced window, and each further duplicate ACK lets at most one new segment out',
   rfc: 'RFC 5681 §3.2',
+  expectedFailures: {
+    slirp: { step: 4, field: 'len', why: "libslirp ignores our MSS option when its host-side connect() completes later (tcp_input() re-entered with m == NULL jumps to cont_conn with optp unset, so tcp_dooptions() never sees the SYN's options, src/tcp_input.c): its segments are as long as our window or its own 1440 bytes, not our MSS." },
+  },
   peer: { host: '10.77.0.2', port: 19 },
   steps: [
     send('S', { options: [mss(MSS)] }),

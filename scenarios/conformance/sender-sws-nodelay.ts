@@ -17,6 +17,10 @@ export default scenario({
   name: 'sender-sws-nodelay',
   description: 'TCP_NODELAY echo, MSS 400, window 1000: two full segments, no 200-byte runt, then the last 300 bytes',
   rfc: 'RFC 9293 §3.8.6.2.1 MUST-38',
+  expectedFailures: {
+    gvisor: { step: 8, field: 'unexpected', why: "gVisor's sender.maybeSendSegment (pkg/tcpip/transport/tcp/snd.go) has no RFC 9293 sender SWS test: its one guard, after Linux's tcp_snd_wnd_test (the whole segment or a full MSS must fit), applies only while data is in flight, and with segmentation offload on (runsc's default) a write is not cut at the MSS first: the first transmission fills the whole offered window and the offload cuts the 200 octets left into a runt at once." },
+    slirp: { step: 6, field: 'len', why: "libslirp ignores our MSS option when its host-side connect() completes later (tcp_input() re-entered with m == NULL jumps to cont_conn with optp unset, so tcp_dooptions() never sees the SYN's options, src/tcp_input.c): its segments are as long as our window or its own 1440 bytes, not our MSS." },
+  },
   requires: ['app-nodelay'],
   window: 1000,
   peer: { host: '10.77.0.2', port: 2007 },

@@ -31,6 +31,9 @@ export default scenario({
   name: 'slow-start',
   description: 'Slow start: an ACK of one full-sized segment lets at most two new segments out',
   rfc: 'RFC 5681 §3.1; RFC 9293 §3.8.2 MUST-19',
+  expectedFailures: {
+    slirp: { step: 4, field: 'len', why: "libslirp ignores our MSS option when its host-side connect() completes later (tcp_input() re-entered with m == NULL jumps to cont_conn with optp unset, so tcp_dooptions() never sees the SYN's options, src/tcp_input.c): its segments are as long as our window or its own 1440 bytes, not our MSS." },
+  },
   peer: { host: '10.77.0.2', port: 19 },
   steps: [
     send('S', { options: [mss(MSS)] }),

@@ -50,14 +50,7 @@ export async function routeTo(dst: string): Promise<RouteInfo> {
 export async function linkFacts(iface: string, src: string, viaGateway: boolean): Promise<LinkFacts> {
   const family = familyOf(src) ?? 4;
   const fam = FAMILY[family];
-  const r = await run('ip', ['-j', fam.ipFlag, 'addr', 'show', 'dev', iface], { pkg: 'iproute2' });
-  if (r.code !== 0) throw new EnvError(`'ip -j ${fam.ipFlag} addr show dev ${iface}' failed: ${r.stderr.trim() || `exit ${r.code}`}`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(r.stdout);
-  } catch {
-    throw new EnvError(`could not parse the output of 'ip -j ${fam.ipFlag} addr show dev ${iface}': ${r.stdout.slice(0, 200)}`);
-  }
+  const parsed = await ipJson([fam.ipFlag, 'addr', 'show', 'dev', iface]);
   const entries: Array<{ address: string; prefix: number }> = [];
   for (const link of Array.isArray(parsed) ? (parsed as Array<{ addr_info?: ReadonlyArray<{ family?: unknown; local?: unknown; prefixlen?: unknown; scope?: unknown }> }>) : []) {
     for (const a of link.addr_info ?? []) {
@@ -67,6 +60,17 @@ export async function linkFacts(iface: string, src: string, viaGateway: boolean)
   }
   const own = entries.find((e) => e.address === fam.canonical(src));
   return { ...(own && !viaGateway ? { prefix: own.prefix } : {}), others: entries.filter((e) => e !== own) };
+}
+
+/** The JSON `ip -j ARGV...` prints; an EnvError naming the command when it fails or prints something else. */
+async function ipJson(argv: readonly string[]): Promise<unknown> {
+  const r = await run('ip', ['-j', ...argv], { pkg: 'iproute2' });
+  if (r.code !== 0) throw new EnvError(`'ip -j ${argv.join(' ')}' failed: ${r.stderr.trim() || `exit ${r.code}`}`);
+  try {
+    return JSON.parse(r.stdout);
+  } catch {
+    throw new EnvError(`could not parse the output of 'ip -j ${argv.join(' ')}': ${r.stdout.slice(0, 200)}`);
+  }
 }
 
 /** True when a network interface called `name` exists in the current network namespace. */
@@ -89,14 +93,7 @@ export async function interfaceWithAddress(ip: string): Promise<string> {
   const family = familyOf(ip);
   if (family === undefined) throw new UsageError(`'${ip}' is not an IPv4 or IPv6 address.`);
   const fam = FAMILY[family].ipFlag;
-  const r = await run('ip', ['-j', fam, 'addr', 'show'], { pkg: 'iproute2' });
-  if (r.code !== 0) throw new EnvError(`'ip -j ${fam} addr show' failed: ${r.stderr.trim() || `exit ${r.code}`}`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(r.stdout);
-  } catch {
-    throw new EnvError(`could not parse the output of 'ip -j ${fam} addr show': ${r.stdout.slice(0, 200)}`);
-  }
+  const parsed = await ipJson([fam, 'addr', 'show']);
   for (const link of Array.isArray(parsed) ? (parsed as IpAddrEntry[]) : []) {
     if (typeof link.ifname !== 'string') continue;
     if ((link.addr_info ?? []).some((a) => a.family === FAMILY[family].inet && typeof a.local === 'string' && FAMILY[family].canonical(a.local) === FAMILY[family].canonical(ip))) return link.ifname;

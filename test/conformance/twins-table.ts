@@ -148,7 +148,7 @@ export const TWINS: readonly Twin[] = [
   // Group E (issue 26 item 8): SYN-SENT, simultaneous close, TIME-WAIT RSTs, text after a FIN, sequence wrap:
   { file: 'synsent-bad-ack.ts',         step: 4,  with: `set({ seq: 1 })`,                                  why: 'the RST to the unacceptable SYN/ACK has seq SEG.ACK (1000), not ISS+1' },
   { file: 'synsent-rst-no-ack.ts',      step: 5,  with: `expect('R', { seq: 1, len: 0, within: 1000 })`,    why: 'the RST without ACK did not end the attempt: the SYN/ACK after it is acknowledged, not refused' },
-  { file: 'simultaneous-close.ts',      step: 9,  with: `set({ ack: 1 })`,                                  why: 'in CLOSING our crossing FIN is acknowledged: ack 2, not 1' },
+  { file: 'simultaneous-close.ts',      step: 9,  with: `expect('A', { seq: 2, ack: 1, len: 0 })`,                                  why: 'in CLOSING our crossing FIN is acknowledged: ack 2, not 1' },
   { file: 'close-wait-text-ignored.ts', step: 10, with: `app('read', 100, { returns: 14 })`,                why: 'the text after our FIN never reaches the application: its read gives the end of the stream (0), not the 14 bytes' },
   { file: 'time-wait-rst.ts',           step: 13, with: `expect('R', { seq: 24, len: 0, within: 500 })`,    why: 'the out-of-window RST left TIME-WAIT in place: our FIN again gets its ACK, not the listener\'s RST' },
   { file: 'seq-wrap.ts',                step: 10, with: `set({ ack: 101 })`,                                why: 'the 80 bytes across the wrap to 0 are acknowledged in full: ack 141, not 101 (the bytes before 2^32)' },

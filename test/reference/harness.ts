@@ -7,6 +7,9 @@ import { VirtualClock } from '../../src/engine/device.js';
 import { ReferenceStack, referenceSettings, startServices, type ReferenceSettings, type Tcb } from '../../src/reference/index.js';
 import { buildPacket, parsePacket, type Packet } from '../../src/wire/packet.js';
 import type { TcpOption } from '../../src/wire/options.js';
+import { Flag, flagLetters } from '../../src/wire/tcp.js';
+import { seqAdd } from '../../src/wire/seq.js';
+import { expect } from 'chai';
 
 export const ADDR = { 4: { me: '10.77.0.1', ref: '10.77.0.2' }, 6: { me: 'fd77::1', ref: 'fd77::2' } } as const;
 export const SPORT = 40000;
@@ -86,4 +89,16 @@ export class StackHarness {
   tcb(port: number, sport = SPORT, src = this.me): Tcb | undefined {
     return this.stack.find(this.ref, port, src, sport);
   }
+}
+
+/**
+ * A handshake with `h`'s stack on `port`: our SYN with `options` (and `window`), its SYN/ACK, our
+ * ACK with `ackOptions(synAck)`; checks that the connection is synchronized and returns the SYN/ACK.
+ */
+export function handshake(h: StackHarness, port: number, options: TcpOption[] = [], ackOptions: (sa: Packet) => TcpOption[] = () => [], window = 65535): Packet {
+  const [sa] = h.send(port, Flag.SYN, ISN, 0, { options, window });
+  expect(flagLetters(sa!.tcp.flags)).to.equal('SA');
+  h.send(port, Flag.ACK, ISN + 1, seqAdd(sa!.tcp.seq, 1), { options: ackOptions(sa!), window });
+  expect(h.tcb(port)?.synchronized).to.equal(true);
+  return sa!;
 }

@@ -16,16 +16,12 @@ import type { Packet } from '../../src/wire/packet.js';
 import type { SackBlock, TcpOption } from '../../src/wire/options.js';
 import { Flag, flagLetters } from '../../src/wire/tcp.js';
 import { seqAdd } from '../../src/wire/seq.js';
-import { ISN, StackHarness } from './harness.js';
+import { handshake, ISN, StackHarness } from './harness.js';
 
 class Harness extends StackHarness {
   /** Handshake to `port` with `options` in the SYN (and `ackOptions` in the ACK); returns the SYN/ACK. */
   open(port: number, options: TcpOption[] = [], ackOptions: (sa: Packet) => TcpOption[] = () => [], window = 65535): Packet {
-    const [sa] = this.send(port, Flag.SYN, ISN, 0, { options, window });
-    expect(flagLetters(sa!.tcp.flags)).to.equal('SA');
-    this.send(port, Flag.ACK, ISN + 1, seqAdd(sa!.tcp.seq, 1), { options: ackOptions(sa!), window });
-    expect(this.tcb(port)?.synchronized).to.equal(true);
-    return sa!;
+    return handshake(this, port, options, ackOptions, window);
   }
 }
 

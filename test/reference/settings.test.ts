@@ -35,7 +35,7 @@ const FLIPS: ReadonlyArray<readonly [Partial<ReferenceSettings>, readonly string
   [{ icmpHardErrors: 'report' }, ['icmp-hard-error']],
   [{ timeWaitReopen: false }, ['time-wait-syn', 'time-wait-syn-ts']],
   [{ sourceRouteOverride: false }, ['source-route-override']],
-  [{ broadcast: [] }, ['syn-to-broadcast']],
+  [{ broadcast: [] }, ['app-open-broadcast', 'syn-to-broadcast']],
   [{ defaultMss: { 4: 1000, 6: 1220 } }, ['mss-default-536']],
   [{ maxPersistMs: 1000 }, ['zero-window-indefinite']],
   [{ keepAliveCount: 1 }, ['keepalive-lost-ack']],

@@ -225,7 +225,7 @@ describe('scenario/validate', () => {
     it('rejects an unknown expect field (typo windw)', () => {
       const sc = base([send('S'), expect('SA', { windw: 5 } as never) /* @typo-expect */]);
       const e = stepFails(sc, '@typo-expect', 1, "expect 'SA'", 'windw');
-      chaiExpect(e.message).to.contain('unknown field (allowed: seq, ack, rawSeq, valid, window, urgent, payload, len, options, ip, optional, timeout, within, after, at, backoff, conn)');
+      chaiExpect(e.message).to.contain('unknown field (allowed: seq, ack, rawSeq, valid, window, urgent, payload, len, options, ip, optional, precondition, timeout, within, after, at, backoff, conn)');
     });
 
     it('rejects optional that is not a boolean', () => {
@@ -369,7 +369,7 @@ describe('scenario/validate', () => {
 
     it('a typo in a field name names line 10, step 2 and the field', async () => {
       const e = await caughtAsync(loadScenario(`${FIX}/typo-field.ts`));
-      chaiExpect(e.message).to.equal(`${FIX}/typo-field.ts:10: step 2 (expect 'SA'): windw: unknown field (allowed: seq, ack, rawSeq, valid, window, urgent, payload, len, options, ip, optional, timeout, within, after, at, backoff, conn)`);
+      chaiExpect(e.message).to.equal(`${FIX}/typo-field.ts:10: step 2 (expect 'SA'): windw: unknown field (allowed: seq, ack, rawSeq, valid, window, urgent, payload, len, options, ip, optional, precondition, timeout, within, after, at, backoff, conn)`);
     });
 
     it('a scenario-level error names the file and field', async () => {
