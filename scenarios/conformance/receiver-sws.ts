@@ -7,8 +7,8 @@
  *
  * We send 8000 bytes at once (200-byte segments, our MSS being 200): more than its buffer, so
  * the window closes (what does not fit is dropped); a target whose window never closes (it drops
- * data instead, or is a NAT with a large buffer of its own) cannot be tested: N/A. Then, every 30 ms, we resend the last octet
- * it acknowledged: an old duplicate, which a receiver acknowledges at once (RFC 9293 §3.10.7.4:
+ * data instead, or is a NAT with a large buffer of its own) cannot be tested: N/A. Then, every
+ * 50 ms for 4 s, we resend the last octet it acknowledged: an old duplicate, which a receiver acknowledges at once (RFC 9293 §3.10.7.4:
  * a segment that is not acceptable gets an ACK) without taking anything, so each ACK shows the
  * window as it is at that moment, never delayed. Every ACK is checked: when its right edge
  * (ACK + window) moves right, the window it offers is at least 200. By the end the window must
@@ -45,10 +45,10 @@ function ackChecked(fields: ExpectFields, final = false): Step {
 /** The 8000 bytes, back to back. */
 const flood: Step[] = Array.from({ length: 40 }, (_, k) => send('PA', { seq: 1 + k * MSS, payload: PIECE }));
 
-/** The last octet it acknowledged, again, every 30 ms; its ACK, and one more (a window update the reads caused) if it comes. */
+/** The last octet it acknowledged, again, every 50 ms; its ACK, and one more (a window update the reads caused) if it comes. */
 function probe(final = false): Step[] {
   return [
-    pause(30),
+    pause(50),
     send('PA', { seq: use('rcvnxt', (n) => n - 1), payload: 'z' }),
     ackChecked({ within: 300 }, final),
     ...(final ? [] : [ackChecked({ optional: true, timeout: 10 })]),
@@ -79,7 +79,7 @@ export default scenario({
       window: where<number>(`less than ${MSS}: the buffer is full`, (w) => ((edge = ack + w), w < MSS)),
       precondition: 'a window that closes (less than one segment of room) once its buffer is full',
     }),
-    ...Array.from({ length: 70 }, () => probe()).flat(),
+    ...Array.from({ length: 80 }, () => probe()).flat(),
     ...probe(true),
   ],
 });

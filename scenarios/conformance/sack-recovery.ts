@@ -6,8 +6,8 @@
  * (§4 IsLost), and the first one is retransmitted at once (§5 (4.3)). RFC 5681 §3.2's fast
  * retransmit, which a sender without RFC 6675 uses, resends that same hole on the third duplicate
  * ACK and nothing else; RACK-TLP (RFC 8985, Linux's) may mark it lost even sooner (checked is only
- * that it comes within 150 ms of the third SACK, well before any RTO: RFC 6298's floor is 1 s,
- * Linux's 200 ms).
+ * that it comes within 100 ms of the third SACK, well before any RTO, which runs from the flight
+ * 20 ms earlier: RFC 6298's floor is 1 s, Linux's and gVisor's 200 ms).
  * MSS 500 and a window of 2000: chargen sends 1 to 2000, in four segments or in smaller ones (a
  * sender may leave room in each for the SACK option it may have to carry, as gVisor does; their
  * lengths are not checked). The first octets are "lost": three
@@ -30,6 +30,9 @@ export default scenario({
   name: 'sack-recovery',
   description: 'Three SACKs above a hole: the hole is retransmitted at once, the SACKed segments never',
   rfc: 'RFC 6675 §5; RFC 2018 §3',
+  expectedFailures: {
+    gvisor: { step: 10, field: 'time', why: "gVisor resends the hole only when its retransmission timer fires, 200 ms after the flight (MinRTO, pkg/tcpip/transport/tcp/snd.go), not on our three SACKs: its RACK loss detection (pkg/tcpip/transport/tcp/rack.go), which replaces the duplicate-ACK count when RACK is on (its default), does not mark the hole lost here, where RFC 6675 §5 retransmits it once DupThresh segments above it are SACKed." },
+  },
   level: 'SHOULD',
   requires: ['sack'],
   window: 2000,
@@ -40,7 +43,7 @@ export default scenario({
     send('A'),
     // The first flight, 1 to 2000 (its first segment checked, the rest taken as they come).
     segment(1),
-    drain(50),
+    drain(20),
     // The segment at 1 was lost; the three after it arrived, each answered by a duplicate ACK.
     send('A', { ack: 1, options: [nop(), nop(), sack([501, 1001])] }),
     send('A', { ack: 1, options: [nop(), nop(), sack([501, 1501])] }),
@@ -49,7 +52,7 @@ export default scenario({
     // gone before our SACKs reached the sender.
     segment(range(1001, 2000), { optional: true, timeout: 200 }),
     // The hole goes again at once...
-    segment(1, { within: 150 }),
+    segment(1, { within: 100 }),
     // ...and, once everything is acknowledged, new data follows: no SACKed segment went again.
     send('A', { ack: 2001 }),
     segment(2001, { within: 1000 }),
