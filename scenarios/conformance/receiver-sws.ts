@@ -8,9 +8,9 @@
  * We send 8000 bytes at once (200-byte segments, our MSS being 200): more than its buffer, so
  * the window closes (what does not fit is dropped); a target whose window never closes (it drops
  * data instead, or is a NAT with a large buffer of its own) cannot be tested: N/A. Then, every
- * 50 ms for 4 s, we resend the last octet it acknowledged: an old duplicate, which a receiver acknowledges at once (RFC 9293 §3.10.7.4:
- * a segment that is not acceptable gets an ACK) without taking anything, so each ACK shows the
- * window as it is at that moment, never delayed. Every ACK is checked: when its right edge
+ * 50 ms for 4 s, we resend the last octet it acknowledged: an old duplicate, which a receiver
+ * acknowledges at once (RFC 9293 §3.10.7.4: a segment that is not acceptable gets an ACK) without
+ * taking anything, so each ACK shows the window as it is at that moment, never delayed. Every ACK is checked: when its right edge
  * (ACK + window) moves right, the window it offers is at least 200. By the end the window must
  * have opened at least once, or nothing was tested. A receiver without SWS avoidance announces
  * 25, 50, 75... bytes as they are read; ACKs delayed as long as the RFC allows (500 ms) cannot
