@@ -89,8 +89,8 @@ class Conn {
    * Segments that arrived for this connection while another was being waited for (or that an
    * optional step left for the next one). Kept as packets and viewed when taken, so they are
    * numbered with what the connection knows then (e.g. the peer's ISN from a SYN/ACK queued first).
+   * `stray`: sent to this connection's address and port, but not from its peer (see {@link addressedTo}).
    */
-  /** Segments that arrived for this connection while another was waited for; `stray`: not from its peer (see {@link addressedTo}). */
   readonly pending: Array<{ readonly packet: Packet; readonly timestampUs: bigint; readonly stray?: boolean }> = [];
   /** When the last segment from the peer was matched (µs), and the gap before it (ms), for `backoff`. */
   lastInUs: bigint | undefined;

@@ -446,7 +446,7 @@ export function preconditionUnmet(report: RunReport): string | undefined {
   const f = report.failure;
   if (!f || (f.kind !== 'mismatch' && f.kind !== 'timeout') || f.step.fields.precondition === undefined) return undefined;
   const how = f.kind === 'mismatch' ? f.diffs.map(formatDiff).join('; ') : `nothing came within ${f.waitedMs} ms`;
-  return `not testable here: it takes for granted ${f.step.fields.precondition}, and step ${f.stepIndex + 1} differs (${how})`;
+  return `it takes for granted ${f.step.fields.precondition}, and step ${f.stepIndex + 1} differs (${how})`;
 }
 
 /**
