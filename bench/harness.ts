@@ -57,6 +57,8 @@ export interface BenchOptions {
   readonly capturePackets: number;
   /** Bytes sent through each echo in the interop rows (0: skip them). */
   readonly interopBytes: number;
+  /** What the conformance-suite rows run (default: the whole of scenarios/conformance; the smoke test takes a few files). */
+  readonly suitePaths?: readonly string[];
 }
 
 /** Defaults of `make bench`. */
@@ -441,7 +443,7 @@ async function suiteBench(o: BenchOptions, cfg: LabConfig, notes: string[]): Pro
     const times: number[] = [];
     for (let r = 0; r < o.runs; r++) {
       const t0 = performance.now();
-      const done = await runBounded(labExecArgv(cfg, 'client', [process.execPath, join(ROOT, 'bin/tcpcraft.js'), 'suite', join(ROOT, 'scenarios/conformance'), ...extra]), 300_000);
+      const done = await runBounded(labExecArgv(cfg, 'client', [process.execPath, join(ROOT, 'bin/tcpcraft.js'), 'suite', ...(o.suitePaths ?? ['scenarios/conformance']).map((p) => join(ROOT, p)), ...extra]), 300_000);
       const s = (performance.now() - t0) / 1000;
       if (done.code !== 0) {
         notes.push(`conformance suite (${metric}): exit ${done.code}: ${(done.stderr || done.stdout).trim().split('\n').slice(-2).join(' | ')}`);

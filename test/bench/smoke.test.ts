@@ -20,7 +20,7 @@ describe('bench smoke @live', function () {
   it('runs every benchmark once and writes one row per tool per metric', async () => {
     const out = join(tmp, 'results.json');
     const lines: string[] = [];
-    const r = await runBench({ ...FULL, runs: 1, codecIterations: 2000, scapyIterations: 3, floodCount: 20000, floodSeconds: 0.3, out, log: (l) => lines.push(l), profile: false, matrixRuns: 0, capturePackets: 2000, interopBytes: 200_000 });
+    const r = await runBench({ ...FULL, runs: 1, codecIterations: 2000, scapyIterations: 3, floodCount: 20000, floodSeconds: 0.3, out, log: (l) => lines.push(l), profile: false, matrixRuns: 0, capturePackets: 2000, interopBytes: 200_000, suitePaths: ['scenarios/conformance/closed-port-syn.ts', 'scenarios/conformance/fin-wait.ts', 'scenarios/conformance/echo-push.ts'] });
     for (const n of r.notes.filter((x) => /not installed/.test(x))) process.stdout.write(`      (skipped) ${n}\n`);
     const rows = JSON.parse(readFileSync(out, 'utf8')) as Row[];
     expect(rows).to.deep.equal(r.rows);
