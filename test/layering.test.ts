@@ -23,6 +23,7 @@ const FLOOR: Readonly<Record<string, number>> = {
   'errors.ts': 0,
   'version.ts': 0,
   lab: 0,
+  learn: 0,
   wire: 1,
   scenario: 2,
   engine: 3,
