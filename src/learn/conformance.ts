@@ -1,9 +1,13 @@
 /**
  * Equivalence oracles for a black box: with nothing but output queries, an equivalence query is
- * approximated by testing. Here: random walks (random words of random lengths, compared with the
- * hypothesis), a budget of walks, seeded so a run can be repeated.
+ * approximated by testing. Two here:
+ *
+ * - random walks: random words of random lengths compared with the hypothesis, a budget of walks,
+ *   seeded so a run can be repeated;
+ * - a complete test suite in the style of the Wp/HSI methods: if the system has at most
+ *   `extraStates` more states than the hypothesis, passing it proves equivalence.
  */
-import { prng, run, type Mealy } from './mealy.js';
+import { prng, run, separatingWord, size, type Mealy } from './mealy.js';
 
 export type OutputQuery = (word: readonly string[]) => Promise<readonly string[]>;
 
@@ -33,6 +37,82 @@ export function randomWalkOracle(
     for (let k = 0; k < opts.walks; k++) {
       const length = 1 + Math.floor(rand() * opts.maxLength);
       const word = Array.from({ length }, () => inputs[Math.floor(rand() * inputs.length)]!);
+      const expected = run(h, word);
+      const got = await query(word);
+      const at = expected.findIndex((o, j) => o !== got[j]);
+      if (at >= 0) return word.slice(0, at + 1);
+    }
+    return undefined;
+  };
+}
+
+/** Breadth-first access words of the states of `h` (the shortest word reaching each one). */
+function stateCover(h: Mealy): Array<string[] | undefined> {
+  const access: Array<string[] | undefined> = new Array(size(h)).fill(undefined);
+  access[0] = [];
+  const queue = [0];
+  for (let k = 0; k < queue.length; k++) {
+    const s = queue[k]!;
+    h.next[s]!.forEach((t, i) => {
+      if (access[t] === undefined) access[t] = [...access[s]!, h.inputs[i]!], queue.push(t);
+    });
+  }
+  return access;
+}
+
+/**
+ * The test words of a complete suite for `h` under the hypothesis that the system has at most
+ * `extraStates` more states: every state reached by its access word, then every transition
+ * followed by every word of up to `extraStates` inputs, each followed by the separating words of
+ * the state reached from every other state (a harmonised family of separating words, as in the
+ * HSI method; Wp refines this with a global set, which the pairwise family already covers).
+ * Words that are prefixes of other words are dropped (their outputs come with the longer one).
+ */
+export function completeTestSuite(h: Mealy, extraStates: number): string[][] {
+  const n = size(h);
+  const access = stateCover(h);
+  // pairwise separating words, shared by both states of a pair (so the family is harmonised)
+  const sep: string[][][] = Array.from({ length: n }, () => []);
+  for (let s = 0; s < n; s++) {
+    for (let t = s + 1; t < n; t++) {
+      const w = separatingWord(h, s, t);
+      if (w) sep[s]!.push(w), sep[t]!.push(w);
+    }
+  }
+  const reachFrom = (s: number, w: readonly string[]): number => w.reduce((q, x) => h.next[q]![h.inputs.indexOf(x)]!, s);
+  const words: string[][] = [];
+  const middles: string[][] = [[]];
+  for (let len = 1, layer: string[][] = [[]]; len <= extraStates + 1; len++) {
+    layer = layer.flatMap((w) => h.inputs.map((x) => [...w, x]));
+    middles.push(...layer);
+  }
+  for (const p of access) {
+    if (p === undefined) continue;
+    for (const mid of middles) {
+      const prefix = [...p, ...mid];
+      const ids = sep[reachFrom(0, prefix)]!;
+      if (ids.length === 0) words.push(prefix);
+      for (const w of ids) words.push([...prefix, ...w]);
+    }
+  }
+  // keep only the maximal words: sort so a word comes right before its extensions
+  const key = (w: readonly string[]): string => w.map((x) => `${x}\u0000`).join('');
+  const sorted = [...new Map(words.map((w) => [key(w), w] as const))].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return sorted.filter(([k], j) => !(sorted[j + 1]?.[0].startsWith(k) ?? false)).map(([, w]) => w);
+}
+
+/**
+ * An equivalence oracle running {@link completeTestSuite}: exact when the system has at most
+ * `extraStates` more states than each hypothesis. Returns the first failing word, cut after its
+ * first differing output.
+ */
+export function completeSuiteOracle(
+  query: OutputQuery,
+  opts: { readonly extraStates: number },
+): (h: Mealy) => Promise<string[] | undefined> {
+  if (!Number.isInteger(opts.extraStates) || opts.extraStates < 0) throw new RangeError('extraStates must be a natural number');
+  return async (h) => {
+    for (const word of completeTestSuite(h, opts.extraStates)) {
       const expected = run(h, word);
       const got = await query(word);
       const at = expected.findIndex((o, j) => o !== got[j]);

@@ -169,15 +169,25 @@ export function equivalent(a: Mealy, b: Mealy): string[] | undefined {
   if (a.inputs.length !== b.inputs.length || a.inputs.some((x) => !b.inputs.includes(x))) {
     throw new RangeError('the two machines have different input alphabets');
   }
+  return shortestDifference(a, 0, b, 0);
+}
+
+/** A shortest word on which states `s` and `t` of `m` give different outputs, or undefined when they are equivalent. */
+export function separatingWord(m: Mealy, s: number, t: number): string[] | undefined {
+  return shortestDifference(m, s, m, t);
+}
+
+/** Breadth-first search of the pairs of states from (sa, sb) for the first transition whose outputs differ. */
+function shortestDifference(a: Mealy, sa: number, b: Mealy, sb: number): string[] | undefined {
   const toB = a.inputs.map((x) => b.inputs.indexOf(x));
   const nb = size(b);
   const key = (p: number, q: number): number => p * nb + q;
-  const from = new Map<number, { prev: number; input: number } | null>([[key(0, 0), null]]);
-  const queue: Array<[number, number]> = [[0, 0]];
+  // for each pair seen, the link it was first reached by (null for the start pair)
+  const from = new Map<number, { prev: number; input: number } | null>([[key(sa, sb), null]]);
+  const queue: Array<[number, number]> = [[sa, sb]];
   const wordTo = (k: number, last: number): string[] => {
     const w = [a.inputs[last]!];
     for (let link = from.get(k); link; link = from.get(link.prev)) w.push(a.inputs[link.input]!);
-    // `from.get(k)` is the link into k, so the loop walks back to the start pair
     return w.reverse();
   };
   for (let h = 0; h < queue.length; h++) {

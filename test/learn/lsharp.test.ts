@@ -1,6 +1,6 @@
 /** L# and its Mealy machine toolkit (src/learn/), on generated machines: no I/O. */
 import { expect } from 'chai';
-import { randomWalkOracle } from '../../src/learn/conformance.js';
+import { completeSuiteOracle, completeTestSuite, randomWalkOracle } from '../../src/learn/conformance.js';
 import { learn, type Teacher } from '../../src/learn/lsharp.js';
 import { equivalent, minimize, randomMealy, run, size, type Mealy } from '../../src/learn/mealy.js';
 
@@ -138,6 +138,40 @@ describe('learn: L#', () => {
     }
   });
 
+  it('learns small machines with the complete test suite as the equivalence oracle', async () => {
+    for (let seed = 1; seed <= 6; seed++) {
+      const states = 1 + (seed % 4);
+      const inputs = ALPHABET.slice(0, 2 + (seed % 2));
+      const hidden = randomMealy({ states, inputs, outputs: 2, seed: 300 + seed });
+      const query = async (w: readonly string[]): Promise<readonly string[]> => run(hidden, w);
+      // at most states - 1 extra states beyond any hypothesis (which has at least one): exact
+      const r = await learn({ inputs, query, equivalence: completeSuiteOracle(query, { extraStates: states - 1 }) });
+      expect(equivalent(hidden, r.machine), `seed ${seed}`).to.equal(undefined);
+      expect(size(r.machine)).to.equal(size(minimize(hidden)));
+      figures.push(`complete suite, ${states} states: ${size(r.machine)} learnt, ${r.queries} queries, ${r.equivalenceQueries} EQs`);
+    }
+  });
+
+  it('the complete test suite (no extra state) catches every one-transition mutant', () => {
+    const h = minimize(randomMealy({ states: 6, inputs: ['a', 'b', 'c'], outputs: 2, seed: 11 }));
+    const suite = completeTestSuite(h, 0);
+    let mutants = 0;
+    for (let s = 0; s < size(h); s++) {
+      for (let i = 0; i < h.inputs.length; i++) {
+        const variants: Mealy[] = [
+          { ...h, out: h.out.map((row, k) => row.map((o, j) => (k === s && j === i ? (o === 'o0' ? 'o1' : 'o0') : o))) },
+          ...Array.from({ length: size(h) }, (_, t) => ({ ...h, next: h.next.map((row, k) => row.map((u, j) => (k === s && j === i ? t : u))) })),
+        ];
+        for (const m of variants) {
+          if (equivalent(h, m) === undefined) continue;
+          mutants++;
+          expect(suite.some((w) => run(h, w).join() !== run(m, w).join()), `mutant at ${s}/${i}`).to.equal(true);
+        }
+      }
+    }
+    expect(mutants).to.be.greaterThan(50);
+  });
+
   it('refuses a nondeterministic system', async () => {
     let flip = false;
     const teacher: Teacher = {
@@ -152,5 +186,6 @@ describe('learn: L#', () => {
       error = e;
     }
     expect(error).to.be.instanceOf(Error);
+    expect((error as Error).message).to.match(/not deterministic/);
   });
 });
