@@ -62,12 +62,15 @@ export async function linkFacts(iface: string, src: string, viaGateway: boolean)
   return { ...(own && !viaGateway ? { prefix: own.prefix } : {}), others: entries.filter((e) => e !== own) };
 }
 
-/** The JSON `ip -j ARGV...` prints; an EnvError naming the command when it fails or prints something else. */
-async function ipJson(argv: readonly string[]): Promise<unknown> {
+/**
+ * The JSON `ip -j ARGV...` prints (an empty list when it prints nothing, as `route show` of no
+ * route does); an EnvError naming the command when it fails or prints something else.
+ */
+export async function ipJson(argv: readonly string[]): Promise<unknown> {
   const r = await run('ip', ['-j', ...argv], { pkg: 'iproute2' });
   if (r.code !== 0) throw new EnvError(`'ip -j ${argv.join(' ')}' failed: ${r.stderr.trim() || `exit ${r.code}`}`);
   try {
-    return JSON.parse(r.stdout);
+    return JSON.parse(r.stdout.trim() || '[]');
   } catch {
     throw new EnvError(`could not parse the output of 'ip -j ${argv.join(' ')}': ${r.stdout.slice(0, 200)}`);
   }

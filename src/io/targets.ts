@@ -27,6 +27,7 @@ import { PUPPET_SOCKET } from '../lab/puppet.js';
 import { TARGET_NAMES, type LabConfig, type LabHost, type TargetName } from './labhost.js';
 import { EnvError, UsageError } from '../errors.js';
 import { run } from './exec.js';
+import { ipJson } from './route.js';
 import { VERSION } from '../version.js';
 import { parseImpairment } from '../reference/impair.js';
 
@@ -128,13 +129,8 @@ export interface ServerRouteAttrs {
  */
 export async function setServerRoutes(ns: string, dev: string, attrs: ServerRouteAttrs): Promise<void> {
   for (const fam of ['-4', '-6']) {
-    const r = await run('ip', ['-n', ns, '-j', fam, 'route', 'show', 'dev', dev, 'proto', 'kernel'], { pkg: 'iproute2' });
-    let routes: Array<{ dst?: unknown; metric?: unknown; metrics?: Array<Record<string, unknown>> }> = [];
-    try {
-      routes = r.code === 0 ? JSON.parse(r.stdout || '[]') : [];
-    } catch {
-      throw new EnvError(`could not parse the output of 'ip -n ${ns} -j ${fam} route show dev ${dev}': ${r.stdout.slice(0, 200)}`);
-    }
+    const shown = await ipJson(['-n', ns, fam, 'route', 'show', 'dev', dev, 'proto', 'kernel']);
+    const routes = (Array.isArray(shown) ? shown : []) as Array<{ dst?: unknown; metric?: unknown; metrics?: Array<Record<string, unknown>> }>;
     for (const route of routes) {
       if (typeof route.dst !== 'string' || route.dst.startsWith('fe80')) continue;
       const had = Object.assign({}, ...(route.metrics ?? [])) as { congestion?: unknown; initcwnd?: unknown };

@@ -17,9 +17,10 @@ import { EnvError } from '../errors.js';
 import { sendPathFor, type SendPath } from './sendpath.js';
 import { isServer, type ValidScenario } from '../scenario/model.js';
 import { familyOf } from '../wire/family.js';
+import { formatIpv4Address, parseIpv4Address } from '../wire/ipv4.js';
+import { parseIpv6Address } from '../wire/ipv6.js';
 import type { Scenario } from '../scenario/types.js';
 import { LAB_ADDRESSES } from '../lab/catalogue.js';
-import { BlockList } from 'node:net';
 
 const LAB4 = LAB_ADDRESSES[4];
 const LAB6 = LAB_ADDRESSES[6];
@@ -178,45 +179,26 @@ export function deriveAddresses(sc: Scenario, o: SessionOverrides, route: Route)
   return { ...(dst !== undefined ? { dst } : {}), ...(src !== undefined ? { src } : {}) };
 }
 
-/** True when `ip` lies in `net`/`bits` (same family). */
-function inSubnet(ip: string, net: string, bits: number): boolean {
-  const family = familyOf(ip);
-  if (family === undefined || family !== familyOf(net)) return false;
-  const type = family === 6 ? 'ipv6' : 'ipv4';
-  const list = new BlockList();
-  list.addSubnet(networkOf(net, bits), bits, type);
-  return list.check(ip, type);
-}
+/** The address's bytes (wire/ipv4.ts, wire/ipv6.ts), or undefined for text that is neither. */
+const addressBytes = (ip: string): Uint8Array | undefined => (familyOf(ip) === 6 ? parseIpv6Address(ip) : parseIpv4Address(ip));
 
-/** The network address of `ip`/`bits` (the host bits cleared). */
-function networkOf(ip: string, bits: number): string {
-  if (familyOf(ip) === 6) {
-    const words = expandIpv6(ip);
-    const out = words.map((w, i) => {
-      const keep = Math.max(0, Math.min(16, bits - i * 16));
-      return keep === 16 ? w : keep === 0 ? 0 : w & (0xffff << (16 - keep)) & 0xffff;
-    });
-    return out.map((w) => w.toString(16)).join(':');
+/** True when `ip` lies in `net`/`bits`: the same family, and the first `bits` bits equal. */
+function inSubnet(ip: string, net: string, bits: number): boolean {
+  const a = addressBytes(ip);
+  const b = addressBytes(net);
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length && i * 8 < bits; i++) {
+    const mask = (0xff << (8 - Math.min(8, bits - i * 8))) & 0xff;
+    if ((a[i]! & mask) !== (b[i]! & mask)) return false;
   }
-  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  return fromU32((toU32(ip) & mask) >>> 0);
+  return true;
 }
 
 /** The directed broadcast address of `ip`/`bits` (IPv4): every host bit set. */
 export function ipv4Broadcast(ip: string, bits: number): string {
-  const host = bits >= 32 ? 0 : 0xffffffff >>> bits;
-  return fromU32((toU32(ip) | host) >>> 0);
-}
-
-const toU32 = (ip: string): number => ip.split('.').reduce((n, b) => ((n << 8) | Number(b)) >>> 0, 0);
-const fromU32 = (n: number): string => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-
-/** The eight 16-bit words of an IPv6 address (no embedded IPv4 form: the lab's addresses have none). */
-function expandIpv6(ip: string): number[] {
-  const [head, tail] = ip.includes('::') ? ip.split('::') : [ip, undefined];
-  const h = head ? head.split(':').map((w) => parseInt(w, 16)) : [];
-  const t = tail !== undefined && tail !== '' ? tail.split(':').map((w) => parseInt(w, 16)) : [];
-  return tail === undefined ? h : [...h, ...new Array<number>(8 - h.length - t.length).fill(0), ...t];
+  const bytes = parseIpv4Address(ip)!;
+  for (let i = 0; i < 4; i++) bytes[i] = bytes[i]! | (0xff >> Math.max(0, Math.min(8, bits - i * 8)));
+  return formatIpv4Address(bytes);
 }
 
 /** The other lab address than `ip`: where a model peer sits when the scenario names none. */

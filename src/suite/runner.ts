@@ -59,6 +59,8 @@ interface Placed {
   readonly sc: ValidScenario;
   readonly route: Route;
   readonly ports: number[];
+  /** Our address when the scenario derives it (`local.spare`, `local.broadcast`); else the route's. */
+  readonly localIp?: string;
 }
 
 /** A file of the suite, loaded or not. */
@@ -251,7 +253,7 @@ export async function runSuite(entries: readonly SuiteEntry[], opts: SuiteOption
       notApplicable(i, e, e.scenario, derived.na);
       continue;
     }
-    runnable.push({ i, entry: e, sc: e.scenario, route, ports: [] });
+    runnable.push({ i, entry: e, sc: e.scenario, route, ports: [], ...(derived.src !== undefined ? { localIp: derived.src } : {}) });
   }
 
   // The optional features the scenarios require are learnt first, by probing each peer they talk to.
@@ -455,15 +457,12 @@ export function preconditionUnmet(report: RunReport): string | undefined {
  */
 function capturesFor(placed: readonly Placed[], overrides: SessionOverrides): CaptureSpec[] {
   const terms = new Map<string, Set<string>>();
-  for (const { sc, route } of placed) {
+  for (const { sc, route, localIp } of placed) {
     const set = terms.get(route.iface) ?? new Set<string>();
     for (const t of captureTerms(sc, overrides)) set.add(t);
     // A check of absence must see an answer from any address (a target answering a broadcast
     // SYN from its own address): everything to our address passes, the runs' flows sort it out.
-    if (watchesAbsence(sc)) {
-      const d = deriveAddresses(sc, overrides, route);
-      set.add(`dst host ${('src' in d && d.src) || route.src}`);
-    }
+    if (watchesAbsence(sc)) set.add(`dst host ${localIp ?? route.src}`);
     terms.set(route.iface, set);
   }
   return [...terms].map(([iface, set]) => ({ iface, filter: `(tcp or ip6) and (${[...set].join(' or ')})` }));
