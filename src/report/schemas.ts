@@ -1,10 +1,12 @@
 /**
- * JSON Schemas (draft-07) of the documents in json.ts, formats.ts (suite) and matrix.ts: the
- * source of the files in `schemas/` (`make schemas` writes them; test/report/schema.test.ts checks
- * they are current and validates real documents against them). Every object is closed
+ * JSON Schemas (draft-07) of the documents in json.ts, formats.ts (suite), matrix.ts and
+ * learn/machinefile.ts (learned machines): the source of the files in `schemas/` (`make schemas`
+ * writes them; test/report/schema.test.ts checks they are current and validates real documents
+ * against them, test/learn/machinefile.test.ts the machines). Every object is closed
  * (`additionalProperties: false`), so a field added to a document without its schema fails the test.
  */
 import { JSON_FORMAT_VERSION } from './json.js';
+import { MACHINE_FORMAT_VERSION } from '../learn/machinefile.js';
 
 type Schema = Record<string, unknown>;
 
@@ -148,7 +150,7 @@ const suiteResult: Schema = { $ref: '#/definitions/suiteResult' };
 const runDefs = { segment: segmentDef, event: eventDef, failure: failureDef };
 const suiteDefs = { ...runDefs, report: reportDef, totals: totalsDef, suiteResult: suiteResultDef };
 
-const schemaHeader = (id: string, title: string): Schema => ({ $schema: 'http://json-schema.org/draft-07/schema#', $id: `urn:tcpcraft:schema:${id}:${JSON_FORMAT_VERSION}`, title });
+const schemaHeader = (id: string, title: string, version: number = JSON_FORMAT_VERSION): Schema => ({ $schema: 'http://json-schema.org/draft-07/schema#', $id: `urn:tcpcraft:schema:${id}:${version}`, title });
 
 /** `tcpcraft run --json` (and `build`, `replay`). */
 export const RUN_SCHEMA: Schema = {
@@ -225,12 +227,64 @@ export const COVERAGE_SCHEMA: Schema = {
   }),
 };
 
+const count: Schema = { type: 'integer', minimum: 0 };
+/** A state number (the reader checks it is below the number of states). */
+const stateId: Schema = count;
+
+/**
+ * A learned Mealy machine (learn/machinefile.ts). What a schema cannot say, the reader (fromDoc)
+ * checks: state ids are 0..n-1 in order, every `from`/`to` is a state, every `input` is in
+ * `inputs`, and there is exactly one transition per (state, input).
+ */
+export const MACHINE_SCHEMA: Schema = {
+  ...schemaHeader('machine', 'tcpcraft learned machine', MACHINE_FORMAT_VERSION),
+  ...obj(
+    {
+      format: { const: 'tcpcraft-machine' },
+      version: { const: MACHINE_FORMAT_VERSION },
+      tool,
+      target: str,
+      role: { enum: ['server', 'client'] },
+      alphabet: { ...str, description: 'the name of the input alphabet' },
+      inputs: { type: 'array', items: str, minItems: 1, uniqueItems: true },
+      states: {
+        type: 'array',
+        minItems: 1,
+        description: 'listed in order, ids 0..n-1; state 0 is the initial one',
+        items: obj({ id: stateId, name: str, rfc: { ...str, description: 'the RFC 9293 state it was matched to' } }, ['rfc']),
+      },
+      transitions: {
+        type: 'array',
+        description: 'one per (state, input)',
+        items: obj({ from: stateId, input: str, output: { ...str, description: "the segments that came, joined with '+'; '-' for none" }, to: stateId }),
+      },
+      learning: obj(
+        {
+          queries: count,
+          symbols: count,
+          equivalenceQueries: count,
+          seconds: { type: 'number', minimum: 0 },
+          waitMs: { type: 'number', minimum: 0 },
+          nondeterministic: {
+            type: 'array',
+            description: 'words whose outputs differed when asked again, with each output word seen',
+            items: obj({ word: { type: 'array', items: str }, outputs: { type: 'array', items: { type: 'array', items: str } } }),
+          },
+        },
+        ['waitMs', 'nondeterministic'],
+      ),
+    },
+    ['learning'],
+  ),
+};
+
 /** The files `make schemas` writes, by name. */
 export const SCHEMA_FILES: Readonly<Record<string, Schema>> = {
   'run.schema.json': RUN_SCHEMA,
   'suite.schema.json': SUITE_SCHEMA,
   'matrix.schema.json': MATRIX_SCHEMA,
   'coverage.schema.json': COVERAGE_SCHEMA,
+  'machine.schema.json': MACHINE_SCHEMA,
 };
 
 /** A schema file's text. */

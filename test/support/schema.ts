@@ -5,7 +5,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 
 /** A validator for schemas/NAME, compiled by ajv in strict mode with formats checked. */
-export function validatorFor(name: 'run' | 'suite' | 'matrix'): ValidateFunction {
+export function validatorFor(name: 'run' | 'suite' | 'matrix' | 'machine'): ValidateFunction {
   const ajv = new Ajv({ strict: true, allErrors: true });
   (addFormats as unknown as (a: Ajv) => void)(ajv);
   return ajv.compile(JSON.parse(readFileSync(new URL(`../../schemas/${name}.schema.json`, import.meta.url), 'utf8')) as object);
