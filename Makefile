@@ -14,7 +14,7 @@ APT_PKGS := libpcap-dev netcat-openbsd nftables iproute2 procps ethtool tshark t
 	user-mode-linux runsc util-linux liblwip-dev gcc libc6-dev slirp4netns chromium
 SRC := $(shell find src -name '*.ts' 2>/dev/null)
 
-.PHONY: all setup deps build test test-unit demo clean help bench bench-deps flake slow soak findings requirements schemas
+.PHONY: all setup deps build test test-unit demo clean help bench bench-deps flake slow soak findings requirements schemas learn-deps learn
 
 # The lab `make demo` builds, replays against and removes.
 DEMO_LAB := tcdemo
@@ -35,6 +35,8 @@ help:
 	@echo "make findings - rewrite the 'where the stacks differ' table from a matrix over every lab target (root)"
 	@echo "make slow   - the conformance scenarios that take minutes (scenarios/conformance/slow), once (root)"
 	@echo "make schemas - rewrite schemas/*.json (the JSON reports' schemas) from src/report/schemas.ts (no root)"
+	@echo "make learn-deps - a Python venv (.venv/learn) with AALpy, the learner the @aalpy tests hold ours against (make test makes it)"
+	@echo "make learn  - learn every lab target's TCP state machine (server role, full alphabet) and compare each with the reference (root; about an hour)"
 	@echo "make requirements - rewrite scenarios/conformance/REQUIREMENTS.md (RFC 9293 Appendix B vs the scenarios; no root)"
 
 # The lwip lab target's server: the lab's services on lwIP's own TCP (see lab/lwip/lwip-lab.c).
@@ -91,12 +93,37 @@ dist/.built: node_modules/.installed tsconfig.json $(SRC)
 
 build: setup dist/.built
 
-test: build
+test: build learn-deps
 	$(NODE_BIN)/tsc -p test/tsconfig.json
 	$(NODE_BIN)/mocha --grep '@flake' --invert
 
-test-unit: build
+test-unit: build learn-deps
 	$(NODE_BIN)/mocha --grep '@live' --invert
+
+# AALpy (PyPI, MIT), the reference learner test/learn/aalpy.test.ts (@aalpy) holds our L# against,
+# in a venv of its own. Optional: without it those tests are skipped, and say so. The stamp names
+# the version, so a second run does nothing and changing the pin makes the venv again. pydot and
+# pyparsing are AALpy's dependencies, pinned at the versions installed with it.
+AALPY_VERSION := 2.0.0
+LEARN_VENV := .venv/learn
+LEARN_STAMP := $(LEARN_VENV)/.aalpy-$(AALPY_VERSION)
+
+learn-deps: $(LEARN_STAMP)
+
+# Debian's python3 has the venv module but not ensurepip (python3-venv), without which
+# `python3 -m venv` fails (`python3 -m venv --help` still works, so it is no test): install
+# python3-venv only when ensurepip is missing.
+$(LEARN_STAMP):
+	@if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "make learn-deps: python3 cannot make a venv (no ensurepip); run 'sudo make learn-deps' to install python3-venv" >&2; exit 2; fi; \
+	  echo "installing: python3-venv"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends python3-venv >/dev/null || exit 2; \
+	fi
+	rm -rf $(LEARN_VENV)
+	python3 -m venv $(LEARN_VENV)
+	$(LEARN_VENV)/bin/pip install --quiet --disable-pip-version-check aalpy==$(AALPY_VERSION) pydot==4.0.1 pyparsing==3.3.3
+	@touch $@
 
 # Build the two-namespace lab, replay the netcat seed against the real nc in it, show what nc
 # received, write demo.pcap, and tear the lab down whatever happens.

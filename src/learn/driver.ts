@@ -1,0 +1,287 @@
+/**
+ * Learning a real system (issue 27): L# (lsharp.ts) behind a cache that never lets a
+ * non-deterministic answer through unnoticed, and an equivalence oracle by randomised Wp-style
+ * testing with a budget. Pure: the system is a function from words to outputs.
+ *
+ * Every answer goes into a prefix tree. When a new answer disagrees with what the tree holds for
+ * a common prefix, the word is asked again `repeats` times and the outputs of the prefix are put
+ * to a vote: a strict majority settles it (the tree is corrected and learning starts over from the
+ * tree, which costs no queries), anything else stops learning with a {@link NondeterminismError}
+ * that lists the sequences and what came back how often. Each settled vote is recorded, so the
+ * report shows where the system wavered.
+ */
+import { learn, type Teacher } from './lsharp.js';
+import { prng, run, separatingWord, size, type Mealy } from './mealy.js';
+
+/** A system under learning: runs words from its initial state (several at once where it can). */
+export interface System {
+  readonly inputs: readonly string[];
+  /** The outputs of each word (one per input), in the order given. */
+  queryMany(words: ReadonlyArray<readonly string[]>): Promise<string[][]>;
+}
+
+/** Where the system answered the same inputs differently. */
+export interface Wavering {
+  readonly word: readonly string[];
+  /** Each distinct answer to the word's last input (with the ones before), and how often it came. */
+  readonly outputs: ReadonlyArray<{ readonly outputs: readonly string[]; readonly count: number }>;
+  /** True when a majority settled it. */
+  readonly settled: boolean;
+}
+
+export class NondeterminismError extends Error {
+  override readonly name = 'NondeterminismError';
+  constructor(readonly wavering: readonly Wavering[]) {
+    const last = wavering[wavering.length - 1]!;
+    super(
+      `the target answered the same inputs differently, with no majority: ${last.word.join(' ')} → ` +
+        last.outputs.map((o) => `${o.outputs.join(' ')} (${o.count}×)`).join(' | '),
+    );
+  }
+}
+
+/** How to learn. */
+export interface DriveOptions {
+  /** Votes asked when answers disagree (default 5). */
+  readonly repeats?: number;
+  /** Random test words per equivalence query (default 200). */
+  readonly walks?: number;
+  /** Mean length of the random middle part of a test word (default 3). */
+  readonly infix?: number;
+  /** Seed of the test words (default 1). */
+  readonly seed?: number;
+  /** Words asked at once during equivalence testing (default 1). */
+  readonly batch?: number;
+  /** Stop (throw) once this many words were asked of the system (default: no bound). */
+  readonly maxQueries?: number;
+  /** Called after each hypothesis with its size and the counts so far. */
+  readonly onProgress?: (p: Progress) => void;
+}
+
+export interface Progress {
+  readonly states: number;
+  readonly queries: number;
+  readonly symbols: number;
+  readonly round: number;
+}
+
+export interface DriveResult {
+  readonly machine: Mealy;
+  /** Words asked of the system, votes included (cache hits not counted). */
+  readonly queries: number;
+  readonly symbols: number;
+  readonly equivalenceQueries: number;
+  /** Times learning started over after a vote corrected an answer. */
+  readonly restarts: number;
+  readonly wavering: readonly Wavering[];
+}
+
+/** A node of the answer tree. */
+interface Node {
+  out: string | undefined;
+  readonly child: Map<string, Node>;
+}
+
+const newNode = (): Node => ({ out: undefined, child: new Map() });
+
+/** Thrown inside L# when a vote changed an answer it had already used. */
+class Corrected extends Error {}
+
+/** Learns `system`; see the file's comment. */
+export async function drive(system: System, o: DriveOptions = {}): Promise<DriveResult> {
+  const repeats = o.repeats ?? 5;
+  const root = newNode();
+  const wavering: Wavering[] = [];
+  let queries = 0;
+  let symbols = 0;
+  let round = 0;
+
+  const ask = async (words: ReadonlyArray<readonly string[]>): Promise<string[][]> => {
+    if (o.maxQueries !== undefined && queries + words.length > o.maxQueries) throw new Error(`the query budget (${o.maxQueries}) ran out before the machine was learnt`);
+    queries += words.length;
+    symbols += words.reduce((n, w) => n + w.length, 0);
+    return system.queryMany(words);
+  };
+
+  /** The tree's outputs for `word`, or undefined when it does not hold all of them. */
+  const cached = (word: readonly string[]): string[] | undefined => {
+    const outs: string[] = [];
+    let n = root;
+    for (const x of word) {
+      const c = n.child.get(x);
+      if (!c || c.out === undefined) return undefined;
+      outs.push(c.out);
+      n = c;
+    }
+    return outs;
+  };
+
+  /** Where `outs` first disagrees with the tree along `word` (-1: nowhere). */
+  const conflictAt = (word: readonly string[], outs: readonly string[]): number => {
+    let n = root;
+    for (let j = 0; j < word.length; j++) {
+      const c = n.child.get(word[j]!);
+      if (!c) return -1;
+      if (c.out !== undefined && c.out !== outs[j]) return j;
+      n = c;
+    }
+    return -1;
+  };
+
+  const store = (word: readonly string[], outs: readonly string[]): void => {
+    let n = root;
+    for (let j = 0; j < word.length; j++) {
+      let c = n.child.get(word[j]!);
+      if (!c) n.child.set(word[j]!, (c = newNode()));
+      if (c.out !== outs[j]) {
+        // A corrected answer: what was learnt below it no longer holds.
+        if (c.out !== undefined) c.child.clear();
+        c.out = outs[j];
+      }
+      n = c;
+    }
+  };
+
+  /**
+   * Takes the system's answer to `word` into the tree, putting a disagreement to a vote. Returns
+   * the answer the tree now holds; throws {@link Corrected} when the vote overturned the tree.
+   */
+  const settle = async (word: readonly string[], outs: string[]): Promise<string[]> => {
+    const at = conflictAt(word, outs);
+    if (at < 0) {
+      store(word, outs);
+      return outs;
+    }
+    const prefix = word.slice(0, at + 1);
+    const held = cached(prefix)!;
+    const again = await ask(Array.from({ length: repeats }, () => word));
+    const votes = [held, outs.slice(0, at + 1), ...again.map((a) => a.slice(0, at + 1))];
+    const counts = new Map<string, { outputs: string[]; count: number }>();
+    for (const v of votes) {
+      const k = JSON.stringify(v);
+      const e = counts.get(k);
+      if (e) e.count++;
+      else counts.set(k, { outputs: v, count: 1 });
+    }
+    const ranked = [...counts.values()].sort((a, b) => b.count - a.count);
+    const best = ranked[0]!;
+    const settled = best.count * 2 > votes.length;
+    wavering.push({ word: prefix, outputs: ranked, settled });
+    if (!settled) throw new NondeterminismError(wavering);
+    const winner = JSON.stringify(best.outputs);
+    if (winner === JSON.stringify(held)) {
+      // The tree was right and the first answer the odd one out: the rest of the word from one that agrees.
+      const agreeing = again.find((a) => JSON.stringify(a.slice(0, at + 1)) === winner);
+      if (agreeing) {
+        store(word, agreeing);
+        return agreeing;
+      }
+      return [...held, ...(await tail(word, held))];
+    }
+    store(prefix, best.outputs);
+    throw new Corrected();
+  };
+
+  /** Asks `word` until an answer agrees with `prefixOuts` on its prefix (bounded), for the rest of the word. */
+  const tail = async (word: readonly string[], prefixOuts: readonly string[]): Promise<string[]> => {
+    if (word.length === prefixOuts.length) return [];
+    for (let k = 0; k < repeats; k++) {
+      const [a] = await ask([word]);
+      if (JSON.stringify(a!.slice(0, prefixOuts.length)) === JSON.stringify(prefixOuts)) {
+        store(word, a!);
+        return a!.slice(prefixOuts.length);
+      }
+    }
+    throw new NondeterminismError([...wavering, { word, outputs: [{ outputs: [...prefixOuts], count: 1 }], settled: false }]);
+  };
+
+  const queryOne = async (word: readonly string[]): Promise<string[]> => {
+    const hit = cached(word);
+    if (hit) return hit;
+    const [outs] = await ask([word]);
+    return settle(word, outs!);
+  };
+
+  /** Asks `words` (in batches), returning the first one whose answer differs from `h`, cut after the difference. */
+  const test = async (h: Mealy, words: ReadonlyArray<readonly string[]>): Promise<string[] | undefined> => {
+    const batch = Math.max(1, o.batch ?? 1);
+    for (let i = 0; i < words.length; i += batch) {
+      const chunk = words.slice(i, i + batch);
+      const todo = chunk.filter((w) => !cached(w));
+      const answers = todo.length ? await ask(todo) : [];
+      for (let j = 0; j < todo.length; j++) await settle(todo[j]!, answers[j]!);
+      for (const w of chunk) {
+        const got = (await queryOne(w));
+        const want = run(h, w);
+        const at = want.findIndex((x, j) => x !== got[j]);
+        if (at >= 0) return w.slice(0, at + 1);
+      }
+    }
+    return undefined;
+  };
+
+  const rand = prng(o.seed ?? 1);
+  const walks = o.walks ?? 200;
+  const infix = o.infix ?? 3;
+  let equivalenceQueries = 0;
+  let restarts = 0;
+  for (;;) {
+    const teacher: Teacher = {
+      inputs: system.inputs,
+      query: queryOne,
+      async equivalence(h) {
+        equivalenceQueries++;
+        round++;
+        o.onProgress?.({ states: size(h), queries, symbols, round });
+        return test(h, testWords(h, walks, infix, rand));
+      },
+    };
+    try {
+      const r = await learn(teacher);
+      return { machine: r.machine, queries, symbols, equivalenceQueries, restarts, wavering };
+    } catch (err) {
+      if (!(err instanceof Corrected)) throw err;
+      restarts++;
+      if (restarts > 20) throw new NondeterminismError(wavering.length ? wavering : [{ word: [], outputs: [], settled: false }]);
+    }
+  }
+}
+
+/**
+ * Random test words in the style of the randomised Wp method: a random state's access word, a
+ * random middle of geometric length (mean `infix`), then a word separating the state reached from
+ * a random other state (or one more random input when the hypothesis has one state).
+ */
+export function testWords(h: Mealy, count: number, infix: number, rand: () => number): string[][] {
+  const n = size(h);
+  const access = accessWords(h);
+  const words: string[][] = [];
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  for (let k = 0; k < count; k++) {
+    const w = [...access[Math.floor(rand() * n)]!];
+    while (rand() < infix / (infix + 1)) w.push(pick(h.inputs));
+    let s = 0;
+    for (const x of w) s = h.next[s]![h.inputs.indexOf(x)]!;
+    const other = n > 1 ? (s + 1 + Math.floor(rand() * (n - 1))) % n : -1;
+    const sep = other >= 0 ? separatingWord(h, s, other) : undefined;
+    words.push(sep ? [...w, ...sep] : [...w, pick(h.inputs)]);
+  }
+  return words;
+}
+
+/** A shortest access word of every state (breadth first). */
+function accessWords(h: Mealy): string[][] {
+  const access: Array<string[] | undefined> = [[]];
+  const queue = [0];
+  while (queue.length) {
+    const s = queue.shift()!;
+    h.inputs.forEach((x, i) => {
+      const t = h.next[s]![i]!;
+      if (access[t] === undefined) {
+        access[t] = [...access[s]!, x];
+        queue.push(t);
+      }
+    });
+  }
+  return access.map((a) => a ?? []);
+}

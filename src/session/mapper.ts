@@ -1,0 +1,375 @@
+/**
+ * The learner's mapper (issue 27): turns an abstract input word ("SYN", "ACK", "close"...) into
+ * real segments and socket calls on one fresh connection, and what the target sent back into
+ * abstract outputs ("SA(isn,next)", "RA(0,next)", "-"). It talks to a {@link Device}, the same seam
+ * the run unit uses, so the reference stack in memory and a live lab target are learned alike.
+ *
+ * Numbers: the mapper keeps our own next sequence number and what it learnt of the target's (its
+ * ISN from its SYN, its next sequence number from in-order segments). Each input is sent with
+ * numbers valid for that state; the extra inputs of the full alphabet are deliberately off (an
+ * acknowledgment above what the target sent, a reset or SYN inside the window but not at its
+ * edge, data beyond the window, data without the ACK bit). An output names, for each segment, its
+ * flags and how its sequence and acknowledgment numbers relate to what the mapper tracks.
+ *
+ * Roles are the target's: `server` means the target listens (its application accepts at once)
+ * and we connect; `client` means the target's application connects to us when the `connect` input
+ * says so. The application's inputs (`connect`, `write`, `close`) go through the puppet.
+ */
+import type { Device } from '../engine/device.js';
+import type { Clock } from '../engine/queue.js';
+import { directionOf, type FlowSpec } from '../engine/flow.js';
+import type { PuppetReply } from '../lab/puppet.js';
+import { familyOf } from '../wire/family.js';
+import { buildPacket, parseFrame, type Packet } from '../wire/packet.js';
+import { Flag, flagLetters } from '../wire/tcp.js';
+
+/** The role of the stack being learned. */
+export type LearnRole = 'server' | 'client';
+
+/** Segment inputs of the basic alphabet, each with valid numbers. */
+export const BASIC_SEGMENTS = ['SYN', 'SYNACK', 'ACK', 'DATA', 'FIN', 'RST', 'RSTACK'] as const;
+/** Segment inputs the full alphabet adds: numbers deliberately off. */
+export const EXTRA_SEGMENTS = ['ACK+', 'RST~', 'SYN~', 'DATA>', 'DATA-noack'] as const;
+/** Application inputs (through the puppet). */
+export const APP_INPUTS = ['connect', 'write', 'close'] as const;
+
+export type AlphabetName = 'basic' | 'full';
+
+/** What each input is, for --help and the JSON document. */
+export const INPUT_MEANING: Readonly<Record<string, string>> = {
+  SYN: 'SYN, seq our ISN',
+  SYNACK: 'SYN+ACK, seq our ISN, ack the target’s next (0 before its SYN)',
+  ACK: 'ACK, seq our next, ack the target’s next',
+  DATA: 'ACK+PSH with one byte, seq our next, ack the target’s next',
+  FIN: 'FIN+ACK, seq our next, ack the target’s next',
+  RST: 'RST, seq our next',
+  RSTACK: 'RST+ACK, seq our next, ack the target’s next',
+  'ACK+': 'ACK acknowledging 1000 octets beyond what the target sent',
+  'RST~': 'RST with seq one above our next (in the window, not exact)',
+  'SYN~': 'SYN with seq one above our next (in the window)',
+  'DATA>': 'ACK+PSH with one byte, seq 2^30 beyond our next (outside the window)',
+  'DATA-noack': 'PSH with one byte and no ACK bit',
+  connect: "the target's application connects to us (client role)",
+  write: "the target's application writes one byte",
+  close: "the target's application closes its socket",
+};
+
+/** The input alphabet of a role. */
+export function alphabet(name: AlphabetName, role: LearnRole): string[] {
+  const segments: string[] = [...BASIC_SEGMENTS, ...(name === 'full' ? EXTRA_SEGMENTS : [])];
+  if (role === 'client') return ['connect', ...segments, ...(name === 'full' ? ['write', 'close'] : ['close'])];
+  return name === 'full' ? [...segments, 'write', 'close'] : segments;
+}
+
+/** How long to wait for answers. */
+export interface Timing {
+  /** After each input: how long to collect what the target sends, ms. */
+  readonly waitMs: number;
+  /**
+   * A segment identical to one the target already sent in this query, arriving later than this
+   * after our last input, is its retransmission timer's doing, not an answer: left out.
+   */
+  readonly promptMs: number;
+  /** Told how long each answer (not a retransmission) took after its input, ms (calibration). */
+  readonly onAnswer?: (ms: number) => void;
+}
+
+/** One query's connection: the device, the flow (our end fresh; the peer's port, for a target client, learnt from its SYN). */
+export interface QueryConnection {
+  readonly device: Device;
+  readonly flow: FlowSpec;
+  /** The target's application, for the app inputs (absent: they answer `noapp`). */
+  readonly app?: QueryApp;
+}
+
+/** The target's application for one query, as the mapper drives it. */
+export interface QueryApp {
+  call(call: string, args: ReadonlyArray<string | number>): Promise<PuppetReply>;
+}
+
+/**
+ * What the mapper tracks on the connection. It follows the target rather than counting for
+ * itself: our next segment goes where the target's last acknowledgment points, so that inputs
+ * the target ignored leave no trace in the numbers (else the learnt machine would count them).
+ */
+interface Track {
+  readonly localIsn: number;
+  /** The target's next sequence number (raw), once its SYN came; kept in order. */
+  rcvNxt?: number;
+  /** The last acknowledgment number the target sent (raw). */
+  peerAck?: number;
+  /** Segments received so far: key → time, for retransmissions. */
+  readonly seen: Map<string, number>;
+  /** The end of the highest sequence space the target has sent (raw), once its SYN came. */
+  highEnd?: number;
+  /** Our last segment: whether it carried an ACK, its acknowledgment number, where it ended (all raw). */
+  lastHadAck: boolean;
+  lastAck: number;
+  /**
+   * The end of the highest sequence space we sent with valid numbers on the current connection
+   * (raw): what the target should acknowledge. Forgotten when a reset ends the connection.
+   */
+  sentEnd?: number;
+}
+
+const u32 = (n: number): number => n >>> 0;
+
+/** The target's application sockets in this query. */
+class AppState {
+  listener: number | undefined;
+  sock: number | undefined;
+  /** The accept or connect under way. */
+  pending: Promise<void> | undefined;
+
+  constructor(readonly app: QueryApp | undefined) {}
+
+  async call(call: string, args: ReadonlyArray<string | number>): Promise<PuppetReply | undefined> {
+    return this.app?.call(call, args);
+  }
+}
+
+/**
+ * How a segment's sequence number relates to what we expect: `next` when it is the number our last
+ * segment acknowledged, or the target's next as we tracked it (in order); `isn` for a SYN; `0`.
+ */
+function seqRelation(p: Packet, t: Track): string {
+  const seq = p.tcp.seq;
+  if (p.tcp.flags & Flag.SYN) return 'isn';
+  if ((t.lastHadAck && seq === t.lastAck) || seq === t.rcvNxt) return 'next';
+  // A reset answering a segment without ACK has sequence number zero (RFC 9293 §3.10.7.1).
+  if (seq === 0) return '0';
+  if (t.rcvNxt === undefined) return 'other';
+  return ((seq - t.rcvNxt) | 0) < 0 ? 'old' : 'ahead';
+}
+
+/** How a segment's acknowledgment relates to the end of what we sent with valid numbers. */
+function ackRelation(p: Packet, t: Track): string {
+  const ack = p.tcp.ack;
+  if (!(p.tcp.flags & Flag.ACK)) return ack === 0 ? '0' : 'x';
+  const want = t.sentEnd ?? u32(t.localIsn + 1);
+  if (ack === want) return 'next';
+  return ((ack - want) | 0) < 0 ? 'old' : 'ahead';
+}
+
+/**
+ * One received segment as an output symbol, e.g. `A(next,next)` or `PA(next,next,data)`. How much
+ * data is left out: the application writes one byte at a time, and a stack that holds small
+ * segments back (Nagle) would otherwise make the machine count the writes.
+ */
+export function outputSymbol(p: Packet, t: Track): string {
+  return `${flagLetters(p.tcp.flags & 0x3f)}(${seqRelation(p, t)},${ackRelation(p, t)}${p.payload.length ? ',data' : ''})`;
+}
+
+/** True when `p` carries data or a FIN, all of it sequence space the target has sent before. */
+function nothingNew(p: Packet, t: Track): boolean {
+  const len = p.payload.length + (p.tcp.flags & Flag.FIN ? 1 : 0);
+  if (len === 0 || p.tcp.flags & Flag.SYN || t.highEnd === undefined) return false;
+  return ((u32(p.tcp.seq + len) - t.highEnd) | 0) <= 0;
+}
+
+/** Takes what the target sent into the tracked state. */
+function observeIn(p: Packet, t: Track): void {
+  const len = p.payload.length + (p.tcp.flags & Flag.SYN ? 1 : 0) + (p.tcp.flags & Flag.FIN ? 1 : 0);
+  const end = u32(p.tcp.seq + len);
+  if (p.tcp.flags & Flag.SYN) t.highEnd = end;
+  else if (t.highEnd !== undefined && ((end - t.highEnd) | 0) > 0) t.highEnd = end;
+  if (p.tcp.flags & Flag.SYN) {
+    t.rcvNxt = end;
+  } else if (t.rcvNxt !== undefined && p.tcp.seq === t.rcvNxt) {
+    t.rcvNxt = u32(t.rcvNxt + len);
+  }
+  if (p.tcp.flags & Flag.ACK) t.peerAck = p.tcp.ack;
+  if (p.tcp.flags & Flag.RST) t.sentEnd = undefined;
+}
+
+const ONE_BYTE = Uint8Array.of(0x78);
+
+/** The segment an input sends: flags, raw seq and ack, payload. */
+function segmentFor(input: string, t: Track): { flags: number; seq: number; ack: number; payload: Uint8Array; valid: boolean } | undefined {
+  // Before the target's SYN there is nothing to acknowledge: a fixed number, not zero.
+  const ack = t.rcvNxt ?? u32(t.localIsn + 0x4000_0000);
+  const isn = t.localIsn;
+  const n = t.peerAck ?? u32(isn + 1);
+  const S = Flag.SYN;
+  const A = Flag.ACK;
+  const P = Flag.PSH;
+  const F = Flag.FIN;
+  const R = Flag.RST;
+  const none = new Uint8Array(0);
+  switch (input) {
+    case 'SYN':
+      return { flags: S, seq: isn, ack: 0, payload: none, valid: true };
+    case 'SYNACK':
+      return { flags: S | A, seq: isn, ack, payload: none, valid: true };
+    case 'ACK':
+      return { flags: A, seq: n, ack, payload: none, valid: true };
+    case 'DATA':
+      return { flags: P | A, seq: n, ack, payload: ONE_BYTE, valid: true };
+    case 'FIN':
+      return { flags: F | A, seq: n, ack, payload: none, valid: true };
+    case 'RST':
+      return { flags: R, seq: n, ack: 0, payload: none, valid: true };
+    case 'RSTACK':
+      return { flags: R | A, seq: n, ack, payload: none, valid: true };
+    case 'ACK+':
+      return { flags: A, seq: n, ack: u32(ack + 1000), payload: none, valid: false };
+    case 'RST~':
+      return { flags: R, seq: u32(n + 1), ack: 0, payload: none, valid: false };
+    case 'SYN~':
+      return { flags: S, seq: u32(n + 1), ack: 0, payload: none, valid: false };
+    case 'DATA>':
+      return { flags: P | A, seq: u32(n + 0x4000_0000), ack, payload: ONE_BYTE, valid: false };
+    case 'DATA-noack':
+      return { flags: P, seq: n, ack: 0, payload: ONE_BYTE, valid: true };
+    default:
+      return undefined;
+  }
+}
+
+/** Our options on a SYN: an MSS that fits any link of the lab. */
+const SYN_OPTIONS = [{ kind: 'mss' as const, value: 1200 }];
+
+/**
+ * Runs one query: `word` on a fresh connection `conn`, our ISN `localIsn`. Returns one output per
+ * input; cleans up after itself (a reset the target accepts, the application's sockets closed).
+ */
+export async function runQuery(word: readonly string[], conn: QueryConnection, localIsn: number, role: LearnRole, timing: Timing, targetPort: number): Promise<string[]> {
+  const { device } = conn;
+  let flow: FlowSpec = conn.flow;
+  const t: Track = { localIsn, seen: new Map(), lastHadAck: false, lastAck: 0 };
+  const app = new AppState(conn.app);
+  const family = familyOf(flow.peerIp ?? flow.localIp) === 6 ? 6 : 4;
+  let lastSendAt = device.clock.now();
+
+  if (role === 'server' && conn.app) {
+    // The target's application listens on this query's port and accepts at once.
+    app.listener = await socket(app, family);
+    await expectOk(app.call('bind', [app.listener, flow.peerIp ?? '', targetPort]), 'bind');
+    await expectOk(app.call('listen', [app.listener, 8]), 'listen');
+    app.pending = accept(app);
+  }
+
+  const send = async (flags: number, seq: number, ack: number, payload: Uint8Array, valid = false): Promise<void> => {
+    if (flow.peerIp === undefined || flow.peerPort === undefined) return; // a client target that never connected: nowhere to send
+    const packet = buildPacket({
+      ip: { src: flow.localIp, dst: flow.peerIp },
+      tcp: { srcPort: flow.localPort, dstPort: flow.peerPort, seq, ack: flags & Flag.ACK ? ack : 0, flags, window: 8192, ...(flags & Flag.SYN ? { options: SYN_OPTIONS } : {}) },
+      payload,
+    });
+    t.lastHadAck = (flags & Flag.ACK) !== 0;
+    t.lastAck = ack;
+    if (valid) {
+      const end = u32(seq + payload.length + (flags & Flag.SYN ? 1 : 0) + (flags & Flag.FIN ? 1 : 0));
+      if (flags & Flag.RST) t.sentEnd = undefined;
+      else if (t.sentEnd === undefined || ((end - t.sentEnd) | 0) > 0) t.sentEnd = end;
+    }
+    lastSendAt = device.clock.now();
+    await device.send(packet);
+  };
+
+  /** Collects what the target sends for `ms`, as output symbols. */
+  const collect = async (ms: number): Promise<string[]> => {
+    const out: string[] = [];
+    const deadline = device.clock.now() + ms;
+    for (;;) {
+      const left = deadline - device.clock.now();
+      const frame = await device.frames.take(Math.max(0, left), device.clock);
+      if (!frame) return out;
+      const decoded = frame.packet ? { ok: true as const, value: { packet: frame.packet } } : parseFrame(frame.data, frame.linkType);
+      if (!decoded.ok) continue;
+      const p = decoded.value.packet;
+      if (flow.peerPort === undefined && p.tcp.dstPort === flow.localPort && p.tcp.flags & Flag.SYN) flow = { ...flow, peerIp: p.ip.src, peerPort: p.tcp.srcPort };
+      if (directionOf(p, flow) !== 'in') continue;
+      const key = `${p.tcp.flags}/${p.tcp.seq}/${p.tcp.ack}/${p.payload.length}`;
+      const now = device.clock.now();
+      const first = !t.seen.has(key) && !nothingNew(p, t);
+      t.seen.set(key, now);
+      // What the target sends again on its own (a retransmission timer) is no answer to anything.
+      if (!first && now - lastSendAt > timing.promptMs) continue;
+      if (first) timing.onAnswer?.(now - lastSendAt);
+      out.push(outputSymbol(p, t));
+      observeIn(p, t);
+    }
+  };
+
+  const outputs: string[] = [];
+  try {
+    for (const input of word) {
+      const seg = segmentFor(input, t);
+      let note = '';
+      if (seg) {
+        await send(seg.flags, seg.seq, seg.ack, seg.payload, seg.valid);
+      } else {
+        lastSendAt = device.clock.now();
+        note = await appInput(input, app, role, family, flow, timing, device.clock);
+      }
+      const got = await collect(timing.waitMs);
+      outputs.push((got.length ? got.join('+') : '-') + note);
+    }
+  } finally {
+    // Leave nothing behind: a reset the target takes in any synchronized state (or SYN-RECEIVED),
+    // then the application's sockets.
+    if (t.peerAck !== undefined) await send(Flag.RST, t.peerAck, 0, new Uint8Array(0)).catch(() => undefined);
+    else if (t.rcvNxt !== undefined) await send(Flag.RST | Flag.ACK, u32(localIsn + 1), t.rcvNxt, new Uint8Array(0)).catch(() => undefined);
+    for (const h of [app.sock, app.listener]) if (h !== undefined) await app.call('close', [h]).catch(() => undefined);
+  }
+  return outputs;
+}
+
+async function socket(app: AppState, family: 4 | 6): Promise<number> {
+  const r = await app.call('socket', [family]);
+  if (!r || r.ret < 0) throw new Error(`the target's application could not open a socket (${r?.errno ?? 'no application'})`);
+  return r.ret;
+}
+
+async function expectOk(p: Promise<PuppetReply | undefined>, what: string): Promise<void> {
+  const r = await p;
+  if (r && r.ret < 0) throw new Error(`the target's application: ${what} failed with ${r.errno}`);
+}
+
+/** Starts an accept on the listener; its socket becomes the connection's when it returns. */
+function accept(app: AppState): Promise<void> {
+  return (async () => {
+    const r = await app.call('accept', [app.listener!]).catch(() => undefined);
+    if (r && r.ret >= 0) app.sock = r.ret;
+  })();
+}
+
+/**
+ * An application input. Returns a note for the output: empty when the call was made (its effect
+ * shows in the segments), `/nosock` when the application has no connection to act on yet,
+ * `/ERRNO` when the call failed at once.
+ */
+async function appInput(input: string, app: AppState, role: LearnRole, family: 4 | 6, flow: FlowSpec, timing: Timing, clock: Clock): Promise<string> {
+  if (!app.app) return '/noapp';
+  switch (input) {
+    case 'connect': {
+      if (role !== 'client') return '/nosock';
+      if (app.sock !== undefined || app.pending) return '/again';
+      const h = await socket(app, family);
+      app.sock = h;
+      // Blocks until established or failed: runs on while the query goes on.
+      app.pending = app
+        .call('connect', [h, flow.localIp, flow.localPort])
+        .then(() => undefined)
+        .catch(() => undefined);
+      return '';
+    }
+    case 'write':
+    case 'close': {
+      if (app.sock === undefined && app.pending && role === 'server') {
+        // An accept under way: give it the time an answer gets to return.
+        let cancel = (): void => undefined;
+        await Promise.race([app.pending, new Promise<void>((r) => (cancel = clock.setTimer(timing.waitMs, r)))]);
+        cancel();
+      }
+      const h = app.sock;
+      if (h === undefined) return '/nosock';
+      const r = input === 'write' ? await app.call('write', [h, 1, '-']) : await app.call('close', [h]);
+      if (input === 'close') app.sock = undefined;
+      return r && r.ret < 0 ? `/${r.errno}` : '';
+    }
+    default:
+      throw new RangeError(`unknown input ${JSON.stringify(input)}`);
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * The systems `tcpcraft learn` learns (issue 27): the mapper of src/session/mapper.ts on a fresh
+ * connection per query, either against the reference stack in memory (a fresh stack per query, on
+ * a virtual clock: nothing waits) or against a lab target on the network (one raw socket, one
+ * capture and one puppet session for the whole run; per query a fresh source port and listening
+ * port, the kernel-RST guard of its flow, and a reset at the end).
+ *
+ * How long to wait for an answer is measured, not fixed: {@link calibrate} sends a few probe
+ * words with a long wait and times every answer (the handshake's, a delayed ACK's, a FIN's); the
+ * wait per input is then a few times the slowest one, within bounds.
+ */
+import { FrameQueue } from '../engine/queue.js';
+import type { Device } from '../engine/device.js';
+import type { FlowSpec } from '../engine/flow.js';
+import { Demux } from '../engine/demux.js';
+import { type System } from '../learn/driver.js';
+import { referenceDevice, type ReferenceSettings } from '../reference/index.js';
+import { alphabet, runQuery, type AlphabetName, type LearnRole, type Timing } from '../session/mapper.js';
+import { Cleanups } from '../io/cleanup.js';
+import { privilegedOps } from '../io/device.js';
+import { sandboxSender } from '../io/sandbox.js';
+import { openSender } from '../io/sender.js';
+import { systemClock, randomIsn } from '../io/clock.js';
+import { checkLabPeer, resolveRoute } from '../io/route.js';
+import { packetDestination } from '../wire/packet.js';
+import { familyOf } from '../wire/family.js';
+import { PortAllocator } from './ports.js';
+
+/** A system under learning with its alphabet and what it is. */
+export interface TcpSystem extends System {
+  readonly role: LearnRole;
+  readonly alphabetName: AlphabetName;
+  readonly timing: Timing;
+  /** Releases what it holds. */
+  close(): Promise<void>;
+}
+
+/** Listening ports of the target, one per query, away from the lab's services. */
+class TargetPorts {
+  private n = 0;
+  next(): number {
+    return 20000 + (this.n++ % 40000);
+  }
+}
+
+/** The reference's addresses in memory (the lab's). */
+const REF_LOCAL = '10.77.0.1';
+const REF_PEER = '10.77.0.2';
+
+/** Waits on the reference's virtual clock: longer than its delayed ACK (200 ms). */
+export const REFERENCE_TIMING: Timing = { waitMs: 250, promptMs: 50 };
+
+/**
+ * The reference is learnt with a retransmission timeout of a minute (the RFCs set a floor, not a
+ * ceiling): a query lasts a few seconds of virtual time, so no retransmission ever falls into it
+ * and the machine learnt is the stack's answer to inputs, not to the passing of time.
+ */
+export const LEARN_REFERENCE_SETTINGS: Partial<ReferenceSettings> = { initialRtoMs: 60_000, minRtoMs: 60_000 };
+
+/** The reference stack in memory, a fresh one per query. */
+export function referenceSystem(role: LearnRole, name: AlphabetName, o: { readonly settings?: Partial<ReferenceSettings>; readonly inputs?: readonly string[] } = {}): TcpSystem {
+  const inputs = o.inputs ?? alphabet(name, role);
+  const ports = new TargetPorts();
+  let localPort = 40000;
+  const one = async (word: readonly string[]): Promise<string[]> => {
+    const targetPort = ports.next();
+    const lp = 10000 + (localPort++ % 50000);
+    const flow: FlowSpec = role === 'server' ? { localIp: REF_LOCAL, localPort: lp, peerIp: REF_PEER, peerPort: targetPort } : { localIp: REF_LOCAL, localPort: lp, peerIp: REF_PEER };
+    const device = referenceDevice([flow], { settings: { ...LEARN_REFERENCE_SETTINGS, ...o.settings } });
+    try {
+      return await runQuery(word, { device, flow, app: device.app }, 0x1000_0000, role, REFERENCE_TIMING, targetPort);
+    } finally {
+      await device.close();
+    }
+  };
+  return {
+    inputs,
+    role,
+    alphabetName: name,
+    timing: REFERENCE_TIMING,
+    queryMany: (words) => Promise.all(words.map(one)),
+    close: async () => undefined,
+  };
+}
+
+/** Options of a live system. */
+export interface LiveSystemOptions {
+  /** The lab whose puppet drives the target's application. */
+  readonly lab: string;
+  /** The target's address. */
+  readonly dst: string;
+  readonly role: LearnRole;
+  readonly alphabet: AlphabetName;
+  readonly inputs?: readonly string[];
+  /** Fixed timing (default: measured by {@link calibrate}). */
+  readonly timing?: Timing;
+  /** Queries run at once (default 1). */
+  readonly parallel?: number;
+  readonly cleanups: Cleanups;
+  readonly say?: (line: string) => void;
+}
+
+/** A lab target on the network. */
+export async function liveSystem(o: LiveSystemOptions): Promise<TcpSystem> {
+  await checkLabPeer(o.dst);
+  const route = await resolveRoute({ server: false, peer: o.dst });
+  const ops = privilegedOps();
+  const six = familyOf(o.dst) === 6;
+  const sender = sandboxSender() ?? openSender({ ipv6: six });
+  const unSender = o.cleanups.add('close the raw socket', () => sender.close());
+  const sniffer = await ops.openSniffer({ iface: route.iface, filter: `tcp and host ${o.dst}`, trustedFilter: true });
+  const unSniffer = o.cleanups.add(`close the capture on ${route.iface}`, () => sniffer.close());
+  const puppet = await ops.openPuppet(o.lab);
+  const unPuppet = o.cleanups.add("end the session with the target's application", () => puppet.close());
+  const demux = new Demux(sniffer, () => systemClock.wallUs());
+  const sourcePorts = new PortAllocator();
+  const targetPorts = new TargetPorts();
+  const inputs = o.inputs ?? alphabet(o.alphabet, o.role);
+
+  const one = async (word: readonly string[], timing: Timing): Promise<string[]> => {
+    const localPort = sourcePorts.next();
+    const targetPort = targetPorts.next();
+    const flow: FlowSpec = o.role === 'server' ? { localIp: route.src, localPort, peerIp: o.dst, peerPort: targetPort } : { localIp: route.src, localPort, peerIp: o.dst };
+    const frames = new FrameQueue();
+    const unregister = demux.register([flow], frames);
+    const guard = await ops.installGuard(flow);
+    const unGuard = o.cleanups.add(`remove the kernel-RST guard ${guard.table}`, () => guard.remove());
+    const device: Device = {
+      frames,
+      linkType: sniffer.linkType,
+      clock: systemClock,
+      send: (p) => sender.send(p, packetDestination(p)),
+      close: async () => undefined,
+    };
+    try {
+      return await runQuery(word, { device, flow, app: puppet }, randomIsn(), o.role, timing, targetPort);
+    } finally {
+      unregister();
+      frames.close();
+      await guard.remove();
+      unGuard();
+      sourcePorts.release(localPort);
+    }
+  };
+
+  const parallel = Math.max(1, o.parallel ?? 1);
+  const many = async (words: ReadonlyArray<readonly string[]>, timing: Timing): Promise<string[][]> => {
+    const out: string[][] = new Array(words.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      for (let i = next++; i < words.length; i = next++) out[i] = await one(words[i]!, timing);
+    };
+    await Promise.all(Array.from({ length: Math.min(parallel, words.length) }, worker));
+    return out;
+  };
+
+  const close = async (): Promise<void> => {
+    puppet.close();
+    unPuppet();
+    await sniffer.close();
+    unSniffer();
+    await sender.close();
+    unSender();
+  };
+  try {
+    const timing = o.timing ?? (await calibrate((w, t) => many([w], t).then((r) => r[0]!), o.role, o.say));
+    return { inputs, role: o.role, alphabetName: o.alphabet, timing, queryMany: (words) => many(words, timing), close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** Probe words whose answers include the slow ones: the handshake, a delayed ACK, the answer to a FIN. */
+function probes(role: LearnRole): string[][] {
+  return role === 'server'
+    ? [['SYN'], ['SYN', 'ACK', 'DATA'], ['SYN', 'ACK', 'FIN'], ['SYN', 'ACK', 'DATA', 'DATA', 'close']]
+    : [['connect'], ['connect', 'SYNACK', 'DATA'], ['connect', 'SYNACK', 'FIN']];
+}
+
+/** Bounds of the measured wait, ms. */
+export const WAIT_FLOOR_MS = 30;
+export const WAIT_CEILING_MS = 1500;
+/** Time given to each probe input while calibrating. */
+const PROBE_WAIT_MS = 1200;
+
+/**
+ * Measures how long the target takes to answer: each probe word runs with a long wait per input,
+ * every answer timed from the input; the wait is then three times the slowest answer (within
+ * {@link WAIT_FLOOR_MS}..{@link WAIT_CEILING_MS}), and an identical segment arriving later than
+ * the slowest answer and a half is taken as a retransmission.
+ */
+export async function calibrate(query: (word: readonly string[], t: Timing) => Promise<string[]>, role: LearnRole, say?: (line: string) => void): Promise<Timing> {
+  const slowest: number[] = [];
+  for (const word of probes(role)) {
+    await query(word, { waitMs: PROBE_WAIT_MS, promptMs: 0, onAnswer: (ms) => slowest.push(ms) });
+  }
+  const worst = slowest.length ? Math.max(...slowest) : WAIT_CEILING_MS / 3;
+  const waitMs = Math.min(WAIT_CEILING_MS, Math.max(WAIT_FLOOR_MS, Math.ceil(worst * 3)));
+  const timing = { waitMs, promptMs: Math.max(5, Math.ceil(worst * 1.5)) };
+  say?.(`calibrated: slowest answer ${worst.toFixed(1)} ms over ${slowest.length} answers: waiting ${timing.waitMs} ms per input`);
+  return timing;
+}
