@@ -229,17 +229,58 @@ function segmentFor(input: string, t: Track): { flags: number; seq: number; ack:
 /** Our options on a SYN: an MSS that fits any link of the lab. */
 const SYN_OPTIONS = [{ kind: 'mss' as const, value: 1200 }];
 
+/** A segment of a query's trace: raw numbers, flag letters, payload length. */
+export interface TraceSegment {
+  readonly flags: string;
+  readonly seq: number;
+  readonly ack: number;
+  readonly len: number;
+}
+
+/** What happened on one input of a query. */
+export interface TraceStep {
+  readonly input: string;
+  /** The segment the input sent (app inputs send none). */
+  readonly sent?: TraceSegment;
+  /** What the target sent that counted as the answer (retransmissions left out). */
+  readonly received: readonly TraceSegment[];
+  readonly output: string;
+}
+
+/** A query as it went on the wire: what a scenario replaying it needs. */
+export interface QueryTrace {
+  readonly localIsn: number;
+  /** The target's ISN, when its SYN came. */
+  readonly peerIsn?: number;
+  readonly targetPort: number;
+  readonly steps: readonly TraceStep[];
+}
+
+/** Extras of {@link runQuery}. */
+export interface QueryExtras {
+  /** Called with the query's trace once it is over. */
+  readonly trace?: (t: QueryTrace) => void;
+  /** Called after the last input's answers, before the clean-up (the reference reads its state there). */
+  readonly beforeCleanup?: () => void;
+}
+
+const segmentOf = (flags: number, seq: number, ack: number, len: number): TraceSegment => ({ flags: flagLetters(flags & 0x3f), seq, ack, len });
+
 /**
  * Runs one query: `word` on a fresh connection `conn`, our ISN `localIsn`. Returns one output per
  * input; cleans up after itself (a reset the target accepts, the application's sockets closed).
  */
-export async function runQuery(word: readonly string[], conn: QueryConnection, localIsn: number, role: LearnRole, timing: Timing, targetPort: number): Promise<string[]> {
+export async function runQuery(word: readonly string[], conn: QueryConnection, localIsn: number, role: LearnRole, timing: Timing, targetPort: number, extras: QueryExtras = {}): Promise<string[]> {
   const { device } = conn;
   let flow: FlowSpec = conn.flow;
   const t: Track = { localIsn, seen: new Map(), lastHadAck: false, lastAck: 0 };
   const app = new AppState(conn.app);
   const family = familyOf(flow.peerIp ?? flow.localIp) === 6 ? 6 : 4;
   let lastSendAt = device.clock.now();
+  let sent: TraceSegment | undefined;
+  let received: TraceSegment[] = [];
+  let peerIsn: number | undefined;
+  const steps: TraceStep[] = [];
 
   if (role === 'server' && conn.app) {
     // The target's application listens on this query's port and accepts at once.
@@ -264,6 +305,7 @@ export async function runQuery(word: readonly string[], conn: QueryConnection, l
       else if (t.sentEnd === undefined || ((end - t.sentEnd) | 0) > 0) t.sentEnd = end;
     }
     lastSendAt = device.clock.now();
+    sent = segmentOf(flags, seq, flags & Flag.ACK ? ack : 0, payload.length);
     await device.send(packet);
   };
 
@@ -288,6 +330,8 @@ export async function runQuery(word: readonly string[], conn: QueryConnection, l
       if (!first && now - lastSendAt > timing.promptMs) continue;
       if (first) timing.onAnswer?.(now - lastSendAt);
       out.push(outputSymbol(p, t));
+      received.push(segmentOf(p.tcp.flags, p.tcp.seq, p.tcp.ack, p.payload.length));
+      if (p.tcp.flags & Flag.SYN) peerIsn ??= p.tcp.seq;
       observeIn(p, t);
     }
   };
@@ -297,6 +341,8 @@ export async function runQuery(word: readonly string[], conn: QueryConnection, l
     for (const input of word) {
       const seg = segmentFor(input, t);
       let note = '';
+      sent = undefined;
+      received = [];
       if (seg) {
         await send(seg.flags, seg.seq, seg.ack, seg.payload, seg.valid);
       } else {
@@ -304,8 +350,11 @@ export async function runQuery(word: readonly string[], conn: QueryConnection, l
         note = await appInput(input, app, role, family, flow, timing, device.clock);
       }
       const got = await collect(timing.waitMs);
-      outputs.push((got.length ? got.join('+') : '-') + note);
+      const output = (got.length ? got.join('+') : '-') + note;
+      outputs.push(output);
+      steps.push({ input, ...(sent ? { sent } : {}), received, output });
     }
+    extras.beforeCleanup?.();
   } finally {
     // Leave nothing behind: a reset the target takes in any synchronized state (or SYN-RECEIVED),
     // then the application's sockets.
@@ -313,6 +362,7 @@ export async function runQuery(word: readonly string[], conn: QueryConnection, l
     else if (t.rcvNxt !== undefined) await send(Flag.RST | Flag.ACK, u32(localIsn + 1), t.rcvNxt, new Uint8Array(0)).catch(() => undefined);
     for (const h of [app.sock, app.listener]) if (h !== undefined) await app.call('close', [h]).catch(() => undefined);
   }
+  extras.trace?.({ localIsn, ...(peerIsn !== undefined ? { peerIsn } : {}), targetPort, steps });
   return outputs;
 }
 

@@ -15,7 +15,7 @@ import type { FlowSpec } from '../engine/flow.js';
 import { Demux } from '../engine/demux.js';
 import { type System } from '../learn/driver.js';
 import { referenceDevice, type ReferenceSettings } from '../reference/index.js';
-import { alphabet, runQuery, type AlphabetName, type LearnRole, type Timing } from '../session/mapper.js';
+import { alphabet, runQuery, type AlphabetName, type LearnRole, type QueryExtras, type QueryTrace, type Timing } from '../session/mapper.js';
 import { Cleanups } from '../io/cleanup.js';
 import { privilegedOps } from '../io/device.js';
 import { sandboxSender } from '../io/sandbox.js';
@@ -31,6 +31,8 @@ export interface TcpSystem extends System {
   readonly role: LearnRole;
   readonly alphabetName: AlphabetName;
   readonly timing: Timing;
+  /** Runs `word` once more and gives its trace, on the wire (for scenarios replaying it). */
+  traceOf(word: readonly string[]): Promise<QueryTrace>;
   /** Releases what it holds. */
   close(): Promise<void>;
 }
@@ -62,13 +64,13 @@ export function referenceSystem(role: LearnRole, name: AlphabetName, o: { readon
   const inputs = o.inputs ?? alphabet(name, role);
   const ports = new TargetPorts();
   let localPort = 40000;
-  const one = async (word: readonly string[]): Promise<string[]> => {
+  const one = async (word: readonly string[], extras: QueryExtras = {}): Promise<string[]> => {
     const targetPort = ports.next();
     const lp = 10000 + (localPort++ % 50000);
     const flow: FlowSpec = role === 'server' ? { localIp: REF_LOCAL, localPort: lp, peerIp: REF_PEER, peerPort: targetPort } : { localIp: REF_LOCAL, localPort: lp, peerIp: REF_PEER };
     const device = referenceDevice([flow], { settings: { ...LEARN_REFERENCE_SETTINGS, ...o.settings } });
     try {
-      return await runQuery(word, { device, flow, app: device.app }, 0x1000_0000, role, REFERENCE_TIMING, targetPort);
+      return await runQuery(word, { device, flow, app: device.app }, 0x1000_0000, role, REFERENCE_TIMING, targetPort, extras);
     } finally {
       await device.close();
     }
@@ -78,7 +80,8 @@ export function referenceSystem(role: LearnRole, name: AlphabetName, o: { readon
     role,
     alphabetName: name,
     timing: REFERENCE_TIMING,
-    queryMany: (words) => Promise.all(words.map(one)),
+    queryMany: (words) => Promise.all(words.map((w) => one(w))),
+    traceOf: (word) => traced((extras) => one(word, extras)),
     close: async () => undefined,
   };
 }
@@ -117,7 +120,7 @@ export async function liveSystem(o: LiveSystemOptions): Promise<TcpSystem> {
   const targetPorts = new TargetPorts();
   const inputs = o.inputs ?? alphabet(o.alphabet, o.role);
 
-  const one = async (word: readonly string[], timing: Timing): Promise<string[]> => {
+  const one = async (word: readonly string[], timing: Timing, extras: QueryExtras = {}): Promise<string[]> => {
     const localPort = sourcePorts.next();
     const targetPort = targetPorts.next();
     const flow: FlowSpec = o.role === 'server' ? { localIp: route.src, localPort, peerIp: o.dst, peerPort: targetPort } : { localIp: route.src, localPort, peerIp: o.dst };
@@ -133,7 +136,7 @@ export async function liveSystem(o: LiveSystemOptions): Promise<TcpSystem> {
       close: async () => undefined,
     };
     try {
-      return await runQuery(word, { device, flow, app: puppet }, randomIsn(), o.role, timing, targetPort);
+      return await runQuery(word, { device, flow, app: puppet }, randomIsn(), o.role, timing, targetPort, extras);
     } finally {
       unregister();
       frames.close();
@@ -164,11 +167,18 @@ export async function liveSystem(o: LiveSystemOptions): Promise<TcpSystem> {
   };
   try {
     const timing = o.timing ?? (await calibrate((w, t) => many([w], t).then((r) => r[0]!), o.role, o.say));
-    return { inputs, role: o.role, alphabetName: o.alphabet, timing, queryMany: (words) => many(words, timing), close };
+    return { inputs, role: o.role, alphabetName: o.alphabet, timing, queryMany: (words) => many(words, timing), traceOf: (word) => traced((extras) => one(word, timing, extras)), close };
   } catch (err) {
     await close();
     throw err;
   }
+}
+
+/** The trace of one query run through `run`. */
+async function traced(run: (extras: QueryExtras) => Promise<string[]>): Promise<QueryTrace> {
+  let trace: QueryTrace | undefined;
+  await run({ trace: (t) => (trace = t) });
+  return trace!;
 }
 
 /** Probe words whose answers include the slow ones: the handshake, a delayed ACK, the answer to a FIN. */
