@@ -360,10 +360,25 @@ export async function runQuery(word: readonly string[], conn: QueryConnection, l
     // then the application's sockets.
     if (t.peerAck !== undefined) await send(Flag.RST, t.peerAck, 0, new Uint8Array(0)).catch(() => undefined);
     else if (t.rcvNxt !== undefined) await send(Flag.RST | Flag.ACK, u32(localIsn + 1), t.rcvNxt, new Uint8Array(0)).catch(() => undefined);
-    for (const h of [app.sock, app.listener]) if (h !== undefined) await app.call('close', [h]).catch(() => undefined);
+    if (app.sock !== undefined) await app.call('close', [app.sock]).catch(() => undefined);
+    if (app.listener !== undefined) {
+      // A shutdown wakes the accept still blocked on the listener (a close alone would leave it,
+      // and its puppet thread, waiting for good).
+      await app.call('shutdown', [app.listener, 'rdwr']).catch(() => undefined);
+      await app.call('close', [app.listener]).catch(() => undefined);
+      if (app.pending) await within(app.pending, 1000, device.clock);
+      if (app.sock !== undefined) await app.call('close', [app.sock]).catch(() => undefined);
+    }
   }
   extras.trace?.({ localIsn, ...(peerIsn !== undefined ? { peerIsn } : {}), targetPort, steps });
   return outputs;
+}
+
+/** Waits for `p`, at most `ms` on `clock`. */
+async function within(p: Promise<unknown>, ms: number, clock: Clock): Promise<void> {
+  let cancel = (): void => undefined;
+  await Promise.race([p.catch(() => undefined), new Promise<void>((r) => (cancel = clock.setTimer(ms, r)))]);
+  cancel();
 }
 
 async function socket(app: AppState, family: 4 | 6): Promise<number> {
@@ -409,9 +424,7 @@ async function appInput(input: string, app: AppState, role: LearnRole, family: 4
     case 'close': {
       if (app.sock === undefined && app.pending && role === 'server') {
         // An accept under way: give it the time an answer gets to return.
-        let cancel = (): void => undefined;
-        await Promise.race([app.pending, new Promise<void>((r) => (cancel = clock.setTimer(timing.waitMs, r)))]);
-        cancel();
+        await within(app.pending, timing.waitMs, clock);
       }
       const h = app.sock;
       if (h === undefined) return '/nosock';

@@ -59,18 +59,30 @@ export const REFERENCE_TIMING: Timing = { waitMs: 250, promptMs: 50 };
  */
 export const LEARN_REFERENCE_SETTINGS: Partial<ReferenceSettings> = { initialRtoMs: 60_000, minRtoMs: 60_000 };
 
+/** The reference stack in memory, with the RFC 9293 state each word leaves its connection in. */
+export interface ReferenceSystem extends TcpSystem {
+  /** The state of the connection (or LISTEN / CLOSED when there is none) after `word`. */
+  stateAfter(word: readonly string[]): Promise<string>;
+}
+
 /** The reference stack in memory, a fresh one per query. */
-export function referenceSystem(role: LearnRole, name: AlphabetName, o: { readonly settings?: Partial<ReferenceSettings>; readonly inputs?: readonly string[] } = {}): TcpSystem {
+export function referenceSystem(role: LearnRole, name: AlphabetName, o: { readonly settings?: Partial<ReferenceSettings>; readonly inputs?: readonly string[] } = {}): ReferenceSystem {
   const inputs = o.inputs ?? alphabet(name, role);
   const ports = new TargetPorts();
   let localPort = 40000;
-  const one = async (word: readonly string[], extras: QueryExtras = {}): Promise<string[]> => {
+  const one = async (word: readonly string[], extras: QueryExtras = {}, state?: (s: string) => void): Promise<string[]> => {
     const targetPort = ports.next();
     const lp = 10000 + (localPort++ % 50000);
     const flow: FlowSpec = role === 'server' ? { localIp: REF_LOCAL, localPort: lp, peerIp: REF_PEER, peerPort: targetPort } : { localIp: REF_LOCAL, localPort: lp, peerIp: REF_PEER };
     const device = referenceDevice([flow], { settings: { ...LEARN_REFERENCE_SETTINGS, ...o.settings } });
+    const stack = device.reference.stack;
+    const beforeCleanup = (): void => {
+      if (!state) return;
+      const tcb = stack.connections.find((c) => c.state !== 'CLOSED');
+      state(tcb?.state ?? (role === 'server' ? 'LISTEN' : 'CLOSED'));
+    };
     try {
-      return await runQuery(word, { device, flow, app: device.app }, 0x1000_0000, role, REFERENCE_TIMING, targetPort, extras);
+      return await runQuery(word, { device, flow, app: device.app }, 0x1000_0000, role, REFERENCE_TIMING, targetPort, { ...extras, beforeCleanup });
     } finally {
       await device.close();
     }
@@ -82,6 +94,11 @@ export function referenceSystem(role: LearnRole, name: AlphabetName, o: { readon
     timing: REFERENCE_TIMING,
     queryMany: (words) => Promise.all(words.map((w) => one(w))),
     traceOf: (word) => traced((extras) => one(word, extras)),
+    async stateAfter(word) {
+      let found = 'CLOSED';
+      await one(word, {}, (s) => (found = s));
+      return found;
+    },
     close: async () => undefined,
   };
 }
@@ -116,13 +133,14 @@ export async function liveSystem(o: LiveSystemOptions): Promise<TcpSystem> {
   const puppet = await ops.openPuppet(o.lab);
   const unPuppet = o.cleanups.add("end the session with the target's application", () => puppet.close());
   const demux = new Demux(sniffer, () => systemClock.wallUs());
+  // Ports on both ends follow the wall clock (see ports.ts), so that no 4-tuple and no listening
+  // port of an earlier run can still be in TIME-WAIT.
   const sourcePorts = new PortAllocator();
-  const targetPorts = new TargetPorts();
   const inputs = o.inputs ?? alphabet(o.alphabet, o.role);
 
   const one = async (word: readonly string[], timing: Timing, extras: QueryExtras = {}): Promise<string[]> => {
     const localPort = sourcePorts.next();
-    const targetPort = targetPorts.next();
+    const targetPort = sourcePorts.next();
     const flow: FlowSpec = o.role === 'server' ? { localIp: route.src, localPort, peerIp: o.dst, peerPort: targetPort } : { localIp: route.src, localPort, peerIp: o.dst };
     const frames = new FrameQueue();
     const unregister = demux.register([flow], frames);
@@ -143,6 +161,7 @@ export async function liveSystem(o: LiveSystemOptions): Promise<TcpSystem> {
       await guard.remove();
       unGuard();
       sourcePorts.release(localPort);
+      sourcePorts.release(targetPort);
     }
   };
 
