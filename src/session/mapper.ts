@@ -182,7 +182,9 @@ function observeIn(p: Packet, t: Track): void {
   if (p.tcp.flags & Flag.RST) t.sentEnd = undefined;
 }
 
-const ONE_BYTE = Uint8Array.of(0x78);
+/** The byte each data input carries ('x'). */
+export const DATA_BYTE = 0x78;
+const ONE_BYTE = Uint8Array.of(DATA_BYTE);
 
 /** The segment an input sends: flags, raw seq and ack, payload. */
 function segmentFor(input: string, t: Track): { flags: number; seq: number; ack: number; payload: Uint8Array; valid: boolean } | undefined {
@@ -227,7 +229,10 @@ function segmentFor(input: string, t: Track): { flags: number; seq: number; ack:
 }
 
 /** Our options on a SYN: an MSS that fits any link of the lab. */
-const SYN_OPTIONS = [{ kind: 'mss' as const, value: 1200 }];
+export const SYN_OPTIONS = [{ kind: 'mss' as const, value: 1200 }];
+
+/** The window of every segment the mapper sends. */
+export const QUERY_WINDOW = 8192;
 
 /** A segment of a query's trace: raw numbers, flag letters, payload length. */
 export interface TraceSegment {
@@ -294,7 +299,7 @@ export async function runQuery(word: readonly string[], conn: QueryConnection, l
     if (flow.peerIp === undefined || flow.peerPort === undefined) return; // a client target that never connected: nowhere to send
     const packet = buildPacket({
       ip: { src: flow.localIp, dst: flow.peerIp },
-      tcp: { srcPort: flow.localPort, dstPort: flow.peerPort, seq, ack: flags & Flag.ACK ? ack : 0, flags, window: 8192, ...(flags & Flag.SYN ? { options: SYN_OPTIONS } : {}) },
+      tcp: { srcPort: flow.localPort, dstPort: flow.peerPort, seq, ack: flags & Flag.ACK ? ack : 0, flags, window: QUERY_WINDOW, ...(flags & Flag.SYN ? { options: SYN_OPTIONS } : {}) },
       payload,
     });
     t.lastHadAck = (flags & Flag.ACK) !== 0;
