@@ -30,6 +30,7 @@ const MORE: ReadonlyArray<readonly [readonly string[], () => Promise<(p: Command
   [['lab', 'cleanup'], async () => (await import('./lab.js')).registerLabCommands],
   [['suite'], async () => (await import('./suite.js')).registerSuiteCommand],
   [['matrix'], async () => (await import('./matrix.js')).registerMatrixCommand],
+  [['learn'], async () => (await import('./learn.js')).registerLearnCommand],
   [['show', 'import', 'replay'], async () => (await import('./capture.js')).registerCaptureCommands],
   [['import-pkt'], async () => (await import('./packetdrill.js')).registerPacketdrillCommand],
   [['flood'], async () => (await import('./flood.js')).registerFloodCommand],

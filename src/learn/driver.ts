@@ -202,6 +202,17 @@ export async function drive(system: System, o: DriveOptions = {}): Promise<Drive
     return settle(word, outs!);
   };
 
+  /** Asks the words the tree does not hold, in batches, and takes the answers in. */
+  const fill = async (words: ReadonlyArray<readonly string[]>): Promise<void> => {
+    const batch = Math.max(1, o.batch ?? 1);
+    const todo = words.filter((w) => !cached(w));
+    for (let i = 0; i < todo.length; i += batch) {
+      const chunk = todo.slice(i, i + batch).filter((w) => !cached(w));
+      const answers = chunk.length ? await ask(chunk) : [];
+      for (let j = 0; j < chunk.length; j++) await settle(chunk[j]!, answers[j]!);
+    }
+  };
+
   /** Asks `words` (in batches), returning the first one whose answer differs from `h`, cut after the difference. */
   const test = async (h: Mealy, words: ReadonlyArray<readonly string[]>): Promise<string[] | undefined> => {
     const batch = Math.max(1, o.batch ?? 1);
@@ -229,6 +240,7 @@ export async function drive(system: System, o: DriveOptions = {}): Promise<Drive
     const teacher: Teacher = {
       inputs: system.inputs,
       query: queryOne,
+      prefetch: fill,
       async equivalence(h) {
         equivalenceQueries++;
         round++;

@@ -31,6 +31,11 @@ export interface Teacher {
   query(word: readonly string[]): Promise<readonly string[]>;
   /** A word on which `h` and the system differ, or undefined when none is known. */
   equivalence(h: Mealy): Promise<readonly string[] | undefined>;
+  /**
+   * Optional: the words about to be asked one by one, all at once, so that a system that can run
+   * several queries at a time does (the answers are then expected from `query` at no cost).
+   */
+  prefetch?(words: ReadonlyArray<readonly string[]>): Promise<void>;
 }
 
 export interface LearnOptions {
@@ -168,6 +173,11 @@ export async function learn(teacher: Teacher, opts: LearnOptions = {}): Promise<
     }
   };
 
+  const prefetch = async (words: readonly number[][]): Promise<void> => {
+    if (!teacher.prefetch || words.length < 2) return;
+    await teacher.prefetch(words.filter((w) => tree.walk(w) < 0).map((w) => w.map((i) => inputs[i]!)));
+  };
+
   /** The frontier: children of basis nodes outside the basis (their candidates computed on first sight). */
   const frontier = (): number[] => {
     const fs: number[] = [];
@@ -254,21 +264,22 @@ export async function learn(teacher: Teacher, opts: LearnOptions = {}): Promise<
       continue;
     }
     // extension
-    let extended = false;
-    for (const b of [...basis]) {
-      for (let i = 0; i < width; i++) {
-        if (tree.child[b]![i]! < 0) {
-          await ask([...tree.access(b), i]);
-          extended = true;
-        }
-      }
+    const missing: number[][] = [];
+    for (const b of basis) for (let i = 0; i < width; i++) if (tree.child[b]![i]! < 0) missing.push([...tree.access(b), i]);
+    if (missing.length) {
+      await prefetch(missing);
+      for (const w of missing) await ask(w);
+      continue;
     }
-    if (extended) continue;
-    // separation
-    const ambiguous = fs.find((f) => cands.get(f)!.size >= 2);
-    if (ambiguous !== undefined) {
-      const [q1, q2] = [...cands.get(ambiguous)!];
-      await ask([...tree.access(ambiguous), ...tree.apart(q1!, q2!)!]);
+    // separation: one word per ambiguous frontier node, asked together; the first one used now
+    const ambiguous = fs.filter((f) => cands.get(f)!.size >= 2);
+    if (ambiguous.length) {
+      const words = ambiguous.map((f) => {
+        const [q1, q2] = [...cands.get(f)!];
+        return [...tree.access(f), ...tree.apart(q1!, q2!)!];
+      });
+      await prefetch(words);
+      await ask(words[0]!);
       continue;
     }
     // equivalence

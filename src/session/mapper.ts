@@ -46,7 +46,7 @@ export const INPUT_MEANING: Readonly<Record<string, string>> = {
   RSTACK: 'RST+ACK, seq our next, ack the target’s next',
   'ACK+': 'ACK acknowledging 1000 octets beyond what the target sent',
   'RST~': 'RST with seq one above our next (in the window, not exact)',
-  'SYN~': 'SYN with seq one above our next (in the window)',
+  'SYN~': 'SYN with seq 1000 above our ISN (in the window)',
   'DATA>': 'ACK+PSH with one byte, seq 2^30 beyond our next (outside the window)',
   'DATA-noack': 'PSH with one byte and no ACK bit',
   connect: "the target's application connects to us (client role)",
@@ -93,7 +93,8 @@ export interface QueryApp {
  * the target ignored leave no trace in the numbers (else the learnt machine would count them).
  */
 interface Track {
-  readonly localIsn: number;
+  /** Our ISN on the current connection: a fresh one after each reset (see {@link forget}). */
+  localIsn: number;
   /** The target's next sequence number (raw), once its SYN came; kept in order. */
   rcvNxt?: number;
   /** The last acknowledgment number the target sent (raw). */
@@ -120,6 +121,8 @@ class AppState {
   sock: number | undefined;
   /** The accept or connect under way. */
   pending: Promise<void> | undefined;
+  /** The query is over: no more accepts. */
+  ended = false;
 
   constructor(readonly app: QueryApp | undefined) {}
 
@@ -160,6 +163,24 @@ export function outputSymbol(p: Packet, t: Track): string {
   return `${flagLetters(p.tcp.flags & 0x3f)}(${seqRelation(p, t)},${ackRelation(p, t)}${p.payload.length ? ',data' : ''})`;
 }
 
+/** Apart, in sequence space, of the ISNs of successive connections in one query. */
+const ISN_STEP = 0x0100_0000;
+
+/**
+ * A reset ended the connection (ours with valid numbers, or the target's): what we knew of it
+ * goes, and a SYN after it opens a new connection with a new ISN, as a real client's would. Else
+ * the machine would remember, through the numbers, connections that are gone.
+ */
+function forget(t: Track): void {
+  t.localIsn = u32(t.localIsn + ISN_STEP);
+  t.rcvNxt = undefined;
+  t.peerAck = undefined;
+  t.sentEnd = undefined;
+  t.highEnd = undefined;
+  t.lastHadAck = false;
+  t.lastAck = 0;
+}
+
 /** True when `p` carries data or a FIN, all of it sequence space the target has sent before. */
 function nothingNew(p: Packet, t: Track): boolean {
   const len = p.payload.length + (p.tcp.flags & Flag.FIN ? 1 : 0);
@@ -179,12 +200,14 @@ function observeIn(p: Packet, t: Track): void {
     t.rcvNxt = u32(t.rcvNxt + len);
   }
   if (p.tcp.flags & Flag.ACK) t.peerAck = p.tcp.ack;
-  if (p.tcp.flags & Flag.RST) t.sentEnd = undefined;
 }
 
 /** The byte each data input carries ('x'). */
 export const DATA_BYTE = 0x78;
 const ONE_BYTE = Uint8Array.of(DATA_BYTE);
+
+/** Where SYN~ goes, above our ISN: inside any window a target offers after a few inputs. */
+const IN_WINDOW_SYN = 1000;
 
 /** The segment an input sends: flags, raw seq and ack, payload. */
 function segmentFor(input: string, t: Track): { flags: number; seq: number; ack: number; payload: Uint8Array; valid: boolean } | undefined {
@@ -218,7 +241,9 @@ function segmentFor(input: string, t: Track): { flags: number; seq: number; ack:
     case 'RST~':
       return { flags: R, seq: u32(n + 1), ack: 0, payload: none, valid: false };
     case 'SYN~':
-      return { flags: S, seq: u32(n + 1), ack: 0, payload: none, valid: false };
+      // At a fixed place above our ISN, not after the target's acknowledgment: a target that takes
+      // it as a new connection acknowledges it, and following that would move it on every time.
+      return { flags: S, seq: u32(isn + IN_WINDOW_SYN), ack: 0, payload: none, valid: false };
     case 'DATA>':
       return { flags: P | A, seq: u32(n + 0x4000_0000), ack, payload: ONE_BYTE, valid: false };
     case 'DATA-noack':
@@ -282,6 +307,7 @@ export async function runQuery(word: readonly string[], conn: QueryConnection, l
   const app = new AppState(conn.app);
   const family = familyOf(flow.peerIp ?? flow.localIp) === 6 ? 6 : 4;
   let lastSendAt = device.clock.now();
+  let forgetAfter = false;
   let sent: TraceSegment | undefined;
   let received: TraceSegment[] = [];
   let peerIsn: number | undefined;
@@ -306,7 +332,7 @@ export async function runQuery(word: readonly string[], conn: QueryConnection, l
     t.lastAck = ack;
     if (valid) {
       const end = u32(seq + payload.length + (flags & Flag.SYN ? 1 : 0) + (flags & Flag.FIN ? 1 : 0));
-      if (flags & Flag.RST) t.sentEnd = undefined;
+      if (flags & Flag.RST) forgetAfter = true;
       else if (t.sentEnd === undefined || ((end - t.sentEnd) | 0) > 0) t.sentEnd = end;
     }
     lastSendAt = device.clock.now();
@@ -335,6 +361,7 @@ export async function runQuery(word: readonly string[], conn: QueryConnection, l
       if (!first && now - lastSendAt > timing.promptMs) continue;
       if (first) timing.onAnswer?.(now - lastSendAt);
       out.push(outputSymbol(p, t));
+      if (p.tcp.flags & Flag.RST) forgetAfter = true;
       received.push(segmentOf(p.tcp.flags, p.tcp.seq, p.tcp.ack, p.payload.length));
       if (p.tcp.flags & Flag.SYN) peerIsn ??= p.tcp.seq;
       observeIn(p, t);
@@ -355,6 +382,8 @@ export async function runQuery(word: readonly string[], conn: QueryConnection, l
         note = await appInput(input, app, role, family, flow, timing, device.clock);
       }
       const got = await collect(timing.waitMs);
+      if (forgetAfter) forget(t);
+      forgetAfter = false;
       const output = (got.length ? got.join('+') : '-') + note;
       outputs.push(output);
       steps.push({ input, ...(sent ? { sent } : {}), received, output });
@@ -366,6 +395,7 @@ export async function runQuery(word: readonly string[], conn: QueryConnection, l
     if (t.peerAck !== undefined) await send(Flag.RST, t.peerAck, 0, new Uint8Array(0)).catch(() => undefined);
     else if (t.rcvNxt !== undefined) await send(Flag.RST | Flag.ACK, u32(localIsn + 1), t.rcvNxt, new Uint8Array(0)).catch(() => undefined);
     if (app.sock !== undefined) await app.call('close', [app.sock]).catch(() => undefined);
+    app.ended = true;
     if (app.listener !== undefined) {
       // A shutdown wakes the accept still blocked on the listener (a close alone would leave it,
       // and its puppet thread, waiting for good).
@@ -397,11 +427,20 @@ async function expectOk(p: Promise<PuppetReply | undefined>, what: string): Prom
   if (r && r.ret < 0) throw new Error(`the target's application: ${what} failed with ${r.errno}`);
 }
 
+/** What a write fails with once the connection is gone. */
+const GONE = new Set(['ECONNRESET', 'EPIPE', 'ENOTCONN', 'ECONNABORTED']);
+
 /** Starts an accept on the listener; its socket becomes the connection's when it returns. */
 function accept(app: AppState): Promise<void> {
   return (async () => {
     const r = await app.call('accept', [app.listener!]).catch(() => undefined);
-    if (r && r.ret >= 0) app.sock = r.ret;
+    if (!r || r.ret < 0) return;
+    // A new connection on the same port: the one before it is over (the 4-tuple is the same), so
+    // its socket goes, and the application accepts again, as a server does.
+    const old = app.sock;
+    app.sock = r.ret;
+    if (old !== undefined) await app.call('close', [old]).catch(() => undefined);
+    if (!app.ended) app.pending = accept(app);
   })();
 }
 
@@ -432,9 +471,21 @@ async function appInput(input: string, app: AppState, role: LearnRole, family: 4
         await within(app.pending, timing.waitMs, clock);
       }
       const h = app.sock;
-      if (h === undefined) return '/nosock';
-      const r = input === 'write' ? await app.call('write', [h, 1, '-']) : await app.call('close', [h]);
-      if (input === 'close') app.sock = undefined;
+      // Closing nothing is nothing; writing with no connection is the application's mistake.
+      if (h === undefined) return input === 'close' ? '' : '/nosock';
+      if (input === 'close') {
+        app.sock = undefined;
+        const r = await app.call('close', [h]);
+        return r && r.ret < 0 ? `/${r.errno}` : '';
+      }
+      const r = await app.call('write', [h, 1, '-']);
+      if (r && r.ret < 0 && GONE.has(r.errno ?? '')) {
+        // The connection was reset or closed under the application: it closes its socket, and
+        // from then on has none (as if it had never been accepted).
+        app.sock = undefined;
+        await app.call('close', [h]).catch(() => undefined);
+        return '/nosock';
+      }
       return r && r.ret < 0 ? `/${r.errno}` : '';
     }
     default:

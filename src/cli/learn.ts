@@ -1,0 +1,359 @@
+/**
+ * `tcpcraft learn`: learn a TCP stack's state machine from the wire (issue 27), write it as JSON,
+ * DOT, SVG or HTML, and compare two learnt machines, writing each difference as a scenario.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { Command, Option } from 'commander';
+import { EnvError, messageOf, UsageError } from '../errors.js';
+import { drive, NondeterminismError, type DriveResult } from '../learn/driver.js';
+import { differences, rfcLabels, type Difference } from '../learn/compare.js';
+import { fromDoc, toDoc, toDot, toSvg, type MachineDoc } from '../learn/machinefile.js';
+import { size, type Mealy } from '../learn/mealy.js';
+import { LAB_ADDRESSES } from '../lab/catalogue.js';
+import { Cleanups } from '../io/cleanup.js';
+import { labConfig, labDown, labExecArgv, labUp, recordedTarget, TARGET_NAMES, type TargetName } from '../io/lab.js';
+import { writeOutput } from '../io/sandbox.js';
+import { spawn } from 'node:child_process';
+import { INPUT_MEANING, type AlphabetName, type LearnRole } from '../session/mapper.js';
+import { scenarioFileName, scenarioText } from '../session/emit.js';
+import { liveSystem, referenceSystem, type TcpSystem } from '../suite/learner.js';
+import { learnHtml } from '../report/learn.js';
+import { intOption, ipOption } from './options.js';
+import { humanStream, jsonOnStdout, runCommandBody, writeJson, type JsonDest } from './output.js';
+import { interruptible, type Interrupt } from './interrupt.js';
+
+interface LearnCliOptions {
+  target: string;
+  role: LearnRole;
+  alphabet: AlphabetName;
+  lab?: string;
+  dst?: string;
+  json?: JsonDest;
+  dot?: string;
+  svg?: string;
+  html?: string;
+  walks: number;
+  repeats: number;
+  maxQueries: number;
+  seed: number;
+  wait?: number;
+  parallel: number;
+  compare?: string[];
+  emit?: string;
+}
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Learns the machine of the system `o` names; returns it with the figures. */
+export async function learnMachine(
+  o: Pick<LearnCliOptions, 'target' | 'role' | 'alphabet' | 'lab' | 'dst' | 'walks' | 'repeats' | 'maxQueries' | 'seed' | 'wait' | 'parallel'>,
+  cleanups: Cleanups,
+  say: (line: string) => void,
+): Promise<{ doc: MachineDoc; machine: Mealy; result: DriveResult }> {
+  const system: TcpSystem =
+    o.target === 'reference'
+      ? referenceSystem(o.role, o.alphabet)
+      : await liveSystem({
+          lab: o.lab!,
+          dst: o.dst ?? LAB_ADDRESSES[4].server,
+          role: o.role,
+          alphabet: o.alphabet,
+          cleanups,
+          parallel: o.parallel,
+          say,
+          ...(o.wait !== undefined ? { timing: { waitMs: o.wait, promptMs: Math.max(5, Math.ceil(o.wait / 2)) } } : {}),
+        });
+  const t0 = performance.now();
+  try {
+    const result = await drive(system, {
+      walks: o.walks,
+      repeats: o.repeats,
+      maxQueries: o.maxQueries,
+      seed: o.seed,
+      batch: o.target === 'reference' ? 64 : o.parallel,
+      onProgress: (p) => {
+        const s = (performance.now() - t0) / 1000;
+        say(`hypothesis ${p.round}: ${p.states} states, ${p.queries} queries, ${(p.queries / Math.max(s, 0.001)).toFixed(1)} queries/s, ${s.toFixed(1)} s`);
+      },
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    // The RFC states, where the reference's machine makes them evident.
+    const ref = o.target === 'reference' ? { machine: result.machine, system: system as ReturnType<typeof referenceSystem> } : await referenceMachine(o.role, o.alphabet);
+    const refLabels = await stateLabels(ref.machine, ref.system);
+    const rfc = o.target === 'reference' ? refLabels : rfcLabels(result.machine, ref.machine, refLabels);
+    const doc = toDoc(result.machine, {
+      target: o.target,
+      role: o.role,
+      alphabet: o.alphabet,
+      rfc,
+      learning: {
+        queries: result.queries,
+        symbols: result.symbols,
+        equivalenceQueries: result.equivalenceQueries,
+        seconds: Math.round(seconds * 1000) / 1000,
+        waitMs: system.timing.waitMs,
+        ...(result.wavering.length ? { nondeterministic: result.wavering.map((w) => ({ word: [...w.word], outputs: w.outputs.map((x) => [...x.outputs]) })) } : {}),
+      },
+    });
+    return { doc, machine: result.machine, result };
+  } finally {
+    await system.close();
+  }
+}
+
+/** The reference's machine for the same role and alphabet (in memory: a second or two). */
+async function referenceMachine(role: LearnRole, alphabet: AlphabetName): Promise<{ machine: Mealy; system: ReturnType<typeof referenceSystem> }> {
+  const system = referenceSystem(role, alphabet);
+  const r = await drive(system, { walks: 200, batch: 64 });
+  return { machine: r.machine, system };
+}
+
+/**
+ * The reference's RFC 9293 states in each learnt state: the state its connection is in after the
+ * state's shortest access word and after every transition into it; several when the outside
+ * cannot tell them apart with this alphabet (e.g. SYN-RECEIVED|ESTABLISHED).
+ */
+async function stateLabels(m: Mealy, system: ReturnType<typeof referenceSystem>): Promise<string[]> {
+  const access: Array<string[] | undefined> = [[]];
+  const queue = [0];
+  while (queue.length) {
+    const s = queue.shift()!;
+    m.inputs.forEach((x, i) => {
+      const t = m.next[s]![i]!;
+      if (access[t] === undefined) {
+        access[t] = [...access[s]!, x];
+        queue.push(t);
+      }
+    });
+  }
+  const words: Array<{ state: number; word: string[] }> = access.map((w, state) => ({ state, word: w ?? [] }));
+  m.next.forEach((row, p) => row.forEach((t, i) => words.push({ state: t, word: [...(access[p] ?? []), m.inputs[i]!] })));
+  const found = await Promise.all(words.map((w) => system.stateAfter(w.word)));
+  const sets = m.next.map(() => new Set<string>());
+  words.forEach((w, k) => sets[w.state]!.add(found[k]!));
+  const order = ['CLOSED', 'LISTEN', 'SYN-SENT', 'SYN-RECEIVED', 'ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT', 'CLOSING', 'LAST-ACK', 'TIME-WAIT'];
+  return sets.map((set) => [...set].sort((x, y) => order.indexOf(x) - order.indexOf(y)).join('|'));
+}
+
+/** The machine as a table of lines: each state, its RFC label, its transitions. */
+export function machineText(doc: MachineDoc): string {
+  const lines: string[] = [];
+  for (const st of doc.states) {
+    lines.push(`${st.name}${st.rfc ? ` (${st.rfc})` : ''}:`);
+    for (const t of doc.transitions.filter((x) => x.from === st.id)) lines.push(`  ${t.input.padEnd(11)} / ${t.output.padEnd(28)} -> s${t.to}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function learnCommand(o: LearnCliOptions, interrupt: Interrupt): Promise<number> {
+  if (o.compare) return compareCommand(o);
+  const human = humanStream(jsonOnStdout(o.json));
+  const say = (line: string): void => void process.stderr.write(`${line}\n`);
+  if (o.target !== 'reference' && o.lab === undefined) return inOwnLab(o, say, interrupt);
+  const cleanups = new Cleanups();
+  const { doc, result } = await cleanups.guarded(() => learnMachine(o, cleanups, say), { signals: false });
+  const l = doc.learning!;
+  human.write(machineText(doc));
+  human.write(
+    `${o.target} (${o.role}, ${o.alphabet} alphabet of ${doc.inputs.length} inputs): ${doc.states.length} states, ${l.queries} queries (${l.symbols} inputs), ` +
+      `${result.equivalenceQueries} hypotheses, ${l.seconds.toFixed(1)} s, ${(l.queries / Math.max(l.seconds, 0.001)).toFixed(1)} queries/s, waiting ${l.waitMs} ms per input` +
+      `${result.wavering.length ? `; ${result.wavering.length} answer(s) put to a vote (see learning.nondeterministic)` : ''}\n`,
+  );
+  writeFiles(doc, o);
+  return 0;
+}
+
+function writeFiles(doc: MachineDoc, o: Pick<LearnCliOptions, 'json' | 'dot' | 'svg' | 'html'>): void {
+  const { machine } = fromDoc(JSON.stringify(doc), '(learnt)');
+  const rfc = doc.states.map((s) => s.rfc);
+  const title = `${doc.target} (${doc.role}, ${doc.alphabet})`;
+  if (o.json !== undefined) writeJson(o.json, doc);
+  if (o.dot) writeOutput(o.dot, toDot(machine, { title, rfc }));
+  if (o.svg) writeOutput(o.svg, toSvg(machine, { title, rfc }));
+  if (o.html) writeOutput(o.html, learnHtml(doc, toSvg(machine, { title, rfc })));
+}
+
+/**
+ * A lab target without --lab: a lab of our own for it, learning inside its client namespace (this
+ * command again, with --lab and a JSON file), the lab taken down whatever happens.
+ */
+async function inOwnLab(o: LearnCliOptions, say: (line: string) => void, interrupt: Interrupt): Promise<number> {
+  if (!(TARGET_NAMES as readonly string[]).includes(o.target)) throw new UsageError(`--target ${o.target}: not a target (${TARGET_NAMES.join(', ')})`);
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) throw new EnvError(`learning ${o.target} brings up a lab (network namespaces): run it as root, or use --target reference.`);
+  const cfg = labConfig({ name: `tclearn${process.pid % 100000}`, target: o.target as TargetName });
+  const cleanups = new Cleanups();
+  cleanups.add(`take lab ${cfg.name} down`, () => labDown(cfg));
+  return cleanups.guarded(
+    async () => {
+      say(`bringing up lab ${cfg.name} for ${o.target}...`);
+      const s = await labUp(cfg);
+      say(`lab ${cfg.name} up: ${s.version ?? s.stack}`);
+      const argv = [process.execPath, join(ROOT, 'bin/tcpcraft.js'), 'learn', ...childArgs(o), '--lab', cfg.name];
+      const code = await inherited(labExecArgv(cfg, 'client', argv), interrupt.signal);
+      await labDown(cfg);
+      return code;
+    },
+    { signals: false },
+  );
+}
+
+/** Runs `argv` with our stdio; passes our interrupt on as its signal; its exit status. */
+function inherited(argv: readonly string[], interrupt: AbortSignal): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: 'inherit' });
+    const pass = (): void => void child.kill(typeof interrupt.reason === 'string' && /^SIG[A-Z]+$/.test(interrupt.reason) ? (interrupt.reason as NodeJS.Signals) : 'SIGTERM');
+    interrupt.addEventListener('abort', pass, { once: true });
+    child.on('error', () => resolve(2));
+    child.on('close', (code, signal) => {
+      interrupt.removeEventListener('abort', pass);
+      resolve(code ?? (signal ? 128 : 1));
+    });
+  });
+}
+
+/** The options to hand on to the learning process in the lab. */
+function childArgs(o: LearnCliOptions): string[] {
+  const a = ['--target', o.target, '--role', o.role, '--alphabet', o.alphabet, '--walks', String(o.walks), '--repeats', String(o.repeats), '--max-queries', String(o.maxQueries), '--seed', String(o.seed), '--parallel', String(o.parallel)];
+  if (o.wait !== undefined) a.push('--wait', String(o.wait));
+  if (o.dst) a.push('--dst', o.dst);
+  if (o.json !== undefined) a.push('--json', o.json === true ? '-' : o.json);
+  for (const k of ['dot', 'svg', 'html'] as const) if (o[k]) a.push(`--${k}`, o[k]!);
+  if (o.compare) a.push('--compare', ...o.compare);
+  if (o.emit) a.push('--emit', o.emit);
+  return a;
+}
+
+/** `--compare A.json B.json [--emit DIR]`. */
+async function compareCommand(o: LearnCliOptions): Promise<number> {
+  if (o.compare!.length !== 2) throw new UsageError(`--compare takes two machine files (got ${o.compare!.length})`);
+  const [fa, fb] = o.compare as [string, string];
+  const a = fromDoc(readText(fa), fa);
+  const b = fromDoc(readText(fb), fb);
+  if (a.doc.role !== b.doc.role) throw new UsageError(`${fa} was learnt in the ${a.doc.role} role and ${fb} in the ${b.doc.role} role: compare machines of one role`);
+  const diffs = differences(a.machine, b.machine);
+  const label = (doc: MachineDoc, s: number): string => `s${s}${doc.states[s]?.rfc ? ` (${doc.states[s]!.rfc})` : ''}`;
+  const out = process.stdout;
+  out.write(`${a.doc.target}: ${size(a.machine)} states; ${b.doc.target}: ${size(b.machine)} states; ${diffs.length} difference(s)\n`);
+  for (const d of diffs) {
+    out.write(`  in ${label(a.doc, d.stateA)} / ${label(b.doc, d.stateB)}, on ${d.input}: ${a.doc.target} ${d.outputA}, ${b.doc.target} ${d.outputB}\n    after: ${d.word.slice(0, -1).join(' ') || '(nothing)'}\n`);
+  }
+  if (!o.emit) return diffs.length ? 1 : 0;
+  if (diffs.length === 0) return 0;
+  mkdirSync(o.emit, { recursive: true });
+  const system = await traceSystem(a.doc, o);
+  try {
+    for (const [i, d] of diffs.entries()) {
+      const trace = await system.traceOf(d.word);
+      const got = trace.steps.map((s) => s.output);
+      const want = [...(await Promise.resolve(runOn(a.machine, d.word)))];
+      if (JSON.stringify(got) !== JSON.stringify(want)) {
+        process.stderr.write(`tcpcraft: difference ${i + 1}: ${a.doc.target} answered ${got.join(' ')} this time, not ${want.join(' ')} as learnt: not written\n`);
+        continue;
+      }
+      const name = `learnt-${a.doc.target}-vs-${b.doc.target}-${i + 1}`;
+      const text = scenarioText(trace, {
+        name,
+        role: a.doc.role,
+        host: o.dst ?? LAB_ADDRESSES[4].server,
+        waitMs: a.doc.learning?.waitMs ?? 100,
+        description: `${d.input} in ${label(a.doc, d.stateA)}: ${a.doc.target} answers ${d.outputA}, ${b.doc.target} ${d.outputB}`,
+        comment: commentOf(d, a.doc, b.doc),
+      });
+      const file = join(o.emit, scenarioFileName(name));
+      writeOutput(file, text);
+      out.write(`wrote ${file}\n`);
+    }
+  } finally {
+    await system.close();
+  }
+  return 1;
+}
+
+function runOn(m: Mealy, word: readonly string[]): string[] {
+  const outs: string[] = [];
+  let s = 0;
+  for (const x of word) {
+    const i = m.inputs.indexOf(x);
+    outs.push(m.out[s]![i]!);
+    s = m.next[s]![i]!;
+  }
+  return outs;
+}
+
+function commentOf(d: Difference, a: MachineDoc, b: MachineDoc): string[] {
+  return [
+    `A difference between the state machines tcpcraft learnt of ${a.target} and ${b.target} (${a.role} role,`,
+    `${a.alphabet} alphabet), written by 'tcpcraft learn --compare --emit'. It replays what ${a.target} did`,
+    `(it passes there) and fails on ${b.target} at the last input, ${d.input}:`,
+    `  ${a.target}: ${d.outputA}`,
+    `  ${b.target}: ${d.outputB}`,
+    'Inputs: ' + d.word.map((x) => `${x} (${INPUT_MEANING[x] ?? x})`).join('; '),
+  ];
+}
+
+/** Where the traces of A's words come from: the reference in memory, or A's lab target (--lab). */
+async function traceSystem(doc: MachineDoc, o: LearnCliOptions): Promise<TcpSystem> {
+  const alphabet = doc.alphabet === 'full' ? 'full' : 'basic';
+  if (doc.target === 'reference') return referenceSystem(doc.role, alphabet);
+  if (o.lab === undefined) throw new UsageError(`--emit replays the differences on ${doc.target}: run it in a lab of that target ('tcpcraft lab up --target ${doc.target} --name L', then 'tcpcraft lab exec client --name L -- tcpcraft learn --compare ... --emit DIR --lab L')`);
+  const labTarget = recordedTarget(o.lab);
+  if (labTarget !== undefined && labTarget !== doc.target) throw new UsageError(`lab ${o.lab} runs ${labTarget}, but ${doc.target}'s machine is the one replayed: use a lab of ${doc.target}`);
+  const cleanups = new Cleanups();
+  return liveSystem({ lab: o.lab, dst: o.dst ?? LAB_ADDRESSES[4].server, role: doc.role, alphabet, cleanups, ...(doc.learning?.waitMs ? { timing: { waitMs: doc.learning.waitMs, promptMs: Math.max(5, Math.ceil(doc.learning.waitMs / 2)) } } : {}) });
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`${file}: cannot read it (${messageOf(err)})`);
+  }
+}
+
+/** Adds `tcpcraft learn` to `program`. */
+export function registerLearnCommand(program: Command): void {
+  program
+    .command('learn')
+    .description("learn a TCP stack's state machine from the wire (active automata learning, L#), or compare two learnt machines")
+    .addOption(new Option('--target <name>', "the stack: 'reference' (in memory) or a lab target").choices(['reference', ...TARGET_NAMES.filter((t) => t !== 'reference')]).default('reference'))
+    .addOption(new Option('--role <role>', "the role of the stack learnt: 'server' (it listens, we connect) or 'client' (its application connects to us)").choices(['server', 'client']).default('server'))
+    .addOption(new Option('--alphabet <name>', "'basic': SYN, SYN+ACK, ACK, ACK+PSH with a byte, FIN+ACK, RST, RST+ACK (client role: and connect, close); 'full': also ACK+, RST~, SYN~, DATA>, DATA-noack and the application's write and close").choices(['basic', 'full']).default('basic'))
+    .option('--lab <name>', "learn in this lab (run inside its client namespace: 'tcpcraft lab exec client --name NAME -- tcpcraft learn ... --lab NAME'); without it a lab target gets a lab of its own, taken down afterwards")
+    .option('--dst <ip>', `the target's address in the lab (default ${LAB_ADDRESSES[4].server})`, ipOption)
+    .option('--json [file]', "write the machine (schemas/machine.schema.json) to FILE; '-' or no FILE: to stdout")
+    .option('--dot <file>', 'write the machine as Graphviz DOT')
+    .option('--svg <file>', 'write the state diagram as SVG')
+    .option('--html <file>', 'write a self-contained HTML page: the diagram, the transitions, the figures')
+    .option('--walks <n>', 'random test words per hypothesis (equivalence by randomised Wp testing)', intOption('--walks', 1, 1_000_000), 200)
+    .option('--repeats <n>', 'times a word is asked again when answers disagree (majority vote)', intOption('--repeats', 2, 100), 5)
+    .option('--max-queries <n>', 'stop (exit 1) after this many queries', intOption('--max-queries', 1, 10_000_000), 60_000)
+    .option('--seed <n>', 'seed of the random test words', intOption('--seed', 0, 2 ** 31 - 1), 1)
+    .option('--wait <ms>', 'wait this long for answers after each input (default: measured from the target)', intOption('--wait', 1, 10_000))
+    .option('--parallel <n>', 'queries run at once on a lab target (each on its own connection)', intOption('--parallel', 1, 32), 4)
+    .option('--compare <files...>', 'compare two machine files (JSON): the shortest input words on which they differ, one per state and input')
+    .option('--emit <dir>', "with --compare: write each difference as a scenario that replays the first machine's target (passes there, fails on the second)")
+    .addHelpText('after', `
+Each query is one fresh connection (a new source port, and in the server role a new listening
+port the target's application opens through the lab's puppet); the answers to each input are
+what arrives within the wait, written as flags with how the numbers relate to what we expect, e.g.
+SA(isn,next), RA(0,next), A(next,ahead) or '-' for nothing. Answers that disagree with earlier
+ones are put to a vote; no majority stops learning with the sequences (exit 1).
+
+States are labelled with the RFC 9293 state the reference stack is in after the same inputs,
+where the machines agree there.
+
+Examples:
+  tcpcraft learn --json ref.json                      # the reference, server role, in memory
+  sudo tcpcraft learn --target linux --alphabet full --json linux.json --html linux.html
+  tcpcraft learn --compare ref.json linux.json --emit learnt/   # scenarios of the differences`)
+    .action((o: LearnCliOptions) => runCommandBody(() => interruptible((interrupt) => learnCommand(o, interrupt).catch((err: unknown) => {
+      if (err instanceof NondeterminismError) {
+        process.stderr.write(`tcpcraft: ${err.message}\n`);
+        return 1;
+      }
+      throw err;
+    }))));
+}
