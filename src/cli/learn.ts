@@ -17,7 +17,8 @@ import { Cleanups } from '../io/cleanup.js';
 import { labConfig, labDown, labExecArgv, labUp, recordedTarget, TARGET_NAMES, type TargetName } from '../io/lab.js';
 import { writeOutput } from '../io/sandbox.js';
 import { spawn } from 'node:child_process';
-import { INPUT_MEANING, type AlphabetName, type LearnRole } from '../session/mapper.js';
+import { alphabet, INPUT_MEANING, type AlphabetName, type LearnRole } from '../session/mapper.js';
+import { mutantNamed } from '../reference/mutants.js';
 import { scenarioFileName, scenarioText } from '../session/emit.js';
 import { liveSystem, referenceSystem, type TcpSystem } from '../suite/learner.js';
 import { learnHtml } from '../report/learn.js';
@@ -43,20 +44,26 @@ interface LearnCliOptions {
   parallel: number;
   compare?: string[];
   emit?: string;
+  mutant?: string;
+  inputs?: string[];
 }
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Learns the machine of the system `o` names; returns it with the figures. */
 export async function learnMachine(
-  o: Pick<LearnCliOptions, 'target' | 'role' | 'alphabet' | 'lab' | 'dst' | 'walks' | 'repeats' | 'maxQueries' | 'seed' | 'wait' | 'parallel'>,
+  o: Pick<LearnCliOptions, 'target' | 'role' | 'alphabet' | 'lab' | 'dst' | 'walks' | 'repeats' | 'maxQueries' | 'seed' | 'wait' | 'parallel' | 'mutant' | 'inputs'>,
   cleanups: Cleanups,
   say: (line: string) => void,
 ): Promise<{ doc: MachineDoc; machine: Mealy; result: DriveResult }> {
+  const mutant = o.mutant !== undefined ? mutantNamed(o.mutant) : undefined;
+  if (mutant && o.target !== 'reference') throw new UsageError('--mutant changes the reference stack: use it with --target reference');
+  const inputs = o.inputs ? checkedInputs(o.inputs, o.alphabet, o.role) : undefined;
   const system: TcpSystem =
     o.target === 'reference'
-      ? referenceSystem(o.role, o.alphabet)
+      ? referenceSystem(o.role, o.alphabet, { ...(mutant ? { settings: mutant.settings } : {}), ...(inputs ? { inputs } : {}) })
       : await liveSystem({
+          ...(inputs ? { inputs } : {}),
           lab: o.lab!,
           dst: o.dst ?? LAB_ADDRESSES[4].server,
           role: o.role,
@@ -81,13 +88,14 @@ export async function learnMachine(
     });
     const seconds = (performance.now() - t0) / 1000;
     // The RFC states, where the reference's machine makes them evident.
-    const ref = o.target === 'reference' ? { machine: result.machine, system: system as ReturnType<typeof referenceSystem> } : await referenceMachine(o.role, o.alphabet);
+    const pure = o.target === 'reference' && !mutant;
+    const ref = pure ? { machine: result.machine, system: system as ReturnType<typeof referenceSystem> } : await referenceMachine(o.role, o.alphabet, inputs);
     const refLabels = await stateLabels(ref.machine, ref.system);
-    const rfc = o.target === 'reference' ? refLabels : rfcLabels(result.machine, ref.machine, refLabels);
+    const rfc = pure ? refLabels : rfcLabels(result.machine, ref.machine, refLabels);
     const doc = toDoc(result.machine, {
-      target: o.target,
+      target: mutant ? `reference/${mutant.name}` : o.target,
       role: o.role,
-      alphabet: o.alphabet,
+      alphabet: inputs ? `${o.alphabet}:${inputs.join(',')}` : o.alphabet,
       rfc,
       learning: {
         queries: result.queries,
@@ -105,8 +113,8 @@ export async function learnMachine(
 }
 
 /** The reference's machine for the same role and alphabet (in memory: a second or two). */
-async function referenceMachine(role: LearnRole, alphabet: AlphabetName): Promise<{ machine: Mealy; system: ReturnType<typeof referenceSystem> }> {
-  const system = referenceSystem(role, alphabet);
+async function referenceMachine(role: LearnRole, alphabet: AlphabetName, inputs?: readonly string[]): Promise<{ machine: Mealy; system: ReturnType<typeof referenceSystem> }> {
+  const system = referenceSystem(role, alphabet, inputs ? { inputs } : {});
   const r = await drive(system, { walks: 200, batch: 64 });
   return { machine: r.machine, system };
 }
@@ -136,6 +144,16 @@ async function stateLabels(m: Mealy, system: ReturnType<typeof referenceSystem>)
   words.forEach((w, k) => sets[w.state]!.add(found[k]!));
   const order = ['CLOSED', 'LISTEN', 'SYN-SENT', 'SYN-RECEIVED', 'ESTABLISHED', 'FIN-WAIT-1', 'FIN-WAIT-2', 'CLOSE-WAIT', 'CLOSING', 'LAST-ACK', 'TIME-WAIT'];
   return sets.map((set) => [...set].sort((x, y) => order.indexOf(x) - order.indexOf(y)).join('|'));
+}
+
+/** `--inputs`: a part of the role's alphabet, each input named once. */
+function checkedInputs(names: readonly string[], alphabetName: AlphabetName, role: LearnRole): string[] {
+  const all = alphabet('full', role);
+  const bad = names.filter((n) => !all.includes(n));
+  if (bad.length) throw new UsageError(`--inputs: ${bad.map((b) => JSON.stringify(b)).join(', ')} not in the ${role} role's alphabet (${all.join(' ')})`);
+  if (new Set(names).size !== names.length) throw new UsageError('--inputs: an input is named twice');
+  void alphabetName;
+  return [...names];
 }
 
 /** The machine as a table of lines: each state, its RFC label, its transitions. */
@@ -218,6 +236,7 @@ function inherited(argv: readonly string[], interrupt: AbortSignal): Promise<num
 function childArgs(o: LearnCliOptions): string[] {
   const a = ['--target', o.target, '--role', o.role, '--alphabet', o.alphabet, '--walks', String(o.walks), '--repeats', String(o.repeats), '--max-queries', String(o.maxQueries), '--seed', String(o.seed), '--parallel', String(o.parallel)];
   if (o.wait !== undefined) a.push('--wait', String(o.wait));
+  if (o.inputs) a.push('--inputs', o.inputs.join(','));
   if (o.dst) a.push('--dst', o.dst);
   if (o.json !== undefined) a.push('--json', o.json === true ? '-' : o.json);
   for (const k of ['dot', 'svg', 'html'] as const) if (o[k]) a.push(`--${k}`, o[k]!);
@@ -228,7 +247,8 @@ function childArgs(o: LearnCliOptions): string[] {
 
 /** `--compare A.json B.json [--emit DIR]`. */
 async function compareCommand(o: LearnCliOptions): Promise<number> {
-  if (o.compare!.length !== 2) throw new UsageError(`--compare takes two machine files (got ${o.compare!.length})`);
+  if (o.compare!.length < 2) throw new UsageError(`--compare takes two machine files or more (got ${o.compare!.length})`);
+  if (o.compare!.length > 2) return compareMany(o.compare!, o);
   const [fa, fb] = o.compare as [string, string];
   const a = fromDoc(readText(fa), fa);
   const b = fromDoc(readText(fb), fb);
@@ -272,6 +292,27 @@ async function compareCommand(o: LearnCliOptions): Promise<number> {
   return 1;
 }
 
+/** More than two machines: how many differences each pair shows, as a table. */
+function compareMany(files: readonly string[], o: LearnCliOptions): number {
+  if (o.emit) throw new UsageError('--emit writes the differences of two machines: give --compare two files');
+  const ms = files.map((f) => fromDoc(readText(f), f));
+  const names = ms.map((m) => m.doc.target);
+  const width = Math.max(8, ...names.map((n) => n.length)) + 2;
+  const lines = [`${''.padEnd(width)}${names.map((n) => n.padStart(width)).join('')}`];
+  let any = false;
+  for (const a of ms) {
+    const row = ms.map((b) => {
+      if (a === b) return '-'.padStart(width);
+      const n = differences(a.machine, b.machine).length;
+      any ||= n > 0;
+      return String(n).padStart(width);
+    });
+    lines.push(`${a.doc.target.padEnd(width)}${row.join('')}`);
+  }
+  process.stdout.write(`differences (shortest input words, one per state and input) between the machines, row against column:\n${lines.join('\n')}\n` + ms.map((m) => `${m.doc.target}: ${size(m.machine)} states (${m.doc.role}, ${m.doc.alphabet})\n`).join(''));
+  return any ? 1 : 0;
+}
+
 function runOn(m: Mealy, word: readonly string[]): string[] {
   const outs: string[] = [];
   let s = 0;
@@ -296,8 +337,12 @@ function commentOf(d: Difference, a: MachineDoc, b: MachineDoc): string[] {
 
 /** Where the traces of A's words come from: the reference in memory, or A's lab target (--lab). */
 async function traceSystem(doc: MachineDoc, o: LearnCliOptions): Promise<TcpSystem> {
-  const alphabet = doc.alphabet === 'full' ? 'full' : 'basic';
-  if (doc.target === 'reference') return referenceSystem(doc.role, alphabet);
+  const alphabet = doc.alphabet.startsWith('full') ? 'full' : 'basic';
+  const learnt = doc.alphabet.includes(':') ? doc.inputs : undefined;
+  if (doc.target === 'reference' || doc.target.startsWith('reference/')) {
+    const mutant = doc.target.startsWith('reference/') ? mutantNamed(doc.target.slice('reference/'.length)) : undefined;
+    return referenceSystem(doc.role, alphabet, { ...(mutant ? { settings: mutant.settings } : {}), ...(learnt ? { inputs: learnt } : {}) });
+  }
   if (o.lab === undefined) throw new UsageError(`--emit replays the differences on ${doc.target}: run it in a lab of that target ('tcpcraft lab up --target ${doc.target} --name L', then 'tcpcraft lab exec client --name L -- tcpcraft learn --compare ... --emit DIR --lab L')`);
   const labTarget = recordedTarget(o.lab);
   if (labTarget !== undefined && labTarget !== doc.target) throw new UsageError(`lab ${o.lab} runs ${labTarget}, but ${doc.target}'s machine is the one replayed: use a lab of ${doc.target}`);
@@ -333,7 +378,9 @@ export function registerLearnCommand(program: Command): void {
     .option('--seed <n>', 'seed of the random test words', intOption('--seed', 0, 2 ** 31 - 1), 1)
     .option('--wait <ms>', 'wait this long for answers after each input (default: measured from the target)', intOption('--wait', 1, 10_000))
     .option('--parallel <n>', 'queries run at once on a lab target (each on its own connection)', intOption('--parallel', 1, 32), 4)
-    .option('--compare <files...>', 'compare two machine files (JSON): the shortest input words on which they differ, one per state and input')
+    .option('--mutant <name>', "with --target reference: learn the reference with this mutant's fault (as suite --mutant: one of src/reference/mutants*.ts)")
+    .option('--inputs <list>', 'learn over these inputs only (comma-separated, from the role\'s full alphabet)', (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean))
+    .option('--compare <files...>', 'compare machine files (JSON): for two, the shortest input words on which they differ, one per state and input; for more, a table of how many')
     .option('--emit <dir>', "with --compare: write each difference as a scenario that replays the first machine's target (passes there, fails on the second)")
     .addHelpText('after', `
 Each query is one fresh connection (a new source port, and in the server role a new listening
