@@ -274,14 +274,21 @@ async function compareCommand(o: LearnCliOptions): Promise<number> {
         continue;
       }
       const name = `learnt-${a.doc.target}-vs-${b.doc.target}-${i + 1}`;
-      const text = scenarioText(trace, {
+      let text: string;
+      try {
+        text = scenarioText(trace, {
         name,
         role: a.doc.role,
         host: o.dst ?? LAB_ADDRESSES[4].server,
         waitMs: a.doc.learning?.waitMs ?? 100,
         description: `${d.input} in ${label(a.doc, d.stateA)}: ${a.doc.target} answers ${d.outputA}, ${b.doc.target} ${d.outputB}`,
         comment: commentOf(d, a.doc, b.doc),
-      });
+        });
+      } catch (err) {
+        if (!(err instanceof UsageError)) throw err;
+        process.stderr.write(`tcpcraft: difference ${i + 1}: not written: ${err.message}\n`);
+        continue;
+      }
       const file = join(o.emit, scenarioFileName(name));
       writeOutput(file, text);
       out.write(`wrote ${file}\n`);

@@ -105,14 +105,8 @@ function accessWords(m: Mealy): Array<string[] | undefined> {
 }
 
 /** True when state `s` of `a` and state `t` of `b` answer every word of one or two inputs alike. */
-function agreeTwoDeep(a: Mealy, s: number, b: Mealy, t: number, toB: readonly number[]): boolean {
-  for (let i = 0; i < a.inputs.length; i++) {
-    const j = toB[i]!;
-    if (a.out[s]![i] !== b.out[t]![j]) return false;
-    const s1 = a.next[s]![i]!;
-    const t1 = b.next[t]![j]!;
-    for (let k = 0; k < a.inputs.length; k++) if (a.out[s1]![k] !== b.out[t1]![toB[k]!]) return false;
-  }
+function agreeOneDeep(a: Mealy, s: number, b: Mealy, t: number, toB: readonly number[]): boolean {
+  for (let i = 0; i < a.inputs.length; i++) if (a.out[s]![i] !== b.out[t]![toB[i]!]) return false;
   return true;
 }
 
@@ -121,7 +115,9 @@ function agreeTwoDeep(a: Mealy, s: number, b: Mealy, t: number, toB: readonly nu
  * `refLabels[r]`, undefined where it has none): each target state is reached by its shortest
  * access word, and gets the name of the reference state that word reaches, but only where the
  * match is evident: both machines answer the access word alike, and the two states answer every
- * word of one or two inputs alike. Otherwise (and for unreachable states) undefined. Both
+ * input alike. Where only the access word agrees, the name with a question mark (`LISTEN?`): the
+ * state the RFC has there, answering some input otherwise (where to look for a violation).
+ * Otherwise (and for unreachable states) undefined. Both
  * alphabets must hold the same inputs (a UsageError otherwise).
  */
 export function rfcLabels(target: Mealy, ref: Mealy, refLabels: ReadonlyArray<string | undefined>): Array<string | undefined> {
@@ -132,6 +128,8 @@ export function rfcLabels(target: Mealy, ref: Mealy, refLabels: ReadonlyArray<st
     const outR = run(ref, w);
     if (outT.some((o, n) => o !== outR[n])) return undefined;
     const r = reach(ref, w);
-    return agreeTwoDeep(target, s, ref, r, toRef) ? refLabels[r] : undefined;
+    const name = refLabels[r];
+    if (name === undefined) return undefined;
+    return agreeOneDeep(target, s, ref, r, toRef) ? name : `${name}?`;
   });
 }

@@ -159,7 +159,10 @@ export function scenarioText(trace: QueryTrace, o: ScenarioTextOptions): string 
       if (s.sent) throw new UsageError(`the trace's ${what} (${input}) sent a segment, which an app input never does`);
       const note = noteOf(s.output, what);
       if (note === 'noapp') throw new UsageError(`the trace's ${what} (${input}) was made without the target's application: the query cannot be replayed`);
-      if (note === 'nosock' || note === 'again') {
+      if (s.call?.connection !== undefined && s.call.connection > 1) {
+        throw new UsageError(`the trace's ${what} (${input}) acts on the connection the application accepted after the first one: a scenario accepts once, so it cannot replay this`);
+      }
+      if (s.call?.made === false || note === 'nosock' || note === 'again') {
         lines.push(`// no call: the application had ${note === 'again' ? 'its connection already' : 'no connection to act on'}`);
       } else if (input === 'connect') {
         if (note !== '') throw new UsageError(`the trace's ${what} (connect) has the note ${JSON.stringify(note)}`);
@@ -170,7 +173,8 @@ export function scenarioText(trace: QueryTrace, o: ScenarioTextOptions): string 
           step('appWait', `appWait(${literal(ACCEPT)})`);
           accepted = true;
         }
-        const checks = note === '' ? '' : `, { errno: ${literal(note)} }`;
+        const errno = s.call?.errno ?? (note === '' ? undefined : note);
+        const checks = errno === undefined ? '' : `, { errno: ${literal(errno)} }`;
         step('app', input === 'write' ? `app('write', 1${checks})` : `app('close'${checks})`);
       }
     } else if (!s.sent) {

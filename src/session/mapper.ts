@@ -123,6 +123,11 @@ class AppState {
   pending: Promise<void> | undefined;
   /** The query is over: no more accepts. */
   ended = false;
+  /** Connections accepted so far, and which one `sock` is. */
+  accepted = 0;
+  sockIndex: number | undefined;
+  /** What the last app input did. */
+  last: AppCallRecord | undefined;
 
   constructor(readonly app: QueryApp | undefined) {}
 
@@ -275,6 +280,18 @@ export interface TraceStep {
   /** What the target sent that counted as the answer (retransmissions left out). */
   readonly received: readonly TraceSegment[];
   readonly output: string;
+  /**
+   * An app input: whether the call was made, what it failed with, and on which of the
+   * connections the application accepted (1 the first), when it acted on one.
+   */
+  readonly call?: AppCallRecord;
+}
+
+/** What an app input did. */
+export interface AppCallRecord {
+  readonly made: boolean;
+  readonly errno?: string;
+  readonly connection?: number;
 }
 
 /** A query as it went on the wire: what a scenario replaying it needs. */
@@ -379,6 +396,7 @@ export async function runQuery(word: readonly string[], conn: QueryConnection, l
         await send(seg.flags, seg.seq, seg.ack, seg.payload, seg.valid);
       } else {
         lastSendAt = device.clock.now();
+        app.last = undefined;
         note = await appInput(input, app, role, family, flow, timing, device.clock);
       }
       const got = await collect(timing.waitMs);
@@ -386,7 +404,7 @@ export async function runQuery(word: readonly string[], conn: QueryConnection, l
       forgetAfter = false;
       const output = (got.length ? got.join('+') : '-') + note;
       outputs.push(output);
-      steps.push({ input, ...(sent ? { sent } : {}), received, output });
+      steps.push({ input, ...(sent ? { sent } : {}), received, output, ...(!seg && app.last ? { call: app.last } : {}) });
     }
     extras.beforeCleanup?.();
   } finally {
@@ -439,6 +457,7 @@ function accept(app: AppState): Promise<void> {
     // its socket goes, and the application accepts again, as a server does.
     const old = app.sock;
     app.sock = r.ret;
+    app.sockIndex = ++app.accepted;
     if (old !== undefined) await app.call('close', [old]).catch(() => undefined);
     if (!app.ended) app.pending = accept(app);
   })();
@@ -453,10 +472,17 @@ async function appInput(input: string, app: AppState, role: LearnRole, family: 4
   if (!app.app) return '/noapp';
   switch (input) {
     case 'connect': {
-      if (role !== 'client') return '/nosock';
-      if (app.sock !== undefined || app.pending) return '/again';
+      if (role !== 'client') {
+        app.last = { made: false };
+        return '/nosock';
+      }
+      if (app.sock !== undefined || app.pending) {
+        app.last = { made: false };
+        return '/again';
+      }
       const h = await socket(app, family);
       app.sock = h;
+      app.last = { made: true, connection: 1 };
       // Blocks until established or failed: runs on while the query goes on.
       app.pending = app
         .call('connect', [h, flow.localIp, flow.localPort])
@@ -472,13 +498,19 @@ async function appInput(input: string, app: AppState, role: LearnRole, family: 4
       }
       const h = app.sock;
       // Closing nothing is nothing; writing with no connection is the application's mistake.
-      if (h === undefined) return input === 'close' ? '' : '/nosock';
+      if (h === undefined) {
+        app.last = { made: false };
+        return input === 'close' ? '' : '/nosock';
+      }
+      const connection = app.sockIndex;
       if (input === 'close') {
         app.sock = undefined;
         const r = await app.call('close', [h]);
+        app.last = { made: true, ...(r && r.ret < 0 ? { errno: r.errno ?? 'EIO' } : {}), ...(connection !== undefined ? { connection } : {}) };
         return r && r.ret < 0 ? `/${r.errno}` : '';
       }
       const r = await app.call('write', [h, 1, '-']);
+      app.last = { made: true, ...(r && r.ret < 0 ? { errno: r.errno ?? 'EIO' } : {}), ...(connection !== undefined ? { connection } : {}) };
       if (r && r.ret < 0 && GONE.has(r.errno ?? '')) {
         // The connection was reset or closed under the application: it closes its socket, and
         // from then on has none (as if it had never been accepted).
