@@ -18,6 +18,7 @@ import { referenceDevice, type ReferenceSettings } from '../reference/index.js';
 import { alphabet, runQuery, type AlphabetName, type LearnRole, type QueryExtras, type QueryTrace, type Timing } from '../session/mapper.js';
 import { Cleanups } from '../io/cleanup.js';
 import { privilegedOps } from '../io/device.js';
+import type { Guard } from '../io/guard.js';
 import { sandboxSender } from '../io/sandbox.js';
 import { openSender } from '../io/sender.js';
 import { systemClock, randomIsn } from '../io/clock.js';
@@ -140,14 +141,32 @@ export async function liveSystem(o: LiveSystemOptions): Promise<TcpSystem> {
   const sourcePorts = new PortAllocator();
   const inputs = o.inputs ?? alphabet(o.alphabet, o.role);
 
-  const one = async (word: readonly string[], timing: Timing, extras: QueryExtras = {}): Promise<string[]> => {
-    const localPort = sourcePorts.next();
+  /**
+   * In the server role a worker keeps its source port and its guard from query to query: the
+   * target's listening port is new for each, so the 4-tuple still is (and two nft commands per
+   * query are saved). In the client role the target picks its own port: ours must be new.
+   */
+  const slots = new Map<number, { readonly port: number; readonly guard: Guard; readonly unGuard: () => void }>();
+  const slotFor = async (k: number): Promise<{ readonly port: number }> => {
+    let slot = slots.get(k);
+    if (!slot) {
+      const port = sourcePorts.next();
+      const guard = await ops.installGuard({ localIp: route.src, localPort: port, peerIp: o.dst });
+      slot = { port, guard, unGuard: o.cleanups.add(`remove the kernel-RST guard ${guard.table}`, () => guard.remove()) };
+      slots.set(k, slot);
+    }
+    return slot;
+  };
+
+  const one = async (word: readonly string[], timing: Timing, extras: QueryExtras = {}, worker?: number): Promise<string[]> => {
+    const slot = o.role === 'server' && worker !== undefined ? await slotFor(worker) : undefined;
+    const localPort = slot?.port ?? sourcePorts.next();
     const targetPort = sourcePorts.next();
     const flow: FlowSpec = o.role === 'server' ? { localIp: route.src, localPort, peerIp: o.dst, peerPort: targetPort } : { localIp: route.src, localPort, peerIp: o.dst };
     const frames = new FrameQueue();
     const unregister = demux.register([flow], frames);
-    const guard = await ops.installGuard(flow);
-    const unGuard = o.cleanups.add(`remove the kernel-RST guard ${guard.table}`, () => guard.remove());
+    const guard = slot ? undefined : await ops.installGuard(flow);
+    const unGuard = guard ? o.cleanups.add(`remove the kernel-RST guard ${guard.table}`, () => guard.remove()) : () => undefined;
     const device: Device = {
       frames,
       linkType: sniffer.linkType,
@@ -160,9 +179,9 @@ export async function liveSystem(o: LiveSystemOptions): Promise<TcpSystem> {
     } finally {
       unregister();
       frames.close();
-      await guard.remove();
+      await guard?.remove();
       unGuard();
-      sourcePorts.release(localPort);
+      if (!slot) sourcePorts.release(localPort);
       sourcePorts.release(targetPort);
     }
   };
@@ -171,14 +190,19 @@ export async function liveSystem(o: LiveSystemOptions): Promise<TcpSystem> {
   const many = async (words: ReadonlyArray<readonly string[]>, timing: Timing): Promise<string[][]> => {
     const out: string[][] = new Array(words.length);
     let next = 0;
-    const worker = async (): Promise<void> => {
-      for (let i = next++; i < words.length; i = next++) out[i] = await one(words[i]!, timing);
+    const worker = async (k: number): Promise<void> => {
+      for (let i = next++; i < words.length; i = next++) out[i] = await one(words[i]!, timing, {}, k);
     };
-    await Promise.all(Array.from({ length: Math.min(parallel, words.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(parallel, words.length) }, (_, k) => worker(k)));
     return out;
   };
 
   const close = async (): Promise<void> => {
+    for (const slot of slots.values()) {
+      await slot.guard.remove().catch(() => undefined);
+      slot.unGuard();
+    }
+    slots.clear();
     puppet.close();
     unPuppet();
     await sniffer.close();
