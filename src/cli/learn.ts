@@ -55,6 +55,7 @@ export async function learnMachine(
   o: Pick<LearnCliOptions, 'target' | 'role' | 'alphabet' | 'lab' | 'dst' | 'walks' | 'repeats' | 'maxQueries' | 'seed' | 'wait' | 'parallel' | 'mutant' | 'inputs'>,
   cleanups: Cleanups,
   say: (line: string) => void,
+  signal?: AbortSignal,
 ): Promise<{ doc: MachineDoc; machine: Mealy; result: DriveResult }> {
   const mutant = o.mutant !== undefined ? mutantNamed(o.mutant) : undefined;
   if (mutant && o.target !== 'reference') throw new UsageError('--mutant changes the reference stack: use it with --target reference');
@@ -80,6 +81,7 @@ export async function learnMachine(
       repeats: o.repeats,
       maxQueries: o.maxQueries,
       seed: o.seed,
+      ...(signal ? { signal } : {}),
       batch: o.target === 'reference' ? 64 : o.parallel,
       onProgress: (p) => {
         const s = (performance.now() - t0) / 1000;
@@ -172,7 +174,15 @@ async function learnCommand(o: LearnCliOptions, interrupt: Interrupt): Promise<n
   const say = (line: string): void => void process.stderr.write(`${line}\n`);
   if (o.target !== 'reference' && o.lab === undefined) return inOwnLab(o, say, interrupt);
   const cleanups = new Cleanups();
-  const { doc, result } = await cleanups.guarded(() => learnMachine(o, cleanups, say), { signals: false });
+  let learnt: Awaited<ReturnType<typeof learnMachine>>;
+  try {
+    learnt = await cleanups.guarded(() => learnMachine(o, cleanups, say, interrupt.signal), { signals: false });
+  } catch (err) {
+    if (!interrupt.signal.aborted) throw err;
+    say(`tcpcraft: learning stopped (${String(interrupt.signal.reason)}): no machine written`);
+    return 1;
+  }
+  const { doc, result } = learnt;
   const l = doc.learning!;
   human.write(machineText(doc));
   human.write(

@@ -54,6 +54,8 @@ export interface DriveOptions {
   readonly batch?: number;
   /** Stop (throw) once this many words were asked of the system (default: no bound). */
   readonly maxQueries?: number;
+  /** Aborting stops learning before the next query (drive then rejects with the signal's reason). */
+  readonly signal?: AbortSignal;
   /** Called after each hypothesis with its size and the counts so far. */
   readonly onProgress?: (p: Progress) => void;
 }
@@ -97,6 +99,7 @@ export async function drive(system: System, o: DriveOptions = {}): Promise<Drive
   let round = 0;
 
   const ask = async (words: ReadonlyArray<readonly string[]>): Promise<string[][]> => {
+    o.signal?.throwIfAborted();
     if (o.maxQueries !== undefined && queries + words.length > o.maxQueries) throw new Error(`the query budget (${o.maxQueries}) ran out before the machine was learnt`);
     queries += words.length;
     symbols += words.reduce((n, w) => n + w.length, 0);

@@ -70,8 +70,10 @@ export interface Timing {
    * after our last input, is its retransmission timer's doing, not an answer: left out.
    */
   readonly promptMs: number;
+  /** The wait after each input where it differs from `waitMs` (measured per input). */
+  readonly waitFor?: Readonly<Record<string, number>>;
   /** Told how long each answer (not a retransmission) took after its input, ms (calibration). */
-  readonly onAnswer?: (ms: number) => void;
+  readonly onAnswer?: (ms: number, input: string) => void;
 }
 
 /** One query's connection: the device, the flow (our end fresh; the peer's port, for a target client, learnt from its SYN). */
@@ -325,6 +327,7 @@ export async function runQuery(word: readonly string[], conn: QueryConnection, l
   const family = familyOf(flow.peerIp ?? flow.localIp) === 6 ? 6 : 4;
   let lastSendAt = device.clock.now();
   let forgetAfter = false;
+  let current = '';
   let sent: TraceSegment | undefined;
   let received: TraceSegment[] = [];
   let peerIsn: number | undefined;
@@ -376,7 +379,7 @@ export async function runQuery(word: readonly string[], conn: QueryConnection, l
       t.seen.set(key, now);
       // What the target sends again on its own (a retransmission timer) is no answer to anything.
       if (!first && now - lastSendAt > timing.promptMs) continue;
-      if (first) timing.onAnswer?.(now - lastSendAt);
+      if (first) timing.onAnswer?.(now - lastSendAt, current);
       out.push(outputSymbol(p, t));
       if (p.tcp.flags & Flag.RST) forgetAfter = true;
       received.push(segmentOf(p.tcp.flags, p.tcp.seq, p.tcp.ack, p.payload.length));
@@ -388,6 +391,7 @@ export async function runQuery(word: readonly string[], conn: QueryConnection, l
   const outputs: string[] = [];
   try {
     for (const input of word) {
+      current = input;
       const seg = segmentFor(input, t);
       let note = '';
       sent = undefined;
@@ -399,7 +403,7 @@ export async function runQuery(word: readonly string[], conn: QueryConnection, l
         app.last = undefined;
         note = await appInput(input, app, role, family, flow, timing, device.clock);
       }
-      const got = await collect(timing.waitMs);
+      const got = await collect(timing.waitFor?.[input] ?? timing.waitMs);
       if (forgetAfter) forget(t);
       forgetAfter = false;
       const output = (got.length ? got.join('+') : '-') + note;

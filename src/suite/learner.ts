@@ -211,7 +211,7 @@ export async function liveSystem(o: LiveSystemOptions): Promise<TcpSystem> {
     unSender();
   };
   try {
-    const timing = o.timing ?? (await calibrate((w, t) => many([w], t).then((r) => r[0]!), o.role, o.say));
+    const timing = o.timing ?? (await calibrate((ws, t) => many(ws, t), o.role, inputs, o.say));
     return { inputs, role: o.role, alphabetName: o.alphabet, timing, queryMany: (words) => many(words, timing), traceOf: (word) => traced((extras) => one(word, timing, extras)), close };
   } catch (err) {
     await close();
@@ -226,33 +226,33 @@ async function traced(run: (extras: QueryExtras) => Promise<string[]>): Promise<
   return trace!;
 }
 
-/** Probe words whose answers include the slow ones: the handshake, a delayed ACK, the answer to a FIN. */
-function probes(role: LearnRole): string[][] {
-  return role === 'server'
-    ? [['SYN'], ['SYN', 'ACK', 'DATA'], ['SYN', 'ACK', 'FIN'], ['SYN', 'ACK', 'DATA', 'DATA', 'close']]
-    : [['connect'], ['connect', 'SYNACK', 'DATA'], ['connect', 'SYNACK', 'FIN']];
+/** Where each input is tried while calibrating: before the handshake, in it, after it, after data. */
+function contexts(role: LearnRole): string[][] {
+  return role === 'server' ? [[], ['SYN'], ['SYN', 'ACK'], ['SYN', 'ACK', 'DATA']] : [['connect'], ['connect', 'SYNACK'], ['connect', 'SYNACK', 'DATA']];
 }
 
 /** Bounds of the measured wait, ms. */
 export const WAIT_FLOOR_MS = 30;
 export const WAIT_CEILING_MS = 1500;
-/** Time given to each probe input while calibrating. */
-const PROBE_WAIT_MS = 1200;
+/** Time given to each probe input while calibrating: more than any delayed ACK may take (500 ms). */
+const PROBE_WAIT_MS = 700;
 
 /**
- * Measures how long the target takes to answer: each probe word runs with a long wait per input,
- * every answer timed from the input; the wait is then three times the slowest answer (within
- * {@link WAIT_FLOOR_MS}..{@link WAIT_CEILING_MS}), and an identical segment arriving later than
- * the slowest answer and a half is taken as a retransmission.
+ * Measures how long the target takes to answer each input: every input is tried in a few places
+ * (before, in and after the handshake, after data) with a long wait, every answer timed from the
+ * input that drew it. The wait after an input is three times the slowest answer it drew (within
+ * {@link WAIT_FLOOR_MS}..{@link WAIT_CEILING_MS}; the floor for one that drew none), so a stack
+ * that delays its ACKs makes only the inputs it acknowledges late wait long. An identical segment
+ * arriving later than the slowest answer and a half is taken as a retransmission.
  */
-export async function calibrate(query: (word: readonly string[], t: Timing) => Promise<string[]>, role: LearnRole, say?: (line: string) => void): Promise<Timing> {
-  const slowest: number[] = [];
-  for (const word of probes(role)) {
-    await query(word, { waitMs: PROBE_WAIT_MS, promptMs: 0, onAnswer: (ms) => slowest.push(ms) });
-  }
-  const worst = slowest.length ? Math.max(...slowest) : WAIT_CEILING_MS / 3;
-  const waitMs = Math.min(WAIT_CEILING_MS, Math.max(WAIT_FLOOR_MS, Math.ceil(worst * 3)));
-  const timing = { waitMs, promptMs: Math.max(5, Math.ceil(worst * 1.5)) };
-  say?.(`calibrated: slowest answer ${worst.toFixed(1)} ms over ${slowest.length} answers: waiting ${timing.waitMs} ms per input`);
+export async function calibrate(query: (words: ReadonlyArray<readonly string[]>, t: Timing) => Promise<unknown>, role: LearnRole, inputs: readonly string[], say?: (line: string) => void): Promise<Timing> {
+  const slowest = new Map<string, number>();
+  const words = contexts(role).flatMap((c) => inputs.map((x) => [...c, x]));
+  await query(words, { waitMs: PROBE_WAIT_MS, promptMs: 0, onAnswer: (ms, input) => slowest.set(input, Math.max(ms, slowest.get(input) ?? 0)) });
+  const wait = (ms: number | undefined): number => Math.min(WAIT_CEILING_MS, Math.max(WAIT_FLOOR_MS, Math.ceil((ms ?? 0) * 3)));
+  const waitFor = Object.fromEntries(inputs.map((x) => [x, wait(slowest.get(x))]));
+  const worst = Math.max(0, ...slowest.values());
+  const timing: Timing = { waitMs: Math.max(...Object.values(waitFor)), waitFor, promptMs: Math.max(5, Math.ceil(worst * 1.5)) };
+  say?.(`calibrated over ${words.length} probes: slowest answer ${worst.toFixed(1)} ms; waiting ${inputs.map((x) => `${x} ${waitFor[x]}`).join(', ')} ms`);
   return timing;
 }
