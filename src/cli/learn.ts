@@ -11,7 +11,7 @@ import { EnvError, messageOf, UsageError } from '../errors.js';
 import { drive, NondeterminismError, type DriveResult } from '../learn/driver.js';
 import { differences, rfcLabels, type Difference } from '../learn/compare.js';
 import { fromDoc, toDoc, toDot, toSvg, type MachineDoc } from '../learn/machinefile.js';
-import { size, type Mealy } from '../learn/mealy.js';
+import { accessWords, run as runOn, size, type Mealy } from '../learn/mealy.js';
 import { LAB_ADDRESSES } from '../lab/catalogue.js';
 import { Cleanups } from '../io/cleanup.js';
 import { labConfig, labDown, labExecArgv, labUp, recordedTarget, TARGET_NAMES, type TargetName } from '../io/lab.js';
@@ -127,18 +127,7 @@ async function referenceMachine(role: LearnRole, alphabet: AlphabetName, inputs?
  * cannot tell them apart with this alphabet (e.g. SYN-RECEIVED|ESTABLISHED).
  */
 async function stateLabels(m: Mealy, system: ReturnType<typeof referenceSystem>): Promise<string[]> {
-  const access: Array<string[] | undefined> = [[]];
-  const queue = [0];
-  while (queue.length) {
-    const s = queue.shift()!;
-    m.inputs.forEach((x, i) => {
-      const t = m.next[s]![i]!;
-      if (access[t] === undefined) {
-        access[t] = [...access[s]!, x];
-        queue.push(t);
-      }
-    });
-  }
+  const access = accessWords(m);
   const words: Array<{ state: number; word: string[] }> = access.map((w, state) => ({ state, word: w ?? [] }));
   m.next.forEach((row, p) => row.forEach((t, i) => words.push({ state: t, word: [...(access[p] ?? []), m.inputs[i]!] })));
   const found = await Promise.all(words.map((w) => system.stateAfter(w.word)));
@@ -278,7 +267,7 @@ async function compareCommand(o: LearnCliOptions): Promise<number> {
     for (const [i, d] of diffs.entries()) {
       const trace = await system.traceOf(d.word);
       const got = trace.steps.map((s) => s.output);
-      const want = [...(await Promise.resolve(runOn(a.machine, d.word)))];
+      const want = runOn(a.machine, d.word);
       if (JSON.stringify(got) !== JSON.stringify(want)) {
         process.stderr.write(`tcpcraft: difference ${i + 1}: ${a.doc.target} answered ${got.join(' ')} this time, not ${want.join(' ')} as learnt: not written\n`);
         continue;
@@ -330,16 +319,6 @@ function compareMany(files: readonly string[], o: LearnCliOptions): number {
   return any ? 1 : 0;
 }
 
-function runOn(m: Mealy, word: readonly string[]): string[] {
-  const outs: string[] = [];
-  let s = 0;
-  for (const x of word) {
-    const i = m.inputs.indexOf(x);
-    outs.push(m.out[s]![i]!);
-    s = m.next[s]![i]!;
-  }
-  return outs;
-}
 
 function commentOf(d: Difference, a: MachineDoc, b: MachineDoc): string[] {
   return [

@@ -9,7 +9,7 @@
  * to a target's machine where the match is plain to see.
  */
 import { UsageError } from '../errors.js';
-import { reach, run, size, type Mealy } from './mealy.js';
+import { accessWords, reach, run, size, type Mealy } from './mealy.js';
 
 /** One place where two machines part: after `word` minus its last input, `input` gets two answers. */
 export interface Difference {
@@ -87,22 +87,6 @@ export function differences(a: Mealy, b: Mealy): Difference[] {
   return found.map((d, n) => ({ d, n })).sort((u, v) => u.d.word.length - v.d.word.length || u.n - v.n).map((u) => u.d);
 }
 
-/** A shortest word reaching each state of `m` from 0 (undefined for unreachable ones), inputs in alphabet order. */
-function accessWords(m: Mealy): Array<string[] | undefined> {
-  const words: Array<string[] | undefined> = new Array(size(m)).fill(undefined);
-  words[0] = [];
-  const queue = [0];
-  for (let h = 0; h < queue.length; h++) {
-    const s = queue[h]!;
-    m.next[s]!.forEach((t, i) => {
-      if (words[t] === undefined) {
-        words[t] = [...words[s]!, m.inputs[i]!];
-        queue.push(t);
-      }
-    });
-  }
-  return words;
-}
 
 /** True when state `s` of `a` and state `t` of `b` answer every word of one or two inputs alike. */
 function agreeOneDeep(a: Mealy, s: number, b: Mealy, t: number, toB: readonly number[]): boolean {

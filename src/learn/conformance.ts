@@ -7,7 +7,7 @@
  * - a complete test suite in the style of the Wp/HSI methods: if the system has at most
  *   `extraStates` more states than the hypothesis, passing it proves equivalence.
  */
-import { prng, run, separatingWord, size, type Mealy } from './mealy.js';
+import { accessWords, prng, run, separatingWord, size, type Mealy } from './mealy.js';
 
 export type OutputQuery = (word: readonly string[]) => Promise<readonly string[]>;
 
@@ -46,19 +46,6 @@ export function randomWalkOracle(
   };
 }
 
-/** Breadth-first access words of the states of `h` (the shortest word reaching each one). */
-function stateCover(h: Mealy): Array<string[] | undefined> {
-  const access: Array<string[] | undefined> = new Array(size(h)).fill(undefined);
-  access[0] = [];
-  const queue = [0];
-  for (let k = 0; k < queue.length; k++) {
-    const s = queue[k]!;
-    h.next[s]!.forEach((t, i) => {
-      if (access[t] === undefined) access[t] = [...access[s]!, h.inputs[i]!], queue.push(t);
-    });
-  }
-  return access;
-}
 
 /**
  * The test words of a complete suite for `h` under the hypothesis that the system has at most
@@ -70,7 +57,7 @@ function stateCover(h: Mealy): Array<string[] | undefined> {
  */
 export function completeTestSuite(h: Mealy, extraStates: number): string[][] {
   const n = size(h);
-  const access = stateCover(h);
+  const access = accessWords(h);
   // pairwise separating words, shared by both states of a pair (so the family is harmonised)
   const sep: string[][][] = Array.from({ length: n }, () => []);
   for (let s = 0; s < n; s++) {

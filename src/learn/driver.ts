@@ -11,7 +11,7 @@
  * report shows where the system wavered.
  */
 import { learn, type Teacher } from './lsharp.js';
-import { prng, run, separatingWord, size, type Mealy } from './mealy.js';
+import { accessWords, prng, run, separatingWord, size, type Mealy } from './mealy.js';
 
 /** A system under learning: runs words from its initial state (several at once where it can). */
 export interface System {
@@ -269,7 +269,7 @@ export async function drive(system: System, o: DriveOptions = {}): Promise<Drive
  */
 export function testWords(h: Mealy, count: number, infix: number, rand: () => number): string[][] {
   const n = size(h);
-  const access = accessWords(h);
+  const access = accessWords(h).map((w) => w ?? []);
   const words: string[][] = [];
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   for (let k = 0; k < count; k++) {
@@ -284,19 +284,3 @@ export function testWords(h: Mealy, count: number, infix: number, rand: () => nu
   return words;
 }
 
-/** A shortest access word of every state (breadth first). */
-function accessWords(h: Mealy): string[][] {
-  const access: Array<string[] | undefined> = [[]];
-  const queue = [0];
-  while (queue.length) {
-    const s = queue.shift()!;
-    h.inputs.forEach((x, i) => {
-      const t = h.next[s]![i]!;
-      if (access[t] === undefined) {
-        access[t] = [...access[s]!, x];
-        queue.push(t);
-      }
-    });
-  }
-  return access.map((a) => a ?? []);
-}

@@ -35,6 +35,23 @@ export function step(m: Mealy, state: number, input: string): { next: number; ou
   return { next: m.next[state]![i]!, output: m.out[state]![i]! };
 }
 
+/** A shortest word reaching each state from 0 (breadth first, inputs in alphabet order); undefined for unreachable states. */
+export function accessWords(m: Mealy): Array<string[] | undefined> {
+  const words: Array<string[] | undefined> = new Array(size(m)).fill(undefined);
+  words[0] = [];
+  const queue = [0];
+  for (let k = 0; k < queue.length; k++) {
+    const s = queue[k]!;
+    m.next[s]!.forEach((t, i) => {
+      if (words[t] === undefined) {
+        words[t] = [...words[s]!, m.inputs[i]!];
+        queue.push(t);
+      }
+    });
+  }
+  return words;
+}
+
 /** The output word the machine answers `word` with, from its initial state. */
 export function run(m: Mealy, word: readonly string[]): string[] {
   const outs: string[] = [];
