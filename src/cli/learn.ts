@@ -85,7 +85,8 @@ export async function learnMachine(
       batch: o.target === 'reference' ? 64 : o.parallel,
       onProgress: (p) => {
         const s = (performance.now() - t0) / 1000;
-        say(`hypothesis ${p.round}: ${p.states} states, ${p.queries} queries, ${(p.queries / Math.max(s, 0.001)).toFixed(1)} queries/s, ${s.toFixed(1)} s`);
+        const votes = p.votes ? `, ${p.votes} vote(s)${p.restarts ? `, ${p.restarts} restart(s)` : ''}` : '';
+        say(`${p.tick ? `  ... since hypothesis ${p.round}` : `hypothesis ${p.round}`}: ${p.states} states, ${p.queries} queries, ${(p.queries / Math.max(s, 0.001)).toFixed(1)} queries/s, ${s.toFixed(1)} s${votes}`);
       },
     });
     const seconds = (performance.now() - t0) / 1000;

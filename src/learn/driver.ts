@@ -56,11 +56,18 @@ export interface DriveOptions {
   readonly maxQueries?: number;
   /** Aborting stops learning before the next query (drive then rejects with the signal's reason). */
   readonly signal?: AbortSignal;
+  /** Also call onProgress (with `tick`) when this long passed without a hypothesis, ms (default 10 s). */
+  readonly tickMs?: number;
   /** Called after each hypothesis with its size and the counts so far. */
   readonly onProgress?: (p: Progress) => void;
 }
 
 export interface Progress {
+  /** Between hypotheses (a tick of {@link DriveOptions.tickMs}): the last hypothesis's size. */
+  readonly tick?: boolean;
+  /** Answers put to a vote so far, and restarts. */
+  readonly votes?: number;
+  readonly restarts?: number;
   readonly states: number;
   readonly queries: number;
   readonly symbols: number;
@@ -98,8 +105,15 @@ export async function drive(system: System, o: DriveOptions = {}): Promise<Drive
   let symbols = 0;
   let round = 0;
 
+  let lastStates = 0;
+  let restarts = 0;
+  let lastReport = Date.now();
   const ask = async (words: ReadonlyArray<readonly string[]>): Promise<string[][]> => {
     o.signal?.throwIfAborted();
+    if (Date.now() - lastReport > (o.tickMs ?? 10_000)) {
+      lastReport = Date.now();
+      o.onProgress?.({ tick: true, states: lastStates, queries, symbols, round, votes: wavering.length, restarts });
+    }
     if (o.maxQueries !== undefined && queries + words.length > o.maxQueries) throw new Error(`the query budget (${o.maxQueries}) ran out before the machine was learnt`);
     queries += words.length;
     symbols += words.reduce((n, w) => n + w.length, 0);
@@ -238,7 +252,6 @@ export async function drive(system: System, o: DriveOptions = {}): Promise<Drive
   const walks = o.walks ?? 200;
   const infix = o.infix ?? 3;
   let equivalenceQueries = 0;
-  let restarts = 0;
   for (;;) {
     const teacher: Teacher = {
       inputs: system.inputs,
@@ -247,7 +260,9 @@ export async function drive(system: System, o: DriveOptions = {}): Promise<Drive
       async equivalence(h) {
         equivalenceQueries++;
         round++;
-        o.onProgress?.({ states: size(h), queries, symbols, round });
+        lastStates = size(h);
+        lastReport = Date.now();
+        o.onProgress?.({ states: size(h), queries, symbols, round, votes: wavering.length, restarts });
         return test(h, testWords(h, walks, infix, rand));
       },
     };

@@ -271,15 +271,17 @@ export async function learn(teacher: Teacher, opts: LearnOptions = {}): Promise<
       for (const w of missing) await ask(w);
       continue;
     }
-    // separation: one word per ambiguous frontier node, asked together; the first one used now
+    // separation: one word per ambiguous frontier node, asked together
     const ambiguous = fs.filter((f) => cands.get(f)!.size >= 2);
     if (ambiguous.length) {
       const words = ambiguous.map((f) => {
         const [q1, q2] = [...cands.get(f)!];
         return [...tree.access(f), ...tree.apart(q1!, q2!)!];
       });
+      // Each word separates its own node's first two candidates: all of them are steps L# would
+      // take one after the other, asked together (the answers are in the tree after the prefetch).
       await prefetch(words);
-      await ask(words[0]!);
+      for (const w of words) await ask(w);
       continue;
     }
     // equivalence

@@ -136,6 +136,18 @@ export async function liveSystem(o: LiveSystemOptions): Promise<TcpSystem> {
   const puppet = await ops.openPuppet(o.lab);
   const unPuppet = o.cleanups.add("end the session with the target's application", () => puppet.close());
   const demux = new Demux(sniffer, () => systemClock.wallUs());
+  // Every call the mapper makes returns, or the query fails saying which did not: a blocking
+  // call (accept, connect) is one the mapper does not wait for.
+  const bounded = {
+    call: (call: string, args: ReadonlyArray<string | number>) =>
+      new Promise<Awaited<ReturnType<typeof puppet.call>>>((resolve, reject) => {
+        const timer = call === 'accept' || call === 'connect' ? undefined : setTimeout(() => reject(new Error(`the target's application did not return from ${call} ${args.join(' ')} within ${APP_CALL_BOUND_MS} ms`)), APP_CALL_BOUND_MS);
+        puppet.call(call, args).then(
+          (r) => (clearTimeout(timer), resolve(r)),
+          (e: unknown) => (clearTimeout(timer), reject(e)),
+        );
+      }),
+  };
   // Ports on both ends follow the wall clock (see ports.ts), so that no 4-tuple and no listening
   // port of an earlier run can still be in TIME-WAIT.
   const sourcePorts = new PortAllocator();
@@ -175,7 +187,7 @@ export async function liveSystem(o: LiveSystemOptions): Promise<TcpSystem> {
       close: async () => undefined,
     };
     try {
-      return await runQuery(word, { device, flow, app: puppet }, randomIsn(), o.role, timing, targetPort, extras);
+      return await runQuery(word, { device, flow, app: bounded }, randomIsn(), o.role, timing, targetPort, extras);
     } finally {
       unregister();
       frames.close();
@@ -230,6 +242,9 @@ async function traced(run: (extras: QueryExtras) => Promise<string[]>): Promise<
 function contexts(role: LearnRole): string[][] {
   return role === 'server' ? [[], ['SYN'], ['SYN', 'ACK'], ['SYN', 'ACK', 'DATA']] : [['connect'], ['connect', 'SYNACK'], ['connect', 'SYNACK', 'DATA']];
 }
+
+/** How long an application call other than accept and connect may take. */
+const APP_CALL_BOUND_MS = 10_000;
 
 /** Bounds of the measured wait, ms. */
 export const WAIT_FLOOR_MS = 30;
