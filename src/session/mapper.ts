@@ -266,6 +266,13 @@ export const SYN_OPTIONS = [{ kind: 'mss' as const, value: 1200 }];
 /** The window of every segment the mapper sends. */
 export const QUERY_WINDOW = 8192;
 
+/** The target's application could not listen on the query's port (a connection of an earlier run may hold it). */
+export class PortInUse extends Error {
+  constructor(readonly port: number) {
+    super(`port ${port} is in use on the target`);
+  }
+}
+
 /** A segment of a query's trace: raw numbers, flag letters, payload length. */
 export interface TraceSegment {
   readonly flags: string;
@@ -336,7 +343,13 @@ export async function runQuery(word: readonly string[], conn: QueryConnection, l
   if (role === 'server' && conn.app) {
     // The target's application listens on this query's port and accepts at once.
     app.listener = await socket(app, family);
-    await expectOk(app.call('bind', [app.listener, flow.peerIp ?? '', targetPort]), 'bind');
+    const bound = await app.call('bind', [app.listener, flow.peerIp ?? '', targetPort]);
+    if (bound && bound.ret < 0) {
+      await app.call('close', [app.listener]).catch(() => undefined);
+      // Nothing was sent yet: the caller may try the query again on another port.
+      if (bound.errno === 'EADDRINUSE') throw new PortInUse(targetPort);
+      throw new Error(`the target's application: bind failed with ${bound.errno}`);
+    }
     await expectOk(app.call('listen', [app.listener, 8]), 'listen');
     app.pending = accept(app);
   }

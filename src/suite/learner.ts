@@ -15,7 +15,7 @@ import type { FlowSpec } from '../engine/flow.js';
 import { Demux } from '../engine/demux.js';
 import { type System } from '../learn/driver.js';
 import { referenceDevice, type ReferenceSettings } from '../reference/index.js';
-import { alphabet, runQuery, type AlphabetName, type LearnRole, type QueryExtras, type QueryTrace, type Timing } from '../session/mapper.js';
+import { alphabet, PortInUse, runQuery, type AlphabetName, type LearnRole, type QueryExtras, type QueryTrace, type Timing } from '../session/mapper.js';
 import { Cleanups } from '../io/cleanup.js';
 import { privilegedOps } from '../io/device.js';
 import type { Guard } from '../io/guard.js';
@@ -170,7 +170,18 @@ export async function liveSystem(o: LiveSystemOptions): Promise<TcpSystem> {
     return slot;
   };
 
+  /** A query; run again on another listening port when the target still holds the one it got (5 tries). */
   const one = async (word: readonly string[], timing: Timing, extras: QueryExtras = {}, worker?: number): Promise<string[]> => {
+    for (let k = 1; ; k++) {
+      try {
+        return await once(word, timing, extras, worker);
+      } catch (err) {
+        if (!(err instanceof PortInUse) || k >= 5) throw err;
+      }
+    }
+  };
+
+  const once = async (word: readonly string[], timing: Timing, extras: QueryExtras = {}, worker?: number): Promise<string[]> => {
     const slot = o.role === 'server' && worker !== undefined ? await slotFor(worker) : undefined;
     const localPort = slot?.port ?? sourcePorts.next();
     const targetPort = sourcePorts.next();
