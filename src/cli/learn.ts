@@ -41,7 +41,7 @@ interface LearnCliOptions {
   maxQueries: number;
   seed: number;
   wait?: number;
-  parallel: number;
+  parallel?: number;
   compare?: string[];
   emit?: string;
   mutant?: string;
@@ -158,7 +158,11 @@ export function machineText(doc: MachineDoc): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Queries at once on `target` when --parallel does not say. */
+const parallelFor = (target: string): number => (target === 'lwip' ? 2 : 8);
+
 async function learnCommand(o: LearnCliOptions, interrupt: Interrupt): Promise<number> {
+  o.parallel ??= parallelFor(o.target);
   if (o.compare) return compareCommand(o);
   const human = humanStream(jsonOnStdout(o.json));
   const say = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -374,7 +378,7 @@ export function registerLearnCommand(program: Command): void {
     .option('--max-queries <n>', 'stop (exit 1) after this many queries', intOption('--max-queries', 1, 10_000_000), 60_000)
     .option('--seed <n>', 'seed of the random test words', intOption('--seed', 0, 2 ** 31 - 1), 1)
     .option('--wait <ms>', 'wait this long for answers after each input (default: measured from the target)', intOption('--wait', 1, 10_000))
-    .option('--parallel <n>', 'queries run at once on a lab target (each on its own connection)', intOption('--parallel', 1, 32), 8)
+    .option('--parallel <n>', 'queries run at once on a lab target, each on its own connection (default 8; 2 for lwip, whose pools of connections are small)', intOption('--parallel', 1, 32))
     .option('--mutant <name>', "with --target reference: learn the reference with this mutant's fault (as suite --mutant: one of src/reference/mutants*.ts)")
     .option('--inputs <list>', 'learn over these inputs only (comma-separated, from the role\'s full alphabet)', (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean))
     .option('--compare <files...>', 'compare machine files (JSON): for two, the shortest input words on which they differ, one per state and input; for more, a table of how many')
