@@ -85,6 +85,9 @@ export interface DriveResult {
   readonly wavering: readonly Wavering[];
 }
 
+/** Votes that overturned the tree, at most, before the system is called non-deterministic. */
+const MAX_RESTARTS = 50;
+
 /** A node of the answer tree. */
 interface Node {
   out: string | undefined;
@@ -150,11 +153,10 @@ export async function drive(system: System, o: DriveOptions = {}): Promise<Drive
     for (let j = 0; j < word.length; j++) {
       let c = n.child.get(word[j]!);
       if (!c) n.child.set(word[j]!, (c = newNode()));
-      if (c.out !== outs[j]) {
-        // A corrected answer: what was learnt below it no longer holds.
-        if (c.out !== undefined) c.child.clear();
-        c.out = outs[j];
-      }
+      // A corrected answer keeps what was learnt below it: those answers came with the old one,
+      // and a later disagreement there goes to a vote of its own. (Dropping them would throw away
+      // most of the tree when a vote near the root goes the other way.)
+      c.out = outs[j];
       n = c;
     }
   };
@@ -272,7 +274,7 @@ export async function drive(system: System, o: DriveOptions = {}): Promise<Drive
     } catch (err) {
       if (!(err instanceof Corrected)) throw err;
       restarts++;
-      if (restarts > 20) throw new NondeterminismError(wavering.length ? wavering : [{ word: [], outputs: [], settled: false }]);
+      if (restarts > MAX_RESTARTS) throw new NondeterminismError(wavering.length ? wavering : [{ word: [], outputs: [], settled: false }]);
     }
   }
 }
