@@ -46,13 +46,14 @@ interface LearnCliOptions {
   emit?: string;
   mutant?: string;
   inputs?: string[];
+  maxMinutes?: number;
 }
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Learns the machine of the system `o` names; returns it with the figures. */
 export async function learnMachine(
-  o: Pick<LearnCliOptions, 'target' | 'role' | 'alphabet' | 'lab' | 'dst' | 'walks' | 'repeats' | 'maxQueries' | 'seed' | 'wait' | 'parallel' | 'mutant' | 'inputs'>,
+  o: Pick<LearnCliOptions, 'target' | 'role' | 'alphabet' | 'lab' | 'dst' | 'walks' | 'repeats' | 'maxQueries' | 'seed' | 'wait' | 'parallel' | 'mutant' | 'inputs' | 'maxMinutes'>,
   cleanups: Cleanups,
   say: (line: string) => void,
   signal?: AbortSignal,
@@ -75,13 +76,18 @@ export async function learnMachine(
           ...(o.wait !== undefined ? { timing: { waitMs: o.wait, promptMs: Math.max(5, Math.ceil(o.wait / 2)) } } : {}),
         });
   const t0 = performance.now();
+  // Stopped by a signal or by --max-minutes: the last hypothesis is written, marked as such.
+  const bound = new AbortController();
+  const onSignal = (): void => bound.abort(signal?.reason);
+  signal?.addEventListener('abort', onSignal, { once: true });
+  const timer = o.maxMinutes !== undefined ? setTimeout(() => bound.abort(`the time bound (--max-minutes ${o.maxMinutes})`), o.maxMinutes * 60_000) : undefined;
   try {
     const result = await drive(system, {
       walks: o.walks,
       repeats: o.repeats,
       maxQueries: o.maxQueries,
       seed: o.seed,
-      ...(signal ? { signal } : {}),
+      signal: bound.signal,
       batch: o.target === 'reference' ? 64 : o.parallel,
       onProgress: (p) => {
         const s = (performance.now() - t0) / 1000;
@@ -106,11 +112,14 @@ export async function learnMachine(
         equivalenceQueries: result.equivalenceQueries,
         seconds: Math.round(seconds * 1000) / 1000,
         waitMs: system.timing.waitMs,
+        ...(result.stopped ? { stopped: result.stopped } : {}),
         ...(result.wavering.length ? { nondeterministic: result.wavering.map((w) => ({ word: [...w.word], outputs: w.outputs.map((x) => [...x.outputs]) })) } : {}),
       },
     });
     return { doc, machine: result.machine, result };
   } finally {
+    if (timer) clearTimeout(timer);
+    signal?.removeEventListener('abort', onSignal);
     await system.close();
   }
 }
@@ -182,10 +191,11 @@ async function learnCommand(o: LearnCliOptions, interrupt: Interrupt): Promise<n
   human.write(
     `${o.target} (${o.role}, ${o.alphabet} alphabet of ${doc.inputs.length} inputs): ${doc.states.length} states, ${l.queries} queries (${l.symbols} inputs), ` +
       `${result.equivalenceQueries} hypotheses, ${l.seconds.toFixed(1)} s, ${(l.queries / Math.max(l.seconds, 0.001)).toFixed(1)} queries/s, waiting ${l.waitMs} ms per input` +
-      `${result.wavering.length ? `; ${result.wavering.length} answer(s) put to a vote (see learning.nondeterministic)` : ''}\n`,
+      `${result.wavering.length ? `; ${result.wavering.length} answer(s) put to a vote (see learning.nondeterministic)` : ''}` +
+      `${result.stopped ? `; STOPPED by ${result.stopped}: this is the last hypothesis, not tested to the end` : ''}\n`,
   );
   writeFiles(doc, o);
-  return 0;
+  return result.stopped ? 1 : 0;
 }
 
 function writeFiles(doc: MachineDoc, o: Pick<LearnCliOptions, 'json' | 'dot' | 'svg' | 'html'>): void {
@@ -240,6 +250,7 @@ function inherited(argv: readonly string[], interrupt: AbortSignal): Promise<num
 function childArgs(o: LearnCliOptions): string[] {
   const a = ['--target', o.target, '--role', o.role, '--alphabet', o.alphabet, '--walks', String(o.walks), '--repeats', String(o.repeats), '--max-queries', String(o.maxQueries), '--seed', String(o.seed), '--parallel', String(o.parallel)];
   if (o.wait !== undefined) a.push('--wait', String(o.wait));
+  if (o.maxMinutes !== undefined) a.push('--max-minutes', String(o.maxMinutes));
   if (o.inputs) a.push('--inputs', o.inputs.join(','));
   if (o.dst) a.push('--dst', o.dst);
   if (o.json !== undefined) a.push('--json', o.json === true ? '-' : o.json);
@@ -376,6 +387,7 @@ export function registerLearnCommand(program: Command): void {
     .option('--walks <n>', 'random test words per hypothesis (equivalence by randomised Wp testing)', intOption('--walks', 1, 1_000_000), 200)
     .option('--repeats <n>', 'times a word is asked again when answers disagree (majority vote)', intOption('--repeats', 2, 100), 5)
     .option('--max-queries <n>', 'stop (exit 1) after this many queries', intOption('--max-queries', 1, 10_000_000), 60_000)
+    .option('--max-minutes <n>', 'stop after this long and write the last hypothesis, marked learning.stopped (exit 1)', intOption('--max-minutes', 1, 24 * 60))
     .option('--seed <n>', 'seed of the random test words', intOption('--seed', 0, 2 ** 31 - 1), 1)
     .option('--wait <ms>', 'wait this long for answers after each input (default: measured from the target)', intOption('--wait', 1, 10_000))
     .option('--parallel <n>', 'queries run at once on a lab target, each on its own connection (default 8; 2 for lwip, whose pools of connections are small)', intOption('--parallel', 1, 32))

@@ -83,6 +83,8 @@ export interface DriveResult {
   /** Times learning started over after a vote corrected an answer. */
   readonly restarts: number;
   readonly wavering: readonly Wavering[];
+  /** Set when the signal stopped learning: why; `machine` is then the last hypothesis, untested. */
+  readonly stopped?: string;
 }
 
 /** Votes that overturned the tree, at most, before the system is called non-deterministic. */
@@ -109,6 +111,7 @@ export async function drive(system: System, o: DriveOptions = {}): Promise<Drive
   let round = 0;
 
   let lastStates = 0;
+  let lastHypothesis: Mealy | undefined;
   let restarts = 0;
   let lastReport = Date.now();
   const ask = async (words: ReadonlyArray<readonly string[]>): Promise<string[][]> => {
@@ -263,6 +266,7 @@ export async function drive(system: System, o: DriveOptions = {}): Promise<Drive
         equivalenceQueries++;
         round++;
         lastStates = size(h);
+        lastHypothesis = h;
         lastReport = Date.now();
         o.onProgress?.({ states: size(h), queries, symbols, round, votes: wavering.length, restarts });
         return test(h, testWords(h, walks, infix, rand));
@@ -272,6 +276,9 @@ export async function drive(system: System, o: DriveOptions = {}): Promise<Drive
       const r = await learn(teacher);
       return { machine: r.machine, queries, symbols, equivalenceQueries, restarts, wavering };
     } catch (err) {
+      if (o.signal?.aborted && lastHypothesis) {
+        return { machine: lastHypothesis, queries, symbols, equivalenceQueries, restarts, wavering, stopped: String(o.signal.reason ?? 'aborted') };
+      }
       if (!(err instanceof Corrected)) throw err;
       restarts++;
       if (restarts > MAX_RESTARTS) throw new NondeterminismError(wavering.length ? wavering : [{ word: [], outputs: [], settled: false }]);

@@ -28,6 +28,8 @@ export interface LearningJson {
   waitMs?: number;
   /** Words that got different outputs when asked again: each output word has one output per input. */
   nondeterministic?: Array<{ word: string[]; outputs: string[][] }>;
+  /** Learning was stopped before a hypothesis passed its tests (a time bound, a signal): the machine is the last hypothesis. */
+  stopped?: string;
 }
 
 /**
@@ -94,6 +96,7 @@ function copyLearning(l: LearningJson): LearningJson {
     seconds: l.seconds,
     ...(l.waitMs !== undefined ? { waitMs: l.waitMs } : {}),
     ...(l.nondeterministic ? { nondeterministic: l.nondeterministic.map((x) => ({ word: [...x.word], outputs: x.outputs.map((o) => [...o]) })) } : {}),
+    ...(l.stopped !== undefined ? { stopped: l.stopped } : {}),
   };
 }
 
@@ -244,7 +247,7 @@ export function fromDoc(text: string, file: string): { doc: MachineDoc; machine:
 
   let learning: LearningJson | undefined;
   if (o.learning !== undefined) {
-    const l = r.object(o.learning, 'learning', ['queries', 'symbols', 'equivalenceQueries', 'seconds'], ['waitMs', 'nondeterministic']);
+    const l = r.object(o.learning, 'learning', ['queries', 'symbols', 'equivalenceQueries', 'seconds'], ['waitMs', 'nondeterministic', 'stopped']);
     learning = {
       queries: r.count(l.queries, 'learning.queries'),
       symbols: r.count(l.symbols, 'learning.symbols'),
@@ -252,6 +255,7 @@ export function fromDoc(text: string, file: string): { doc: MachineDoc; machine:
       seconds: r.amount(l.seconds, 'learning.seconds'),
     };
     if (l.waitMs !== undefined) learning.waitMs = r.amount(l.waitMs, 'learning.waitMs');
+    if (l.stopped !== undefined) learning.stopped = r.string(l.stopped, 'learning.stopped');
     if (l.nondeterministic !== undefined) {
       learning.nondeterministic = r.array(l.nondeterministic, 'learning.nondeterministic').map((v, k) => {
         const p = `learning.nondeterministic[${k}]`;
