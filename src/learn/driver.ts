@@ -224,6 +224,22 @@ export async function drive(system: System, o: DriveOptions = {}): Promise<Drive
     return settle(word, outs!);
   };
 
+  /** A word of the tree whose last output `h` gets wrong (shortest first), or undefined. */
+  const known = (h: Mealy): string[] | undefined => {
+    const todo: Array<{ node: Node; state: number; word: string[] }> = [{ node: root, state: 0, word: [] }];
+    for (let k = 0; k < todo.length; k++) {
+      const { node, state, word } = todo[k]!;
+      for (const [x, c] of node.child) {
+        if (c.out === undefined) continue;
+        const i = h.inputs.indexOf(x);
+        const w = [...word, x];
+        if (h.out[state]![i] !== c.out) return w;
+        todo.push({ node: c, state: h.next[state]![i]!, word: w });
+      }
+    }
+    return undefined;
+  };
+
   /** Asks the words the tree does not hold, in batches, and takes the answers in. */
   const fill = async (words: ReadonlyArray<readonly string[]>): Promise<void> => {
     const batch = Math.max(1, o.batch ?? 1);
@@ -269,7 +285,9 @@ export async function drive(system: System, o: DriveOptions = {}): Promise<Drive
         lastHypothesis = h;
         lastReport = Date.now();
         o.onProgress?.({ states: size(h), queries, symbols, round, votes: wavering.length, restarts });
-        return test(h, testWords(h, walks, infix, rand));
+        // What the tree already holds first: after a restart it disagrees with every small
+        // hypothesis somewhere, for free.
+        return known(h) ?? test(h, testWords(h, walks, infix, rand));
       },
     };
     try {
