@@ -145,6 +145,9 @@ async function main(): Promise<void> {
       const tFile = learnt.find((l) => l.target === t && l.ok)?.file;
       if (!tFile) continue;
       const cfg = labConfig({ name: `tclr${process.pid % 10000}`, target: t as never });
+      // A signal takes this lab down before the process goes (the learners take their own down).
+      const onSignal = (sig: NodeJS.Signals): void => void labDown(cfg).finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+      process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
       try {
         await labUp(cfg);
         replays.push(await emitAndReplay(t, 'reference', tFile, refFile, join(dir, `${t}-vs-reference`), cfg.name));
@@ -152,6 +155,7 @@ async function main(): Promise<void> {
       } catch (err) {
         replays.push({ from: t, against: 'reference', scenarios: 0, passOnFrom: `lab: ${(err as Error).message}`, failOnAgainst: '' });
       } finally {
+        process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
         await labDown(cfg).catch(() => undefined);
       }
     }

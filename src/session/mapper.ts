@@ -254,7 +254,8 @@ function segmentFor(input: string, t: Track): { flags: number; seq: number; ack:
     case 'DATA>':
       return { flags: P | A, seq: u32(n + 0x4000_0000), ack, payload: ONE_BYTE, valid: false };
     case 'DATA-noack':
-      return { flags: P, seq: n, ack: 0, payload: ONE_BYTE, valid: true };
+      // Not counted as sent: a stack that follows RFC 9293 drops a segment without ACK.
+      return { flags: P, seq: n, ack: 0, payload: ONE_BYTE, valid: false };
     default:
       return undefined;
   }
