@@ -156,7 +156,7 @@ bench: build bench-deps
 # Flakiness check (never part of `make test`): brings up a lab of its own, runs the conformance
 # suite FLAKE_RUNS times in a row in it (each run bounded to 10 minutes), lists every scenario
 # whose verdict changed between runs (exit 1 if any did), and tears the lab down whatever happens;
-# then runs the tests tagged @flake (the mutated twins on every lab target, about 6 minutes).
+# then runs the tests tagged @flake (the mutated twins on every lab target, the serial suite, the bench smoke).
 # Each run's output and JSON report stay in the directory it prints. Needs root.
 FLAKE_LAB := tcflake
 FLAKE_RUNS := 20
@@ -176,7 +176,7 @@ flake: build
 	node -e 'import("./dist/suite/flake.js").then((m) => { process.exitCode = m.flakeMain(process.argv.slice(1)); })' \
 	  $$(for i in $$(seq 1 $(FLAKE_RUNS)); do echo $$out/run-$$i.json; done) || exit $$?; \
 	echo "the soak (hostile frames, memory):"; $(MAKE) --no-print-directory soak || exit $$?; \
-	echo "and the tests tagged @flake (every mutated twin on every lab target):"; \
+	echo "and the tests tagged @flake (every mutated twin on every lab target, the serial suite, the bench smoke):"; \
 	$(NODE_BIN)/mocha --grep '@flake'
 
 # Hostile input for a while (never part of `make test`; about 5 s): 10^6 random, truncated and

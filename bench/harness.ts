@@ -2,7 +2,7 @@
  * `make bench`: tcpcraft side by side with scapy, hping3, nping, a C reference and the kernel, in
  * a lab of its own (created and removed here, whatever happens). Prints one table of medians and
  * ratios and writes the rows to bench/results.json. Never part of `make test`; the smoke test
- * (test/bench/smoke.test.ts) runs it once with tiny counts so it cannot rot.
+ * (test/bench/smoke.test.ts, in `make flake`) runs it once with tiny counts so it cannot rot.
  *
  * Network rules: traffic only inside the lab's two namespaces (no default route); every loop and
  * every child process is bounded in count and time; children are killed by their own PID only.

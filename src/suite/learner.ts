@@ -26,6 +26,7 @@ import { checkLabPeer, resolveRoute } from '../io/route.js';
 import { packetDestination } from '../wire/packet.js';
 import { familyOf } from '../wire/family.js';
 import { PortAllocator } from './ports.js';
+import { LAB_ADDRESSES } from '../lab/catalogue.js';
 
 /** A system under learning with its alphabet and what it is. */
 export interface TcpSystem extends System {
@@ -47,8 +48,8 @@ class TargetPorts {
 }
 
 /** The reference's addresses in memory (the lab's). */
-const REF_LOCAL = '10.77.0.1';
-const REF_PEER = '10.77.0.2';
+const REF_LOCAL = LAB_ADDRESSES[4].client;
+const REF_PEER = LAB_ADDRESSES[4].server;
 
 /** Waits on the reference's virtual clock: longer than its delayed ACK (200 ms). */
 export const REFERENCE_TIMING: Timing = { waitMs: 250, promptMs: 50 };

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FULL, runBench, type Row } from '../../bench/harness.js';
 
-describe('bench smoke @live', function () {
+describe('bench smoke @live @flake', function () {
   this.timeout(180_000);
   let tmp: string;
   before(() => {
