@@ -105,6 +105,9 @@ interface Track {
   readonly seen: Map<string, number>;
   /** The end of the highest sequence space the target has sent (raw), once its SYN came. */
   highEnd?: number;
+  /** Where the target's FIN ended and where ours did (raw), once each went in order. */
+  finIn?: number;
+  finOut?: number;
   /** Our last segment: whether it carried an ACK, its acknowledgment number, where it ended (all raw). */
   lastHadAck: boolean;
   lastAck: number;
@@ -184,8 +187,16 @@ function forget(t: Track): void {
   t.peerAck = undefined;
   t.sentEnd = undefined;
   t.highEnd = undefined;
+  t.finIn = undefined;
+  t.finOut = undefined;
   t.lastHadAck = false;
   t.lastAck = 0;
+}
+
+/** Both FINs went and were acknowledged: the connection is over, as after a reset. */
+function closedBothWays(t: Track): boolean {
+  const covers = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && ((a - b) | 0) >= 0;
+  return t.lastHadAck && covers(t.lastAck, t.finIn) && covers(t.peerAck, t.finOut);
 }
 
 /** True when `p` carries data or a FIN, all of it sequence space the target has sent before. */
@@ -205,6 +216,7 @@ function observeIn(p: Packet, t: Track): void {
     t.rcvNxt = end;
   } else if (t.rcvNxt !== undefined && p.tcp.seq === t.rcvNxt) {
     t.rcvNxt = u32(t.rcvNxt + len);
+    if (p.tcp.flags & Flag.FIN) t.finIn = t.rcvNxt;
   }
   if (p.tcp.flags & Flag.ACK) t.peerAck = p.tcp.ack;
 }
@@ -366,8 +378,12 @@ export async function runQuery(word: readonly string[], conn: QueryConnection, l
     t.lastAck = ack;
     if (valid) {
       const end = u32(seq + payload.length + (flags & Flag.SYN ? 1 : 0) + (flags & Flag.FIN ? 1 : 0));
-      if (flags & Flag.RST) forgetAfter = true;
-      else if (t.sentEnd === undefined || ((end - t.sentEnd) | 0) > 0) t.sentEnd = end;
+      if (flags & Flag.RST) {
+        forgetAfter = true;
+      } else {
+        if (flags & Flag.FIN && t.finOut === undefined) t.finOut = end;
+        if (t.sentEnd === undefined || ((end - t.sentEnd) | 0) > 0) t.sentEnd = end;
+      }
     }
     lastSendAt = device.clock.now();
     sent = segmentOf(flags, seq, flags & Flag.ACK ? ack : 0, payload.length);
@@ -418,7 +434,7 @@ export async function runQuery(word: readonly string[], conn: QueryConnection, l
         note = await appInput(input, app, role, family, flow, timing, device.clock);
       }
       const got = await collect(timing.waitFor?.[input] ?? timing.waitMs);
-      if (forgetAfter) forget(t);
+      if (forgetAfter || closedBothWays(t)) forget(t);
       forgetAfter = false;
       const output = (got.length ? got.join('+') : '-') + note;
       outputs.push(output);
