@@ -256,11 +256,9 @@ export async function drive(system: System, o: DriveOptions = {}): Promise<Drive
     const batch = Math.max(1, o.batch ?? 1);
     for (let i = 0; i < words.length; i += batch) {
       const chunk = words.slice(i, i + batch);
-      const todo = chunk.filter((w) => !cached(w));
-      const answers = todo.length ? await ask(todo) : [];
-      for (let j = 0; j < todo.length; j++) await settle(todo[j]!, answers[j]!);
+      await fill(chunk);
       for (const w of chunk) {
-        const got = (await queryOne(w));
+        const got = await queryOne(w);
         const want = run(h, w);
         const at = want.findIndex((x, j) => x !== got[j]);
         if (at >= 0) return w.slice(0, at + 1);
