@@ -75,6 +75,10 @@ export async function learnMachine(
           say,
           ...(o.wait !== undefined ? { timing: { waitMs: o.wait, promptMs: Math.max(5, Math.ceil(o.wait / 2)) } } : {}),
         });
+  // The reference's machine over the same inputs (in memory, seconds): the RFC labels come from it,
+  // and it guides the testing of every other system's hypotheses.
+  const pure = o.target === 'reference' && !mutant;
+  const ref = pure ? undefined : await referenceMachine(o.role, o.alphabet, inputs);
   const t0 = performance.now();
   // Stopped by a signal or by --max-minutes: the last hypothesis is written, marked as such.
   const bound = new AbortController();
@@ -88,6 +92,9 @@ export async function learnMachine(
       maxQueries: o.maxQueries,
       seed: o.seed,
       signal: bound.signal,
+      // In memory a complete test suite is cheap: exact for up to one state more than each hypothesis.
+      ...(o.target === 'reference' ? { extraStates: 1 } : {}),
+      ...(ref ? { guide: ref.machine } : {}),
       batch: o.target === 'reference' ? 64 : o.parallel,
       onProgress: (p) => {
         const s = (performance.now() - t0) / 1000;
@@ -97,10 +104,9 @@ export async function learnMachine(
     });
     const seconds = (performance.now() - t0) / 1000;
     // The RFC states, where the reference's machine makes them evident.
-    const pure = o.target === 'reference' && !mutant;
-    const ref = pure ? { machine: result.machine, system: system as ReturnType<typeof referenceSystem> } : await referenceMachine(o.role, o.alphabet, inputs);
-    const refLabels = await stateLabels(ref.machine, ref.system);
-    const rfc = pure ? refLabels : rfcLabels(result.machine, ref.machine, refLabels);
+    const labelled = ref ?? { machine: result.machine, system: system as ReturnType<typeof referenceSystem> };
+    const refLabels = await stateLabels(labelled.machine, labelled.system);
+    const rfc = pure ? refLabels : rfcLabels(result.machine, labelled.machine, refLabels);
     const doc = toDoc(result.machine, {
       target: mutant ? `reference/${mutant.name}` : o.target,
       role: o.role,
@@ -127,7 +133,7 @@ export async function learnMachine(
 /** The reference's machine for the same role and alphabet (in memory: a second or two). */
 async function referenceMachine(role: LearnRole, alphabet: AlphabetName, inputs?: readonly string[]): Promise<{ machine: Mealy; system: ReturnType<typeof referenceSystem> }> {
   const system = referenceSystem(role, alphabet, inputs ? { inputs } : {});
-  const r = await drive(system, { walks: 200, batch: 64 });
+  const r = await drive(system, { walks: 200, batch: 64, extraStates: 1 });
   return { machine: r.machine, system };
 }
 
@@ -384,7 +390,7 @@ export function registerLearnCommand(program: Command): void {
     .option('--dot <file>', 'write the machine as Graphviz DOT')
     .option('--svg <file>', 'write the state diagram as SVG')
     .option('--html <file>', 'write a self-contained HTML page: the diagram, the transitions, the figures')
-    .option('--walks <n>', 'random test words per hypothesis (equivalence by randomised Wp testing)', intOption('--walks', 1, 1_000_000), 200)
+    .option('--walks <n>', 'random test words per hypothesis (randomised Wp), after the words where it parts from the reference\'s machine; the reference itself is also tested by the complete suite for one state more', intOption('--walks', 1, 1_000_000), 200)
     .option('--repeats <n>', 'times a word is asked again when answers disagree (majority vote)', intOption('--repeats', 2, 100), 5)
     .option('--max-queries <n>', 'stop (exit 1) after this many queries', intOption('--max-queries', 1, 10_000_000), 60_000)
     .option('--max-minutes <n>', 'stop after this long and write the last hypothesis, marked learning.stopped (exit 1)', intOption('--max-minutes', 1, 24 * 60))

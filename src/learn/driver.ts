@@ -10,6 +10,8 @@
  * that lists the sequences and what came back how often. Each settled vote is recorded, so the
  * report shows where the system wavered.
  */
+import { differences } from './compare.js';
+import { completeTestSuite } from './conformance.js';
 import { learn, type Teacher } from './lsharp.js';
 import { accessWords, prng, run, separatingWord, size, type Mealy } from './mealy.js';
 
@@ -48,6 +50,19 @@ export interface DriveOptions {
   readonly walks?: number;
   /** Mean length of the random middle part of a test word (default 3). */
   readonly infix?: number;
+  /**
+   * A machine the system is expected to be close to (for a stack: the reference's, over the same
+   * inputs). Each hypothesis is first tested on the words where it and the guide part: where the
+   * system sides with the guide, the hypothesis is wrong. Cheap, and aimed where random words
+   * rarely go (states several inputs deep that the hypothesis merged).
+   */
+  readonly guide?: Mealy;
+  /**
+   * After the random words, the complete test suite for this many extra states (exact when the
+   * system has at most that many states more than the hypothesis). Its size grows with
+   * inputs^(extra+1): for systems in memory.
+   */
+  readonly extraStates?: number;
   /** Seed of the test words (default 1). */
   readonly seed?: number;
   /** Words asked at once during equivalence testing (default 1). */
@@ -285,7 +300,12 @@ export async function drive(system: System, o: DriveOptions = {}): Promise<Drive
         o.onProgress?.({ states: size(h), queries, symbols, round, votes: wavering.length, restarts });
         // What the tree already holds first: after a restart it disagrees with every small
         // hypothesis somewhere, for free.
-        return known(h) ?? test(h, testWords(h, walks, infix, rand));
+        return (
+          known(h) ??
+          (o.guide ? await test(h, guideWords(h, o.guide)) : undefined) ??
+          (await test(h, testWords(h, walks, infix, rand))) ??
+          (o.extraStates !== undefined ? await test(h, completeTestSuite(h, o.extraStates)) : undefined)
+        );
       },
     };
     try {
@@ -300,6 +320,15 @@ export async function drive(system: System, o: DriveOptions = {}): Promise<Drive
       if (restarts > MAX_RESTARTS) throw new NondeterminismError(wavering.length ? wavering : [{ word: [], outputs: [], settled: false }]);
     }
   }
+}
+
+/**
+ * The words on which `h` and `guide` answer differently (one per state of `h` and input, shortest
+ * first): empty when the alphabets differ, so a guide over other inputs is no guide.
+ */
+export function guideWords(h: Mealy, guide: Mealy): string[][] {
+  if (h.inputs.length !== guide.inputs.length || h.inputs.some((x) => !guide.inputs.includes(x))) return [];
+  return differences(h, guide).map((d) => d.word);
 }
 
 /**

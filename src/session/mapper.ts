@@ -97,6 +97,8 @@ export interface QueryApp {
 interface Track {
   /** Our ISN on the current connection: a fresh one after each reset (see {@link forget}). */
   localIsn: number;
+  /** The target's ISN on the current connection, once its SYN came. */
+  peerIsn?: number;
   /** The target's next sequence number (raw), once its SYN came; kept in order. */
   rcvNxt?: number;
   /** The last acknowledgment number the target sent (raw). */
@@ -111,6 +113,11 @@ interface Track {
   /** Our last segment: whether it carried an ACK, its acknowledgment number, where it ended (all raw). */
   lastHadAck: boolean;
   lastAck: number;
+  /**
+   * The highest acknowledgment we sent on a segment the target had to take (valid numbers, not a
+   * SYN, on a connection we know): an ACK riding an unacceptable segment acknowledges nothing.
+   */
+  ackedIn?: number;
   /**
    * The end of the highest sequence space we sent with valid numbers on the current connection
    * (raw): what the target should acknowledge. Forgotten when a reset ends the connection.
@@ -184,6 +191,7 @@ const ISN_STEP = 0x0100_0000;
 function forget(t: Track): void {
   t.localIsn = u32(t.localIsn + ISN_STEP);
   t.rcvNxt = undefined;
+  t.peerIsn = undefined;
   t.peerAck = undefined;
   t.sentEnd = undefined;
   t.highEnd = undefined;
@@ -191,12 +199,13 @@ function forget(t: Track): void {
   t.finOut = undefined;
   t.lastHadAck = false;
   t.lastAck = 0;
+  t.ackedIn = undefined;
 }
 
 /** Both FINs went and were acknowledged: the connection is over, as after a reset. */
 function closedBothWays(t: Track): boolean {
   const covers = (a: number | undefined, b: number | undefined): boolean => a !== undefined && b !== undefined && ((a - b) | 0) >= 0;
-  return t.lastHadAck && covers(t.lastAck, t.finIn) && covers(t.peerAck, t.finOut);
+  return covers(t.ackedIn, t.finIn) && covers(t.peerAck, t.finOut);
 }
 
 /** True when `p` carries data or a FIN, all of it sequence space the target has sent before. */
@@ -208,6 +217,8 @@ function nothingNew(p: Packet, t: Track): boolean {
 
 /** Takes what the target sent into the tracked state. */
 function observeIn(p: Packet, t: Track): void {
+  const fresh = (p.tcp.flags & Flag.SYN) !== 0 && t.peerIsn !== undefined && p.tcp.seq !== t.peerIsn;
+  if (p.tcp.flags & Flag.SYN) t.peerIsn = p.tcp.seq;
   const len = p.payload.length + (p.tcp.flags & Flag.SYN ? 1 : 0) + (p.tcp.flags & Flag.FIN ? 1 : 0);
   const end = u32(p.tcp.seq + len);
   if (p.tcp.flags & Flag.SYN) t.highEnd = end;
@@ -218,7 +229,21 @@ function observeIn(p: Packet, t: Track): void {
     t.rcvNxt = u32(t.rcvNxt + len);
     if (p.tcp.flags & Flag.FIN) t.finIn = t.rcvNxt;
   }
-  if (p.tcp.flags & Flag.ACK) t.peerAck = p.tcp.ack;
+  // With no connection known (none yet, or forgotten), an acknowledgment belongs to a connection
+  // that is gone: following it would bring that one back.
+  if (p.tcp.flags & Flag.ACK && t.rcvNxt !== undefined) t.peerAck = p.tcp.ack;
+  if ((p.tcp.flags & (Flag.SYN | Flag.ACK)) === (Flag.SYN | Flag.ACK)) {
+    // A target whose SYN acknowledges our in-window SYN (SYN~) took that SYN as the start of a
+    // connection: it begins our sequence space. Else every later answer would be 'ahead', and the
+    // machine would hold a copy of itself shifted by the SYN's offset. A new SYN of the target's (a
+    // new ISN) answering our SYN: a new connection, begun where our SYN was, whatever the old one
+    // had seen (a target may have dropped that one without a word).
+    const tookSynAlt = p.tcp.ack === u32(t.localIsn + IN_WINDOW_SYN + 1);
+    if (tookSynAlt || (fresh && p.tcp.ack === u32(t.localIsn + 1))) {
+      t.sentEnd = p.tcp.ack;
+      if (fresh) t.finIn = t.finOut = t.ackedIn = undefined;
+    }
+  }
 }
 
 /** The byte each data input carries ('x'). */
@@ -380,9 +405,18 @@ export async function runQuery(word: readonly string[], conn: QueryConnection, l
       const end = u32(seq + payload.length + (flags & Flag.SYN ? 1 : 0) + (flags & Flag.FIN ? 1 : 0));
       if (flags & Flag.RST) {
         forgetAfter = true;
-      } else {
-        if (flags & Flag.FIN && t.finOut === undefined) t.finOut = end;
-        if (t.sentEnd === undefined || ((end - t.sentEnd) | 0) > 0) t.sentEnd = end;
+      } else if (flags & Flag.SYN && t.rcvNxt === undefined) {
+        // A SYN with no connection opens one: a new sequence space, whatever went before it.
+        t.sentEnd = end;
+      } else if (t.rcvNxt !== undefined && (t.sentEnd !== undefined || flags & Flag.SYN)) {
+        // Only what a connection can take counts: nothing beyond our FIN (RFC 9293 ignores text
+        // after it), nothing sent where no connection is (its answer is a reset, not an ACK), nor
+        // before our SYN (there is no sequence space of ours yet).
+        if (t.finOut === undefined || ((end - t.finOut) | 0) <= 0) {
+          if (flags & Flag.FIN && t.finOut === undefined) t.finOut = end;
+          if (t.sentEnd === undefined || ((end - t.sentEnd) | 0) > 0) t.sentEnd = end;
+        }
+        if (flags & Flag.ACK && !(flags & Flag.SYN) && (t.ackedIn === undefined || ((ack - t.ackedIn) | 0) > 0)) t.ackedIn = ack;
       }
     }
     lastSendAt = device.clock.now();

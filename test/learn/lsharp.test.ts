@@ -1,6 +1,7 @@
 /** L# and its Mealy machine toolkit (src/learn/), on generated machines: no I/O. */
 import { expect } from 'chai';
 import { completeSuiteOracle, completeTestSuite, randomWalkOracle } from '../../src/learn/conformance.js';
+import { drive, guideWords } from '../../src/learn/driver.js';
 import { learn, type Teacher } from '../../src/learn/lsharp.js';
 import { equivalent, minimize, randomMealy, run, size, type Mealy } from '../../src/learn/mealy.js';
 
@@ -150,6 +151,22 @@ describe('learn: L#', () => {
       expect(size(r.machine)).to.equal(size(minimize(hidden)));
       figures.push(`complete suite, ${states} states: ${size(r.machine)} learnt, ${r.queries} queries, ${r.equivalenceQueries} EQs`);
     }
+  });
+
+  it('the driver guided by a nearby machine: the words where they part find what no random word tried', async () => {
+    const inputs = ALPHABET.slice(0, 4);
+    const hidden = randomMealy({ states: 30, inputs, outputs: 2, seed: 4242 });
+    const system = { inputs, queryMany: async (ws: ReadonlyArray<readonly string[]>) => ws.map((w) => run(hidden, w)) };
+    // No random words at all: without a guide the first consistent hypothesis stands.
+    const blind = await drive(system, { walks: 0 });
+    expect(size(blind.machine)).to.be.lessThan(size(minimize(hidden)));
+    // The guide is the hidden machine with one transition's output changed: its words lead to
+    // every state of the hidden one but that transition.
+    const near: Mealy = { ...hidden, out: hidden.out.map((row, s) => row.map((o, i) => (s === 7 && i === 2 ? `${o}'` : o))) };
+    const guided = await drive(system, { walks: 0, guide: near });
+    expect(equivalent(hidden, guided.machine)).to.equal(undefined);
+    // A guide over other inputs is no guide (its words could not be asked).
+    expect(guideWords(blind.machine, { ...near, inputs: ['a', 'b', 'c', 'z'] })).to.deep.equal([]);
   });
 
   it('the complete test suite (no extra state) catches every one-transition mutant', () => {
