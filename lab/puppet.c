@@ -92,7 +92,7 @@ static const struct { int num; const char *name; } ERRNOS[] = {
   {EACCES, "EACCES"}, {EPERM, "EPERM"}, {EFAULT, "EFAULT"}, {EAFNOSUPPORT, "EAFNOSUPPORT"},
   {EPROTONOSUPPORT, "EPROTONOSUPPORT"}, {EPROTOTYPE, "EPROTOTYPE"}, {EPROTO, "EPROTO"},
   {EDESTADDRREQ, "EDESTADDRREQ"}, {ENOSPC, "ENOSPC"}, {EIO, "EIO"}, {ENOENT, "ENOENT"},
-  {EMFILE, "EMFILE"}, {ENFILE, "ENFILE"}, {ENOSYS, "ENOSYS"},
+  {EMFILE, "EMFILE"}, {ENFILE, "ENFILE"}, {ENOSYS, "ENOSYS"}, {EROFS, "EROFS"},
 #if EWOULDBLOCK != EAGAIN
   {EWOULDBLOCK, "EAGAIN"},
 #endif
@@ -266,15 +266,19 @@ static void end_session(unsigned sid) {
 
 /* ---- requests ---- */
 
-enum call { SOCKET, BIND, LISTEN, ACCEPT, CONNECT, WRITE, SEND, READ, SHUTDOWN, CLOSE, SETSOCKOPT, GETSOCKOPT, NONBLOCK };
+enum call { SOCKET, BIND, LISTEN, ACCEPT, CONNECT, WRITE, SEND, READ, SHUTDOWN, CLOSE, SETSOCKOPT, GETSOCKOPT, NONBLOCK, SYSCTL };
 
 /* Each call's name and number of arguments. */
 static const struct { const char *name; int nargs; } CALLS[] = {
   [SOCKET] = {"socket", 1}, [BIND] = {"bind", 3}, [LISTEN] = {"listen", 2}, [ACCEPT] = {"accept", 1},
   [CONNECT] = {"connect", 3}, [WRITE] = {"write", 3}, [SEND] = {"send", 3}, [READ] = {"read", 3},
   [SHUTDOWN] = {"shutdown", 2}, [CLOSE] = {"close", 1}, [SETSOCKOPT] = {"setsockopt", 3},
-  [GETSOCKOPT] = {"getsockopt", 2}, [NONBLOCK] = {"nonblock", 2},
+  [GETSOCKOPT] = {"getsockopt", 2}, [NONBLOCK] = {"nonblock", 2}, [SYSCTL] = {"sysctl", 2},
 };
+
+/* The TCP settings a learning run may change (SYSCTL_NAMES in puppet.ts): rate limits that make
+   the stack's answers depend on time. Nothing else under /proc/sys can be named. */
+static const char *const SYSCTLS[] = {"tcp_invalid_ratelimit", "tcp_challenge_ack_limit"};
 #define NCALLS (sizeof CALLS / sizeof CALLS[0])
 
 /* The socket options of SOCKOPTS in puppet.ts. */
@@ -302,6 +306,7 @@ struct request {
   int flags;                  /* MSG_* */
   int how;                    /* SHUT_* */
   const struct sockopt *opt;  /* NULL: a name the puppet does not know */
+  const char *sysctl;         /* one of SYSCTLS */
   char addr[MAX_ADDR];
   unsigned char *data;        /* send's bytes */
   size_t len;
@@ -368,6 +373,11 @@ static int parse_args(char **tok, struct request *r) {
   if (r->call == SOCKET) {
     if (!parse_num(tok[0], 4, 6, &r->n) || r->n == 5) return 0;
     return 1;
+  }
+  if (r->call == SYSCTL) {
+    for (size_t i = 0; i < sizeof SYSCTLS / sizeof SYSCTLS[0]; i++)
+      if (strcmp(tok[0], SYSCTLS[i]) == 0) r->sysctl = SYSCTLS[i];
+    return r->sysctl && parse_num(tok[1], 0, ID_MAX, &r->n);
   }
   if (!parse_num(tok[0], 1, ID_MAX, &v)) return 0;
   r->h = (unsigned)v;
@@ -601,6 +611,33 @@ static void do_socket(const struct request *r) {
   reply(r->sid, r->id, num ? (long long)num : -1, err, now_us() - t0);
 }
 
+/* sysctl NAME VALUE, in the main thread: sets net.ipv4.NAME of the stack the puppet runs on;
+   returns the value it had. */
+static void do_sysctl(const struct request *r) {
+  long long t0 = now_us();
+  char path[96], buf[32];
+  long long old = -1;
+  int err = 0;
+  snprintf(path, sizeof path, "/proc/sys/net/ipv4/%s", r->sysctl);
+  int fd = open(path, O_RDWR | O_CLOEXEC);
+  if (fd < 0) {
+    err = errno;
+  } else {
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    if (n > 0) {
+      buf[n] = '\0';
+      old = strtoll(buf, NULL, 10);
+    }
+    int len = snprintf(buf, sizeof buf, "%lld\n", r->n);
+    if (n <= 0 || lseek(fd, 0, SEEK_SET) < 0 || write(fd, buf, (size_t)len) != len) {
+      err = n <= 0 && errno == 0 ? EIO : errno;
+      old = -1;
+    }
+    close(fd);
+  }
+  reply(r->sid, r->id, err ? -1 : old, err, now_us() - t0);
+}
+
 /* Starts r's thread (r is the thread's from then on), or replies EAGAIN. */
 static void start_call(struct request *r) {
   int ok = 0;
@@ -695,8 +732,9 @@ static void handle_line(char *line, size_t len, int too_long) {
     reply_bad(sid, id);
     return;
   }
-  if (r->call == SOCKET) {
-    do_socket(r);
+  if (r->call == SOCKET || r->call == SYSCTL) {
+    if (r->call == SOCKET) do_socket(r);
+    else do_sysctl(r);
     free(r);
     return;
   }

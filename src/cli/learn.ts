@@ -118,6 +118,7 @@ export async function learnMachine(
         equivalenceQueries: result.equivalenceQueries,
         seconds: Math.round(seconds * 1000) / 1000,
         waitMs: system.timing.waitMs,
+        ...(system.settings?.length ? { settings: system.settings.map((x) => ({ ...x })) } : {}),
         ...(result.stopped ? { stopped: result.stopped } : {}),
         ...(result.wavering.length ? { nondeterministic: result.wavering.map((w) => ({ word: [...w.word], outputs: w.outputs.map((x) => [...x.outputs]) })) } : {}),
       },

@@ -7,7 +7,7 @@
 import { connect, type Socket } from 'node:net';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { MAX_LINE, parseReply, PUPPET_CALLS, PUPPET_SOCKET, type PuppetReply } from '../lab/puppet.js';
+import { MAX_LINE, parseReply, PUPPET_CALLS, PUPPET_SOCKET, SYSCTL_NAMES, type PuppetReply, type SysctlName } from '../lab/puppet.js';
 import { LAB_NAME, LAB_STATE_ROOT } from '../lab/catalogue.js';
 import type { AppChannel } from '../engine/app.js';
 import { EnvError, UsageError } from '../errors.js';
@@ -39,6 +39,11 @@ export function checkCall(call: unknown, args: unknown): { call: string; args: s
 export interface PuppetSession extends AppChannel {
   /** The stack's name the puppet gave. */
   readonly stack: string;
+  /**
+   * Sets net.ipv4.`name` of the target's stack; resolves with the reply (RET: the value before,
+   * or -1 and the errno: a puppet or stack without the setting says so).
+   */
+  sysctl(name: SysctlName, value: number): Promise<PuppetReply>;
   /** Ends the session (the puppet closes its sockets). */
   close(): void;
 }
@@ -97,16 +102,25 @@ export async function openPuppet(lab: string, o: { readonly timeoutMs?: number }
       }
     });
   });
+  const request = (text: string): Promise<PuppetReply> => {
+    const id = nextId++;
+    return new Promise<PuppetReply>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      sock.write(`${id} ${text}\n`);
+    });
+  };
   return {
     stack,
     call(call, args) {
       if (gone) return Promise.reject(new EnvError(`the target's application: ${gone}`));
       const c = checkCall(call, [...args]);
-      const id = nextId++;
-      return new Promise<PuppetReply>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        sock.write(`${id} ${c.call}${c.args.map((a) => ` ${a}`).join('')}\n`);
-      });
+      return request(`${c.call}${c.args.map((a) => ` ${a}`).join('')}`);
+    },
+    sysctl(name, value) {
+      if (gone) return Promise.reject(new EnvError(`the target's application: ${gone}`));
+      if (!(SYSCTL_NAMES as readonly string[]).includes(name)) throw new UsageError(`'${String(name)}' is not a setting the puppet may change`);
+      if (!Number.isInteger(value) || value < 0 || value > 2 ** 31 - 1) throw new UsageError(`sysctl ${name}: ${value} is not a value from 0 to 2^31-1`);
+      return request(`sysctl ${name} ${value}`);
     },
     close() {
       fail('the session is closed');

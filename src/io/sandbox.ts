@@ -332,6 +332,8 @@ function remoteOps(h: HelperClient): PrivilegedOps {
       return {
         stack,
         call: (call, args) => (closed ? Promise.reject(new EnvError("the target's application: the session is closed")) : h.request<PuppetReply>('puppetCall', { puppet, call, args: [...args] })),
+        // The stack's settings are no scenario's to change.
+        sysctl: () => Promise.reject(new EnvError("the target's settings cannot be changed after the drop of privileges")),
         close() {
           if (closed) return;
           closed = true;

@@ -46,6 +46,12 @@
  *     nonblock H 0|1                O_NONBLOCK off or on: calls then fail with EAGAIN instead of
  *                                   blocking
  *
+ * One call takes no handle and is not a scenario's to make (scenarios get {@link PUPPET_CALLS}):
+ *
+ *     sysctl NAME VALUE             sets net.ipv4.NAME of the stack the puppet runs on, NAME one of
+ *                                   {@link SYSCTL_NAMES}; returns the value it had. A learning
+ *                                   run turns the stack's rate limits off with it, and back.
+ *
  * FLAGS is `-` or a comma-separated list of {@link SEND_FLAGS} (write, send) or
  * {@link RECV_FLAGS} (read).
  */
@@ -62,6 +68,10 @@ export const MAX_IO = 65_536;
 /** The calls, in the order the header above lists them. */
 export const PUPPET_CALLS = ['socket', 'bind', 'listen', 'accept', 'connect', 'write', 'send', 'read', 'shutdown', 'close', 'setsockopt', 'getsockopt', 'nonblock'] as const;
 export type PuppetCall = (typeof PUPPET_CALLS)[number];
+
+/** The settings `sysctl` may change: rate limits that make a stack's answers depend on time. */
+export const SYSCTL_NAMES = ['tcp_invalid_ratelimit', 'tcp_challenge_ack_limit'] as const;
+export type SysctlName = (typeof SYSCTL_NAMES)[number];
 
 /**
  * Socket options a puppet knows, with the level each belongs to. A stack without one answers

@@ -30,6 +30,19 @@ export interface LearningJson {
   nondeterministic?: Array<{ word: string[]; outputs: string[][] }>;
   /** Learning was stopped before a hypothesis passed its tests (a time bound, a signal): the machine is the last hypothesis. */
   stopped?: string;
+  /**
+   * The target's settings the run changed (and put back after it): `was` the value before; or
+   * `refused` with why the target would not take it (it learnt with its own then).
+   */
+  settings?: LearningSetting[];
+}
+
+/** One of the target's settings, as a learning run changed it. */
+export interface LearningSetting {
+  name: string;
+  value: number;
+  was?: number;
+  refused?: string;
 }
 
 /**
@@ -97,6 +110,7 @@ function copyLearning(l: LearningJson): LearningJson {
     ...(l.waitMs !== undefined ? { waitMs: l.waitMs } : {}),
     ...(l.nondeterministic ? { nondeterministic: l.nondeterministic.map((x) => ({ word: [...x.word], outputs: x.outputs.map((o) => [...o]) })) } : {}),
     ...(l.stopped !== undefined ? { stopped: l.stopped } : {}),
+    ...(l.settings ? { settings: l.settings.map((x) => ({ ...x })) } : {}),
   };
 }
 
@@ -247,7 +261,7 @@ export function fromDoc(text: string, file: string): { doc: MachineDoc; machine:
 
   let learning: LearningJson | undefined;
   if (o.learning !== undefined) {
-    const l = r.object(o.learning, 'learning', ['queries', 'symbols', 'equivalenceQueries', 'seconds'], ['waitMs', 'nondeterministic', 'stopped']);
+    const l = r.object(o.learning, 'learning', ['queries', 'symbols', 'equivalenceQueries', 'seconds'], ['waitMs', 'nondeterministic', 'stopped', 'settings']);
     learning = {
       queries: r.count(l.queries, 'learning.queries'),
       symbols: r.count(l.symbols, 'learning.symbols'),
@@ -256,6 +270,19 @@ export function fromDoc(text: string, file: string): { doc: MachineDoc; machine:
     };
     if (l.waitMs !== undefined) learning.waitMs = r.amount(l.waitMs, 'learning.waitMs');
     if (l.stopped !== undefined) learning.stopped = r.string(l.stopped, 'learning.stopped');
+    if (l.settings !== undefined) {
+      learning.settings = r.array(l.settings, 'learning.settings').map((v, k) => {
+        const p = `learning.settings[${k}]`;
+        const e = r.object(v, p, ['name', 'value'], ['was', 'refused']);
+        const value = r.count(e.value, `${p}.value`);
+        return {
+          name: r.string(e.name, `${p}.name`),
+          value,
+          ...(e.was !== undefined ? { was: r.count(e.was, `${p}.was`) } : {}),
+          ...(e.refused !== undefined ? { refused: r.string(e.refused, `${p}.refused`) } : {}),
+        };
+      });
+    }
     if (l.nondeterministic !== undefined) {
       learning.nondeterministic = r.array(l.nondeterministic, 'learning.nondeterministic').map((v, k) => {
         const p = `learning.nondeterministic[${k}]`;

@@ -72,6 +72,12 @@ export interface Timing {
   readonly promptMs: number;
   /** The wait after each input where it differs from `waitMs` (measured per input). */
   readonly waitFor?: Readonly<Record<string, number>>;
+  /**
+   * A target that answers invalid segments at most once per this many ms on a connection (a rate
+   * limit it cannot be asked to lift): inputs that may draw such an answer ({@link RATE_LIMITED})
+   * are sent at least this far apart within a query, so that every one of them can be answered.
+   */
+  readonly limitGapMs?: number;
   /** Told how long each answer (not a retransmission) took after its input, ms (calibration). */
   readonly onAnswer?: (ms: number, input: string) => void;
 }
@@ -246,6 +252,13 @@ function observeIn(p: Packet, t: Track): void {
   }
 }
 
+/**
+ * Inputs a stack may answer with an ACK it rate-limits (RFC 5961's challenge ACKs, ACKs to segments
+ * outside the window): a SYN or SYN/ACK on a synchronized connection, an acknowledgment above
+ * SND.NXT, an inexact RST, data beyond the window.
+ */
+export const RATE_LIMITED: ReadonlySet<string> = new Set(['SYN', 'SYNACK', 'SYN~', 'ACK+', 'RST~', 'DATA>']);
+
 /** The byte each data input carries ('x'). */
 export const DATA_BYTE = 0x78;
 const ONE_BYTE = Uint8Array.of(DATA_BYTE);
@@ -371,6 +384,7 @@ export async function runQuery(word: readonly string[], conn: QueryConnection, l
   const app = new AppState(conn.app);
   const family = familyOf(flow.peerIp ?? flow.localIp) === 6 ? 6 : 4;
   let lastSendAt = device.clock.now();
+  let lastLimitedAt = -Infinity;
   let forgetAfter = false;
   let current = '';
   let sent: TraceSegment | undefined;
@@ -439,9 +453,13 @@ export async function runQuery(word: readonly string[], conn: QueryConnection, l
       if (directionOf(p, flow) !== 'in') continue;
       const key = `${p.tcp.flags}/${p.tcp.seq}/${p.tcp.ack}/${p.payload.length}`;
       const now = device.clock.now();
-      const first = !t.seen.has(key) && !nothingNew(p, t);
+      // Data or a FIN the target sent before, again: its retransmission timer's doing (or a fast
+      // retransmit), never counted as an answer. A timer does not wait for our inputs, so the
+      // same word would draw it on one run and not on the next.
+      if (nothingNew(p, t)) continue;
+      const first = !t.seen.has(key);
       t.seen.set(key, now);
-      // What the target sends again on its own (a retransmission timer) is no answer to anything.
+      // A segment without new sequence space sent again (a SYN/ACK) answers an input only promptly.
       if (!first && now - lastSendAt > timing.promptMs) continue;
       if (first) timing.onAnswer?.(now - lastSendAt, current);
       out.push(outputSymbol(p, t));
@@ -461,6 +479,11 @@ export async function runQuery(word: readonly string[], conn: QueryConnection, l
       sent = undefined;
       received = [];
       if (seg) {
+        if (timing.limitGapMs && RATE_LIMITED.has(input)) {
+          const wait = lastLimitedAt + timing.limitGapMs - device.clock.now();
+          if (wait > 0) await new Promise<void>((r) => device.clock.setTimer(wait, r));
+          lastLimitedAt = device.clock.now();
+        }
         await send(seg.flags, seg.seq, seg.ack, seg.payload, seg.valid);
       } else {
         lastSendAt = device.clock.now();

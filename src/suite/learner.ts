@@ -14,8 +14,10 @@ import type { Device } from '../engine/device.js';
 import type { FlowSpec } from '../engine/flow.js';
 import { Demux } from '../engine/demux.js';
 import { type System } from '../learn/driver.js';
+import type { LearningSetting } from '../learn/machinefile.js';
+import { BAD_REQUEST, type SysctlName } from '../lab/puppet.js';
 import { referenceDevice, type ReferenceSettings } from '../reference/index.js';
-import { alphabet, PortInUse, runQuery, type AlphabetName, type LearnRole, type QueryExtras, type QueryTrace, type Timing } from '../session/mapper.js';
+import { alphabet, PortInUse, RATE_LIMITED, runQuery, type AlphabetName, type LearnRole, type QueryExtras, type QueryTrace, type Timing } from '../session/mapper.js';
 import { Cleanups } from '../io/cleanup.js';
 import { privilegedOps } from '../io/device.js';
 import type { Guard } from '../io/guard.js';
@@ -33,6 +35,8 @@ export interface TcpSystem extends System {
   readonly role: LearnRole;
   readonly alphabetName: AlphabetName;
   readonly timing: Timing;
+  /** The target's settings changed for the run (put back by {@link close}). */
+  readonly settings?: readonly LearningSetting[];
   /** Runs `word` once more and gives its trace, on the wire (for scenarios replaying it). */
   traceOf(word: readonly string[]): Promise<QueryTrace>;
   /** Releases what it holds. */
@@ -70,7 +74,8 @@ export interface ReferenceSystem extends TcpSystem {
 }
 
 /** The reference stack in memory, a fresh one per query. */
-export function referenceSystem(role: LearnRole, name: AlphabetName, o: { readonly settings?: Partial<ReferenceSettings>; readonly inputs?: readonly string[] } = {}): ReferenceSystem {
+export function referenceSystem(role: LearnRole, name: AlphabetName, o: { readonly settings?: Partial<ReferenceSettings>; readonly inputs?: readonly string[]; readonly timing?: Partial<Timing> } = {}): ReferenceSystem {
+  const timing: Timing = { ...REFERENCE_TIMING, ...o.timing };
   const inputs = o.inputs ?? alphabet(name, role);
   const ports = new TargetPorts();
   let localPort = 40000;
@@ -86,7 +91,7 @@ export function referenceSystem(role: LearnRole, name: AlphabetName, o: { readon
       state(tcb?.state ?? (role === 'server' ? 'LISTEN' : 'CLOSED'));
     };
     try {
-      return await runQuery(word, { device, flow, app: device.app }, 0x1000_0000, role, REFERENCE_TIMING, targetPort, { ...extras, beforeCleanup });
+      return await runQuery(word, { device, flow, app: device.app }, 0x1000_0000, role, timing, targetPort, { ...extras, beforeCleanup });
     } finally {
       await device.close();
     }
@@ -95,7 +100,7 @@ export function referenceSystem(role: LearnRole, name: AlphabetName, o: { readon
     inputs,
     role,
     alphabetName: name,
-    timing: REFERENCE_TIMING,
+    timing,
     queryMany: (words) => Promise.all(words.map((w) => one(w))),
     traceOf: (word) => traced((extras) => one(word, extras)),
     async stateAfter(word) {
@@ -136,6 +141,18 @@ export async function liveSystem(o: LiveSystemOptions): Promise<TcpSystem> {
   const unSniffer = o.cleanups.add(`close the capture on ${route.iface}`, () => sniffer.close());
   const puppet = await ops.openPuppet(o.lab);
   const unPuppet = o.cleanups.add("end the session with the target's application", () => puppet.close());
+  // The stack's rate limits off for the run, where it lets its application change them: else the
+  // answers depend on the time since the last one, and the machine counts time.
+  const settings: LearningSetting[] = [];
+  const putBack = async (): Promise<void> => {
+    for (const x of settings) if (x.was !== undefined && x.was !== x.value) await puppet.sysctl(x.name as SysctlName, x.was).catch(() => undefined);
+  };
+  const unSettings = o.cleanups.add("put the target's rate limits back", putBack);
+  for (const [name, value] of SETTINGS_STACKS.has(puppet.stack) ? LEARN_SETTINGS : []) {
+    const r = await puppet.sysctl(name, value).catch((e: unknown) => ({ ret: -1, errno: e instanceof Error ? e.message : String(e) }));
+    settings.push(r.ret >= 0 ? { name, value, was: r.ret } : { name, value, refused: r.errno ?? 'EIO' });
+  }
+  if (settings.length) o.say?.(`the target's settings for the run: ${settings.map((x) => (x.was !== undefined ? `${x.name} ${x.was} → ${x.value}` : `${x.name} kept (${x.refused === BAD_REQUEST ? 'the puppet cannot change it' : x.refused})`)).join(', ')}`);
   const demux = new Demux(sniffer, () => systemClock.wallUs());
   // Every call the mapper makes returns, or the query fails saying which did not: a blocking
   // call (accept, connect) is one the mapper does not wait for.
@@ -227,6 +244,8 @@ export async function liveSystem(o: LiveSystemOptions): Promise<TcpSystem> {
       slot.unGuard();
     }
     slots.clear();
+    await putBack();
+    unSettings();
     puppet.close();
     unPuppet();
     await sniffer.close();
@@ -235,8 +254,12 @@ export async function liveSystem(o: LiveSystemOptions): Promise<TcpSystem> {
     unSender();
   };
   try {
-    const timing = o.timing ?? (await calibrate((ws, t) => many(ws, t), o.role, inputs, o.say));
-    return { inputs, role: o.role, alphabetName: o.alphabet, timing, queryMany: (words) => many(words, timing), traceOf: (word) => traced((extras) => one(word, timing, extras)), close };
+    const measured = o.timing ?? (await calibrate((ws, t) => many(ws, t), o.role, inputs, o.say));
+    // A stack whose rate limit stays on gets the inputs it limits spaced out instead (slower).
+    const limited = settings.some((x) => x.name === 'tcp_invalid_ratelimit' && x.refused !== undefined);
+    const timing: Timing = limited ? { ...measured, limitGapMs: RATE_LIMIT_GAP_MS } : measured;
+    if (limited) o.say?.(`its rate limit stays: ${[...RATE_LIMITED].join(', ')} go at least ${RATE_LIMIT_GAP_MS} ms apart within a query`);
+    return { inputs, role: o.role, alphabetName: o.alphabet, timing, settings, queryMany: (words) => many(words, timing), traceOf: (word) => traced((extras) => one(word, timing, extras)), close };
   } catch (err) {
     await close();
     throw err;
@@ -254,6 +277,24 @@ async function traced(run: (extras: QueryExtras) => Promise<string[]>): Promise<
 function contexts(role: LearnRole): string[][] {
   return role === 'server' ? [[], ['SYN'], ['SYN', 'ACK'], ['SYN', 'ACK', 'DATA']] : [['connect'], ['connect', 'SYNACK'], ['connect', 'SYNACK', 'DATA']];
 }
+
+/**
+ * The settings a learning run asks of a live target: no rate limit on ACKs to invalid segments
+ * (Linux's 500 ms per socket, RFC 5961 §7 leaves it to the stack) and no global challenge-ACK limit.
+ */
+const LEARN_SETTINGS: ReadonlyArray<readonly [SysctlName, number]> = [
+  ['tcp_invalid_ratelimit', 0],
+  ['tcp_challenge_ack_limit', 2 ** 31 - 1],
+];
+
+/**
+ * The stacks whose puppet runs on the stack under test and which have such limits (the slirp
+ * target's puppet runs on the Linux behind slirp; lwIP has none).
+ */
+const SETTINGS_STACKS: ReadonlySet<string> = new Set(['linux', 'linux-uml', 'gvisor']);
+
+/** Inputs a rate-limiting stack may leave unanswered go this far apart: Linux's and gVisor's limit is 500 ms. */
+const RATE_LIMIT_GAP_MS = 600;
 
 /** How long an application call other than accept and connect may take. */
 const APP_CALL_BOUND_MS = 10_000;

@@ -110,7 +110,7 @@ describe('learn: machine files', () => {
   it('round trip: toDoc, JSON, fromDoc gives the same machine and document (random machines of several sizes)', () => {
     for (const [states, seed] of [[1, 1], [2, 2], [7, 3], [19, 4], [40, 5]] as const) {
       const m = randomMealy({ states, inputs: INPUTS, outputs: 5, seed });
-      const learning = { queries: 123, symbols: 456, equivalenceQueries: 3, seconds: 12.25, waitMs: 150, nondeterministic: [{ word: ['SYN', 'ACK'], outputs: [['o1', 'o2'], ['o1', 'o3']] }] };
+      const learning = { queries: 123, symbols: 456, equivalenceQueries: 3, seconds: 12.25, waitMs: 150, nondeterministic: [{ word: ['SYN', 'ACK'], outputs: [['o1', 'o2'], ['o1', 'o3']] }], settings: [{ name: 'tcp_invalid_ratelimit', value: 0, was: 500 }, { name: 'tcp_challenge_ack_limit', value: 5, refused: 'EACCES' }] };
       const doc = toDoc(m, { target: 'freebsd', role: 'client', alphabet: 'full', rfc: ['CLOSED'], learning });
       const back = fromDoc(JSON.stringify(doc, null, 2), 'm.json');
       expect(back.machine, `${states} states`).to.deep.equal(m);
@@ -150,6 +150,7 @@ describe('learn: machine files', () => {
       ['transition not an object', edited((d) => (d.transitions[1] = 'x')), /^a\.json: transitions\[1\]: expected an object, got string "x"$/],
       ['negative seconds', edited((d) => (d.learning.seconds = -1)), /^a\.json: learning\.seconds: expected a non-negative number, got number -1$/],
       ['unknown learning field', edited((d) => (d.learning.rounds = 3)), /^a\.json: learning\.rounds: unknown field$/],
+      ['a setting with a negative value', edited((d) => (d.learning.settings = [{ name: 'x', value: -1 }])), /^a\.json: learning\.settings\[0\]\.value: expected a non-negative integer/],
       [
         'nondeterministic word with a stray input',
         edited((d) => (d.learning.nondeterministic = [{ word: ['SYN', 'PA'], outputs: [['a', 'b']] }])),
@@ -249,7 +250,7 @@ describe('learn: machine files', () => {
     const doc: MachineDoc = toDoc(randomMealy({ states: 6, inputs: INPUTS, outputs: 4, seed: 9 }), {
       ...META,
       rfc: ['LISTEN', undefined, 'ESTABLISHED'],
-      learning: { queries: 5, symbols: 20, equivalenceQueries: 1, seconds: 0.5, waitMs: 200, nondeterministic: [{ word: ['SYN'], outputs: [['o1'], ['o2']] }] },
+      learning: { queries: 5, symbols: 20, equivalenceQueries: 1, seconds: 0.5, waitMs: 200, nondeterministic: [{ word: ['SYN'], outputs: [['o1'], ['o2']] }], settings: [{ name: 'tcp_invalid_ratelimit', value: 0, was: 500 }] },
     });
     assertValid(v, JSON.parse(JSON.stringify(doc)));
     assertValid(v, JSON.parse(JSON.stringify(toDoc(SERVER, META))));

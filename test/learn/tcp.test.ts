@@ -78,6 +78,16 @@ describe('learn: the reference stack through the mapper', function () {
     expect(a.machine.next.length).to.be.within(15, 30);
   });
 
+  it('a rate limit the target keeps: the inputs it limits are spaced out, so each gets its answer', async () => {
+    // Challenge ACKs limited to one per 500 ms on each connection, as Linux and gVisor limit them.
+    const settings = { challengeAckLimit: 1, challengeAckWindowMs: 500, challengeAckScope: 'connection' as const };
+    const word = ['SYN', 'ACK', 'RST~', 'RST~'];
+    const [packed] = await referenceSystem('server', 'full', { settings }).queryMany([word]);
+    expect(packed).to.deep.equal(['SA(isn,next)', '-', 'A(next,next)', '-']);
+    const [spaced] = await referenceSystem('server', 'full', { settings, timing: { limitGapMs: 600 } }).queryMany([word]);
+    expect(spaced).to.deep.equal(['SA(isn,next)', '-', 'A(next,next)', 'A(next,next)']);
+  });
+
   it('a mutant that takes an inexact RST tells itself apart at RST~ (the learnt machines differ there)', async () => {
     const inputs = ['SYN', 'ACK', 'DATA', 'RST~'];
     const pure = await drive(referenceSystem('server', 'full', { inputs }), { walks: 300, batch: 32 });
