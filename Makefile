@@ -186,7 +186,7 @@ soak: build
 	timeout -k 10 600 node --expose-gc --import tsx bench/soak.ts
 
 # Learning (never part of `make test`): every lab target's TCP state machine, server role, full
-# alphabet, LEARN_RUNS times each (targets side by side, each run in labs of its own, bounded to
+# alphabet, LEARN_RUNS times each (LEARN_PARALLEL targets at a time, 1 by default; each run in labs of its own, bounded to
 # LEARN_BOUND_MIN minutes), beside the reference's and the published anchors; each difference
 # from the reference written as scenarios both ways and replayed with the verdict it claims.
 # Writes bench/learn/results.json and bench/learn/README.md. Needs root. See bench/learn.ts.
@@ -194,7 +194,7 @@ LEARN_RUNS ?= 3
 
 learn: build
 	@if [ "$$(id -u)" != 0 ]; then echo "make learn needs root (namespaces, raw sockets): run 'sudo make learn'" >&2; exit 2; fi
-	LEARN_RUNS=$(LEARN_RUNS) timeout -k 10 14400 node --import tsx bench/learn.ts
+	LEARN_RUNS=$(LEARN_RUNS) timeout -k 10 28800 node --import tsx bench/learn.ts
 
 # The JSON Schemas shipped in schemas/, from their source in src/report/schemas.ts (a test checks
 # the files are current).

@@ -3,7 +3,7 @@
  * side with the reference's and with the published anchors, and each difference from the
  * reference written as a scenario and replayed with the verdict it claims.
  *
- * For each target (in parallel, each in labs of its own that `tcpcraft learn` brings up and takes
+ * For each target (LEARN_PARALLEL at a time, one by default; each in labs of its own that `tcpcraft learn` brings up and takes
  * down): LEARN_RUNS learning runs (server role by default, full alphabet), each bounded; whether
  * the runs gave the same machine; the figures (states, queries, queries per second, minutes).
  * Then, per target, the differences from the reference emitted twice as scenarios: replaying the
@@ -69,7 +69,7 @@ async function learnOnce(target: string, k: number, dir: string, args: readonly 
   const file = join(dir, `${target}-${k}.json`);
   // The learner stops itself at the bound and writes its last hypothesis; the kill is a backstop.
   const minutes = Math.max(1, Math.floor(boundMs / 60_000));
-  const r = await run([process.execPath, CLI, 'learn', '--target', target, ...args, '--max-minutes', String(minutes), '--json', file], boundMs + 180_000, `${target}#${k}`);
+  const r = await run([process.execPath, CLI, 'learn', '--target', target, ...args, '--max-minutes', String(minutes), '--seed', String(k), '--json', file], boundMs + 180_000, `${target}#${k}`);
   if (!existsSync(file)) return { target, run: k, file, ok: false, why: `exit ${r.code}: ${r.out.trim().split('\n').slice(-2).join(' / ')}` };
   const { doc } = fromDoc(readFileSync(file, 'utf8'), file);
   return { target, run: k, file, ok: true, states: doc.states.length, queries: doc.learning!.queries, seconds: doc.learning!.seconds, ...(doc.learning!.stopped ? { stopped: doc.learning!.stopped } : {}) };
@@ -109,12 +109,22 @@ async function main(): Promise<void> {
   const args = ['--role', role, '--alphabet', alphabet, ...(env.LEARN_ARGS ? env.LEARN_ARGS.split(' ').filter(Boolean) : [])];
   process.stderr.write(`learning ${targets.join(', ')} (${role} role, ${alphabet} alphabet), ${runs} run(s) each, each bounded to ${boundMs / 60_000} min; files in ${dir}\n`);
 
-  // Targets side by side (their labs share nothing); a target's runs one after another.
-  const learnt = (await Promise.all(targets.map(async (t) => {
-    const mine: Learnt[] = [];
-    for (let k = 1; k <= runs; k++) mine.push(await learnOnce(t, k, dir, args, boundMs));
-    return mine;
-  }))).flat();
+  // LEARN_PARALLEL targets at a time (default 1: on two cores, learners side by side slow each
+  // other's answers past their measured waits); a target's runs one after another, each with its
+  // own seed of test words, so that the same machine each time means something.
+  const parallel = Math.max(1, Number(env.LEARN_PARALLEL ?? 1));
+  const byTarget = new Map<string, Learnt[]>();
+  const todo = [...targets];
+  await Promise.all(
+    Array.from({ length: Math.min(parallel, targets.length) }, async () => {
+      for (let t = todo.shift(); t !== undefined; t = todo.shift()) {
+        const mine: Learnt[] = [];
+        for (let k = 1; k <= runs; k++) mine.push(await learnOnce(t, k, dir, args, boundMs));
+        byTarget.set(t, mine);
+      }
+    }),
+  );
+  const learnt = targets.flatMap((t) => byTarget.get(t) ?? []);
 
   const rows = targets.map((t) => {
     const mine = learnt.filter((l) => l.target === t);

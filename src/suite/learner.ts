@@ -273,9 +273,14 @@ async function traced(run: (extras: QueryExtras) => Promise<string[]>): Promise<
   return trace!;
 }
 
-/** Where each input is tried while calibrating: before the handshake, in it, after it, after data. */
-function contexts(role: LearnRole): string[][] {
-  return role === 'server' ? [[], ['SYN'], ['SYN', 'ACK'], ['SYN', 'ACK', 'DATA']] : [['connect'], ['connect', 'SYNACK'], ['connect', 'SYNACK', 'DATA']];
+/**
+ * Where each input is tried while calibrating: before the handshake, in it, after it, after data;
+ * and after data went both ways, where a stack that delays its ACKs for interactive traffic
+ * (Linux leaves its quick-ACK mode once its application has written) takes longest to answer.
+ */
+function contexts(role: LearnRole, inputs: readonly string[]): string[][] {
+  const both = inputs.includes('write') ? [[...(role === 'server' ? ['SYN', 'ACK'] : ['connect', 'SYNACK']), 'write', 'DATA']] : [];
+  return [...(role === 'server' ? [[], ['SYN'], ['SYN', 'ACK'], ['SYN', 'ACK', 'DATA']] : [['connect'], ['connect', 'SYNACK'], ['connect', 'SYNACK', 'DATA']]), ...both];
 }
 
 /**
@@ -315,7 +320,7 @@ const PROBE_WAIT_MS = 700;
  */
 export async function calibrate(query: (words: ReadonlyArray<readonly string[]>, t: Timing) => Promise<unknown>, role: LearnRole, inputs: readonly string[], say?: (line: string) => void): Promise<Timing> {
   const slowest = new Map<string, number>();
-  const words = contexts(role).flatMap((c) => inputs.map((x) => [...c, x]));
+  const words = contexts(role, inputs).flatMap((c) => inputs.map((x) => [...c, x]));
   await query(words, { waitMs: PROBE_WAIT_MS, promptMs: 0, onAnswer: (ms, input) => slowest.set(input, Math.max(ms, slowest.get(input) ?? 0)) });
   const wait = (ms: number | undefined): number => Math.min(WAIT_CEILING_MS, Math.max(WAIT_FLOOR_MS, Math.ceil((ms ?? 0) * 3)));
   const waitFor = Object.fromEntries(inputs.map((x) => [x, wait(slowest.get(x))]));

@@ -9,7 +9,7 @@ import { differences } from '../../src/learn/compare.js';
 import { run } from '../../src/learn/mealy.js';
 import { mutantNamed } from '../../src/reference/mutants.js';
 import { alphabet } from '../../src/session/mapper.js';
-import { referenceSystem } from '../../src/suite/learner.js';
+import { calibrate, referenceSystem } from '../../src/suite/learner.js';
 
 /** The output of `input` in the state `word` leads to. */
 function answer(m: { inputs: readonly string[]; next: readonly (readonly number[])[]; out: readonly (readonly string[])[] }, word: string[], input: string): string {
@@ -86,6 +86,22 @@ describe('learn: the reference stack through the mapper', function () {
     expect(packed).to.deep.equal(['SA(isn,next)', '-', 'A(next,next)', '-']);
     const [spaced] = await referenceSystem('server', 'full', { settings, timing: { limitGapMs: 600 } }).queryMany([word]);
     expect(spaced).to.deep.equal(['SA(isn,next)', '-', 'A(next,next)', 'A(next,next)']);
+  });
+
+  it('calibration tries data after data went both ways, where a stack delays its ACKs', async () => {
+    const inputs = alphabet('full', 'server');
+    // A stack that answers at once, but DATA after its application wrote only after 40 ms.
+    const timing = await calibrate(async (words, t) => {
+      for (const w of words) {
+        const x = w.at(-1)!;
+        t.onAnswer?.(x === 'DATA' && w.includes('write') ? 40 : 2, x);
+      }
+    }, 'server', inputs);
+    expect(timing.waitFor?.DATA).to.equal(120);
+    expect(timing.waitFor?.ACK).to.equal(30);
+    // Over an alphabet without the application's write, there is no such context to try.
+    const basic = await calibrate(async (words, t) => words.forEach((w) => t.onAnswer?.(w.includes('write') ? 40 : 2, w.at(-1)!)), 'server', alphabet('basic', 'server'));
+    expect(basic.waitFor?.DATA).to.equal(30);
   });
 
   it('a mutant that takes an inexact RST tells itself apart at RST~ (the learnt machines differ there)', async () => {
