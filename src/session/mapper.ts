@@ -474,16 +474,22 @@ export async function runQuery(word: readonly string[], conn: QueryConnection, l
   try {
     for (const input of word) {
       current = input;
+      const limited = timing.limitGapMs !== undefined && RATE_LIMITED.has(input) && segmentFor(input, t) !== undefined;
+      if (limited) {
+        // The gap: what arrives meanwhile came long after the last input's wait, of the target's
+        // own accord (a timer's): taken into what we know, no input's answer.
+        const wait = lastLimitedAt + timing.limitGapMs! - device.clock.now();
+        received = []; // not the last step's: its trace holds what came within its wait
+        if (wait > 0) await collect(wait);
+        if (forgetAfter || closedBothWays(t)) forget(t);
+        forgetAfter = false;
+      }
       const seg = segmentFor(input, t);
       let note = '';
       sent = undefined;
       received = [];
       if (seg) {
-        if (timing.limitGapMs && RATE_LIMITED.has(input)) {
-          const wait = lastLimitedAt + timing.limitGapMs - device.clock.now();
-          if (wait > 0) await new Promise<void>((r) => device.clock.setTimer(wait, r));
-          lastLimitedAt = device.clock.now();
-        }
+        if (limited) lastLimitedAt = device.clock.now();
         await send(seg.flags, seg.seq, seg.ack, seg.payload, seg.valid);
       } else {
         lastSendAt = device.clock.now();
