@@ -175,7 +175,9 @@ export function machineText(doc: MachineDoc): string {
 }
 
 /** Queries at once on `target` when --parallel does not say. */
-const parallelFor = (target: string): number => (target === 'lwip' ? 2 : 8);
+// lwIP's pools of connections are small; gVisor's queries mostly wait out the gaps its rate limit
+// needs (see liveSystem), so more of them at once cost no CPU.
+const parallelFor = (target: string): number => (target === 'lwip' ? 2 : target === 'gvisor' ? 16 : 8);
 
 async function learnCommand(o: LearnCliOptions, interrupt: Interrupt): Promise<number> {
   o.parallel ??= parallelFor(o.target);
@@ -397,7 +399,7 @@ export function registerLearnCommand(program: Command): void {
     .option('--max-minutes <n>', 'stop after this long and write the last hypothesis, marked learning.stopped (exit 1)', intOption('--max-minutes', 1, 24 * 60))
     .option('--seed <n>', 'seed of the random test words', intOption('--seed', 0, 2 ** 31 - 1), 1)
     .option('--wait <ms>', 'wait this long for answers after each input (default: measured from the target)', intOption('--wait', 1, 10_000))
-    .option('--parallel <n>', 'queries run at once on a lab target, each on its own connection (default 8; 2 for lwip, whose pools of connections are small)', intOption('--parallel', 1, 32))
+    .option('--parallel <n>', 'queries run at once on a lab target, each on its own connection (default 8; 2 for lwip, whose pools of connections are small; 16 for gvisor, whose queries mostly wait)', intOption('--parallel', 1, 32))
     .option('--mutant <name>', "with --target reference: learn the reference with this mutant's fault (as suite --mutant: one of src/reference/mutants*.ts)")
     .option('--inputs <list>', 'learn over these inputs only (comma-separated, from the role\'s full alphabet)', (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean))
     .option('--compare <files...>', 'compare machine files (JSON): for two, the shortest input words on which they differ, one per state and input; for more, a table of how many')
@@ -407,7 +409,8 @@ Each query is one fresh connection (a new source port, and in the server role a 
 port the target's application opens through the lab's puppet); the answers to each input are
 what arrives within the wait, written as flags with how the numbers relate to what we expect, e.g.
 SA(isn,next), RA(0,next), A(next,ahead) or '-' for nothing. Answers that disagree with earlier
-ones are put to a vote; no majority stops learning with the sequences (exit 1).
+ones are put to a vote; no majority stops learning with the sequences (exit 1; the last
+hypothesis is written, marked learning.stopped).
 
 States are labelled with the RFC 9293 state the reference stack is in after the same inputs,
 where the machines agree there.

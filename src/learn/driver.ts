@@ -315,9 +315,15 @@ export async function drive(system: System, o: DriveOptions = {}): Promise<Drive
       if (o.signal?.aborted && lastHypothesis) {
         return { machine: lastHypothesis, queries, symbols, equivalenceQueries, restarts, wavering, stopped: String(o.signal.reason ?? 'aborted') };
       }
+      const nondeterministic =
+        err instanceof NondeterminismError ? err : err instanceof Corrected && ++restarts > MAX_RESTARTS ? new NondeterminismError(wavering.length ? wavering : [{ word: [], outputs: [], settled: false }]) : undefined;
+      if (nondeterministic) {
+        // Learning cannot go on: the last hypothesis is still worth having, marked as stopped,
+        // with every word that wavered.
+        if (!lastHypothesis) throw nondeterministic;
+        return { machine: lastHypothesis, queries, symbols, equivalenceQueries, restarts, wavering: [...nondeterministic.wavering], stopped: nondeterministic.message };
+      }
       if (!(err instanceof Corrected)) throw err;
-      restarts++;
-      if (restarts > MAX_RESTARTS) throw new NondeterminismError(wavering.length ? wavering : [{ word: [], outputs: [], settled: false }]);
     }
   }
 }
