@@ -69,8 +69,19 @@ async function learnOnce(target: string, k: number, dir: string, args: readonly 
   const file = join(dir, `${target}-${k}.json`);
   // The learner stops itself at the bound and writes its last hypothesis; the kill is a backstop.
   const minutes = Math.max(1, Math.floor(boundMs / 60_000));
+  // LEARN_REUSE=1: a machine file already there (from an earlier run, or learnt by hand with the
+  // same options) is taken as this run's, so that the replays and the table can be redone alone.
+  if (process.env.LEARN_REUSE === '1' && existsSync(file)) {
+    process.stderr.write(`${target}#${k}: reusing ${file}\n`);
+    return described(target, k, file);
+  }
   const r = await run([process.execPath, CLI, 'learn', '--target', target, ...args, '--max-minutes', String(minutes), '--seed', String(k), '--json', file], boundMs + 180_000, `${target}#${k}`);
   if (!existsSync(file)) return { target, run: k, file, ok: false, why: `exit ${r.code}: ${r.out.trim().split('\n').slice(-2).join(' / ')}` };
+  return described(target, k, file);
+}
+
+/** What a machine file says of its run. */
+function described(target: string, k: number, file: string): Learnt {
   const { doc } = fromDoc(readFileSync(file, 'utf8'), file);
   return { target, run: k, file, ok: true, states: doc.states.length, queries: doc.learning!.queries, seconds: doc.learning!.seconds, ...(doc.learning!.stopped ? { stopped: doc.learning!.stopped } : {}) };
 }
