@@ -276,10 +276,11 @@ async function traced(run: (extras: QueryExtras) => Promise<string[]>): Promise<
 /**
  * Where each input is tried while calibrating: before the handshake, in it, after it, after data;
  * and after data went both ways, where a stack that delays its ACKs for interactive traffic
- * (Linux leaves its quick-ACK mode once its application has written) takes longest to answer.
+ * (Linux, once its application answered data at once) takes longest to answer.
  */
 function contexts(role: LearnRole, inputs: readonly string[]): string[][] {
-  const both = inputs.includes('write') ? [[...(role === 'server' ? ['SYN', 'ACK'] : ['connect', 'SYNACK']), 'write', 'DATA']] : [];
+  // Data in, then the application's write while it is fresh (Linux's pingpong mode), then data.
+  const both = inputs.includes('write') ? [[...(role === 'server' ? ['SYN', 'DATA'] : ['connect', 'SYNACK', 'DATA']), 'write', 'DATA']] : [];
   return [...(role === 'server' ? [[], ['SYN'], ['SYN', 'ACK'], ['SYN', 'ACK', 'DATA']] : [['connect'], ['connect', 'SYNACK'], ['connect', 'SYNACK', 'DATA']]), ...both];
 }
 
