@@ -78,6 +78,11 @@ export interface Timing {
    * are sent at least this far apart within a query, so that every one of them can be answered.
    */
   readonly limitGapMs?: number;
+  /**
+   * The wait after every input but a word's last (calibration: a context played at the pace of
+   * learning, then its last input given a long wait).
+   */
+  readonly prefixWaitMs?: number;
   /** Told how long each answer (not a retransmission) took after its input, ms (calibration). */
   readonly onAnswer?: (ms: number, input: string) => void;
 }
@@ -472,7 +477,7 @@ export async function runQuery(word: readonly string[], conn: QueryConnection, l
 
   const outputs: string[] = [];
   try {
-    for (const input of word) {
+    for (const [position, input] of word.entries()) {
       current = input;
       const limited = timing.limitGapMs !== undefined && RATE_LIMITED.has(input) && segmentFor(input, t) !== undefined;
       if (limited) {
@@ -496,7 +501,7 @@ export async function runQuery(word: readonly string[], conn: QueryConnection, l
         app.last = undefined;
         note = await appInput(input, app, role, family, flow, timing, device.clock);
       }
-      const got = await collect(timing.waitFor?.[input] ?? timing.waitMs);
+      const got = await collect(timing.prefixWaitMs !== undefined && position < word.length - 1 ? timing.prefixWaitMs : (timing.waitFor?.[input] ?? timing.waitMs));
       if (forgetAfter || closedBothWays(t)) forget(t);
       forgetAfter = false;
       // The same segment twice in a row is one answer: how many duplicate ACKs a stack's timer

@@ -273,15 +273,9 @@ async function traced(run: (extras: QueryExtras) => Promise<string[]>): Promise<
   return trace!;
 }
 
-/**
- * Where each input is tried while calibrating: before the handshake, in it, after it, after data;
- * and after data went both ways, where a stack that delays its ACKs for interactive traffic
- * (Linux, once its application answered data at once) takes longest to answer.
- */
-function contexts(role: LearnRole, inputs: readonly string[]): string[][] {
-  // Data in, then the application's write while it is fresh (Linux's pingpong mode), then data.
-  const both = inputs.includes('write') ? [[...(role === 'server' ? ['SYN', 'DATA'] : ['connect', 'SYNACK', 'DATA']), 'write', 'DATA']] : [];
-  return [...(role === 'server' ? [[], ['SYN'], ['SYN', 'ACK'], ['SYN', 'ACK', 'DATA']] : [['connect'], ['connect', 'SYNACK'], ['connect', 'SYNACK', 'DATA']]), ...both];
+/** Where each input is tried while calibrating: before the handshake, in it, after it, after data. */
+function contexts(role: LearnRole): string[][] {
+  return role === 'server' ? [[], ['SYN'], ['SYN', 'ACK'], ['SYN', 'ACK', 'DATA']] : [['connect'], ['connect', 'SYNACK'], ['connect', 'SYNACK', 'DATA']];
 }
 
 /**
@@ -321,12 +315,19 @@ const PROBE_WAIT_MS = 700;
  */
 export async function calibrate(query: (words: ReadonlyArray<readonly string[]>, t: Timing) => Promise<unknown>, role: LearnRole, inputs: readonly string[], say?: (line: string) => void): Promise<Timing> {
   const slowest = new Map<string, number>();
-  const words = contexts(role, inputs).flatMap((c) => inputs.map((x) => [...c, x]));
-  await query(words, { waitMs: PROBE_WAIT_MS, promptMs: 0, onAnswer: (ms, input) => slowest.set(input, Math.max(ms, slowest.get(input) ?? 0)) });
+  const words = contexts(role).flatMap((c) => inputs.map((x) => [...c, x]));
+  const onAnswer = (ms: number, input: string): void => void slowest.set(input, Math.max(ms, slowest.get(input) ?? 0));
+  await query(words, { waitMs: PROBE_WAIT_MS, promptMs: 0, onAnswer });
+  // Data in, the application's write at once, data again: a stack that delays its ACKs for
+  // interactive traffic (Linux's pingpong mode, entered when its application answers data within
+  // its ACK timeout) does it here. Played at the pace of learning, the last input waited for
+  // long; four times, for whether the ACK waits depends on timing.
+  const paced = inputs.includes('write') && inputs.includes('DATA') ? Array.from({ length: 4 }, () => [...(role === 'server' ? ['SYN', 'DATA'] : ['connect', 'SYNACK', 'DATA']), 'write', 'DATA']) : [];
+  if (paced.length) await query(paced, { waitMs: PROBE_WAIT_MS, prefixWaitMs: WAIT_FLOOR_MS, promptMs: 0, onAnswer });
   const wait = (ms: number | undefined): number => Math.min(WAIT_CEILING_MS, Math.max(WAIT_FLOOR_MS, Math.ceil((ms ?? 0) * 3)));
   const waitFor = Object.fromEntries(inputs.map((x) => [x, wait(slowest.get(x))]));
   const worst = Math.max(0, ...slowest.values());
   const timing: Timing = { waitMs: Math.max(...Object.values(waitFor)), waitFor, promptMs: Math.max(5, Math.ceil(worst * 1.5)) };
-  say?.(`calibrated over ${words.length} probes: slowest answer ${worst.toFixed(1)} ms; waiting ${inputs.map((x) => `${x} ${waitFor[x]}`).join(', ')} ms`);
+  say?.(`calibrated over ${words.length + paced.length} probes: slowest answer ${worst.toFixed(1)} ms; waiting ${inputs.map((x) => `${x} ${waitFor[x]}`).join(', ')} ms`);
   return timing;
 }
