@@ -252,7 +252,10 @@ function expectText(r: TraceSegment, what: string, isn: number, peerIsnBefore: n
   const ack = u32(r.ack, `${what}'s ack`);
   const len = lenOf(r, what);
   const peerIsn = bits & Flag.SYN ? seq : peerIsnBefore;
-  const fields = [peerIsn === undefined ? `rawSeq: ${seq}` : `seq: ${rel(seq, peerIsn)}`];
+  // A reset answering a segment without ACK has sequence number zero (RFC 9293 §3.10.7.1), not one
+  // relative to the target's ISN, which differs from run to run.
+  const zeroReset = (bits & Flag.RST) !== 0 && seq === 0;
+  const fields = [peerIsn === undefined || zeroReset ? `rawSeq: ${seq}` : `seq: ${rel(seq, peerIsn)}`];
   if (bits & Flag.ACK) fields.push(`ack: ${rel(ack, isn)}`);
   fields.push(`len: ${len}`);
   return { text: `expect(${text}, { ${fields.join(', ')} })`, peerIsn };

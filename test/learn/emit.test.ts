@@ -116,6 +116,19 @@ describe('session/emit: scenarios replaying a query', function () {
     expect(text).to.contain('expect("PA", { seq: 1, ack: 2, len: 3 })');
   });
 
+  it('writes a reset with sequence number zero as raw zero, whatever the target\'s ISN', () => {
+    const trace: QueryTrace = {
+      localIsn: 0x1000_0000,
+      targetPort: 20001,
+      steps: [
+        { input: 'SYN', sent: { flags: 'S', seq: 0x1000_0000, ack: 0, len: 0 }, received: [{ flags: 'SA', seq: 0x6000_0000, ack: 0x1000_0001, len: 0 }], output: 'SA(isn,next)' },
+        { input: 'SYN~', sent: { flags: 'S', seq: 0x1000_03e8, ack: 0, len: 0 }, received: [{ flags: 'RA', seq: 0, ack: 0x1000_03e9, len: 0 }], output: 'RA(0,ahead)' },
+      ],
+    };
+    const text = scenarioText(trace, options('server', 'zero'));
+    expect(text).to.contain('expect("RA", { rawSeq: 0, ack: 1001, len: 0 })');
+  });
+
   it('puts untrusted text in only as string literals: it never becomes code', async () => {
     const evil = '"); globalThis.emitPwned = 1; ("';
     const comment = ['*/ globalThis.emitPwned = 2; /*', 'line\u2028globalThis.emitPwned = 3', "it's `${x}` \\ fine"];
