@@ -103,6 +103,7 @@ export async function openPuppet(lab: string, o: { readonly timeoutMs?: number }
     });
   });
   const request = (text: string): Promise<PuppetReply> => {
+    if (gone) return Promise.reject(new EnvError(`the target's application: ${gone}`));
     const id = nextId++;
     return new Promise<PuppetReply>((resolve, reject) => {
       pending.set(id, { resolve, reject });
@@ -112,12 +113,10 @@ export async function openPuppet(lab: string, o: { readonly timeoutMs?: number }
   return {
     stack,
     call(call, args) {
-      if (gone) return Promise.reject(new EnvError(`the target's application: ${gone}`));
       const c = checkCall(call, [...args]);
       return request(`${c.call}${c.args.map((a) => ` ${a}`).join('')}`);
     },
     sysctl(name, value) {
-      if (gone) return Promise.reject(new EnvError(`the target's application: ${gone}`));
       if (!(SYSCTL_NAMES as readonly string[]).includes(name)) throw new UsageError(`'${String(name)}' is not a setting the puppet may change`);
       if (!Number.isInteger(value) || value < 0 || value > 2 ** 31 - 1) throw new UsageError(`sysctl ${name}: ${value} is not a value from 0 to 2^31-1`);
       return request(`sysctl ${name} ${value}`);

@@ -475,19 +475,24 @@ export async function runQuery(word: readonly string[], conn: QueryConnection, l
     }
   };
 
+  /** A reset went either way, or both FINs were acknowledged: the connection is forgotten. */
+  const endIfOver = (): void => {
+    if (forgetAfter || closedBothWays(t)) forget(t);
+    forgetAfter = false;
+  };
+
   const outputs: string[] = [];
   try {
     for (const [position, input] of word.entries()) {
       current = input;
-      const limited = timing.limitGapMs !== undefined && RATE_LIMITED.has(input) && segmentFor(input, t) !== undefined;
+      const limited = timing.limitGapMs !== undefined && RATE_LIMITED.has(input);
       if (limited) {
         // The gap: what arrives meanwhile came long after the last input's wait, of the target's
         // own accord (a timer's): taken into what we know, no input's answer.
         const wait = lastLimitedAt + timing.limitGapMs! - device.clock.now();
         received = []; // not the last step's: its trace holds what came within its wait
         if (wait > 0) await collect(wait);
-        if (forgetAfter || closedBothWays(t)) forget(t);
-        forgetAfter = false;
+        endIfOver();
       }
       const seg = segmentFor(input, t);
       let note = '';
@@ -502,8 +507,7 @@ export async function runQuery(word: readonly string[], conn: QueryConnection, l
         note = await appInput(input, app, role, family, flow, timing, device.clock);
       }
       const got = await collect(timing.prefixWaitMs !== undefined && position < word.length - 1 ? timing.prefixWaitMs : (timing.waitFor?.[input] ?? timing.waitMs));
-      if (forgetAfter || closedBothWays(t)) forget(t);
-      forgetAfter = false;
+      endIfOver();
       // The same segment twice in a row is one answer: how many duplicate ACKs a stack's timer
       // adds within the wait (lwIP's 250 ms one) depends on where in its period the input fell.
       const answers = got.filter((x, k) => x !== got[k - 1]);
